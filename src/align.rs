@@ -1,0 +1,139 @@
+//! Shared spans of two articles: the maximal passages they have in common, as byte ranges in
+//! both.
+//!
+//! Both texts are tokenized as one word stream each (across paragraph breaks, so a shared run
+//! of paragraphs is one span). Every word n-gram of A that also occurs in B seeds a match on
+//! the diagonal `j - i`; consecutive seeds on one diagonal extend one run. Runs are then taken
+//! longest first, skipping any that overlaps a taken run in either text, and reported in A's
+//! order. A passage with one changed word therefore shows as two spans with the changed word
+//! between them: the differing part is exactly what lies outside the spans.
+
+use crate::normalize::{tokenize_into, Token};
+use std::collections::HashMap;
+
+/// A shared passage: bytes `a.0..a.1` of A equal (after normalization) bytes `b.0..b.1` of B.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SharedSpan {
+    pub a: (usize, usize),
+    pub b: (usize, usize),
+    /// Words in the passage.
+    pub words: usize,
+}
+
+/// Positions of one n-gram in B beyond this many are ignored (a line repeated hundreds of
+/// times in one article).
+const MAX_POSITIONS: usize = 8;
+
+/// Shared spans of `a` and `b` with n-grams of `n` words. Texts shorter than `n` words share
+/// no span.
+pub fn shared_spans(a: &str, b: &str, n: usize) -> Vec<SharedSpan> {
+    let mut word = String::new();
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    tokenize_into(a, 0, &mut ta, &mut word);
+    tokenize_into(b, 0, &mut tb, &mut word);
+    shared_spans_tokens(&ta, &tb, n)
+}
+
+fn grams(t: &[Token], n: usize) -> Vec<u64> {
+    let hashes: Vec<u64> = t.iter().map(|t| t.hash).collect();
+    if hashes.len() < n {
+        return Vec::new();
+    }
+    hashes.windows(n).map(crate::hash::sequence).collect()
+}
+
+/// [`shared_spans`] on already tokenized texts.
+pub fn shared_spans_tokens(ta: &[Token], tb: &[Token], n: usize) -> Vec<SharedSpan> {
+    let n = n.max(1);
+    let (ga, gb) = (grams(ta, n), grams(tb, n));
+    if ga.is_empty() || gb.is_empty() {
+        return Vec::new();
+    }
+    let mut where_b: HashMap<u64, Vec<u32>> = HashMap::with_capacity(gb.len());
+    for (j, &g) in gb.iter().enumerate() {
+        let v = where_b.entry(g).or_default();
+        if v.len() < MAX_POSITIONS {
+            v.push(j as u32);
+        }
+    }
+    // Open runs by diagonal: diagonal -> (start i, last i).
+    let mut open: HashMap<i64, (usize, usize)> = HashMap::new();
+    let mut runs: Vec<(usize, usize, i64)> = Vec::new(); // (start i, last i, diagonal)
+    for (i, g) in ga.iter().enumerate() {
+        if let Some(js) = where_b.get(g) {
+            for &j in js {
+                let d = j as i64 - i as i64;
+                match open.get_mut(&d) {
+                    Some(run) if run.1 + 1 == i => run.1 = i,
+                    _ => {
+                        if let Some(old) = open.insert(d, (i, i)) {
+                            runs.push((old.0, old.1, d));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    runs.extend(open.into_iter().map(|(d, (s, e))| (s, e, d)));
+    // Longest first; ties broken by position so the result is deterministic.
+    runs.sort_by_key(|&(s, e, d)| (std::cmp::Reverse(e - s), s, d));
+    let mut used_a = vec![false; ta.len()];
+    let mut used_b = vec![false; tb.len()];
+    let mut out = Vec::new();
+    for (s, e, d) in runs {
+        let (a0, a1) = (s, e + n - 1);
+        let (b0, b1) = ((s as i64 + d) as usize, (e as i64 + d) as usize + n - 1);
+        if used_a[a0..=a1].iter().any(|&u| u) || used_b[b0..=b1].iter().any(|&u| u) {
+            continue;
+        }
+        used_a[a0..=a1].fill(true);
+        used_b[b0..=b1].fill(true);
+        out.push(SharedSpan {
+            a: (ta[a0].start as usize, ta[a1].end as usize),
+            b: (tb[b0].start as usize, tb[b1].end as usize),
+            words: a1 - a0 + 1,
+        });
+    }
+    out.sort_by_key(|s| (s.a.0, s.b.0));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shared_passage_is_one_span_in_both_texts() {
+        let shared = "Officials from both sides declined to comment on the substance of the talks.";
+        let a = format!("LOCAL INTRO for our readers here today.\n{shared}\nOur disclaimer.");
+        let b = format!("{shared} Something else entirely different follows now.");
+        let s = shared_spans(&a, &b, 5);
+        assert_eq!(s.len(), 1);
+        assert_eq!(&a[s[0].a.0..s[0].a.1], &shared[..shared.len() - 1]);
+        assert_eq!(&b[s[0].b.0..s[0].b.1], &shared[..shared.len() - 1]);
+        assert_eq!(s[0].words, 13);
+    }
+
+    #[test]
+    fn a_changed_word_splits_the_passage() {
+        let a = "one two three four five six seven eight nine ten eleven twelve thirteen";
+        let b = "one two three four five six SEVENTY eight nine ten eleven twelve thirteen";
+        let s = shared_spans(a, b, 3);
+        assert_eq!(s.len(), 2);
+        assert_eq!(&a[s[0].a.0..s[0].a.1], "one two three four five six");
+        assert_eq!(
+            &b[s[1].b.0..s[1].b.1],
+            "eight nine ten eleven twelve thirteen"
+        );
+    }
+
+    #[test]
+    fn swapped_paragraphs_give_crossing_spans_and_short_texts_none() {
+        let p = "alpha beta gamma delta epsilon zeta eta";
+        let q = "theta iota kappa lambda mu nu xi omicron";
+        let s = shared_spans(&format!("{p}\n{q}"), &format!("{q}\n{p}"), 5);
+        assert_eq!(s.len(), 2);
+        assert!(s[0].b.0 > s[1].b.0);
+        assert!(shared_spans("a b", "a b", 5).is_empty());
+    }
+}

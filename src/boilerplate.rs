@@ -1,0 +1,243 @@
+//! Boilerplate: paragraphs and blocks that recur across many *different* stories.
+//!
+//! Frequency alone cannot tell boilerplate from a reprinted wire paragraph: a wire story
+//! carried by 25 outlets puts each of its paragraphs in 25 articles, just like an outlet's
+//! disclaimer. What differs is what travels with the paragraph. A wire paragraph travels with
+//! the rest of its story: the paragraphs that co-occur with it in most of its articles make
+//! up most of each article. A disclaimer travels only with the rest of its block; the story
+//! around it changes from article to article.
+//!
+//! So, for each paragraph `P` found in at least `min_boilerplate_articles` articles (the set
+//! `S(P)`):
+//! 1. its *block* is `P` plus every frequent paragraph `Q` found in at least half of `S(P)`,
+//!    unless `Q` is more than [`MAX_SET_RATIO`] times as widespread as `P` (an outlet footer
+//!    that happens to sit under every copy of a story of that outlet is not part of the story);
+//! 2. its *coverage* is the median, over the articles of `S(P)`, of the share of the
+//!    article's words that lie in the block;
+//! 3. `P` is boilerplate when its coverage is below `boilerplate_coverage`.
+//!
+//! Boilerplate paragraphs are left out of reprint signatures and verification, so an outlet's
+//! footer cannot make two of its unrelated briefs look like reprints. For the report,
+//! consecutive boilerplate paragraphs that occur in exactly the same articles form one block.
+
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+use crate::shingle::ArticleShingles;
+
+/// See step 1 of the module docs.
+pub const MAX_SET_RATIO: usize = 10;
+
+/// A boilerplate block for the report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    /// Articles carrying the block, in input order.
+    pub articles: Vec<u32>,
+    /// The article and byte range the block's text is taken from (its first carrier).
+    pub example: (u32, usize, usize),
+    /// Paragraphs in the block.
+    pub paragraphs: usize,
+    /// Words in the block.
+    pub words: usize,
+}
+
+/// The boilerplate verdict of a corpus.
+#[derive(Clone, Debug, Default)]
+pub struct Boilerplate {
+    /// `mask[a][p]`: paragraph `p` of article `a` is boilerplate.
+    pub mask: Vec<Vec<bool>>,
+    /// Blocks, most widespread first.
+    pub blocks: Vec<Block>,
+    /// Paragraph hashes that were frequent but judged to be shared story text.
+    pub frequent_story_paragraphs: usize,
+}
+
+/// Classifies the paragraphs of all articles.
+pub fn detect(
+    articles: &[ArticleShingles],
+    min_articles: usize,
+    coverage_threshold: f64,
+) -> Boilerplate {
+    let n = articles.len();
+    // Paragraph hash -> articles carrying it (each article once).
+    let mut occ: Vec<(u64, u32)> = articles
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(a, s)| {
+            let mut v: Vec<(u64, u32)> = s
+                .paragraphs
+                .iter()
+                .filter(|p| p.words() > 0)
+                .map(|p| (p.hash, a as u32))
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .collect();
+    occ.par_sort_unstable();
+    // Dense ids for frequent paragraphs, with their article sets.
+    let mut frequent: HashMap<u64, u32> = HashMap::new();
+    let mut sets: Vec<Vec<u32>> = Vec::new();
+    for group in occ.chunk_by(|x, y| x.0 == y.0) {
+        if group.len() >= min_articles {
+            frequent.insert(group[0].0, sets.len() as u32);
+            sets.push(group.iter().map(|x| x.1).collect());
+        }
+    }
+    drop(occ);
+    let mut out = Boilerplate {
+        mask: articles
+            .iter()
+            .map(|a| vec![false; a.paragraphs.len()])
+            .collect(),
+        ..Boilerplate::default()
+    };
+    if sets.is_empty() {
+        return out;
+    }
+    // Per article: (frequent id, words) of its frequent paragraphs, and its total words.
+    let per_article: Vec<Vec<(u32, u32)>> = articles
+        .par_iter()
+        .map(|s| {
+            let mut v: Vec<(u32, u32)> = s
+                .paragraphs
+                .iter()
+                .filter_map(|p| frequent.get(&p.hash).map(|&f| (f, p.words() as u32)))
+                .collect();
+            v.sort_unstable();
+            // Same paragraph twice in one article (a doubled body): count its words once.
+            v.dedup_by_key(|x| x.0);
+            v
+        })
+        .collect();
+    let total_words: Vec<u32> = articles.iter().map(|s| s.words() as u32).collect();
+
+    let is_boiler: Vec<bool> = (0..sets.len())
+        .into_par_iter()
+        .map(|f| {
+            let set = &sets[f];
+            let mut co: HashMap<u32, u32> = HashMap::new();
+            for &a in set {
+                for &(g, _) in &per_article[a as usize] {
+                    *co.entry(g).or_default() += 1;
+                }
+            }
+            let half = set.len().div_ceil(2) as u32;
+            let in_block = |g: u32| {
+                g as usize == f
+                    || (co.get(&g).copied().unwrap_or(0) >= half
+                        && sets[g as usize].len() <= MAX_SET_RATIO * set.len())
+            };
+            let mut shares: Vec<f64> = set
+                .iter()
+                .map(|&a| {
+                    let w: u32 = per_article[a as usize]
+                        .iter()
+                        .filter(|(g, _)| in_block(*g))
+                        .map(|&(_, w)| w)
+                        .sum();
+                    w as f64 / total_words[a as usize].max(1) as f64
+                })
+                .collect();
+            shares.sort_by(f64::total_cmp);
+            let median = shares[shares.len() / 2];
+            median < coverage_threshold
+        })
+        .collect();
+    out.frequent_story_paragraphs = is_boiler.iter().filter(|&&b| !b).count();
+
+    // Mask, and blocks: runs of boilerplate paragraphs with identical article sets.
+    let mut blocks: BTreeMap<Vec<u64>, Block> = BTreeMap::new();
+    for (a, s) in articles.iter().enumerate() {
+        let fid = |p: usize| {
+            frequent
+                .get(&s.paragraphs[p].hash)
+                .copied()
+                .filter(|&f| is_boiler[f as usize])
+        };
+        let mut p = 0;
+        while p < s.paragraphs.len() {
+            let Some(f) = fid(p) else {
+                p += 1;
+                continue;
+            };
+            let mut q = p;
+            while q + 1 < s.paragraphs.len()
+                && fid(q + 1).is_some_and(|g| sets[g as usize] == sets[f as usize])
+            {
+                q += 1;
+            }
+            out.mask[a][p..=q].fill(true);
+            let key: Vec<u64> = s.paragraphs[p..=q].iter().map(|x| x.hash).collect();
+            let block = blocks.entry(key).or_insert_with(|| Block {
+                articles: Vec::new(),
+                example: (a as u32, s.paragraphs[p].start, s.paragraphs[q].end),
+                paragraphs: q - p + 1,
+                words: s.paragraphs[p..=q].iter().map(|x| x.words()).sum(),
+            });
+            if block.articles.last() != Some(&(a as u32)) {
+                block.articles.push(a as u32);
+            }
+            p = q + 1;
+        }
+    }
+    let _ = n;
+    out.blocks = blocks.into_values().collect();
+    out.blocks.sort_by(|x, y| {
+        y.articles
+            .len()
+            .cmp(&x.articles.len())
+            .then(x.example.cmp(&y.example))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shingle::{analyze, Scratch};
+
+    fn story(k: usize, paras: usize) -> Vec<String> {
+        (0..paras)
+            .map(|p| format!("Story {k} paragraph {p} says something specific about topic {k} number {p} today."))
+            .collect()
+    }
+
+    #[test]
+    fn footer_is_boilerplate_and_wire_story_is_not() {
+        let footer =
+            "Copyright Example Outlet. All rights reserved. Do not redistribute this material.";
+        let mut texts = Vec::new();
+        // 8 different stories of one outlet, each with the footer.
+        for k in 0..8 {
+            let mut t = story(k, 6);
+            t.push(footer.to_string());
+            texts.push(t.join("\n"));
+        }
+        // One wire story carried by 6 outlets, some trimmed, one with a local intro.
+        let wire = story(100, 9);
+        for o in 0..6 {
+            let mut t: Vec<String> = wire[..if o % 2 == 0 { 9 } else { 4 }].to_vec();
+            if o == 3 {
+                t.insert(
+                    0,
+                    "A local intro paragraph written by this outlet for its readers.".into(),
+                );
+            }
+            texts.push(t.join("\n"));
+        }
+        let mut s = Scratch::default();
+        let analysed: Vec<_> = texts.iter().map(|t| analyze(t, 5, &mut s)).collect();
+        let b = detect(&analysed, 5, 0.5);
+        assert_eq!(b.blocks.len(), 1);
+        assert_eq!(b.blocks[0].articles, (0..8).collect::<Vec<u32>>());
+        assert!(b.mask[0][6] && !b.mask[0][0]);
+        assert!(
+            b.mask[8..].iter().all(|m| m.iter().all(|&x| !x)),
+            "wire paragraphs are story text"
+        );
+        // Paragraphs 0-3 are in all six copies (frequent); 4-8 only in the three untrimmed ones.
+        assert_eq!(b.frequent_story_paragraphs, 4);
+    }
+}

@@ -1,0 +1,126 @@
+//! Command-line flags (clap derive). This module only parses and validates; `main.rs` turns
+//! the flags into a [`reprint::Config`] and runs the library.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Find near-duplicate text in syndicated news: in-article repeats, boilerplate blocks and
+/// reprint clusters, with exact byte spans.
+#[derive(Debug, Parser)]
+#[command(name = "reprint", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit articles for repeats, boilerplate and reprints, and print a report to stdout.
+    Scan(ScanArgs),
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    /// A report for people.
+    Text,
+    /// One JSON document (schema in the README).
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum InputFormatArg {
+    /// .jsonl/.ndjson/.json files are JSONL, other files plain text; stdin is sniffed.
+    Auto,
+    /// Every input is JSONL.
+    Jsonl,
+    /// Every input file is one plain-text article.
+    Text,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// JSONL files, text files, directories (walked in sorted order), or - for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+
+    /// Indent JSON output.
+    #[arg(long)]
+    pub pretty: bool,
+
+    /// Worker threads (0 = one per core). The report is identical for every value.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+
+    /// How to read inputs.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub input_format: InputFormatArg,
+
+    /// Words per shingle.
+    #[arg(long, default_value_t = 5)]
+    pub ngram_words: usize,
+
+    /// MinHash signature length.
+    #[arg(long, default_value_t = 128)]
+    pub num_perms: usize,
+
+    /// Jaccard similarity (0..1] from which articles are reprints; LSH bands/rows derive from it.
+    #[arg(long, default_value_t = 0.5)]
+    pub threshold: f64,
+
+    /// Containment (0..1] from which a pair is a reprint even below --threshold.
+    #[arg(long, default_value_t = 0.8)]
+    pub containment_threshold: f64,
+
+    /// Shared shingles needed before containment alone makes a reprint.
+    #[arg(long, default_value_t = 15)]
+    pub min_shared_shingles: usize,
+
+    /// Words a repeated run inside one article needs to be reported.
+    #[arg(long, default_value_t = 6)]
+    pub min_repeat_words: usize,
+
+    /// Word similarity (0..1] from which two paragraphs of one article are near-exact repeats.
+    #[arg(long, default_value_t = 0.8)]
+    pub repeat_similarity: f64,
+
+    /// Articles a paragraph must appear in before it can be boilerplate.
+    #[arg(long, default_value_t = 5)]
+    pub min_boilerplate_articles: usize,
+
+    /// Median share of an article's words below which a frequent block is boilerplate.
+    #[arg(long, default_value_t = 0.5)]
+    pub boilerplate_coverage: f64,
+
+    /// Largest article analysed, in bytes; larger ones are skipped with a warning.
+    #[arg(long, default_value_t = 16 << 20)]
+    pub max_article_bytes: usize,
+
+    /// JSONL field with the article id.
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// JSONL field with the headline.
+    #[arg(long, default_value = "title")]
+    pub title_field: String,
+    /// JSONL field with the body text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// JSONL field with the outlet name.
+    #[arg(long, default_value = "source")]
+    pub source_field: String,
+    /// JSONL field with the publication date.
+    #[arg(long, default_value = "date")]
+    pub date_field: String,
+
+    /// Make the first bad input record a fatal error (exit 1).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Print nothing on stderr but fatal errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}

@@ -1,0 +1,150 @@
+//! [`Config`]: every knob of a scan, with its meaning, unit and default. No CLI types here;
+//! the binary builds a `Config` from its flags (a flag is the kebab-case form of a field).
+
+use crate::error::{Error, Result};
+
+/// Which JSON fields hold the parts of an article (JSONL input only).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldNames {
+    /// Field with the article id (string or number). Default `id`; when missing the id is
+    /// `file:line`.
+    pub id: String,
+    /// Field with the headline. Default `title`; optional.
+    pub title: String,
+    /// Field with the body text. Default `text`; required.
+    pub text: String,
+    /// Field with the outlet name. Default `source`; optional.
+    pub source: String,
+    /// Field with the publication date, compared as text (ISO 8601 sorts correctly).
+    /// Default `date`; optional.
+    pub date: String,
+}
+
+impl Default for FieldNames {
+    fn default() -> Self {
+        FieldNames {
+            id: "id".into(),
+            title: "title".into(),
+            text: "text".into(),
+            source: "source".into(),
+            date: "date".into(),
+        }
+    }
+}
+
+/// How input files are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum InputFormat {
+    /// `.jsonl`, `.ndjson` and `.json` files are JSONL, everything else is one text article;
+    /// stdin is JSONL when its first non-blank byte is `{`.
+    #[default]
+    Auto,
+    /// Every input is JSONL, one article per line.
+    Jsonl,
+    /// Every input file is one plain-text article.
+    Text,
+}
+
+/// All parameters of a scan. `Config::default()` is what `reprint scan` uses without flags.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Words per shingle for reprint detection and span alignment. Default 5: long enough that
+    /// two unrelated news stories share almost no shingles (on news-story-chains-2021 every
+    /// unrelated pair has 5-gram Jaccard <= 0.017), short enough that one changed word
+    /// destroys only five shingles.
+    pub ngram_words: usize,
+    /// MinHash signature length (number of hash permutations). Default 128.
+    pub num_perms: usize,
+    /// Jaccard similarity (0..1) from which two articles count as reprints. The LSH bands and
+    /// rows are derived from it. Default 0.5.
+    pub threshold: f64,
+    /// Containment |A∩B| / min(|A|,|B|) (0..1) from which a pair counts as a reprint even when
+    /// its Jaccard is below `threshold` (a copy trimmed to a third of the story). Default 0.8.
+    pub containment_threshold: f64,
+    /// Shingles two articles must share before containment alone can make them reprints, so a
+    /// one-sentence brief is not a "reprint" of every story that quotes it. Default 15.
+    pub min_shared_shingles: usize,
+    /// Words a repeated run inside one article needs before it is reported. Default 6: a
+    /// headline repeated as the first paragraph (usually 6-15 words) is found; "Advertisement"
+    /// or "Share this story" is not.
+    pub min_repeat_words: usize,
+    /// Token-level similarity (longest common subsequence / longer length) from which two
+    /// paragraphs of one article are near-exact repeats. Default 0.8: one changed word in ten.
+    pub repeat_similarity: f64,
+    /// Articles a paragraph must appear in before it can be boilerplate. Default 5.
+    pub min_boilerplate_articles: usize,
+    /// A frequent paragraph is boilerplate when the block of paragraphs that travels with it
+    /// covers less than this share (0..1) of the words of a typical article carrying it; a
+    /// reprinted wire paragraph travels with the rest of its story and covers more. Default 0.5.
+    pub boilerplate_coverage: f64,
+    /// Largest article (bytes of text) that is analysed; a larger one is skipped with a warning.
+    /// Default 16 MiB.
+    pub max_article_bytes: usize,
+    /// JSONL field names.
+    pub fields: FieldNames,
+    /// How inputs are read.
+    pub input_format: InputFormat,
+    /// Make the first input warning a fatal error.
+    pub strict: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            ngram_words: 5,
+            num_perms: 128,
+            threshold: 0.5,
+            containment_threshold: 0.8,
+            min_shared_shingles: 15,
+            min_repeat_words: 6,
+            repeat_similarity: 0.8,
+            min_boilerplate_articles: 5,
+            boilerplate_coverage: 0.5,
+            max_article_bytes: 16 << 20,
+            fields: FieldNames::default(),
+            input_format: InputFormat::Auto,
+            strict: false,
+        }
+    }
+}
+
+impl Config {
+    /// Checks every field's range; the message quotes the bad value.
+    pub fn validate(&self) -> Result<()> {
+        fn bad(name: &'static str, message: String) -> Result<()> {
+            Err(Error::Config { name, message })
+        }
+        if !(1..=64).contains(&self.ngram_words) {
+            return bad(
+                "ngram-words",
+                format!("{} is not in 1..=64", self.ngram_words),
+            );
+        }
+        if !(2..=1024).contains(&self.num_perms) {
+            return bad(
+                "num-perms",
+                format!("{} is not in 2..=1024", self.num_perms),
+            );
+        }
+        for (name, v) in [
+            ("threshold", self.threshold),
+            ("containment-threshold", self.containment_threshold),
+            ("repeat-similarity", self.repeat_similarity),
+            ("boilerplate-coverage", self.boilerplate_coverage),
+        ] {
+            if !(v > 0.0 && v <= 1.0) {
+                return bad(name, format!("{v} is not in (0, 1]"));
+            }
+        }
+        if self.min_boilerplate_articles < 2 {
+            return bad(
+                "min-boilerplate-articles",
+                format!("{} is below 2", self.min_boilerplate_articles),
+            );
+        }
+        if self.max_article_bytes == 0 {
+            return bad("max-article-bytes", "0 would skip every article".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,55 @@
+//! The library's error type. Every variant carries what a user needs to find the problem:
+//! the path, the line, and the numbers that were out of range.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Result alias used across the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A fatal error. Problems with single records are not errors but
+/// [`Warning`](crate::report::Warning)s, unless `--strict` turns the first one into
+/// [`Error::Strict`].
+#[derive(Debug)]
+pub enum Error {
+    /// An input path could not be opened or read at all.
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// `--strict` was given and an input record was bad.
+    Strict {
+        file: String,
+        line: u64,
+        message: String,
+    },
+    /// A parameter is out of its allowed range.
+    Config { name: &'static str, message: String },
+    /// Writing the report failed (other than a broken pipe, which is not an error).
+    Output(std::io::Error),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io { path, source } => write!(f, "{}: {}", path.display(), source),
+            Error::Strict {
+                file,
+                line,
+                message,
+            } => write!(f, "{file}:{line}: {message} (--strict makes this fatal)"),
+            Error::Config { name, message } => write!(f, "invalid --{name}: {message}"),
+            Error::Output(e) => write!(f, "writing the report failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            Error::Output(e) => Some(e),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! A plain-text file is one article; its id is its path.
+
+use std::sync::Arc;
+
+use super::{line_of, Sink};
+use crate::config::Config;
+use crate::corpus::{Article, Origin};
+use crate::error::Result;
+
+pub(super) fn parse(
+    name: &Arc<str>,
+    bytes: &[u8],
+    cfg: &Config,
+    out: &mut Vec<Article>,
+    sink: &mut Sink,
+) -> Result<()> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return sink.warn(name, 1, "empty file: no article read".into());
+    }
+    if let Some(pos) = memchr::memchr(0, bytes) {
+        return sink.warn(
+            name,
+            line_of(bytes, pos),
+            format!("binary file (NUL byte at offset {pos}): no article read"),
+        );
+    }
+    if bytes.len() > cfg.max_article_bytes {
+        return sink.warn(
+            name,
+            1,
+            format!(
+                "article of {} bytes exceeds --max-article-bytes {}: skipped",
+                bytes.len(),
+                cfg.max_article_bytes
+            ),
+        );
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return sink.warn(
+                name,
+                line_of(bytes, e.valid_up_to()),
+                format!(
+                    "invalid UTF-8 at byte offset {}: no article read",
+                    e.valid_up_to()
+                ),
+            )
+        }
+    };
+    out.push(Article {
+        id: name.to_string(),
+        title: String::new(),
+        text: text.to_string(),
+        source: String::new(),
+        date: String::new(),
+        origin: Origin {
+            file: name.clone(),
+            line: 1,
+        },
+    });
+    Ok(())
+}

@@ -1,0 +1,39 @@
+//! reprint: find near-duplicate text in syndicated news.
+//!
+//! The library does all the work; the `reprint` binary only parses flags, calls
+//! [`pipeline::scan`] and hands the [`report::Report`] to a printer. Stages, in the order
+//! [`pipeline`] runs them (see ARCHITECTURE.md for the invariants of each):
+//!
+//! 1. [`input`] reads JSONL, text files, directories or stdin into a [`corpus::Corpus`],
+//!    turning every bad record into a counted [`report::Warning`].
+//! 2. [`segment`] splits each text into paragraphs with byte spans; [`normalize`] turns words
+//!    into hashed tokens that keep their byte offsets.
+//! 3. [`shingle`] hashes paragraphs and word n-grams; [`repeats`] finds repeated runs inside
+//!    one article.
+//! 4. [`boilerplate`] finds blocks that recur across many different stories.
+//! 5. [`minhash`] and [`lsh`] propose candidate reprint pairs; [`verify`] checks them on the
+//!    exact shingle sets; [`cluster`] groups them without chaining; [`align`] finds the
+//!    shared spans.
+//! 6. [`report`] holds the result model and its printers (text, JSON).
+
+pub mod align;
+pub mod boilerplate;
+pub mod cluster;
+pub mod config;
+pub mod corpus;
+pub mod error;
+pub mod hash;
+pub mod input;
+pub mod lsh;
+pub mod minhash;
+pub mod normalize;
+pub mod pipeline;
+pub mod repeats;
+pub mod report;
+pub mod segment;
+pub mod shingle;
+pub mod synth;
+pub mod verify;
+
+pub use config::Config;
+pub use error::{Error, Result};

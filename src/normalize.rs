@@ -1,0 +1,207 @@
+//! Words to tokens. A token is a word of the original text with its byte span and the hash of
+//! its normalized form, so that later stages compare hashes and still report exact offsets.
+//!
+//! Normalization, chosen so that the copies a newsroom makes compare equal:
+//! - Unicode compatibility forms are folded (NFKC: `ﬁ` → `fi`, full-width digits → ASCII);
+//! - case is folded (`to_lowercase`);
+//! - apostrophes inside a word are dropped, so `Japan’s`, `Japan's` and `Japans` are one token;
+//! - everything that is not a letter or digit (punctuation, quotes of any shape, dashes,
+//!   whitespace) separates words and is otherwise ignored.
+//!
+//! Chinese and Japanese ideographs and kana are one token each, since those scripts do not put
+//! spaces between words.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// A word of the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// Byte offset of the word's first byte.
+    pub start: u32,
+    /// Byte offset one past the word's last byte.
+    pub end: u32,
+    /// Hash of the normalized word ([`crate::hash::token`]).
+    pub hash: u64,
+}
+
+#[inline]
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}' | '\u{2018}')
+}
+
+#[inline]
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF      // hiragana, katakana
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0x20000..=0x2FFFF) // CJK extensions B..
+}
+
+/// Splits text into tokens and appends them to `out` (cleared first). `scratch` is reused for
+/// the normalized form so that tokenizing allocates nothing per word.
+///
+/// `base` is added to every offset, for tokenizing a slice of a larger text.
+pub fn tokenize_into(text: &str, base: usize, out: &mut Vec<Token>, scratch: &mut String) {
+    out.clear();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_alphanumeric() {
+                i = word(text, i, base, out, scratch);
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        let c = text[i..].chars().next().expect("i is on a char boundary");
+        if is_cjk(c) {
+            let end = i + c.len_utf8();
+            scratch.clear();
+            scratch.push(c);
+            push(out, base + i, base + end, scratch);
+            i = end;
+        } else if c.is_alphanumeric() {
+            i = word(text, i, base, out, scratch);
+        } else {
+            i += c.len_utf8();
+        }
+    }
+}
+
+/// Convenience form of [`tokenize_into`].
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    tokenize_into(text, 0, &mut out, &mut String::new());
+    out
+}
+
+#[inline]
+fn push(out: &mut Vec<Token>, start: usize, end: usize, normalized: &str) {
+    out.push(Token {
+        start: start as u32,
+        end: end as u32,
+        hash: crate::hash::token(normalized.as_bytes()),
+    });
+}
+
+/// Reads one word starting at `start` (an alphanumeric char), pushes it, returns its end.
+fn word(
+    text: &str,
+    start: usize,
+    base: usize,
+    out: &mut Vec<Token>,
+    scratch: &mut String,
+) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = start;
+    let mut ascii = true;
+    // Find the end: alphanumerics, plus apostrophes that sit between two alphanumerics.
+    loop {
+        if i >= bytes.len() {
+            break;
+        }
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            if b == b'\'' && next_is_word(text, i + 1) {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        let c = text[i..].chars().next().expect("char boundary");
+        if (c.is_alphanumeric() && !is_cjk(c))
+            || (is_apostrophe(c) && next_is_word(text, i + c.len_utf8()))
+        {
+            ascii = false;
+            i += c.len_utf8();
+            continue;
+        }
+        break;
+    }
+    let w = &text[start..i];
+    scratch.clear();
+    if ascii {
+        for &b in w.as_bytes() {
+            if b != b'\'' {
+                scratch.push(b.to_ascii_lowercase() as char);
+            }
+        }
+    } else {
+        for c in w.nfkc() {
+            if is_apostrophe(c) {
+                continue;
+            }
+            for l in c.to_lowercase() {
+                scratch.push(l);
+            }
+        }
+    }
+    push(out, base + start, base + i, scratch);
+    i
+}
+
+#[inline]
+fn next_is_word(text: &str, i: usize) -> bool {
+    text[i.min(text.len())..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() && !is_cjk(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokenize(text)
+            .iter()
+            .map(|t| &text[t.start as usize..t.end as usize])
+            .collect()
+    }
+
+    fn hashes(text: &str) -> Vec<u64> {
+        tokenize(text).iter().map(|t| t.hash).collect()
+    }
+
+    #[test]
+    fn spans_point_at_the_original_words() {
+        assert_eq!(
+            words("Japan’s “strategic dialogue” — held in Tokyo."),
+            vec!["Japan’s", "strategic", "dialogue", "held", "in", "Tokyo"]
+        );
+        assert_eq!(words("  'quoted' end'"), vec!["quoted", "end"]);
+    }
+
+    #[test]
+    fn copies_a_newsroom_makes_compare_equal() {
+        // curly vs straight quotes and apostrophes, case, dashes, whitespace
+        assert_eq!(
+            hashes("Japan’s “strategic  dialogue” — held"),
+            hashes("JAPAN'S \"Strategic dialogue\" - held")
+        );
+        // compatibility forms: ligature and full-width digits
+        assert_eq!(hashes("ﬁnal ２０１８"), hashes("final 2018"));
+        assert_ne!(hashes("final 2018"), hashes("final 2019"));
+    }
+
+    #[test]
+    fn ideographs_are_single_tokens() {
+        assert_eq!(words("東京で会談"), vec!["東", "京", "で", "会", "談"]);
+        assert_eq!(words("Zürich café"), vec!["Zürich", "café"]);
+    }
+
+    #[test]
+    fn offsets_are_shifted_by_base() {
+        let mut out = Vec::new();
+        tokenize_into("ab cd", 10, &mut out, &mut String::new());
+        assert_eq!((out[1].start, out[1].end), (13, 15));
+    }
+}

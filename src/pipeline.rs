@@ -1,0 +1,322 @@
+//! The only module that knows the order of the stages. Each stage is a plain function from
+//! one value to the next; parallelism lives inside stages (rayon over indexed iterators, so
+//! results keep input order), and nothing here depends on how threads are scheduled.
+
+use rayon::prelude::*;
+
+use crate::boilerplate;
+use crate::cluster;
+use crate::config::Config;
+use crate::corpus::Corpus;
+use crate::lsh;
+use crate::minhash::MinHasher;
+use crate::repeats::{self, RepeatRun};
+use crate::report::{self, round4, Report, Summary, Warning};
+use crate::shingle::{self, ArticleShingles, Scratch};
+use crate::verify::{self, Rule, Similarity};
+
+/// Candidate pairs proposed by paragraphs shared verbatim need at least this many words in
+/// the paragraph, so "He declined to comment." does not propose pairs.
+pub const MIN_SHARED_PARAGRAPH_WORDS: usize = 10;
+
+/// Counts from each stage, for `--stats` on stderr.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    pub paragraphs: usize,
+    pub words: usize,
+    pub shingles: usize,
+    pub frequent_story_paragraphs: usize,
+    pub lsh_candidates: usize,
+    pub paragraph_candidates: usize,
+    pub candidates: usize,
+    pub verified: usize,
+    pub bands: usize,
+    pub rows: usize,
+}
+
+/// Runs every stage over `corpus` and builds the report. `warnings` are the input warnings,
+/// carried into the report.
+pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, Stats) {
+    let mut stats = Stats::default();
+    let n = corpus.len();
+
+    // Stage 1: shingles and in-article repeats, per article.
+    let per_article: Vec<(ArticleShingles, Vec<RepeatRun>)> = corpus
+        .articles
+        .par_iter()
+        .map_init(Scratch::default, |scratch, art| {
+            let a = shingle::analyze(&art.text, cfg.ngram_words, scratch);
+            let toks: Vec<u64> = scratch.tokens.iter().map(|t| t.hash).collect();
+            let runs = repeats::find(
+                &a.paragraphs,
+                &toks,
+                cfg.min_repeat_words,
+                cfg.repeat_similarity,
+            );
+            (a, runs)
+        })
+        .collect();
+    let (analysed, runs): (Vec<ArticleShingles>, Vec<Vec<RepeatRun>>) =
+        per_article.into_iter().unzip();
+    stats.paragraphs = analysed.iter().map(|a| a.paragraphs.len()).sum();
+    stats.words = analysed.iter().map(|a| a.words()).sum();
+
+    // Stage 2: boilerplate across articles.
+    let bp = boilerplate::detect(
+        &analysed,
+        cfg.min_boilerplate_articles,
+        cfg.boilerplate_coverage,
+    );
+    stats.frequent_story_paragraphs = bp.frequent_story_paragraphs;
+
+    // Stage 3: boilerplate-free shingle sets and MinHash signatures.
+    let sets: Vec<Vec<u64>> = analysed
+        .par_iter()
+        .zip(bp.mask.par_iter())
+        .map(|(a, mask)| shingle::shingle_set(a, |p| !mask[p]))
+        .collect();
+    stats.shingles = sets.iter().map(Vec::len).sum();
+    let hasher = MinHasher::new(cfg.num_perms);
+    let mut signatures = vec![0u32; n * cfg.num_perms];
+    signatures
+        .par_chunks_mut(cfg.num_perms.max(1))
+        .zip(sets.par_iter())
+        .for_each(|(sig, set)| hasher.signature_into(set, sig));
+    let active: Vec<bool> = sets.iter().map(|s| !s.is_empty()).collect();
+
+    // Stage 4: candidates from LSH bands and from shared story paragraphs.
+    let params = lsh::Params::optimal(cfg.threshold, cfg.num_perms, 0.5);
+    stats.bands = params.bands;
+    stats.rows = params.rows;
+    let mut cands = lsh::candidates(&signatures, cfg.num_perms, &active, params);
+    stats.lsh_candidates = cands.len();
+    let para_cands = shared_paragraph_candidates(&analysed, &bp.mask);
+    stats.paragraph_candidates = para_cands.len();
+    cands.extend(para_cands);
+    cands.par_sort_unstable();
+    cands.dedup();
+    stats.candidates = cands.len();
+
+    // Stage 5: verification on the exact sets.
+    let rule = Rule {
+        threshold: cfg.threshold,
+        containment_threshold: cfg.containment_threshold,
+        min_shared_shingles: cfg.min_shared_shingles,
+    };
+    let verified: Vec<((u32, u32), Similarity)> = cands
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let s = verify::similarity(&sets[a as usize], &sets[b as usize]);
+            rule.accepts(&s).then_some(((a, b), s))
+        })
+        .collect();
+    stats.verified = verified.len();
+
+    // Stage 6: clusters that do not chain.
+    let story_words: Vec<usize> = analysed
+        .iter()
+        .zip(&bp.mask)
+        .map(|(a, m)| {
+            a.paragraphs
+                .iter()
+                .zip(m)
+                .filter(|(_, &b)| !b)
+                .map(|(p, _)| p.words())
+                .sum()
+        })
+        .collect();
+    let mut rank: Vec<u32> = (0..n as u32).collect();
+    rank.sort_by(|&x, &y| {
+        let (ax, ay) = (&corpus.articles[x as usize], &corpus.articles[y as usize]);
+        (
+            ax.date.is_empty(),
+            &ax.date,
+            std::cmp::Reverse(story_words[x as usize]),
+            x,
+        )
+            .cmp(&(
+                ay.date.is_empty(),
+                &ay.date,
+                std::cmp::Reverse(story_words[y as usize]),
+                y,
+            ))
+    });
+    let edges: Vec<(u32, u32)> = verified.iter().map(|x| x.0).collect();
+    let clusters = cluster::anti_chaining(n, &rank, &edges);
+
+    // Stage 7: shared spans of every verified pair.
+    let pairs: Vec<report::Pair> = verified
+        .par_iter()
+        .map(|&((a, b), s)| {
+            let (ta, tb) = (&corpus.articles[a as usize], &corpus.articles[b as usize]);
+            let spans = crate::align::shared_spans(&ta.text, &tb.text, cfg.ngram_words)
+                .into_iter()
+                .map(|x| report::SpanPair {
+                    a: [x.a.0, x.a.1],
+                    b: [x.b.0, x.b.1],
+                    words: x.words,
+                })
+                .collect();
+            report::Pair {
+                a: ta.id.clone(),
+                b: tb.id.clone(),
+                jaccard: round4(s.jaccard),
+                containment: round4(s.containment),
+                shared_shingles: s.shared,
+                spans,
+            }
+        })
+        .collect();
+
+    // The report.
+    let repeats: Vec<report::Repeat> = runs
+        .iter()
+        .enumerate()
+        .flat_map(|(a, rs)| {
+            let art = &corpus.articles[a];
+            let ps = &analysed[a].paragraphs;
+            rs.iter().map(move |r| {
+                let side = |(i, j): (usize, usize)| report::RepeatSide {
+                    start: ps[i].start,
+                    end: ps[j].end,
+                    paragraphs: [i, j],
+                };
+                let exact = (0..=r.repeat.1 - r.repeat.0)
+                    .all(|k| ps[r.first.0 + k].hash == ps[r.repeat.0 + k].hash);
+                report::Repeat {
+                    article: art.id.clone(),
+                    words: r.words,
+                    first: side(r.first),
+                    repeat: side(r.repeat),
+                    exact,
+                    snippet: report::snippet(
+                        &art.text[ps[r.repeat.0].start..ps[r.repeat.1].end],
+                        70,
+                    ),
+                }
+            })
+        })
+        .collect();
+    let boilerplate: Vec<report::Boilerplate> = bp
+        .blocks
+        .iter()
+        .map(|b| {
+            let mut sources = std::collections::BTreeMap::new();
+            for &a in &b.articles {
+                let s = &corpus.articles[a as usize].source;
+                *sources
+                    .entry(if s.is_empty() {
+                        "(unknown)".to_string()
+                    } else {
+                        s.clone()
+                    })
+                    .or_insert(0) += 1;
+            }
+            let (ex, start, end) = b.example;
+            report::Boilerplate {
+                text: corpus.articles[ex as usize].text[start..end].to_string(),
+                articles: b.articles.len(),
+                sources,
+                ids: b
+                    .articles
+                    .iter()
+                    .map(|&a| corpus.articles[a as usize].id.clone())
+                    .collect(),
+                paragraphs: b.paragraphs,
+                words: b.words,
+            }
+        })
+        .collect();
+    let clusters: Vec<report::Cluster> = clusters
+        .into_iter()
+        .map(|c| {
+            let arts: Vec<_> = c
+                .members
+                .iter()
+                .map(|&m| &corpus.articles[m as usize])
+                .collect();
+            report::Cluster {
+                canonical: corpus.articles[c.canonical as usize].id.clone(),
+                members: arts.iter().map(|a| a.id.clone()).collect(),
+                headlines: arts
+                    .iter()
+                    .map(|a| {
+                        report::snippet(
+                            if a.title.is_empty() {
+                                &a.text
+                            } else {
+                                &a.title
+                            },
+                            60,
+                        )
+                    })
+                    .collect(),
+                sources: arts.iter().map(|a| a.source.clone()).collect(),
+            }
+        })
+        .collect();
+    let report = Report {
+        version: report::SCHEMA_VERSION,
+        summary: Summary {
+            articles: n,
+            repeats: repeats.len(),
+            boilerplate: boilerplate.len(),
+            pairs: pairs.len(),
+            clusters: clusters.len(),
+            warnings: warnings.len(),
+        },
+        params: report::Params {
+            ngram_words: cfg.ngram_words,
+            num_perms: cfg.num_perms,
+            threshold: cfg.threshold,
+            bands: params.bands,
+            rows: params.rows,
+            containment_threshold: cfg.containment_threshold,
+            min_shared_shingles: cfg.min_shared_shingles,
+            min_repeat_words: cfg.min_repeat_words,
+            repeat_similarity: cfg.repeat_similarity,
+            min_boilerplate_articles: cfg.min_boilerplate_articles,
+            boilerplate_coverage: cfg.boilerplate_coverage,
+        },
+        repeats,
+        boilerplate,
+        pairs,
+        clusters,
+        warnings,
+    };
+    (report, stats)
+}
+
+/// Pairs of articles that share a whole non-boilerplate paragraph of at least
+/// [`MIN_SHARED_PARAGRAPH_WORDS`] words. This finds trimmed reprints whose Jaccard is too low
+/// for the LSH bands; verification then decides.
+fn shared_paragraph_candidates(
+    analysed: &[ArticleShingles],
+    mask: &[Vec<bool>],
+) -> Vec<(u32, u32)> {
+    let mut keys: Vec<(u64, u32)> = analysed
+        .par_iter()
+        .zip(mask.par_iter())
+        .enumerate()
+        .flat_map_iter(|(a, (s, m))| {
+            let mut v: Vec<(u64, u32)> = s
+                .paragraphs
+                .iter()
+                .zip(m)
+                .filter(|(p, &b)| !b && p.words() >= MIN_SHARED_PARAGRAPH_WORDS)
+                .map(|(p, _)| (p.hash, a as u32))
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .collect();
+    keys.par_sort_unstable();
+    let mut out = Vec::new();
+    for group in keys.chunk_by(|x, y| x.0 == y.0) {
+        lsh::push_bucket_pairs(group.iter().map(|k| k.1), group.len(), &mut out);
+    }
+    out.par_sort_unstable();
+    out.dedup();
+    out
+}

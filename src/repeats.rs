@@ -1,0 +1,266 @@
+//! Repeats inside one article: a paragraph, or a run of paragraphs, that repeats an earlier
+//! part of the same article (a body printed twice, a headline repeated as the first
+//! paragraph, a pasted paragraph).
+//!
+//! 1. Paragraph pairs `(i, j)`, `i < j`, match when their normalized words are equal, or when
+//!    they are near-exact: candidates come from a small MinHash sketch of each paragraph's
+//!    words banded into [`BANDS`] bands (so the work is linear in the paragraphs, not
+//!    quadratic), and are kept when the longest common subsequence of their words is at least
+//!    `repeat_similarity` of the longer one.
+//! 2. Matches on one diagonal (`j - i` constant) with consecutive `i` form a run; a run is cut
+//!    so that its first copy ends before its repeat starts.
+//! 3. Runs are taken longest first; a later paragraph is reported as a repeat at most once
+//!    (against its earliest first occurrence among equally long runs), and runs with fewer
+//!    than `min_repeat_words` repeated words are dropped.
+
+use crate::shingle::Paragraph;
+
+/// Sketch values per paragraph.
+pub const SKETCH: usize = 8;
+/// Bands of the paragraph sketch (rows = SKETCH / BANDS = 2; candidate threshold ≈ 0.5).
+pub const BANDS: usize = 4;
+/// Longest paragraph (in words) compared word by word; longer ones compare word multisets.
+pub const MAX_LCS_WORDS: usize = 2000;
+
+/// A repeated run: paragraphs `repeat.0..=repeat.1` repeat paragraphs `first.0..=first.1`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RepeatRun {
+    pub first: (usize, usize),
+    pub repeat: (usize, usize),
+    /// Words in the repeated paragraphs.
+    pub words: usize,
+}
+
+#[inline]
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn sketch(tokens: &[u64]) -> [u64; SKETCH] {
+    let mut s = [u64::MAX; SKETCH];
+    for &t in tokens {
+        for (k, v) in s.iter_mut().enumerate() {
+            let h = mix(t ^ (0x9E37_79B9_7F4A_7C15u64.wrapping_mul(k as u64 + 1)));
+            if h < *v {
+                *v = h;
+            }
+        }
+    }
+    s
+}
+
+/// Similarity of two word sequences: LCS length over the longer length (multiset overlap for
+/// very long paragraphs).
+pub fn word_similarity(a: &[u64], b: &[u64]) -> f64 {
+    let longer = a.len().max(b.len());
+    if longer == 0 {
+        return 1.0;
+    }
+    if a.len() > MAX_LCS_WORDS || b.len() > MAX_LCS_WORDS {
+        let (mut x, mut y) = (a.to_vec(), b.to_vec());
+        x.sort_unstable();
+        y.sort_unstable();
+        return crate::verify::intersection_size(&x, &y) as f64 / longer as f64;
+    }
+    let mut prev = vec![0u32; b.len() + 1];
+    let mut cur = vec![0u32; b.len() + 1];
+    for &x in a {
+        for (j, &y) in b.iter().enumerate() {
+            cur[j + 1] = if x == y {
+                prev[j] + 1
+            } else {
+                cur[j].max(prev[j + 1])
+            };
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()] as f64 / longer as f64
+}
+
+/// Finds the repeated runs of one article. `tokens` are the token hashes of the whole article,
+/// indexed by the paragraphs' token ranges.
+pub fn find(
+    paragraphs: &[Paragraph],
+    tokens: &[u64],
+    min_repeat_words: usize,
+    repeat_similarity: f64,
+) -> Vec<RepeatRun> {
+    let n = paragraphs.len();
+    if n < 2 {
+        return Vec::new();
+    }
+    let words = |p: usize| paragraphs[p].words();
+    let toks =
+        |p: usize| &tokens[paragraphs[p].first_token as usize..paragraphs[p].end_token as usize];
+
+    // 1. Matching pairs.
+    let mut keys: Vec<(u64, u32)> = Vec::new();
+    for (p, para) in paragraphs.iter().enumerate() {
+        if para.words() == 0 {
+            continue;
+        }
+        keys.push((para.hash, p as u32));
+        let s = sketch(toks(p));
+        let rows = SKETCH / BANDS;
+        for b in 0..BANDS {
+            let band = &s[b * rows..(b + 1) * rows];
+            let h =
+                crate::hash::sequence(band) ^ (b as u64 + 1).wrapping_mul(0xA24B_AED4_963E_E407);
+            keys.push((h, p as u32));
+        }
+    }
+    keys.sort_unstable();
+    let mut cand: Vec<(u32, u32)> = Vec::new();
+    for group in keys.chunk_by(|a, b| a.0 == b.0) {
+        // A key shared by very many paragraphs is a degenerate article (the same line
+        // hundreds of times); pair each with the first few, which still finds every repeat.
+        for (x, &(_, i)) in group.iter().enumerate() {
+            for &(_, j) in group[x + 1..].iter().take(64) {
+                if i != j {
+                    cand.push((i.min(j), i.max(j)));
+                }
+            }
+        }
+    }
+    cand.sort_unstable();
+    cand.dedup();
+    let mut matched: Vec<(usize, usize)> = cand
+        .into_iter()
+        .map(|(i, j)| (i as usize, j as usize))
+        .filter(|&(i, j)| {
+            let (a, b) = (&paragraphs[i], &paragraphs[j]);
+            if a.hash == b.hash && a.words() == b.words() {
+                return true;
+            }
+            let (la, lb) = (a.words() as f64, b.words() as f64);
+            la.min(lb) / la.max(lb) >= repeat_similarity
+                && word_similarity(toks(i), toks(j)) >= repeat_similarity
+        })
+        .collect();
+
+    // 2. Runs along diagonals, cut so the first copy ends before the repeat starts.
+    matched.sort_unstable_by_key(|&(i, j)| (j - i, i));
+    let mut runs: Vec<RepeatRun> = Vec::new();
+    let mut k = 0;
+    while k < matched.len() {
+        let (i0, j0) = matched[k];
+        let d = j0 - i0;
+        let mut len = 1;
+        while k + len < matched.len() && matched[k + len] == (i0 + len, j0 + len) && len < d {
+            len += 1;
+        }
+        runs.push(RepeatRun {
+            first: (i0, i0 + len - 1),
+            repeat: (j0, j0 + len - 1),
+            words: (j0..j0 + len).map(words).sum(),
+        });
+        k += len;
+    }
+
+    // 3. Longest first; each later paragraph repeated at most once.
+    runs.sort_by_key(|r| (std::cmp::Reverse(r.words), r.repeat.0, r.first.0));
+    let mut covered = vec![false; n];
+    let mut out = Vec::new();
+    for r in runs {
+        // Split the run into the pieces whose repeat paragraphs are still uncovered.
+        let len = r.repeat.1 - r.repeat.0 + 1;
+        let mut s = 0;
+        while s < len {
+            if covered[r.repeat.0 + s] {
+                s += 1;
+                continue;
+            }
+            let mut e = s;
+            while e + 1 < len && !covered[r.repeat.0 + e + 1] {
+                e += 1;
+            }
+            let piece = RepeatRun {
+                first: (r.first.0 + s, r.first.0 + e),
+                repeat: (r.repeat.0 + s, r.repeat.0 + e),
+                words: (r.repeat.0 + s..=r.repeat.0 + e).map(words).sum(),
+            };
+            if piece.words >= min_repeat_words.max(1) {
+                covered[piece.repeat.0..=piece.repeat.1].fill(true);
+                out.push(piece);
+            }
+            s = e + 1;
+        }
+    }
+    out.sort_by_key(|r| (r.repeat.0, r.first.0));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shingle::{analyze, Scratch};
+
+    fn run(text: &str, min_words: usize) -> Vec<RepeatRun> {
+        let mut s = Scratch::default();
+        let a = analyze(text, 5, &mut s);
+        let toks: Vec<u64> = s.tokens.iter().map(|t| t.hash).collect();
+        find(&a.paragraphs, &toks, min_words, 0.8)
+    }
+
+    const P: [&str; 4] = [
+        "The minister said on Monday that talks would resume next week in Geneva.",
+        "Officials from both sides declined to comment on the substance of the negotiations.",
+        "Markets rose sharply after the announcement, with the index up two percent.",
+        "Analysts cautioned that a final agreement could still be months away at best.",
+    ];
+
+    #[test]
+    fn doubled_body_is_one_maximal_run() {
+        let text = format!(
+            "Headline of the story\n{}\n{}\n{}\n{}\n{}\n{}",
+            P[0], P[1], P[2], P[0], P[1], P[2]
+        );
+        assert_eq!(
+            run(&text, 6),
+            vec![RepeatRun {
+                first: (1, 3),
+                repeat: (4, 6),
+                words: 38
+            }]
+        );
+    }
+
+    #[test]
+    fn near_exact_repeat_with_a_changed_word_is_found() {
+        let edited = P[0].replace("Monday", "Tuesday");
+        let text = format!("{}\n{}\n{}\n{}", P[0], P[1], P[2], edited);
+        let r = run(&text, 6);
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].first, r[0].repeat), ((0, 0), (3, 3)));
+    }
+
+    #[test]
+    fn headline_repeated_as_first_paragraph() {
+        let text = format!(
+            "Talks to resume next week in Geneva\nTalks to resume next week in Geneva\n{}",
+            P[1]
+        );
+        let r = run(&text, 6);
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].first, r[0].repeat), ((0, 0), (1, 1)));
+        assert!(run(&text, 8).is_empty(), "7 words is below a minimum of 8");
+    }
+
+    #[test]
+    fn triple_copy_reports_each_later_copy_once() {
+        let text = [P[0], P[1], P[0], P[1], P[0], P[1]].join("\n");
+        let r = run(&text, 6);
+        assert_eq!(r.len(), 2);
+        assert_eq!((r[0].first, r[0].repeat), ((0, 1), (2, 3)));
+        assert_eq!((r[1].first, r[1].repeat), ((0, 1), (4, 5)));
+    }
+
+    #[test]
+    fn unrelated_paragraphs_do_not_match() {
+        assert!(run(&P.join("\n"), 1).is_empty());
+        assert!(word_similarity(&[1, 2, 3], &[4, 5, 6]) < 0.01);
+        assert_eq!(word_similarity(&[1, 2, 3, 4], &[1, 2, 9, 4]), 0.75);
+    }
+}

@@ -1,0 +1,186 @@
+//! The report model and its printers. Detection fills a [`Report`]; a [`Printer`] turns it into
+//! bytes. Printers never compute findings, and detection never formats.
+
+mod json;
+mod text;
+
+pub use json::Json;
+pub use text::Text;
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Version of the JSON document's shape; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A problem with one input record or file. `line` is 1-based.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub file: String,
+    pub line: u64,
+    pub message: String,
+}
+
+/// Counts of everything in the report.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub articles: usize,
+    pub repeats: usize,
+    pub boilerplate: usize,
+    pub pairs: usize,
+    pub clusters: usize,
+    pub warnings: usize,
+}
+
+/// The parameters the scan ran with, including the LSH bands and rows derived from the
+/// threshold, so a report says how it was made.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Params {
+    pub ngram_words: usize,
+    pub num_perms: usize,
+    pub threshold: f64,
+    pub bands: usize,
+    pub rows: usize,
+    pub containment_threshold: f64,
+    pub min_shared_shingles: usize,
+    pub min_repeat_words: usize,
+    pub repeat_similarity: f64,
+    pub min_boilerplate_articles: usize,
+    pub boilerplate_coverage: f64,
+}
+
+/// One side of a repeat: bytes `start..end` of the article text, paragraphs
+/// `paragraphs[0]..=paragraphs[1]` (0-based).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RepeatSide {
+    pub start: usize,
+    pub end: usize,
+    pub paragraphs: [usize; 2],
+}
+
+/// A run of paragraphs that repeats an earlier run of the same article.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Repeat {
+    pub article: String,
+    /// Words in the repeated run.
+    pub words: usize,
+    pub first: RepeatSide,
+    pub repeat: RepeatSide,
+    /// True when every repeated paragraph equals its first occurrence after normalization;
+    /// false when at least one is a near-exact copy (a word or two changed).
+    pub exact: bool,
+    /// The start of the repeated text, for the text printer.
+    #[serde(skip)]
+    pub snippet: String,
+}
+
+/// A block that recurs across many different stories.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Boilerplate {
+    /// The block's text as it stands in its first carrier.
+    pub text: String,
+    /// Number of articles carrying it.
+    pub articles: usize,
+    /// Articles per outlet (`source` field; `(unknown)` when empty).
+    pub sources: BTreeMap<String, usize>,
+    /// Ids of the carriers, in input order.
+    pub ids: Vec<String>,
+    pub paragraphs: usize,
+    pub words: usize,
+}
+
+/// A shared passage: bytes `a[0]..a[1]` of article `a` and `b[0]..b[1]` of article `b`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SpanPair {
+    pub a: [usize; 2],
+    pub b: [usize; 2],
+    pub words: usize,
+}
+
+/// A verified reprint pair; `a` comes before `b` in the input.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pair {
+    pub a: String,
+    pub b: String,
+    pub jaccard: f64,
+    pub containment: f64,
+    pub shared_shingles: usize,
+    pub spans: Vec<SpanPair>,
+}
+
+/// A reprint cluster; `members` lists the canonical first.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Cluster {
+    pub canonical: String,
+    pub members: Vec<String>,
+    /// Headline (or opening words) of each member, for the text printer.
+    #[serde(skip)]
+    pub headlines: Vec<String>,
+    /// Outlet of each member, for the text printer.
+    #[serde(skip)]
+    pub sources: Vec<String>,
+}
+
+/// Everything a scan found.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub summary: Summary,
+    pub params: Params,
+    pub repeats: Vec<Repeat>,
+    pub boilerplate: Vec<Boilerplate>,
+    pub pairs: Vec<Pair>,
+    pub clusters: Vec<Cluster>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Turns a report into bytes.
+pub trait Printer {
+    fn print(&self, report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+}
+
+/// A one-line preview of `text`: whitespace folded, at most `max` characters, `…` when cut.
+pub fn snippet(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    for word in text.split_whitespace() {
+        if count > 0 {
+            out.push(' ');
+            count += 1;
+        }
+        for c in word.chars() {
+            if count >= max {
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            count += 1;
+        }
+    }
+    out
+}
+
+/// Rounds a similarity to 4 decimals for the report.
+pub fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_folds_whitespace_and_cuts_on_chars() {
+        assert_eq!(snippet("  a\n\n b  c ", 10), "a b c");
+        assert_eq!(snippet("Zürich café au lait", 8), "Zürich c…");
+    }
+
+    #[test]
+    fn public_types_are_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Report>();
+        check::<crate::Config>();
+        check::<crate::corpus::Corpus>();
+        check::<crate::Error>();
+    }
+}

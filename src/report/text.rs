@@ -1,0 +1,153 @@
+//! `--format text`: a report a person reads in a terminal.
+
+use std::io::Write;
+
+use super::{snippet, Printer, Report};
+
+/// The text printer.
+pub struct Text {
+    /// Ids listed per boilerplate block before "(+N more)".
+    pub max_ids: usize,
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text { max_ids: 8 }
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl Printer for Text {
+    fn print(&self, r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+        let s = &r.summary;
+        writeln!(
+            w,
+            "{}, {}, {}, {}, {}, {}",
+            plural(s.articles, "article", "articles"),
+            plural(s.repeats, "repeat", "repeats"),
+            plural(s.boilerplate, "boilerplate block", "boilerplate blocks"),
+            plural(s.pairs, "reprint pair", "reprint pairs"),
+            plural(s.clusters, "cluster", "clusters"),
+            plural(s.warnings, "warning", "warnings"),
+        )?;
+        if !r.repeats.is_empty() {
+            writeln!(
+                w,
+                "\nREPEATS (paragraphs are 0-based; bytes are end-exclusive)"
+            )?;
+            for x in &r.repeats {
+                let (f, p) = (&x.first, &x.repeat);
+                writeln!(
+                    w,
+                    "  {}: paragraphs {} repeat {} ({} words{})",
+                    x.article,
+                    range(p.paragraphs),
+                    range(f.paragraphs),
+                    x.words,
+                    if x.exact { "" } else { ", near-exact" }
+                )?;
+                writeln!(w, "    first  bytes {}..{}", f.start, f.end)?;
+                writeln!(
+                    w,
+                    "    repeat bytes {}..{}  \"{}\"",
+                    p.start, p.end, x.snippet
+                )?;
+            }
+        }
+        if !r.boilerplate.is_empty() {
+            writeln!(w, "\nBOILERPLATE")?;
+            for (i, b) in r.boilerplate.iter().enumerate() {
+                let sources: Vec<String> =
+                    b.sources.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                writeln!(
+                    w,
+                    "  [{}] {} articles, {} words: \"{}\"",
+                    i + 1,
+                    b.articles,
+                    b.words,
+                    snippet(&b.text, 70)
+                )?;
+                writeln!(w, "      outlets: {}", sources.join(", "))?;
+                let shown: Vec<&str> = b
+                    .ids
+                    .iter()
+                    .take(self.max_ids)
+                    .map(String::as_str)
+                    .collect();
+                let more = b.ids.len().saturating_sub(self.max_ids);
+                writeln!(
+                    w,
+                    "      ids: {}{}",
+                    shown.join(", "),
+                    if more > 0 {
+                        format!(", … (+{more} more)")
+                    } else {
+                        String::new()
+                    }
+                )?;
+            }
+        }
+        if !r.clusters.is_empty() {
+            writeln!(w, "\nREPRINT CLUSTERS (canonical first)")?;
+            let sim: std::collections::HashMap<(&str, &str), (f64, f64, usize)> = r
+                .pairs
+                .iter()
+                .map(|p| {
+                    (
+                        (p.a.as_str(), p.b.as_str()),
+                        (p.jaccard, p.containment, p.spans.len()),
+                    )
+                })
+                .collect();
+            for (i, c) in r.clusters.iter().enumerate() {
+                writeln!(
+                    w,
+                    "  [{}] {} articles, canonical {}",
+                    i + 1,
+                    c.members.len(),
+                    c.canonical
+                )?;
+                for (k, m) in c.members.iter().enumerate() {
+                    let detail = if k == 0 {
+                        "canonical".to_string()
+                    } else {
+                        let key = (c.canonical.as_str(), m.as_str());
+                        let v = sim.get(&key).or_else(|| sim.get(&(key.1, key.0)));
+                        match v {
+                            Some((j, ct, spans)) => {
+                                format!("jaccard {j:.2} containment {ct:.2} spans {spans}")
+                            }
+                            None => String::new(),
+                        }
+                    };
+                    let source = c.sources.get(k).filter(|s| !s.is_empty());
+                    writeln!(
+                        w,
+                        "      {m}{}  {detail}  \"{}\"",
+                        source.map(|s| format!(" ({s})")).unwrap_or_default(),
+                        c.headlines.get(k).map(String::as_str).unwrap_or("")
+                    )?;
+                }
+            }
+        }
+        if !r.warnings.is_empty() {
+            writeln!(w, "\nWARNINGS")?;
+            for x in &r.warnings {
+                writeln!(w, "  {}:{}: {}", x.file, x.line, x.message)?;
+            }
+        }
+        w.flush()
+    }
+}
+
+fn range(p: [usize; 2]) -> String {
+    if p[0] == p[1] {
+        p[0].to_string()
+    } else {
+        format!("{}-{}", p[0], p[1])
+    }
+}

@@ -1,0 +1,169 @@
+//! Per-article analysis: paragraphs with their token ranges and hashes, and word n-gram
+//! shingles per paragraph.
+//!
+//! Shingles are taken inside each paragraph, never across a paragraph break, so that the
+//! shingle set of an article does not change when a copy desk swaps, drops or inserts
+//! paragraphs: only the shingles of the touched paragraphs change. A paragraph shorter than
+//! the n-gram size gives one shingle of all its words.
+
+use crate::normalize::{tokenize_into, Token};
+use crate::segment;
+
+/// One paragraph of an article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Paragraph {
+    /// Byte range in the article text (end exclusive).
+    pub start: usize,
+    pub end: usize,
+    /// Token range `first_token..end_token` in the article's token list.
+    pub first_token: u32,
+    pub end_token: u32,
+    /// Hash of the normalized words ([`crate::hash::sequence`]); 0 when it has no words.
+    pub hash: u64,
+}
+
+impl Paragraph {
+    /// Number of words.
+    #[inline]
+    pub fn words(&self) -> usize {
+        (self.end_token - self.first_token) as usize
+    }
+}
+
+/// Everything later stages need from one article's text.
+#[derive(Clone, Debug, Default)]
+pub struct ArticleShingles {
+    pub paragraphs: Vec<Paragraph>,
+    /// Shingle hashes of all paragraphs, paragraph after paragraph.
+    pub shingles: Vec<u64>,
+    /// `shingles[shingle_ends[p-1]..shingle_ends[p]]` are the shingles of paragraph `p`.
+    pub shingle_ends: Vec<u32>,
+}
+
+impl ArticleShingles {
+    /// The shingles of paragraph `p`.
+    pub fn paragraph_shingles(&self, p: usize) -> &[u64] {
+        let start = if p == 0 {
+            0
+        } else {
+            self.shingle_ends[p - 1] as usize
+        };
+        &self.shingles[start..self.shingle_ends[p] as usize]
+    }
+
+    /// Total words.
+    pub fn words(&self) -> usize {
+        self.paragraphs.iter().map(Paragraph::words).sum()
+    }
+}
+
+/// Reusable buffers, one per worker thread.
+#[derive(Default)]
+pub struct Scratch {
+    pub tokens: Vec<Token>,
+    pub para_tokens: Vec<Token>,
+    pub hashes: Vec<u64>,
+    pub word: String,
+}
+
+/// Tokenizes, segments and shingles `text`. The tokens stay in `scratch.tokens` for callers
+/// that need them (in-article repeat detection).
+pub fn analyze(text: &str, ngram_words: usize, scratch: &mut Scratch) -> ArticleShingles {
+    let spans = segment::paragraphs(text);
+    let mut out = ArticleShingles {
+        paragraphs: Vec::with_capacity(spans.len()),
+        shingles: Vec::new(),
+        shingle_ends: Vec::with_capacity(spans.len()),
+    };
+    scratch.tokens.clear();
+    for span in spans {
+        tokenize_into(
+            &text[span.start..span.end],
+            span.start,
+            &mut scratch.para_tokens,
+            &mut scratch.word,
+        );
+        let first = scratch.tokens.len() as u32;
+        scratch.tokens.extend_from_slice(&scratch.para_tokens);
+        scratch.hashes.clear();
+        scratch
+            .hashes
+            .extend(scratch.para_tokens.iter().map(|t| t.hash));
+        let hash = if scratch.hashes.is_empty() {
+            0
+        } else {
+            crate::hash::sequence(&scratch.hashes)
+        };
+        push_shingles(&scratch.hashes, ngram_words, &mut out.shingles);
+        out.shingle_ends.push(out.shingles.len() as u32);
+        out.paragraphs.push(Paragraph {
+            start: span.start,
+            end: span.end,
+            first_token: first,
+            end_token: scratch.tokens.len() as u32,
+            hash,
+        });
+    }
+    out
+}
+
+/// Appends the n-gram shingle hashes of one token-hash sequence.
+#[inline]
+pub fn push_shingles(hashes: &[u64], n: usize, out: &mut Vec<u64>) {
+    if hashes.is_empty() {
+        return;
+    }
+    if hashes.len() <= n {
+        out.push(crate::hash::sequence(hashes));
+        return;
+    }
+    out.extend(hashes.windows(n).map(crate::hash::sequence));
+}
+
+/// The sorted, de-duplicated shingle set of the paragraphs for which `keep(p)` is true.
+pub fn shingle_set(a: &ArticleShingles, mut keep: impl FnMut(usize) -> bool) -> Vec<u64> {
+    let mut set = Vec::with_capacity(a.shingles.len());
+    for p in 0..a.paragraphs.len() {
+        if keep(p) {
+            set.extend_from_slice(a.paragraph_shingles(p));
+        }
+    }
+    set.sort_unstable();
+    set.dedup();
+    set
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_carry_token_ranges_and_shingles() {
+        let text = "One two three four five six.\n\nSeven eight.\n\n***\n";
+        let a = analyze(text, 5, &mut Scratch::default());
+        assert_eq!(a.paragraphs.len(), 3);
+        assert_eq!(a.paragraphs[0].words(), 6);
+        assert_eq!(a.paragraph_shingles(0).len(), 2, "6 words give two 5-grams");
+        assert_eq!(
+            a.paragraph_shingles(1).len(),
+            1,
+            "a short paragraph is one shingle"
+        );
+        assert_eq!(a.paragraph_shingles(2).len(), 0);
+        assert_eq!(a.paragraphs[2].hash, 0);
+        assert_eq!(
+            &text[a.paragraphs[1].start..a.paragraphs[1].end],
+            "Seven eight."
+        );
+    }
+
+    #[test]
+    fn swapping_paragraphs_keeps_the_shingle_set() {
+        let x = "Alpha beta gamma delta epsilon zeta.\nEta theta iota kappa lambda mu.";
+        let y = "Eta theta iota kappa lambda mu.\nALPHA beta gamma delta epsilon zeta!";
+        let mut s = Scratch::default();
+        let (a, b) = (analyze(x, 5, &mut s), analyze(y, 5, &mut s));
+        assert_eq!(shingle_set(&a, |_| true), shingle_set(&b, |_| true));
+        assert_eq!(a.paragraphs[0].hash, b.paragraphs[1].hash);
+    }
+}

@@ -1,0 +1,1 @@
+//! Synthetic syndicated feeds with ground truth (being written; see issue 3).

@@ -1,0 +1,151 @@
+//! Exact similarity of candidate pairs on their shingle sets. Thresholds are applied here and
+//! nowhere else.
+
+/// Size of the intersection of two sorted, de-duplicated slices.
+pub fn intersection_size<T: Ord>(a: &[T], b: &[T]) -> usize {
+    // Gallop through the longer slice when the sizes are very different (a brief against a
+    // long feature): O(small · log(large)) instead of O(small + large).
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.is_empty() {
+        return 0;
+    }
+    if large.len() / small.len() >= 16 {
+        let mut count = 0;
+        let mut rest = large;
+        for x in small {
+            match rest.binary_search(x) {
+                Ok(i) => {
+                    count += 1;
+                    rest = &rest[i + 1..];
+                }
+                Err(i) => rest = &rest[i..],
+            }
+            if rest.is_empty() {
+                break;
+            }
+        }
+        return count;
+    }
+    let (mut i, mut j, mut count) = (0, 0, 0);
+    while i < small.len() && j < large.len() {
+        match small[i].cmp(&large[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                count += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    count
+}
+
+/// Similarity of two shingle sets.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Similarity {
+    /// |A ∩ B|
+    pub shared: usize,
+    /// |A ∩ B| / |A ∪ B|
+    pub jaccard: f64,
+    /// |A ∩ B| / min(|A|, |B|)
+    pub containment: f64,
+}
+
+/// Jaccard and containment of two sorted, de-duplicated shingle sets.
+pub fn similarity(a: &[u64], b: &[u64]) -> Similarity {
+    let shared = intersection_size(a, b);
+    let union = a.len() + b.len() - shared;
+    let min = a.len().min(b.len());
+    Similarity {
+        shared,
+        jaccard: if union == 0 {
+            0.0
+        } else {
+            shared as f64 / union as f64
+        },
+        containment: if min == 0 {
+            0.0
+        } else {
+            shared as f64 / min as f64
+        },
+    }
+}
+
+/// The acceptance rule for a reprint pair.
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    pub threshold: f64,
+    pub containment_threshold: f64,
+    pub min_shared_shingles: usize,
+}
+
+impl Rule {
+    /// A pair is a reprint when its Jaccard reaches the threshold, or when the smaller article
+    /// is mostly contained in the larger one and they share enough shingles to rule out one
+    /// quoted sentence.
+    pub fn accepts(&self, s: &Similarity) -> bool {
+        s.shared > 0
+            && (s.jaccard >= self.threshold
+                || (s.containment >= self.containment_threshold
+                    && s.shared >= self.min_shared_shingles))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::HashSet;
+
+    proptest! {
+        #[test]
+        fn similarity_equals_a_set_computation(
+            a in proptest::collection::btree_set(0u64..400, 0..200),
+            b in proptest::collection::btree_set(0u64..400, 0..200),
+            big in proptest::collection::btree_set(0u64..100_000, 0..3000),
+        ) {
+            for (x, y) in [(&a, &b), (&a, &big), (&big, &b)] {
+                let xs: Vec<u64> = x.iter().copied().collect();
+                let ys: Vec<u64> = y.iter().copied().collect();
+                let hx: HashSet<u64> = x.iter().copied().collect();
+                let hy: HashSet<u64> = y.iter().copied().collect();
+                let inter = hx.intersection(&hy).count();
+                let union = hx.union(&hy).count();
+                let s = similarity(&xs, &ys);
+                prop_assert_eq!(s.shared, inter);
+                let j = if union == 0 { 0.0 } else { inter as f64 / union as f64 };
+                prop_assert!((s.jaccard - j).abs() < 1e-12);
+                let m = hx.len().min(hy.len());
+                let c = if m == 0 { 0.0 } else { inter as f64 / m as f64 };
+                prop_assert!((s.containment - c).abs() < 1e-12);
+            }
+        }
+    }
+
+    #[test]
+    fn rule_needs_enough_shared_shingles_for_containment() {
+        let r = Rule {
+            threshold: 0.5,
+            containment_threshold: 0.8,
+            min_shared_shingles: 15,
+        };
+        let trimmed = Similarity {
+            shared: 40,
+            jaccard: 0.33,
+            containment: 0.95,
+        };
+        let quote = Similarity {
+            shared: 10,
+            jaccard: 0.2,
+            containment: 1.0,
+        };
+        assert!(r.accepts(&trimmed));
+        assert!(!r.accepts(&quote));
+        assert!(r.accepts(&Similarity {
+            shared: 3,
+            jaccard: 0.6,
+            containment: 0.75
+        }));
+    }
+}
