@@ -62,8 +62,18 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
     stats.words = analysed.iter().map(|a| a.words()).sum();
 
     // Stage 2: boilerplate across articles.
+    let mut outlet_ids: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let outlets: Vec<u32> = corpus
+        .articles
+        .iter()
+        .map(|a| {
+            let next = outlet_ids.len() as u32;
+            *outlet_ids.entry(a.source.as_str()).or_insert(next)
+        })
+        .collect();
     let bp = boilerplate::detect(
         &analysed,
+        &outlets,
         cfg.min_boilerplate_articles,
         cfg.boilerplate_coverage,
     );
