@@ -95,7 +95,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
     let active: Vec<bool> = sets.iter().map(|s| !s.is_empty()).collect();
 
     // Stage 4: candidates from LSH bands and from shared story paragraphs.
-    let params = lsh::Params::optimal(cfg.threshold, cfg.num_perms, 0.5);
+    let params = lsh::Params::for_scan(cfg.threshold, cfg.containment_threshold, cfg.num_perms);
     stats.bands = params.bands;
     stats.rows = params.rows;
     let mut cands = lsh::candidates(&signatures, cfg.num_perms, &active, params);

@@ -1,0 +1,219 @@
+//! Runs the real `reprint` binary on the files in data/ and on bad input, and checks stdout,
+//! stderr and the exit code.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const SEED: &str = "data/menafn-japan-germany-security.txt";
+
+fn reprint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_reprint"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("running reprint")
+}
+
+fn json_of(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not one JSON document ({e}); stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("reprint-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn seed_article_has_exactly_one_repeat_with_exact_bytes() {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(SEED)).unwrap();
+    // The expected spans, derived from the fixture: the run from the first "The talks were
+    // co-led" to the first "Wadephul warned." and its second copy.
+    let starts: Vec<usize> = text
+        .match_indices("The talks were co-led")
+        .map(|m| m.0)
+        .collect();
+    let ends: Vec<usize> = text
+        .match_indices("Wadephul warned.")
+        .map(|m| m.0 + "Wadephul warned.".len())
+        .collect();
+    assert_eq!((starts.len(), ends.len()), (2, 2), "fixture has two copies");
+
+    let out = reprint(&["scan", "--format", "json", SEED]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = json_of(&out);
+    assert_eq!(r["version"], 1);
+    assert_eq!(r["summary"]["articles"], 1);
+    assert_eq!(r["summary"]["repeats"], 1);
+    let rep = &r["repeats"][0];
+    assert_eq!(rep["article"], SEED);
+    assert_eq!(rep["first"]["start"], starts[0]);
+    assert_eq!(rep["first"]["end"], ends[0]);
+    assert_eq!(rep["repeat"]["start"], starts[1]);
+    assert_eq!(rep["repeat"]["end"], ends[1]);
+    assert_eq!(rep["first"]["paragraphs"], serde_json::json!([2, 11]));
+    assert_eq!(rep["repeat"]["paragraphs"], serde_json::json!([12, 21]));
+    // The two spans hold the same text; the lede is not part of the repeat.
+    assert_eq!(&text[starts[0]..ends[0]], &text[starts[1]..ends[1]]);
+    assert!(!text[starts[0]..ends[0]].contains("(MENAFN)"));
+    // stderr carries the stats, stdout only the document.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 repeats"));
+}
+
+#[test]
+fn text_report_names_the_paragraphs() {
+    let out = reprint(&["scan", SEED]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.starts_with("1 article, 1 repeat, 0 boilerplate blocks"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("paragraphs 12-21 repeat 2-11"), "{stdout}");
+    let quiet = reprint(&["scan", "--quiet", SEED]);
+    assert!(quiet.stderr.is_empty());
+}
+
+#[test]
+fn bad_input_is_warned_counted_and_the_run_goes_on() {
+    let dir = scratch("bad");
+    let good = r#"{"id":"ok-1","text":"A perfectly fine article about the harbour opening next week in town.","source":"Courier"}"#;
+    let feed = format!(
+        "{good}\n{{not json\n{{\"id\":\"no-text\",\"body\":\"x\"}}\n[1,2]\n\n{{\"id\":\"num\",\"text\":42}}\n"
+    );
+    let mut bytes = feed.into_bytes();
+    bytes.extend_from_slice(b"{\"id\":\"latin1\",\"text\":\"caf\xe9\"}\n");
+    std::fs::write(dir.join("feed.jsonl"), bytes).unwrap();
+    std::fs::write(dir.join("empty.txt"), "").unwrap();
+    std::fs::write(dir.join("binary.txt"), b"GIF89a\x00\x01\x02").unwrap();
+    std::fs::write(dir.join("bad-utf8.txt"), b"line one\nline two \xff\xfe\n").unwrap();
+    std::fs::write(
+        dir.join("fine.txt"),
+        "Harbour opens.\r\nThe new harbour opens next week.\r\n",
+    )
+    .unwrap();
+    // A 50 MB article: skipped with a warning under the default 16 MiB limit.
+    let big = "All work and no play makes a very long article indeed. ".repeat(50_000_000 / 56);
+    std::fs::write(dir.join("huge.txt"), big).unwrap();
+
+    let out = reprint(&["scan", "--format", "json", s(&dir)]);
+    assert_eq!(out.status.code(), Some(3), "warnings give exit 3");
+    let r = json_of(&out);
+    let warnings = r["warnings"].as_array().unwrap();
+    let find = |file: &str, line: u64, needle: &str| {
+        warnings.iter().any(|w| {
+            w["file"].as_str().unwrap().ends_with(file)
+                && w["line"] == line
+                && w["message"].as_str().unwrap().contains(needle)
+        })
+    };
+    assert!(find("feed.jsonl", 2, "malformed JSON"), "{warnings:?}");
+    assert!(find("feed.jsonl", 3, "no \"text\" field"), "{warnings:?}");
+    assert!(find("feed.jsonl", 4, "not a JSON object"), "{warnings:?}");
+    assert!(find("feed.jsonl", 6, "not a string"), "{warnings:?}");
+    assert!(find("feed.jsonl", 7, "invalid UTF-8"), "{warnings:?}");
+    assert!(find("empty.txt", 1, "empty file"), "{warnings:?}");
+    assert!(find("binary.txt", 1, "binary file"), "{warnings:?}");
+    assert!(find("bad-utf8.txt", 2, "invalid UTF-8"), "{warnings:?}");
+    assert!(
+        find("huge.txt", 1, "exceeds --max-article-bytes"),
+        "{warnings:?}"
+    );
+    assert_eq!(warnings.len(), 9);
+    assert_eq!(r["summary"]["warnings"], 9);
+    // Everything readable is accounted for: ok-1 and fine.txt.
+    assert_eq!(r["summary"]["articles"], 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("feed.jsonl:2: malformed JSON"), "{stderr}");
+
+    let strict = reprint(&["scan", "--strict", s(&dir)]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(strict.stdout.is_empty(), "no report on a fatal error");
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("--strict"));
+}
+
+#[test]
+fn usage_and_missing_files_have_their_exit_codes() {
+    assert_eq!(reprint(&["scan"]).status.code(), Some(2));
+    assert_eq!(
+        reprint(&["scan", "--threshold", "abc", SEED]).status.code(),
+        Some(2)
+    );
+    let out = reprint(&["scan", "--threshold", "1.5", SEED]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--threshold"));
+    let out = reprint(&["scan", "no/such/file.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/file.jsonl"));
+}
+
+#[test]
+fn stdin_jsonl_field_mapping_and_duplicate_ids() {
+    let body = "Officials from both sides declined to comment on the substance of the negotiations in Geneva on Monday, saying that the talks were continuing.";
+    let feed = format!(
+        "{{\"guid\":\"a\",\"body\":\"{body}\",\"outlet\":\"X\"}}\n{{\"guid\":\"a\",\"body\":\"{body}\",\"outlet\":\"Y\"}}\n{{\"body\":\"{body} Extra words at the end here.\"}}\n"
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reprint"))
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--id-field",
+            "guid",
+            "--text-field",
+            "body",
+            "--source-field",
+            "outlet",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(feed.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "duplicate id is a warning");
+    let r = json_of(&out);
+    assert_eq!(r["summary"]["articles"], 3);
+    assert!(r["warnings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("duplicate id"));
+    assert_eq!(r["clusters"].as_array().unwrap().len(), 1);
+    let members = r["clusters"][0]["members"].as_array().unwrap();
+    let ids: Vec<&str> = members.iter().map(|m| m.as_str().unwrap()).collect();
+    assert!(
+        ids.contains(&"a") && ids.contains(&"a#2") && ids.contains(&"-:3"),
+        "{ids:?}"
+    );
+    // Shared span bytes point at the same words in both texts.
+    let pair = &r["pairs"][0];
+    let span = &pair["spans"][0];
+    assert_eq!(span["a"][0], 0);
+    assert_eq!(span["a"][1], body.len() - 1);
+}
