@@ -156,6 +156,43 @@ fn next_is_word(text: &str, i: usize) -> bool {
         .is_some_and(|c| c.is_alphanumeric() && !is_cjk(c))
 }
 
+/// Byte length of a wire dateline at the start of a paragraph, or 0.
+///
+/// A dateline is a place name whose first word is in capitals, optionally followed by more
+/// place words, a date and an agency in parentheses, then a dash between spaces:
+/// `WASHINGTON (AP) — `, `HELSINKI, July 16 (Reuters) - `, `TURNBERRY/GLASGOW, Scotland — `.
+/// The part before the dash has at most [`MAX_DATELINE_CHARS`] characters and no sentence
+/// punctuation, so an ordinary sentence with a dash is not taken for one.
+pub fn dateline_len(p: &str) -> usize {
+    let head: String = p.chars().take(MAX_DATELINE_CHARS + 4).collect();
+    let Some((dash_at, dash_len)) = [" — ", " – ", " -- ", " - "]
+        .iter()
+        .filter_map(|d| head.find(d).map(|i| (i, d.len())))
+        .min()
+    else {
+        return 0;
+    };
+    let prefix = &head[..dash_at];
+    let first = prefix.split([' ', ',', '(']).next().unwrap_or("");
+    let letters = first.chars().filter(|c| c.is_alphabetic()).count();
+    let caps = letters >= 2
+        && first
+            .chars()
+            .all(|c| c.is_uppercase() || c == '/' || c == '.' || c == '-' || c == '\'');
+    if !caps || prefix.contains(['!', '?', ';', '"', '“', ':']) {
+        return 0;
+    }
+    // Sentence ends inside the prefix (". ") mean this is prose, not a dateline; "U.S." and
+    // "St." stay allowed because they are not followed by a capitalised sentence start here.
+    if prefix.contains(". ") {
+        return 0;
+    }
+    dash_at + dash_len
+}
+
+/// See [`dateline_len`].
+pub const MAX_DATELINE_CHARS: usize = 60;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +233,27 @@ mod tests {
     fn ideographs_are_single_tokens() {
         assert_eq!(words("東京で会談"), vec!["東", "京", "で", "会", "談"]);
         assert_eq!(words("Zürich café"), vec!["Zürich", "café"]);
+    }
+
+    #[test]
+    fn datelines_are_recognised_and_prose_is_not() {
+        for d in [
+            "WASHINGTON (AP) — ",
+            "HELSINKI, July 16 (Reuters) - ",
+            "TURNBERRY/GLASGOW, Scotland — ",
+            "NEW YORK -- ",
+        ] {
+            let p = format!("{d}The president said on Monday that talks would go on.");
+            assert_eq!(dateline_len(&p), d.len(), "{d}");
+        }
+        for p in [
+            "The president said — again — that talks would go on.",
+            "NATO allies met. Then - after a long debate - they agreed.",
+            "I said: WAIT - no.",
+            "A short line",
+        ] {
+            assert_eq!(dateline_len(p), 0, "{p}");
+        }
     }
 
     #[test]

@@ -77,9 +77,12 @@ pub fn analyze(text: &str, ngram_words: usize, scratch: &mut Scratch) -> Article
     };
     scratch.tokens.clear();
     for span in spans {
+        // A wire dateline ("WASHINGTON (AP) — ") is kept, stripped or rewritten by each
+        // outlet; it is not part of the story, so it is not hashed.
+        let skip = crate::normalize::dateline_len(&text[span.start..span.end]);
         tokenize_into(
-            &text[span.start..span.end],
-            span.start,
+            &text[span.start + skip..span.end],
+            span.start + skip,
             &mut scratch.para_tokens,
             &mut scratch.word,
         );
@@ -154,6 +157,22 @@ mod tests {
         assert_eq!(
             &text[a.paragraphs[1].start..a.paragraphs[1].end],
             "Seven eight."
+        );
+    }
+
+    #[test]
+    fn datelines_are_not_hashed() {
+        let mut s = Scratch::default();
+        let a = analyze(
+            "WASHINGTON (AP) — The Senate voted on Tuesday to pass the bill.",
+            5,
+            &mut s,
+        );
+        let b = analyze("The Senate voted on Tuesday to pass the bill.", 5, &mut s);
+        assert_eq!(a.paragraphs[0].hash, b.paragraphs[0].hash);
+        assert_eq!(
+            a.paragraphs[0].start, 0,
+            "the span still covers the dateline"
         );
     }
 
