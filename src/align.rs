@@ -8,8 +8,8 @@
 //! order. A passage with one changed word therefore shows as two spans with the changed word
 //! between them: the differing part is exactly what lies outside the spans.
 
+use crate::hash::IntMap;
 use crate::normalize::{tokenize_into, Token};
-use std::collections::HashMap;
 
 /// A shared passage: bytes `a.0..a.1` of A equal (after normalization) bytes `b.0..b.1` of B.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,7 +49,8 @@ pub fn shared_spans_tokens(ta: &[Token], tb: &[Token], n: usize) -> Vec<SharedSp
     if ga.is_empty() || gb.is_empty() {
         return Vec::new();
     }
-    let mut where_b: HashMap<u64, Vec<u32>> = HashMap::with_capacity(gb.len());
+    let mut where_b: IntMap<u64, Vec<u32>> = IntMap::default();
+    where_b.reserve(gb.len());
     for (j, &g) in gb.iter().enumerate() {
         let v = where_b.entry(g).or_default();
         if v.len() < MAX_POSITIONS {
@@ -57,7 +58,7 @@ pub fn shared_spans_tokens(ta: &[Token], tb: &[Token], n: usize) -> Vec<SharedSp
         }
     }
     // Open runs by diagonal: diagonal -> (start i, last i).
-    let mut open: HashMap<i64, (usize, usize)> = HashMap::new();
+    let mut open: IntMap<i64, (usize, usize)> = IntMap::default();
     let mut runs: Vec<(usize, usize, i64)> = Vec::new(); // (start i, last i, diagonal)
     for (i, g) in ga.iter().enumerate() {
         if let Some(js) = where_b.get(g) {

@@ -27,7 +27,9 @@
 //! consecutive boilerplate paragraphs that occur in exactly the same articles form one block.
 
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::hash::IntMap;
 
 use crate::shingle::ArticleShingles;
 
@@ -86,7 +88,7 @@ pub fn detect(
         .collect();
     occ.par_sort_unstable();
     // Dense ids for frequent paragraphs, with their article sets.
-    let mut frequent: HashMap<u64, u32> = HashMap::new();
+    let mut frequent: IntMap<u64, u32> = IntMap::default();
     let mut sets: Vec<Vec<u32>> = Vec::new();
     for group in occ.chunk_by(|x, y| x.0 == y.0) {
         if group.len() >= min_articles {
@@ -126,7 +128,7 @@ pub fn detect(
         .into_par_iter()
         .map(|f| {
             let set = &sets[f];
-            let mut co: HashMap<u32, u32> = HashMap::new();
+            let mut co: IntMap<u32, u32> = IntMap::default();
             for &a in set {
                 for &(g, _) in &per_article[a as usize] {
                     *co.entry(g).or_default() += 1;

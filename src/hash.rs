@@ -36,6 +36,46 @@ pub fn sequence(tokens: &[u64]) -> u64 {
     }
 }
 
+/// A `Hasher` for keys that are integers: one multiply and a rotation instead of SipHash.
+/// Meant for maps keyed by our own hashes or small integers, where HashDoS is not a concern
+/// (the keys come from fixed-seed xxh3, not from an attacker choosing collisions cheaply).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IntHasher(u64);
+
+impl std::hash::Hasher for IntHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0 ^ x)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29);
+    }
+    #[inline]
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(x as u64);
+    }
+    #[inline]
+    fn write_i64(&mut self, x: i64) {
+        self.write_u64(x as u64);
+    }
+    #[inline]
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+}
+
+/// `HashMap` with [`IntHasher`].
+pub type IntMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<IntHasher>>;
+
 /// SplitMix64: a tiny, well-known generator used to derive fixed parameters (MinHash
 /// permutations, synthetic feeds) from a seed. Not for anything secret.
 #[derive(Clone, Debug)]

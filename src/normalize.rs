@@ -127,6 +127,23 @@ fn word(
         break;
     }
     let w = &text[start..i];
+    if ascii && w.len() <= 64 {
+        // Fast path: lowercase into a stack buffer and hash it; no allocation, no UTF-8 work.
+        let mut buf = [0u8; 64];
+        let mut n = 0;
+        for &b in w.as_bytes() {
+            if b != b'\'' {
+                buf[n] = b.to_ascii_lowercase();
+                n += 1;
+            }
+        }
+        out.push(Token {
+            start: (base + start) as u32,
+            end: (base + i) as u32,
+            hash: crate::hash::token(&buf[..n]),
+        });
+        return i;
+    }
     scratch.clear();
     if ascii {
         for &b in w.as_bytes() {
@@ -254,6 +271,17 @@ mod tests {
         ] {
             assert_eq!(dateline_len(p), 0, "{p}");
         }
+    }
+
+    #[test]
+    fn long_and_short_ascii_words_hash_alike_on_both_paths() {
+        let long = "a".repeat(70);
+        assert_eq!(hashes(&long), hashes(&long.to_uppercase()));
+        assert_eq!(hashes("Don't"), vec![crate::hash::token(b"dont")]);
+        assert_eq!(
+            hashes(&"b".repeat(64)),
+            vec![crate::hash::token("b".repeat(64).as_bytes())]
+        );
     }
 
     #[test]
