@@ -1,9 +1,20 @@
 //! MinHash signatures of shingle sets.
 //!
-//! Permutation `i` is the multiply-shift hash `h_i(x) = (a_i · x + b_i) >> 32` over 64-bit
-//! shingle hashes (`a_i` odd), drawn from the fixed [`crate::hash::PERM_SEED`]; the signature
-//! keeps the minimum of each over the set. Two sets agree in one signature position with
-//! probability close to their Jaccard similarity.
+//! Two schemes, both with parameters drawn from the fixed [`crate::hash::PERM_SEED`]:
+//!
+//! - **One-permutation hashing with optimal densification** (Li, Owen & Zhang 2012;
+//!   Shrivastava 2017), used by the pipeline. Each shingle is hashed once; the hash picks one
+//!   of `num_perms` bins and the bin keeps the minimum. A bin that no shingle fell into borrows
+//!   the value of a non-empty bin chosen by a fixed probe sequence that depends only on the
+//!   bin's index, so two sets with the same content make the same choices. Cost: one hash per
+//!   shingle plus one pass over the bins, instead of `num_perms` hashes per shingle.
+//! - **Classic MinHash** ([`MinHasher::signature_classic_into`]): `num_perms` multiply-shift
+//!   hashes `h_i(x) = (a_i · x + b_i) >> 32` per shingle. Kept as the reference the one-
+//!   permutation scheme is checked against (`estimates_match_classic_minhash` below and the
+//!   `minhash` bench).
+//!
+//! In both, two sets agree in one signature position with probability close to their Jaccard
+//! similarity.
 
 use crate::hash::{SplitMix64, PERM_SEED};
 
@@ -12,15 +23,25 @@ use crate::hash::{SplitMix64, PERM_SEED};
 pub struct MinHasher {
     a: Vec<u64>,
     b: Vec<u64>,
+    /// Seed of the one-permutation hash.
+    oph_seed: u64,
+}
+
+#[inline]
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 impl MinHasher {
-    /// `num_perms` fixed permutations.
+    /// `num_perms` fixed permutations (bins).
     pub fn new(num_perms: usize) -> Self {
         let mut rng = SplitMix64(PERM_SEED);
         let a = (0..num_perms).map(|_| rng.next_u64() | 1).collect();
         let b = (0..num_perms).map(|_| rng.next_u64()).collect();
-        MinHasher { a, b }
+        let oph_seed = rng.next_u64();
+        MinHasher { a, b, oph_seed }
     }
 
     /// Signature length.
@@ -28,9 +49,40 @@ impl MinHasher {
         self.a.len()
     }
 
-    /// Writes the signature of `shingles` into `out` (length `num_perms`). An empty set gets
-    /// all `u32::MAX`, which callers never band.
+    /// Writes the one-permutation signature of `shingles` into `out` (length `num_perms`).
+    /// An empty set gets all `u32::MAX`, which callers never band.
     pub fn signature_into(&self, shingles: &[u64], out: &mut [u32]) {
+        let k = out.len();
+        out.fill(u32::MAX);
+        if shingles.is_empty() || k == 0 {
+            return;
+        }
+        // Values are kept as u64 (bin value in the low 32 bits, "filled" in bit 32) so that a
+        // real value of u32::MAX is not mistaken for an empty bin.
+        let mut bins = vec![0u64; k];
+        for &x in shingles {
+            let h = mix(x ^ self.oph_seed);
+            let bin = (((h >> 32) * k as u64) >> 32) as usize;
+            let v = (1u64 << 32) | (h & 0xFFFF_FFFF);
+            if bins[bin] == 0 || v < bins[bin] {
+                bins[bin] = v;
+            }
+        }
+        for i in 0..k {
+            let mut v = bins[i];
+            let mut attempt = 0u64;
+            while v == 0 {
+                // Probe sequence of bin i: fixed, independent of the set.
+                attempt += 1;
+                let p = mix(self.oph_seed ^ ((i as u64) << 32) ^ attempt);
+                v = bins[((p >> 32) * k as u64 >> 32) as usize];
+            }
+            out[i] = v as u32;
+        }
+    }
+
+    /// Writes the classic MinHash signature (`num_perms` hashes per shingle) into `out`.
+    pub fn signature_classic_into(&self, shingles: &[u64], out: &mut [u32]) {
         out.fill(u32::MAX);
         for &x in shingles {
             for ((o, &a), &b) in out.iter_mut().zip(&self.a).zip(&self.b) {
@@ -46,6 +98,13 @@ impl MinHasher {
         self.signature_into(shingles, &mut out);
         out
     }
+
+    /// Allocating form of [`signature_classic_into`](Self::signature_classic_into).
+    pub fn signature_classic(&self, shingles: &[u64]) -> Vec<u32> {
+        let mut out = vec![0; self.num_perms()];
+        self.signature_classic_into(shingles, &mut out);
+        out
+    }
 }
 
 /// Share of equal positions: the MinHash estimate of Jaccard similarity.
@@ -58,18 +117,54 @@ pub fn estimate(a: &[u32], b: &[u32]) -> f64 {
 mod tests {
     use super::*;
 
+    /// Pairs of sets with a known Jaccard: B keeps `keep` of A's `size` elements and adds
+    /// `size - keep` new ones.
+    fn pair(rng: &mut SplitMix64, size: usize, keep: usize) -> (Vec<u64>, Vec<u64>, f64) {
+        let a: Vec<u64> = (0..size).map(|_| rng.next_u64()).collect();
+        let mut b: Vec<u64> = a[..keep].to_vec();
+        b.extend((0..size - keep).map(|_| rng.next_u64()));
+        (a, b, keep as f64 / (2 * size - keep) as f64)
+    }
+
     #[test]
     fn estimate_tracks_jaccard() {
         let m = MinHasher::new(256);
         let mut rng = SplitMix64(42);
-        let base: Vec<u64> = (0..1000).map(|_| rng.next_u64()).collect();
         for keep in [1000usize, 750, 500, 250] {
-            // B = first `keep` of A plus (1000 - keep) new ones: J = keep / (2000 - keep)
-            let mut b: Vec<u64> = base[..keep].to_vec();
-            b.extend((0..1000 - keep).map(|_| rng.next_u64()));
-            let j = keep as f64 / (2000 - keep) as f64;
-            let est = estimate(&m.signature(&base), &m.signature(&b));
-            assert!((est - j).abs() < 0.08, "J={j} estimate={est}");
+            let (a, b, j) = pair(&mut rng, 1000, keep);
+            for est in [
+                estimate(&m.signature(&a), &m.signature(&b)),
+                estimate(&m.signature_classic(&a), &m.signature_classic(&b)),
+            ] {
+                assert!((est - j).abs() < 0.08, "J={j} estimate={est}");
+            }
+        }
+    }
+
+    /// The one-permutation scheme is as accurate as classic MinHash, from sets far smaller
+    /// than the signature (briefs: 10 shingles, most bins densified) to long features.
+    #[test]
+    fn estimates_match_classic_minhash() {
+        let m = MinHasher::new(128);
+        let mut rng = SplitMix64(7);
+        for size in [10usize, 40, 128, 600, 3000] {
+            for frac in [0.9, 0.6, 0.3] {
+                let keep = ((size as f64) * frac).round() as usize;
+                let (mut err_oph, mut err_classic) = (0.0, 0.0);
+                let trials = 60;
+                for _ in 0..trials {
+                    let (a, b, j) = pair(&mut rng, size, keep);
+                    err_oph += (estimate(&m.signature(&a), &m.signature(&b)) - j).abs();
+                    err_classic +=
+                        (estimate(&m.signature_classic(&a), &m.signature_classic(&b)) - j).abs();
+                }
+                let (e1, e2) = (err_oph / trials as f64, err_classic / trials as f64);
+                eprintln!("size {size} frac {frac}: OPH {e1:.4} classic {e2:.4}");
+                assert!(
+                    e1 <= e2 * 1.25 + 0.01,
+                    "size {size} J-frac {frac}: OPH mean error {e1:.4}, classic {e2:.4}"
+                );
+            }
         }
     }
 
@@ -79,5 +174,11 @@ mod tests {
         let s1 = m.signature(&[5, 9, 1]);
         assert_eq!(s1, m.signature(&[1, 5, 9]));
         assert_eq!(s1, MinHasher::new(16).signature(&[9, 1, 5]));
+        assert_eq!(m.signature(&[]), vec![u32::MAX; 16]);
+        let one = m.signature(&[42]);
+        assert!(
+            one.iter().all(|&v| v == one[0]),
+            "a single shingle fills every bin"
+        );
     }
 }
