@@ -75,7 +75,7 @@ impl MinHasher {
                 // Probe sequence of bin i: fixed, independent of the set.
                 attempt += 1;
                 let p = mix(self.oph_seed ^ ((i as u64) << 32) ^ attempt);
-                v = bins[((p >> 32) * k as u64 >> 32) as usize];
+                v = bins[(((p >> 32) * k as u64) >> 32) as usize];
             }
             out[i] = v as u32;
         }
