@@ -107,7 +107,7 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
     if !quiet {
         let s = &report.summary;
         eprintln!(
-            "reprint: {} articles ({:.1} MB), {} paragraphs, {} words; {} repeats, {} boilerplate blocks, {} pairs, {} clusters, {} warnings",
+            "reprint: articles={} ({:.1} MB) paragraphs={} words={}; repeats={} boilerplate={} pairs={} clusters={} warnings={}",
             s.articles,
             bytes as f64 / 1e6,
             stats.paragraphs,

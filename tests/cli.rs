@@ -75,7 +75,7 @@ fn seed_article_has_exactly_one_repeat_with_exact_bytes() {
     assert_eq!(&text[starts[0]..ends[0]], &text[starts[1]..ends[1]]);
     assert!(!text[starts[0]..ends[0]].contains("(MENAFN)"));
     // stderr carries the stats, stdout only the document.
-    assert!(String::from_utf8_lossy(&out.stderr).contains("1 repeats"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("repeats=1"));
 }
 
 #[test]
