@@ -18,6 +18,55 @@ pub struct Cli {
 pub enum Command {
     /// Audit articles for repeats, boilerplate and reprints, and print a report to stdout.
     Scan(ScanArgs),
+    /// Scan a feed and score the result against its ground truth (from `reprint synth`).
+    Eval(EvalArgs),
+    /// Write a synthetic syndicated feed built from real news prose, with its ground truth.
+    Synth(SynthArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Ground-truth file (JSON, format in data/README.md).
+    #[arg(long, value_name = "FILE")]
+    pub truth: PathBuf,
+
+    /// Also write the scan's JSON report here.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Seed of every random choice: the same seed gives the same feed, byte for byte.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Articles in the feed.
+    #[arg(long, default_value_t = 1000)]
+    pub articles: usize,
+
+    /// Publishing outlets (besides the wire services).
+    #[arg(long, default_value_t = 12)]
+    pub outlets: usize,
+
+    /// Most reprints of one wire story.
+    #[arg(long, default_value_t = 25)]
+    pub max_reprints: usize,
+
+    /// Base stories (JSONL with id, title, text, source) whose prose the feed is built from.
+    #[arg(long, default_value = "data/base-stories.jsonl", value_name = "FILE")]
+    pub base: PathBuf,
+
+    /// Where to write the feed (JSONL); - for stdout.
+    #[arg(long, short, default_value = "-", value_name = "FILE")]
+    pub out: PathBuf,
+
+    /// Where to write the ground truth (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub truth: PathBuf,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -22,6 +22,7 @@ pub mod cluster;
 pub mod config;
 pub mod corpus;
 pub mod error;
+pub mod eval;
 pub mod hash;
 pub mod input;
 pub mod lsh;

@@ -14,7 +14,7 @@ use clap::Parser;
 use reprint::config::{Config, FieldNames, InputFormat};
 use reprint::report::{Json, Printer, Text};
 
-use cli::{Cli, Command, Format, InputFormatArg, ScanArgs};
+use cli::{Cli, Command, EvalArgs, Format, InputFormatArg, ScanArgs, SynthArgs};
 
 const EXIT_ERROR: u8 = 1;
 const EXIT_WARNINGS: u8 = 3;
@@ -25,6 +25,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => scan(args),
+        Command::Eval(args) => eval(args),
+        Command::Synth(args) => synth(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -63,13 +65,101 @@ fn config(a: &ScanArgs) -> Config {
     }
 }
 
+/// Writes `bytes` to stdout; a closed pipe is not an error.
+fn write_stdout(print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> reprint::Result<()> {
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    match print(&mut lock).and_then(|_| lock.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`reprint scan … | head`) is a quiet success.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(reprint::Error::Output(e)),
+    }
+}
+
+fn thread_pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("building the thread pool")
+}
+
+fn create(path: &std::path::Path) -> reprint::Result<Box<dyn Write>> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(std::io::stdout()));
+    }
+    let f = std::fs::File::create(path).map_err(|source| reprint::Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(Box::new(std::io::BufWriter::new(f)))
+}
+
+fn eval(args: EvalArgs) -> reprint::Result<u8> {
+    let cfg = config(&args.scan);
+    cfg.validate()?;
+    let truth = reprint::synth::read_truth(&args.truth)?;
+    let pool = thread_pool(args.scan.threads);
+    let loaded = reprint::input::read_inputs(&args.scan.inputs, &cfg)?;
+    let had_warnings = !loaded.warnings.is_empty();
+    let corpus = loaded.corpus;
+    let (report, _) = pool.install(|| reprint::pipeline::scan(&corpus, loaded.warnings, &cfg));
+    if let Some(path) = &args.report {
+        let mut w = create(path)?;
+        Json { pretty: false }
+            .print(&report, &mut w)
+            .and_then(|_| w.flush())
+            .map_err(reprint::Error::Output)?;
+    }
+    let e = pool.install(|| reprint::eval::evaluate(&corpus, &report, &truth, cfg.ngram_words));
+    write_stdout(|w| match args.scan.format {
+        Format::Text => reprint::eval::write_text(&e, w),
+        Format::Json => {
+            let v = if args.scan.pretty {
+                serde_json::to_writer_pretty(&mut *w, &e)
+            } else {
+                serde_json::to_writer(&mut *w, &e)
+            };
+            v.map_err(std::io::Error::other)?;
+            w.write_all(b"\n")
+        }
+    })?;
+    Ok(if had_warnings { EXIT_WARNINGS } else { 0 })
+}
+
+fn synth(args: SynthArgs) -> reprint::Result<u8> {
+    let base = reprint::synth::load_base(&args.base)?;
+    let cfg = reprint::synth::SynthConfig {
+        seed: args.seed,
+        articles: args.articles,
+        outlets: args.outlets.max(1),
+        max_reprints: args.max_reprints,
+        ..Default::default()
+    };
+    let mut out = create(&args.out)?;
+    let truth =
+        reprint::synth::write_feed(&base, &cfg, &mut out).map_err(reprint::Error::Output)?;
+    out.flush().map_err(reprint::Error::Output)?;
+    let mut t = create(&args.truth)?;
+    truth
+        .write(&mut t)
+        .and_then(|_| t.flush())
+        .map_err(reprint::Error::Output)?;
+    eprintln!(
+        "reprint: wrote {} articles ({} reprint clusters, {} repeats, {} boilerplate blocks, {} hard negatives)",
+        truth.articles,
+        truth.clusters.len(),
+        truth.repeats.len(),
+        truth.boilerplate.len(),
+        truth.hard_negatives.len()
+    );
+    Ok(0)
+}
+
 fn scan(args: ScanArgs) -> reprint::Result<u8> {
     let cfg = config(&args);
     cfg.validate()?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads)
-        .build()
-        .expect("building the thread pool");
+    let pool = thread_pool(args.threads);
     let t0 = Instant::now();
     let loaded = reprint::input::read_inputs(&args.inputs, &cfg)?;
     let t_read = t0.elapsed();
@@ -96,14 +186,7 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
             pretty: args.pretty,
         }),
     };
-    let stdout = std::io::stdout();
-    let mut lock = stdout.lock();
-    match printer.print(&report, &mut lock).and_then(|_| lock.flush()) {
-        Ok(()) => {}
-        // A closed pipe (`reprint scan … | head`) is a quiet success.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
-        Err(e) => return Err(reprint::Error::Output(e)),
-    }
+    write_stdout(|w| printer.print(&report, w))?;
     if !quiet {
         let s = &report.summary;
         eprintln!(

@@ -1,1 +1,0 @@
-//! Synthetic syndicated feeds with ground truth (being written; see issue 3).

@@ -1,0 +1,687 @@
+//! Synthetic syndicated feeds with ground truth (issue 3).
+//!
+//! [`generate`] turns a handful of real news stories ([`load_base`]) into a feed that looks
+//! like a day-to-month of syndicated news, and a [`Truth`] that says exactly what is in it:
+//!
+//! - **Wire stories** go out under an invented wire name (`Meridian Press`, …) with a
+//!   dateline (`BERLIN (Meridian Press) — `) and often a byline, and are reprinted by up to
+//!   [`SynthConfig::max_reprints`] outlets minutes to two days later with copy-desk edits:
+//!   new headlines, the dateline kept, stripped or changed, bylines dropped or reformatted, a
+//!   paragraph dropped, two paragraphs swapped, the tail trimmed (some to a third), a word or
+//!   two changed or mistyped, a local intro sentence added (real prose from an unrelated
+//!   story). Rates are in [`EditRates`].
+//! - **Local stories** (one outlet, one story) and **briefs** (1-2 paragraphs from a separate
+//!   sentence pool; briefs of one outlet share no sentence).
+//! - **Boilerplate**: every outlet has a bottom block (1-4 paragraphs) on most articles, some
+//!   also a top block; wires end with a copyright line.
+//! - **In-article repeats**: a body printed twice, a run of 2-4 paragraphs printed twice, the
+//!   headline printed as the first two paragraphs; exact byte spans in the truth.
+//! - **Hard negatives**: a story quoting a sentence or two of another story.
+//!
+//! How a few base stories become many distinct ones is in [`pool`]. Every choice comes from
+//! [`SplitMix64`] seeded with [`SynthConfig::seed`]: planning is sequential, and each article
+//! is rendered from its own generator (seeded by the seed and its plan index), so the output
+//! is the same on any machine and any number of threads. Articles are rendered in parallel in
+//! chunks and can be streamed ([`write_feed`]), so a million-article feed needs memory only
+//! for its plan and truth.
+
+mod furniture;
+pub mod pool;
+mod render;
+pub mod text;
+mod truth;
+
+use std::borrow::Cow;
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::hash::SplitMix64;
+use pool::{Pool, Unit};
+
+pub use truth::{
+    read_truth, PairInfo, Position, Truth, TruthBoilerplate, TruthCluster, TruthRepeat,
+    TRUTH_VERSION,
+};
+
+/// A real news story the generator draws prose from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseStory {
+    pub id: String,
+    pub title: String,
+    /// Paragraphs, trimmed, whitespace folded, never empty.
+    pub paragraphs: Vec<String>,
+    /// Where the story came from (kept for attribution; not used in the feed).
+    pub source: String,
+}
+
+/// Reads base stories from JSONL with `id`, `title`, `text`, `source` (a numeric id is taken
+/// as text). Paragraphs are split on blank lines; a text without blank lines but with several
+/// lines has one paragraph per line; a single-line text is split into paragraphs of 1-3
+/// sentences (sizes drawn from a generator seeded by the id's hash, so deterministic). Lines
+/// that are not JSON objects, or lack an id or a non-empty text, are skipped.
+pub fn load_base(path: &Path) -> Result<Vec<BaseStory>> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let f = std::fs::File::open(path).map_err(io)?;
+    let mut out = Vec::new();
+    for line in std::io::BufReader::new(f).split(b'\n') {
+        let line = line.map_err(io)?;
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(&line) else {
+            continue;
+        };
+        let field = |k: &str| match v.get(k) {
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let (Some(id), Some(body)) = (field("id"), field("text")) else {
+            continue;
+        };
+        let mut rng = SplitMix64(crate::hash::token(id.as_bytes()));
+        let paragraphs = text::paragraphs(&body, &mut rng);
+        if id.is_empty() || paragraphs.is_empty() {
+            continue;
+        }
+        out.push(BaseStory {
+            id,
+            title: text::collapse(&field("title").unwrap_or_default()),
+            paragraphs,
+            source: field("source").unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
+/// Probabilities of the copy-desk edits, each per reprint.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EditRates {
+    /// New headline. Default 0.7.
+    pub retitle: f64,
+    /// Tail trimmed (stories of 4+ paragraphs; at least 3 and a third of them kept).
+    /// Default 0.45.
+    pub trim_tail: f64,
+    /// Share of trims that cut down to a third of the story (or 3 paragraphs). Default 0.35.
+    pub deep_trim: f64,
+    /// A local intro sentence from an unrelated story put before the lead. Default 0.25.
+    pub local_intro: f64,
+    /// One paragraph other than the lead dropped (stories of 5+ paragraphs). Default 0.2.
+    pub drop_paragraph: f64,
+    /// Two adjacent paragraphs after the lead swapped (4+ paragraphs). Default 0.15.
+    pub swap: f64,
+    /// A word or two changed (house style, synonym) or mistyped in 1-3 paragraphs.
+    /// Default 0.35.
+    pub word_edits: f64,
+    /// Dateline removed. Default 0.3.
+    pub dateline_strip: f64,
+    /// Dateline rewritten (agency dropped, date added, other dash). Default 0.2.
+    pub dateline_change: f64,
+    /// Byline removed (when the wire had one). Default 0.4.
+    pub byline_drop: f64,
+    /// Byline reformatted. Default 0.2.
+    pub byline_reformat: f64,
+}
+
+impl Default for EditRates {
+    fn default() -> Self {
+        EditRates {
+            retitle: 0.7,
+            trim_tail: 0.45,
+            deep_trim: 0.35,
+            local_intro: 0.25,
+            drop_paragraph: 0.2,
+            swap: 0.15,
+            word_edits: 0.35,
+            dateline_strip: 0.3,
+            dateline_change: 0.2,
+            byline_drop: 0.4,
+            byline_reformat: 0.2,
+        }
+    }
+}
+
+/// Every knob of the generator. Shares and rates are probabilities in `[0, 1]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SynthConfig {
+    /// Seed of every random choice. Default 1.
+    pub seed: u64,
+    /// Articles in the feed (exactly, unless the base stories run out). Default 1000.
+    pub articles: usize,
+    /// Publishing outlets, not counting wires (at least 1). Default 12.
+    pub outlets: usize,
+    /// Wire services, 1-5. Default 3.
+    pub wires: usize,
+    /// Days the feed spans, from 2024-03-01T00:00Z (reprints may run two days past). Default 30.
+    pub days: u32,
+    /// Share of articles that are wire originals or reprints. Default 0.5.
+    pub wire_share: f64,
+    /// Share of articles that are briefs. The rest are local stories. Default 0.15.
+    pub brief_share: f64,
+    /// Most reprints of one wire story (also at most `outlets`). Default 25.
+    pub max_reprints: usize,
+    /// Mean reprints of a wire story that is picked up (geometric tail). Default 5.0.
+    pub mean_reprints: f64,
+    /// Share of wire stories nobody reprints (a lone wire article, no cluster). Default 0.1.
+    pub unpicked_wire_rate: f64,
+    /// Share of outlets that put paragraphs on single lines (`\n`) instead of separating them
+    /// with blank lines; with 2+ outlets both layouts occur. Default 0.3.
+    pub single_newline_outlets: f64,
+    /// Share of outlets with a top block; with 3+ outlets at least one has one. Default 0.4.
+    pub top_block_outlets: f64,
+    /// Articles whose body is printed twice. Default 0.02.
+    pub doubled_body_rate: f64,
+    /// Articles (with 3+ body paragraphs) with a run of 2-4 paragraphs printed twice.
+    /// Default 0.02.
+    pub doubled_run_rate: f64,
+    /// Articles whose text starts with the headline twice. Default 0.02.
+    pub headline_repeat_rate: f64,
+    /// Share of stories that quote a sentence or two of another story. Default 0.05.
+    pub hard_negative_rate: f64,
+    /// Copy-desk edit rates for reprints.
+    pub edits: EditRates,
+}
+
+impl Default for SynthConfig {
+    fn default() -> Self {
+        SynthConfig {
+            seed: 1,
+            articles: 1000,
+            outlets: 12,
+            wires: 3,
+            days: 30,
+            wire_share: 0.5,
+            brief_share: 0.15,
+            max_reprints: 25,
+            mean_reprints: 5.0,
+            unpicked_wire_rate: 0.1,
+            single_newline_outlets: 0.3,
+            top_block_outlets: 0.4,
+            doubled_body_rate: 0.02,
+            doubled_run_rate: 0.02,
+            headline_repeat_rate: 0.02,
+            hard_negative_rate: 0.05,
+            edits: EditRates::default(),
+        }
+    }
+}
+
+/// One article of the feed, as written to JSONL (fields in this order).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedArticle {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub source: String,
+    /// ISO 8601 UTC, e.g. `2024-03-05T14:20:00Z`.
+    pub date: String,
+}
+
+/// A generated feed: articles in feed order and their truth.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Feed {
+    pub articles: Vec<FeedArticle>,
+    pub truth: Truth,
+}
+
+impl Feed {
+    /// Writes the articles as JSONL, one object per line.
+    pub fn write_jsonl(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        let mut w = std::io::BufWriter::new(w);
+        for a in &self.articles {
+            write_article(&mut w, a)?;
+        }
+        w.flush()
+    }
+
+    /// Writes the truth JSON (see [`Truth::write`]).
+    pub fn write_truth(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        self.truth.write(w)
+    }
+}
+
+/// Writes one article as a JSONL line.
+pub fn write_article(w: &mut dyn Write, a: &FeedArticle) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *w, a)?;
+    w.write_all(b"\n")
+}
+
+/// Generates the whole feed in memory.
+pub fn generate(base: &[BaseStory], cfg: &SynthConfig) -> Feed {
+    let mut articles = Vec::with_capacity(cfg.articles);
+    let truth = generate_to(base, cfg, &mut |a| articles.push(a));
+    Feed { articles, truth }
+}
+
+/// Generates the feed and streams it as JSONL to `w`; returns the truth. Memory stays at the
+/// plan and truth (plus one chunk of rendered articles), whatever the feed's size.
+pub fn write_feed(
+    base: &[BaseStory],
+    cfg: &SynthConfig,
+    w: &mut dyn Write,
+) -> std::io::Result<Truth> {
+    let mut w = std::io::BufWriter::new(w);
+    let mut err = None;
+    let truth = generate_to(base, cfg, &mut |a| {
+        if err.is_none() {
+            err = write_article(&mut w, &a).err();
+        }
+    });
+    match err {
+        Some(e) => Err(e),
+        None => w.flush().map(|_| truth),
+    }
+}
+
+/// Articles rendered per parallel chunk by [`generate_to`].
+const CHUNK: usize = 4096;
+
+/// Generates the feed, handing each article to `sink` in feed order; returns the truth.
+pub fn generate_to(
+    base: &[BaseStory],
+    cfg: &SynthConfig,
+    sink: &mut dyn FnMut(FeedArticle),
+) -> Truth {
+    let plan = Plan::new(base, cfg);
+    let n = plan.entries.len();
+    let mut repeats = Vec::new();
+    let mut edits: Vec<Vec<&'static str>> = vec![Vec::new(); n];
+    let mut carriers: Vec<[Vec<u32>; 2]> = vec![[Vec::new(), Vec::new()]; plan.outlets.len()];
+    for chunk in plan.order.chunks(CHUNK) {
+        let done: Vec<render::Rendered> = chunk
+            .par_iter()
+            .map(|&i| render::render(&plan, i as usize))
+            .collect();
+        for (&i, r) in chunk.iter().zip(done) {
+            let e = &plan.entries[i as usize];
+            if e.top {
+                carriers[e.outlet as usize][0].push(i);
+            }
+            if e.bottom {
+                carriers[e.outlet as usize][1].push(i);
+            }
+            repeats.extend(r.repeats);
+            edits[i as usize] = r.edits;
+            sink(r.article);
+        }
+    }
+    let id = |i: u32| plan.ids[i as usize].clone();
+    let mut clusters = Vec::new();
+    let mut pair_info = Vec::new();
+    for s in plan.stories.iter().filter(|s| s.members.len() >= 2) {
+        let canon = s.members[0];
+        clusters.push(TruthCluster {
+            story: s.unit.label.clone(),
+            canonical: id(canon),
+            members: s.members.iter().map(|&m| id(m)).collect(),
+        });
+        for &m in &s.members[1..] {
+            pair_info.push(PairInfo {
+                a: id(m),
+                b: id(canon),
+                edits: edits[m as usize].iter().map(|e| e.to_string()).collect(),
+            });
+        }
+    }
+    let mut boilerplate = Vec::new();
+    for (o, c) in plan.outlets.iter().zip(carriers) {
+        for (pos, block, ids) in [
+            (Position::Top, &o.top, &c[0]),
+            (Position::Bottom, &o.bottom, &c[1]),
+        ] {
+            if let Some(block) = block {
+                if !ids.is_empty() {
+                    boilerplate.push(TruthBoilerplate {
+                        outlet: o.name.clone(),
+                        position: pos,
+                        text: block.join(o.sep),
+                        ids: ids.iter().map(|&i| id(i)).collect(),
+                    });
+                }
+            }
+        }
+    }
+    let hard_negatives = plan
+        .hard_negatives
+        .iter()
+        .map(|&(x, y)| {
+            [
+                id(plan.stories[x].members[0]),
+                id(plan.stories[y].members[0]),
+            ]
+        })
+        .collect();
+    Truth {
+        version: TRUTH_VERSION,
+        seed: cfg.seed,
+        articles: n,
+        clusters,
+        repeats,
+        boilerplate,
+        hard_negatives,
+        pair_info,
+    }
+}
+
+/// An outlet or wire, with its layout and furniture.
+struct Outlet {
+    name: String,
+    slug: String,
+    /// Paragraph separator: `"\n\n"` or `"\n"`.
+    sep: &'static str,
+    top: Option<Vec<String>>,
+    bottom: Option<Vec<String>>,
+    top_rate: f64,
+    bottom_rate: f64,
+    /// Reporters for local bylines.
+    staff: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Wire(u32),
+    Reprint(u32),
+    Local(u32),
+    Brief(u32),
+}
+
+struct Entry {
+    kind: Kind,
+    outlet: u32,
+    minute: u64,
+    top: bool,
+    bottom: bool,
+}
+
+/// A story and the articles carrying it (`members[0]` is the wire original or the local
+/// article; reprints follow by date).
+struct Story<'a> {
+    unit: Unit<'a>,
+    /// Index of the wire outlet, for wire stories.
+    wire: Option<usize>,
+    city: &'static str,
+    reporter: Option<String>,
+    members: Vec<u32>,
+}
+
+/// Everything decided before rendering.
+struct Plan<'a> {
+    cfg: SynthConfig,
+    outlets: Vec<Outlet>,
+    /// Publishing outlets are `0..publishers`; wires follow.
+    publishers: usize,
+    pool: Pool<'a>,
+    stories: Vec<Story<'a>>,
+    briefs: Vec<pool::Brief>,
+    entries: Vec<Entry>,
+    ids: Vec<String>,
+    /// Feed order: a seeded permutation of entry indices.
+    order: Vec<u32>,
+    /// (quoted story, quoting story).
+    hard_negatives: Vec<(usize, usize)>,
+}
+
+/// Exponential variate with the given mean.
+fn exp(rng: &mut SplitMix64, mean: f64) -> f64 {
+    -(1.0 - rng.unit()).ln() * mean
+}
+
+impl<'a> Plan<'a> {
+    fn new(base: &'a [BaseStory], cfg: &SynthConfig) -> Plan<'a> {
+        let mut rng = SplitMix64(cfg.seed);
+        let publishers = cfg.outlets.max(1);
+        let mut outlets = Self::outlets(publishers, cfg, &mut rng);
+        let wires = cfg.wires.clamp(1, furniture::WIRES.len());
+        for w in &furniture::WIRES[..wires] {
+            outlets.push(Outlet {
+                name: w.to_string(),
+                slug: furniture::slugify(w),
+                sep: "\n\n",
+                top: None,
+                bottom: Some(furniture::wire_block(w)),
+                top_rate: 0.0,
+                bottom_rate: 1.0,
+                staff: (0..25).map(|_| furniture::person(&mut rng)).collect(),
+            });
+        }
+        let mut plan = Plan {
+            cfg: cfg.clone(),
+            outlets,
+            publishers,
+            pool: Pool::new(base, publishers, &mut rng),
+            stories: Vec::new(),
+            briefs: Vec::new(),
+            entries: Vec::new(),
+            ids: Vec::new(),
+            order: Vec::new(),
+            hard_negatives: Vec::new(),
+        };
+        plan.allocate(&mut rng);
+        plan.quotes(&mut rng);
+        plan.finish(&mut rng);
+        plan
+    }
+
+    fn outlets(n: usize, cfg: &SynthConfig, rng: &mut SplitMix64) -> Vec<Outlet> {
+        let names = furniture::mastheads(n, rng);
+        let mut out: Vec<Outlet> = names
+            .iter()
+            .map(|m| {
+                let sep = if rng.unit() < cfg.single_newline_outlets {
+                    "\n"
+                } else {
+                    "\n\n"
+                };
+                let top =
+                    (rng.unit() < cfg.top_block_outlets).then(|| furniture::top_block(m, rng));
+                let bottom = Some(furniture::bottom_block(m, rng));
+                Outlet {
+                    top_rate: 0.6 + 0.35 * rng.unit(),
+                    bottom_rate: 0.8 + 0.2 * rng.unit(),
+                    staff: (0..6).map(|_| furniture::person(rng)).collect(),
+                    name: m.name.clone(),
+                    slug: m.slug.clone(),
+                    sep,
+                    top,
+                    bottom,
+                }
+            })
+            .collect();
+        // Both layouts, and at least one top block, whenever there are outlets enough.
+        if n >= 2 && out.iter().all(|o| o.sep == out[0].sep) {
+            let last = out.len() - 1;
+            out[last].sep = if out[0].sep == "\n" { "\n\n" } else { "\n" };
+        }
+        if n >= 3 && out.iter().all(|o| o.top.is_none()) {
+            out[0].top = Some(furniture::top_block(&names[0], rng));
+        }
+        out
+    }
+
+    fn entry(&mut self, kind: Kind, outlet: usize, minute: u64, rng: &mut SplitMix64) -> u32 {
+        let o = &self.outlets[outlet];
+        let top = o.top.is_some() && rng.unit() < o.top_rate;
+        let bottom = o.bottom.is_some() && rng.unit() < o.bottom_rate;
+        self.entries.push(Entry {
+            kind,
+            outlet: outlet as u32,
+            minute,
+            top,
+            bottom,
+        });
+        (self.entries.len() - 1) as u32
+    }
+
+    /// Decides every article: wire stories and their reprints, local stories, briefs.
+    fn allocate(&mut self, rng: &mut SplitMix64) {
+        let cfg = self.cfg.clone();
+        let n = cfg.articles;
+        let window = u64::from(cfg.days.max(1)) * 1440;
+        let wire_target = ((n as f64 * cfg.wire_share.clamp(0.0, 1.0)).round() as usize).min(n);
+        let brief_target =
+            ((n as f64 * cfg.brief_share.clamp(0.0, 1.0)).round() as usize).min(n - wire_target);
+        let max_k = cfg.max_reprints.min(self.publishers);
+        let wires = self.outlets.len() - self.publishers;
+        while self.entries.len() < wire_target {
+            let Some(unit) = self.pool.next_unit() else {
+                break;
+            };
+            let mut k = if rng.unit() < cfg.unpicked_wire_rate || max_k == 0 {
+                0
+            } else {
+                (1 + exp(rng, (cfg.mean_reprints - 1.0).max(0.0)) as usize).min(max_k)
+            };
+            k = k.min(wire_target - self.entries.len() - 1);
+            let wire = self.publishers + rng.below(wires as u64) as usize;
+            let t0 = rng.below(window);
+            let reporter = (rng.unit() < 0.75).then(|| {
+                let staff = &self.outlets[wire].staff;
+                staff[rng.below(staff.len() as u64) as usize].clone()
+            });
+            let s = self.stories.len() as u32;
+            let canon = self.entry(Kind::Wire(s), wire, t0, rng);
+            let mut members = vec![canon];
+            // k distinct outlets, each reprinting 5 minutes to 2 days later.
+            let mut picked: Vec<usize> = Vec::with_capacity(k);
+            while picked.len() < k {
+                let o = rng.below(self.publishers as u64) as usize;
+                if !picked.contains(&o) {
+                    picked.push(o);
+                }
+            }
+            let mut reprints: Vec<(u64, usize)> = picked
+                .into_iter()
+                .map(|o| (t0 + 5 + (exp(rng, 360.0) as u64).min(2875), o))
+                .collect();
+            reprints.sort_unstable();
+            for (t, o) in reprints {
+                members.push(self.entry(Kind::Reprint(s), o, t, rng));
+            }
+            let city = furniture::CITIES[rng.below(furniture::CITIES.len() as u64) as usize];
+            self.stories.push(Story {
+                unit,
+                wire: Some(wire),
+                city,
+                reporter,
+                members,
+            });
+        }
+        let local_target = n - self.entries.len() - brief_target;
+        for _ in 0..local_target {
+            if !self.local(window, rng) {
+                break;
+            }
+        }
+        while self.entries.len() < n {
+            let o = rng.below(self.publishers as u64) as usize;
+            if let Some(b) = self.pool.next_brief(o, rng) {
+                let t = rng.below(window);
+                let i = self.briefs.len() as u32;
+                self.briefs.push(b);
+                self.entry(Kind::Brief(i), o, t, rng);
+            } else if !self.local(window, rng) {
+                break;
+            }
+        }
+    }
+
+    /// Adds one local story; false when the pool has none.
+    fn local(&mut self, window: u64, rng: &mut SplitMix64) -> bool {
+        let Some(unit) = self.pool.next_unit() else {
+            return false;
+        };
+        let o = rng.below(self.publishers as u64) as usize;
+        let t = rng.below(window);
+        let s = self.stories.len() as u32;
+        let reporter = (rng.unit() < 0.5).then(|| {
+            let staff = &self.outlets[o].staff;
+            staff[rng.below(staff.len() as u64) as usize].clone()
+        });
+        let e = self.entry(Kind::Local(s), o, t, rng);
+        self.stories.push(Story {
+            unit,
+            wire: None,
+            city: "",
+            reporter,
+            members: vec![e],
+        });
+        true
+    }
+
+    /// Hard negatives: some stories get a paragraph quoting a sentence or two of another.
+    fn quotes(&mut self, rng: &mut SplitMix64) {
+        let n = self.stories.len();
+        if n < 2 {
+            return;
+        }
+        for y in 0..n {
+            if rng.unit() >= self.cfg.hard_negative_rate {
+                continue;
+            }
+            let x = {
+                let x = rng.below(n as u64 - 1) as usize;
+                x + usize::from(x >= y)
+            };
+            // Plain declarative sentences of the quoted story's own (borrowed) paragraphs.
+            let cands: Vec<(&str, Option<&str>)> = self.stories[x]
+                .unit
+                .paras
+                .iter()
+                .filter_map(|p| match p {
+                    Cow::Borrowed(p) => Some(*p),
+                    Cow::Owned(_) => None,
+                })
+                .flat_map(|p| {
+                    let s = text::sentences(p);
+                    (0..s.len())
+                        .map(move |i| (s[i], s.get(i + 1).copied()))
+                        .collect::<Vec<_>>()
+                })
+                .filter(|(s, _)| quotable(s))
+                .collect();
+            if cands.is_empty() {
+                continue;
+            }
+            let (s1, s2) = cands[rng.below(cands.len() as u64) as usize];
+            let quoted = match s2 {
+                Some(s2) if quotable(s2) && rng.unit() < 0.3 => format!("{s1} {s2}"),
+                _ => s1.to_string(),
+            };
+            let quoted = quoted.strip_suffix('.').unwrap_or(&quoted);
+            let role = furniture::ROLES[rng.below(furniture::ROLES.len() as u64) as usize];
+            let para = format!("\"{quoted},\" said {}, {role}.", furniture::person(rng));
+            let ys = &mut self.stories[y].unit.paras;
+            let at = 1 + rng.below((ys.len() - 1).min(3) as u64) as usize;
+            ys.insert(at, Cow::Owned(para));
+            self.hard_negatives.push((x, y));
+        }
+    }
+
+    /// Ids (per outlet, in date order) and the shuffled feed order.
+    fn finish(&mut self, rng: &mut SplitMix64) {
+        let n = self.entries.len();
+        let mut by_date: Vec<u32> = (0..n as u32).collect();
+        by_date.sort_by_key(|&i| {
+            let e = &self.entries[i as usize];
+            (e.outlet, e.minute, i)
+        });
+        self.ids = vec![String::new(); n];
+        let mut counter = vec![0usize; self.outlets.len()];
+        for i in by_date {
+            let o = self.entries[i as usize].outlet as usize;
+            counter[o] += 1;
+            self.ids[i as usize] = format!("{}-{:06}", self.outlets[o].slug, counter[o]);
+        }
+        self.order = (0..n as u32).collect();
+        furniture::shuffle(&mut self.order, rng);
+    }
+}
+
+/// A sentence that can be quoted: 8-40 words, ends with a full stop, no quotes inside.
+fn quotable(s: &str) -> bool {
+    (8..=40).contains(&text::word_count(s)) && s.ends_with('.') && !s.contains(['"', '“', '”', '‘'])
+}
