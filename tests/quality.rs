@@ -1,0 +1,82 @@
+//! The detector against ground truth: the bundled example feed, and a larger feed generated
+//! on the fly from the bundled base stories (the small version of the full-size evaluation in
+//! benches/results/). Thresholds are the issue's targets, or the level reached when the test
+//! was written where the small feed cannot show the target (noted at each assertion).
+
+use std::path::Path;
+
+use reprint::config::Config;
+use reprint::eval::{evaluate, Evaluation};
+use reprint::synth::{generate, load_base, read_truth, SynthConfig};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn scan_and_score(feed: &Path, truth: &reprint::synth::Truth) -> Evaluation {
+    let cfg = Config::default();
+    let loaded = reprint::input::read_inputs(&[feed.to_path_buf()], &cfg).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let (report, _) = reprint::pipeline::scan(&loaded.corpus, loaded.warnings, &cfg);
+    evaluate(&loaded.corpus, &report, truth, cfg.ngram_words)
+}
+
+#[test]
+fn example_feed_matches_its_truth() {
+    let truth = read_truth(&root().join("data/example/truth.json")).unwrap();
+    let e = scan_and_score(&root().join("data/example/feed.jsonl"), &truth);
+    assert_eq!(e.articles, 300);
+    assert_eq!(e.unknown_ids, 0);
+    assert_eq!(e.cluster_pairs.precision, 1.0, "{e:#?}");
+    assert!(e.cluster_pairs.recall >= 0.97, "{e:#?}");
+    assert!(e.ari >= 0.98, "{e:#?}");
+    assert_eq!(e.hard_negatives_clustered, 0);
+    assert!(e.hard_negatives > 0);
+    assert_eq!(e.repeats.found, e.repeats.truth, "{:#?}", e.repeats);
+    assert!(e.repeats.span_precision >= 0.99 && e.repeats.span_recall >= 0.99);
+    assert_eq!(
+        e.boilerplate.carriers_found, e.boilerplate.carriers,
+        "{:#?}",
+        e.boilerplate
+    );
+}
+
+#[test]
+fn generated_feed_of_600_articles() {
+    let base = load_base(&root().join("data/base-stories.jsonl")).unwrap();
+    let cfg = SynthConfig {
+        seed: 5,
+        articles: 600,
+        ..SynthConfig::default()
+    };
+    let feed = generate(&base, &cfg);
+    let dir = std::env::temp_dir().join(format!("reprint-quality-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("feed.jsonl");
+    let mut f = std::fs::File::create(&path).unwrap();
+    feed.write_jsonl(&mut f).unwrap();
+    drop(f);
+    let e = scan_and_score(&path, &feed.truth);
+    let _ = std::fs::remove_dir_all(&dir);
+    // Issue targets: F1 and ARI >= 0.99 on the 100k feed; the small feed has to come close.
+    assert!(e.cluster_pairs.f1 >= 0.98, "{:#?}", e.cluster_pairs);
+    assert!(e.ari >= 0.98, "ARI {}", e.ari);
+    // Recall on reprints whose Jaccard to the original is below 0.5 (target 0.95).
+    let (pairs, clustered) = e
+        .recall_by_jaccard
+        .iter()
+        .filter(|b| b.high <= 0.5)
+        .fold((0, 0), |(p, c), b| (p + b.pairs, c + b.clustered));
+    assert!(pairs > 30, "the feed must contain hard reprints");
+    assert!(
+        clustered as f64 >= 0.95 * pairs as f64,
+        "{clustered} of {pairs}"
+    );
+    assert_eq!(e.hard_negatives_clustered, 0);
+    assert!(
+        e.repeats.found as f64 >= 0.97 * e.repeats.truth as f64,
+        "{:#?}",
+        e.repeats
+    );
+    assert!(e.boilerplate.recall >= 0.99, "{:#?}", e.boilerplate);
+}
