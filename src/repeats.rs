@@ -11,7 +11,8 @@
 //!    so that its first copy ends before its repeat starts.
 //! 3. Runs are taken longest first; a later paragraph is reported as a repeat at most once
 //!    (against its earliest first occurrence among equally long runs), and runs with fewer
-//!    than `min_repeat_words` repeated words are dropped.
+//!    than `min_repeat_words` repeated words are dropped, except the opening paragraph
+//!    repeated right after itself (a headline echoed as the first paragraph, often 3-5 words).
 
 use crate::shingle::Paragraph;
 
@@ -181,7 +182,10 @@ pub fn find(
                 repeat: (r.repeat.0 + s, r.repeat.0 + e),
                 words: (r.repeat.0 + s..=r.repeat.0 + e).map(words).sum(),
             };
-            if piece.words >= min_repeat_words.max(1) {
+            // The opening paragraph printed twice in a row (a headline echoed as the first
+            // paragraph) is reported whatever its length: short headlines are the usual case.
+            let echoed_opening = piece.first.0 == 0 && piece.repeat.0 == piece.first.1 + 1;
+            if piece.words >= min_repeat_words.max(1) || (echoed_opening && piece.words >= 2) {
                 covered[piece.repeat.0..=piece.repeat.1].fill(true);
                 out.push(piece);
             }
@@ -245,7 +249,17 @@ mod tests {
         let r = run(&text, 6);
         assert_eq!(r.len(), 1);
         assert_eq!((r[0].first, r[0].repeat), ((0, 0), (1, 1)));
-        assert!(run(&text, 8).is_empty(), "7 words is below a minimum of 8");
+        let short = format!(
+            "Geneva talks resume\nGeneva talks resume\n{}\n{}\n{}",
+            P[1], P[2], P[2]
+        );
+        let r = run(&short, 6);
+        assert_eq!(r.len(), 2, "a short echoed headline is reported: {r:?}");
+        let later = format!("{}\nGeneva talks resume\nGeneva talks resume", P[1]);
+        assert!(
+            run(&later, 6).is_empty(),
+            "3 words elsewhere are below the minimum"
+        );
     }
 
     #[test]
