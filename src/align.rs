@@ -24,50 +24,85 @@ pub struct SharedSpan {
 /// times in one article).
 const MAX_POSITIONS: usize = 8;
 
+/// One side of an alignment, tokenized once: its tokens, its word n-gram hashes and, for the
+/// side that is aligned against many others, an index from n-gram to positions.
+#[derive(Clone, Debug, Default)]
+pub struct Prepared {
+    pub tokens: Vec<Token>,
+    pub grams: Vec<u64>,
+    index: IntMap<u64, Vec<u32>>,
+}
+
+impl Prepared {
+    /// Tokenizes `text` and hashes its `n`-grams; with `indexed`, also builds the n-gram index
+    /// (needed for the first argument of [`shared_spans_prepared`]).
+    pub fn new(text: &str, n: usize, indexed: bool) -> Prepared {
+        let mut tokens = Vec::new();
+        tokenize_into(text, 0, &mut tokens, &mut String::new());
+        Prepared::from_tokens(tokens, n, indexed)
+    }
+
+    /// As [`Prepared::new`], from tokens.
+    pub fn from_tokens(tokens: Vec<Token>, n: usize, indexed: bool) -> Prepared {
+        let n = n.max(1);
+        let hashes: Vec<u64> = tokens.iter().map(|t| t.hash).collect();
+        let grams: Vec<u64> = if hashes.len() < n {
+            Vec::new()
+        } else {
+            hashes.windows(n).map(crate::hash::sequence).collect()
+        };
+        let mut index: IntMap<u64, Vec<u32>> = IntMap::default();
+        if indexed {
+            index.reserve(grams.len());
+            for (i, &g) in grams.iter().enumerate() {
+                let v = index.entry(g).or_default();
+                if v.len() < MAX_POSITIONS {
+                    v.push(i as u32);
+                }
+            }
+        }
+        Prepared {
+            tokens,
+            grams,
+            index,
+        }
+    }
+}
+
 /// Shared spans of `a` and `b` with n-grams of `n` words. Texts shorter than `n` words share
 /// no span.
 pub fn shared_spans(a: &str, b: &str, n: usize) -> Vec<SharedSpan> {
-    let mut word = String::new();
-    let (mut ta, mut tb) = (Vec::new(), Vec::new());
-    tokenize_into(a, 0, &mut ta, &mut word);
-    tokenize_into(b, 0, &mut tb, &mut word);
-    shared_spans_tokens(&ta, &tb, n)
-}
-
-fn grams(t: &[Token], n: usize) -> Vec<u64> {
-    let hashes: Vec<u64> = t.iter().map(|t| t.hash).collect();
-    if hashes.len() < n {
-        return Vec::new();
-    }
-    hashes.windows(n).map(crate::hash::sequence).collect()
+    shared_spans_prepared(&Prepared::new(a, n, true), &Prepared::new(b, n, false), n)
 }
 
 /// [`shared_spans`] on already tokenized texts.
 pub fn shared_spans_tokens(ta: &[Token], tb: &[Token], n: usize) -> Vec<SharedSpan> {
+    shared_spans_prepared(
+        &Prepared::from_tokens(ta.to_vec(), n, true),
+        &Prepared::from_tokens(tb.to_vec(), n, false),
+        n,
+    )
+}
+
+/// [`shared_spans`] on prepared sides; `a` must be indexed. Preparing the side that is shared
+/// by many pairs once saves a tokenization per pair.
+pub fn shared_spans_prepared(a: &Prepared, b: &Prepared, n: usize) -> Vec<SharedSpan> {
     let n = n.max(1);
-    let (ga, gb) = (grams(ta, n), grams(tb, n));
-    if ga.is_empty() || gb.is_empty() {
+    let (ta, tb) = (&a.tokens, &b.tokens);
+    if a.grams.is_empty() || b.grams.is_empty() {
         return Vec::new();
     }
-    let mut where_b: IntMap<u64, Vec<u32>> = IntMap::default();
-    where_b.reserve(gb.len());
-    for (j, &g) in gb.iter().enumerate() {
-        let v = where_b.entry(g).or_default();
-        if v.len() < MAX_POSITIONS {
-            v.push(j as u32);
-        }
-    }
-    // Open runs by diagonal: diagonal -> (start i, last i).
+    // Open runs by diagonal (i - j): diagonal -> (start j, last j).
     let mut open: IntMap<i64, (usize, usize)> = IntMap::default();
-    let mut runs: Vec<(usize, usize, i64)> = Vec::new(); // (start i, last i, diagonal)
-    for (i, g) in ga.iter().enumerate() {
-        if let Some(js) = where_b.get(g) {
-            for &j in js {
-                let d = j as i64 - i as i64;
+    let mut runs: Vec<(usize, usize, i64)> = Vec::new(); // (start j, last j, diagonal)
+    for (j, g) in b.grams.iter().enumerate() {
+        if let Some(is) = a.index.get(g) {
+            for &i in is {
+                let d = i as i64 - j as i64;
                 match open.get_mut(&d) {
-                    Some(run) if run.1 + 1 == i => run.1 = i,
+                    Some(run) if run.1 + 1 == j => run.1 = j,
                     _ => {
-                        if let Some(old) = open.insert(d, (i, i)) {
+                        if let Some(old) = open.insert(d, (j, j)) {
                             runs.push((old.0, old.1, d));
                         }
                     }
@@ -76,14 +111,14 @@ pub fn shared_spans_tokens(ta: &[Token], tb: &[Token], n: usize) -> Vec<SharedSp
         }
     }
     runs.extend(open.into_iter().map(|(d, (s, e))| (s, e, d)));
-    // Longest first; ties broken by position so the result is deterministic.
-    runs.sort_by_key(|&(s, e, d)| (std::cmp::Reverse(e - s), s, d));
+    // Longest first; ties broken by position in A, then in B, so the result is deterministic.
+    runs.sort_by_key(|&(s, e, d)| (std::cmp::Reverse(e - s), s as i64 + d, s));
     let mut used_a = vec![false; ta.len()];
     let mut used_b = vec![false; tb.len()];
     let mut out = Vec::new();
     for (s, e, d) in runs {
-        let (a0, a1) = (s, e + n - 1);
-        let (b0, b1) = ((s as i64 + d) as usize, (e as i64 + d) as usize + n - 1);
+        let (b0, b1) = (s, e + n - 1);
+        let (a0, a1) = ((s as i64 + d) as usize, (e as i64 + d) as usize + n - 1);
         if used_a[a0..=a1].iter().any(|&u| u) || used_b[b0..=b1].iter().any(|&u| u) {
             continue;
         }

@@ -154,27 +154,35 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
     let edges: Vec<(u32, u32)> = verified.iter().map(|x| x.0).collect();
     let clusters = cluster::anti_chaining(n, &rank, &edges);
 
-    // Stage 7: shared spans of every verified pair.
-    let pairs: Vec<report::Pair> = verified
+    // Stage 7: shared spans of every verified pair. Pairs are sorted by `a`, so each `a` is
+    // tokenized and indexed once for all its partners.
+    let groups: Vec<&[((u32, u32), Similarity)]> =
+        verified.chunk_by(|x, y| x.0 .0 == y.0 .0).collect();
+    let pairs: Vec<report::Pair> = groups
         .par_iter()
-        .map(|&((a, b), s)| {
-            let (ta, tb) = (&corpus.articles[a as usize], &corpus.articles[b as usize]);
-            let spans = crate::align::shared_spans(&ta.text, &tb.text, cfg.ngram_words)
-                .into_iter()
-                .map(|x| report::SpanPair {
-                    a: [x.a.0, x.a.1],
-                    b: [x.b.0, x.b.1],
-                    words: x.words,
-                })
-                .collect();
-            report::Pair {
-                a: ta.id.clone(),
-                b: tb.id.clone(),
-                jaccard: round4(s.jaccard),
-                containment: round4(s.containment),
-                shared_shingles: s.shared,
-                spans,
-            }
+        .flat_map_iter(|group| {
+            let ta = &corpus.articles[group[0].0 .0 as usize];
+            let prepared = crate::align::Prepared::new(&ta.text, cfg.ngram_words, true);
+            group.iter().map(move |&((_, b), s)| {
+                let tb = &corpus.articles[b as usize];
+                let pb = crate::align::Prepared::new(&tb.text, cfg.ngram_words, false);
+                let spans = crate::align::shared_spans_prepared(&prepared, &pb, cfg.ngram_words)
+                    .into_iter()
+                    .map(|x| report::SpanPair {
+                        a: [x.a.0, x.a.1],
+                        b: [x.b.0, x.b.1],
+                        words: x.words,
+                    })
+                    .collect();
+                report::Pair {
+                    a: ta.id.clone(),
+                    b: tb.id.clone(),
+                    jaccard: round4(s.jaccard),
+                    containment: round4(s.containment),
+                    shared_shingles: s.shared,
+                    spans,
+                }
+            })
         })
         .collect();
 
