@@ -213,6 +213,12 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
             t_read.as_secs_f64(),
             t_scan.as_secs_f64()
         );
+        let stages: Vec<String> = stats
+            .seconds
+            .iter()
+            .map(|(name, secs)| format!("{name} {secs:.2}s"))
+            .collect();
+        eprintln!("reprint: stages: {}", stages.join(", "));
     }
     Ok(if had_warnings { EXIT_WARNINGS } else { 0 })
 }

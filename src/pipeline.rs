@@ -32,12 +32,19 @@ pub struct Stats {
     pub verified: usize,
     pub bands: usize,
     pub rows: usize,
+    /// Wall-clock seconds per stage, in stage order.
+    pub seconds: Vec<(&'static str, f64)>,
 }
 
 /// Runs every stage over `corpus` and builds the report. `warnings` are the input warnings,
 /// carried into the report.
 pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, Stats) {
     let mut stats = Stats::default();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |stats: &mut Stats, name: &'static str| {
+        stats.seconds.push((name, clock.elapsed().as_secs_f64()));
+        clock = std::time::Instant::now();
+    };
     let n = corpus.len();
 
     // Stage 1: shingles and in-article repeats, per article.
@@ -61,6 +68,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
     stats.paragraphs = analysed.iter().map(|a| a.paragraphs.len()).sum();
     stats.words = analysed.iter().map(|a| a.words()).sum();
 
+    lap(&mut stats, "shingle+repeats");
     // Stage 2: boilerplate across articles.
     let mut outlet_ids: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
     let outlets: Vec<u32> = corpus
@@ -79,6 +87,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
     );
     stats.frequent_story_paragraphs = bp.frequent_story_paragraphs;
 
+    lap(&mut stats, "boilerplate");
     // Stage 3: boilerplate-free shingle sets and MinHash signatures.
     let sets: Vec<Vec<u64>> = analysed
         .par_iter()
@@ -94,6 +103,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
         .for_each(|(sig, set)| hasher.signature_into(set, sig));
     let active: Vec<bool> = sets.iter().map(|s| !s.is_empty()).collect();
 
+    lap(&mut stats, "minhash");
     // Stage 4: candidates from LSH bands and from shared story paragraphs.
     let params = lsh::Params::for_scan(cfg.threshold, cfg.containment_threshold, cfg.num_perms);
     stats.bands = params.bands;
@@ -107,6 +117,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
     cands.dedup();
     stats.candidates = cands.len();
 
+    lap(&mut stats, "candidates");
     // Stage 5: verification on the exact sets.
     let rule = Rule {
         threshold: cfg.threshold,
@@ -122,6 +133,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
         .collect();
     stats.verified = verified.len();
 
+    lap(&mut stats, "verify");
     // Stage 6: clusters that do not chain.
     let story_words: Vec<usize> = analysed
         .iter()
@@ -154,6 +166,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
     let edges: Vec<(u32, u32)> = verified.iter().map(|x| x.0).collect();
     let clusters = cluster::anti_chaining(n, &rank, &edges);
 
+    lap(&mut stats, "cluster");
     // Stage 7: shared spans of every verified pair. Pairs are sorted by `a`, so each `a` is
     // tokenized and indexed once for all its partners.
     let groups: Vec<&[((u32, u32), Similarity)]> =
@@ -186,6 +199,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
         })
         .collect();
 
+    lap(&mut stats, "align");
     // The report.
     let repeats: Vec<report::Repeat> = runs
         .iter()
@@ -302,6 +316,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
         clusters,
         warnings,
     };
+    lap(&mut stats, "report");
     (report, stats)
 }
 
