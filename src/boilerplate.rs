@@ -62,6 +62,24 @@ pub struct Boilerplate {
     pub frequent_story_paragraphs: usize,
 }
 
+impl Boilerplate {
+    /// Words of each article outside boilerplate paragraphs.
+    pub fn story_words(&self, articles: &[ArticleShingles]) -> Vec<usize> {
+        articles
+            .iter()
+            .zip(&self.mask)
+            .map(|(a, m)| {
+                a.paragraphs
+                    .iter()
+                    .zip(m)
+                    .filter(|(_, &b)| !b)
+                    .map(|(p, _)| p.words())
+                    .sum()
+            })
+            .collect()
+    }
+}
+
 /// Classifies the paragraphs of all articles. `outlets[a]` is the outlet of article `a` as a
 /// small integer (equal outlets, equal numbers).
 pub fn detect(

@@ -21,6 +21,28 @@ pub struct Cluster {
     pub members: Vec<u32>,
 }
 
+/// The canonical ranking of step 1: article indices, best canonical first. `story_words[a]`
+/// is the number of words of article `a` outside boilerplate.
+pub fn canonical_rank(corpus: &crate::corpus::Corpus, story_words: &[usize]) -> Vec<u32> {
+    let mut rank: Vec<u32> = (0..corpus.len() as u32).collect();
+    rank.sort_by(|&x, &y| {
+        let (ax, ay) = (&corpus.articles[x as usize], &corpus.articles[y as usize]);
+        (
+            ax.date.is_empty(),
+            &ax.date,
+            std::cmp::Reverse(story_words[x as usize]),
+            x,
+        )
+            .cmp(&(
+                ay.date.is_empty(),
+                &ay.date,
+                std::cmp::Reverse(story_words[y as usize]),
+                y,
+            ))
+    });
+    rank
+}
+
 /// Groups `n` articles. `rank` lists article indices best first (a permutation of `0..n`);
 /// `edges` are verified pairs `(a, b)`. Only clusters of two or more are returned, ordered by
 /// their canonical's rank.

@@ -135,34 +135,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
 
     lap(&mut stats, "verify");
     // Stage 6: clusters that do not chain.
-    let story_words: Vec<usize> = analysed
-        .iter()
-        .zip(&bp.mask)
-        .map(|(a, m)| {
-            a.paragraphs
-                .iter()
-                .zip(m)
-                .filter(|(_, &b)| !b)
-                .map(|(p, _)| p.words())
-                .sum()
-        })
-        .collect();
-    let mut rank: Vec<u32> = (0..n as u32).collect();
-    rank.sort_by(|&x, &y| {
-        let (ax, ay) = (&corpus.articles[x as usize], &corpus.articles[y as usize]);
-        (
-            ax.date.is_empty(),
-            &ax.date,
-            std::cmp::Reverse(story_words[x as usize]),
-            x,
-        )
-            .cmp(&(
-                ay.date.is_empty(),
-                &ay.date,
-                std::cmp::Reverse(story_words[y as usize]),
-                y,
-            ))
-    });
+    let rank = cluster::canonical_rank(corpus, &bp.story_words(&analysed));
     let edges: Vec<(u32, u32)> = verified.iter().map(|x| x.0).collect();
     let clusters = cluster::anti_chaining(n, &rank, &edges);
 
