@@ -31,9 +31,8 @@ mod render;
 pub mod text;
 mod truth;
 
-use std::borrow::Cow;
 use std::io::{BufRead, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -62,8 +61,25 @@ pub struct BaseStory {
 /// as text). Paragraphs are split on blank lines; a text without blank lines but with several
 /// lines has one paragraph per line; a single-line text is split into paragraphs of 1-3
 /// sentences (sizes drawn from a generator seeded by the id's hash, so deterministic). Lines
-/// that are not JSON objects, or lack an id or a non-empty text, are skipped.
+/// that are not JSON objects, or lack an id or a non-empty text, are skipped. The stories are
+/// cleaned with [`dedup_base`].
 pub fn load_base(path: &Path) -> Result<Vec<BaseStory>> {
+    Ok(dedup_base(read_base(path)?))
+}
+
+/// Reads several base files as [`load_base`] does, concatenated in order, then applies
+/// [`dedup_base`] once to the whole: a sentence recurring across files, or a story one file
+/// shares with another, is dropped as it would be inside one file.
+pub fn load_bases(paths: &[PathBuf]) -> Result<Vec<BaseStory>> {
+    let mut all = Vec::new();
+    for p in paths {
+        all.extend(read_base(p)?);
+    }
+    Ok(dedup_base(all))
+}
+
+/// The stories of one base file, not yet cleaned.
+fn read_base(path: &Path) -> Result<Vec<BaseStory>> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -95,7 +111,7 @@ pub fn load_base(path: &Path) -> Result<Vec<BaseStory>> {
             source: field("source").unwrap_or_default(),
         });
     }
-    Ok(dedup_base(out))
+    Ok(out)
 }
 
 /// Word n-gram size [`dedup_base`] compares stories with.
@@ -691,19 +707,14 @@ impl<'a> Plan<'a> {
                 let x = rng.below(n as u64 - 1) as usize;
                 x + usize::from(x >= y)
             };
-            // Plain declarative sentences of the quoted story's own (borrowed) paragraphs.
-            let cands: Vec<(&str, Option<&str>)> = self.stories[x]
-                .unit
-                .paras
-                .iter()
-                .filter_map(|p| match p {
-                    Cow::Borrowed(p) => Some(*p),
-                    Cow::Owned(_) => None,
-                })
-                .flat_map(|p| {
-                    let s = text::sentences(p);
+            // Plain declarative sentences of the quoted story's own paragraphs.
+            let cands: Vec<(&str, Option<&str>)> = self
+                .pool
+                .sentences(&self.stories[x].unit)
+                .into_iter()
+                .flat_map(|s| {
                     (0..s.len())
-                        .map(move |i| (s[i], s.get(i + 1).copied()))
+                        .map(|i| (s[i], s.get(i + 1).copied()))
                         .collect::<Vec<_>>()
                 })
                 .filter(|(s, _)| quotable(s))
@@ -719,9 +730,9 @@ impl<'a> Plan<'a> {
             let quoted = quoted.strip_suffix('.').unwrap_or(&quoted);
             let role = furniture::ROLES[rng.below(furniture::ROLES.len() as u64) as usize];
             let para = format!("\"{quoted},\" said {}, {role}.", furniture::person(rng));
-            let ys = &mut self.stories[y].unit.paras;
-            let at = 1 + rng.below((ys.len() - 1).min(3) as u64) as usize;
-            ys.insert(at, Cow::Owned(para));
+            let n = self.pool.paragraph_count(&self.stories[y].unit);
+            let at = 1 + rng.below((n - 1).min(3) as u64) as usize;
+            self.stories[y].unit.quote = Some((at, para));
             self.hard_negatives.push((x, y));
         }
     }

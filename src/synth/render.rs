@@ -40,11 +40,12 @@ pub(super) fn render(plan: &Plan, idx: usize) -> Rendered {
         Kind::Reprint(s) => reprint(plan, s as usize, &mut rng),
         Kind::Local(s) => {
             let st = &plan.stories[s as usize];
-            let mut paras: Vec<Cow<str>> = Vec::with_capacity(st.unit.paras.len() + 1);
+            let story = plan.pool.paragraphs(&st.unit);
+            let mut paras: Vec<Cow<str>> = Vec::with_capacity(story.len() + 1);
             if let Some(r) = &st.reporter {
                 paras.push(Cow::Owned(format!("By {r}, {}", outlet.name)));
             }
-            paras.extend(st.unit.paras.iter().map(|p| Cow::Borrowed(p.as_ref())));
+            paras.extend(story);
             Body {
                 title: st.unit.title.to_string(),
                 paras,
@@ -141,15 +142,14 @@ fn wire_name<'p>(plan: &'p Plan, s: usize) -> &'p str {
 fn wire_original<'p>(plan: &'p Plan, s: usize) -> Body<'p> {
     let st = &plan.stories[s];
     let wire = wire_name(plan, s);
-    let mut paras: Vec<Cow<str>> = Vec::with_capacity(st.unit.paras.len() + 1);
+    let mut story = plan.pool.paragraphs(&st.unit).into_iter();
+    let mut paras: Vec<Cow<str>> = Vec::with_capacity(story.len() + 1);
     if let Some(r) = &st.reporter {
         paras.push(Cow::Owned(format!("By {r}, {wire}")));
     }
-    paras.push(Cow::Owned(format!(
-        "{} ({wire}) — {}",
-        st.city, st.unit.paras[0]
-    )));
-    paras.extend(st.unit.paras[1..].iter().map(|p| Cow::Borrowed(p.as_ref())));
+    let lead = story.next().unwrap_or_default();
+    paras.push(Cow::Owned(format!("{} ({wire}) — {lead}", st.city)));
+    paras.extend(story);
     Body {
         title: st.unit.title.to_string(),
         paras,
@@ -162,12 +162,8 @@ fn reprint<'p>(plan: &'p Plan, s: usize, rng: &mut SplitMix64) -> Body<'p> {
     let st = &plan.stories[s];
     let r = &plan.cfg.edits;
     let wire = wire_name(plan, s);
-    let mut paras: Vec<Cow<str>> = st
-        .unit
-        .paras
-        .iter()
-        .map(|p| Cow::Borrowed(p.as_ref()))
-        .collect();
+    let mut paras: Vec<Cow<str>> = plan.pool.paragraphs(&st.unit);
+    let lead = paras[0].clone();
     let mut done = [false; 8];
     const RETITLE: usize = 0;
     const BYLINE: usize = 1;
@@ -248,7 +244,7 @@ fn reprint<'p>(plan: &'p Plan, s: usize, rng: &mut SplitMix64) -> Body<'p> {
         }
     }
     if rng.unit() < r.local_intro {
-        if let Some(intro) = local_intro(plan, &st.unit.rows, rng) {
+        if let Some(intro) = local_intro(plan, &plan.pool.rows(&st.unit), rng) {
             paras.insert(0, Cow::Borrowed(intro));
             done[INTRO] = true;
         }
@@ -271,10 +267,9 @@ fn reprint<'p>(plan: &'p Plan, s: usize, rng: &mut SplitMix64) -> Body<'p> {
     }
     let mut title = st.unit.title.to_string();
     if rng.unit() < r.retitle {
-        let lead = st.unit.paras[0].as_ref();
         title = retitle(
             &title,
-            sentences(lead).first().copied().unwrap_or(lead),
+            sentences(&lead).first().copied().unwrap_or(&lead),
             rng,
         );
         done[RETITLE] = true;
