@@ -56,9 +56,10 @@ pub struct SynthArgs {
     #[arg(long, default_value_t = 25)]
     pub max_reprints: usize,
 
-    /// Base stories (JSONL with id, title, text, source) whose prose the feed is built from.
+    /// Base stories (JSONL with id, title, text, source) whose prose the feed is built from;
+    /// repeat the flag to combine several files (cleaned together of shared sentences).
     #[arg(long, default_value = "data/base-stories.jsonl", value_name = "FILE")]
-    pub base: PathBuf,
+    pub base: Vec<PathBuf>,
 
     /// Where to write the feed (JSONL); - for stdout.
     #[arg(long, short, default_value = "-", value_name = "FILE")]
@@ -121,9 +122,18 @@ pub struct ScanArgs {
     #[arg(long, default_value_t = 0.5)]
     pub threshold: f64,
 
-    /// Containment (0..1] from which a pair is a reprint even below --threshold.
-    #[arg(long, default_value_t = 0.7)]
+    /// Containment (0..1] from which a pair sharing at least --strong-shared-shingles is a
+    /// reprint even below --threshold.
+    #[arg(long, default_value_t = 0.6)]
     pub containment_threshold: f64,
+
+    /// Shared shingles from which --containment-threshold applies.
+    #[arg(long, default_value_t = 50)]
+    pub strong_shared_shingles: usize,
+
+    /// Containment (0..1] a pair sharing fewer than --strong-shared-shingles needs.
+    #[arg(long, default_value_t = 0.85)]
+    pub weak_containment_threshold: f64,
 
     /// Shared shingles needed before containment alone makes a reprint.
     #[arg(long, default_value_t = 15)]

@@ -56,10 +56,10 @@ impl Params {
     /// The bands and rows a scan uses. Verification applies the real thresholds, so LSH only
     /// has to propose every pair that could pass them. The hardest such pair is a copy trimmed
     /// to a third of the story whose containment just reaches `containment_threshold`: its
-    /// Jaccard is `c/3 / (4/3 - c/3)` (0.21 for c = 0.7). The curve is placed at 0.6 times the
+    /// Jaccard is `c/3 / (4/3 - c/3)` (0.18 for c = 0.6). The curve is placed at 0.6 times the
     /// smaller of that and `threshold`, which makes such a pair a candidate with probability
-    /// about 0.95 (64 bands of 2 rows at the defaults); copies trimmed further still come in
-    /// through the shared-paragraph candidates.
+    /// about 0.88 (64 bands of 2 rows at the defaults); such copies, and copies trimmed
+    /// further, also come in through the shared-paragraph candidates.
     pub fn for_scan(threshold: f64, containment_threshold: f64, num_perms: usize) -> Params {
         let c = containment_threshold / 3.0;
         let trimmed = c / (4.0 / 3.0 - c);

@@ -43,6 +43,8 @@ fn config(a: &ScanArgs) -> Config {
         num_perms: a.num_perms,
         threshold: a.threshold,
         containment_threshold: a.containment_threshold,
+        strong_shared_shingles: a.strong_shared_shingles,
+        weak_containment_threshold: a.weak_containment_threshold,
         min_shared_shingles: a.min_shared_shingles,
         min_repeat_words: a.min_repeat_words,
         repeat_similarity: a.repeat_similarity,
@@ -128,7 +130,22 @@ fn eval(args: EvalArgs) -> reprint::Result<u8> {
 }
 
 fn synth(args: SynthArgs) -> reprint::Result<u8> {
-    let base = reprint::synth::load_base(&args.base)?;
+    let base = reprint::synth::load_bases(&args.base)?;
+    if base.is_empty() {
+        // Cleaning drops every sentence found in two stories: the same file given twice, or
+        // a file of copies, leaves nothing to build a feed from.
+        return Err(reprint::Error::Config {
+            name: "base",
+            message: format!(
+                "no usable base stories in {} after removing text they share",
+                args.base
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
     let cfg = reprint::synth::SynthConfig {
         seed: args.seed,
         articles: args.articles,

@@ -122,6 +122,8 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
     let rule = Rule {
         threshold: cfg.threshold,
         containment_threshold: cfg.containment_threshold,
+        strong_shared_shingles: cfg.strong_shared_shingles,
+        weak_containment_threshold: cfg.weak_containment_threshold,
         min_shared_shingles: cfg.min_shared_shingles,
     };
     let verified: Vec<((u32, u32), Similarity)> = cands
@@ -277,6 +279,8 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
             bands: params.bands,
             rows: params.rows,
             containment_threshold: cfg.containment_threshold,
+            strong_shared_shingles: cfg.strong_shared_shingles,
+            weak_containment_threshold: cfg.weak_containment_threshold,
             min_shared_shingles: cfg.min_shared_shingles,
             min_repeat_words: cfg.min_repeat_words,
             repeat_similarity: cfg.repeat_similarity,

@@ -92,18 +92,28 @@ pub const MIN_CONTAINMENT_SIZE_RATIO: f64 = 0.1;
 pub struct Rule {
     pub threshold: f64,
     pub containment_threshold: f64,
+    pub strong_shared_shingles: usize,
+    pub weak_containment_threshold: f64,
     pub min_shared_shingles: usize,
 }
 
 impl Rule {
     /// A pair is a reprint when its Jaccard reaches the threshold, or when the smaller article
-    /// is mostly contained in the larger one, they share enough shingles to rule out one
-    /// quoted sentence, and the larger is not a page many times the size of the smaller
-    /// ([`MIN_CONTAINMENT_SIZE_RATIO`]).
+    /// is mostly contained in the larger one and the larger is not a page many times the size
+    /// of the smaller ([`MIN_CONTAINMENT_SIZE_RATIO`]). "Mostly" depends on the evidence: a
+    /// pair sharing a long passage (`strong_shared_shingles`) needs `containment_threshold`; a
+    /// pair sharing less, where the shared text may be one long quoted sentence, needs
+    /// `weak_containment_threshold`; under `min_shared_shingles` containment never decides.
     pub fn accepts(&self, s: &Similarity) -> bool {
+        let needed = if s.shared >= self.strong_shared_shingles {
+            self.containment_threshold
+        } else {
+            self.weak_containment_threshold
+                .max(self.containment_threshold)
+        };
         s.shared > 0
             && (s.jaccard >= self.threshold
-                || (s.containment >= self.containment_threshold
+                || (s.containment >= needed
                     && s.shared >= self.min_shared_shingles
                     && s.size_ratio >= MIN_CONTAINMENT_SIZE_RATIO))
     }
@@ -144,7 +154,9 @@ mod tests {
     fn rule_needs_enough_shared_shingles_for_containment() {
         let r = Rule {
             threshold: 0.5,
-            containment_threshold: 0.8,
+            containment_threshold: 0.6,
+            strong_shared_shingles: 50,
+            weak_containment_threshold: 0.85,
             min_shared_shingles: 15,
         };
         let sim = |shared, jaccard, containment, size_ratio| Similarity {
@@ -155,7 +167,15 @@ mod tests {
         };
         assert!(
             r.accepts(&sim(40, 0.33, 0.95, 0.33)),
-            "a copy trimmed to a third"
+            "a short copy trimmed to a third"
+        );
+        assert!(
+            r.accepts(&sim(74, 0.24, 0.65, 0.4)),
+            "a trimmed copy with a local intro"
+        );
+        assert!(
+            !r.accepts(&sim(32, 0.28, 0.71, 0.45)),
+            "a brief made mostly of one long shared sentence"
         );
         assert!(!r.accepts(&sim(10, 0.2, 1.0, 0.2)), "one quoted sentence");
         assert!(
@@ -165,6 +185,14 @@ mod tests {
         assert!(
             r.accepts(&sim(3, 0.6, 0.75, 0.8)),
             "short exact copies pass on Jaccard"
+        );
+        let loose = Rule {
+            weak_containment_threshold: 0.5,
+            ..r
+        };
+        assert!(
+            !loose.accepts(&sim(30, 0.3, 0.55, 0.5)),
+            "the weak threshold is never below the strong one"
         );
     }
 }

@@ -42,6 +42,8 @@ pub struct Params {
     pub bands: usize,
     pub rows: usize,
     pub containment_threshold: f64,
+    pub strong_shared_shingles: usize,
+    pub weak_containment_threshold: f64,
     pub min_shared_shingles: usize,
     pub min_repeat_words: usize,
     pub repeat_similarity: f64,
