@@ -117,18 +117,33 @@ pub fn shared_spans_prepared(a: &Prepared, b: &Prepared, n: usize) -> Vec<Shared
     let mut used_b = vec![false; tb.len()];
     let mut out = Vec::new();
     for (s, e, d) in runs {
+        // The run covers words b0..=b1 of B and a0..=a1 of A. Where it overlaps words a
+        // longer run already took, only its free stretches of at least n words are kept: a
+        // run that shares one word with a taken one is trimmed, not dropped.
         let (b0, b1) = (s, e + n - 1);
-        let (a0, a1) = ((s as i64 + d) as usize, (e as i64 + d) as usize + n - 1);
-        if used_a[a0..=a1].iter().any(|&u| u) || used_b[b0..=b1].iter().any(|&u| u) {
-            continue;
+        let a0 = (s as i64 + d) as usize;
+        let len = b1 - b0 + 1;
+        let mut k = 0;
+        while k < len {
+            if used_a[a0 + k] || used_b[b0 + k] {
+                k += 1;
+                continue;
+            }
+            let start = k;
+            while k < len && !used_a[a0 + k] && !used_b[b0 + k] {
+                k += 1;
+            }
+            if k - start >= n {
+                let (x0, x1, y0, y1) = (a0 + start, a0 + k - 1, b0 + start, b0 + k - 1);
+                used_a[x0..=x1].fill(true);
+                used_b[y0..=y1].fill(true);
+                out.push(SharedSpan {
+                    a: (ta[x0].start as usize, ta[x1].end as usize),
+                    b: (tb[y0].start as usize, tb[y1].end as usize),
+                    words: k - start,
+                });
+            }
         }
-        used_a[a0..=a1].fill(true);
-        used_b[b0..=b1].fill(true);
-        out.push(SharedSpan {
-            a: (ta[a0].start as usize, ta[a1].end as usize),
-            b: (tb[b0].start as usize, tb[b1].end as usize),
-            words: a1 - a0 + 1,
-        });
     }
     out.sort_by_key(|s| (s.a.0, s.b.0));
     out
@@ -161,6 +176,19 @@ mod tests {
             &b[s[1].b.0..s[1].b.1],
             "eight nine ten eleven twelve thirteen"
         );
+    }
+
+    #[test]
+    fn a_run_overlapping_a_longer_one_is_trimmed_not_dropped() {
+        // B repeats A's last words at the start of a second copy: "k l m n o" is both the
+        // tail of the long run and the head of the shorter one on another diagonal.
+        let a = "a b c d e f g h i j k l m n o p q r s t u";
+        let b = "a b c d e f g h i j k l m n o X k l m n o p q r s t u";
+        let s = shared_spans(a, b, 3);
+        let words: usize = s.iter().map(|x| x.words).sum();
+        assert_eq!(s[0].words, 15, "{s:?}");
+        assert_eq!(&a[s[1].a.0..s[1].a.1], "p q r s t u", "{s:?}");
+        assert_eq!(words, 21, "every word of A is covered once: {s:?}");
     }
 
     #[test]
