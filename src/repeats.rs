@@ -33,20 +33,33 @@ pub struct RepeatRun {
 }
 
 #[inline]
-fn mix(mut z: u64) -> u64 {
+const fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
 }
 
+/// The `SKETCH` permutations of the sketch: `x -> (x ^ XOR[k]) * MUL[k]`, a bijection of u64
+/// for an odd multiplier. Token hashes are already uniformly random (xxh3), so one multiply
+/// per value is enough; a full mixer per value cost three times as much.
+const SKETCH_PERMS: ([u64; SKETCH], [u64; SKETCH]) = {
+    let mut xor = [0u64; SKETCH];
+    let mut mul = [0u64; SKETCH];
+    let mut k = 0;
+    while k < SKETCH {
+        xor[k] = mix(0x5EED_0000 + 2 * k as u64);
+        mul[k] = mix(0x5EED_0001 + 2 * k as u64) | 1;
+        k += 1;
+    }
+    (xor, mul)
+};
+
 fn sketch(tokens: &[u64]) -> [u64; SKETCH] {
+    let (xor, mul) = SKETCH_PERMS;
     let mut s = [u64::MAX; SKETCH];
     for &t in tokens {
-        for (k, v) in s.iter_mut().enumerate() {
-            let h = mix(t ^ (0x9E37_79B9_7F4A_7C15u64.wrapping_mul(k as u64 + 1)));
-            if h < *v {
-                *v = h;
-            }
+        for k in 0..SKETCH {
+            s[k] = s[k].min((t ^ xor[k]).wrapping_mul(mul[k]));
         }
     }
     s
