@@ -135,6 +135,10 @@ pub struct ScanArgs {
     #[arg(long, default_value_t = 0.85)]
     pub weak_containment_threshold: f64,
 
+    /// List every verified pair, also those between two non-canonical members of one cluster.
+    #[arg(long)]
+    pub all_pairs: bool,
+
     /// Shared shingles needed before containment alone makes a reprint.
     #[arg(long, default_value_t = 15)]
     pub min_shared_shingles: usize,

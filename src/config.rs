@@ -89,6 +89,12 @@ pub struct Config {
     /// covers less than this share (0..1) of the words of a typical article carrying it; a
     /// reprinted wire paragraph travels with the rest of its story and covers more. Default 0.5.
     pub boilerplate_coverage: f64,
+    /// List every verified pair in the report. By default a pair of two members of one
+    /// cluster, neither its canonical, is left out: each is a verified reprint of the
+    /// canonical, whose pair with it is listed. Such pairs are most of the verified pairs of a
+    /// big cluster (a cluster of n has n(n-1)/2 of them), and aligning them was most of the
+    /// run time. Default false; `reprint eval` turns it on to score the verified pairs.
+    pub all_pairs: bool,
     /// Largest article (bytes of text) that is analysed; a larger one is skipped with a warning.
     /// Default 16 MiB.
     pub max_article_bytes: usize,
@@ -114,6 +120,7 @@ impl Default for Config {
             repeat_similarity: 0.8,
             min_boilerplate_articles: 5,
             boilerplate_coverage: 0.5,
+            all_pairs: false,
             max_article_bytes: 16 << 20,
             fields: FieldNames::default(),
             input_format: InputFormat::Auto,

@@ -46,6 +46,7 @@ fn config(a: &ScanArgs) -> Config {
         strong_shared_shingles: a.strong_shared_shingles,
         weak_containment_threshold: a.weak_containment_threshold,
         min_shared_shingles: a.min_shared_shingles,
+        all_pairs: a.all_pairs,
         min_repeat_words: a.min_repeat_words,
         repeat_similarity: a.repeat_similarity,
         min_boilerplate_articles: a.min_boilerplate_articles,
@@ -98,7 +99,9 @@ fn create(path: &std::path::Path) -> reprint::Result<Box<dyn Write>> {
 }
 
 fn eval(args: EvalArgs) -> reprint::Result<u8> {
-    let cfg = config(&args.scan);
+    let mut cfg = config(&args.scan);
+    // The verified pairs are scored too, so all of them must be listed.
+    cfg.all_pairs = true;
     cfg.validate()?;
     let truth = reprint::synth::read_truth(&args.truth)?;
     let pool = thread_pool(args.scan.threads);
@@ -219,13 +222,14 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
             s.warnings
         );
         eprintln!(
-            "reprint: lsh bands={} rows={} (threshold {}); candidates {} (lsh {}, shared paragraphs {}), verified {}; read {:.2}s, total {:.2}s",
+            "reprint: lsh bands={} rows={} (threshold {}); candidates {} (lsh {}, shared paragraphs {}), ruled out by signature {}, verified {}; read {:.2}s, total {:.2}s",
             stats.bands,
             stats.rows,
             cfg.threshold,
             stats.candidates,
             stats.lsh_candidates,
             stats.paragraph_candidates,
+            stats.ruled_out_by_signature,
             stats.verified,
             t_read.as_secs_f64(),
             t_scan.as_secs_f64()

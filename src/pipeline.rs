@@ -29,6 +29,8 @@ pub struct Stats {
     pub lsh_candidates: usize,
     pub paragraph_candidates: usize,
     pub candidates: usize,
+    /// Candidates whose signatures ruled them out before the exact comparison.
+    pub ruled_out_by_signature: usize,
     pub verified: usize,
     pub bands: usize,
     pub rows: usize,
@@ -89,19 +91,27 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
 
     lap(&mut stats, "boilerplate");
     // Stage 3: boilerplate-free shingle sets and MinHash signatures.
-    let sets: Vec<Vec<u64>> = analysed
-        .par_iter()
-        .zip(bp.mask.par_iter())
-        .map(|(a, mask)| shingle::shingle_set(a, |p| !mask[p]))
-        .collect();
-    stats.shingles = sets.iter().map(Vec::len).sum();
+    // Each 64-bit set lives only long enough to sign it and keep its compact form.
     let hasher = MinHasher::new(cfg.num_perms);
     let mut signatures = vec![0u32; n * cfg.num_perms];
-    signatures
+    let compact: Vec<(usize, Vec<u32>)> = signatures
         .par_chunks_mut(cfg.num_perms.max(1))
-        .zip(sets.par_iter())
-        .for_each(|(sig, set)| hasher.signature_into(set, sig));
-    let active: Vec<bool> = sets.iter().map(|s| !s.is_empty()).collect();
+        .zip(analysed.par_iter().zip(bp.mask.par_iter()))
+        .map(|(sig, (a, mask))| {
+            let set = shingle::shingle_set(a, |p| !mask[p]);
+            hasher.signature_into(&set, sig);
+            (set.len(), verify::CompactSets::compact(&set))
+        })
+        .collect();
+    stats.shingles = compact.iter().map(|c| c.0).sum();
+    let active: Vec<bool> = compact.iter().map(|c| c.0 > 0).collect();
+    let sets = verify::CompactSets::from_compact(compact.into_iter().map(|c| c.1).collect());
+    // The per-shingle hashes are not needed past this point.
+    let mut analysed = analysed;
+    analysed.par_iter_mut().for_each(|a| {
+        a.shingles = Vec::new();
+        a.shingle_ends = Vec::new();
+    });
 
     lap(&mut stats, "minhash");
     // Stage 4: candidates from LSH bands and from shared story paragraphs.
@@ -126,13 +136,24 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
         weak_containment_threshold: cfg.weak_containment_threshold,
         min_shared_shingles: cfg.min_shared_shingles,
     };
+    let k = cfg.num_perms;
+    let ruled_out = std::sync::atomic::AtomicUsize::new(0);
     let verified: Vec<((u32, u32), Similarity)> = cands
         .par_iter()
         .filter_map(|&(a, b)| {
-            let s = verify::similarity(&sets[a as usize], &sets[b as usize]);
+            let (sa, sb) = (sets.get(a as usize), sets.get(b as usize));
+            let (ga, gb) = (a as usize * k, b as usize * k);
+            let matching =
+                verify::matching_positions(&signatures[ga..ga + k], &signatures[gb..gb + k]);
+            if rule.signatures_rule_out(matching, k, sa.len(), sb.len()) {
+                ruled_out.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return None;
+            }
+            let s = verify::similarity(sa, sb);
             rule.accepts(&s).then_some(((a, b), s))
         })
         .collect();
+    stats.ruled_out_by_signature = ruled_out.into_inner();
     stats.verified = verified.len();
 
     lap(&mut stats, "verify");
@@ -142,10 +163,29 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
     let clusters = cluster::anti_chaining(n, &rank, &edges);
 
     lap(&mut stats, "cluster");
-    // Stage 7: shared spans of every verified pair. Pairs are sorted by `a`, so each `a` is
-    // tokenized and indexed once for all its partners.
+    // Stage 7: shared spans of every listed pair. A pair of two non-canonical members of one
+    // cluster is implied by their pairs with the canonical and listed only on request.
+    let mut cluster_of = vec![u32::MAX; n];
+    for (i, c) in clusters.iter().enumerate() {
+        for &m in &c.members {
+            cluster_of[m as usize] = i as u32;
+        }
+    }
+    let listed: Vec<((u32, u32), Similarity)> = verified
+        .iter()
+        .copied()
+        .filter(|&((a, b), _)| {
+            let c = cluster_of[a as usize];
+            cfg.all_pairs
+                || c == u32::MAX
+                || c != cluster_of[b as usize]
+                || clusters[c as usize].canonical == a
+                || clusters[c as usize].canonical == b
+        })
+        .collect();
+    // Pairs are sorted by `a`, so each `a` is tokenized and indexed once for all its partners.
     let groups: Vec<&[((u32, u32), Similarity)]> =
-        verified.chunk_by(|x, y| x.0 .0 == y.0 .0).collect();
+        listed.chunk_by(|x, y| x.0 .0 == y.0 .0).collect();
     let pairs: Vec<report::Pair> = groups
         .par_iter()
         .flat_map_iter(|group| {
@@ -269,6 +309,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
             repeats: repeats.len(),
             boilerplate: boilerplate.len(),
             pairs: pairs.len(),
+            verified_pairs: verified.len(),
             clusters: clusters.len(),
             warnings: warnings.len(),
         },

@@ -26,19 +26,65 @@ pub fn intersection_size<T: Ord>(a: &[T], b: &[T]) -> usize {
         }
         return count;
     }
+    // Branch-free merge: which side advances is data, not control flow, so the loop does not
+    // pay a mispredicted branch on every element of two random-looking hash sequences.
     let (mut i, mut j, mut count) = (0, 0, 0);
     while i < small.len() && j < large.len() {
-        match small[i].cmp(&large[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                count += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let (x, y) = (&small[i], &large[j]);
+        count += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     count
+}
+
+/// Every article's shingle set in one allocation, each shingle as the high 32 bits of its
+/// 64-bit hash. Half the memory and bandwidth of the 64-bit sets, which is what verification
+/// is bound by. Truncation keeps a sorted set sorted; two different shingles of a pair share
+/// their high 32 bits with probability about |A|·|B| / 2³² (4·10⁻⁵ for two 400-shingle
+/// articles), which can only add one shared shingle.
+#[derive(Clone, Debug, Default)]
+pub struct CompactSets {
+    /// `keys[ends[i-1]..ends[i]]` is article `i`'s set.
+    ends: Vec<usize>,
+    keys: Vec<u32>,
+}
+
+impl CompactSets {
+    /// The compact form of one sorted, de-duplicated 64-bit set.
+    pub fn compact(set: &[u64]) -> Vec<u32> {
+        let mut out: Vec<u32> = set.iter().map(|&x| (x >> 32) as u32).collect();
+        out.dedup();
+        out
+    }
+
+    /// Concatenates per-article compact sets, in article order.
+    pub fn from_compact(sets: Vec<Vec<u32>>) -> Self {
+        let total = sets.iter().map(Vec::len).sum();
+        let mut keys = Vec::with_capacity(total);
+        let mut ends = Vec::with_capacity(sets.len());
+        for s in sets {
+            keys.extend_from_slice(&s);
+            ends.push(keys.len());
+        }
+        CompactSets { ends, keys }
+    }
+
+    /// Article `i`'s set, sorted.
+    pub fn get(&self, i: usize) -> &[u32] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.keys[start..self.ends[i]]
+    }
+
+    /// Number of articles.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when there are no articles.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
 }
 
 /// Similarity of two shingle sets.
@@ -55,7 +101,7 @@ pub struct Similarity {
 }
 
 /// Jaccard and containment of two sorted, de-duplicated shingle sets.
-pub fn similarity(a: &[u64], b: &[u64]) -> Similarity {
+pub fn similarity<T: Ord>(a: &[T], b: &[T]) -> Similarity {
     let shared = intersection_size(a, b);
     let union = a.len() + b.len() - shared;
     let min = a.len().min(b.len());
@@ -119,6 +165,54 @@ impl Rule {
     }
 }
 
+/// How many standard deviations below its expectation a pair's signature agreement must fall
+/// before [`Rule::signatures_rule_out`] skips the exact comparison.
+pub const SIGNATURE_REJECT_SIGMAS: f64 = 4.0;
+
+impl Rule {
+    /// The smallest Jaccard a pair of sets of sizes `la` and `lb` can have and still be
+    /// accepted: the threshold, or less when containment can decide (a trimmed copy's
+    /// Jaccard is `c·r / (1 + r − c·r)` for containment `c` and size ratio `r`).
+    pub fn min_accepted_jaccard(&self, la: usize, lb: usize) -> f64 {
+        let (small, large) = (la.min(lb) as f64, la.max(lb) as f64);
+        if small == 0.0 {
+            return 1.0;
+        }
+        let r = small / large;
+        if r < MIN_CONTAINMENT_SIZE_RATIO {
+            return self.threshold;
+        }
+        let c = self.containment_threshold;
+        self.threshold.min(c * r / (1.0 + r - c * r))
+    }
+
+    /// True when the signatures make acceptance so unlikely that the exact comparison can be
+    /// skipped: `matching` of `num_perms` signature positions agree, which for a pair at the
+    /// smallest acceptable Jaccard `j` is a Binomial(`num_perms`, `j`) count; the pair is
+    /// skipped only when `matching` is more than [`SIGNATURE_REJECT_SIGMAS`] standard
+    /// deviations below `num_perms · j` (a chance under 10⁻⁴ for a pair that would pass).
+    /// Most LSH candidates are pairs of similar size sharing a sentence or two, which this
+    /// settles without touching their shingle sets.
+    pub fn signatures_rule_out(
+        &self,
+        matching: usize,
+        num_perms: usize,
+        la: usize,
+        lb: usize,
+    ) -> bool {
+        let j = self.min_accepted_jaccard(la, lb);
+        let k = num_perms as f64;
+        let mean = k * j;
+        let sd = (k * j * (1.0 - j)).sqrt();
+        (matching as f64) < mean - SIGNATURE_REJECT_SIGMAS * sd
+    }
+}
+
+/// Positions at which two signatures agree.
+pub fn matching_positions(a: &[u32], b: &[u32]) -> usize {
+    a.iter().zip(b).filter(|(x, y)| x == y).count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +242,46 @@ mod tests {
                 prop_assert!((s.containment - c).abs() < 1e-12);
             }
         }
+    }
+
+    #[test]
+    fn signatures_rule_out_only_pairs_far_below_acceptance() {
+        let r = Rule {
+            threshold: 0.5,
+            containment_threshold: 0.6,
+            strong_shared_shingles: 50,
+            weak_containment_threshold: 0.85,
+            min_shared_shingles: 15,
+        };
+        // Equal sizes: containment 0.6 means Jaccard 0.6 / 1.4 = 0.43.
+        assert!((r.min_accepted_jaccard(400, 400) - 0.6 / 1.4).abs() < 1e-12);
+        // A third-size copy can pass with a much lower Jaccard.
+        assert!(r.min_accepted_jaccard(100, 300) < 0.2);
+        // Below the size-ratio floor only the Jaccard threshold can accept.
+        assert_eq!(r.min_accepted_jaccard(10, 400), 0.5);
+        // Two similar-size articles agreeing on 6 of 128 positions (J ≈ 0.05) are settled.
+        assert!(r.signatures_rule_out(6, 128, 400, 380));
+        // A pair right at the smallest acceptable Jaccard is never skipped.
+        let j = r.min_accepted_jaccard(400, 380);
+        assert!(!r.signatures_rule_out((128.0 * j) as usize, 128, 400, 380));
+        // A short copy of a long story: nothing is ruled out on weak evidence.
+        assert!(!r.signatures_rule_out(3, 128, 100, 900));
+    }
+
+    #[test]
+    fn compact_sets_keep_order_and_boundaries() {
+        let a = vec![1u64 << 32, (1u64 << 32) + 5, 7u64 << 32];
+        let b: Vec<u64> = vec![];
+        let c = vec![3u64 << 32];
+        let sets = CompactSets::from_compact(vec![
+            CompactSets::compact(&a),
+            CompactSets::compact(&b),
+            CompactSets::compact(&c),
+        ]);
+        assert_eq!(sets.len(), 3);
+        assert_eq!(sets.get(0), &[1, 7], "equal high halves merge");
+        assert!(sets.get(1).is_empty());
+        assert_eq!(sets.get(2), &[3]);
     }
 
     #[test]

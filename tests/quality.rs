@@ -80,3 +80,36 @@ fn generated_feed_of_600_articles() {
     );
     assert!(e.boilerplate.recall >= 0.99, "{:#?}", e.boilerplate);
 }
+
+#[test]
+fn pairs_listed_by_default_are_canonical_or_cross_cluster_pairs() {
+    let path = root().join("data/example/feed.jsonl");
+    let run = |all_pairs: bool| {
+        let cfg = Config {
+            all_pairs,
+            ..Config::default()
+        };
+        let loaded = reprint::input::read_inputs(&[path.clone()], &cfg).unwrap();
+        reprint::pipeline::scan(&loaded.corpus, loaded.warnings, &cfg).0
+    };
+    let (some, all) = (run(false), run(true));
+    assert_eq!(all.pairs.len(), all.summary.verified_pairs);
+    assert_eq!(some.summary.verified_pairs, all.summary.verified_pairs);
+    assert!(
+        some.pairs.len() < all.pairs.len(),
+        "the example has clusters of 3+"
+    );
+    let mut cluster = std::collections::HashMap::new();
+    for (i, c) in some.clusters.iter().enumerate() {
+        for m in &c.members {
+            cluster.insert(m.as_str(), (i, c.canonical.as_str()));
+        }
+    }
+    for p in &all.pairs {
+        let (ca, cb) = (cluster.get(p.a.as_str()), cluster.get(p.b.as_str()));
+        let implied = matches!((ca, cb), (Some(x), Some(y))
+            if x.0 == y.0 && x.1 != p.a && x.1 != p.b);
+        let listed = some.pairs.iter().any(|q| q.a == p.a && q.b == p.b);
+        assert_eq!(listed, !implied, "{} {}", p.a, p.b);
+    }
+}

@@ -28,6 +28,8 @@ pub struct Summary {
     pub repeats: usize,
     pub boilerplate: usize,
     pub pairs: usize,
+    /// Verified reprint pairs, listed or not (see `Config::all_pairs`).
+    pub verified_pairs: usize,
     pub clusters: usize,
     pub warnings: usize,
 }
