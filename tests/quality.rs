@@ -89,7 +89,7 @@ fn pairs_listed_by_default_are_canonical_or_cross_cluster_pairs() {
             all_pairs,
             ..Config::default()
         };
-        let loaded = reprint::input::read_inputs(&[path.clone()], &cfg).unwrap();
+        let loaded = reprint::input::read_inputs(std::slice::from_ref(&path), &cfg).unwrap();
         reprint::pipeline::scan(&loaded.corpus, loaded.warnings, &cfg).0
     };
     let (some, all) = (run(false), run(true));
