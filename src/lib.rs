@@ -29,6 +29,7 @@ pub mod lsh;
 pub mod minhash;
 pub mod normalize;
 pub mod pipeline;
+pub mod progress;
 pub mod repeats;
 pub mod report;
 pub mod segment;

@@ -6,7 +6,7 @@
 
 mod cli;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -181,25 +181,38 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
     cfg.validate()?;
     let pool = thread_pool(args.threads);
     let t0 = Instant::now();
-    let loaded = reprint::input::read_inputs(&args.inputs, &cfg)?;
-    let t_read = t0.elapsed();
     let quiet = args.quiet;
+    // A progress line only for a person watching: never in a log, a pipe or with --quiet.
+    let bar = (!quiet && std::io::stderr().is_terminal())
+        .then(|| reprint::progress::Bar::new(reprint::pipeline::STAGES.len() as u64));
+    let loaded = match reprint::input::read_inputs(&args.inputs, &cfg) {
+        Ok(l) => l,
+        Err(e) => {
+            drop(bar);
+            return Err(e);
+        }
+    };
+    let t_read = t0.elapsed();
+    let had_warnings = !loaded.warnings.is_empty();
+    let bytes = loaded.bytes;
+    let (report, stats) = pool.install(|| match &bar {
+        Some(b) => reprint::pipeline::scan_with_progress(&loaded.corpus, loaded.warnings, &cfg, b),
+        None => reprint::pipeline::scan(&loaded.corpus, loaded.warnings, &cfg),
+    });
+    // The bar's line is erased before anything else is written to stderr.
+    drop(bar);
+    let t_scan = t0.elapsed();
     if !quiet {
-        for w in loaded.warnings.iter().take(MAX_STDERR_WARNINGS) {
+        for w in report.warnings.iter().take(MAX_STDERR_WARNINGS) {
             eprintln!("reprint: warning: {}:{}: {}", w.file, w.line, w.message);
         }
-        if loaded.warnings.len() > MAX_STDERR_WARNINGS {
+        if report.warnings.len() > MAX_STDERR_WARNINGS {
             eprintln!(
                 "reprint: warning: (+{} more warnings, all listed in the report)",
-                loaded.warnings.len() - MAX_STDERR_WARNINGS
+                report.warnings.len() - MAX_STDERR_WARNINGS
             );
         }
     }
-    let had_warnings = !loaded.warnings.is_empty();
-    let bytes = loaded.bytes;
-    let (report, stats) =
-        pool.install(|| reprint::pipeline::scan(&loaded.corpus, loaded.warnings, &cfg));
-    let t_scan = t0.elapsed();
     let printer: Box<dyn Printer> = match args.format {
         Format::Text => Box::new(Text::default()),
         Format::Json => Box::new(Json {

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::corpus::Corpus;
 use crate::lsh;
 use crate::minhash::MinHasher;
+use crate::progress::{NoProgress, Progress};
 use crate::repeats::{self, RepeatRun};
 use crate::report::{self, round4, Report, Summary, Warning};
 use crate::shingle::{self, ArticleShingles, Scratch};
@@ -41,19 +42,53 @@ pub struct Stats {
 /// Runs every stage over `corpus` and builds the report. `warnings` are the input warnings,
 /// carried into the report.
 pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, Stats) {
+    scan_with_progress(corpus, warnings, cfg, &NoProgress)
+}
+
+/// Stages [`scan_with_progress`] announces to its [`Progress`], in order.
+pub const STAGES: [&str; 8] = [
+    "shingle+repeats",
+    "boilerplate",
+    "minhash",
+    "candidates",
+    "verify",
+    "cluster",
+    "align",
+    "report",
+];
+
+/// [`scan`], telling `progress` which stage runs and how far it is.
+pub fn scan_with_progress(
+    corpus: &Corpus,
+    warnings: Vec<Warning>,
+    cfg: &Config,
+    progress: &dyn Progress,
+) -> (Report, Stats) {
     let mut stats = Stats::default();
     let mut clock = std::time::Instant::now();
-    let mut lap = |stats: &mut Stats, name: &'static str| {
-        stats.seconds.push((name, clock.elapsed().as_secs_f64()));
+    let mut stage = 0;
+    // Closes the running stage (its wall time into `stats`) and announces the next one.
+    let mut lap = |stats: &mut Stats, total: usize| {
+        if stage > 0 {
+            stats
+                .seconds
+                .push((STAGES[stage - 1], clock.elapsed().as_secs_f64()));
+        }
         clock = std::time::Instant::now();
+        if let Some(name) = STAGES.get(stage) {
+            progress.start(name, total as u64);
+        }
+        stage += 1;
     };
     let n = corpus.len();
+    lap(&mut stats, n);
 
     // Stage 1: shingles and in-article repeats, per article.
     let per_article: Vec<(ArticleShingles, Vec<RepeatRun>)> = corpus
         .articles
         .par_iter()
         .map_init(Scratch::default, |scratch, art| {
+            progress.inc(1);
             let a = shingle::analyze(&art.text, cfg.ngram_words, scratch);
             let toks: Vec<u64> = scratch.tokens.iter().map(|t| t.hash).collect();
             let runs = repeats::find(
@@ -70,7 +105,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
     stats.paragraphs = analysed.iter().map(|a| a.paragraphs.len()).sum();
     stats.words = analysed.iter().map(|a| a.words()).sum();
 
-    lap(&mut stats, "shingle+repeats");
+    lap(&mut stats, 0);
     // Stage 2: boilerplate across articles.
     let mut outlet_ids: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
     let outlets: Vec<u32> = corpus
@@ -89,7 +124,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
     );
     stats.frequent_story_paragraphs = bp.frequent_story_paragraphs;
 
-    lap(&mut stats, "boilerplate");
+    lap(&mut stats, n);
     // Stage 3: boilerplate-free shingle sets and MinHash signatures.
     // Each 64-bit set lives only long enough to sign it and keep its compact form.
     let hasher = MinHasher::new(cfg.num_perms);
@@ -98,6 +133,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
         .par_chunks_mut(cfg.num_perms.max(1))
         .zip(analysed.par_iter().zip(bp.mask.par_iter()))
         .map(|(sig, (a, mask))| {
+            progress.inc(1);
             let set = shingle::shingle_set(a, |p| !mask[p]);
             hasher.signature_into(&set, sig);
             (set.len(), verify::CompactSets::compact(&set))
@@ -113,7 +149,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
         a.shingle_ends = Vec::new();
     });
 
-    lap(&mut stats, "minhash");
+    lap(&mut stats, 0);
     // Stage 4: candidates from LSH bands and from shared story paragraphs.
     let params = lsh::Params::for_scan(cfg.threshold, cfg.containment_threshold, cfg.num_perms);
     stats.bands = params.bands;
@@ -127,7 +163,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
     cands.dedup();
     stats.candidates = cands.len();
 
-    lap(&mut stats, "candidates");
+    lap(&mut stats, cands.len());
     // Stage 5: verification on the exact sets.
     let rule = Rule {
         threshold: cfg.threshold,
@@ -139,7 +175,11 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
     let k = cfg.num_perms;
     let ruled_out = std::sync::atomic::AtomicUsize::new(0);
     let verified: Vec<((u32, u32), Similarity)> = cands
-        .par_iter()
+        .par_chunks(1024)
+        .flat_map_iter(|chunk| {
+            progress.inc(chunk.len() as u64);
+            chunk
+        })
         .filter_map(|&(a, b)| {
             let (sa, sb) = (sets.get(a as usize), sets.get(b as usize));
             let (ga, gb) = (a as usize * k, b as usize * k);
@@ -156,13 +196,12 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
     stats.ruled_out_by_signature = ruled_out.into_inner();
     stats.verified = verified.len();
 
-    lap(&mut stats, "verify");
+    lap(&mut stats, 0);
     // Stage 6: clusters that do not chain.
     let rank = cluster::canonical_rank(corpus, &bp.story_words(&analysed));
     let edges: Vec<(u32, u32)> = verified.iter().map(|x| x.0).collect();
     let clusters = cluster::anti_chaining(n, &rank, &edges);
 
-    lap(&mut stats, "cluster");
     // Stage 7: shared spans of every listed pair. A pair of two non-canonical members of one
     // cluster is implied by their pairs with the canonical and listed only on request.
     let mut cluster_of = vec![u32::MAX; n];
@@ -183,6 +222,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
                 || clusters[c as usize].canonical == b
         })
         .collect();
+    lap(&mut stats, listed.len());
     // Pairs are sorted by `a`, so each `a` is tokenized and indexed once for all its partners.
     let groups: Vec<&[((u32, u32), Similarity)]> =
         listed.chunk_by(|x, y| x.0 .0 == y.0 .0).collect();
@@ -191,6 +231,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
         .flat_map_iter(|group| {
             let ta = &corpus.articles[group[0].0 .0 as usize];
             let prepared = crate::align::Prepared::new(&ta.text, cfg.ngram_words, true);
+            progress.inc(group.len() as u64);
             group.iter().map(move |&((_, b), s)| {
                 let tb = &corpus.articles[b as usize];
                 let pb = crate::align::Prepared::new(&tb.text, cfg.ngram_words, false);
@@ -214,7 +255,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
         })
         .collect();
 
-    lap(&mut stats, "align");
+    lap(&mut stats, 0);
     // The report.
     let repeats: Vec<report::Repeat> = runs
         .iter()
@@ -334,7 +375,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, S
         clusters,
         warnings,
     };
-    lap(&mut stats, "report");
+    lap(&mut stats, 0);
     (report, stats)
 }
 

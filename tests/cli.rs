@@ -217,3 +217,24 @@ fn stdin_jsonl_field_mapping_and_duplicate_ids() {
     assert_eq!(span["a"][0], 0);
     assert_eq!(span["a"][1], body.len() - 1);
 }
+
+#[test]
+fn no_progress_line_when_stderr_is_not_a_terminal() {
+    // Under `cargo test` stderr is a pipe, as in a log or CI: the progress bar must stay off
+    // and stderr must hold only whole lines (stats), no carriage returns.
+    let out = reprint(&["scan", "--format", "json", "data/example/feed.jsonl"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains('\r'), "{err}");
+    assert!(!err.contains("[1/8]"), "{err}");
+    assert!(
+        err.contains("articles=300"),
+        "stats are still printed: {err}"
+    );
+    let quiet = reprint(&["scan", "-q", "--format", "json", "data/example/feed.jsonl"]);
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+    assert_eq!(quiet.stdout, out.stdout, "progress never touches stdout");
+}
