@@ -42,7 +42,7 @@ struct Prepared {
     outlets: Vec<u32>,
     bp: Boilerplate,
     /// Boilerplate-free shingle sets.
-    sets: Vec<Vec<u64>>,
+    sets: Vec<Vec<u32>>,
     hasher: MinHasher,
     signatures: Vec<u32>,
     active: Vec<bool>,
@@ -75,7 +75,7 @@ fn prepared() -> &'static Prepared {
             cfg.min_boilerplate_articles,
             cfg.boilerplate_coverage,
         );
-        let sets: Vec<Vec<u64>> = analysed
+        let sets: Vec<Vec<u32>> = analysed
             .iter()
             .zip(&bp.mask)
             .map(|(a, mask)| shingle::shingle_set(a, |p| !mask[p]))

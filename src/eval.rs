@@ -255,8 +255,8 @@ pub fn evaluate(corpus: &Corpus, report: &Report, truth: &Truth, ngram_words: us
 
     // Recall by Jaccard band: each member against its canonical.
     let mut scratch = Scratch::default();
-    let mut sets: HashMap<u32, Vec<u64>> = HashMap::new();
-    let mut set_of = |a: u32, scratch: &mut Scratch| -> Vec<u64> {
+    let mut sets: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut set_of = |a: u32, scratch: &mut Scratch| -> Vec<u32> {
         sets.entry(a)
             .or_insert_with(|| {
                 let s = analyze(&corpus.articles[a as usize].text, ngram_words, scratch);

@@ -51,7 +51,7 @@ impl MinHasher {
 
     /// Writes the one-permutation signature of `shingles` into `out` (length `num_perms`).
     /// An empty set gets all `u32::MAX`, which callers never band.
-    pub fn signature_into(&self, shingles: &[u64], out: &mut [u32]) {
+    pub fn signature_into<T: Copy + Into<u64>>(&self, shingles: &[T], out: &mut [u32]) {
         let k = out.len();
         out.fill(u32::MAX);
         if shingles.is_empty() || k == 0 {
@@ -61,7 +61,7 @@ impl MinHasher {
         // real value of u32::MAX is not mistaken for an empty bin.
         let mut bins = vec![0u64; k];
         for &x in shingles {
-            let h = mix(x ^ self.oph_seed);
+            let h = mix(x.into() ^ self.oph_seed);
             let bin = (((h >> 32) * k as u64) >> 32) as usize;
             let v = (1u64 << 32) | (h & 0xFFFF_FFFF);
             if bins[bin] == 0 || v < bins[bin] {
@@ -82,9 +82,10 @@ impl MinHasher {
     }
 
     /// Writes the classic MinHash signature (`num_perms` hashes per shingle) into `out`.
-    pub fn signature_classic_into(&self, shingles: &[u64], out: &mut [u32]) {
+    pub fn signature_classic_into<T: Copy + Into<u64>>(&self, shingles: &[T], out: &mut [u32]) {
         out.fill(u32::MAX);
         for &x in shingles {
+            let x: u64 = x.into();
             for ((o, &a), &b) in out.iter_mut().zip(&self.a).zip(&self.b) {
                 let h = (a.wrapping_mul(x).wrapping_add(b) >> 32) as u32;
                 *o = (*o).min(h);
@@ -93,14 +94,14 @@ impl MinHasher {
     }
 
     /// Allocating form of [`signature_into`](Self::signature_into).
-    pub fn signature(&self, shingles: &[u64]) -> Vec<u32> {
+    pub fn signature<T: Copy + Into<u64>>(&self, shingles: &[T]) -> Vec<u32> {
         let mut out = vec![0; self.num_perms()];
         self.signature_into(shingles, &mut out);
         out
     }
 
     /// Allocating form of [`signature_classic_into`](Self::signature_classic_into).
-    pub fn signature_classic(&self, shingles: &[u64]) -> Vec<u32> {
+    pub fn signature_classic<T: Copy + Into<u64>>(&self, shingles: &[T]) -> Vec<u32> {
         let mut out = vec![0; self.num_perms()];
         self.signature_classic_into(shingles, &mut out);
         out
@@ -171,11 +172,11 @@ mod tests {
     #[test]
     fn signature_is_order_independent_and_fixed() {
         let m = MinHasher::new(16);
-        let s1 = m.signature(&[5, 9, 1]);
-        assert_eq!(s1, m.signature(&[1, 5, 9]));
-        assert_eq!(s1, MinHasher::new(16).signature(&[9, 1, 5]));
-        assert_eq!(m.signature(&[]), vec![u32::MAX; 16]);
-        let one = m.signature(&[42]);
+        let s1 = m.signature(&[5u64, 9, 1]);
+        assert_eq!(s1, m.signature(&[1u64, 5, 9]));
+        assert_eq!(s1, MinHasher::new(16).signature(&[9u64, 1, 5]));
+        assert_eq!(m.signature::<u64>(&[]), vec![u32::MAX; 16]);
+        let one = m.signature(&[42u64]);
         assert!(
             one.iter().all(|&v| v == one[0]),
             "a single shingle fills every bin"

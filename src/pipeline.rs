@@ -136,7 +136,7 @@ pub fn scan_with_progress(
             progress.inc(1);
             let set = shingle::shingle_set(a, |p| !mask[p]);
             hasher.signature_into(&set, sig);
-            (set.len(), verify::CompactSets::compact(&set))
+            (set.len(), set)
         })
         .collect();
     stats.shingles = compact.iter().map(|c| c.0).sum();
