@@ -1,6 +1,6 @@
 //! `reprint clean`: what to cut from a scanned feed. [`plan`] is pure: it reads the corpus,
 //! the scan's [`Report`] and its [`Details`] and decides, per article, whether it is kept
-//! and which paragraph runs leave its text, each with the reason. [`write`] applies a plan.
+//! and which paragraph runs leave its text, each with the reason. [`mod@write`] applies a plan.
 //!
 //! Cuts are whole paragraphs, because repeats and boilerplate are found as paragraph runs:
 //! a word or a paragraph is never cut in half. When a run of paragraphs leaves, the

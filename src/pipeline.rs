@@ -354,7 +354,7 @@ pub struct Details {
 pub struct BoilerplateRun {
     pub paragraphs: [usize; 2],
     /// Index into [`Report::boilerplate`]; `None` only if no block of this article matches
-    /// here (not expected, see [`boilerplate_runs`]).
+    /// here (not expected: runs are rebuilt from the blocks' keys, which cover every mask run).
     pub block: Option<usize>,
 }
 
