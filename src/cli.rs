@@ -22,6 +22,41 @@ pub enum Command {
     Eval(EvalArgs),
     /// Write a synthetic syndicated feed built from real news prose, with its ground truth.
     Synth(SynthArgs),
+    /// Scan (same flags as scan) and write the feed back without its duplicates: repeats,
+    /// boilerplate and reprints of a kept article; everything removed is listed in a sidecar.
+    Clean(CleanArgs),
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum KeepArg {
+    /// The cluster's canonical copy (earliest, then most story words).
+    Canonical,
+    /// Every article; only repeats and boilerplate are cut.
+    All,
+    /// The member with the most words outside repeats and boilerplate.
+    Longest,
+}
+
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    /// Output: a JSONL file for JSONL input, a directory for text files.
+    #[arg(long, short, value_name = "OUT")]
+    pub output: PathBuf,
+
+    /// Which articles of a reprint cluster are kept.
+    #[arg(long, value_enum, default_value = "canonical")]
+    pub keep: KeepArg,
+
+    /// Leave boilerplate paragraphs in the text (repeats are still cut).
+    #[arg(long)]
+    pub keep_boilerplate: bool,
+
+    /// Where to list what was removed (JSONL) [default: OUT.removed.jsonl].
+    #[arg(long, value_name = "FILE")]
+    pub removed: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub scan: ScanArgs,
 }
 
 #[derive(Debug, Args)]

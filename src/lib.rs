@@ -15,9 +15,13 @@
 //!    exact shingle sets; [`cluster`] groups them without chaining; [`align`] finds the
 //!    shared spans.
 //! 6. [`report`] holds the result model and its printers (text, JSON).
+//!
+//! [`clean`] turns a scan into a cleaned feed (`reprint clean`): a pure plan of cuts and
+//! removals from [`pipeline::scan_with_details`], then a writer that applies it.
 
 pub mod align;
 pub mod boilerplate;
+pub mod clean;
 pub mod cluster;
 pub mod config;
 pub mod corpus;

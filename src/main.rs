@@ -14,7 +14,9 @@ use clap::Parser;
 use reprint::config::{Config, FieldNames, InputFormat};
 use reprint::report::{Json, Printer, Text};
 
-use cli::{Cli, Command, EvalArgs, Format, InputFormatArg, ScanArgs, SynthArgs};
+use cli::{
+    CleanArgs, Cli, Command, EvalArgs, Format, InputFormatArg, KeepArg, ScanArgs, SynthArgs,
+};
 
 const EXIT_ERROR: u8 = 1;
 const EXIT_WARNINGS: u8 = 3;
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan(args),
         Command::Eval(args) => eval(args),
         Command::Synth(args) => synth(args),
+        Command::Clean(args) => clean(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -203,15 +206,7 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
     drop(bar);
     let t_scan = t0.elapsed();
     if !quiet {
-        for w in report.warnings.iter().take(MAX_STDERR_WARNINGS) {
-            eprintln!("reprint: warning: {}:{}: {}", w.file, w.line, w.message);
-        }
-        if report.warnings.len() > MAX_STDERR_WARNINGS {
-            eprintln!(
-                "reprint: warning: (+{} more warnings, all listed in the report)",
-                report.warnings.len() - MAX_STDERR_WARNINGS
-            );
-        }
+        print_warnings(&report.warnings, "the report");
     }
     let printer: Box<dyn Printer> = match args.format {
         Format::Text => Box::new(Text::default()),
@@ -253,6 +248,97 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
             .map(|(name, secs)| format!("{name} {secs:.2}s"))
             .collect();
         eprintln!("reprint: stages: {}", stages.join(", "));
+    }
+    Ok(if had_warnings { EXIT_WARNINGS } else { 0 })
+}
+
+/// Echoes the first input warnings on stderr; `all_in` says where the rest are listed.
+fn print_warnings(warnings: &[reprint::report::Warning], all_in: &str) {
+    for w in warnings.iter().take(MAX_STDERR_WARNINGS) {
+        eprintln!("reprint: warning: {}:{}: {}", w.file, w.line, w.message);
+    }
+    if warnings.len() > MAX_STDERR_WARNINGS {
+        eprintln!(
+            "reprint: warning: (+{} more warnings, all listed in {all_in})",
+            warnings.len() - MAX_STDERR_WARNINGS
+        );
+    }
+}
+
+/// `OUT.removed.jsonl` next to `OUT` (a trailing `/` of a directory is dropped).
+fn default_sidecar(out: &std::path::Path) -> std::path::PathBuf {
+    let s = out.to_string_lossy();
+    let trimmed = s.trim_end_matches('/');
+    std::path::PathBuf::from(format!(
+        "{}.removed.jsonl",
+        if trimmed.is_empty() { &*s } else { trimmed }
+    ))
+}
+
+fn clean(args: CleanArgs) -> reprint::Result<u8> {
+    use reprint::clean::{self, write, Keep, Policy};
+    let cfg = config(&args.scan);
+    cfg.validate()?;
+    let sidecar = args
+        .removed
+        .clone()
+        .unwrap_or_else(|| default_sidecar(&args.output));
+    write::check_paths(&args.scan.inputs, &args.output, &sidecar)?;
+    let pool = thread_pool(args.scan.threads);
+    let loaded = reprint::input::read_inputs(&args.scan.inputs, &cfg)?;
+    let quiet = args.scan.quiet;
+    if !quiet {
+        print_warnings(&loaded.warnings, &sidecar.display().to_string());
+    }
+    let had_warnings = !loaded.warnings.is_empty();
+    let corpus = loaded.corpus;
+    let stdin = loaded.stdin;
+    // Decide the layout before the scan, so mixed inputs fail fast.
+    let layout = write::layout(&corpus, &args.scan.inputs, &cfg, stdin.as_deref())?;
+    let (report, _, details) =
+        pool.install(|| reprint::pipeline::scan_with_details(&corpus, loaded.warnings, &cfg));
+    let policy = Policy {
+        keep: match args.keep {
+            KeepArg::Canonical => Keep::Canonical,
+            KeepArg::All => Keep::All,
+            KeepArg::Longest => Keep::Longest,
+        },
+        keep_boilerplate: args.keep_boilerplate,
+    };
+    let plan = clean::plan(&corpus, &report, &details, policy);
+    write::write_output(
+        &plan,
+        &corpus,
+        &args.scan.inputs,
+        &cfg,
+        stdin.as_deref(),
+        layout,
+        &args.output,
+    )?;
+    let mut w = create(&sidecar)?;
+    write::write_sidecar(&plan, &corpus, &mut w)
+        .and_then(|_| w.flush())
+        .map_err(reprint::Error::Output)?;
+    if !quiet {
+        let c = plan.counts();
+        eprintln!(
+            "reprint: clean: articles in {} = kept {} + removed {} ({} reprints, {} emptied) + skipped {}; spans cut {} ({} repeats, {} boilerplate), bytes cut {}",
+            c.records_in,
+            c.kept,
+            c.removed,
+            c.reprints,
+            c.emptied,
+            c.skipped,
+            c.spans_cut,
+            c.repeat_spans,
+            c.boilerplate_spans,
+            c.bytes_cut
+        );
+        eprintln!(
+            "reprint: clean: wrote {}; removed items listed in {}",
+            args.output.display(),
+            sidecar.display()
+        );
     }
     Ok(if had_warnings { EXIT_WARNINGS } else { 0 })
 }

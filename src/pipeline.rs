@@ -13,6 +13,7 @@ use crate::minhash::MinHasher;
 use crate::progress::{NoProgress, Progress};
 use crate::repeats::{self, RepeatRun};
 use crate::report::{self, round4, Report, Summary, Warning};
+use crate::segment::Span;
 use crate::shingle::{self, ArticleShingles, Scratch};
 use crate::verify::{self, Rule, Similarity};
 
@@ -42,7 +43,8 @@ pub struct Stats {
 /// Runs every stage over `corpus` and builds the report. `warnings` are the input warnings,
 /// carried into the report.
 pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, Stats) {
-    scan_with_progress(corpus, warnings, cfg, &NoProgress)
+    let (report, stats, _) = run(corpus, warnings, cfg, false, &NoProgress);
+    (report, stats)
 }
 
 /// Stages [`scan_with_progress`] announces to its [`Progress`], in order.
@@ -64,6 +66,27 @@ pub fn scan_with_progress(
     cfg: &Config,
     progress: &dyn Progress,
 ) -> (Report, Stats) {
+    let (report, stats, _) = run(corpus, warnings, cfg, false, progress);
+    (report, stats)
+}
+
+/// [`scan`], plus the per-article [`Details`] that `reprint clean` needs to cut text and the
+/// report does not carry.
+pub fn scan_with_details(
+    corpus: &Corpus,
+    warnings: Vec<Warning>,
+    cfg: &Config,
+) -> (Report, Stats, Details) {
+    run(corpus, warnings, cfg, true, &NoProgress)
+}
+
+fn run(
+    corpus: &Corpus,
+    warnings: Vec<Warning>,
+    cfg: &Config,
+    want_details: bool,
+    progress: &dyn Progress,
+) -> (Report, Stats, Details) {
     let mut stats = Stats::default();
     let mut clock = std::time::Instant::now();
     let mut stage = 0;
@@ -375,8 +398,111 @@ pub fn scan_with_progress(
         clusters,
         warnings,
     };
+    let details = if want_details {
+        Details {
+            paragraphs: analysed
+                .iter()
+                .map(|a| {
+                    a.paragraphs
+                        .iter()
+                        .map(|p| Span {
+                            start: p.start,
+                            end: p.end,
+                        })
+                        .collect()
+                })
+                .collect(),
+            boilerplate: boilerplate_runs(&analysed, &bp),
+        }
+    } else {
+        Details::default()
+    };
     lap(&mut stats, 0);
-    (report, stats)
+    (report, stats, details)
+}
+
+/// Per-article facts behind the report, for `reprint clean`: every paragraph's span and where
+/// the boilerplate stands, with the block it belongs to.
+#[derive(Clone, Debug, Default)]
+pub struct Details {
+    /// `paragraphs[a]`: the paragraphs of article `a` (the indices used by the report's
+    /// repeats and by [`BoilerplateRun::paragraphs`]).
+    pub paragraphs: Vec<Vec<Span>>,
+    /// `boilerplate[a]`: the boilerplate runs of article `a`, in text order, disjoint.
+    pub boilerplate: Vec<Vec<BoilerplateRun>>,
+}
+
+/// Paragraphs `paragraphs[0]..=paragraphs[1]` of one article are boilerplate block `block`
+/// (an index into [`Report::boilerplate`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BoilerplateRun {
+    pub paragraphs: [usize; 2],
+    /// Index into [`Report::boilerplate`]; `None` only if no block of this article matches
+    /// here (not expected: runs are rebuilt from the blocks' keys, which cover every mask run).
+    pub block: Option<usize>,
+}
+
+/// Splits each article's boilerplate mask into the blocks of the report. A block is keyed by
+/// its paragraph hashes and `boilerplate::detect` builds it from the left as the longest run
+/// of masked paragraphs with one article set, so taking, from the left, the longest key of a
+/// block that lists this article and matches here gives back exactly detect's runs, without
+/// keeping detect's internal sets.
+fn boilerplate_runs(
+    analysed: &[ArticleShingles],
+    bp: &boilerplate::Boilerplate,
+) -> Vec<Vec<BoilerplateRun>> {
+    let keys: Vec<Vec<u64>> = bp
+        .blocks
+        .iter()
+        .map(|b| {
+            let (ex, start, end) = b.example;
+            analysed[ex as usize]
+                .paragraphs
+                .iter()
+                .filter(|p| p.start >= start && p.end <= end)
+                .map(|p| p.hash)
+                .collect()
+        })
+        .collect();
+    let mut carried: Vec<Vec<usize>> = vec![Vec::new(); analysed.len()];
+    for (k, b) in bp.blocks.iter().enumerate() {
+        for &a in &b.articles {
+            carried[a as usize].push(k);
+        }
+    }
+    analysed
+        .par_iter()
+        .zip(bp.mask.par_iter())
+        .zip(carried.par_iter())
+        .map(|((art, mask), blocks)| {
+            let hashes: Vec<u64> = art.paragraphs.iter().map(|p| p.hash).collect();
+            let mut runs = Vec::new();
+            let mut p = 0;
+            while p < hashes.len() {
+                if !mask[p] {
+                    p += 1;
+                    continue;
+                }
+                let best = blocks
+                    .iter()
+                    .filter(|&&k| {
+                        let key = &keys[k];
+                        !key.is_empty()
+                            && hashes[p..].starts_with(key)
+                            && mask[p..p + key.len()].iter().all(|&m| m)
+                    })
+                    .max_by_key(|&&k| (keys[k].len(), std::cmp::Reverse(k)))
+                    .copied();
+                let len = best.map_or(1, |k| keys[k].len());
+                runs.push(BoilerplateRun {
+                    paragraphs: [p, p + len - 1],
+                    block: best,
+                });
+                p += len;
+            }
+            runs
+        })
+        .collect()
 }
 
 /// Pairs of articles that share a whole non-boilerplate paragraph of at least

@@ -24,6 +24,9 @@ pub struct Loaded {
     pub warnings: Vec<Warning>,
     /// Bytes read from all inputs.
     pub bytes: u64,
+    /// What stdin held, when `-` was an input: `reprint clean` writes records back from the
+    /// raw bytes and cannot read stdin twice.
+    pub stdin: Option<Vec<u8>>,
 }
 
 /// Collects warnings, or fails on the first one in strict mode.
@@ -68,6 +71,9 @@ pub fn read_inputs(inputs: &[PathBuf], cfg: &Config) -> Result<Loaded> {
         let name: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
         let bytes = read_all(&path)?;
         loaded.bytes += bytes.len() as u64;
+        if path.as_os_str() == "-" {
+            loaded.stdin = Some(bytes.clone());
+        }
         let format = match cfg.input_format {
             InputFormat::Auto if path.as_os_str() == "-" => {
                 if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {

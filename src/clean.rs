@@ -1,0 +1,568 @@
+//! `reprint clean`: what to cut from a scanned feed. [`plan`] is pure: it reads the corpus,
+//! the scan's [`Report`] and its [`Details`] and decides, per article, whether it is kept
+//! and which paragraph runs leave its text, each with the reason. [`mod@write`] applies a plan.
+//!
+//! Cuts are whole paragraphs, because repeats and boilerplate are found as paragraph runs:
+//! a word or a paragraph is never cut in half. When a run of paragraphs leaves, the
+//! whitespace that separated it from the next kept paragraph leaves with it (or, at the end
+//! of the text, the whitespace before it), so the cleaned text keeps the separators it had
+//! and never gains a double blank line.
+//!
+//! Nothing is lost silently: every article read is kept, removed (with the reason) or was
+//! skipped by the reader (a warning), and [`Counts`] adds up (`records_in = kept + removed +
+//! skipped`).
+
+pub mod write;
+
+use std::collections::HashMap;
+
+use crate::corpus::Corpus;
+use crate::pipeline::Details;
+use crate::report::{Report, Warning};
+use crate::segment::Span;
+
+/// Which articles of a reprint cluster stay.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Keep {
+    /// The cluster's canonical (earliest, then most story words, then first in input).
+    #[default]
+    Canonical,
+    /// Every article; only in-article cuts are made.
+    All,
+    /// The member with the most words outside repeats and boilerplate; ties go to the
+    /// canonical, then to the earlier member.
+    Longest,
+}
+
+/// What `clean` removes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Policy {
+    pub keep: Keep,
+    /// Leave boilerplate paragraphs in the text (repeats are still cut).
+    pub keep_boilerplate: bool,
+}
+
+/// Why a run of paragraphs was cut.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CutReason {
+    /// The run repeats the earlier run `first` (bytes) = paragraphs `first_paragraphs` of the
+    /// same article, which stays.
+    RepeatOf {
+        first: [usize; 2],
+        first_paragraphs: [usize; 2],
+    },
+    /// The run is (part of) boilerplate block `block` of the report, carried by
+    /// `block_articles` articles.
+    Boilerplate {
+        block: Option<usize>,
+        block_articles: usize,
+    },
+}
+
+/// Paragraphs `paragraphs[0]..=paragraphs[1]`, bytes `start..end` of the original text
+/// (paragraph text only; the separators removed with it are in [`ArticlePlan::delete`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cut {
+    pub paragraphs: [usize; 2],
+    pub start: usize,
+    pub end: usize,
+    pub reason: CutReason,
+}
+
+/// Why a whole article was removed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Removal {
+    /// A reprint of `of`, the article kept for its cluster. `jaccard` and `containment` are
+    /// those of the verified pair with `similarity_to`: `of` itself when that pair was
+    /// verified, else the cluster's `canonical` (every member is a verified partner of it).
+    ReprintOf {
+        of: String,
+        canonical: String,
+        similarity_to: String,
+        jaccard: f64,
+        containment: f64,
+    },
+    /// Every paragraph was a repeat or boilerplate: nothing would be left to write.
+    Emptied,
+}
+
+/// The verdict for one article.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArticlePlan {
+    /// `None`: kept (with its cuts applied).
+    pub removed: Option<Removal>,
+    /// Paragraph runs cut, in text order, disjoint; each paragraph has one reason (a repeat
+    /// wins over boilerplate).
+    pub cuts: Vec<Cut>,
+    /// Byte ranges to delete from the original text, in order, disjoint: the cuts with their
+    /// separating whitespace.
+    pub delete: Vec<(usize, usize)>,
+}
+
+/// What to do with a whole corpus.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Plan {
+    /// One entry per corpus article, in input order.
+    pub articles: Vec<ArticlePlan>,
+    /// Input warnings that cost a record (no article was read from that file and line).
+    pub skipped: Vec<Warning>,
+}
+
+/// The counting guarantee: `records_in == kept + removed + skipped`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub records_in: usize,
+    pub kept: usize,
+    pub removed: usize,
+    /// Of `removed`: reprints of a kept article.
+    pub reprints: usize,
+    /// Of `removed`: emptied by the cuts.
+    pub emptied: usize,
+    pub skipped: usize,
+    /// Cut entries in kept articles, and how many of them are repeats and boilerplate.
+    pub spans_cut: usize,
+    pub repeat_spans: usize,
+    pub boilerplate_spans: usize,
+    /// Bytes deleted from kept articles' texts (separators included).
+    pub bytes_cut: usize,
+}
+
+impl Plan {
+    /// Totals over the plan.
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts {
+            skipped: self.skipped.len(),
+            ..Counts::default()
+        };
+        for a in &self.articles {
+            match &a.removed {
+                Some(Removal::ReprintOf { .. }) => c.reprints += 1,
+                Some(Removal::Emptied) => c.emptied += 1,
+                None => {
+                    c.kept += 1;
+                    c.spans_cut += a.cuts.len();
+                    for cut in &a.cuts {
+                        match cut.reason {
+                            CutReason::RepeatOf { .. } => c.repeat_spans += 1,
+                            CutReason::Boilerplate { .. } => c.boilerplate_spans += 1,
+                        }
+                    }
+                    c.bytes_cut += a.delete.iter().map(|(s, e)| e - s).sum::<usize>();
+                }
+            }
+        }
+        c.removed = c.reprints + c.emptied;
+        c.records_in = c.kept + c.removed + c.skipped;
+        c
+    }
+}
+
+/// Decides what to cut. `details` must come from the same scan as `report`
+/// ([`crate::pipeline::scan_with_details`]). Deterministic: it depends only on its inputs.
+pub fn plan(corpus: &Corpus, report: &Report, details: &Details, policy: Policy) -> Plan {
+    let index: HashMap<&str, usize> = corpus
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    let n = corpus.len();
+    let empty: Vec<Span> = Vec::new();
+    let paras = |a: usize| details.paragraphs.get(a).unwrap_or(&empty);
+
+    // Per paragraph: the reason it is cut, if any. Repeats first, so a paragraph that is both
+    // a repeat and boilerplate is reported once, as a repeat.
+    let mut reason: Vec<Vec<Option<CutReason>>> =
+        (0..n).map(|a| vec![None; paras(a).len()]).collect();
+    for r in &report.repeats {
+        let Some(&a) = index.get(r.article.as_str()) else {
+            continue;
+        };
+        let [i, j] = r.repeat.paragraphs;
+        for slot in reason[a].iter_mut().take(j + 1).skip(i) {
+            if slot.is_none() {
+                *slot = Some(CutReason::RepeatOf {
+                    first: [r.first.start, r.first.end],
+                    first_paragraphs: r.first.paragraphs,
+                });
+            }
+        }
+    }
+    // Story words (outside repeats and boilerplate), for `Keep::Longest`, whatever the
+    // boilerplate policy.
+    let mut story_words = vec![0usize; n];
+    for (a, art) in corpus.articles.iter().enumerate() {
+        let mut boiler = vec![false; paras(a).len()];
+        for run in details.boilerplate.get(a).into_iter().flatten() {
+            let [i, j] = run.paragraphs;
+            for b in boiler.iter_mut().take(j + 1).skip(i) {
+                *b = true;
+            }
+        }
+        story_words[a] = paras(a)
+            .iter()
+            .enumerate()
+            .filter(|&(p, _)| !boiler[p] && reason[a][p].is_none())
+            .map(|(_, s)| art.text[s.start..s.end].split_whitespace().count())
+            .sum();
+    }
+    if !policy.keep_boilerplate {
+        for (a, slots) in reason.iter_mut().enumerate() {
+            for run in details.boilerplate.get(a).into_iter().flatten() {
+                let block_articles = run
+                    .block
+                    .and_then(|b| report.boilerplate.get(b))
+                    .map_or(0, |b| b.articles);
+                let [i, j] = run.paragraphs;
+                for slot in slots.iter_mut().take(j + 1).skip(i) {
+                    if slot.is_none() {
+                        *slot = Some(CutReason::Boilerplate {
+                            block: run.block,
+                            block_articles,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    let mut articles: Vec<ArticlePlan> = (0..n)
+        .map(|a| {
+            let cuts = cuts_of(paras(a), &reason[a]);
+            let removed_flags: Vec<bool> = reason[a].iter().map(Option::is_some).collect();
+            let delete = deletions(paras(a), &removed_flags);
+            let emptied = !removed_flags.is_empty() && removed_flags.iter().all(|&x| x);
+            ArticlePlan {
+                removed: emptied.then_some(Removal::Emptied),
+                cuts,
+                delete,
+            }
+        })
+        .collect();
+
+    // Whole articles: reprints of the member kept for their cluster.
+    if policy.keep != Keep::All {
+        let mut sims: HashMap<(&str, &str), (f64, f64)> = HashMap::new();
+        for p in &report.pairs {
+            sims.insert((&p.a, &p.b), (p.jaccard, p.containment));
+            sims.insert((&p.b, &p.a), (p.jaccard, p.containment));
+        }
+        for c in &report.clusters {
+            let members: Vec<usize> = c
+                .members
+                .iter()
+                .filter_map(|m| index.get(m.as_str()).copied())
+                .collect();
+            let Some(&canonical) = index.get(c.canonical.as_str()) else {
+                continue;
+            };
+            let kept = match policy.keep {
+                Keep::Longest => members
+                    .iter()
+                    .copied()
+                    // `max_by_key` keeps the last maximum; reversing keeps the first, so the
+                    // canonical (listed first) wins ties.
+                    .rev()
+                    .max_by_key(|&m| story_words[m])
+                    .unwrap_or(canonical),
+                _ => canonical,
+            };
+            let kept_id = corpus.articles[kept].id.as_str();
+            for &m in &members {
+                if m == kept || articles[m].removed.is_some() {
+                    continue;
+                }
+                let id = corpus.articles[m].id.as_str();
+                let (to, (jaccard, containment)) = match sims.get(&(id, kept_id)) {
+                    Some(&s) => (kept_id, s),
+                    None => (
+                        c.canonical.as_str(),
+                        sims.get(&(id, c.canonical.as_str()))
+                            .copied()
+                            .unwrap_or((f64::NAN, f64::NAN)),
+                    ),
+                };
+                articles[m].removed = Some(Removal::ReprintOf {
+                    of: kept_id.to_string(),
+                    canonical: c.canonical.clone(),
+                    similarity_to: to.to_string(),
+                    jaccard,
+                    containment,
+                });
+            }
+        }
+    }
+
+    let read: std::collections::HashSet<(&str, u64)> = corpus
+        .articles
+        .iter()
+        .map(|a| (a.origin.file.as_ref(), a.origin.line))
+        .collect();
+    let skipped = report
+        .warnings
+        .iter()
+        .filter(|w| !read.contains(&(w.file.as_str(), w.line)))
+        .cloned()
+        .collect();
+    Plan { articles, skipped }
+}
+
+/// Maximal runs of paragraphs with one reason, as cuts.
+fn cuts_of(paras: &[Span], reason: &[Option<CutReason>]) -> Vec<Cut> {
+    let mut cuts = Vec::new();
+    let mut p = 0;
+    while p < reason.len() {
+        let Some(r) = &reason[p] else {
+            p += 1;
+            continue;
+        };
+        let mut q = p;
+        while q + 1 < reason.len() && reason[q + 1].as_ref() == Some(r) {
+            q += 1;
+        }
+        cuts.push(Cut {
+            paragraphs: [p, q],
+            start: paras[p].start,
+            end: paras[q].end,
+            reason: r.clone(),
+        });
+        p = q + 1;
+    }
+    cuts
+}
+
+/// The byte ranges to delete so that the paragraphs flagged in `removed` leave with one
+/// separator each: a run followed by a kept paragraph takes the whitespace up to that
+/// paragraph; a run at the end takes the whitespace after the previous kept paragraph
+/// (the text's own trailing whitespace stays). A text whose paragraphs all leave gets no
+/// ranges (the article is removed whole instead).
+pub fn deletions(paras: &[Span], removed: &[bool]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut p = 0;
+    while p < removed.len() {
+        if !removed[p] {
+            p += 1;
+            continue;
+        }
+        let mut q = p;
+        while q + 1 < removed.len() && removed[q + 1] {
+            q += 1;
+        }
+        if q + 1 < paras.len() {
+            out.push((paras[p].start, paras[q + 1].start));
+        } else if p > 0 {
+            out.push((paras[p - 1].end, paras[q].end));
+        }
+        p = q + 1;
+    }
+    out
+}
+
+/// `text` without the byte ranges `delete` (in order, disjoint, on char boundaries as
+/// [`deletions`] makes them: paragraph and whitespace boundaries).
+pub fn apply(text: &str, delete: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for &(s, e) in delete {
+        if s < at || e > text.len() || !text.is_char_boundary(s) || !text.is_char_boundary(e) {
+            // Not produced by `deletions`; keep the text rather than panic.
+            continue;
+        }
+        out.push_str(&text[at..s]);
+        at = e;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{Article, Origin};
+
+    fn spans(text: &str) -> Vec<Span> {
+        crate::segment::paragraphs(text)
+    }
+
+    #[test]
+    fn a_middle_run_takes_the_separator_after_it() {
+        let t = "A one.\n\nB two.\n\nC three.\n";
+        let p = spans(t);
+        let d = deletions(&p, &[false, true, false]);
+        assert_eq!(apply(t, &d), "A one.\n\nC three.\n");
+    }
+
+    #[test]
+    fn a_final_run_takes_the_separator_before_it() {
+        let t = "A one.\nB two.\n\nC three.\n\n";
+        let p = spans(t);
+        let d = deletions(&p, &[false, true, true]);
+        assert_eq!(apply(t, &d), "A one.\n\n");
+        let d = deletions(&p, &[true, false, false]);
+        assert_eq!(apply(t, &d), "B two.\n\nC three.\n\n");
+    }
+
+    #[test]
+    fn separate_runs_never_leave_a_double_blank_line() {
+        let t = "P0.\n\nP1.\n\nP2.\n\nP3.\n\nP4.";
+        let p = spans(t);
+        for mask in 0u32..32 {
+            let removed: Vec<bool> = (0..5).map(|i| mask & (1 << i) != 0).collect();
+            if removed.iter().all(|&x| x) {
+                assert!(deletions(&p, &removed).is_empty());
+                continue;
+            }
+            let out = apply(t, &deletions(&p, &removed));
+            let want: Vec<String> = (0..5)
+                .filter(|&i| !removed[i])
+                .map(|i| format!("P{i}."))
+                .collect();
+            assert_eq!(out, want.join("\n\n"), "mask {mask:05b}");
+        }
+    }
+
+    #[test]
+    fn apply_ignores_ranges_it_cannot_honour() {
+        assert_eq!(apply("héllo", &[(1, 2)]), "héllo");
+        assert_eq!(apply("hello", &[(3, 9)]), "hello");
+    }
+
+    fn article(id: &str, text: &str, source: &str, line: u64) -> Article {
+        Article {
+            id: id.into(),
+            title: String::new(),
+            text: text.into(),
+            source: source.into(),
+            date: format!("2024-01-{:02}", line),
+            origin: Origin {
+                file: "feed.jsonl".into(),
+                line,
+            },
+        }
+    }
+
+    /// A paragraph of twelve words that shares no run of words with any other `(k, p)`.
+    fn para(k: usize, p: usize) -> String {
+        const WORDS: [&str; 24] = [
+            "harbour", "council", "minister", "river", "budget", "school", "railway", "museum",
+            "festival", "hospital", "airport", "election", "bridge", "market", "library",
+            "stadium", "factory", "garden", "tunnel", "theatre", "village", "court", "prison",
+            "forest",
+        ];
+        let mut x = (k * 31 + p * 7 + 1) as u64;
+        let words: Vec<&str> = (0..12)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                WORDS[(x >> 33) as usize % WORDS.len()]
+            })
+            .collect();
+        format!("Story {k} part {p}: {}.", words.join(" "))
+    }
+
+    /// Ten stories of one outlet with its footer, the first story reprinted (and lengthened)
+    /// by another outlet, and a doubled paragraph in story 3.
+    fn corpus() -> Corpus {
+        let footer =
+            "Copyright Example Outlet. All rights reserved. Do not redistribute this material.";
+        let mut articles = Vec::new();
+        for k in 0..10 {
+            let mut paras: Vec<String> = (0..6).map(|p| para(k as usize, p)).collect();
+            if k == 3 {
+                paras.insert(4, paras[1].clone());
+            }
+            paras.push(footer.into());
+            articles.push(article(
+                &format!("s{k}"),
+                &paras.join("\n\n"),
+                "Outlet",
+                k + 1,
+            ));
+        }
+        // The reprint adds two paragraphs of its own: longer than the canonical.
+        let reprint: Vec<String> = (0..6)
+            .map(|p| para(0, p))
+            .chain([para(50, 0), para(50, 1)])
+            .collect();
+        articles.push(article("r0", &reprint.join("\n"), "Other", 11));
+        Corpus { articles }
+    }
+
+    fn run(policy: Policy) -> (Corpus, Plan) {
+        let c = corpus();
+        let warnings = vec![Warning {
+            file: "feed.jsonl".into(),
+            line: 12,
+            message: "malformed JSON".into(),
+        }];
+        let (report, _, details) =
+            crate::pipeline::scan_with_details(&c, warnings, &crate::Config::default());
+        assert_eq!(report.repeats.len(), 1);
+        assert_eq!(report.boilerplate.len(), 1);
+        assert_eq!(report.clusters.len(), 1);
+        let plan = plan(&c, &report, &details, policy);
+        (c, plan)
+    }
+
+    #[test]
+    fn plan_cuts_repeats_and_boilerplate_and_removes_reprints() {
+        let (c, plan) = run(Policy::default());
+        let counts = plan.counts();
+        assert_eq!(counts.records_in, 12);
+        assert_eq!((counts.kept, counts.removed, counts.skipped), (10, 1, 1));
+        // s0 is the canonical (earlier date); r0 its reprint.
+        assert!(matches!(
+            &plan.articles[10].removed,
+            Some(Removal::ReprintOf { of, similarity_to, jaccard, .. })
+                if of == "s0" && similarity_to == "s0" && *jaccard > 0.5
+        ));
+        // Story 3: the doubled paragraph and the footer are cut; the first copy stays.
+        let s3 = &plan.articles[3];
+        assert_eq!(s3.cuts.len(), 2);
+        assert!(matches!(
+            s3.cuts[0].reason,
+            CutReason::RepeatOf {
+                first_paragraphs: [1, 1],
+                ..
+            }
+        ));
+        assert!(matches!(
+            s3.cuts[1].reason,
+            CutReason::Boilerplate {
+                block: Some(0),
+                block_articles: 10
+            }
+        ));
+        let out = apply(&c.articles[3].text, &s3.delete);
+        assert_eq!(out.matches("Story 3 part 1:").count(), 1);
+        assert!(!out.contains("Copyright") && !out.contains("\n\n\n"));
+        assert!(out.ends_with(&para(3, 5)));
+        assert_eq!(counts.spans_cut, 11);
+        assert_eq!(counts.repeat_spans, 1);
+    }
+
+    #[test]
+    fn keep_all_and_keep_boilerplate() {
+        let (_, plan) = run(Policy {
+            keep: Keep::All,
+            keep_boilerplate: true,
+        });
+        let counts = plan.counts();
+        assert_eq!((counts.kept, counts.removed, counts.spans_cut), (11, 0, 1));
+    }
+
+    #[test]
+    fn keep_longest_prefers_more_story_words() {
+        let (_, plan) = run(Policy {
+            keep: Keep::Longest,
+            keep_boilerplate: false,
+        });
+        assert!(plan.articles[10].removed.is_none());
+        assert!(matches!(
+            &plan.articles[0].removed,
+            Some(Removal::ReprintOf { of, canonical, similarity_to, .. })
+                if of == "r0" && canonical == "s0" && similarity_to == "r0"
+        ));
+    }
+}

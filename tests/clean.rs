@@ -1,0 +1,429 @@
+//! Runs `reprint clean` (the real binary) on the bundled example feed, the seed fixture and
+//! bad input, and checks the output against the input, the truth file and the sidecar.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use reprint::clean::write::text_value_range;
+use serde_json::Value;
+
+const FEED: &str = "data/example/feed.jsonl";
+const TRUTH: &str = "data/example/truth.json";
+const SEED: &str = "data/menafn-japan-germany-security.txt";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn reprint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_reprint"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("running reprint")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("reprint-clean-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn jsonl(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Original lines of a JSONL file by id.
+fn lines_by_id(path: &Path) -> HashMap<String, String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let v: Value = serde_json::from_str(l).ok()?;
+            Some((v["id"].as_str()?.to_string(), l.to_string()))
+        })
+        .collect()
+}
+
+/// The sidecar's summary line, after checking that it is the last line and adds up.
+fn summary(sidecar: &[Value]) -> &Value {
+    let last = sidecar.last().unwrap();
+    assert_eq!(last["kind"], "summary");
+    let n = |k: &str| last[k].as_u64().unwrap();
+    assert_eq!(n("records_in"), n("kept") + n("removed") + n("skipped"));
+    assert_eq!(n("removed"), n("reprints") + n("emptied"));
+    let kinds = |k: &str| sidecar.iter().filter(|v| v["kind"] == k).count() as u64;
+    assert_eq!(kinds("article"), n("removed"));
+    assert_eq!(kinds("skipped"), n("skipped"));
+    assert_eq!(kinds("span"), n("spans_cut"));
+    last
+}
+
+/// Words of `text` with their byte offsets.
+fn words(text: &str) -> Vec<(usize, &str)> {
+    text.split_whitespace()
+        .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+        .collect()
+}
+
+/// The original text without the sidecar's cut spans must give exactly the cleaned text's
+/// words: nothing else is lost and no word is cut in half.
+fn check_cuts(original: &str, cleaned: &str, spans: &[(usize, usize)]) {
+    for &(s, e) in spans {
+        assert!(s < e && e <= original.len());
+        let before = original[..s].chars().next_back();
+        let after = original[e..].chars().next();
+        assert!(
+            !before.is_some_and(|c| !c.is_whitespace())
+                && !after.is_some_and(|c| !c.is_whitespace()),
+            "cut {s}..{e} splits a word"
+        );
+    }
+    let kept: Vec<&str> = words(original)
+        .into_iter()
+        .filter(|&(at, _)| !spans.iter().any(|&(s, e)| at >= s && at < e))
+        .map(|(_, w)| w)
+        .collect();
+    let got: Vec<&str> = words(cleaned).into_iter().map(|(_, w)| w).collect();
+    assert_eq!(kept, got);
+    if !original.contains("\n\n\n") {
+        assert!(!cleaned.contains("\n\n\n"), "a double blank line appeared");
+    }
+    assert_eq!(cleaned.trim_start(), cleaned, "no leading separator left");
+}
+
+#[test]
+fn example_feed_is_cleaned_and_every_removal_is_accounted_for() {
+    let dir = scratch("example");
+    let out = dir.join("clean.jsonl");
+    let o = reprint(&["clean", FEED, "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let sidecar = jsonl(&dir.join("clean.jsonl.removed.jsonl"));
+    let sum = summary(&sidecar);
+    assert_eq!(sum["records_in"], 300);
+    assert_eq!(sum["skipped"], 0);
+    let kept = sum["kept"].as_u64().unwrap();
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "articles in 300 = kept {kept} + removed {}",
+            sum["removed"]
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("bytes cut {}", sum["bytes_cut"])),
+        "{err}"
+    );
+
+    let original = lines_by_id(&root().join(FEED));
+    let cleaned_lines: Vec<String> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(cleaned_lines.len() as u64, kept);
+    let mut cleaned: HashMap<String, String> = HashMap::new();
+    let mut spans: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+    for v in sidecar.iter().filter(|v| v["kind"] == "span") {
+        let span = (
+            v["start"].as_u64().unwrap() as usize,
+            v["end"].as_u64().unwrap() as usize,
+        );
+        spans
+            .entry(v["id"].as_str().unwrap().into())
+            .or_default()
+            .push(span);
+    }
+    let feed_bytes = std::fs::read_to_string(root().join(FEED)).unwrap();
+    let mut previous_line = 0;
+    for line in &cleaned_lines {
+        let v: Value = serde_json::from_str(line).unwrap();
+        let id = v["id"].as_str().unwrap().to_string();
+        let orig = &original[&id];
+        let ov: Value = serde_json::from_str(orig).unwrap();
+        let (os, oe) = text_value_range(orig, "text").unwrap();
+        let (ns, ne) = text_value_range(line, "text").unwrap();
+        // Every other field, their order and spelling: byte for byte.
+        assert_eq!(&orig[..os], &line[..ns], "{id}");
+        assert_eq!(&orig[oe..], &line[ne..], "{id}");
+        let text = v["text"].as_str().unwrap().to_string();
+        let orig_text = ov["text"].as_str().unwrap();
+        let cut = spans.get(&id).cloned().unwrap_or_default();
+        if cut.is_empty() {
+            assert_eq!(orig, line, "an untouched record is copied as is");
+        }
+        check_cuts(orig_text, &text, &cut);
+        // Input order is kept.
+        let pos = feed_bytes.find(orig.as_str()).unwrap();
+        assert!(pos >= previous_line, "output keeps input order");
+        previous_line = pos;
+        cleaned.insert(id, text);
+    }
+
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join(TRUTH)).unwrap()).unwrap();
+    let orig_text = |id: &str| -> String {
+        let v: Value = serde_json::from_str(&original[id]).unwrap();
+        v["text"].as_str().unwrap().to_string()
+    };
+    // Repeats: the repeated run is gone, its first occurrence stays.
+    let mut repeats_checked = 0;
+    for r in truth["repeats"].as_array().unwrap() {
+        let id = r["article"].as_str().unwrap();
+        let Some(text) = cleaned.get(id) else {
+            continue; // a removed reprint
+        };
+        let t = orig_text(id);
+        let first =
+            &t[r["first"][0].as_u64().unwrap() as usize..r["first"][1].as_u64().unwrap() as usize];
+        // The repeat is gone and the first occurrence stays. The count can drop by more than
+        // one: a lead paragraph equal to a repeated headline after normalization (only a `?`
+        // differs) is a repeat too. The text may also hold the run inside a longer paragraph.
+        let (before, after) = (t.matches(first).count(), text.matches(first).count());
+        assert!(
+            after >= 1 && after < before,
+            "{id}: {first:?} {before} -> {after}"
+        );
+        repeats_checked += 1;
+    }
+    assert!(repeats_checked >= 8, "{repeats_checked}");
+    // Boilerplate: gone from every kept carrier.
+    let mut carriers = 0;
+    for b in truth["boilerplate"].as_array().unwrap() {
+        let block = b["text"].as_str().unwrap();
+        for id in b["ids"].as_array().unwrap() {
+            if let Some(text) = cleaned.get(id.as_str().unwrap()) {
+                assert!(!text.contains(block), "{id}: {block:?}");
+                carriers += 1;
+            }
+        }
+    }
+    assert!(carriers > 100, "{carriers}");
+    // Clusters: the scan's non-canonical members are removed as reprints of the canonical;
+    // every truth canonical is kept.
+    let scan = reprint(&["scan", "--format", "json", FEED]);
+    let report: Value = serde_json::from_slice(&scan.stdout).unwrap();
+    let removed: HashMap<&str, &Value> = sidecar
+        .iter()
+        .filter(|v| v["kind"] == "article")
+        .map(|v| (v["id"].as_str().unwrap(), v))
+        .collect();
+    for c in report["clusters"].as_array().unwrap() {
+        let canonical = c["canonical"].as_str().unwrap();
+        assert!(cleaned.contains_key(canonical));
+        for m in c["members"].as_array().unwrap().iter().skip(1) {
+            let m = m.as_str().unwrap();
+            assert!(!cleaned.contains_key(m));
+            let r = removed[m];
+            assert_eq!(r["reason"], "reprint-of");
+            assert_eq!(r["of"], canonical);
+            assert!(r["jaccard"].as_f64().is_some() && r["containment"].as_f64().unwrap() > 0.5);
+        }
+    }
+    for c in truth["clusters"].as_array().unwrap() {
+        assert!(cleaned.contains_key(c["canonical"].as_str().unwrap()));
+    }
+}
+
+#[test]
+fn keep_all_keeps_every_article_and_output_does_not_depend_on_threads() {
+    let dir = scratch("keep-all");
+    let (a, b) = (dir.join("a.jsonl"), dir.join("b.jsonl"));
+    let o = reprint(&[
+        "clean",
+        "--keep",
+        "all",
+        "--threads",
+        "1",
+        FEED,
+        "-o",
+        s(&a),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = reprint(&[
+        "clean",
+        "--keep",
+        "all",
+        "--threads",
+        "2",
+        FEED,
+        "-o",
+        s(&b),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = std::fs::read(&a).unwrap();
+    assert_eq!(out, std::fs::read(&b).unwrap());
+    assert_eq!(
+        std::fs::read(dir.join("a.jsonl.removed.jsonl")).unwrap(),
+        std::fs::read(dir.join("b.jsonl.removed.jsonl")).unwrap()
+    );
+    assert_eq!(out.iter().filter(|&&c| c == b'\n').count(), 300);
+    let sidecar = jsonl(&dir.join("a.jsonl.removed.jsonl"));
+    assert_eq!(summary(&sidecar)["kept"], 300);
+
+    // --keep-boilerplate leaves the boilerplate: only repeats are cut.
+    let c = dir.join("c.jsonl");
+    let side = dir.join("c-removed.jsonl");
+    let o = reprint(&[
+        "clean",
+        "--keep",
+        "all",
+        "--keep-boilerplate",
+        "--removed",
+        s(&side),
+        FEED,
+        "-o",
+        s(&c),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let sidecar = jsonl(&side);
+    assert!(sidecar
+        .iter()
+        .filter(|v| v["kind"] == "span")
+        .all(|v| v["reason"] == "repeat-of"));
+    assert!(summary(&sidecar)["repeat_spans"].as_u64().unwrap() >= 10);
+}
+
+#[test]
+fn seed_fixture_loses_exactly_its_doubled_run() {
+    let text = std::fs::read_to_string(root().join(SEED)).unwrap();
+    let starts: Vec<usize> = text
+        .match_indices("The talks were co-led")
+        .map(|m| m.0)
+        .collect();
+    let ends: Vec<usize> = text
+        .match_indices("Wadephul warned.")
+        .map(|m| m.0 + "Wadephul warned.".len())
+        .collect();
+    // The second copy with the whitespace that separated it from the next paragraph.
+    let rest = &text[ends[1]..];
+    let expected = format!("{}{}", &text[..starts[1]], rest.trim_start());
+    assert!(!rest.trim().is_empty(), "the run is not at the end");
+
+    let dir = scratch("seed");
+    let out = dir.join("out");
+    let o = reprint(&["clean", SEED, "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let cleaned = std::fs::read_to_string(out.join("menafn-japan-germany-security.txt")).unwrap();
+    assert_eq!(cleaned, expected);
+    check_cuts(&text, &cleaned, &[(starts[1], ends[1])]);
+    let sidecar = jsonl(&dir.join("out.removed.jsonl"));
+    let span = &sidecar[0];
+    assert_eq!(span["reason"], "repeat-of");
+    assert_eq!(span["start"], starts[1]);
+    assert_eq!(span["end"], ends[1]);
+    assert_eq!(span["first"]["start"], starts[0]);
+    assert_eq!(span["first"]["end"], ends[0]);
+    assert_eq!(summary(&sidecar)["bytes_cut"], text.len() - expected.len());
+
+    // A directory input keeps relative paths.
+    let input = dir.join("in");
+    std::fs::create_dir_all(input.join("sub")).unwrap();
+    std::fs::write(input.join("sub/seed.txt"), &text).unwrap();
+    std::fs::write(input.join("other.txt"), "A short note about the weather.\n").unwrap();
+    let out2 = dir.join("out2");
+    let o = reprint(&["clean", s(&input), "-o", s(&out2)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(out2.join("sub/seed.txt")).unwrap(),
+        expected
+    );
+    assert_eq!(
+        std::fs::read_to_string(out2.join("other.txt")).unwrap(),
+        "A short note about the weather.\n"
+    );
+}
+
+#[test]
+fn bad_records_are_skipped_and_counted() {
+    let dir = scratch("bad");
+    let feed = dir.join("feed.jsonl");
+    let good = r#"{"id":"ok-1","text":"A perfectly fine article about the harbour opening next week in town.","source":"Courier"}"#;
+    let good2 = r#"{"extra":[1,{"a":2}],"text":"Another fine article, this one about the new library.","id":"ok-2"}"#;
+    std::fs::write(&feed, format!("{good}\n{{not json\n\n{good2}\r\n[1]\n")).unwrap();
+    let out = dir.join("out.jsonl");
+    let o = reprint(&["clean", s(&feed), "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(3), "warnings give exit 3");
+    let err = stderr(&o);
+    assert!(err.contains("feed.jsonl:2: malformed JSON"), "{err}");
+    assert!(err.contains("articles in 4 = kept 2 + removed 0"), "{err}");
+    assert!(err.contains("skipped 2"), "{err}");
+    // Records without cuts are copied byte for byte, line ending included.
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        format!("{good}\n{good2}\r\n")
+    );
+    let sidecar = jsonl(&dir.join("out.jsonl.removed.jsonl"));
+    assert_eq!(summary(&sidecar)["skipped"], 2);
+    let skipped: Vec<u64> = sidecar
+        .iter()
+        .filter(|v| v["kind"] == "skipped")
+        .map(|v| v["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(skipped, [2, 5]);
+}
+
+#[test]
+fn stdin_mixed_inputs_and_unsafe_outputs() {
+    let dir = scratch("stdin");
+    let out = dir.join("out.jsonl");
+    let body = "Officials declined to comment on the substance of the negotiations in Geneva on Monday, saying that the talks were continuing.";
+    let feed =
+        format!("{{\"id\":\"a\",\"text\":\"{body}\"}}\n{{\"id\":\"b\",\"text\":\"{body}\"}}\n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reprint"))
+        .args(["clean", "-", "-o", s(&out)])
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(feed.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    // b is a reprint of a: only a stays.
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        feed.lines().next().unwrap().to_string() + "\n"
+    );
+
+    let o = reprint(&["clean", FEED, SEED, "-o", s(&dir.join("mixed"))]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot clean JSONL"), "{}", stderr(&o));
+
+    let copy = dir.join("feed.jsonl");
+    std::fs::copy(root().join(FEED), &copy).unwrap();
+    let o = reprint(&["clean", s(&copy), "-o", s(&copy)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("would overwrite the input"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(root().join(FEED)).unwrap()
+    );
+}
