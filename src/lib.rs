@@ -14,7 +14,7 @@
 //! 5. [`minhash`] and [`lsh`] propose candidate reprint pairs; [`verify`] checks them on the
 //!    exact shingle sets; [`cluster`] groups them without chaining; [`align`] finds the
 //!    shared spans.
-//! 6. [`report`] holds the result model and its printers (text, JSON).
+//! 6. [`report`] holds the result model and its printers (text, JSON, HTML).
 
 pub mod align;
 pub mod boilerplate;
