@@ -49,8 +49,8 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             repeats: 100,
-            clusters: 100,
-            comparisons: 10,
+            clusters: 50,
+            comparisons: 8,
             text_bytes: 20_000,
             boilerplate_bytes: 2_000,
             ids: 20,
@@ -436,7 +436,7 @@ impl<'a> Page<'a> {
             self.link(w, m, Place::Cluster(i))?;
             w.write_all(b"</td><td>")?;
             esc(w, c.sources.get(k).map(String::as_str).unwrap_or(""))?;
-            w.write_all(b"</td><td>")?;
+            w.write_all(b"</td><td class=\"d\">")?;
             esc(
                 w,
                 self.article(m).map(|(_, a)| a.date.as_str()).unwrap_or(""),
