@@ -111,6 +111,8 @@ pub enum Format {
     Text,
     /// One JSON document (schema in the README).
     Json,
+    /// One self-contained HTML page with the findings highlighted in the texts (scan only).
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

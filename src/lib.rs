@@ -14,7 +14,7 @@
 //! 5. [`minhash`] and [`lsh`] propose candidate reprint pairs; [`verify`] checks them on the
 //!    exact shingle sets; [`cluster`] groups them without chaining; [`align`] finds the
 //!    shared spans.
-//! 6. [`report`] holds the result model and its printers (text, JSON).
+//! 6. [`report`] holds the result model and its printers (text, JSON, HTML).
 //!
 //! [`clean`] turns a scan into a cleaned feed (`reprint clean`): a pure plan of cuts and
 //! removals from [`pipeline::scan_with_details`], then a writer that applies it.

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use clap::Parser;
 use reprint::config::{Config, FieldNames, InputFormat};
-use reprint::report::{Json, Printer, Text};
+use reprint::report::{Html, Json, Printer, Text};
 
 use cli::{
     CleanArgs, Cli, Command, EvalArgs, Format, InputFormatArg, KeepArg, ScanArgs, SynthArgs,
@@ -106,6 +106,12 @@ fn eval(args: EvalArgs) -> reprint::Result<u8> {
     // The verified pairs are scored too, so all of them must be listed.
     cfg.all_pairs = true;
     cfg.validate()?;
+    if let Format::Html = args.scan.format {
+        return Err(reprint::Error::Config {
+            name: "format",
+            message: "eval prints text or json; use scan --format html for the page".into(),
+        });
+    }
     let truth = reprint::synth::read_truth(&args.truth)?;
     let pool = thread_pool(args.scan.threads);
     let loaded = reprint::input::read_inputs(&args.scan.inputs, &cfg)?;
@@ -121,7 +127,7 @@ fn eval(args: EvalArgs) -> reprint::Result<u8> {
     }
     let e = pool.install(|| reprint::eval::evaluate(&corpus, &report, &truth, cfg.ngram_words));
     write_stdout(|w| match args.scan.format {
-        Format::Text => reprint::eval::write_text(&e, w),
+        Format::Text | Format::Html => reprint::eval::write_text(&e, w),
         Format::Json => {
             let v = if args.scan.pretty {
                 serde_json::to_writer_pretty(&mut *w, &e)
@@ -208,11 +214,13 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
     if !quiet {
         print_warnings(&report.warnings, "the report");
     }
-    let printer: Box<dyn Printer> = match args.format {
+    let printer: Box<dyn Printer + '_> = match args.format {
         Format::Text => Box::new(Text::default()),
         Format::Json => Box::new(Json {
             pretty: args.pretty,
         }),
+        // The page draws findings in the article texts, which the report does not carry.
+        Format::Html => Box::new(Html::new(&loaded.corpus)),
     };
     write_stdout(|w| printer.print(&report, w))?;
     if !quiet {

@@ -1,9 +1,11 @@
 //! The report model and its printers. Detection fills a [`Report`]; a [`Printer`] turns it into
 //! bytes. Printers never compute findings, and detection never formats.
 
+mod html;
 mod json;
 mod text;
 
+pub use html::{Html, Limits as HtmlLimits};
 pub use json::Json;
 pub use text::Text;
 
