@@ -62,6 +62,7 @@ fn config(a: &ScanArgs) -> Config {
             InputFormatArg::Auto => InputFormat::Auto,
             InputFormatArg::Jsonl => InputFormat::Jsonl,
             InputFormatArg::Text => InputFormat::Text,
+            InputFormatArg::Feed => InputFormat::Feed,
         },
         strict: a.strict,
     }
