@@ -117,12 +117,14 @@ pub enum Format {
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum InputFormatArg {
-    /// .jsonl/.ndjson/.json files are JSONL, other files plain text; stdin is sniffed.
+    /// By name (.jsonl/.ndjson/.json JSONL, .rss/.atom/.xml feed, .txt text), else sniffed.
     Auto,
     /// Every input is JSONL.
     Jsonl,
     /// Every input file is one plain-text article.
     Text,
+    /// Every input is an RSS or Atom feed (told apart by its root element).
+    Feed,
 }
 
 #[derive(Debug, Args)]

@@ -35,14 +35,19 @@ impl Default for FieldNames {
 /// How input files are read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum InputFormat {
-    /// `.jsonl`, `.ndjson` and `.json` files are JSONL, everything else is one text article;
-    /// stdin is JSONL when its first non-blank byte is `{`.
+    /// Chosen per input from its name without a `.gz`/`.zst` extension: `.jsonl`, `.ndjson`
+    /// and `.json` are JSONL, `.rss`, `.atom` and `.xml` are feeds, `.txt` is text. Any other
+    /// name, and stdin, is sniffed: JSONL when the first non-blank byte is `{`, a feed when
+    /// the first element is `<rss>` or `<feed>`, else one text article.
     #[default]
     Auto,
     /// Every input is JSONL, one article per line.
     Jsonl,
     /// Every input file is one plain-text article.
     Text,
+    /// Every input is an RSS (0.9x, 1.0, 2.0) or Atom feed; which one is read from its root
+    /// element.
+    Feed,
 }
 
 /// All parameters of a scan. `Config::default()` is what `reprint scan` uses without flags.

@@ -66,6 +66,7 @@ fn config(a: &ScanArgs) -> Config {
             InputFormatArg::Auto => InputFormat::Auto,
             InputFormatArg::Jsonl => InputFormat::Jsonl,
             InputFormatArg::Text => InputFormat::Text,
+            InputFormatArg::Feed => InputFormat::Feed,
         },
         strict: a.strict,
     }
@@ -300,9 +301,9 @@ fn clean(args: CleanArgs) -> reprint::Result<u8> {
     }
     let had_warnings = !loaded.warnings.is_empty();
     let corpus = loaded.corpus;
-    let stdin = loaded.stdin;
+    let sources = loaded.sources;
     // Decide the layout before the scan, so mixed inputs fail fast.
-    let layout = write::layout(&corpus, &args.scan.inputs, &cfg, stdin.as_deref())?;
+    let layout = write::layout(&corpus, &args.scan.inputs, &cfg, &sources)?;
     let (report, _, details) =
         pool.install(|| reprint::pipeline::scan_with_details(&corpus, loaded.warnings, &cfg));
     let policy = Policy {
@@ -319,7 +320,7 @@ fn clean(args: CleanArgs) -> reprint::Result<u8> {
         &corpus,
         &args.scan.inputs,
         &cfg,
-        stdin.as_deref(),
+        &sources,
         layout,
         &args.output,
     )?;

@@ -427,3 +427,29 @@ fn stdin_mixed_inputs_and_unsafe_outputs() {
         std::fs::read(root().join(FEED)).unwrap()
     );
 }
+
+#[test]
+fn compressed_input_is_cleaned_like_the_plain_file_and_feeds_are_refused() {
+    use std::io::Write;
+    let dir = scratch("gz");
+    let plain = root().join("data/example/feed.jsonl");
+    let gz = dir.join("feed.jsonl.gz");
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(&std::fs::read(&plain).unwrap()).unwrap();
+    std::fs::write(&gz, e.finish().unwrap()).unwrap();
+    let (a, b) = (dir.join("a.jsonl"), dir.join("b.jsonl"));
+    let oa = reprint(&["clean", s(&plain), "-o", s(&a)]);
+    let ob = reprint(&["clean", s(&gz), "-o", s(&b)]);
+    assert!(oa.status.success(), "{}", stderr(&oa));
+    assert!(ob.status.success(), "{}", stderr(&ob));
+    assert_eq!(
+        std::fs::read(&a).unwrap(),
+        std::fs::read(&b).unwrap(),
+        "records are written back from the decompressed bytes"
+    );
+    let feed = root().join("data/feeds/valley-courier.rss");
+    let rss = reprint(&["clean", s(&feed), "-o", s(&dir.join("c.jsonl"))]);
+    assert_eq!(rss.status.code(), Some(1), "{}", stderr(&rss));
+    assert!(stderr(&rss).contains("RSS/Atom"), "{}", stderr(&rss));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -27,6 +27,7 @@ use super::{apply, CutReason, Plan, Removal};
 use crate::config::{Config, InputFormat};
 use crate::corpus::Corpus;
 use crate::error::{Error, Result};
+use crate::input::SourceFile;
 
 /// The shape of the cleaned output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,19 +38,18 @@ pub enum Layout {
     TextDir,
 }
 
-/// Whether input `name` was read as JSONL: the reader's rule (`input::read_inputs`), applied
-/// again because the corpus does not record it.
-fn read_as_jsonl(name: &str, cfg: &Config, stdin: Option<&[u8]>) -> bool {
+/// The format input `name` was read as, as the reader recorded it; for a name the reader
+/// never saw (an input that gave no article), the reader's rule for names.
+fn format_of(name: &str, cfg: &Config, sources: &[SourceFile]) -> InputFormat {
+    if let Some(s) = sources.iter().find(|s| s.name.as_ref() == name) {
+        return s.format;
+    }
     match cfg.input_format {
-        InputFormat::Jsonl => true,
-        InputFormat::Text => false,
-        InputFormat::Auto if name == "-" => stdin
-            .and_then(|b| b.iter().find(|b| !b.is_ascii_whitespace()))
-            .is_some_and(|&b| b == b'{'),
-        InputFormat::Auto => matches!(
-            Path::new(name).extension().and_then(|e| e.to_str()),
-            Some("jsonl" | "ndjson" | "json")
-        ),
+        InputFormat::Auto => match Path::new(name).extension().and_then(|e| e.to_str()) {
+            Some("jsonl" | "ndjson" | "json") => InputFormat::Jsonl,
+            _ => InputFormat::Text,
+        },
+        f => f,
     }
 }
 
@@ -67,16 +67,25 @@ pub fn layout(
     corpus: &Corpus,
     inputs: &[PathBuf],
     cfg: &Config,
-    stdin: Option<&[u8]>,
+    sources: &[SourceFile],
 ) -> Result<Layout> {
     let mut jsonl: Option<&str> = None;
     let mut text: Option<&str> = None;
     for a in &corpus.articles {
         let f = a.origin.file.as_ref();
-        if read_as_jsonl(f, cfg, stdin) {
-            jsonl.get_or_insert(f);
-        } else {
-            text.get_or_insert(f);
+        match format_of(f, cfg, sources) {
+            InputFormat::Jsonl => {
+                jsonl.get_or_insert(f);
+            }
+            InputFormat::Feed => {
+                return Err(output_error(format!(
+                    "{f} is an RSS/Atom feed; clean writes JSONL and text files only \
+                     (scan the feed, or convert it to JSONL first)"
+                )))
+            }
+            _ => {
+                text.get_or_insert(f);
+            }
         }
     }
     match (jsonl, text) {
@@ -86,7 +95,10 @@ pub fn layout(
         (Some(_), None) => Ok(Layout::Jsonl),
         (None, Some(_)) => Ok(Layout::TextDir),
         (None, None) => Ok(match inputs.first() {
-            Some(p) if !p.is_dir() && read_as_jsonl(&p.to_string_lossy(), cfg, stdin) => {
+            Some(p)
+                if !p.is_dir()
+                    && format_of(&p.to_string_lossy(), cfg, sources) == InputFormat::Jsonl =>
+            {
                 Layout::Jsonl
             }
             Some(_) => Layout::TextDir,
@@ -138,7 +150,7 @@ pub fn write_output(
     corpus: &Corpus,
     inputs: &[PathBuf],
     cfg: &Config,
-    stdin: Option<&[u8]>,
+    sources: &[SourceFile],
     layout: Layout,
     out: &Path,
 ) -> Result<()> {
@@ -146,7 +158,7 @@ pub fn write_output(
         Layout::Jsonl => {
             let f = std::fs::File::create(out).map_err(io_error(out))?;
             let mut w = std::io::BufWriter::new(f);
-            write_jsonl(plan, corpus, cfg, stdin, &mut w)?;
+            write_jsonl(plan, corpus, cfg, sources, &mut w)?;
             w.flush().map_err(io_error(out))
         }
         Layout::TextDir => write_text_dir(plan, corpus, inputs, out),
@@ -158,7 +170,7 @@ pub fn write_jsonl(
     plan: &Plan,
     corpus: &Corpus,
     cfg: &Config,
-    stdin: Option<&[u8]>,
+    sources: &[SourceFile],
     w: &mut dyn Write,
 ) -> Result<()> {
     // Articles are in input order, so the records of one file are contiguous.
@@ -170,11 +182,16 @@ pub fn write_jsonl(
             j += 1;
         }
         let owned;
-        let bytes: &[u8] = if file.as_ref() == "-" {
-            stdin.unwrap_or_default()
-        } else {
-            owned = std::fs::read(file.as_ref()).map_err(io_error(Path::new(file.as_ref())))?;
-            &owned
+        let bytes: &[u8] = match sources
+            .iter()
+            .find(|s| s.name == file)
+            .and_then(|s| s.retained.as_deref())
+        {
+            Some(b) => b,
+            None => {
+                owned = std::fs::read(file.as_ref()).map_err(io_error(Path::new(file.as_ref())))?;
+                &owned
+            }
         };
         // Split exactly as the reader does, so line numbers agree.
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);

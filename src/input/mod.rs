@@ -1,11 +1,15 @@
-//! Reading articles: JSONL files, plain-text files, directories of them, and stdin.
+//! Reading articles: JSONL files, plain-text files, RSS and Atom feeds, directories of them,
+//! and stdin, any of them gzip- or zstd-compressed.
 //!
 //! Every problem with one record or one file becomes a [`Warning`] naming the file and line,
 //! and reading goes on; with `strict` the first one is returned as [`Error::Strict`]. An input
 //! path that cannot be opened at all is an error (the user named it, so a typo must not pass
 //! silently as "no duplicates").
 
+mod compress;
+mod feed;
 mod jsonl;
+mod markup;
 mod text;
 
 use std::io::Read;
@@ -22,11 +26,30 @@ use crate::report::Warning;
 pub struct Loaded {
     pub corpus: Corpus,
     pub warnings: Vec<Warning>,
-    /// Bytes read from all inputs.
+    /// Bytes read from all inputs (after decompression).
     pub bytes: u64,
-    /// What stdin held, when `-` was an input: `reprint clean` writes records back from the
-    /// raw bytes and cannot read stdin twice.
-    pub stdin: Option<Vec<u8>>,
+    /// Every input file read, in order, with the format it was read as.
+    pub sources: Vec<SourceFile>,
+}
+
+/// One input file as the reader took it. `reprint clean` writes records back from the same
+/// bytes, so it must know how each file was read.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The name articles carry in `Origin::file`.
+    pub name: Arc<str>,
+    /// The format the file was parsed as (never `Auto`).
+    pub format: InputFormat,
+    /// The decompressed bytes, kept when reading the file again would not give them back:
+    /// stdin, and compressed files.
+    pub retained: Option<Vec<u8>>,
+}
+
+impl Loaded {
+    /// The input named `name`, as read.
+    pub fn source(&self, name: &str) -> Option<&SourceFile> {
+        self.sources.iter().find(|s| s.name.as_ref() == name)
+    }
 }
 
 /// Collects warnings, or fails on the first one in strict mode.
@@ -69,35 +92,100 @@ pub fn read_inputs(inputs: &[PathBuf], cfg: &Config) -> Result<Loaded> {
     }
     for (path, _) in files {
         let name: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
-        let bytes = read_all(&path)?;
-        loaded.bytes += bytes.len() as u64;
-        if path.as_os_str() == "-" {
-            loaded.stdin = Some(bytes.clone());
-        }
-        let format = match cfg.input_format {
-            InputFormat::Auto if path.as_os_str() == "-" => {
-                if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
-                    InputFormat::Jsonl
-                } else {
-                    InputFormat::Text
-                }
-            }
-            InputFormat::Auto => match path.extension().and_then(|e| e.to_str()) {
-                Some("jsonl" | "ndjson" | "json") => InputFormat::Jsonl,
-                _ => InputFormat::Text,
-            },
-            f => f,
-        };
+        let raw = read_all(&path)?;
+        let compressed = compress::from_magic(&raw).is_some();
         let mut sink = Sink {
             warnings: &mut loaded.warnings,
             strict: cfg.strict,
         };
-        match format {
-            InputFormat::Jsonl => {
-                jsonl::parse(&name, &bytes, cfg, &mut loaded.corpus.articles, &mut sink)?
+        let file_name = if path.as_os_str() == "-" {
+            None
+        } else {
+            path.file_name().and_then(|n| n.to_str())
+        };
+        let claimed = file_name.and_then(compress::from_name);
+        // The content decides whether to decompress; the name only says which part of it
+        // names the inner format. A plain file is parsed from the buffer it was read into.
+        let (bytes, fault, inner_name) = match compress::from_magic(&raw) {
+            Some(c) => {
+                let d = compress::decompress(c, &raw);
+                let inner = claimed.map(|(_, stem)| stem).or(file_name);
+                (d.bytes, d.fault.map(|f| (c, f)), inner)
             }
-            _ => text::parse(&name, &bytes, cfg, &mut loaded.corpus.articles, &mut sink)?,
+            None => {
+                if let Some((c, _)) = claimed {
+                    if !raw.iter().all(|b| b.is_ascii_whitespace()) {
+                        sink.warn(
+                            &name,
+                            1,
+                            format!(
+                                "named like a {0} file but not {0} data (no {0} magic bytes): \
+                                 file skipped",
+                                c.name()
+                            ),
+                        )?;
+                        continue;
+                    }
+                }
+                (raw, None, file_name)
+            }
+        };
+        loaded.bytes += bytes.len() as u64;
+        let format = match cfg.input_format {
+            InputFormat::Auto => inner_name
+                .and_then(format_of_name)
+                .unwrap_or_else(|| sniff(&bytes)),
+            f => f,
+        };
+        loaded.sources.push(SourceFile {
+            name: name.clone(),
+            format,
+            retained: (path.as_os_str() == "-" || compressed).then(|| bytes.clone()),
+        });
+        let Some((c, why)) = fault else {
+            parse(
+                format,
+                &name,
+                &bytes,
+                cfg,
+                &mut loaded.corpus.articles,
+                &mut sink,
+                false,
+            )?;
+            continue;
+        };
+        // A damaged stream: keep what was complete, then warn once at the line reached.
+        let reached = line_of(&bytes, bytes.len());
+        let mut bytes = bytes;
+        let kept = match format {
+            InputFormat::Text => "no article read (the text is incomplete)",
+            InputFormat::Feed => "the items closed before it are kept",
+            // A record cut in the middle is not a malformed record but a lost one.
+            _ => {
+                bytes.truncate(memchr::memrchr(b'\n', &bytes).map_or(0, |p| p + 1));
+                "the records before it are kept"
+            }
+        };
+        if format != InputFormat::Text && !bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            parse(
+                format,
+                &name,
+                &bytes,
+                cfg,
+                &mut loaded.corpus.articles,
+                &mut sink,
+                true,
+            )?;
         }
+        sink.warn(
+            &name,
+            reached,
+            format!(
+                "corrupt or truncated {} data ({why}): decoding stopped in line {reached}; \
+                 {kept}, the rest of the file is lost",
+                c.name()
+            ),
+        )?;
     }
     make_ids_unique(
         &mut loaded.corpus.articles,
@@ -107,6 +195,80 @@ pub fn read_inputs(inputs: &[PathBuf], cfg: &Config) -> Result<Loaded> {
         },
     )?;
     Ok(loaded)
+}
+
+/// Parses one input's (decompressed) bytes as `format`. `cut_short` says they end early and
+/// the caller warns about it.
+fn parse(
+    format: InputFormat,
+    name: &Arc<str>,
+    bytes: &[u8],
+    cfg: &Config,
+    out: &mut Vec<Article>,
+    sink: &mut Sink,
+    cut_short: bool,
+) -> Result<()> {
+    match format {
+        InputFormat::Jsonl => jsonl::parse(name, bytes, cfg, out, sink),
+        InputFormat::Feed => feed::parse(name, bytes, cfg, out, sink, cut_short),
+        InputFormat::Text | InputFormat::Auto => text::parse(name, bytes, cfg, out, sink),
+    }
+}
+
+/// The format a file name gives (after any compression extension is dropped), if it gives one.
+fn format_of_name(file_name: &str) -> Option<InputFormat> {
+    let (_, ext) = file_name.rsplit_once('.')?;
+    match ext.to_ascii_lowercase().as_str() {
+        "jsonl" | "ndjson" | "json" => Some(InputFormat::Jsonl),
+        "rss" | "atom" | "xml" => Some(InputFormat::Feed),
+        "txt" | "text" => Some(InputFormat::Text),
+        _ => None,
+    }
+}
+
+/// The format of content whose name says nothing (stdin, `feed.gz`, `notes.md`): JSONL when
+/// the first non-blank byte is `{`, a feed when the first element is `<rss>`, `<feed>` or
+/// RSS 1.0's `<rdf:RDF>`, else one text article.
+fn sniff(bytes: &[u8]) -> InputFormat {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
+    match start.map(|i| bytes[i]) {
+        Some(b'{') => InputFormat::Jsonl,
+        Some(b'<') if first_element_is_feed(&bytes[start.unwrap_or(0)..]) => InputFormat::Feed,
+        _ => InputFormat::Text,
+    }
+}
+
+/// Whether the first element, after any XML declaration, comments, processing instructions
+/// and doctype, is a feed root. Looks at the first 4 KiB only.
+fn first_element_is_feed(bytes: &[u8]) -> bool {
+    let mut rest = &bytes[..bytes.len().min(4096)];
+    loop {
+        let skip = rest.iter().position(|b| !b.is_ascii_whitespace());
+        rest = &rest[skip.unwrap_or(rest.len())..];
+        let close: &[u8] = if rest.starts_with(b"<!--") {
+            b"-->"
+        } else if rest.starts_with(b"<?") || rest.starts_with(b"<!") {
+            b">"
+        } else {
+            break;
+        };
+        match memchr::memmem::find(rest, close) {
+            Some(p) => rest = &rest[p + close.len()..],
+            None => return false,
+        }
+    }
+    let Some(tag) = rest.strip_prefix(b"<") else {
+        return false;
+    };
+    let name_len = tag
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'))
+        .unwrap_or(tag.len());
+    matches!(
+        &tag[..name_len],
+        b"rss" | b"feed" | b"atom:feed" | b"rdf:RDF"
+    )
 }
 
 fn read_all(path: &Path) -> Result<Vec<u8>> {
