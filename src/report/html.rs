@@ -174,11 +174,12 @@ impl<'a> Page<'a> {
     fn header(&self, w: &mut dyn Write) -> io::Result<()> {
         let s = &self.report.summary;
         w.write_all(b"<header>\n<h1>reprint report</h1>\n<nav><a href=\"#repeats\">Repeats</a><a href=\"#boilerplate\">Boilerplate</a><a href=\"#clusters\">Reprint clusters</a><a href=\"#warnings\">Warnings</a><a href=\"#articles\">Articles</a></nav>\n")?;
-        w.write_all(b"<table class=\"summary\">\n<tr><th>articles</th><th>repeats</th><th>boilerplate blocks</th><th>reprint pairs</th><th>reprint clusters</th><th>warnings</th></tr>\n<tr>")?;
+        w.write_all(b"<table class=\"summary\">\n<tr><th>articles</th><th>repeats</th><th>boilerplate blocks</th><th>reprint pairs</th><th>pairs listed</th><th>reprint clusters</th><th>warnings</th></tr>\n<tr>")?;
         for (key, n) in [
             ("articles", s.articles),
             ("repeats", s.repeats),
             ("boilerplate", s.boilerplate),
+            ("verified_pairs", s.verified_pairs),
             ("pairs", s.pairs),
             ("clusters", s.clusters),
             ("warnings", s.warnings),
