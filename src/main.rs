@@ -115,7 +115,7 @@ fn eval(args: EvalArgs) -> reprint::Result<u8> {
     }
     let truth = reprint::synth::read_truth(&args.truth)?;
     let pool = thread_pool(args.scan.threads);
-    let loaded = reprint::input::read_inputs(&args.scan.inputs, &cfg)?;
+    let loaded = pool.install(|| reprint::input::read_inputs(&args.scan.inputs, &cfg))?;
     let had_warnings = !loaded.warnings.is_empty();
     let corpus = loaded.corpus;
     let (report, _) = pool.install(|| reprint::pipeline::scan(&corpus, loaded.warnings, &cfg));
@@ -195,7 +195,7 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
     // A progress line only for a person watching: never in a log, a pipe or with --quiet.
     let bar = (!quiet && std::io::stderr().is_terminal())
         .then(|| reprint::progress::Bar::new(reprint::pipeline::STAGES.len() as u64));
-    let loaded = match reprint::input::read_inputs(&args.inputs, &cfg) {
+    let loaded = match pool.install(|| reprint::input::read_inputs(&args.inputs, &cfg)) {
         Ok(l) => l,
         Err(e) => {
             drop(bar);
@@ -294,7 +294,7 @@ fn clean(args: CleanArgs) -> reprint::Result<u8> {
         .unwrap_or_else(|| default_sidecar(&args.output));
     write::check_paths(&args.scan.inputs, &args.output, &sidecar)?;
     let pool = thread_pool(args.scan.threads);
-    let loaded = reprint::input::read_inputs(&args.scan.inputs, &cfg)?;
+    let loaded = pool.install(|| reprint::input::read_inputs(&args.scan.inputs, &cfg))?;
     let quiet = args.scan.quiet;
     if !quiet {
         print_warnings(&loaded.warnings, &sidecar.display().to_string());
