@@ -88,8 +88,7 @@ fn check_cuts(original: &str, cleaned: &str, spans: &[(usize, usize)]) {
         let before = original[..s].chars().next_back();
         let after = original[e..].chars().next();
         assert!(
-            !before.is_some_and(|c| !c.is_whitespace())
-                && !after.is_some_and(|c| !c.is_whitespace()),
+            before.is_none_or(|c| c.is_whitespace()) && after.is_none_or(|c| c.is_whitespace()),
             "cut {s}..{e} splits a word"
         );
     }

@@ -498,7 +498,13 @@ impl<'a> Page<'a> {
     ) -> io::Result<()> {
         let mp = segment::paragraphs(&ma.text);
         // Passage n gets the same shade on both sides; shades alternate so neighbours differ.
-        let class = |n: usize| if n % 2 == 0 { "shared" } else { "shared alt" };
+        let class = |n: usize| {
+            if n.is_multiple_of(2) {
+                "shared"
+            } else {
+                "shared alt"
+            }
+        };
         let mut cm: Vec<Mark> = spans
             .iter()
             .enumerate()

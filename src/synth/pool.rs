@@ -121,7 +121,10 @@ pub struct Pool<'a> {
 pub fn next_prime(n: usize) -> usize {
     let mut k = n.max(2);
     loop {
-        if (2..).take_while(|d| d * d <= k).all(|d| k % d != 0) {
+        if (2..)
+            .take_while(|d| d * d <= k)
+            .all(|d| !k.is_multiple_of(d))
+        {
             return k;
         }
         k += 1;
