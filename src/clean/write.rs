@@ -27,7 +27,7 @@ use super::{apply, CutReason, Plan, Removal};
 use crate::config::{Config, InputFormat};
 use crate::corpus::Corpus;
 use crate::error::{Error, Result};
-use crate::input::SourceFile;
+use crate::input::{strip_bom, SourceFile};
 
 /// The shape of the cleaned output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -194,7 +194,7 @@ pub fn write_jsonl(
             }
         };
         // Split exactly as the reader does, so line numbers agree.
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let bytes = strip_bom(bytes);
         let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
         for k in i..j {
             let (art, ap) = (&corpus.articles[k], &plan.articles[k]);

@@ -24,7 +24,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::markup::{html_to_text, named_entity};
-use super::Sink;
+use super::{strip_bom, Sink};
 use crate::config::Config;
 use crate::corpus::{Article, Origin};
 use crate::error::Result;
@@ -39,7 +39,7 @@ pub(super) fn parse(
     sink: &mut Sink,
     cut_short: bool,
 ) -> Result<()> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = strip_bom(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return sink.warn(name, 1, "empty file: no article read".into());
     }

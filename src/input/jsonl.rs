@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
-use super::Sink;
+use super::{strip_bom, Sink};
 use crate::config::{Config, FieldNames};
 use crate::corpus::{Article, Origin};
 use crate::error::Result;
@@ -227,7 +227,7 @@ pub(super) fn parse(
     out: &mut Vec<Article>,
     sink: &mut Sink,
 ) -> Result<()> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = strip_bom(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return sink.warn(name, 1, "empty file: no article read".into());
     }

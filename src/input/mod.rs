@@ -40,8 +40,8 @@ pub struct SourceFile {
     pub name: Arc<str>,
     /// The format the file was parsed as (never `Auto`).
     pub format: InputFormat,
-    /// The decompressed bytes, kept when reading the file again would not give them back:
-    /// stdin, and compressed files.
+    /// The decompressed bytes, kept when reading the file again would not give them back
+    /// (stdin, and compressed files) and only when [`read_inputs_keeping`] was asked to.
     pub retained: Option<Vec<u8>>,
 }
 
@@ -79,6 +79,13 @@ impl Sink<'_> {
 /// Reads every input in order. A directory is walked recursively in byte order of names,
 /// skipping entries whose name starts with `.`.
 pub fn read_inputs(inputs: &[PathBuf], cfg: &Config) -> Result<Loaded> {
+    read_inputs_keeping(inputs, cfg, false)
+}
+
+/// [`read_inputs`]; with `keep_bytes`, the decompressed bytes of stdin and of compressed
+/// inputs are also kept in [`SourceFile::retained`] (for `reprint clean`, which writes records
+/// back and cannot read those again). A scan does not pay for them.
+pub fn read_inputs_keeping(inputs: &[PathBuf], cfg: &Config, keep_bytes: bool) -> Result<Loaded> {
     let mut loaded = Loaded::default();
     let mut files: Vec<(PathBuf, bool)> = Vec::new(); // (path, named by the user)
     for p in inputs {
@@ -93,7 +100,8 @@ pub fn read_inputs(inputs: &[PathBuf], cfg: &Config) -> Result<Loaded> {
     for (path, _) in files {
         let name: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
         let raw = read_all(&path)?;
-        let compressed = compress::from_magic(&raw).is_some();
+        let magic = compress::from_magic(&raw);
+        let keep = keep_bytes && (path.as_os_str() == "-" || magic.is_some());
         let mut sink = Sink {
             warnings: &mut loaded.warnings,
             strict: cfg.strict,
@@ -106,7 +114,7 @@ pub fn read_inputs(inputs: &[PathBuf], cfg: &Config) -> Result<Loaded> {
         let claimed = file_name.and_then(compress::from_name);
         // The content decides whether to decompress; the name only says which part of it
         // names the inner format. A plain file is parsed from the buffer it was read into.
-        let (bytes, fault, inner_name) = match compress::from_magic(&raw) {
+        let (bytes, fault, inner_name) = match magic {
             Some(c) => {
                 let d = compress::decompress(c, &raw);
                 let inner = claimed.map(|(_, stem)| stem).or(file_name);
@@ -137,55 +145,50 @@ pub fn read_inputs(inputs: &[PathBuf], cfg: &Config) -> Result<Loaded> {
                 .unwrap_or_else(|| sniff(&bytes)),
             f => f,
         };
-        loaded.sources.push(SourceFile {
-            name: name.clone(),
-            format,
-            retained: (path.as_os_str() == "-" || compressed).then(|| bytes.clone()),
-        });
-        let Some((c, why)) = fault else {
-            parse(
-                format,
-                &name,
-                &bytes,
-                cfg,
-                &mut loaded.corpus.articles,
-                &mut sink,
-                false,
-            )?;
-            continue;
-        };
         // A damaged stream: keep what was complete, then warn once at the line reached.
-        let reached = line_of(&bytes, bytes.len());
-        let mut bytes = bytes;
-        let kept = match format {
-            InputFormat::Text => "no article read (the text is incomplete)",
-            InputFormat::Feed => "the items closed before it are kept",
-            // A record cut in the middle is not a malformed record but a lost one.
-            _ => {
-                bytes.truncate(memchr::memrchr(b'\n', &bytes).map_or(0, |p| p + 1));
-                "the records before it are kept"
-            }
-        };
-        if format != InputFormat::Text && !bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        let damage = fault.map(|(c, why)| {
+            let reached = line_of(&bytes, bytes.len());
+            let (kept, end) = match format {
+                InputFormat::Text => ("no article read (the text is incomplete)", bytes.len()),
+                InputFormat::Feed => ("the items closed before it are kept", bytes.len()),
+                // A record cut in the middle is not a malformed record but a lost one.
+                _ => (
+                    "the records before it are kept",
+                    memchr::memrchr(b'\n', &bytes).map_or(0, |p| p + 1),
+                ),
+            };
+            (c, why, reached, kept, end)
+        });
+        let parsed = &bytes[..damage.as_ref().map_or(bytes.len(), |d| d.4)];
+        let nothing_left = damage.is_some()
+            && (format == InputFormat::Text || parsed.iter().all(|b| b.is_ascii_whitespace()));
+        if !nothing_left {
             parse(
                 format,
                 &name,
-                &bytes,
+                parsed,
                 cfg,
                 &mut loaded.corpus.articles,
                 &mut sink,
-                true,
+                damage.is_some(),
             )?;
         }
-        sink.warn(
-            &name,
-            reached,
-            format!(
-                "corrupt or truncated {} data ({why}): decoding stopped in line {reached}; \
-                 {kept}, the rest of the file is lost",
-                c.name()
-            ),
-        )?;
+        if let Some((c, why, reached, kept, _)) = damage {
+            sink.warn(
+                &name,
+                reached,
+                format!(
+                    "corrupt or truncated {} data ({why}): decoding stopped in line {reached}; \
+                     {kept}, the rest of the file is lost",
+                    c.name()
+                ),
+            )?;
+        }
+        loaded.sources.push(SourceFile {
+            name,
+            format,
+            retained: keep.then_some(bytes),
+        });
     }
     make_ids_unique(
         &mut loaded.corpus.articles,
@@ -226,11 +229,16 @@ fn format_of_name(file_name: &str) -> Option<InputFormat> {
     }
 }
 
+/// `bytes` without a leading UTF-8 byte-order mark.
+pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
 /// The format of content whose name says nothing (stdin, `feed.gz`, `notes.md`): JSONL when
 /// the first non-blank byte is `{`, a feed when the first element is `<rss>`, `<feed>` or
 /// RSS 1.0's `<rdf:RDF>`, else one text article.
 fn sniff(bytes: &[u8]) -> InputFormat {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = strip_bom(bytes);
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
     match start.map(|i| bytes[i]) {
         Some(b'{') => InputFormat::Jsonl,
