@@ -2,42 +2,17 @@
 //! bad input, and checks the output against the input, the truth file and the sidecar.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
 
 use reprint::clean::write::text_value_range;
 use serde_json::Value;
 
+mod common;
+use common::*;
+
 const FEED: &str = "data/example/feed.jsonl";
 const TRUTH: &str = "data/example/truth.json";
 const SEED: &str = "data/menafn-japan-germany-security.txt";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn reprint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_reprint"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("running reprint")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("reprint-clean-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn jsonl(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
@@ -384,22 +359,7 @@ fn stdin_mixed_inputs_and_unsafe_outputs() {
     let body = "Officials declined to comment on the substance of the negotiations in Geneva on Monday, saying that the talks were continuing.";
     let feed =
         format!("{{\"id\":\"a\",\"text\":\"{body}\"}}\n{{\"id\":\"b\",\"text\":\"{body}\"}}\n");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_reprint"))
-        .args(["clean", "-", "-o", s(&out)])
-        .current_dir(root())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(feed.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = reprint_stdin(&["clean", "-", "-o", s(&out)], Some(feed.as_bytes()));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
     // b is a reprint of a: only a stays.

@@ -1,45 +1,14 @@
 //! Runs the real `reprint` binary on the files in data/ and on bad input, and checks stdout,
 //! stderr and the exit code.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-use serde_json::Value;
+mod common;
+use common::*;
 
 const SEED: &str = "data/menafn-japan-germany-security.txt";
 
-fn reprint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_reprint"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("running reprint")
-}
-
-fn json_of(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not one JSON document ({e}); stderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
-
-/// A fresh scratch directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("reprint-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
 #[test]
 fn seed_article_has_exactly_one_repeat_with_exact_bytes() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(SEED)).unwrap();
+    let text = std::fs::read_to_string(root().join(SEED)).unwrap();
     // The expected spans, derived from the fixture: the run from the first "The talks were
     // co-led" to the first "Wadephul warned." and its second copy.
     let starts: Vec<usize> = text
@@ -171,8 +140,8 @@ fn stdin_jsonl_field_mapping_and_duplicate_ids() {
     let feed = format!(
         "{{\"guid\":\"a\",\"body\":\"{body}\",\"outlet\":\"X\"}}\n{{\"guid\":\"a\",\"body\":\"{body}\",\"outlet\":\"Y\"}}\n{{\"body\":\"{body} Extra words at the end here.\"}}\n"
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_reprint"))
-        .args([
+    let out = reprint_stdin(
+        &[
             "scan",
             "--format",
             "json",
@@ -183,20 +152,9 @@ fn stdin_jsonl_field_mapping_and_duplicate_ids() {
             "--source-field",
             "outlet",
             "-",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(feed.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        ],
+        Some(feed.as_bytes()),
+    );
     assert_eq!(out.status.code(), Some(3), "duplicate id is a warning");
     let r = json_of(&out);
     assert_eq!(r["summary"]["articles"], 3);

@@ -3,26 +3,22 @@
 //! The page's markup is plain enough to search as text; `tests/browser/check_html.py` checks
 //! what a real browser renders.
 
-use std::process::Command;
-
 use serde_json::Value;
+
+mod common;
+use common::{reprint, stderr};
 
 const SEED: &str = "data/menafn-japan-germany-security.txt";
 const EXAMPLE: &str = "data/example/feed.jsonl";
 
 fn scan(format: &str, extra: &[&str], inputs: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_reprint"))
-        .args(["scan", "--quiet", "--format", format])
-        .args(extra)
-        .args(inputs)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("running reprint");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let args: Vec<&str> = ["scan", "--quiet", "--format", format]
+        .into_iter()
+        .chain(extra.iter().copied())
+        .chain(inputs.iter().copied())
+        .collect();
+    let out = reprint(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
     String::from_utf8(out.stdout).expect("the page is UTF-8")
 }
 
@@ -269,18 +265,14 @@ fn the_page_is_identical_for_any_thread_count() {
 
 #[test]
 fn eval_refuses_the_html_format() {
-    let out = Command::new(env!("CARGO_BIN_EXE_reprint"))
-        .args([
-            "eval",
-            "--format",
-            "html",
-            "--truth",
-            "data/example/truth.json",
-            EXAMPLE,
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let out = reprint(&[
+        "eval",
+        "--format",
+        "html",
+        "--truth",
+        "data/example/truth.json",
+        EXAMPLE,
+    ]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--format"));
+    assert!(stderr(&out).contains("--format"));
 }
