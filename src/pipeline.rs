@@ -149,22 +149,22 @@ fn run(
 
     lap(&mut stats, n);
     // Stage 3: boilerplate-free shingle sets and MinHash signatures.
-    // Each 64-bit set lives only long enough to sign it and keep its compact form.
+    // Each set is signed as it is built, then kept for verification.
     let hasher = MinHasher::new(cfg.num_perms);
     let mut signatures = vec![0u32; n * cfg.num_perms];
-    let compact: Vec<(usize, Vec<u32>)> = signatures
+    let sets: Vec<Vec<u32>> = signatures
         .par_chunks_mut(cfg.num_perms.max(1))
         .zip(analysed.par_iter().zip(bp.mask.par_iter()))
         .map(|(sig, (a, mask))| {
             progress.inc(1);
             let set = shingle::shingle_set(a, |p| !mask[p]);
             hasher.signature_into(&set, sig);
-            (set.len(), set)
+            set
         })
         .collect();
-    stats.shingles = compact.iter().map(|c| c.0).sum();
-    let active: Vec<bool> = compact.iter().map(|c| c.0 > 0).collect();
-    let sets = verify::CompactSets::from_compact(compact.into_iter().map(|c| c.1).collect());
+    stats.shingles = sets.iter().map(Vec::len).sum();
+    let active: Vec<bool> = sets.iter().map(|s| !s.is_empty()).collect();
+    let sets = verify::CompactSets::from_sets(sets);
     // The per-shingle hashes are not needed past this point.
     let mut analysed = analysed;
     analysed.par_iter_mut().for_each(|a| {

@@ -38,11 +38,8 @@ pub fn intersection_size<T: Ord>(a: &[T], b: &[T]) -> usize {
     count
 }
 
-/// Every article's shingle set in one allocation, each shingle as the high 32 bits of its
-/// 64-bit hash. Half the memory and bandwidth of the 64-bit sets, which is what verification
-/// is bound by. Truncation keeps a sorted set sorted; two different shingles of a pair share
-/// their high 32 bits with probability about |A|·|B| / 2³² (4·10⁻⁵ for two 400-shingle
-/// articles), which can only add one shared shingle.
+/// Every article's set of 32-bit shingle keys ([`crate::shingle::shingle_key`]) in one
+/// allocation, so verification walks one array instead of one vector per article.
 #[derive(Clone, Debug, Default)]
 pub struct CompactSets {
     /// `keys[ends[i-1]..ends[i]]` is article `i`'s set.
@@ -51,15 +48,8 @@ pub struct CompactSets {
 }
 
 impl CompactSets {
-    /// The compact form of one sorted, de-duplicated 64-bit set.
-    pub fn compact(set: &[u64]) -> Vec<u32> {
-        let mut out: Vec<u32> = set.iter().map(|&x| (x >> 32) as u32).collect();
-        out.dedup();
-        out
-    }
-
-    /// Concatenates per-article compact sets, in article order.
-    pub fn from_compact(sets: Vec<Vec<u32>>) -> Self {
+    /// Concatenates per-article sorted, de-duplicated key sets, in article order.
+    pub fn from_sets(sets: Vec<Vec<u32>>) -> Self {
         let total = sets.iter().map(Vec::len).sum();
         let mut keys = Vec::with_capacity(total);
         let mut ends = Vec::with_capacity(sets.len());
@@ -270,16 +260,15 @@ mod tests {
 
     #[test]
     fn compact_sets_keep_order_and_boundaries() {
-        let a = vec![1u64 << 32, (1u64 << 32) + 5, 7u64 << 32];
-        let b: Vec<u64> = vec![];
-        let c = vec![3u64 << 32];
-        let sets = CompactSets::from_compact(vec![
-            CompactSets::compact(&a),
-            CompactSets::compact(&b),
-            CompactSets::compact(&c),
-        ]);
+        use crate::shingle::shingle_key;
+        assert_eq!(
+            shingle_key(1u64 << 32),
+            shingle_key((1u64 << 32) + 5),
+            "equal high halves merge"
+        );
+        let sets = CompactSets::from_sets(vec![vec![1, 7], vec![], vec![3]]);
         assert_eq!(sets.len(), 3);
-        assert_eq!(sets.get(0), &[1, 7], "equal high halves merge");
+        assert_eq!(sets.get(0), &[1, 7]);
         assert!(sets.get(1).is_empty());
         assert_eq!(sets.get(2), &[3]);
     }

@@ -45,13 +45,6 @@ pub struct SourceFile {
     pub retained: Option<Vec<u8>>,
 }
 
-impl Loaded {
-    /// The input named `name`, as read.
-    pub fn source(&self, name: &str) -> Option<&SourceFile> {
-        self.sources.iter().find(|s| s.name.as_ref() == name)
-    }
-}
-
 /// Collects warnings, or fails on the first one in strict mode.
 pub(crate) struct Sink<'a> {
     pub warnings: &'a mut Vec<Warning>,
