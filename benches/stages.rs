@@ -88,13 +88,7 @@ fn prepared() -> &'static Prepared {
         let active: Vec<bool> = sets.iter().map(|s| !s.is_empty()).collect();
         let params = lsh::Params::for_scan(cfg.threshold, cfg.containment_threshold, cfg.num_perms);
         let candidates = lsh::candidates(&signatures, cfg.num_perms, &active, params);
-        let rule = Rule {
-            threshold: cfg.threshold,
-            containment_threshold: cfg.containment_threshold,
-            strong_shared_shingles: cfg.strong_shared_shingles,
-            weak_containment_threshold: cfg.weak_containment_threshold,
-            min_shared_shingles: cfg.min_shared_shingles,
-        };
+        let rule = Rule::from_config(&cfg);
         let verified: Vec<(u32, u32)> = candidates
             .iter()
             .copied()

@@ -188,13 +188,7 @@ fn run(
 
     lap(&mut stats, cands.len());
     // Stage 5: verification on the exact sets.
-    let rule = Rule {
-        threshold: cfg.threshold,
-        containment_threshold: cfg.containment_threshold,
-        strong_shared_shingles: cfg.strong_shared_shingles,
-        weak_containment_threshold: cfg.weak_containment_threshold,
-        min_shared_shingles: cfg.min_shared_shingles,
-    };
+    let rule = Rule::from_config(cfg);
     let k = cfg.num_perms;
     let ruled_out = std::sync::atomic::AtomicUsize::new(0);
     let verified: Vec<((u32, u32), Similarity)> = cands

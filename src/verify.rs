@@ -134,6 +134,17 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The rule the thresholds of `cfg` make.
+    pub fn from_config(cfg: &crate::config::Config) -> Rule {
+        Rule {
+            threshold: cfg.threshold,
+            containment_threshold: cfg.containment_threshold,
+            strong_shared_shingles: cfg.strong_shared_shingles,
+            weak_containment_threshold: cfg.weak_containment_threshold,
+            min_shared_shingles: cfg.min_shared_shingles,
+        }
+    }
+
     /// A pair is a reprint when its Jaccard reaches the threshold, or when the smaller article
     /// is mostly contained in the larger one and the larger is not a page many times the size
     /// of the smaller ([`MIN_CONTAINMENT_SIZE_RATIO`]). "Mostly" depends on the evidence: a

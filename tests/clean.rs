@@ -276,14 +276,7 @@ fn keep_all_keeps_every_article_and_output_does_not_depend_on_threads() {
 #[test]
 fn seed_fixture_loses_exactly_its_doubled_run() {
     let text = std::fs::read_to_string(root().join(SEED)).unwrap();
-    let starts: Vec<usize> = text
-        .match_indices("The talks were co-led")
-        .map(|m| m.0)
-        .collect();
-    let ends: Vec<usize> = text
-        .match_indices("Wadephul warned.")
-        .map(|m| m.0 + "Wadephul warned.".len())
-        .collect();
+    let (starts, ends) = seed_doubled_run(&text);
     // The second copy with the whitespace that separated it from the next paragraph.
     let rest = &text[ends[1]..];
     let expected = format!("{}{}", &text[..starts[1]], rest.trim_start());

@@ -11,14 +11,7 @@ fn seed_article_has_exactly_one_repeat_with_exact_bytes() {
     let text = std::fs::read_to_string(root().join(SEED)).unwrap();
     // The expected spans, derived from the fixture: the run from the first "The talks were
     // co-led" to the first "Wadephul warned." and its second copy.
-    let starts: Vec<usize> = text
-        .match_indices("The talks were co-led")
-        .map(|m| m.0)
-        .collect();
-    let ends: Vec<usize> = text
-        .match_indices("Wadephul warned.")
-        .map(|m| m.0 + "Wadephul warned.".len())
-        .collect();
+    let (starts, ends) = seed_doubled_run(&text);
     assert_eq!((starts.len(), ends.len()), (2, 2), "fixture has two copies");
 
     let out = reprint(&["scan", "--format", "json", SEED]);

@@ -63,6 +63,20 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// Where the seed article's doubled run stands: byte starts of its two copies (each at "The
+/// talks were co-led") and byte ends (each just after "Wadephul warned."), first copy first.
+pub fn seed_doubled_run(text: &str) -> (Vec<usize>, Vec<usize>) {
+    let starts = text
+        .match_indices("The talks were co-led")
+        .map(|m| m.0)
+        .collect();
+    let ends = text
+        .match_indices("Wadephul warned.")
+        .map(|m| m.0 + "Wadephul warned.".len())
+        .collect();
+    (starts, ends)
+}
+
 /// A path as `&str` for an argument list.
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
