@@ -87,7 +87,7 @@ fn prepared() -> &'static Prepared {
         }
         let active: Vec<bool> = sets.iter().map(|s| !s.is_empty()).collect();
         let params = lsh::Params::for_scan(cfg.threshold, cfg.containment_threshold, cfg.num_perms);
-        let candidates = lsh::candidates(&signatures, cfg.num_perms, &active, params);
+        let candidates = lsh::candidates(&signatures, cfg.num_perms, &active, None, params);
         let rule = Rule::from_config(&cfg);
         let verified: Vec<(u32, u32)> = candidates
             .iter()
@@ -316,7 +316,7 @@ fn minhash_bench(c: &mut Criterion) {
 fn lsh_bench(c: &mut Criterion) {
     let p = prepared();
     let k = p.cfg.num_perms;
-    let run = || lsh::candidates(black_box(&p.signatures), k, &p.active, p.params);
+    let run = || lsh::candidates(black_box(&p.signatures), k, &p.active, None, p.params);
     // Assert once: canonical, unique, and every planted pair is a candidate.
     let cands = run();
     assert!(cands.windows(2).all(|w| w[0] < w[1]) && cands.iter().all(|&(a, b)| a < b));

@@ -15,6 +15,15 @@ pub struct Params {
     pub rows: usize,
 }
 
+/// Rows per band a scan uses at least. Two rows made a pair of stories that share one quoted
+/// sentence (Jaccard about 0.04) a candidate one time in ten, and a feed holds more such
+/// pairs the larger it is: at 64 bands of 2 rows, candidates grew 116× from 100,000 to
+/// 1,000,000 generated articles (1.2 M → 138 M), and generating and ruling them out was most
+/// of the run. At 3 rows the chance is 0.3% and candidates grow with the feed
+/// (benches/results/speed-2026-11-28.md), for a recall of 0.977 instead of 0.993 on generated
+/// reprints below Jaccard 0.5.
+pub const MIN_SCAN_ROWS: usize = 3;
+
 /// Largest bucket paired in full. Members of a larger bucket (hundreds of copies of one
 /// text) are each paired with the bucket's first [`MAX_BUCKET`] members only, which keeps the
 /// work linear and still links every copy to the earliest ones.
@@ -32,15 +41,26 @@ impl Params {
     /// side weighted by `fn_weight` and the false-positive side by `1 - fn_weight` (the
     /// approach of datasketch's `MinHashLSH`).
     pub fn optimal(threshold: f64, num_perms: usize, fn_weight: f64) -> Params {
+        Params::optimal_from(threshold, num_perms, fn_weight, 1)
+    }
+
+    /// [`Params::optimal`] among placements of at least `min_rows` rows per band.
+    pub fn optimal_from(
+        threshold: f64,
+        num_perms: usize,
+        fn_weight: f64,
+        min_rows: usize,
+    ) -> Params {
+        let min_rows = min_rows.clamp(1, num_perms.max(1));
         let mut best = (
             f64::INFINITY,
             Params {
                 bands: 1,
-                rows: num_perms,
+                rows: num_perms.max(1),
             },
         );
-        for bands in 1..=num_perms {
-            for rows in 1..=num_perms / bands {
+        for rows in min_rows..=num_perms {
+            for bands in 1..=num_perms / rows {
                 let p = |s: f64| 1.0 - (1.0 - s.powi(rows as i32)).powi(bands as i32);
                 let fp = integrate(p, 0.0, threshold);
                 let fneg = integrate(|s| 1.0 - p(s), threshold, 1.0);
@@ -56,14 +76,14 @@ impl Params {
     /// The bands and rows a scan uses. Verification applies the real thresholds, so LSH only
     /// has to propose every pair that could pass them. The hardest such pair is a copy trimmed
     /// to a third of the story whose containment just reaches `containment_threshold`: its
-    /// Jaccard is `c/3 / (4/3 - c/3)` (0.18 for c = 0.6). The curve is placed at 0.6 times the
-    /// smaller of that and `threshold`, which makes such a pair a candidate with probability
-    /// about 0.88 (64 bands of 2 rows at the defaults); such copies, and copies trimmed
-    /// further, also come in through the shared-paragraph candidates.
+    /// Jaccard is `c/3 / (4/3 - c/3)` (0.18 for c = 0.6). The curve is aimed at 0.6 times the
+    /// smaller of that and `threshold`, with at least [`MIN_SCAN_ROWS`] rows per band: 42 bands
+    /// of 3 rows at the defaults. Trimmed copies the bands miss mostly come in through the
+    /// shared-paragraph candidates.
     pub fn for_scan(threshold: f64, containment_threshold: f64, num_perms: usize) -> Params {
         let c = containment_threshold / 3.0;
         let trimmed = c / (4.0 / 3.0 - c);
-        Params::optimal(0.6 * threshold.min(trimmed), num_perms, 0.5)
+        Params::optimal_from(0.6 * threshold.min(trimmed), num_perms, 0.5, MIN_SCAN_ROWS)
     }
 
     /// Probability that a pair with Jaccard `s` becomes a candidate.
@@ -72,41 +92,95 @@ impl Params {
     }
 }
 
+/// Lead signatures (see [`crate::shingle::lead_set`]): `signatures` laid out like the
+/// articles' own, `active[i]` false where article `i` has no lead distinct from itself.
+#[derive(Clone, Copy, Debug)]
+pub struct Leads<'a> {
+    pub signatures: &'a [u32],
+    pub active: &'a [bool],
+}
+
+/// Bit that marks a bucket member as a lead rather than a whole article.
+const LEAD: u32 = 1 << 31;
+
 /// Candidate pairs `(a, b)` with `a < b`, sorted and unique. `signatures` holds `n` signatures
 /// of `num_perms` values each, back to back; `active[i]` is false for articles with no
-/// shingles, which are never paired.
+/// shingles, which are never paired. With `leads`, an article whose band equals another
+/// article's *lead* band is a candidate too (a copy trimmed from the bottom); leads are
+/// never paired with each other.
 pub fn candidates(
     signatures: &[u32],
     num_perms: usize,
     active: &[bool],
+    leads: Option<Leads<'_>>,
     params: Params,
 ) -> Vec<(u32, u32)> {
     let n = active.len();
     debug_assert_eq!(signatures.len(), n * num_perms);
+    debug_assert!(n < LEAD as usize);
+    let band_key = |sig: &[u32]| {
+        let mut buf = [0u64; 16];
+        let mut h = 0u64;
+        for chunk in sig.chunks(16) {
+            for (k, &v) in chunk.iter().enumerate() {
+                buf[k] = v as u64;
+            }
+            h ^= crate::hash::sequence(&buf[..chunk.len()]).rotate_left(7);
+        }
+        h
+    };
     let mut pairs: Vec<(u32, u32)> = (0..params.bands)
         .into_par_iter()
         .flat_map_iter(|band| {
             let lo = band * params.rows;
+            fn at(sigs: &[u32], i: usize, k: usize, lo: usize, rows: usize) -> &[u32] {
+                &sigs[i * k + lo..i * k + lo + rows]
+            }
             let mut keys: Vec<(u64, u32)> = (0..n)
                 .filter(|&i| active[i])
                 .map(|i| {
-                    let sig = &signatures[i * num_perms + lo..i * num_perms + lo + params.rows];
-                    let mut buf = [0u64; 16];
-                    let mut h = 0u64;
-                    for chunk in sig.chunks(16) {
-                        for (k, &v) in chunk.iter().enumerate() {
-                            buf[k] = v as u64;
-                        }
-                        h ^= crate::hash::sequence(&buf[..chunk.len()]).rotate_left(7);
-                    }
-                    (h, i as u32)
+                    (
+                        band_key(at(signatures, i, num_perms, lo, params.rows)),
+                        i as u32,
+                    )
                 })
                 .collect();
+            if let Some(l) = leads {
+                keys.extend((0..n).filter(|&i| l.active[i]).map(|i| {
+                    (
+                        band_key(at(l.signatures, i, num_perms, lo, params.rows)),
+                        i as u32 | LEAD,
+                    )
+                }));
+            }
             keys.sort_unstable();
             let mut out = Vec::new();
+            let mut cross = Vec::new();
             for group in keys.chunk_by(|x, y| x.0 == y.0) {
-                push_bucket_pairs(group.iter().map(|k| k.1), group.len(), &mut out);
+                // Whole articles sort before leads within a bucket.
+                let whole = group.partition_point(|k| k.1 & LEAD == 0);
+                let (w, l) = group.split_at(whole);
+                push_bucket_pairs(w.iter().map(|k| k.1), w.len(), &mut out);
+                for x in l {
+                    let lead = x.1 & !LEAD;
+                    for y in w.iter().take(MAX_BUCKET) {
+                        if y.1 != lead {
+                            cross.push((lead.min(y.1), lead.max(y.1)));
+                        }
+                    }
+                }
             }
+            // A pair of whole articles is kept only in the first band where it collides, so
+            // that close copies (which collide in most bands) are not listed, sorted and
+            // dropped once per band. Comparing the earlier bands' values costs much less.
+            out.retain(|&(a, b)| {
+                let (sa, sb) = (a as usize * num_perms, b as usize * num_perms);
+                let (xa, xb) = (&signatures[sa..sa + lo], &signatures[sb..sb + lo]);
+                !xa.chunks_exact(params.rows)
+                    .zip(xb.chunks_exact(params.rows))
+                    .any(|(p, q)| p == q)
+            });
+            out.extend(cross);
             out.into_iter()
         })
         .collect();
@@ -144,10 +218,69 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn scan_params_catch_a_copy_trimmed_to_a_third() {
-        let p = Params::for_scan(0.5, 0.7, 128);
-        assert!(p.candidate_probability(0.22) > 0.95, "{p:?}");
-        assert!(p.candidate_probability(0.02) < 0.05, "{p:?}");
+    fn scan_params_catch_trimmed_copies_but_not_a_shared_quote() {
+        let p = Params::for_scan(0.5, 0.6, 128);
+        assert_eq!((p.bands, p.rows), (42, 3));
+        // A copy trimmed to half (Jaccard 0.4 when containment is 0.8) is almost always a
+        // candidate; a pair sharing one quoted sentence (about 0.04) almost never.
+        assert!(p.candidate_probability(0.4) > 0.93, "{p:?}");
+        assert!(p.candidate_probability(0.04) < 0.005, "{p:?}");
+    }
+
+    #[test]
+    fn a_copy_trimmed_to_its_lead_is_found_through_the_lead_signature() {
+        let m = MinHasher::new(126);
+        let params = Params { bands: 42, rows: 3 };
+        // Article 0: a 600-shingle story. Article 1: its first 150 shingles plus a local
+        // intro of 30 (Jaccard 0.24 with the story, 0.65 with its 200-shingle lead).
+        // Articles 2 and 3: unrelated stories given equal lead signatures (of a set neither
+        // holds); leads are never paired with each other, so they are no candidate.
+        let story: Vec<u64> = (0..600).collect();
+        let copy: Vec<u64> = (0..150).chain(10_000..10_030).collect();
+        let shared_lead: Vec<u64> = (50_000..50_100).collect();
+        let mut sigs = Vec::new();
+        for s in [&story, &copy] {
+            sigs.extend(m.signature(s));
+        }
+        for i in 0..2u64 {
+            let own = 100_000 + i * 1000;
+            sigs.extend(m.signature(&(own..own + 900).collect::<Vec<u64>>()));
+        }
+        let mut lead_sigs = m.signature(&story[..200]);
+        lead_sigs.extend(vec![u32::MAX; 126]);
+        lead_sigs.extend(m.signature(&shared_lead));
+        lead_sigs.extend(m.signature(&shared_lead));
+        let active = [true; 4];
+        let leads = Leads {
+            signatures: &lead_sigs,
+            active: &[true, false, true, true],
+        };
+        assert_eq!(
+            candidates(&sigs, 126, &active, Some(leads), params),
+            vec![(0, 1)]
+        );
+        // An article's own lead never pairs it with itself.
+        let own = Leads {
+            signatures: &sigs,
+            active: &[true; 4],
+        };
+        assert!(
+            candidates(&sigs[..2 * 126], 126, &active[..2], Some(own), params)
+                .iter()
+                .all(|&(a, b)| a != b)
+        );
+    }
+
+    #[test]
+    fn optimal_from_respects_the_row_floor() {
+        let free = Params::optimal(0.1, 128, 0.5);
+        assert!(free.rows < 3, "{free:?}");
+        let p = Params::optimal_from(0.1, 128, 0.5, 3);
+        assert!(p.rows >= 3 && p.bands * p.rows <= 128, "{p:?}");
+        assert_eq!(
+            Params::optimal_from(0.5, 4, 0.5, 9),
+            Params { bands: 1, rows: 4 }
+        );
     }
 
     #[test]
@@ -175,7 +308,7 @@ mod tests {
                 sigs.extend(m.signature(&s.iter().copied().collect::<Vec<_>>()));
             }
             let active = vec![true; sets.len()];
-            let got = candidates(&sigs, 32, &active, params);
+            let got = candidates(&sigs, 32, &active, None, params);
             for w in got.windows(2) {
                 prop_assert!(w[0] < w[1]);
             }

@@ -150,18 +150,28 @@ fn run(
     lap(&mut stats, n);
     // Stage 3: boilerplate-free shingle sets and MinHash signatures.
     // Each set is signed as it is built, then kept for verification.
+    // Beside it, the signature of the article's lead (see `shingle::lead_set`), which LSH
+    // compares with whole articles to find copies trimmed from the bottom.
     let hasher = MinHasher::new(cfg.num_perms);
-    let mut signatures = vec![0u32; n * cfg.num_perms];
-    let sets: Vec<Vec<u32>> = signatures
-        .par_chunks_mut(cfg.num_perms.max(1))
+    let k = cfg.num_perms.max(1);
+    let mut signatures = vec![0u32; n * k];
+    let mut lead_signatures = vec![0u32; n * k];
+    let (sets, lead_active): (Vec<Vec<u32>>, Vec<bool>) = signatures
+        .par_chunks_mut(k)
+        .zip(lead_signatures.par_chunks_mut(k))
         .zip(analysed.par_iter().zip(bp.mask.par_iter()))
-        .map(|(sig, (a, mask))| {
+        .map_init(Vec::new, |lead, ((sig, lead_sig), (a, mask))| {
             progress.inc(1);
             let set = shingle::shingle_set(a, |p| !mask[p]);
             hasher.signature_into(&set, sig);
-            set
+            shingle::lead_set(a, |p| !mask[p], set.len(), lead);
+            let has_lead = !lead.is_empty() && lead.len() < set.len();
+            if has_lead {
+                hasher.signature_into(lead, lead_sig);
+            }
+            (set, has_lead)
         })
-        .collect();
+        .unzip();
     stats.shingles = sets.iter().map(Vec::len).sum();
     let active: Vec<bool> = sets.iter().map(|s| !s.is_empty()).collect();
     let sets = verify::CompactSets::from_sets(sets);
@@ -177,7 +187,12 @@ fn run(
     let params = lsh::Params::for_scan(cfg.threshold, cfg.containment_threshold, cfg.num_perms);
     stats.bands = params.bands;
     stats.rows = params.rows;
-    let mut cands = lsh::candidates(&signatures, cfg.num_perms, &active, params);
+    let leads = lsh::Leads {
+        signatures: &lead_signatures,
+        active: &lead_active,
+    };
+    let mut cands = lsh::candidates(&signatures, cfg.num_perms, &active, Some(leads), params);
+    drop(lead_signatures);
     stats.lsh_candidates = cands.len();
     let para_cands = shared_paragraph_candidates(&analysed, &bp.mask);
     stats.paragraph_candidates = para_cands.len();
