@@ -39,22 +39,55 @@ fn is_cjk(c: char) -> bool {
         | 0x20000..=0x2FFFF) // CJK extensions B..
 }
 
+/// Byte classes of the tokenizer's ASCII fast path.
+const SEP: u8 = 0;
+const ALNUM: u8 = 1;
+const HIGH: u8 = 2;
+
+/// Class of each byte: ASCII letters and digits, other ASCII (separators; the straight
+/// apostrophe is handled where it matters), and bytes of multi-byte characters.
+static CLASS: [u8; 256] = {
+    let mut t = [SEP; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b >= 0x80 {
+            HIGH
+        } else if b.is_ascii_alphanumeric() {
+            ALNUM
+        } else {
+            SEP
+        };
+        i += 1;
+    }
+    t
+};
+
+/// UTF-8 of `’` (U+2019), the apostrophe of most news text.
+const RIGHT_QUOTE: [u8; 3] = [0xE2, 0x80, 0x99];
+
 /// Splits text into tokens and appends them to `out` (cleared first). `scratch` is reused for
 /// the normalized form so that tokenizing allocates nothing per word.
 ///
 /// `base` is added to every offset, for tokenizing a slice of a larger text.
+///
+/// Words of ASCII letters and digits, with straight or `’` apostrophes inside, take a fast
+/// path: one pass that classifies bytes by table and lowercases into a stack buffer. Anything
+/// else goes through [`word`], which does the full Unicode normalization; both give the same
+/// hash for the same word (`fast_path_matches_the_general_one` below).
 pub fn tokenize_into(text: &str, base: usize, out: &mut Vec<Token>, scratch: &mut String) {
     out.clear();
     let bytes = text.as_bytes();
+    let n = bytes.len();
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            if b.is_ascii_alphanumeric() {
-                i = word(text, i, base, out, scratch);
-            } else {
-                i += 1;
-            }
+    while i < n {
+        let class = CLASS[bytes[i] as usize];
+        if class == SEP {
+            i += 1;
+            continue;
+        }
+        if class == ALNUM {
+            i = ascii_word(text, i, base, out, scratch);
             continue;
         }
         let c = text[i..].chars().next().expect("i is on a char boundary");
@@ -70,6 +103,55 @@ pub fn tokenize_into(text: &str, base: usize, out: &mut Vec<Token>, scratch: &mu
             i += c.len_utf8();
         }
     }
+}
+
+/// The fast path of [`tokenize_into`] for a word starting with an ASCII letter or digit at
+/// `start`; hands the word to [`word`] when it meets anything it does not handle.
+#[inline]
+fn ascii_word(
+    text: &str,
+    start: usize,
+    base: usize,
+    out: &mut Vec<Token>,
+    scratch: &mut String,
+) -> usize {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    let mut j = start;
+    loop {
+        while j < n && CLASS[bytes[j] as usize] == ALNUM {
+            if len < buf.len() {
+                buf[len] = bytes[j].to_ascii_lowercase();
+            }
+            len += 1;
+            j += 1;
+        }
+        // An apostrophe between two ASCII alphanumerics is dropped and the word goes on.
+        let alnum_at = |k: usize| k < n && CLASS[bytes[k] as usize] == ALNUM;
+        if j < n && bytes[j] == b'\'' && alnum_at(j + 1) {
+            j += 1;
+            continue;
+        }
+        if bytes[j.min(n)..].starts_with(&RIGHT_QUOTE) && alnum_at(j + 3) {
+            j += 3;
+            continue;
+        }
+        break;
+    }
+    let continues = j < n
+        && (CLASS[bytes[j] as usize] == HIGH
+            || (bytes[j] == b'\'' && j + 1 < n && CLASS[bytes[j + 1] as usize] == HIGH));
+    if continues || len > buf.len() {
+        return word(text, start, base, out, scratch);
+    }
+    out.push(Token {
+        start: (base + start) as u32,
+        end: (base + j) as u32,
+        hash: crate::hash::token(&buf[..len]),
+    });
+    j
 }
 
 /// Convenience form of [`tokenize_into`].
@@ -291,6 +373,52 @@ mod tests {
             hashes(&"b".repeat(64)),
             vec![crate::hash::token("b".repeat(64).as_bytes())]
         );
+    }
+
+    /// The general path alone, for checking the fast path against.
+    fn tokenize_general(text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        let mut scratch = String::new();
+        let mut i = 0;
+        while i < text.len() {
+            let c = text[i..].chars().next().unwrap();
+            if is_cjk(c) {
+                scratch.clear();
+                scratch.push(c);
+                push(&mut out, i, i + c.len_utf8(), &scratch);
+                i += c.len_utf8();
+            } else if c.is_alphanumeric() {
+                i = word(text, i, 0, &mut out, &mut scratch);
+            } else {
+                i += c.len_utf8();
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_matches_the_general_one(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "Z", "7", "word", "Don", "t", "'", "’", "‘", "ʼ", " ", "  ", ".", "-", "—",
+                "é", "Zürich", "ﬁ", "２", "東", "\n", "\"", "“", "s", "x'", "'y", "’’",
+            ]), 0..40)
+        ) {
+            let text: String = parts.concat();
+            proptest::prop_assert_eq!(tokenize(&text), tokenize_general(&text));
+        }
+    }
+
+    #[test]
+    fn fast_path_matches_the_general_one_on_long_words() {
+        for text in [
+            "a".repeat(63),
+            "a".repeat(64),
+            "a".repeat(65),
+            format!("{}’s", "b".repeat(62)),
+        ] {
+            assert_eq!(tokenize(&text), tokenize_general(&text), "{text}");
+        }
     }
 
     #[test]
