@@ -1,7 +1,7 @@
 //! The one place that calls xxhash. Seeds are fixed constants so that two runs, on any
 //! machine and with any thread count, produce the same hashes and therefore the same report.
 
-use xxhash_rust::xxh3::{xxh3_64_with_seed, Xxh3};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// Seed for token hashes (normalized word bytes).
 pub const TOKEN_SEED: u64 = 0x7265_7072_696e_7401; // "reprint" + 1
@@ -16,24 +16,66 @@ pub fn token(bytes: &[u8]) -> u64 {
     xxh3_64_with_seed(bytes, TOKEN_SEED)
 }
 
+/// Odd multipliers of [`sequence`], one per position in a block of 16, drawn from
+/// [`SplitMix64`] seeded with [`SEQ_SEED`].
+const SEQ_MUL: [u64; 16] = {
+    let mut out = [0u64; 16];
+    let mut state = SEQ_SEED;
+    let mut i = 0;
+    while i < 16 {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        out[i] = fmix64(state) | 1;
+        i += 1;
+    }
+    out
+};
+
+/// The SplitMix64 / MurmurHash3 finaliser: a bijection of u64 whose every output bit
+/// depends on every input bit.
+#[inline]
+pub const fn fmix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 /// Hash of a sequence of token hashes (a shingle or a whole paragraph). The length is part of
 /// the input, so a 3-token paragraph never collides with a 5-token shingle by construction.
+///
+/// The inputs are already uniform 64-bit hashes, so each block of 16 is combined as
+/// `Σ tᵢ·mᵢ` with a distinct odd multiplier per position (order matters; a change in one
+/// position always changes the sum) and finalised with [`fmix64`], blocks chained through the
+/// finaliser. For a 5-word shingle that is five independent multiplies and a finaliser, about
+/// a fifth of the work of xxh3 over the 40 bytes.
 #[inline]
 pub fn sequence(tokens: &[u64]) -> u64 {
-    // Small sequences (shingles) go through a stack buffer: no allocation per shingle.
-    if tokens.len() <= 16 {
-        let mut buf = [0u8; 16 * 8];
-        for (i, t) in tokens.iter().enumerate() {
-            buf[i * 8..i * 8 + 8].copy_from_slice(&t.to_le_bytes());
-        }
-        xxh3_64_with_seed(&buf[..tokens.len() * 8], SEQ_SEED ^ tokens.len() as u64)
-    } else {
-        let mut h = Xxh3::with_seed(SEQ_SEED ^ tokens.len() as u64);
-        for t in tokens {
-            h.update(&t.to_le_bytes());
-        }
-        h.digest()
+    let mut acc = SEQ_SEED ^ (tokens.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    if tokens.is_empty() {
+        return fmix64(acc);
     }
+    for block in tokens.chunks(16) {
+        let mut sum = 0u64;
+        for (t, m) in block.iter().zip(SEQ_MUL.iter()) {
+            sum = sum.wrapping_add(t.wrapping_mul(*m));
+        }
+        acc = fmix64(acc ^ sum);
+    }
+    acc
+}
+
+/// [`sequence`] of 32-bit values (a band of a MinHash signature), without building a
+/// `u64` slice.
+#[inline]
+pub fn sequence_u32(values: &[u32]) -> u64 {
+    let mut acc = SEQ_SEED ^ (values.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    for block in values.chunks(16) {
+        let mut sum = 0u64;
+        for (&v, m) in block.iter().zip(SEQ_MUL.iter()) {
+            sum = sum.wrapping_add((v as u64).wrapping_mul(*m));
+        }
+        acc = fmix64(acc ^ sum);
+    }
+    acc
 }
 
 /// A `Hasher` for keys that are integers: one multiply and a rotation instead of SipHash.
@@ -86,10 +128,7 @@ impl SplitMix64 {
     #[inline]
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        fmix64(self.0)
     }
 
     /// Uniform integer in `0..n` (n > 0), by Lemire's multiply-shift (bias below 2^-32 for the
@@ -118,6 +157,31 @@ mod tests {
         let long: Vec<u64> = (0..40).collect();
         assert_eq!(sequence(&long), sequence(&long.clone()));
         assert_ne!(sequence(&long), sequence(&long[..39]));
+        let mut swapped = long.clone();
+        swapped.swap(3, 20);
+        assert_ne!(sequence(&long), sequence(&swapped), "across blocks");
+        assert_eq!(
+            sequence_u32(&[1, 2, 3]),
+            sequence(&[1, 2, 3]),
+            "one function for both widths"
+        );
+    }
+
+    #[test]
+    fn sequence_keys_of_one_changed_token_spread() {
+        // Changing one token of a 5-gram must flip about half of the high 32 bits (the
+        // shingle key): no position is weak.
+        let base: Vec<u64> = (1..=5).map(|i| fmix64(i * 7919)).collect();
+        for pos in 0..5 {
+            let mut flips = 0;
+            for d in 1..=64u64 {
+                let mut w = base.clone();
+                w[pos] ^= fmix64(d);
+                flips += ((sequence(&base) ^ sequence(&w)) >> 32).count_ones();
+            }
+            let mean = flips as f64 / 64.0;
+            assert!((12.0..20.0).contains(&mean), "position {pos}: {mean}");
+        }
     }
 
     #[test]

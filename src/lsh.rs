@@ -118,17 +118,7 @@ pub fn candidates(
     let n = active.len();
     debug_assert_eq!(signatures.len(), n * num_perms);
     debug_assert!(n < LEAD as usize);
-    let band_key = |sig: &[u32]| {
-        let mut buf = [0u64; 16];
-        let mut h = 0u64;
-        for chunk in sig.chunks(16) {
-            for (k, &v) in chunk.iter().enumerate() {
-                buf[k] = v as u64;
-            }
-            h ^= crate::hash::sequence(&buf[..chunk.len()]).rotate_left(7);
-        }
-        h
-    };
+    let band_key = crate::hash::sequence_u32;
     let mut pairs: Vec<(u32, u32)> = (0..params.bands)
         .into_par_iter()
         .flat_map_iter(|band| {

@@ -27,12 +27,7 @@ pub struct MinHasher {
     oph_seed: u64,
 }
 
-#[inline]
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+use crate::hash::fmix64 as mix;
 
 impl MinHasher {
     /// `num_perms` fixed permutations (bins).
