@@ -66,6 +66,20 @@ static CLASS: [u8; 256] = {
 /// UTF-8 of `’` (U+2019), the apostrophe of most news text.
 const RIGHT_QUOTE: [u8; 3] = [0xE2, 0x80, 0x99];
 
+/// Each ASCII letter or digit lowercased; 0 for every other byte.
+static LOWER: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        if b.is_ascii_alphanumeric() {
+            t[i] = b.to_ascii_lowercase();
+        }
+        i += 1;
+    }
+    t
+};
+
 /// Splits text into tokens and appends them to `out` (cleared first). `scratch` is reused for
 /// the normalized form so that tokenizing allocates nothing per word.
 ///
@@ -121,15 +135,23 @@ fn ascii_word(
     let mut len = 0;
     let mut j = start;
     loop {
-        while j < n && CLASS[bytes[j] as usize] == ALNUM {
-            if len < buf.len() {
-                buf[len] = bytes[j].to_ascii_lowercase();
+        // Copy lowercased alphanumerics while they fit the buffer; one table load per byte.
+        let limit = n.min(j + (buf.len() - len));
+        while j < limit {
+            let c = LOWER[bytes[j] as usize];
+            if c == 0 {
+                break;
             }
+            buf[len & 63] = c;
             len += 1;
             j += 1;
         }
-        // An apostrophe between two ASCII alphanumerics is dropped and the word goes on.
         let alnum_at = |k: usize| k < n && CLASS[bytes[k] as usize] == ALNUM;
+        if j == limit && alnum_at(j) {
+            // Longer than the buffer: the general path.
+            return word(text, start, base, out, scratch);
+        }
+        // An apostrophe between two ASCII alphanumerics is dropped and the word goes on.
         if j < n && bytes[j] == b'\'' && alnum_at(j + 1) {
             j += 1;
             continue;
@@ -143,7 +165,7 @@ fn ascii_word(
     let continues = j < n
         && (CLASS[bytes[j] as usize] == HIGH
             || (bytes[j] == b'\'' && j + 1 < n && CLASS[bytes[j + 1] as usize] == HIGH));
-    if continues || len > buf.len() {
+    if continues {
         return word(text, start, base, out, scratch);
     }
     out.push(Token {

@@ -32,12 +32,7 @@ pub struct RepeatRun {
     pub words: usize,
 }
 
-#[inline]
-const fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+use crate::hash::fmix64 as mix;
 
 /// The `SKETCH` permutations of the sketch: `x -> (x ^ XOR[k]) * MUL[k]`, a bijection of u64
 /// for an odd multiplier. Token hashes are already uniformly random (xxh3), so one multiply
