@@ -8,7 +8,6 @@
 //! order. A passage with one changed word therefore shows as two spans with the changed word
 //! between them: the differing part is exactly what lies outside the spans.
 
-use crate::hash::IntMap;
 use crate::normalize::{tokenize_into, Token};
 
 /// A shared passage: bytes `a.0..a.1` of A equal (after normalization) bytes `b.0..b.1` of B.
@@ -30,7 +29,10 @@ const MAX_POSITIONS: usize = 8;
 pub struct Prepared {
     pub tokens: Vec<Token>,
     pub grams: Vec<u64>,
-    index: IntMap<u64, Vec<u32>>,
+    /// `(n-gram hash, position)`, sorted, at most [`MAX_POSITIONS`] per n-gram (the first
+    /// ones): one flat array instead of a map of vectors, so indexing an article allocates
+    /// once.
+    index: Vec<(u64, u32)>,
 }
 
 impl Prepared {
@@ -51,21 +53,34 @@ impl Prepared {
         } else {
             hashes.windows(n).map(crate::hash::sequence).collect()
         };
-        let mut index: IntMap<u64, Vec<u32>> = IntMap::default();
+        let mut index = Vec::new();
         if indexed {
-            index.reserve(grams.len());
-            for (i, &g) in grams.iter().enumerate() {
-                let v = index.entry(g).or_default();
-                if v.len() < MAX_POSITIONS {
-                    v.push(i as u32);
+            index.extend(grams.iter().enumerate().map(|(i, &g)| (g, i as u32)));
+            index.sort_unstable();
+            let mut run = (0u64, 0usize);
+            index.retain(|&(g, _)| {
+                if run.0 != g || run.1 == 0 {
+                    run = (g, 0);
                 }
-            }
+                run.1 += 1;
+                run.1 <= MAX_POSITIONS
+            });
         }
         Prepared {
             tokens,
             grams,
             index,
         }
+    }
+
+    /// Positions of n-gram `g` (at most [`MAX_POSITIONS`], increasing).
+    #[inline]
+    fn positions(&self, g: u64) -> impl Iterator<Item = u32> + '_ {
+        let from = self.index.partition_point(|e| e.0 < g);
+        self.index[from..]
+            .iter()
+            .take_while(move |e| e.0 == g)
+            .map(|e| e.1)
     }
 }
 
@@ -92,25 +107,20 @@ pub fn shared_spans_prepared(a: &Prepared, b: &Prepared, n: usize) -> Vec<Shared
     if a.grams.is_empty() || b.grams.is_empty() {
         return Vec::new();
     }
-    // Open runs by diagonal (i - j): diagonal -> (start j, last j).
-    let mut open: IntMap<i64, (usize, usize)> = IntMap::default();
+    // Seeds (diagonal i - j, j), sorted: consecutive j on one diagonal make one run.
+    let mut seeds: Vec<(i64, u32)> = Vec::new();
+    for (j, &g) in b.grams.iter().enumerate() {
+        seeds.extend(a.positions(g).map(|i| (i as i64 - j as i64, j as u32)));
+    }
+    seeds.sort_unstable();
     let mut runs: Vec<(usize, usize, i64)> = Vec::new(); // (start j, last j, diagonal)
-    for (j, g) in b.grams.iter().enumerate() {
-        if let Some(is) = a.index.get(g) {
-            for &i in is {
-                let d = i as i64 - j as i64;
-                match open.get_mut(&d) {
-                    Some(run) if run.1 + 1 == j => run.1 = j,
-                    _ => {
-                        if let Some(old) = open.insert(d, (j, j)) {
-                            runs.push((old.0, old.1, d));
-                        }
-                    }
-                }
-            }
+    for &(d, j) in &seeds {
+        let j = j as usize;
+        match runs.last_mut() {
+            Some(run) if run.2 == d && run.1 + 1 == j => run.1 = j,
+            _ => runs.push((j, j, d)),
         }
     }
-    runs.extend(open.into_iter().map(|(d, (s, e))| (s, e, d)));
     // Longest first; ties broken by position in A, then in B, so the result is deterministic.
     runs.sort_by_key(|&(s, e, d)| (std::cmp::Reverse(e - s), s as i64 + d, s));
     let mut used_a = vec![false; ta.len()];
