@@ -19,10 +19,11 @@ pub struct Params {
 /// sentence (Jaccard about 0.04) a candidate one time in ten, and a feed holds more such
 /// pairs the larger it is: at 64 bands of 2 rows, candidates grew 116× from 100,000 to
 /// 1,000,000 generated articles (1.2 M → 138 M), and generating and ruling them out was most
-/// of the run. At 3 rows the chance is 0.3% and candidates grow with the feed
-/// (benches/results/speed-2026-11-28.md), for a recall of 0.977 instead of 0.993 on generated
-/// reprints below Jaccard 0.5.
-pub const MIN_SCAN_ROWS: usize = 3;
+/// of the run. Three rows still grew them 47× (0.3 M → 14 M); at four the chance is 10⁻⁴ and
+/// candidates grow with the feed (0.19 M at 100,000 articles, 0.64 M at 300,000). Copies
+/// trimmed below the bands' reach come in through the lead signatures
+/// (benches/results/speed-2026-11-28.md has the figures and the recall they cost).
+pub const MIN_SCAN_ROWS: usize = 4;
 
 /// Largest bucket paired in full. Members of a larger bucket (hundreds of copies of one
 /// text) are each paired with the bucket's first [`MAX_BUCKET`] members only, which keeps the
@@ -77,8 +78,8 @@ impl Params {
     /// has to propose every pair that could pass them. The hardest such pair is a copy trimmed
     /// to a third of the story whose containment just reaches `containment_threshold`: its
     /// Jaccard is `c/3 / (4/3 - c/3)` (0.18 for c = 0.6). The curve is aimed at 0.6 times the
-    /// smaller of that and `threshold`, with at least [`MIN_SCAN_ROWS`] rows per band: 42 bands
-    /// of 3 rows at the defaults. Trimmed copies the bands miss mostly come in through the
+    /// smaller of that and `threshold`, with at least [`MIN_SCAN_ROWS`] rows per band: 32 bands
+    /// of 4 rows at the defaults. Trimmed copies the bands miss mostly come in through the
     /// shared-paragraph candidates.
     pub fn for_scan(threshold: f64, containment_threshold: f64, num_perms: usize) -> Params {
         let c = containment_threshold / 3.0;
@@ -100,9 +101,6 @@ pub struct Leads<'a> {
     pub active: &'a [bool],
 }
 
-/// Bit that marks a bucket member as a lead rather than a whole article.
-const LEAD: u32 = 1 << 31;
-
 /// Candidate pairs `(a, b)` with `a < b`, sorted and unique. `signatures` holds `n` signatures
 /// of `num_perms` values each, back to back; `active[i]` is false for articles with no
 /// shingles, which are never paired. With `leads`, an article whose band equals another
@@ -117,8 +115,13 @@ pub fn candidates(
 ) -> Vec<(u32, u32)> {
     let n = active.len();
     debug_assert_eq!(signatures.len(), n * num_perms);
-    debug_assert!(n < LEAD as usize);
+    debug_assert!(n < 1 << 31);
     let band_key = crate::hash::sequence_u32;
+    // Bits for an article index plus the lead flag; the rest of a u64 key holds the hash.
+    let id_bits = 64 - (n as u64 | 1).leading_zeros() + 1;
+    let lead_bit = 1u64 << (id_bits - 1);
+    let id_mask = lead_bit - 1;
+    let pack = |h: u64, member: u64| (h >> id_bits << id_bits) | member;
     let mut pairs: Vec<(u32, u32)> = (0..params.bands)
         .into_par_iter()
         .flat_map_iter(|band| {
@@ -126,36 +129,41 @@ pub fn candidates(
             fn at(sigs: &[u32], i: usize, k: usize, lo: usize, rows: usize) -> &[u32] {
                 &sigs[i * k + lo..i * k + lo + rows]
             }
-            let mut keys: Vec<(u64, u32)> = (0..n)
+            // One u64 per member: the band hash above `id_bits`, then the lead flag, then the
+            // article. Sorting plain integers is much cheaper than (hash, id) tuples; buckets of
+            // different hashes that agree on the kept bits merge, which only adds candidates
+            // for verification to reject (one in 2^40 per pair at a million articles).
+            let mut keys: Vec<u64> = (0..n)
                 .filter(|&i| active[i])
                 .map(|i| {
-                    (
+                    pack(
                         band_key(at(signatures, i, num_perms, lo, params.rows)),
-                        i as u32,
+                        i as u64,
                     )
                 })
                 .collect();
             if let Some(l) = leads {
                 keys.extend((0..n).filter(|&i| l.active[i]).map(|i| {
-                    (
+                    pack(
                         band_key(at(l.signatures, i, num_perms, lo, params.rows)),
-                        i as u32 | LEAD,
+                        i as u64 | lead_bit,
                     )
                 }));
             }
             keys.sort_unstable();
             let mut out = Vec::new();
             let mut cross = Vec::new();
-            for group in keys.chunk_by(|x, y| x.0 == y.0) {
-                // Whole articles sort before leads within a bucket.
-                let whole = group.partition_point(|k| k.1 & LEAD == 0);
+            let id = |k: &u64| (k & id_mask) as u32;
+            for group in keys.chunk_by(|x, y| x >> id_bits == y >> id_bits) {
+                // Whole articles sort before leads within a bucket, each in id order.
+                let whole = group.partition_point(|k| k & lead_bit == 0);
                 let (w, l) = group.split_at(whole);
-                push_bucket_pairs(w.iter().map(|k| k.1), w.len(), &mut out);
+                push_bucket_pairs(w.iter().map(id), w.len(), &mut out);
                 for x in l {
-                    let lead = x.1 & !LEAD;
-                    for y in w.iter().take(MAX_BUCKET) {
-                        if y.1 != lead {
-                            cross.push((lead.min(y.1), lead.max(y.1)));
+                    let lead = id(x);
+                    for y in w.iter().take(MAX_BUCKET).map(id) {
+                        if y != lead {
+                            cross.push((lead.min(y), lead.max(y)));
                         }
                     }
                 }
@@ -210,11 +218,12 @@ mod tests {
     #[test]
     fn scan_params_catch_trimmed_copies_but_not_a_shared_quote() {
         let p = Params::for_scan(0.5, 0.6, 128);
-        assert_eq!((p.bands, p.rows), (42, 3));
-        // A copy trimmed to half (Jaccard 0.4 when containment is 0.8) is almost always a
-        // candidate; a pair sharing one quoted sentence (about 0.04) almost never.
-        assert!(p.candidate_probability(0.4) > 0.93, "{p:?}");
-        assert!(p.candidate_probability(0.04) < 0.005, "{p:?}");
+        assert_eq!((p.bands, p.rows), (32, 4));
+        // A copy at Jaccard 0.6 (or a trimmed copy against the lead it keeps, about 0.7) is
+        // almost always a candidate; a pair sharing one quoted sentence (about 0.04) almost
+        // never.
+        assert!(p.candidate_probability(0.6) > 0.98, "{p:?}");
+        assert!(p.candidate_probability(0.04) < 0.0002, "{p:?}");
     }
 
     #[test]
@@ -264,9 +273,9 @@ mod tests {
     #[test]
     fn optimal_from_respects_the_row_floor() {
         let free = Params::optimal(0.1, 128, 0.5);
-        assert!(free.rows < 3, "{free:?}");
-        let p = Params::optimal_from(0.1, 128, 0.5, 3);
-        assert!(p.rows >= 3 && p.bands * p.rows <= 128, "{p:?}");
+        assert!(free.rows < 4, "{free:?}");
+        let p = Params::optimal_from(0.1, 128, 0.5, 4);
+        assert!(p.rows >= 4 && p.bands * p.rows <= 128, "{p:?}");
         assert_eq!(
             Params::optimal_from(0.5, 4, 0.5, 9),
             Params { bands: 1, rows: 4 }
