@@ -140,15 +140,46 @@ pub fn push_shingles(hashes: &[u64], n: usize, out: &mut Vec<u32>) {
 
 /// The sorted, de-duplicated shingle set of the paragraphs for which `keep(p)` is true.
 pub fn shingle_set(a: &ArticleShingles, mut keep: impl FnMut(usize) -> bool) -> Vec<u32> {
-    let mut set = Vec::with_capacity(a.shingles.len());
+    let mut set = vec![0; kept_shingles(a, &mut keep)];
+    let len = shingle_set_into(a, keep, &mut set);
+    set.truncate(len);
+    set
+}
+
+/// How many shingles (with repeats) the paragraphs for which `keep(p)` is true hold: the
+/// room [`shingle_set_into`] needs.
+pub fn kept_shingles(a: &ArticleShingles, mut keep: impl FnMut(usize) -> bool) -> usize {
+    (0..a.paragraphs.len())
+        .filter(|&p| keep(p))
+        .map(|p| a.paragraph_shingles(p).len())
+        .sum()
+}
+
+/// [`shingle_set`] written to the start of `slot` (at least [`kept_shingles`] long); returns
+/// the set's length.
+pub fn shingle_set_into(
+    a: &ArticleShingles,
+    mut keep: impl FnMut(usize) -> bool,
+    slot: &mut [u32],
+) -> usize {
+    let mut len = 0;
     for p in 0..a.paragraphs.len() {
         if keep(p) {
-            set.extend_from_slice(a.paragraph_shingles(p));
+            let src = a.paragraph_shingles(p);
+            slot[len..len + src.len()].copy_from_slice(src);
+            len += src.len();
         }
     }
+    let set = &mut slot[..len];
     set.sort_unstable();
-    set.dedup();
-    set
+    let mut unique = 0;
+    for i in 0..set.len() {
+        if i == 0 || set[i] != set[unique - 1] {
+            set[unique] = set[i];
+            unique += 1;
+        }
+    }
+    unique
 }
 
 /// Share of an article's story shingles its lead holds at least.
