@@ -29,7 +29,7 @@ use crate::error::{Error, Result};
 
 /// Bytes of lines read and parsed as one parallel batch by [`parse_stored`]: large enough to
 /// keep both cores busy, small beside a feed of gigabytes.
-const BATCH_BYTES: usize = 16 << 20;
+pub(super) const BATCH_BYTES: usize = 16 << 20;
 
 /// A field value as far as an article needs it.
 #[derive(Debug, Default)]
@@ -421,8 +421,8 @@ pub(super) fn parse(
     parse_lines(name, bytes, 1, None, cfg, out, sink)
 }
 
-/// Reads the plain JSONL file `file` (at `path`, named `name`) to its end in batches of
-/// [`BATCH_BYTES`] of whole lines, `head` being what was already read from its start. The
+/// Reads the plain JSONL file `file` (at `path`, named `name`) to its end in batches of about
+/// `batch` bytes of whole lines ([`BATCH_BYTES`] outside tests), `head` being what was already read from its start. The
 /// articles record where their lines are in stored file `store` instead of keeping their
 /// texts. Warnings are the same, in the same order, as [`parse`] gives for the whole file.
 /// Returns the bytes read.
@@ -433,6 +433,7 @@ pub(super) fn parse_stored(
     mut file: impl Read,
     head: Vec<u8>,
     store: u32,
+    batch: usize,
     cfg: &Config,
     out: &mut Vec<Article>,
     sink: &mut Sink,
@@ -442,6 +443,13 @@ pub(super) fn parse_stored(
         source,
     };
     let mut buf = head;
+    // Enough to see a byte-order mark.
+    if buf.len() < 3 {
+        (&mut file)
+            .take(3 - buf.len() as u64)
+            .read_to_end(&mut buf)
+            .map_err(io)?;
+    }
     let mut read = buf.len() as u64;
     // File offset of `buf[0]`; bytes of `buf` before `start` are done (or the BOM).
     let mut offset = 0u64;
@@ -451,7 +459,7 @@ pub(super) fn parse_stored(
     let mut content = false;
     loop {
         // Fill to a batch; a line longer than a batch doubles what is asked for.
-        let mut want = BATCH_BYTES;
+        let mut want = batch.max(1);
         let end = loop {
             while !eof && buf.len() - start < want {
                 let k = (&mut file)
@@ -492,4 +500,119 @@ pub(super) fn parse_stored(
         sink.warn(name, 1, "empty file: no article read".into())?;
     }
     Ok(read)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A feed with a byte-order mark, CRLF and LF lines, JSON escapes (`\n`, `\"`, `\u2019`,
+    /// a surrogate pair), raw UTF-8, a repeated text key, blank lines, bad records and a last
+    /// line without a terminator.
+    const FEED: &[u8] = b"\xEF\xBB\xBF{\"id\":\"a\",\"text\":\"One\\ntwo \\\"q\\\" it\\u2019s \\ud83d\\ude00.\"}\r\n\
+\r\n\
+{\"id\":\"b\",\"text\":\"first\",\"title\":\"T\",\"text\":\"caf\xC3\xA9 last wins\"}\n\
+not json\n\
+   \n\
+[1,2]\n\
+{\"id\":\"c\",\"text\":\"  \"}\n\
+{\"id\":7,\"text\":\"a number id\\r\\nand CRLF inside\"}\r\n\
+{\"text\":\"no id, no newline\"}\r";
+
+    fn parse_all(batch: Option<usize>) -> (Vec<Article>, Vec<crate::report::Warning>) {
+        let name: Arc<str> = Arc::from("feed.jsonl");
+        let cfg = Config::default();
+        let (mut out, mut warnings) = (Vec::new(), Vec::new());
+        let mut sink = Sink {
+            warnings: &mut warnings,
+            strict: false,
+        };
+        match batch {
+            None => parse(&name, FEED, &cfg, &mut out, &mut sink).unwrap(),
+            Some(b) => {
+                let (head, rest) = FEED.split_at(4);
+                let read = parse_stored(
+                    &name,
+                    Path::new("feed.jsonl"),
+                    rest,
+                    head.to_vec(),
+                    0,
+                    b,
+                    &cfg,
+                    &mut out,
+                    &mut sink,
+                )
+                .unwrap();
+                assert_eq!(read, FEED.len() as u64);
+            }
+        }
+        (out, warnings)
+    }
+
+    #[test]
+    fn stored_records_decode_again_to_the_kept_texts_for_any_batch_size() {
+        let (kept, kw) = parse_all(None);
+        assert_eq!(kept.len(), 4, "{kw:?}");
+        assert_eq!(
+            kept[0].body.in_memory(),
+            Some("One\ntwo \"q\" it\u{2019}s \u{1F600}.")
+        );
+        assert_eq!(kept[1].body.in_memory(), Some("caf\u{e9} last wins"));
+        let lines: Vec<u64> = kw.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [4, 6, 7]);
+        for batch in [1, 2, 7, 40, 1 << 20] {
+            let (stored, sw) = parse_all(Some(batch));
+            assert_eq!(sw, kw, "batch {batch}");
+            assert_eq!(stored.len(), kept.len());
+            for (s, k) in stored.iter().zip(&kept) {
+                assert_eq!((&s.id, &s.title, &s.origin), (&k.id, &k.title, &k.origin));
+                let Body::Line {
+                    offset,
+                    len,
+                    text_len,
+                    ..
+                } = s.body
+                else {
+                    panic!("not stored: {:?}", s.body);
+                };
+                let line = &FEED[offset as usize..(offset + len) as usize];
+                let text = text_of_line(line, &Config::default().fields).unwrap();
+                assert_eq!(Some(text.as_str()), k.body.in_memory(), "batch {batch}");
+                assert_eq!(text.len() as u64, text_len);
+            }
+        }
+    }
+
+    #[test]
+    fn an_all_blank_file_is_one_warning_in_both_readers() {
+        let name: Arc<str> = Arc::from("blank.jsonl");
+        let cfg = Config::default();
+        let bytes = b"\xEF\xBB\xBF \n\r\n\t\n";
+        let (mut out, mut w1, mut w2) = (Vec::new(), Vec::new(), Vec::new());
+        let mut sink = Sink {
+            warnings: &mut w1,
+            strict: false,
+        };
+        parse(&name, bytes, &cfg, &mut out, &mut sink).unwrap();
+        let mut sink = Sink {
+            warnings: &mut w2,
+            strict: false,
+        };
+        let p = Path::new("blank.jsonl");
+        parse_stored(
+            &name,
+            p,
+            &bytes[2..],
+            bytes[..2].to_vec(),
+            0,
+            3,
+            &cfg,
+            &mut out,
+            &mut sink,
+        )
+        .unwrap();
+        assert!(out.is_empty());
+        assert_eq!(w1.len(), 1);
+        assert_eq!(w1, w2);
+    }
 }

@@ -298,8 +298,17 @@ fn read_plain(
     let out = &mut loaded.corpus.articles;
     let keep_open = match stored_format {
         StoredFormat::Jsonl => {
-            loaded.bytes +=
-                jsonl::parse_stored(name, path, &mut file, head, store, cfg, out, &mut sink)?;
+            loaded.bytes += jsonl::parse_stored(
+                name,
+                path,
+                &mut file,
+                head,
+                store,
+                jsonl::BATCH_BYTES,
+                cfg,
+                out,
+                &mut sink,
+            )?;
             loaded
                 .corpus
                 .store
