@@ -166,7 +166,7 @@ fn text_files_read_through_the_store_give_the_same_texts_and_report() {
     std::fs::write(dir.join("b.txt"), format!("Intro.\n\n{}\n", story(0))).unwrap();
     std::fs::write(dir.join("c.txt"), story(1)).unwrap();
     std::fs::write(dir.join("empty.txt"), "  \n").unwrap();
-    let corpus = assert_same_both_ways(&[dir.clone()]);
+    let corpus = assert_same_both_ways(std::slice::from_ref(&dir));
     assert_eq!(corpus.len(), 3);
     assert!(corpus.text(0).unwrap().starts_with('\u{feff}'));
 }
@@ -242,7 +242,7 @@ fn a_text_file_removed_or_grown_after_reading_is_an_error() {
     let (a, b) = (dir.join("a.txt"), dir.join("b.txt"));
     std::fs::write(&a, story(0)).unwrap();
     std::fs::write(&b, story(1)).unwrap();
-    let loaded = read_inputs(&[dir.clone()], &Config::default()).unwrap();
+    let loaded = read_inputs(std::slice::from_ref(&dir), &Config::default()).unwrap();
     let c = &loaded.corpus;
     std::fs::remove_file(&a).unwrap();
     let (file, line, message) = reread_error(c, 0);
