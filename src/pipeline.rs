@@ -126,11 +126,15 @@ fn run(
             Ok((a, runs))
         })
         .collect();
-    let (analysed, runs): (Vec<ArticleShingles>, Vec<Vec<RepeatRun>>) = per_article
-        .into_iter()
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .unzip();
+    let (analysed, runs): (Vec<ArticleShingles>, Vec<Vec<RepeatRun>>) = {
+        let (mut analysed, mut runs) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for r in per_article {
+            let (a, rs) = r?;
+            analysed.push(a);
+            runs.push(rs);
+        }
+        (analysed, runs)
+    };
     stats.paragraphs = analysed.iter().map(|a| a.paragraphs.len()).sum();
     stats.words = analysed.iter().map(|a| a.words()).sum();
 
@@ -256,43 +260,35 @@ fn run(
             let text_a = corpus.text(group[0].0 .0 as usize)?;
             let prepared = crate::align::Prepared::new(&text_a, cfg.ngram_words, true);
             progress.inc(group.len() as u64);
-            group
-                .iter()
-                .map(|&((_, b), s)| {
-                    let tb = &corpus.articles[b as usize];
-                    let text_b = corpus.text(b as usize)?;
-                    let pb = crate::align::Prepared::new(&text_b, cfg.ngram_words, false);
-                    let spans =
-                        crate::align::shared_spans_prepared(&prepared, &pb, cfg.ngram_words)
-                            .into_iter()
-                            .map(|x| report::SpanPair {
-                                a: [x.a.0, x.a.1],
-                                b: [x.b.0, x.b.1],
-                                words: x.words,
-                            })
-                            .collect();
-                    Ok(report::Pair {
-                        a: ta.id.clone(),
-                        b: tb.id.clone(),
-                        jaccard: round4(s.jaccard),
-                        containment: round4(s.containment),
-                        shared_shingles: s.shared,
-                        spans,
+            let pairs = group.iter().map(|&((_, b), s)| {
+                let tb = &corpus.articles[b as usize];
+                let text_b = corpus.text(b as usize)?;
+                let pb = crate::align::Prepared::new(&text_b, cfg.ngram_words, false);
+                let spans = crate::align::shared_spans_prepared(&prepared, &pb, cfg.ngram_words)
+                    .into_iter()
+                    .map(|x| report::SpanPair {
+                        a: [x.a.0, x.a.1],
+                        b: [x.b.0, x.b.1],
+                        words: x.words,
                     })
+                    .collect();
+                Ok(report::Pair {
+                    a: ta.id.clone(),
+                    b: tb.id.clone(),
+                    jaccard: round4(s.jaccard),
+                    containment: round4(s.containment),
+                    shared_shingles: s.shared,
+                    spans,
                 })
-                .collect()
+            });
+            pairs.collect()
         })
         .collect();
-    let pairs: Vec<report::Pair> = pairs
-        .into_iter()
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .flatten()
-        .collect();
+    let pairs = flatten_in_order(pairs)?;
 
     lap(&mut stats, 0);
     // The report.
-    let repeats: Vec<report::Repeat> = runs
+    let repeats: Vec<Result<Vec<report::Repeat>>> = runs
         .par_iter()
         .enumerate()
         .filter(|(_, rs)| !rs.is_empty())
@@ -300,37 +296,27 @@ fn run(
             let art = &corpus.articles[a];
             let text = corpus.text(a)?;
             let ps = &analysed[a].paragraphs;
-            let repeats: Vec<report::Repeat> = rs
-                .iter()
-                .map(|r| {
-                    let side = |(i, j): (usize, usize)| report::RepeatSide {
-                        start: ps[i].start,
-                        end: ps[j].end,
-                        paragraphs: [i, j],
-                    };
-                    let exact = (0..=r.repeat.1 - r.repeat.0)
-                        .all(|k| ps[r.first.0 + k].hash == ps[r.repeat.0 + k].hash);
-                    report::Repeat {
-                        article: art.id.clone(),
-                        words: r.words,
-                        first: side(r.first),
-                        repeat: side(r.repeat),
-                        exact,
-                        snippet: report::snippet(
-                            &text[ps[r.repeat.0].start..ps[r.repeat.1].end],
-                            70,
-                        ),
-                    }
-                })
-                .collect();
-            Ok(repeats)
+            let repeats = rs.iter().map(|r| {
+                let side = |(i, j): (usize, usize)| report::RepeatSide {
+                    start: ps[i].start,
+                    end: ps[j].end,
+                    paragraphs: [i, j],
+                };
+                let exact = (0..=r.repeat.1 - r.repeat.0)
+                    .all(|k| ps[r.first.0 + k].hash == ps[r.repeat.0 + k].hash);
+                report::Repeat {
+                    article: art.id.clone(),
+                    words: r.words,
+                    first: side(r.first),
+                    repeat: side(r.repeat),
+                    exact,
+                    snippet: report::snippet(&text[ps[r.repeat.0].start..ps[r.repeat.1].end], 70),
+                }
+            });
+            Ok(repeats.collect())
         })
-        .collect::<Vec<Result<_>>>()
-        .into_iter()
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .flatten()
         .collect();
+    let repeats = flatten_in_order(repeats)?;
     let boilerplate: Vec<report::Boilerplate> = bp
         .blocks
         .iter()
@@ -443,6 +429,16 @@ fn run(
     };
     lap(&mut stats, 0);
     Ok((report, stats, details))
+}
+
+/// The items of per-group results, in order, or the first error in input order (so which
+/// error a run reports does not depend on how threads were scheduled).
+fn flatten_in_order<T>(groups: Vec<Result<Vec<T>>>) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    for g in groups {
+        out.extend(g?);
+    }
+    Ok(out)
 }
 
 /// Per-article facts behind the report, for `reprint clean`: every paragraph's span and where
