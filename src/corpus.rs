@@ -116,6 +116,8 @@ pub struct TextStore {
     pub files: Vec<StoredFile>,
     /// The JSONL field names the files were read with (only `text` is used again).
     pub fields: FieldNames,
+    /// How many of `files` hold an open handle.
+    pub(crate) open: usize,
 }
 
 /// The articles of one run, in input order, and the files their texts are read from.

@@ -309,14 +309,7 @@ fn read_plain(
                 out,
                 &mut sink,
             )?;
-            loaded
-                .corpus
-                .store
-                .files
-                .iter()
-                .filter(|f| f.handle.is_some())
-                .count()
-                < MAX_OPEN_FILES
+            loaded.corpus.store.open < MAX_OPEN_FILES
         }
         StoredFormat::Text => {
             file.read_to_end(&mut head).map_err(io)?;
@@ -326,6 +319,7 @@ fn read_plain(
         }
     };
     if loaded.corpus.articles.len() > before {
+        loaded.corpus.store.open += usize::from(keep_open);
         loaded.corpus.store.files.push(StoredFile {
             path: path.to_path_buf(),
             format: stored_format,

@@ -777,6 +777,30 @@ fn range(p: [usize; 2]) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_text_that_cannot_be_read_again_fails_the_page_with_the_library_error() {
+        let dir = std::env::temp_dir().join(format!("reprint-html-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("feed.jsonl");
+        let para = "The harbour council met again on Monday to debate the budget.";
+        let line = serde_json::json!({"id": "a", "text": format!("{para}\n\n{para}")});
+        std::fs::write(&path, format!("{line}\n")).unwrap();
+        let cfg = crate::Config::default();
+        let loaded = crate::input::read_inputs(std::slice::from_ref(&path), &cfg).unwrap();
+        let (report, _) = crate::pipeline::scan(&loaded.corpus, vec![], &cfg).unwrap();
+        assert_eq!(report.repeats.len(), 1);
+        std::fs::write(&path, "").unwrap();
+        let e = Html::new(&loaded.corpus)
+            .print(&report, &mut Vec::new())
+            .unwrap_err();
+        let inner = e.get_ref().and_then(|i| i.downcast_ref::<crate::Error>());
+        assert!(
+            matches!(inner, Some(crate::Error::Reread { line: 1, .. })),
+            "{e:?}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     fn render(text: &str, marks: &[Mark], cap: usize) -> String {
         let mut out = Vec::new();
         let paras = segment::paragraphs(text);
