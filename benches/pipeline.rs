@@ -21,7 +21,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 use reprint::config::Config;
-use reprint::corpus::Corpus;
+use reprint::corpus::{Body, Corpus};
 use reprint::input;
 use reprint::pipeline;
 use reprint::report::Report;
@@ -31,7 +31,9 @@ const EXACT_COPIES: usize = 8;
 
 fn run(inputs: &[PathBuf], cfg: &Config) -> Report {
     let loaded = input::read_inputs(inputs, cfg).expect("bench inputs must be readable");
-    pipeline::scan(&loaded.corpus, loaded.warnings, cfg).0
+    pipeline::scan(&loaded.corpus, loaded.warnings, cfg)
+        .expect("bench inputs do not change")
+        .0
 }
 
 /// True when the report pairs `a` with `b` (either order) at Jaccard `>= jaccard`.
@@ -57,17 +59,18 @@ fn assert_seed_repeat(r: &Report) {
 
 /// Writes exact copies of every `step`-th long real article; returns (original id, copy id).
 fn plant_exact_copies(corpus: &Corpus) -> (PathBuf, Vec<(String, String)>) {
-    let long: Vec<_> = corpus
-        .articles
-        .iter()
-        .filter(|a| a.text.split_whitespace().count() >= 200)
+    let text = |i: usize| corpus.text(i).expect("bench inputs do not change");
+    let long: Vec<_> = (0..corpus.len())
+        .filter(|&i| text(i).split_whitespace().count() >= 200)
         .collect();
     assert!(!long.is_empty(), "no long article to copy");
     let step = (long.len() / EXACT_COPIES).max(1);
     let mut planted = Corpus::default();
     let mut ids = Vec::new();
-    for a in long.into_iter().step_by(step).take(EXACT_COPIES) {
+    for i in long.into_iter().step_by(step).take(EXACT_COPIES) {
+        let a = &corpus.articles[i];
         let mut copy = a.clone();
+        copy.body = Body::Text(text(i).into_owned());
         copy.id = format!("planted-exact-of-{}", a.id);
         copy.source = "planted-mirror".into();
         ids.push((a.id.clone(), copy.id.clone()));

@@ -58,13 +58,17 @@ fn prepared() -> &'static Prepared {
     P.get_or_init(|| {
         let cfg = Config::default();
         let (corpus, plants) = common::stage_corpus(&cfg);
-        let text_bytes = corpus.articles.iter().map(|a| a.text.len() as u64).sum();
+        let text_bytes = corpus
+            .articles
+            .iter()
+            .map(|a| common::text(a).len() as u64)
+            .sum();
         let mut scratch = Scratch::default();
         let (analysed, tokens): (Vec<_>, Vec<_>) = corpus
             .articles
             .iter()
             .map(|a| {
-                let s = shingle::analyze(&a.text, cfg.ngram_words, &mut scratch);
+                let s = shingle::analyze(common::text(a), cfg.ngram_words, &mut scratch);
                 (s, common::token_hashes(&scratch))
             })
             .unzip();
@@ -141,7 +145,7 @@ fn shingle_bench(c: &mut Criterion) {
     let mut scratch = Scratch::default();
     let (mut paragraphs, mut shingles) = (0, 0);
     for (a, prev) in p.corpus.articles.iter().zip(&p.analysed) {
-        let s = shingle::analyze(&a.text, n, &mut scratch);
+        let s = shingle::analyze(common::text(a), n, &mut scratch);
         assert_eq!(s.shingles, prev.shingles, "analyze is deterministic");
         assert_eq!(
             s.shingles.is_empty(),
@@ -163,7 +167,7 @@ fn shingle_bench(c: &mut Criterion) {
         b.iter(|| {
             let mut total = 0;
             for a in &p.corpus.articles {
-                total += shingle::analyze(black_box(&a.text), n, &mut scratch)
+                total += shingle::analyze(black_box(common::text(a)), n, &mut scratch)
                     .shingles
                     .len();
             }
@@ -379,7 +383,7 @@ fn verify_bench(c: &mut Criterion) {
 fn align_bench(c: &mut Criterion) {
     let p = prepared();
     let n = p.cfg.ngram_words;
-    let text = |i: usize| p.corpus.articles[i].text.as_str();
+    let text = |i: usize| common::text(&p.corpus.articles[i]);
     let mut reprint_pairs = Vec::new();
     for r in &p.plants.reprints {
         reprint_pairs.push((r.original, r.dropped));

@@ -159,7 +159,13 @@ impl Plan {
 
 /// Decides what to cut. `details` must come from the same scan as `report`
 /// ([`crate::pipeline::scan_with_details`]). Deterministic: it depends only on its inputs.
-pub fn plan(corpus: &Corpus, report: &Report, details: &Details, policy: Policy) -> Plan {
+/// The error is a text that could not be read again ([`Corpus::text`]).
+pub fn plan(
+    corpus: &Corpus,
+    report: &Report,
+    details: &Details,
+    policy: Policy,
+) -> crate::Result<Plan> {
     let index: HashMap<&str, usize> = corpus
         .articles
         .iter()
@@ -191,7 +197,8 @@ pub fn plan(corpus: &Corpus, report: &Report, details: &Details, policy: Policy)
     // Story words (outside repeats and boilerplate), for `Keep::Longest`, whatever the
     // boilerplate policy.
     let mut story_words = vec![0usize; n];
-    for (a, art) in corpus.articles.iter().enumerate() {
+    for a in 0..n {
+        let text = corpus.text(a)?;
         let mut boiler = vec![false; paras(a).len()];
         for run in details.boilerplate.get(a).into_iter().flatten() {
             let [i, j] = run.paragraphs;
@@ -203,7 +210,7 @@ pub fn plan(corpus: &Corpus, report: &Report, details: &Details, policy: Policy)
             .iter()
             .enumerate()
             .filter(|&(p, _)| !boiler[p] && reason[a][p].is_none())
-            .map(|(_, s)| art.text[s.start..s.end].split_whitespace().count())
+            .map(|(_, s)| text[s.start..s.end].split_whitespace().count())
             .sum();
     }
     if !policy.keep_boilerplate {
@@ -304,7 +311,7 @@ pub fn plan(corpus: &Corpus, report: &Report, details: &Details, policy: Policy)
         .filter(|w| !read.contains(&(w.file.as_str(), w.line)))
         .cloned()
         .collect();
-    Plan { articles, skipped }
+    Ok(Plan { articles, skipped })
 }
 
 /// Maximal runs of paragraphs with one reason, as cuts.
@@ -378,7 +385,7 @@ pub fn apply(text: &str, delete: &[(usize, usize)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::{Article, Origin};
+    use crate::corpus::{Article, Body, Origin};
 
     fn spans(text: &str) -> Vec<Span> {
         crate::segment::paragraphs(text)
@@ -431,7 +438,7 @@ mod tests {
         Article {
             id: id.into(),
             title: String::new(),
-            text: text.into(),
+            body: Body::Text(text.into()),
             source: source.into(),
             date: format!("2024-01-{:02}", line),
             origin: Origin {
@@ -486,7 +493,7 @@ mod tests {
             .chain([para(50, 0), para(50, 1)])
             .collect();
         articles.push(article("r0", &reprint.join("\n"), "Other", 11));
-        Corpus { articles }
+        Corpus::in_memory(articles)
     }
 
     fn run(policy: Policy) -> (Corpus, Plan) {
@@ -497,11 +504,11 @@ mod tests {
             message: "malformed JSON".into(),
         }];
         let (report, _, details) =
-            crate::pipeline::scan_with_details(&c, warnings, &crate::Config::default());
+            crate::pipeline::scan_with_details(&c, warnings, &crate::Config::default()).unwrap();
         assert_eq!(report.repeats.len(), 1);
         assert_eq!(report.boilerplate.len(), 1);
         assert_eq!(report.clusters.len(), 1);
-        let plan = plan(&c, &report, &details, policy);
+        let plan = plan(&c, &report, &details, policy).unwrap();
         (c, plan)
     }
 
@@ -534,7 +541,7 @@ mod tests {
                 block_articles: 10
             }
         ));
-        let out = apply(&c.articles[3].text, &s3.delete);
+        let out = apply(&c.text(3).unwrap(), &s3.delete);
         assert_eq!(out.matches("Story 3 part 1:").count(), 1);
         assert!(!out.contains("Copyright") && !out.contains("\n\n\n"));
         assert!(out.ends_with(&para(3, 5)));

@@ -23,6 +23,14 @@ pub enum Error {
         line: u64,
         message: String,
     },
+    /// An article's text could not be read again from its input file (see
+    /// [`Corpus::text`](crate::corpus::Corpus::text)): the file changed or vanished during
+    /// the run.
+    Reread {
+        file: String,
+        line: u64,
+        message: String,
+    },
     /// A parameter is out of its allowed range.
     Config { name: &'static str, message: String },
     /// Writing the report failed (other than a broken pipe, which is not an error).
@@ -38,6 +46,15 @@ impl fmt::Display for Error {
                 line,
                 message,
             } => write!(f, "{file}:{line}: {message} (--strict makes this fatal)"),
+            Error::Reread {
+                file,
+                line,
+                message,
+            } => write!(
+                f,
+                "{file}:{line}: the text could not be read again: {message} \
+                 (an input must not change while reprint runs)"
+            ),
             Error::Config { name, message } => write!(f, "invalid --{name}: {message}"),
             Error::Output(e) => write!(f, "writing the report failed: {e}"),
         }

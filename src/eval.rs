@@ -198,8 +198,14 @@ fn merge(mut v: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
 }
 
 /// Scores `report` (a scan of `corpus`) against `truth`. `ngram_words` is the shingle size
-/// used for the Jaccard bands.
-pub fn evaluate(corpus: &Corpus, report: &Report, truth: &Truth, ngram_words: usize) -> Evaluation {
+/// used for the Jaccard bands. The texts of truth clusters are fetched with
+/// [`Corpus::text`]; the error is a text that could not be read again.
+pub fn evaluate(
+    corpus: &Corpus,
+    report: &Report,
+    truth: &Truth,
+    ngram_words: usize,
+) -> crate::Result<Evaluation> {
     let index: HashMap<&str, u32> = corpus
         .articles
         .iter()
@@ -256,13 +262,14 @@ pub fn evaluate(corpus: &Corpus, report: &Report, truth: &Truth, ngram_words: us
     // Recall by Jaccard band: each member against its canonical.
     let mut scratch = Scratch::default();
     let mut sets: HashMap<u32, Vec<u32>> = HashMap::new();
-    let mut set_of = |a: u32, scratch: &mut Scratch| -> Vec<u32> {
-        sets.entry(a)
-            .or_insert_with(|| {
-                let s = analyze(&corpus.articles[a as usize].text, ngram_words, scratch);
-                shingle_set(&s, |_| true)
-            })
-            .clone()
+    let mut set_of = |a: u32, scratch: &mut Scratch| -> crate::Result<Vec<u32>> {
+        if let Some(s) = sets.get(&a) {
+            return Ok(s.clone());
+        }
+        let s = analyze(&corpus.text(a as usize)?, ngram_words, scratch);
+        let set = shingle_set(&s, |_| true);
+        sets.insert(a, set.clone());
+        Ok(set)
     };
     let mut bands: Vec<BandRecall> = JACCARD_BANDS
         .iter()
@@ -282,7 +289,7 @@ pub fn evaluate(corpus: &Corpus, report: &Report, truth: &Truth, ngram_words: us
         let Some(canon) = index.get(c.canonical.as_str()).copied() else {
             continue;
         };
-        let cs = set_of(canon, &mut scratch);
+        let cs = set_of(canon, &mut scratch)?;
         for m in &c.members {
             let Some(m) = index.get(m.as_str()).copied() else {
                 continue;
@@ -290,7 +297,7 @@ pub fn evaluate(corpus: &Corpus, report: &Report, truth: &Truth, ngram_words: us
             if m == canon {
                 continue;
             }
-            let j = crate::verify::similarity(&cs, &set_of(m, &mut scratch)).jaccard;
+            let j = crate::verify::similarity(&cs, &set_of(m, &mut scratch)?).jaccard;
             let band = bands
                 .iter_mut()
                 .position(|b| j < b.high)
@@ -414,7 +421,7 @@ pub fn evaluate(corpus: &Corpus, report: &Report, truth: &Truth, ngram_words: us
         round4(bp.carriers_found as f64 / bp.carriers as f64)
     };
 
-    Evaluation {
+    Ok(Evaluation {
         articles: n,
         truth_clusters: truth_groups.len(),
         found_clusters: found_groups.len(),
@@ -427,7 +434,7 @@ pub fn evaluate(corpus: &Corpus, report: &Report, truth: &Truth, ngram_words: us
         repeats,
         boilerplate: bp,
         unknown_ids: unknown,
-    }
+    })
 }
 
 /// The evaluation as text for a terminal.

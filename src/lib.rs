@@ -5,7 +5,8 @@
 //! [`pipeline`] runs them (see ARCHITECTURE.md for the invariants of each):
 //!
 //! 1. [`input`] reads JSONL, text files, directories or stdin into a [`corpus::Corpus`],
-//!    turning every bad record into a counted [`report::Warning`].
+//!    turning every bad record into a counted [`report::Warning`]. Texts of plain files stay
+//!    on disk; stages fetch them with [`corpus::Corpus::text`].
 //! 2. [`segment`] splits each text into paragraphs with byte spans; [`normalize`] turns words
 //!    into hashed tokens that keep their byte offsets.
 //! 3. [`shingle`] hashes paragraphs and word n-grams; [`repeats`] finds repeated runs inside

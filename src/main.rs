@@ -80,7 +80,21 @@ fn write_stdout(print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> re
         Ok(()) => Ok(()),
         // A closed pipe (`reprint scan … | head`) is a quiet success.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(reprint::Error::Output(e)),
+        Err(e) => Err(output_error(e)),
+    }
+}
+
+/// A failed print as the library error: the error a printer met (the HTML page could not
+/// read a text again) is that error, anything else a failed write.
+fn output_error(e: std::io::Error) -> reprint::Error {
+    if !e.get_ref().is_some_and(|i| i.is::<reprint::Error>()) {
+        return reprint::Error::Output(e);
+    }
+    let kind = e.kind();
+    match e.into_inner().map(|i| i.downcast::<reprint::Error>()) {
+        Some(Ok(inner)) => *inner,
+        Some(Err(other)) => reprint::Error::Output(std::io::Error::new(kind, other)),
+        None => reprint::Error::Output(kind.into()),
     }
 }
 
@@ -118,7 +132,7 @@ fn eval(args: EvalArgs) -> reprint::Result<u8> {
     let loaded = pool.install(|| reprint::input::read_inputs(&args.scan.inputs, &cfg))?;
     let had_warnings = !loaded.warnings.is_empty();
     let corpus = loaded.corpus;
-    let (report, _) = pool.install(|| reprint::pipeline::scan(&corpus, loaded.warnings, &cfg));
+    let (report, _) = pool.install(|| reprint::pipeline::scan(&corpus, loaded.warnings, &cfg))?;
     if let Some(path) = &args.report {
         let mut w = create(path)?;
         Json { pretty: false }
@@ -126,7 +140,7 @@ fn eval(args: EvalArgs) -> reprint::Result<u8> {
             .and_then(|_| w.flush())
             .map_err(reprint::Error::Output)?;
     }
-    let e = pool.install(|| reprint::eval::evaluate(&corpus, &report, &truth, cfg.ngram_words));
+    let e = pool.install(|| reprint::eval::evaluate(&corpus, &report, &truth, cfg.ngram_words))?;
     write_stdout(|w| match args.scan.format {
         Format::Text | Format::Html => reprint::eval::write_text(&e, w),
         Format::Json => {
@@ -205,12 +219,13 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
     let t_read = t0.elapsed();
     let had_warnings = !loaded.warnings.is_empty();
     let bytes = loaded.bytes;
-    let (report, stats) = pool.install(|| match &bar {
+    let scanned = pool.install(|| match &bar {
         Some(b) => reprint::pipeline::scan_with_progress(&loaded.corpus, loaded.warnings, &cfg, b),
         None => reprint::pipeline::scan(&loaded.corpus, loaded.warnings, &cfg),
     });
     // The bar's line is erased before anything else is written to stderr.
     drop(bar);
+    let (report, stats) = scanned?;
     let t_scan = t0.elapsed();
     if !quiet {
         print_warnings(&report.warnings, "the report");
@@ -306,7 +321,7 @@ fn clean(args: CleanArgs) -> reprint::Result<u8> {
     // Decide the layout before the scan, so mixed inputs fail fast.
     let layout = write::layout(&corpus, &args.scan.inputs, &cfg, &sources)?;
     let (report, _, details) =
-        pool.install(|| reprint::pipeline::scan_with_details(&corpus, loaded.warnings, &cfg));
+        pool.install(|| reprint::pipeline::scan_with_details(&corpus, loaded.warnings, &cfg))?;
     let policy = Policy {
         keep: match args.keep {
             KeepArg::Canonical => Keep::Canonical,
@@ -315,7 +330,7 @@ fn clean(args: CleanArgs) -> reprint::Result<u8> {
         },
         keep_boilerplate: args.keep_boilerplate,
     };
-    let plan = clean::plan(&corpus, &report, &details, policy);
+    let plan = clean::plan(&corpus, &report, &details, policy)?;
     write::write_output(
         &plan,
         &corpus,

@@ -8,6 +8,7 @@ use crate::boilerplate;
 use crate::cluster;
 use crate::config::Config;
 use crate::corpus::Corpus;
+use crate::error::Result;
 use crate::lsh;
 use crate::minhash::MinHasher;
 use crate::progress::{NoProgress, Progress};
@@ -41,10 +42,11 @@ pub struct Stats {
 }
 
 /// Runs every stage over `corpus` and builds the report. `warnings` are the input warnings,
-/// carried into the report.
-pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> (Report, Stats) {
-    let (report, stats, _) = run(corpus, warnings, cfg, false, &NoProgress);
-    (report, stats)
+/// carried into the report. Texts are fetched with [`Corpus::text`] when a stage needs them
+/// and dropped after; the error is the first text that could not be read again.
+pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> Result<(Report, Stats)> {
+    let (report, stats, _) = run(corpus, warnings, cfg, false, &NoProgress)?;
+    Ok((report, stats))
 }
 
 /// Stages [`scan_with_progress`] announces to its [`Progress`], in order.
@@ -65,9 +67,9 @@ pub fn scan_with_progress(
     warnings: Vec<Warning>,
     cfg: &Config,
     progress: &dyn Progress,
-) -> (Report, Stats) {
-    let (report, stats, _) = run(corpus, warnings, cfg, false, progress);
-    (report, stats)
+) -> Result<(Report, Stats)> {
+    let (report, stats, _) = run(corpus, warnings, cfg, false, progress)?;
+    Ok((report, stats))
 }
 
 /// [`scan`], plus the per-article [`Details`] that `reprint clean` needs to cut text and the
@@ -76,7 +78,7 @@ pub fn scan_with_details(
     corpus: &Corpus,
     warnings: Vec<Warning>,
     cfg: &Config,
-) -> (Report, Stats, Details) {
+) -> Result<(Report, Stats, Details)> {
     run(corpus, warnings, cfg, true, &NoProgress)
 }
 
@@ -86,7 +88,7 @@ fn run(
     cfg: &Config,
     want_details: bool,
     progress: &dyn Progress,
-) -> (Report, Stats, Details) {
+) -> Result<(Report, Stats, Details)> {
     let mut stats = Stats::default();
     let mut clock = std::time::Instant::now();
     let mut stage = 0;
@@ -106,13 +108,14 @@ fn run(
     let n = corpus.len();
     lap(&mut stats, n);
 
-    // Stage 1: shingles and in-article repeats, per article.
-    let per_article: Vec<(ArticleShingles, Vec<RepeatRun>)> = corpus
-        .articles
-        .par_iter()
-        .map_init(Scratch::default, |scratch, art| {
+    // Stage 1: shingles and in-article repeats, per article. Each text is fetched, analysed
+    // and dropped.
+    let per_article: Vec<Result<(ArticleShingles, Vec<RepeatRun>)>> = (0..n)
+        .into_par_iter()
+        .map_init(Scratch::default, |scratch, i| {
             progress.inc(1);
-            let a = shingle::analyze(&art.text, cfg.ngram_words, scratch);
+            let text = corpus.text(i)?;
+            let a = shingle::analyze(&text, cfg.ngram_words, scratch);
             let toks: Vec<u64> = scratch.tokens.iter().map(|t| t.hash).collect();
             let runs = repeats::find(
                 &a.paragraphs,
@@ -120,11 +123,18 @@ fn run(
                 cfg.min_repeat_words,
                 cfg.repeat_similarity,
             );
-            (a, runs)
+            Ok((a, runs))
         })
         .collect();
-    let (analysed, runs): (Vec<ArticleShingles>, Vec<Vec<RepeatRun>>) =
-        per_article.into_iter().unzip();
+    let (analysed, runs): (Vec<ArticleShingles>, Vec<Vec<RepeatRun>>) = {
+        let (mut analysed, mut runs) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for r in per_article {
+            let (a, rs) = r?;
+            analysed.push(a);
+            runs.push(rs);
+        }
+        (analysed, runs)
+    };
     stats.paragraphs = analysed.iter().map(|a| a.paragraphs.len()).sum();
     stats.words = analysed.iter().map(|a| a.words()).sum();
 
@@ -274,15 +284,17 @@ fn run(
     // Pairs are sorted by `a`, so each `a` is tokenized and indexed once for all its partners.
     let groups: Vec<&[((u32, u32), Similarity)]> =
         listed.chunk_by(|x, y| x.0 .0 == y.0 .0).collect();
-    let pairs: Vec<report::Pair> = groups
+    let pairs: Vec<Result<Vec<report::Pair>>> = groups
         .par_iter()
-        .flat_map_iter(|group| {
+        .map(|group| {
             let ta = &corpus.articles[group[0].0 .0 as usize];
-            let prepared = crate::align::Prepared::new(&ta.text, cfg.ngram_words, true);
+            let text_a = corpus.text(group[0].0 .0 as usize)?;
+            let prepared = crate::align::Prepared::new(&text_a, cfg.ngram_words, true);
             progress.inc(group.len() as u64);
-            group.iter().map(move |&((_, b), s)| {
+            let pairs = group.iter().map(|&((_, b), s)| {
                 let tb = &corpus.articles[b as usize];
-                let pb = crate::align::Prepared::new(&tb.text, cfg.ngram_words, false);
+                let text_b = corpus.text(b as usize)?;
+                let pb = crate::align::Prepared::new(&text_b, cfg.ngram_words, false);
                 let spans = crate::align::shared_spans_prepared(&prepared, &pb, cfg.ngram_words)
                     .into_iter()
                     .map(|x| report::SpanPair {
@@ -291,27 +303,31 @@ fn run(
                         words: x.words,
                     })
                     .collect();
-                report::Pair {
+                Ok(report::Pair {
                     a: ta.id.clone(),
                     b: tb.id.clone(),
                     jaccard: round4(s.jaccard),
                     containment: round4(s.containment),
                     shared_shingles: s.shared,
                     spans,
-                }
-            })
+                })
+            });
+            pairs.collect()
         })
         .collect();
+    let pairs = flatten_in_order(pairs)?;
 
     lap(&mut stats, 0);
     // The report.
-    let repeats: Vec<report::Repeat> = runs
-        .iter()
+    let repeats: Vec<Result<Vec<report::Repeat>>> = runs
+        .par_iter()
         .enumerate()
-        .flat_map(|(a, rs)| {
+        .filter(|(_, rs)| !rs.is_empty())
+        .map(|(a, rs)| {
             let art = &corpus.articles[a];
+            let text = corpus.text(a)?;
             let ps = &analysed[a].paragraphs;
-            rs.iter().map(move |r| {
+            let repeats = rs.iter().map(|r| {
                 let side = |(i, j): (usize, usize)| report::RepeatSide {
                     start: ps[i].start,
                     end: ps[j].end,
@@ -325,18 +341,17 @@ fn run(
                     first: side(r.first),
                     repeat: side(r.repeat),
                     exact,
-                    snippet: report::snippet(
-                        &art.text[ps[r.repeat.0].start..ps[r.repeat.1].end],
-                        70,
-                    ),
+                    snippet: report::snippet(&text[ps[r.repeat.0].start..ps[r.repeat.1].end], 70),
                 }
-            })
+            });
+            Ok(repeats.collect())
         })
         .collect();
+    let repeats = flatten_in_order(repeats)?;
     let boilerplate: Vec<report::Boilerplate> = bp
         .blocks
         .iter()
-        .map(|b| {
+        .map(|b| -> Result<report::Boilerplate> {
             let mut sources = std::collections::BTreeMap::new();
             for &a in &b.articles {
                 let s = &corpus.articles[a as usize].source;
@@ -349,8 +364,8 @@ fn run(
                     .or_insert(0) += 1;
             }
             let (ex, start, end) = b.example;
-            report::Boilerplate {
-                text: corpus.articles[ex as usize].text[start..end].to_string(),
+            Ok(report::Boilerplate {
+                text: corpus.text(ex as usize)?[start..end].to_string(),
                 articles: b.articles.len(),
                 sources,
                 ids: b
@@ -360,37 +375,38 @@ fn run(
                     .collect(),
                 paragraphs: b.paragraphs,
                 words: b.words,
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let clusters: Vec<report::Cluster> = clusters
         .into_iter()
-        .map(|c| {
+        .map(|c| -> Result<report::Cluster> {
             let arts: Vec<_> = c
                 .members
                 .iter()
                 .map(|&m| &corpus.articles[m as usize])
                 .collect();
-            report::Cluster {
+            // A headline from the text only for an article without a title.
+            let headlines = c
+                .members
+                .iter()
+                .zip(&arts)
+                .map(|(&m, a)| {
+                    Ok(if a.title.is_empty() {
+                        report::snippet(&corpus.text(m as usize)?, 60)
+                    } else {
+                        report::snippet(&a.title, 60)
+                    })
+                })
+                .collect::<Result<_>>()?;
+            Ok(report::Cluster {
                 canonical: corpus.articles[c.canonical as usize].id.clone(),
                 members: arts.iter().map(|a| a.id.clone()).collect(),
-                headlines: arts
-                    .iter()
-                    .map(|a| {
-                        report::snippet(
-                            if a.title.is_empty() {
-                                &a.text
-                            } else {
-                                &a.title
-                            },
-                            60,
-                        )
-                    })
-                    .collect(),
+                headlines,
                 sources: arts.iter().map(|a| a.source.clone()).collect(),
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let report = Report {
         version: report::SCHEMA_VERSION,
         summary: Summary {
@@ -443,7 +459,17 @@ fn run(
         Details::default()
     };
     lap(&mut stats, 0);
-    (report, stats, details)
+    Ok((report, stats, details))
+}
+
+/// The items of per-group results, in order, or the first error in input order (so which
+/// error a run reports does not depend on how threads were scheduled).
+fn flatten_in_order<T>(groups: Vec<Result<Vec<T>>>) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    for g in groups {
+        out.extend(g?);
+    }
+    Ok(out)
 }
 
 /// Per-article facts behind the report, for `reprint clean`: every paragraph's span and where

@@ -17,8 +17,8 @@ fn scan_and_score(feed: &Path, truth: &reprint::synth::Truth) -> Evaluation {
     let cfg = Config::default();
     let loaded = reprint::input::read_inputs(&[feed.to_path_buf()], &cfg).unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
-    let (report, _) = reprint::pipeline::scan(&loaded.corpus, loaded.warnings, &cfg);
-    evaluate(&loaded.corpus, &report, truth, cfg.ngram_words)
+    let (report, _) = reprint::pipeline::scan(&loaded.corpus, loaded.warnings, &cfg).unwrap();
+    evaluate(&loaded.corpus, &report, truth, cfg.ngram_words).unwrap()
 }
 
 #[test]
@@ -90,7 +90,9 @@ fn pairs_listed_by_default_are_canonical_or_cross_cluster_pairs() {
             ..Config::default()
         };
         let loaded = reprint::input::read_inputs(std::slice::from_ref(&path), &cfg).unwrap();
-        reprint::pipeline::scan(&loaded.corpus, loaded.warnings, &cfg).0
+        reprint::pipeline::scan(&loaded.corpus, loaded.warnings, &cfg)
+            .unwrap()
+            .0
     };
     let (some, all) = (run(false), run(true));
     assert_eq!(all.pairs.len(), all.summary.verified_pairs);

@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use reprint::config::Config;
-use reprint::corpus::{Article, Corpus, Origin};
+use reprint::corpus::{Article, Body, Corpus, Origin};
 use reprint::input::{self, Loaded};
 
 /// 3,824 real articles from 9 outlets (cwd is the crate root when benches run).
@@ -131,7 +131,7 @@ fn copy_of(a: &Article, id: &str, text: String, source: &str) -> Article {
     Article {
         id: id.to_string(),
         title: a.title.clone(),
-        text,
+        body: Body::Text(text),
         source: source.to_string(),
         // Later than the original on the same day, so the original is canonical.
         date: if a.date.is_empty() {
@@ -155,17 +155,18 @@ pub fn stage_corpus(cfg: &Config) -> (Corpus, Plants) {
         input_bytes: loaded.bytes,
         ..Plants::default()
     };
+    // The plants edit texts, so they are all held in memory here.
+    let mut texts: Vec<String> = (0..loaded.corpus.len())
+        .map(|i| paragraphed(&loaded.corpus.text(i).expect("bench inputs do not change")))
+        .collect();
     let mut articles = loaded.corpus.articles;
-    for a in &mut articles {
-        a.text = paragraphed(&a.text);
-    }
     let n = articles.len();
 
     // Reprints, cut from the paragraphed text before any other plant touches it.
     let step = (n / MAX_REPRINTS).max(1);
     let mut copies = Vec::new();
     for i in (0..n).step_by(step) {
-        let ps = paras(&articles[i].text);
+        let ps = paras(&texts[i]);
         if ps.len() < 6 || i == plants.seed || plants.reprints.len() == MAX_REPRINTS {
             continue;
         }
@@ -210,12 +211,12 @@ pub fn stage_corpus(cfg: &Config) -> (Corpus, Plants) {
 
     // Pasted paragraphs: the second paragraph printed again at the end.
     for i in (PASTE_EVERY / 2..n).step_by(PASTE_EVERY) {
-        let ps = paras(&articles[i].text);
+        let ps = paras(&texts[i]);
         if ps.len() < 4 || i == plants.seed || ps[1].split_whitespace().count() < 12 {
             continue;
         }
-        let pasted = format!("{}\n\n{}", articles[i].text, ps[1]);
-        articles[i].text = pasted;
+        let pasted = format!("{}\n\n{}", texts[i], ps[1]);
+        texts[i] = pasted;
         plants.pasted.push(i);
     }
 
@@ -231,18 +232,28 @@ pub fn stage_corpus(cfg: &Config) -> (Corpus, Plants) {
         .unwrap_or_default();
     if outlet.len() >= cfg.min_boilerplate_articles {
         for &i in &outlet {
-            articles[i].text = format!("{}\n\n{}", articles[i].text, FOOTER);
+            texts[i] = format!("{}\n\n{}", texts[i], FOOTER);
         }
         plants.footer = outlet;
     }
 
     for r in &plants.reprints {
         if let Some(e) = r.exact {
-            copies[e - n].text = articles[r.original].text.clone();
+            copies[e - n].body = Body::Text(texts[r.original].clone());
         }
     }
+    for (a, t) in articles.iter_mut().zip(texts) {
+        a.body = Body::Text(t);
+    }
     articles.extend(copies);
-    (Corpus { articles }, plants)
+    (Corpus::in_memory(articles), plants)
+}
+
+/// The text of an article of [`stage_corpus`], which holds every text in memory.
+pub fn text(a: &Article) -> &str {
+    a.body
+        .in_memory()
+        .expect("the stage corpus holds its texts in memory")
 }
 
 /// The token hashes `shingle::analyze` left in `scratch`, as `pipeline::scan` copies them out
@@ -270,11 +281,11 @@ pub fn write_jsonl(corpus: &Corpus, name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("create bench temp dir");
     let path = dir.join(name);
     let mut out = String::new();
-    for a in &corpus.articles {
+    for (i, a) in corpus.articles.iter().enumerate() {
         let rec = serde_json::json!({
             "id": a.id,
             "title": a.title,
-            "text": a.text,
+            "text": corpus.text(i).expect("bench corpus texts are readable"),
             "source": a.source,
             "date": a.date,
         });

@@ -222,13 +222,12 @@ pub fn write_jsonl(
                 w.write_all(line)
             } else {
                 let line = std::str::from_utf8(line).map_err(|_| changed())?;
+                let text = corpus.text(k)?;
                 let (s, e) = text_value_range(line, &cfg.fields.text).ok_or_else(changed)?;
-                if serde_json::from_str::<String>(&line[s..e]).ok().as_deref()
-                    != Some(art.text.as_str())
-                {
+                if serde_json::from_str::<String>(&line[s..e]).ok().as_deref() != Some(&*text) {
                     return Err(changed());
                 }
-                let new = serde_json::to_string(&apply(&art.text, &ap.delete))
+                let new = serde_json::to_string(&apply(&text, &ap.delete))
                     .map_err(|e| Error::Output(std::io::Error::other(e)))?;
                 w.write_all(&line.as_bytes()[..s])
                     .and_then(|_| w.write_all(new.as_bytes()))
@@ -300,7 +299,7 @@ fn write_text_dir(plan: &Plan, corpus: &Corpus, inputs: &[PathBuf], out: &Path) 
     // Decide every target first, so a name clash fails before anything is written.
     let mut seen = HashSet::new();
     let mut targets = Vec::new();
-    for (art, ap) in corpus.articles.iter().zip(&plan.articles) {
+    for (k, (art, ap)) in corpus.articles.iter().zip(&plan.articles).enumerate() {
         if ap.removed.is_some() {
             continue;
         }
@@ -312,14 +311,15 @@ fn write_text_dir(plan: &Plan, corpus: &Corpus, inputs: &[PathBuf], out: &Path) 
                 art.origin.file
             )));
         }
-        targets.push((out.join(rel), art, ap));
+        targets.push((out.join(rel), k, ap));
     }
     std::fs::create_dir_all(out).map_err(io_error(out))?;
-    for (path, art, ap) in targets {
+    for (path, k, ap) in targets {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io_error(parent))?;
         }
-        std::fs::write(&path, apply(&art.text, &ap.delete)).map_err(io_error(&path))?;
+        let text = corpus.text(k)?;
+        std::fs::write(&path, apply(&text, &ap.delete)).map_err(io_error(&path))?;
     }
     Ok(())
 }

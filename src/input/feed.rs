@@ -26,7 +26,7 @@ use quick_xml::Reader;
 use super::markup::{html_to_text, named_entity};
 use super::{strip_bom, Sink};
 use crate::config::Config;
-use crate::corpus::{Article, Origin};
+use crate::corpus::{Article, Body, Origin};
 use crate::error::Result;
 
 /// Reads one feed file. `cut_short` says the caller already warned that the bytes end early
@@ -197,7 +197,7 @@ impl Item {
                 .or(self.link)
                 .unwrap_or_else(|| format!("{name}:{line}")),
             title: self.title.unwrap_or_default(),
-            text,
+            body: Body::Text(text),
             source: self.source.unwrap_or_else(|| feed_title.to_string()),
             date: d0.or(d1).or(d2).unwrap_or_default(),
             origin: Origin {
@@ -616,7 +616,7 @@ mod tests {
         assert_eq!(a.id, "courier-1");
         assert_eq!(a.title, "Harbour & docks reopen");
         assert_eq!(
-            a.text,
+            a.body.in_memory().unwrap(),
             "The harbour reopened on Monday.\n\nShips & ferries returned.\n\nCrowds cheered."
         );
         assert_eq!(
@@ -627,7 +627,7 @@ mod tests {
         assert_eq!(a.origin.line, 6);
         let b = &arts[1];
         assert_eq!(b.id, "https://courier.example/second", "link when no guid");
-        assert_eq!(b.text, "Escaped HTML body.\n\nTwo.");
+        assert_eq!(b.body.in_memory().unwrap(), "Escaped HTML body.\n\nTwo.");
         assert_eq!(b.source, "Meridian Press");
         assert_eq!(b.date, "2024-03-06T08:00:00Z");
         assert_eq!(warnings.len(), 1);
@@ -663,7 +663,7 @@ with two lines.</summary>
         let a = &arts[0];
         assert_eq!(a.id, "urn:uuid:1");
         assert_eq!(a.title, "Budget passes");
-        assert_eq!(a.text, "A &lt; B & C.\n\nSecond para.");
+        assert_eq!(a.body.in_memory().unwrap(), "A &lt; B & C.\n\nSecond para.");
         assert_eq!(a.source, "Original Wire");
         assert_eq!(a.date, "2024-03-01T00:00:00Z", "published before updated");
         let b = &arts[1];
@@ -671,7 +671,8 @@ with two lines.</summary>
         assert_eq!(b.source, "Wire Desk");
         assert_eq!(b.date, "2024-03-03T00:00:00Z");
         assert_eq!(
-            b.text, "Just a summary\nwith two lines.",
+            b.body.in_memory().unwrap(),
+            "Just a summary\nwith two lines.",
             "type text kept as written"
         );
     }
@@ -749,7 +750,7 @@ with two lines.</summary>
         let (arts, w) = read(xml);
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(arts[0].title, "Café “opens” &unknown;");
-        assert_eq!(arts[0].text, "Body & more.");
+        assert_eq!(arts[0].body.in_memory().unwrap(), "Body & more.");
         assert_eq!(arts[0].id, "f.xml:1", "no guid, no link: file:line");
         assert_eq!(arts[0].source, "");
     }

@@ -5,6 +5,12 @@
 //! and reading goes on; with `strict` the first one is returned as [`Error::Strict`]. An input
 //! path that cannot be opened at all is an error (the user named it, so a typo must not pass
 //! silently as "no duplicates").
+//!
+//! Plain (uncompressed) JSONL and text files on disk are read without keeping their texts:
+//! JSONL in batches of lines, and every article records where its text is, for
+//! [`Corpus::text`](crate::corpus::Corpus::text) to read it again (issue 4). Stdin,
+//! compressed inputs and RSS/Atom feeds are read whole and their texts kept in memory, as is
+//! everything when [`read_inputs_keeping`] is asked to keep bytes (`reprint clean`).
 
 mod compress;
 mod feed;
@@ -12,12 +18,13 @@ mod jsonl;
 mod markup;
 mod text;
 
+use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::{Config, InputFormat};
-use crate::corpus::{Article, Corpus};
+use crate::corpus::{Article, Corpus, StoredFile, StoredFormat};
 use crate::error::{Error, Result};
 use crate::report::Warning;
 
@@ -44,6 +51,16 @@ pub struct SourceFile {
     /// (stdin, and compressed files) and only when [`read_inputs_keeping`] was asked to.
     pub retained: Option<Vec<u8>>,
 }
+
+pub(crate) use jsonl::text_of_line;
+
+/// Stored JSONL files kept open for reading texts again; files past this many are opened for
+/// each read (text files always are: a directory can hold very many).
+const MAX_OPEN_FILES: usize = 64;
+
+/// Bytes read from the start of a file before deciding how to read it: enough for the
+/// compression magic, a byte-order mark, and what sniffing looks at.
+const HEAD_BYTES: u64 = 64 << 10;
 
 /// Collects warnings, or fails on the first one in strict mode.
 pub(crate) struct Sink<'a> {
@@ -80,6 +97,7 @@ pub fn read_inputs(inputs: &[PathBuf], cfg: &Config) -> Result<Loaded> {
 /// back and cannot read those again). A scan does not pay for them.
 pub fn read_inputs_keeping(inputs: &[PathBuf], cfg: &Config, keep_bytes: bool) -> Result<Loaded> {
     let mut loaded = Loaded::default();
+    loaded.corpus.store.fields = cfg.fields.clone();
     let mut files: Vec<(PathBuf, bool)> = Vec::new(); // (path, named by the user)
     for p in inputs {
         if p.as_os_str() == "-" {
@@ -92,7 +110,14 @@ pub fn read_inputs_keeping(inputs: &[PathBuf], cfg: &Config, keep_bytes: bool) -
     }
     for (path, _) in files {
         let name: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
-        let raw = read_all(&path)?;
+        let raw = if keep_bytes || path.as_os_str() == "-" {
+            read_all(&path)?
+        } else {
+            match read_plain(&path, &name, cfg, &mut loaded)? {
+                Some(raw) => raw,
+                None => continue,
+            }
+        };
         let magic = compress::from_magic(&raw);
         let keep = keep_bytes && (path.as_os_str() == "-" || magic.is_some());
         let mut sink = Sink {
@@ -207,8 +232,106 @@ fn parse(
     match format {
         InputFormat::Jsonl => jsonl::parse(name, bytes, cfg, out, sink),
         InputFormat::Feed => feed::parse(name, bytes, cfg, out, sink, cut_short),
-        InputFormat::Text | InputFormat::Auto => text::parse(name, bytes, cfg, out, sink),
+        InputFormat::Text | InputFormat::Auto => text::parse(name, bytes, cfg, out, sink, None),
     }
+}
+
+/// Reads input `path` if it is a plain JSONL or text file on disk, without keeping its texts,
+/// and returns `None`; otherwise (compressed, a feed, not a regular file) returns all its
+/// bytes for [`read_inputs_keeping`] to read as before.
+fn read_plain(
+    path: &Path,
+    name: &Arc<str>,
+    cfg: &Config,
+    loaded: &mut Loaded,
+) -> Result<Option<Vec<u8>>> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = File::open(path).map_err(io)?;
+    // Enough of the start to decide as `read_inputs_keeping` would from the whole file:
+    // sniffing looks at the first non-blank byte and 4 KiB from it.
+    let mut head = Vec::new();
+    loop {
+        let k = (&mut file)
+            .take(HEAD_BYTES)
+            .read_to_end(&mut head)
+            .map_err(io)?;
+        let bytes = strip_bom(&head);
+        let seen = bytes
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .is_some_and(|p| bytes.len() >= p + 4096);
+        if k == 0 || seen {
+            break;
+        }
+    }
+    let file_name = path.file_name().and_then(|n| n.to_str());
+    let is_file = file.metadata().map_err(io)?.is_file();
+    let compressed =
+        compress::from_magic(&head).is_some() || file_name.and_then(compress::from_name).is_some();
+    let format = match cfg.input_format {
+        InputFormat::Auto => file_name
+            .and_then(format_of_name)
+            .unwrap_or_else(|| sniff(&head)),
+        f => f,
+    };
+    let stored_format = match format {
+        InputFormat::Jsonl => StoredFormat::Jsonl,
+        InputFormat::Text | InputFormat::Auto => StoredFormat::Text,
+        InputFormat::Feed => {
+            file.read_to_end(&mut head).map_err(io)?;
+            return Ok(Some(head));
+        }
+    };
+    if !is_file || compressed {
+        file.read_to_end(&mut head).map_err(io)?;
+        return Ok(Some(head));
+    }
+    let store = loaded.corpus.store.files.len() as u32;
+    let before = loaded.corpus.articles.len();
+    let mut sink = Sink {
+        warnings: &mut loaded.warnings,
+        strict: cfg.strict,
+    };
+    let out = &mut loaded.corpus.articles;
+    let keep_open = match stored_format {
+        StoredFormat::Jsonl => {
+            loaded.bytes += jsonl::parse_stored(
+                name,
+                path,
+                &mut file,
+                head,
+                store,
+                jsonl::BATCH_BYTES,
+                cfg,
+                out,
+                &mut sink,
+            )?;
+            loaded.corpus.store.open < MAX_OPEN_FILES
+        }
+        StoredFormat::Text => {
+            file.read_to_end(&mut head).map_err(io)?;
+            loaded.bytes += head.len() as u64;
+            text::parse(name, &head, cfg, out, &mut sink, Some(store))?;
+            false
+        }
+    };
+    if loaded.corpus.articles.len() > before {
+        loaded.corpus.store.open += usize::from(keep_open);
+        loaded.corpus.store.files.push(StoredFile {
+            path: path.to_path_buf(),
+            format: stored_format,
+            handle: keep_open.then(|| Arc::new(file)),
+        });
+    }
+    loaded.sources.push(SourceFile {
+        name: name.clone(),
+        format,
+        retained: None,
+    });
+    Ok(None)
 }
 
 /// The format a file name gives (after any compression extension is dropped), if it gives one.

@@ -1,18 +1,22 @@
-//! A plain-text file is one article; its id is its path.
+//! A plain-text file is one article; its id is its path. A file on disk keeps its text
+//! ([`Body::File`]): it is read again when needed.
 
 use std::sync::Arc;
 
 use super::{line_of, Sink};
 use crate::config::Config;
-use crate::corpus::{Article, Origin};
+use crate::corpus::{Article, Body, Origin};
 use crate::error::Result;
 
+/// Parses one text article from `bytes`. With `stored`, the article's body is the whole of
+/// that stored file (which holds `bytes`) instead of a copy of the text.
 pub(super) fn parse(
     name: &Arc<str>,
     bytes: &[u8],
     cfg: &Config,
     out: &mut Vec<Article>,
     sink: &mut Sink,
+    stored: Option<u32>,
 ) -> Result<()> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return sink.warn(name, 1, "empty file: no article read".into());
@@ -51,7 +55,13 @@ pub(super) fn parse(
     out.push(Article {
         id: name.to_string(),
         title: String::new(),
-        text: text.to_string(),
+        body: match stored {
+            Some(file) => Body::File {
+                file,
+                len: text.len() as u64,
+            },
+            None => Body::Text(text.to_string()),
+        },
         source: String::new(),
         date: String::new(),
         origin: Origin {

@@ -15,6 +15,7 @@
 //! Output depends only on the report and the corpus (no clock, no hash-map order), so it is
 //! byte-identical for any thread count.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
@@ -136,6 +137,12 @@ impl<'a> Page<'a> {
         self.index.get(id).map(|&i| (i, &self.corpus.articles[i]))
     }
 
+    /// The text of article `i`. A text that cannot be read again fails the page with the
+    /// library's error inside the `io::Error` (the binary reports it as such).
+    fn text(&self, i: usize) -> io::Result<Cow<'a, str>> {
+        self.corpus.text(i).map_err(io::Error::other)
+    }
+
     /// A link to the article's entry in the index, remembered for the index.
     fn link(&mut self, w: &mut dyn Write, id: &str, place: Place) -> io::Result<()> {
         match self.index.get(id) {
@@ -246,7 +253,8 @@ impl<'a> Page<'a> {
                 x.first.start, x.first.end, x.repeat.start, x.repeat.end
             )?;
             match self.article(&x.article) {
-                Some((_, a)) => {
+                Some((a, _)) => {
+                    let text = self.text(a)?;
                     let marks = [
                         Mark {
                             start: x.first.start,
@@ -259,15 +267,8 @@ impl<'a> Page<'a> {
                             class: "repeat",
                         },
                     ];
-                    let paras = segment::paragraphs(&a.text);
-                    write_text(
-                        w,
-                        &a.text,
-                        &paras,
-                        &marks,
-                        &|_| None,
-                        self.limits.text_bytes,
-                    )?;
+                    let paras = segment::paragraphs(&text);
+                    write_text(w, &text, &paras, &marks, &|_| None, self.limits.text_bytes)?;
                 }
                 None => w.write_all(b"<p class=\"note\">Article not in the corpus.</p>\n")?,
             }
@@ -462,19 +463,28 @@ impl<'a> Page<'a> {
         w.write_all(b"</table>\n")?;
         let members = c.members.len().saturating_sub(1);
         let compared = members.min(self.limits.comparisons);
-        let canonical = self.article(&c.canonical).map(|(_, a)| a);
-        let canonical_paras = canonical.map(|a| segment::paragraphs(&a.text));
+        let canonical = self.article(&c.canonical);
+        // The canonical's text only when a comparison draws it.
+        let canonical_text = match canonical {
+            Some((ci, _)) if compared > 0 => Some(self.text(ci)?),
+            _ => None,
+        };
+        let canonical_paras = canonical_text.as_deref().map(segment::paragraphs);
         for (k, m) in c.members.iter().enumerate().skip(1).take(compared) {
-            let (Some(ca), Some(cp), Some((_, ma))) =
-                (canonical, canonical_paras.as_deref(), self.article(m))
-            else {
+            let (Some((_, ca)), Some(ct), Some(cp), Some((mi, ma))) = (
+                canonical,
+                canonical_text.as_deref(),
+                canonical_paras.as_deref(),
+                self.article(m),
+            ) else {
                 continue;
             };
+            let mt = self.text(mi)?;
             let spans = self
                 .pair_spans(&c.canonical, m)
                 .map(|(_, s)| s)
                 .unwrap_or_default();
-            self.comparison(w, (i, k), (ca, cp), ma, &spans)?;
+            self.comparison(w, (i, k), (ca, ct, cp), (ma, &mt), &spans)?;
         }
         if members > compared {
             writeln!(
@@ -492,11 +502,11 @@ impl<'a> Page<'a> {
         &self,
         w: &mut dyn Write,
         (i, k): (usize, usize),
-        (ca, cp): (&Article, &[Span]),
-        ma: &Article,
+        (ca, ct, cp): (&Article, &str, &[Span]),
+        (ma, mt): (&Article, &str),
         spans: &[SpanPair],
     ) -> io::Result<()> {
-        let mp = segment::paragraphs(&ma.text);
+        let mp = segment::paragraphs(mt);
         // Passage n gets the same shade on both sides; shades alternate so neighbours differ.
         let class = |n: usize| {
             if n.is_multiple_of(2) {
@@ -546,9 +556,9 @@ impl<'a> Page<'a> {
             if na == 1 { "" } else { "s" },
             nd
         )?;
-        for (a, paras, marks, flags, flag) in [
-            (ca, cp, &cm, &dropped, "dropped"),
-            (ma, &mp[..], &mm, &added, "added"),
+        for (a, text, paras, marks, flags, flag) in [
+            (ca, ct, cp, &cm, &dropped, "dropped"),
+            (ma, mt, &mp[..], &mm, &added, "added"),
         ] {
             w.write_all(b"<div class=\"col\">\n<h4><span class=\"id\">")?;
             esc(w, &a.id)?;
@@ -565,7 +575,7 @@ impl<'a> Page<'a> {
             w.write_all(b"</h4>\n")?;
             write_text(
                 w,
-                &a.text,
+                text,
                 paras,
                 marks,
                 &|p| flags[p].then_some(flag),
@@ -766,6 +776,30 @@ fn range(p: [usize; 2]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_that_cannot_be_read_again_fails_the_page_with_the_library_error() {
+        let dir = std::env::temp_dir().join(format!("reprint-html-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("feed.jsonl");
+        let para = "The harbour council met again on Monday to debate the budget.";
+        let line = serde_json::json!({"id": "a", "text": format!("{para}\n\n{para}")});
+        std::fs::write(&path, format!("{line}\n")).unwrap();
+        let cfg = crate::Config::default();
+        let loaded = crate::input::read_inputs(std::slice::from_ref(&path), &cfg).unwrap();
+        let (report, _) = crate::pipeline::scan(&loaded.corpus, vec![], &cfg).unwrap();
+        assert_eq!(report.repeats.len(), 1);
+        std::fs::write(&path, "").unwrap();
+        let e = Html::new(&loaded.corpus)
+            .print(&report, &mut Vec::new())
+            .unwrap_err();
+        let inner = e.get_ref().and_then(|i| i.downcast_ref::<crate::Error>());
+        assert!(
+            matches!(inner, Some(crate::Error::Reread { line: 1, .. })),
+            "{e:?}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     fn render(text: &str, marks: &[Mark], cap: usize) -> String {
         let mut out = Vec::new();
