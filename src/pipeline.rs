@@ -162,51 +162,34 @@ fn run(
     // Each set is signed as it is built, then kept for verification.
     // Beside it, the signature of the article's lead (see `shingle::lead_set`), which LSH
     // compares with whole articles to find copies trimmed from the bottom.
-    // Every set is written into its own slot of one array, sized by the shingles each article
-    // keeps, and each article's per-shingle keys are freed as soon as its set is built, so
-    // all keys are never held twice.
+    // Each article's set is built in the allocation of its per-shingle keys, which it
+    // consumes, so the keys of all articles are never held twice.
     let hasher = MinHasher::new(cfg.num_perms);
     let k = cfg.num_perms.max(1);
     let mut signatures = vec![0u32; n * k];
     let mut lead_signatures = vec![0u32; n * k];
-    let bounds: Vec<usize> = analysed
-        .par_iter()
-        .zip(bp.mask.par_iter())
-        .map(|(a, mask)| shingle::kept_shingles(a, |p| !mask[p]))
-        .collect();
-    let mut keys = vec![0u32; bounds.iter().sum()];
-    let mut slots: Vec<&mut [u32]> = Vec::with_capacity(n);
-    let mut rest = keys.as_mut_slice();
-    for &b in &bounds {
-        let (slot, tail) = std::mem::take(&mut rest).split_at_mut(b);
-        slots.push(slot);
-        rest = tail;
-    }
     let mut analysed = analysed;
-    let (lens, lead_active): (Vec<usize>, Vec<bool>) = slots
-        .into_par_iter()
-        .zip(signatures.par_chunks_mut(k))
+    let (sets, lead_active): (Vec<Vec<u32>>, Vec<bool>) = signatures
+        .par_chunks_mut(k)
         .zip(lead_signatures.par_chunks_mut(k))
         .zip(analysed.par_iter_mut().zip(bp.mask.par_iter()))
-        .map_init(Vec::new, |lead, (((slot, sig), lead_sig), (a, mask))| {
-            progress.inc(1);
-            let len = shingle::shingle_set_into(a, |p| !mask[p], slot);
-            hasher.signature_into(&slot[..len], sig);
-            shingle::lead_set(a, |p| !mask[p], len, lead);
-            let has_lead = !lead.is_empty() && lead.len() < len;
-            if has_lead {
-                hasher.signature_into(lead, lead_sig);
-            }
-            // The per-shingle keys are not needed past this point.
-            a.shingles = Vec::new();
-            a.shingle_ends = Vec::new();
-            (len, has_lead)
-        })
+        .map_init(
+            shingle::SetScratch::default,
+            |scratch, ((sig, lead_sig), (a, mask))| {
+                progress.inc(1);
+                let set = shingle::take_set_and_lead(a, |p| !mask[p], scratch);
+                hasher.signature_into(&set, sig);
+                let has_lead = !scratch.lead.is_empty() && scratch.lead.len() < set.len();
+                if has_lead {
+                    hasher.signature_into(&scratch.lead, lead_sig);
+                }
+                (set, has_lead)
+            },
+        )
         .unzip();
-    stats.shingles = lens.iter().sum();
-    let active: Vec<bool> = lens.iter().map(|&l| l > 0).collect();
-    let sets = verify::CompactSets::from_slots(keys, &bounds, &lens);
-    drop(bounds);
+    stats.shingles = sets.iter().map(Vec::len).sum();
+    let active: Vec<bool> = sets.iter().map(|s| !s.is_empty()).collect();
+    let sets = verify::CompactSets::from_sets(sets);
 
     lap(&mut stats, 0);
     // Stage 4: candidates from LSH bands and from shared story paragraphs.

@@ -212,9 +212,84 @@ pub fn lead_set(
     out.dedup();
 }
 
+/// Buffers of [`take_set_and_lead`], one per worker thread.
+#[derive(Default)]
+pub struct SetScratch {
+    /// The kept keys in text order, then the lead.
+    pub lead: Vec<u32>,
+    cuts: Vec<usize>,
+}
+
+/// The article's kept set ([`shingle_set`]) and its lead ([`lead_set`], left in
+/// `scratch.lead`), built while consuming the article's per-shingle keys: the set reuses their
+/// allocation, so the keys of all articles are never held twice.
+pub fn take_set_and_lead(
+    a: &mut ArticleShingles,
+    mut keep: impl FnMut(usize) -> bool,
+    scratch: &mut SetScratch,
+) -> Vec<u32> {
+    let mut keys = std::mem::take(&mut a.shingles);
+    let ends = std::mem::take(&mut a.shingle_ends);
+    let (lead, cuts) = (&mut scratch.lead, &mut scratch.cuts);
+    lead.clear();
+    cuts.clear();
+    let mut start = 0;
+    for (p, &end) in ends.iter().enumerate() {
+        let end = end as usize;
+        if keep(p) {
+            lead.extend_from_slice(&keys[start..end]);
+            cuts.push(lead.len());
+        }
+        start = end;
+    }
+    keys.clear();
+    keys.extend_from_slice(lead);
+    keys.sort_unstable();
+    keys.dedup();
+    let want = (keys.len() as f64 * LEAD_SHARE).ceil() as usize;
+    let upto = if want == 0 {
+        0
+    } else {
+        cuts.iter()
+            .copied()
+            .find(|&c| c >= want)
+            .unwrap_or(lead.len())
+    };
+    lead.truncate(upto);
+    lead.sort_unstable();
+    lead.dedup();
+    keys
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn take_set_and_lead_gives_the_set_and_the_lead() {
+        let text: String = (0..7)
+            .map(|p| {
+                let words = if p == 3 { 2 } else { 9 + p };
+                (0..words)
+                    .map(|w| format!("p{p}w{}", w % 6))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    + ".\n"
+            })
+            .collect();
+        let a = analyze(&text, 5, &mut Scratch::default());
+        for masked in [None, Some(0), Some(2)] {
+            let keep = |p: usize| Some(p) != masked;
+            let set = shingle_set(&a, keep);
+            let mut lead = Vec::new();
+            lead_set(&a, keep, set.len(), &mut lead);
+            let mut b = a.clone();
+            let mut scratch = SetScratch::default();
+            assert_eq!(take_set_and_lead(&mut b, keep, &mut scratch), set);
+            assert_eq!(scratch.lead, lead, "masked {masked:?}");
+            assert!(b.shingles.is_empty() && b.shingle_ends.is_empty());
+        }
+    }
 
     #[test]
     fn paragraphs_carry_token_ranges_and_shingles() {

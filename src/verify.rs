@@ -38,60 +38,33 @@ pub fn intersection_size<T: Ord>(a: &[T], b: &[T]) -> usize {
     count
 }
 
-/// Every article's set of 32-bit shingle keys ([`crate::shingle::shingle_key`]) in one
-/// allocation, so verification walks one array instead of one vector per article.
+/// Every article's set of 32-bit shingle keys ([`crate::shingle::shingle_key`]), sorted.
+/// Each set keeps the allocation it was built in (`shingle::take_set_and_lead` builds it in
+/// the article's per-shingle keys), so building them never holds all keys twice.
 #[derive(Clone, Debug, Default)]
 pub struct CompactSets {
-    /// `keys[ends[i-1]..ends[i]]` is article `i`'s set.
-    ends: Vec<usize>,
-    keys: Vec<u32>,
+    sets: Vec<Vec<u32>>,
 }
 
 impl CompactSets {
-    /// Concatenates per-article sorted, de-duplicated key sets, in article order.
+    /// Per-article sorted, de-duplicated key sets, in article order.
     pub fn from_sets(sets: Vec<Vec<u32>>) -> Self {
-        let total = sets.iter().map(Vec::len).sum();
-        let mut keys = Vec::with_capacity(total);
-        let mut ends = Vec::with_capacity(sets.len());
-        for s in sets {
-            keys.extend_from_slice(&s);
-            ends.push(keys.len());
-        }
-        CompactSets { ends, keys }
-    }
-
-    /// Sets that were written in place: article `i` had the slot of `bounds[i]` keys after
-    /// the slots of the articles before it, and its set is the first `lens[i]` of them. The
-    /// sets are moved together in place (no second copy of all keys).
-    pub fn from_slots(mut keys: Vec<u32>, bounds: &[usize], lens: &[usize]) -> Self {
-        debug_assert_eq!(bounds.len(), lens.len());
-        let mut ends = Vec::with_capacity(lens.len());
-        let (mut slot, mut cursor) = (0, 0);
-        for (&b, &l) in bounds.iter().zip(lens) {
-            debug_assert!(l <= b);
-            keys.copy_within(slot..slot + l, cursor);
-            cursor += l;
-            slot += b;
-            ends.push(cursor);
-        }
-        keys.truncate(cursor);
-        CompactSets { ends, keys }
+        CompactSets { sets }
     }
 
     /// Article `i`'s set, sorted.
     pub fn get(&self, i: usize) -> &[u32] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.keys[start..self.ends[i]]
+        &self.sets[i]
     }
 
     /// Number of articles.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.sets.len()
     }
 
     /// True when there are no articles.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.sets.is_empty()
     }
 }
 
@@ -234,26 +207,6 @@ pub fn matching_positions(a: &[u32], b: &[u32]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn sets_written_in_slots_compact_to_the_same_sets() {
-        let sets: Vec<Vec<u32>> = vec![vec![1, 5, 9], vec![], vec![2, 3], vec![7]];
-        let bounds = [5, 2, 2, 3];
-        let mut keys = vec![u32::MAX; bounds.iter().sum()];
-        let mut at = 0;
-        for (s, &b) in sets.iter().zip(&bounds) {
-            keys[at..at + s.len()].copy_from_slice(s);
-            at += b;
-        }
-        let lens: Vec<usize> = sets.iter().map(Vec::len).collect();
-        let slots = CompactSets::from_slots(keys, &bounds, &lens);
-        let whole = CompactSets::from_sets(sets.clone());
-        for (i, s) in sets.iter().enumerate() {
-            assert_eq!(slots.get(i), s.as_slice());
-            assert_eq!(whole.get(i), s.as_slice());
-        }
-        assert_eq!(slots.len(), 4);
-    }
-
     use super::*;
     use proptest::prelude::*;
     use std::collections::HashSet;
