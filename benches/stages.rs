@@ -45,6 +45,8 @@ struct Prepared {
     sets: Vec<Vec<u32>>,
     hasher: MinHasher,
     signatures: Vec<u32>,
+    /// `lsh::band_keys` of each signature.
+    band_keys: Vec<u32>,
     active: Vec<bool>,
     params: lsh::Params,
     candidates: Vec<(u32, u32)>,
@@ -91,7 +93,14 @@ fn prepared() -> &'static Prepared {
         }
         let active: Vec<bool> = sets.iter().map(|s| !s.is_empty()).collect();
         let params = lsh::Params::for_scan(cfg.threshold, cfg.containment_threshold, cfg.num_perms);
-        let candidates = lsh::candidates(&signatures, cfg.num_perms, &active, None, params);
+        let mut band_keys = vec![0u32; sets.len() * params.bands];
+        for (sig, keys) in signatures
+            .chunks(cfg.num_perms)
+            .zip(band_keys.chunks_mut(params.bands))
+        {
+            lsh::band_keys(sig, params, keys);
+        }
+        let candidates = lsh::candidates(&band_keys, params.bands, &active, None);
         let rule = Rule::from_config(&cfg);
         let verified: Vec<(u32, u32)> = candidates
             .iter()
@@ -113,6 +122,7 @@ fn prepared() -> &'static Prepared {
             sets,
             hasher,
             signatures,
+            band_keys,
             active,
             params,
             candidates,
@@ -319,8 +329,7 @@ fn minhash_bench(c: &mut Criterion) {
 
 fn lsh_bench(c: &mut Criterion) {
     let p = prepared();
-    let k = p.cfg.num_perms;
-    let run = || lsh::candidates(black_box(&p.signatures), k, &p.active, None, p.params);
+    let run = || lsh::candidates(black_box(&p.band_keys), p.params.bands, &p.active, None);
     // Assert once: canonical, unique, and every planted pair is a candidate.
     let cands = run();
     assert!(cands.windows(2).all(|w| w[0] < w[1]) && cands.iter().all(|&(a, b)| a < b));

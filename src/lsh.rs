@@ -93,68 +93,66 @@ impl Params {
     }
 }
 
-/// Lead signatures (see [`crate::shingle::lead_set`]): `signatures` laid out like the
-/// articles' own, `active[i]` false where article `i` has no lead distinct from itself.
+/// Writes the key of each band of `signature` (`params.bands` keys): the high half of
+/// [`crate::hash::sequence_u32`] of the band's rows. LSH needs only these, so a scan keeps
+/// 4 bytes per band instead of the whole signature. Two articles whose band keys are equal
+/// but whose band values differ (one chance in 2^32 per band and pair) only become a
+/// candidate that verification rejects.
+pub fn band_keys(signature: &[u32], params: Params, out: &mut [u32]) {
+    for (band, key) in out.iter_mut().enumerate().take(params.bands) {
+        let lo = band * params.rows;
+        *key = (crate::hash::sequence_u32(&signature[lo..lo + params.rows]) >> 32) as u32;
+    }
+}
+
+/// Band keys of leads (see [`crate::shingle::lead_set`]): laid out like the articles' own,
+/// `active[i]` false where article `i` has no lead distinct from itself.
 #[derive(Clone, Copy, Debug)]
 pub struct Leads<'a> {
-    pub signatures: &'a [u32],
+    pub keys: &'a [u32],
     pub active: &'a [bool],
 }
 
-/// Candidate pairs `(a, b)` with `a < b`, sorted and unique. `signatures` holds `n` signatures
-/// of `num_perms` values each, back to back; `active[i]` is false for articles with no
-/// shingles, which are never paired. With `leads`, an article whose band equals another
-/// article's *lead* band is a candidate too (a copy trimmed from the bottom); leads are
-/// never paired with each other.
+/// Candidate pairs `(a, b)` with `a < b`, sorted and unique. `keys` holds `bands` band keys
+/// per article ([`band_keys`]), article after article; `active[i]` is false for articles with
+/// no shingles, which are never paired. With `leads`, an article whose band key equals
+/// another article's *lead* band key is a candidate too (a copy trimmed from the bottom);
+/// leads are never paired with each other.
 pub fn candidates(
-    signatures: &[u32],
-    num_perms: usize,
+    keys: &[u32],
+    bands: usize,
     active: &[bool],
     leads: Option<Leads<'_>>,
-    params: Params,
 ) -> Vec<(u32, u32)> {
     let n = active.len();
-    debug_assert_eq!(signatures.len(), n * num_perms);
+    debug_assert_eq!(keys.len(), n * bands);
     debug_assert!(n < 1 << 31);
-    let band_key = crate::hash::sequence_u32;
-    // Bits for an article index plus the lead flag; the rest of a u64 key holds the hash.
+    // Bits for an article index plus the lead flag, below the 32-bit band key.
     let id_bits = 64 - (n as u64 | 1).leading_zeros() + 1;
     let lead_bit = 1u64 << (id_bits - 1);
     let id_mask = lead_bit - 1;
-    let pack = |h: u64, member: u64| (h >> id_bits << id_bits) | member;
-    let mut pairs: Vec<(u32, u32)> = (0..params.bands)
+    let mut pairs: Vec<(u32, u32)> = (0..bands)
         .into_par_iter()
         .flat_map_iter(|band| {
-            let lo = band * params.rows;
-            fn at(sigs: &[u32], i: usize, k: usize, lo: usize, rows: usize) -> &[u32] {
-                &sigs[i * k + lo..i * k + lo + rows]
-            }
-            // One u64 per member: the band hash above `id_bits`, then the lead flag, then the
-            // article. Sorting plain integers is much cheaper than (hash, id) tuples; buckets of
-            // different hashes that agree on the kept bits merge, which only adds candidates
-            // for verification to reject (one in 2^40 per pair at a million articles).
-            let mut keys: Vec<u64> = (0..n)
+            // One u64 per member: the band key, then the lead flag, then the article.
+            // Sorting plain integers is much cheaper than (key, id) tuples.
+            let key = |ks: &[u32], i: usize| (ks[i * bands + band] as u64) << id_bits;
+            let mut members: Vec<u64> = (0..n)
                 .filter(|&i| active[i])
-                .map(|i| {
-                    pack(
-                        band_key(at(signatures, i, num_perms, lo, params.rows)),
-                        i as u64,
-                    )
-                })
+                .map(|i| key(keys, i) | i as u64)
                 .collect();
             if let Some(l) = leads {
-                keys.extend((0..n).filter(|&i| l.active[i]).map(|i| {
-                    pack(
-                        band_key(at(l.signatures, i, num_perms, lo, params.rows)),
-                        i as u64 | lead_bit,
-                    )
-                }));
+                members.extend(
+                    (0..n)
+                        .filter(|&i| l.active[i])
+                        .map(|i| key(l.keys, i) | lead_bit | i as u64),
+                );
             }
-            keys.sort_unstable();
+            members.sort_unstable();
             let mut out = Vec::new();
             let mut cross = Vec::new();
             let id = |k: &u64| (k & id_mask) as u32;
-            for group in keys.chunk_by(|x, y| x >> id_bits == y >> id_bits) {
+            for group in members.chunk_by(|x, y| x >> id_bits == y >> id_bits) {
                 // Whole articles sort before leads within a bucket, each in id order.
                 let whole = group.partition_point(|k| k & lead_bit == 0);
                 let (w, l) = group.split_at(whole);
@@ -170,13 +168,13 @@ pub fn candidates(
             }
             // A pair of whole articles is kept only in the first band where it collides, so
             // that close copies (which collide in most bands) are not listed, sorted and
-            // dropped once per band. Comparing the earlier bands' values costs much less.
+            // dropped once per band. Comparing the earlier bands' keys costs much less.
             out.retain(|&(a, b)| {
-                let (sa, sb) = (a as usize * num_perms, b as usize * num_perms);
-                let (xa, xb) = (&signatures[sa..sa + lo], &signatures[sb..sb + lo]);
-                !xa.chunks_exact(params.rows)
-                    .zip(xb.chunks_exact(params.rows))
-                    .any(|(p, q)| p == q)
+                let (sa, sb) = (a as usize * bands, b as usize * bands);
+                !keys[sa..sa + band]
+                    .iter()
+                    .zip(&keys[sb..sb + band])
+                    .any(|(x, y)| x == y)
             });
             out.extend(cross);
             out.into_iter()
@@ -215,6 +213,15 @@ mod tests {
     use crate::minhash::MinHasher;
     use proptest::prelude::*;
 
+    /// Band keys of signatures of `k` values each, back to back.
+    fn keys_of(sigs: &[u32], k: usize, params: Params) -> Vec<u32> {
+        let mut out = vec![0u32; sigs.len() / k * params.bands];
+        for (sig, o) in sigs.chunks(k).zip(out.chunks_mut(params.bands)) {
+            band_keys(sig, params, o);
+        }
+        out
+    }
+
     #[test]
     fn scan_params_catch_trimmed_copies_but_not_a_shared_quote() {
         let p = Params::for_scan(0.5, 0.6, 128);
@@ -249,25 +256,24 @@ mod tests {
         lead_sigs.extend(vec![u32::MAX; 126]);
         lead_sigs.extend(m.signature(&shared_lead));
         lead_sigs.extend(m.signature(&shared_lead));
+        let (keys, lead_keys) = (
+            keys_of(&sigs, 126, params),
+            keys_of(&lead_sigs, 126, params),
+        );
         let active = [true; 4];
         let leads = Leads {
-            signatures: &lead_sigs,
+            keys: &lead_keys,
             active: &[true, false, true, true],
         };
-        assert_eq!(
-            candidates(&sigs, 126, &active, Some(leads), params),
-            vec![(0, 1)]
-        );
+        assert_eq!(candidates(&keys, 42, &active, Some(leads)), vec![(0, 1)]);
         // An article's own lead never pairs it with itself.
         let own = Leads {
-            signatures: &sigs,
+            keys: &keys,
             active: &[true; 4],
         };
-        assert!(
-            candidates(&sigs[..2 * 126], 126, &active[..2], Some(own), params)
-                .iter()
-                .all(|&(a, b)| a != b)
-        );
+        assert!(candidates(&keys[..2 * 42], 42, &active[..2], Some(own))
+            .iter()
+            .all(|&(a, b)| a != b));
     }
 
     #[test]
@@ -307,7 +313,7 @@ mod tests {
                 sigs.extend(m.signature(&s.iter().copied().collect::<Vec<_>>()));
             }
             let active = vec![true; sets.len()];
-            let got = candidates(&sigs, 32, &active, None, params);
+            let got = candidates(&keys_of(&sigs, 32, params), 16, &active, None);
             for w in got.windows(2) {
                 prop_assert!(w[0] < w[1]);
             }

@@ -254,14 +254,13 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
             s.warnings
         );
         eprintln!(
-            "reprint: lsh bands={} rows={} (threshold {}); candidates {} (lsh {}, shared paragraphs {}), ruled out by signature {}, verified {}; read {:.2}s, total {:.2}s",
+            "reprint: lsh bands={} rows={} (threshold {}); candidates {} (lsh {}, shared paragraphs {}), verified {}; read {:.2}s, total {:.2}s",
             stats.bands,
             stats.rows,
             cfg.threshold,
             stats.candidates,
             stats.lsh_candidates,
             stats.paragraph_candidates,
-            stats.ruled_out_by_signature,
             stats.verified,
             t_read.as_secs_f64(),
             t_scan.as_secs_f64()

@@ -32,8 +32,6 @@ pub struct Stats {
     pub lsh_candidates: usize,
     pub paragraph_candidates: usize,
     pub candidates: usize,
-    /// Candidates whose signatures ruled them out before the exact comparison.
-    pub ruled_out_by_signature: usize,
     pub verified: usize,
     pub bands: usize,
     pub rows: usize,
@@ -163,25 +161,33 @@ fn run(
     // Beside it, the signature of the article's lead (see `shingle::lead_set`), which LSH
     // compares with whole articles to find copies trimmed from the bottom.
     // Each article's set is built in the allocation of its per-shingle keys, which it
-    // consumes, so the keys of all articles are never held twice.
+    // consumes, so the keys of all articles are never held twice. Signatures live only in a
+    // per-thread buffer: what stays is each band's 4-byte key (`lsh::band_keys`), of the
+    // article and of its lead.
     let hasher = MinHasher::new(cfg.num_perms);
     let k = cfg.num_perms.max(1);
-    let mut signatures = vec![0u32; n * k];
-    let mut lead_signatures = vec![0u32; n * k];
+    let params = lsh::Params::for_scan(cfg.threshold, cfg.containment_threshold, cfg.num_perms);
+    stats.bands = params.bands;
+    stats.rows = params.rows;
+    let bands = params.bands.max(1);
+    let mut band_keys = vec![0u32; n * bands];
+    let mut lead_keys = vec![0u32; n * bands];
     let mut analysed = analysed;
-    let (sets, lead_active): (Vec<Vec<u32>>, Vec<bool>) = signatures
-        .par_chunks_mut(k)
-        .zip(lead_signatures.par_chunks_mut(k))
+    let (sets, lead_active): (Vec<Vec<u32>>, Vec<bool>) = band_keys
+        .par_chunks_mut(bands)
+        .zip(lead_keys.par_chunks_mut(bands))
         .zip(analysed.par_iter_mut().zip(bp.mask.par_iter()))
         .map_init(
-            shingle::SetScratch::default,
-            |scratch, ((sig, lead_sig), (a, mask))| {
+            || (shingle::SetScratch::default(), vec![0u32; k]),
+            |(scratch, sig), ((keys, lead_keys), (a, mask))| {
                 progress.inc(1);
                 let set = shingle::take_set_and_lead(a, |p| !mask[p], scratch);
                 hasher.signature_into(&set, sig);
+                lsh::band_keys(sig, params, keys);
                 let has_lead = !scratch.lead.is_empty() && scratch.lead.len() < set.len();
                 if has_lead {
-                    hasher.signature_into(&scratch.lead, lead_sig);
+                    hasher.signature_into(&scratch.lead, sig);
+                    lsh::band_keys(sig, params, lead_keys);
                 }
                 (set, has_lead)
             },
@@ -193,15 +199,12 @@ fn run(
 
     lap(&mut stats, 0);
     // Stage 4: candidates from LSH bands and from shared story paragraphs.
-    let params = lsh::Params::for_scan(cfg.threshold, cfg.containment_threshold, cfg.num_perms);
-    stats.bands = params.bands;
-    stats.rows = params.rows;
     let leads = lsh::Leads {
-        signatures: &lead_signatures,
+        keys: &lead_keys,
         active: &lead_active,
     };
-    let mut cands = lsh::candidates(&signatures, cfg.num_perms, &active, Some(leads), params);
-    drop(lead_signatures);
+    let mut cands = lsh::candidates(&band_keys, bands, &active, Some(leads));
+    drop((band_keys, lead_keys, lead_active));
     stats.lsh_candidates = cands.len();
     let para_cands = shared_paragraph_candidates(&analysed, &bp.mask);
     stats.paragraph_candidates = para_cands.len();
@@ -213,8 +216,6 @@ fn run(
     lap(&mut stats, cands.len());
     // Stage 5: verification on the exact sets.
     let rule = Rule::from_config(cfg);
-    let k = cfg.num_perms;
-    let ruled_out = std::sync::atomic::AtomicUsize::new(0);
     let verified: Vec<((u32, u32), Similarity)> = cands
         .par_chunks(1024)
         .flat_map_iter(|chunk| {
@@ -222,19 +223,11 @@ fn run(
             chunk
         })
         .filter_map(|&(a, b)| {
-            let (sa, sb) = (sets.get(a as usize), sets.get(b as usize));
-            let (ga, gb) = (a as usize * k, b as usize * k);
-            let matching =
-                verify::matching_positions(&signatures[ga..ga + k], &signatures[gb..gb + k]);
-            if rule.signatures_rule_out(matching, k, sa.len(), sb.len()) {
-                ruled_out.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                return None;
-            }
-            let s = verify::similarity(sa, sb);
+            let s = verify::similarity(sets.get(a as usize), sets.get(b as usize));
             rule.accepts(&s).then_some(((a, b), s))
         })
         .collect();
-    stats.ruled_out_by_signature = ruled_out.into_inner();
+    drop(cands);
     stats.verified = verified.len();
 
     lap(&mut stats, 0);

@@ -157,54 +157,6 @@ impl Rule {
     }
 }
 
-/// How many standard deviations below its expectation a pair's signature agreement must fall
-/// before [`Rule::signatures_rule_out`] skips the exact comparison.
-pub const SIGNATURE_REJECT_SIGMAS: f64 = 4.0;
-
-impl Rule {
-    /// The smallest Jaccard a pair of sets of sizes `la` and `lb` can have and still be
-    /// accepted: the threshold, or less when containment can decide (a trimmed copy's
-    /// Jaccard is `c·r / (1 + r − c·r)` for containment `c` and size ratio `r`).
-    pub fn min_accepted_jaccard(&self, la: usize, lb: usize) -> f64 {
-        let (small, large) = (la.min(lb) as f64, la.max(lb) as f64);
-        if small == 0.0 {
-            return 1.0;
-        }
-        let r = small / large;
-        if r < MIN_CONTAINMENT_SIZE_RATIO {
-            return self.threshold;
-        }
-        let c = self.containment_threshold;
-        self.threshold.min(c * r / (1.0 + r - c * r))
-    }
-
-    /// True when the signatures make acceptance so unlikely that the exact comparison can be
-    /// skipped: `matching` of `num_perms` signature positions agree, which for a pair at the
-    /// smallest acceptable Jaccard `j` is a Binomial(`num_perms`, `j`) count; the pair is
-    /// skipped only when `matching` is more than [`SIGNATURE_REJECT_SIGMAS`] standard
-    /// deviations below `num_perms · j` (a chance under 10⁻⁴ for a pair that would pass).
-    /// Most LSH candidates are pairs of similar size sharing a sentence or two, which this
-    /// settles without touching their shingle sets.
-    pub fn signatures_rule_out(
-        &self,
-        matching: usize,
-        num_perms: usize,
-        la: usize,
-        lb: usize,
-    ) -> bool {
-        let j = self.min_accepted_jaccard(la, lb);
-        let k = num_perms as f64;
-        let mean = k * j;
-        let sd = (k * j * (1.0 - j)).sqrt();
-        (matching as f64) < mean - SIGNATURE_REJECT_SIGMAS * sd
-    }
-}
-
-/// Positions at which two signatures agree.
-pub fn matching_positions(a: &[u32], b: &[u32]) -> usize {
-    a.iter().zip(b).filter(|(x, y)| x == y).count()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,30 +186,6 @@ mod tests {
                 prop_assert!((s.containment - c).abs() < 1e-12);
             }
         }
-    }
-
-    #[test]
-    fn signatures_rule_out_only_pairs_far_below_acceptance() {
-        let r = Rule {
-            threshold: 0.5,
-            containment_threshold: 0.6,
-            strong_shared_shingles: 50,
-            weak_containment_threshold: 0.85,
-            min_shared_shingles: 15,
-        };
-        // Equal sizes: containment 0.6 means Jaccard 0.6 / 1.4 = 0.43.
-        assert!((r.min_accepted_jaccard(400, 400) - 0.6 / 1.4).abs() < 1e-12);
-        // A third-size copy can pass with a much lower Jaccard.
-        assert!(r.min_accepted_jaccard(100, 300) < 0.2);
-        // Below the size-ratio floor only the Jaccard threshold can accept.
-        assert_eq!(r.min_accepted_jaccard(10, 400), 0.5);
-        // Two similar-size articles agreeing on 6 of 128 positions (J ≈ 0.05) are settled.
-        assert!(r.signatures_rule_out(6, 128, 400, 380));
-        // A pair right at the smallest acceptable Jaccard is never skipped.
-        let j = r.min_accepted_jaccard(400, 380);
-        assert!(!r.signatures_rule_out((128.0 * j) as usize, 128, 400, 380));
-        // A short copy of a long story: nothing is ruled out on weak evidence.
-        assert!(!r.signatures_rule_out(3, 128, 100, 900));
     }
 
     #[test]
