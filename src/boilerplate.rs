@@ -180,6 +180,30 @@ pub fn detect(
         .collect();
     out.frequent_story_paragraphs = is_boiler.iter().filter(|&&b| !b).count();
 
+    // Paragraphs with identical article sets share a class, so that runs compare two
+    // integers, not two sets: a footer carried by a tenth of a million-article feed has an
+    // article set of 100,000 entries, and comparing it for every carrier was quadratic.
+    let class: Vec<u32> = {
+        let mut by_hash: Vec<(u64, u32)> = sets
+            .par_iter()
+            .enumerate()
+            .map(|(f, s)| (crate::hash::sequence_u32(s), f as u32))
+            .collect();
+        by_hash.par_sort_unstable();
+        let mut class: Vec<u32> = (0..sets.len() as u32).collect();
+        for group in by_hash.chunk_by(|x, y| x.0 == y.0) {
+            for (i, &(_, f)) in group.iter().enumerate() {
+                if let Some(&(_, g)) = group[..i]
+                    .iter()
+                    .find(|&&(_, g)| sets[g as usize] == sets[f as usize])
+                {
+                    class[f as usize] = class[g as usize];
+                }
+            }
+        }
+        class
+    };
+
     // Mask, and blocks: runs of boilerplate paragraphs with identical article sets.
     let mut blocks: BTreeMap<Vec<u64>, Block> = BTreeMap::new();
     for (a, s) in articles.iter().enumerate() {
@@ -197,7 +221,7 @@ pub fn detect(
             };
             let mut q = p;
             while q + 1 < s.paragraphs.len()
-                && fid(q + 1).is_some_and(|g| sets[g as usize] == sets[f as usize])
+                && fid(q + 1).is_some_and(|g| class[g as usize] == class[f as usize])
             {
                 q += 1;
             }
