@@ -145,7 +145,30 @@ fn news_paragraphed(c: &mut Criterion) {
         );
     }
     let id = |i: usize| corpus.articles[i].id.as_str();
-    for x in &plants.reprints {
+    // An original whose cluster also holds another real article has a near copy in the real
+    // corpus, which may be older and then rightly the canonical: not checked here.
+    let first_plant = plants
+        .reprints
+        .iter()
+        .map(|x| x.dropped)
+        .min()
+        .unwrap_or(corpus.len());
+    let real = |m: &str| corpus.articles[..first_plant].iter().any(|a| a.id == m);
+    let has_real_twin = |o: &str| {
+        r.clusters.iter().any(|c| {
+            c.members.iter().any(|m| m == o) && c.members.iter().any(|m| m != o && real(m))
+        })
+    };
+    let checked: Vec<_> = plants
+        .reprints
+        .iter()
+        .filter(|x| !has_real_twin(id(x.original)))
+        .collect();
+    assert!(
+        checked.len() * 10 >= plants.reprints.len() * 9,
+        "{checked:?}"
+    );
+    for x in checked {
         assert!(has_pair(&r, id(x.original), id(x.dropped), cfg.threshold));
         assert!(has_pair(&r, id(x.original), id(x.trimmed), 0.0));
         if let Some(e) = x.exact {
