@@ -87,7 +87,7 @@ static LOWER: [u8; 256] = {
 ///
 /// Words of ASCII letters and digits, with straight or `’` apostrophes inside, take a fast
 /// path: one pass that classifies bytes by table and lowercases into a stack buffer. Anything
-/// else goes through [`word`], which does the full Unicode normalization; both give the same
+/// else goes through the general path, which does the full Unicode normalization; both give the same
 /// hash for the same word (`fast_path_matches_the_general_one` below).
 pub fn tokenize_into(text: &str, base: usize, out: &mut Vec<Token>, scratch: &mut String) {
     out.clear();
