@@ -105,7 +105,7 @@ pub fn band_keys(signature: &[u32], params: Params, out: &mut [u32]) {
     }
 }
 
-/// Band keys of leads (see [`crate::shingle::lead_set`]): laid out like the articles' own,
+/// Band keys of leads (see [`crate::shingle::take_set_and_lead`]): laid out like the articles' own,
 /// `active[i]` false where article `i` has no lead distinct from itself.
 #[derive(Clone, Copy, Debug)]
 pub struct Leads<'a> {

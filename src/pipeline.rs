@@ -158,7 +158,7 @@ fn run(
     lap(&mut stats, n);
     // Stage 3: boilerplate-free shingle sets and MinHash signatures.
     // Each set is signed as it is built, then kept for verification.
-    // Beside it, the signature of the article's lead (see `shingle::lead_set`), which LSH
+    // Beside it, the signature of the article's lead (see `shingle::take_set_and_lead`), which LSH
     // compares with whole articles to find copies trimmed from the bottom.
     // Each article's set is built in the allocation of its per-shingle keys, which it
     // consumes, so the keys of all articles are never held twice. Signatures live only in a

@@ -140,77 +140,19 @@ pub fn push_shingles(hashes: &[u64], n: usize, out: &mut Vec<u32>) {
 
 /// The sorted, de-duplicated shingle set of the paragraphs for which `keep(p)` is true.
 pub fn shingle_set(a: &ArticleShingles, mut keep: impl FnMut(usize) -> bool) -> Vec<u32> {
-    let mut set = vec![0; kept_shingles(a, &mut keep)];
-    let len = shingle_set_into(a, keep, &mut set);
-    set.truncate(len);
-    set
-}
-
-/// How many shingles (with repeats) the paragraphs for which `keep(p)` is true hold: the
-/// room [`shingle_set_into`] needs.
-pub fn kept_shingles(a: &ArticleShingles, mut keep: impl FnMut(usize) -> bool) -> usize {
-    (0..a.paragraphs.len())
-        .filter(|&p| keep(p))
-        .map(|p| a.paragraph_shingles(p).len())
-        .sum()
-}
-
-/// [`shingle_set`] written to the start of `slot` (at least [`kept_shingles`] long); returns
-/// the set's length.
-pub fn shingle_set_into(
-    a: &ArticleShingles,
-    mut keep: impl FnMut(usize) -> bool,
-    slot: &mut [u32],
-) -> usize {
-    let mut len = 0;
+    let mut set = Vec::with_capacity(a.shingles.len());
     for p in 0..a.paragraphs.len() {
         if keep(p) {
-            let src = a.paragraph_shingles(p);
-            slot[len..len + src.len()].copy_from_slice(src);
-            len += src.len();
+            set.extend_from_slice(a.paragraph_shingles(p));
         }
     }
-    let set = &mut slot[..len];
     set.sort_unstable();
-    let mut unique = 0;
-    for i in 0..set.len() {
-        if i == 0 || set[i] != set[unique - 1] {
-            set[unique] = set[i];
-            unique += 1;
-        }
-    }
-    unique
+    set.dedup();
+    set
 }
 
 /// Share of an article's story shingles its lead holds at least.
 pub const LEAD_SHARE: f64 = 1.0 / 3.0;
-
-/// The lead of an article: its first kept paragraphs (those for which `keep(p)` is true),
-/// up to the one that brings their shingles to [`LEAD_SHARE`] of `total` (the size of the
-/// article's kept set), as a sorted, de-duplicated set written to `out`.
-///
-/// Copy desks trim stories from the bottom. A copy trimmed to a third has a Jaccard of about
-/// 0.25 with the whole story, too low for the LSH bands to propose it reliably, but about
-/// 0.7 with the story's lead.
-pub fn lead_set(
-    a: &ArticleShingles,
-    mut keep: impl FnMut(usize) -> bool,
-    total: usize,
-    out: &mut Vec<u32>,
-) {
-    out.clear();
-    let want = (total as f64 * LEAD_SHARE).ceil() as usize;
-    for p in 0..a.paragraphs.len() {
-        if out.len() >= want {
-            break;
-        }
-        if keep(p) {
-            out.extend_from_slice(a.paragraph_shingles(p));
-        }
-    }
-    out.sort_unstable();
-    out.dedup();
-}
 
 /// Buffers of [`take_set_and_lead`], one per worker thread.
 #[derive(Default)]
@@ -220,9 +162,15 @@ pub struct SetScratch {
     cuts: Vec<usize>,
 }
 
-/// The article's kept set ([`shingle_set`]) and its lead ([`lead_set`], left in
-/// `scratch.lead`), built while consuming the article's per-shingle keys: the set reuses their
-/// allocation, so the keys of all articles are never held twice.
+/// The article's kept set ([`shingle_set`]) and its *lead*, left in `scratch.lead`, built
+/// while consuming the article's per-shingle keys: the set reuses their allocation, so the
+/// keys of all articles are never held twice.
+///
+/// The lead is the article's first kept paragraphs (those for which `keep(p)` is true), up to
+/// the one that brings their shingles to [`LEAD_SHARE`] of the kept set's size, as a sorted,
+/// de-duplicated set. Copy desks trim stories from the bottom. A copy trimmed to a third has a
+/// Jaccard of about 0.25 with the whole story, too low for the LSH bands to propose it
+/// reliably, but about 0.7 with the story's lead.
 pub fn take_set_and_lead(
     a: &mut ArticleShingles,
     mut keep: impl FnMut(usize) -> bool,
@@ -264,6 +212,28 @@ pub fn take_set_and_lead(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The lead by its definition, paragraph by paragraph: the reference `take_set_and_lead`
+    /// is checked against.
+    fn lead_set(
+        a: &ArticleShingles,
+        mut keep: impl FnMut(usize) -> bool,
+        total: usize,
+        out: &mut Vec<u32>,
+    ) {
+        out.clear();
+        let want = (total as f64 * LEAD_SHARE).ceil() as usize;
+        for p in 0..a.paragraphs.len() {
+            if out.len() >= want {
+                break;
+            }
+            if keep(p) {
+                out.extend_from_slice(a.paragraph_shingles(p));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
 
     #[test]
     fn take_set_and_lead_gives_the_set_and_the_lead() {
@@ -340,16 +310,17 @@ mod tests {
             })
             .collect();
         let a = analyze(&text, 5, &mut Scratch::default());
-        let mut lead = Vec::new();
-        lead_set(&a, |_| true, 30, &mut lead);
+        let mut scratch = SetScratch::default();
+        let set = take_set_and_lead(&mut a.clone(), |_| true, &mut scratch);
+        assert_eq!(set.len(), 30);
         let mut want: Vec<u32> = [a.paragraph_shingles(0), a.paragraph_shingles(1)].concat();
         want.sort_unstable();
-        assert_eq!(lead, want, "10 of 30 shingles: two paragraphs");
-        // A masked first paragraph (boilerplate) is skipped, not counted.
-        lead_set(&a, |p| p != 0, 25, &mut lead);
+        assert_eq!(scratch.lead, want, "10 of 30 shingles: two paragraphs");
+        // A masked first paragraph (boilerplate) is skipped, not counted: 10 of 25.
+        take_set_and_lead(&mut a.clone(), |p| p != 0, &mut scratch);
         let mut want: Vec<u32> = [a.paragraph_shingles(1), a.paragraph_shingles(2)].concat();
         want.sort_unstable();
-        assert_eq!(lead, want);
+        assert_eq!(scratch.lead, want);
     }
 
     #[test]
