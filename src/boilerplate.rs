@@ -187,7 +187,7 @@ pub fn detect(
         let mut by_hash: Vec<(u64, u32)> = sets
             .par_iter()
             .enumerate()
-            .map(|(f, s)| (crate::hash::sequence_u32(s), f as u32))
+            .map(|(f, s)| (crate::hash::sequence(s), f as u32))
             .collect();
         by_hash.par_sort_unstable();
         let mut class: Vec<u32> = (0..sets.len() as u32).collect();

@@ -47,31 +47,19 @@ pub const fn fmix64(mut z: u64) -> u64 {
 /// position always changes the sum) and finalised with [`fmix64`], blocks chained through the
 /// finaliser. For a 5-word shingle that is five independent multiplies and a finaliser, about
 /// a fifth of the work of xxh3 over the 40 bytes.
+///
+/// Also used for 32-bit values (a band of a MinHash signature), widened, so that no `u64`
+/// copy of them is built.
 #[inline]
-pub fn sequence(tokens: &[u64]) -> u64 {
-    let mut acc = SEQ_SEED ^ (tokens.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    if tokens.is_empty() {
+pub fn sequence<T: Copy + Into<u64>>(values: &[T]) -> u64 {
+    let mut acc = SEQ_SEED ^ (values.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    if values.is_empty() {
         return fmix64(acc);
     }
-    for block in tokens.chunks(16) {
-        let mut sum = 0u64;
-        for (t, m) in block.iter().zip(SEQ_MUL.iter()) {
-            sum = sum.wrapping_add(t.wrapping_mul(*m));
-        }
-        acc = fmix64(acc ^ sum);
-    }
-    acc
-}
-
-/// [`sequence`] of 32-bit values (a band of a MinHash signature), without building a
-/// `u64` slice.
-#[inline]
-pub fn sequence_u32(values: &[u32]) -> u64 {
-    let mut acc = SEQ_SEED ^ (values.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     for block in values.chunks(16) {
         let mut sum = 0u64;
         for (&v, m) in block.iter().zip(SEQ_MUL.iter()) {
-            sum = sum.wrapping_add((v as u64).wrapping_mul(*m));
+            sum = sum.wrapping_add(v.into().wrapping_mul(*m));
         }
         acc = fmix64(acc ^ sum);
     }
@@ -151,9 +139,9 @@ mod tests {
 
     #[test]
     fn sequence_hash_depends_on_order_and_length() {
-        let a = sequence(&[1, 2, 3]);
-        assert_ne!(a, sequence(&[3, 2, 1]));
-        assert_ne!(a, sequence(&[1, 2, 3, 0]));
+        let a = sequence(&[1u64, 2, 3]);
+        assert_ne!(a, sequence(&[3u64, 2, 1]));
+        assert_ne!(a, sequence(&[1u64, 2, 3, 0]));
         let long: Vec<u64> = (0..40).collect();
         assert_eq!(sequence(&long), sequence(&long.clone()));
         assert_ne!(sequence(&long), sequence(&long[..39]));
@@ -161,9 +149,9 @@ mod tests {
         swapped.swap(3, 20);
         assert_ne!(sequence(&long), sequence(&swapped), "across blocks");
         assert_eq!(
-            sequence_u32(&[1, 2, 3]),
-            sequence(&[1, 2, 3]),
-            "one function for both widths"
+            sequence(&[1u32, 2, 3]),
+            sequence(&[1u64, 2, 3]),
+            "32-bit values hash as their 64-bit widening"
         );
     }
 

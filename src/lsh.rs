@@ -22,7 +22,8 @@ pub struct Params {
 /// of the run. Three rows still grew them 47× (0.3 M → 14 M); at four the chance is 10⁻⁴ and
 /// candidates grow with the feed (0.19 M at 100,000 articles, 0.64 M at 300,000). Copies
 /// trimmed below the bands' reach come in through the lead signatures
-/// (benches/results/speed-2026-11-28.md has the figures and the recall they cost).
+/// (benches/results/speed-2026-11-28-v2.md and quality-2026-11-28-lsh4.md have the figures
+/// and the recall they cost).
 pub const MIN_SCAN_ROWS: usize = 4;
 
 /// Largest bucket paired in full. Members of a larger bucket (hundreds of copies of one
@@ -79,8 +80,8 @@ impl Params {
     /// to a third of the story whose containment just reaches `containment_threshold`: its
     /// Jaccard is `c/3 / (4/3 - c/3)` (0.18 for c = 0.6). The curve is aimed at 0.6 times the
     /// smaller of that and `threshold`, with at least [`MIN_SCAN_ROWS`] rows per band: 32 bands
-    /// of 4 rows at the defaults. Trimmed copies the bands miss mostly come in through the
-    /// shared-paragraph candidates.
+    /// of 4 rows at the defaults. Trimmed copies the bands miss come in through the lead
+    /// signatures and the shared-paragraph candidates.
     pub fn for_scan(threshold: f64, containment_threshold: f64, num_perms: usize) -> Params {
         let c = containment_threshold / 3.0;
         let trimmed = c / (4.0 / 3.0 - c);
@@ -94,14 +95,14 @@ impl Params {
 }
 
 /// Writes the key of each band of `signature` (`params.bands` keys): the high half of
-/// [`crate::hash::sequence_u32`] of the band's rows. LSH needs only these, so a scan keeps
+/// [`crate::hash::sequence`] of the band's rows. LSH needs only these, so a scan keeps
 /// 4 bytes per band instead of the whole signature. Two articles whose band keys are equal
 /// but whose band values differ (one chance in 2^32 per band and pair) only become a
 /// candidate that verification rejects.
 pub fn band_keys(signature: &[u32], params: Params, out: &mut [u32]) {
     for (band, key) in out.iter_mut().enumerate().take(params.bands) {
         let lo = band * params.rows;
-        *key = (crate::hash::sequence_u32(&signature[lo..lo + params.rows]) >> 32) as u32;
+        *key = (crate::hash::sequence(&signature[lo..lo + params.rows]) >> 32) as u32;
     }
 }
 
