@@ -39,34 +39,11 @@ fn is_cjk(c: char) -> bool {
         | 0x20000..=0x2FFFF) // CJK extensions B..
 }
 
-/// Byte classes of the tokenizer's ASCII fast path.
-const SEP: u8 = 0;
-const ALNUM: u8 = 1;
-const HIGH: u8 = 2;
-
-/// Class of each byte: ASCII letters and digits, other ASCII (separators; the straight
-/// apostrophe is handled where it matters), and bytes of multi-byte characters.
-static CLASS: [u8; 256] = {
-    let mut t = [SEP; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        t[i] = if b >= 0x80 {
-            HIGH
-        } else if b.is_ascii_alphanumeric() {
-            ALNUM
-        } else {
-            SEP
-        };
-        i += 1;
-    }
-    t
-};
-
 /// UTF-8 of `’` (U+2019), the apostrophe of most news text.
 const RIGHT_QUOTE: [u8; 3] = [0xE2, 0x80, 0x99];
 
-/// Each ASCII letter or digit lowercased; 0 for every other byte.
+/// Each ASCII letter or digit lowercased; 0 for every other byte (separators, the straight
+/// apostrophe, which is handled where it matters, and bytes of multi-byte characters).
 static LOWER: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0;
@@ -86,7 +63,7 @@ static LOWER: [u8; 256] = {
 /// `base` is added to every offset, for tokenizing a slice of a larger text.
 ///
 /// Words of ASCII letters and digits, with straight or `’` apostrophes inside, take a fast
-/// path: one pass that classifies bytes by table and lowercases into a stack buffer. Anything
+/// path: one pass that classifies and lowercases bytes by table into a stack buffer. Anything
 /// else goes through the general path, which does the full Unicode normalization; both give the same
 /// hash for the same word (`fast_path_matches_the_general_one` below).
 pub fn tokenize_into(text: &str, base: usize, out: &mut Vec<Token>, scratch: &mut String) {
@@ -95,13 +72,13 @@ pub fn tokenize_into(text: &str, base: usize, out: &mut Vec<Token>, scratch: &mu
     let n = bytes.len();
     let mut i = 0;
     while i < n {
-        let class = CLASS[bytes[i] as usize];
-        if class == SEP {
-            i += 1;
+        let b = bytes[i];
+        if LOWER[b as usize] != 0 {
+            i = ascii_word(text, i, base, out, scratch);
             continue;
         }
-        if class == ALNUM {
-            i = ascii_word(text, i, base, out, scratch);
+        if b < 0x80 {
+            i += 1;
             continue;
         }
         let c = text[i..].chars().next().expect("i is on a char boundary");
@@ -146,7 +123,7 @@ fn ascii_word(
             len += 1;
             j += 1;
         }
-        let alnum_at = |k: usize| k < n && CLASS[bytes[k] as usize] == ALNUM;
+        let alnum_at = |k: usize| k < n && LOWER[bytes[k] as usize] != 0;
         if j == limit && alnum_at(j) {
             // Longer than the buffer: the general path.
             return word(text, start, base, out, scratch);
@@ -162,9 +139,10 @@ fn ascii_word(
         }
         break;
     }
-    let continues = j < n
-        && (CLASS[bytes[j] as usize] == HIGH
-            || (bytes[j] == b'\'' && j + 1 < n && CLASS[bytes[j + 1] as usize] == HIGH));
+    // A multi-byte character (or an apostrophe before one) continues the word: the general
+    // path decides.
+    let continues =
+        j < n && (bytes[j] >= 0x80 || (bytes[j] == b'\'' && j + 1 < n && bytes[j + 1] >= 0x80));
     if continues {
         return word(text, start, base, out, scratch);
     }
