@@ -156,14 +156,12 @@ fn run(
     stats.frequent_story_paragraphs = bp.frequent_story_paragraphs;
 
     lap(&mut stats, n);
-    // Stage 3: boilerplate-free shingle sets and MinHash signatures.
-    // Each set is signed as it is built, then kept for verification.
-    // Beside it, the signature of the article's lead (see `shingle::take_set_and_lead`), which LSH
-    // compares with whole articles to find copies trimmed from the bottom.
-    // Each article's set is built in the allocation of its per-shingle keys, which it
-    // consumes, so the keys of all articles are never held twice. Signatures live only in a
-    // per-thread buffer: what stays is each band's 4-byte key (`lsh::band_keys`), of the
-    // article and of its lead.
+    // Stage 3: boilerplate-free shingle sets and MinHash signatures, of each article and of
+    // its lead (see `shingle::take_set_and_lead`), which LSH compares with whole articles to
+    // find copies trimmed from the bottom. Each set is built in the allocation of the
+    // per-shingle keys it consumes, so all keys are never held twice, and is kept for
+    // verification. Signatures live only in a per-thread buffer: what stays is each band's
+    // 4-byte key (`lsh::band_keys`).
     let hasher = MinHasher::new(cfg.num_perms);
     let k = cfg.num_perms.max(1);
     let params = lsh::Params::for_scan(cfg.threshold, cfg.containment_threshold, cfg.num_perms);
