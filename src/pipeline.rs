@@ -193,7 +193,6 @@ fn run(
         .unzip();
     stats.shingles = sets.iter().map(Vec::len).sum();
     let active: Vec<bool> = sets.iter().map(|s| !s.is_empty()).collect();
-    let sets = verify::CompactSets::from_sets(sets);
 
     lap(&mut stats, 0);
     // Stage 4: candidates from LSH bands and from shared story paragraphs.
@@ -221,7 +220,7 @@ fn run(
             chunk
         })
         .filter_map(|&(a, b)| {
-            let s = verify::similarity(sets.get(a as usize), sets.get(b as usize));
+            let s = verify::similarity(&sets[a as usize], &sets[b as usize]);
             rule.accepts(&s).then_some(((a, b), s))
         })
         .collect();

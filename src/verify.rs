@@ -38,36 +38,6 @@ pub fn intersection_size<T: Ord>(a: &[T], b: &[T]) -> usize {
     count
 }
 
-/// Every article's set of 32-bit shingle keys ([`crate::shingle::shingle_key`]), sorted.
-/// Each set keeps the allocation it was built in (`shingle::take_set_and_lead` builds it in
-/// the article's per-shingle keys), so building them never holds all keys twice.
-#[derive(Clone, Debug, Default)]
-pub struct CompactSets {
-    sets: Vec<Vec<u32>>,
-}
-
-impl CompactSets {
-    /// Per-article sorted, de-duplicated key sets, in article order.
-    pub fn from_sets(sets: Vec<Vec<u32>>) -> Self {
-        CompactSets { sets }
-    }
-
-    /// Article `i`'s set, sorted.
-    pub fn get(&self, i: usize) -> &[u32] {
-        &self.sets[i]
-    }
-
-    /// Number of articles.
-    pub fn len(&self) -> usize {
-        self.sets.len()
-    }
-
-    /// True when there are no articles.
-    pub fn is_empty(&self) -> bool {
-        self.sets.is_empty()
-    }
-}
-
 /// Similarity of two shingle sets.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Similarity {
@@ -189,18 +159,13 @@ mod tests {
     }
 
     #[test]
-    fn compact_sets_keep_order_and_boundaries() {
+    fn shingle_keys_are_the_high_halves() {
         use crate::shingle::shingle_key;
         assert_eq!(
             shingle_key(1u64 << 32),
             shingle_key((1u64 << 32) + 5),
             "equal high halves merge"
         );
-        let sets = CompactSets::from_sets(vec![vec![1, 7], vec![], vec![3]]);
-        assert_eq!(sets.len(), 3);
-        assert_eq!(sets.get(0), &[1, 7]);
-        assert!(sets.get(1).is_empty());
-        assert_eq!(sets.get(2), &[3]);
     }
 
     #[test]
