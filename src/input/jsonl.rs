@@ -121,30 +121,30 @@ impl<'de> DeserializeSeed<'de> for TextSeed {
     }
 }
 
+impl TextSeed {
+    /// The string kept, or only measured.
+    fn value(self, v: Cow<'_, str>) -> TextValue {
+        if self.keep {
+            TextValue::Kept(v.into_owned())
+        } else {
+            TextValue::Measured {
+                len: v.len(),
+                blank: v.trim().is_empty(),
+            }
+        }
+    }
+}
+
 impl<'de> Visitor<'de> for TextSeed {
     type Value = TextValue;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON value")
     }
     fn visit_str<E>(self, v: &str) -> Result<TextValue, E> {
-        Ok(if self.keep {
-            TextValue::Kept(v.to_owned())
-        } else {
-            TextValue::Measured {
-                len: v.len(),
-                blank: v.trim().is_empty(),
-            }
-        })
+        Ok(self.value(Cow::Borrowed(v)))
     }
     fn visit_string<E>(self, v: String) -> Result<TextValue, E> {
-        Ok(if self.keep {
-            TextValue::Kept(v)
-        } else {
-            TextValue::Measured {
-                len: v.len(),
-                blank: v.trim().is_empty(),
-            }
-        })
+        Ok(self.value(Cow::Owned(v)))
     }
     fn visit_u64<E>(self, _: u64) -> Result<TextValue, E> {
         Ok(TextValue::NotString)
