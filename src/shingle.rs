@@ -67,8 +67,8 @@ pub struct Scratch {
     pub word: String,
 }
 
-/// Tokenizes, segments and shingles `text`. The tokens stay in `scratch.tokens` for callers
-/// that need them (in-article repeat detection).
+/// Tokenizes, segments and shingles `text`. The tokens stay in `scratch.tokens` and their
+/// hashes in `scratch.hashes` for callers that need them (in-article repeat detection).
 pub fn analyze(text: &str, ngram_words: usize, scratch: &mut Scratch) -> ArticleShingles {
     let spans = segment::paragraphs(text);
     let mut out = ArticleShingles {
@@ -89,26 +89,44 @@ pub fn analyze(text: &str, ngram_words: usize, scratch: &mut Scratch) -> Article
         );
         let first = scratch.tokens.len() as u32;
         scratch.tokens.extend_from_slice(&scratch.para_tokens);
-        scratch.hashes.clear();
-        scratch
-            .hashes
-            .extend(scratch.para_tokens.iter().map(|t| t.hash));
-        let hash = if scratch.hashes.is_empty() {
-            0
-        } else {
-            crate::hash::sequence(&scratch.hashes)
-        };
-        push_shingles(&scratch.hashes, ngram_words, &mut out.shingles);
-        out.shingle_ends.push(out.shingles.len() as u32);
         out.paragraphs.push(Paragraph {
             start: span.start,
             end: span.end,
             first_token: first,
             end_token: scratch.tokens.len() as u32,
-            hash,
+            hash: 0,
         });
     }
+    // The keys of all articles are what stage 1 holds until stage 3, so their vector is
+    // allocated at its exact size rather than grown (growth leaves up to half unused).
+    let total: usize = out
+        .paragraphs
+        .iter()
+        .map(|p| shingle_count(p.words(), ngram_words))
+        .sum();
+    out.shingles.reserve_exact(total);
+    scratch.hashes.clear();
+    scratch.hashes.extend(scratch.tokens.iter().map(|t| t.hash));
+    for p in &mut out.paragraphs {
+        let hashes = &scratch.hashes[p.first_token as usize..p.end_token as usize];
+        if !hashes.is_empty() {
+            p.hash = crate::hash::sequence(hashes);
+        }
+        push_shingles(hashes, ngram_words, &mut out.shingles);
+        out.shingle_ends.push(out.shingles.len() as u32);
+    }
+    debug_assert_eq!(out.shingles.len(), total);
     out
+}
+
+/// Number of shingles [`push_shingles`] makes of a paragraph of `words` words.
+#[inline]
+pub fn shingle_count(words: usize, n: usize) -> usize {
+    match words {
+        0 => 0,
+        w if w <= n => 1,
+        w => w - n + 1,
+    }
 }
 
 /// The 32-bit key of a shingle: the high half of its 64-bit hash. Sets of keys take half the
