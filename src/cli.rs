@@ -202,6 +202,11 @@ pub struct ScanArgs {
     #[arg(long, default_value_t = 16 << 20)]
     pub max_article_bytes: usize,
 
+    /// MiB of shingle keys (about 4 bytes per word) kept in memory; a larger run keeps them in
+    /// a temporary file in TMPDIR instead (same report, less memory). 0: always the file.
+    #[arg(long, default_value_t = 256, value_name = "MIB")]
+    pub key_memory: usize,
+
     /// JSONL field with the article id.
     #[arg(long, default_value = "id")]
     pub id_field: String,

@@ -103,6 +103,12 @@ pub struct Config {
     /// Largest article (bytes of text) that is analysed; a larger one is skipped with a warning.
     /// Default 16 MiB.
     pub max_article_bytes: usize,
+    /// Most bytes of per-article shingle keys held in memory between the stages that make
+    /// and use them (about 4 bytes per word of input). A run with more moves them to a
+    /// temporary file in `TMPDIR` ([`crate::spill`]) and reads them back when needed: same
+    /// report, a little more time, and a peak memory that no longer grows with 4 bytes per
+    /// word. Default 256 MiB (a feed of about 400 MB of text stays in memory).
+    pub key_memory: usize,
     /// JSONL field names.
     pub fields: FieldNames,
     /// How inputs are read.
@@ -127,6 +133,7 @@ impl Default for Config {
             boilerplate_coverage: 0.5,
             all_pairs: false,
             max_article_bytes: 16 << 20,
+            key_memory: 256 << 20,
             fields: FieldNames::default(),
             input_format: InputFormat::Auto,
             strict: false,

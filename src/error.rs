@@ -31,6 +31,13 @@ pub enum Error {
         line: u64,
         message: String,
     },
+    /// The temporary file that holds shingle keys on a large run (see
+    /// [`Config::key_memory`](crate::config::Config::key_memory)) could not be made, written
+    /// or read; `dir` is the temporary directory it was in.
+    Spill {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
     /// A parameter is out of its allowed range.
     Config { name: &'static str, message: String },
     /// Writing the report failed (other than a broken pipe, which is not an error).
@@ -55,6 +62,12 @@ impl fmt::Display for Error {
                 "{file}:{line}: the text could not be read again: {message} \
                  (an input must not change while reprint runs)"
             ),
+            Error::Spill { dir, source } => write!(
+                f,
+                "{}: the temporary file of shingle keys failed: {source} (set TMPDIR to a \
+                 directory with room, or raise --key-memory)",
+                dir.display()
+            ),
             Error::Config { name, message } => write!(f, "invalid --{name}: {message}"),
             Error::Output(e) => write!(f, "writing the report failed: {e}"),
         }
@@ -64,7 +77,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Io { source, .. } => Some(source),
+            Error::Io { source, .. } | Error::Spill { source, .. } => Some(source),
             Error::Output(e) => Some(e),
             _ => None,
         }

@@ -39,6 +39,7 @@ pub mod repeats;
 pub mod report;
 pub mod segment;
 pub mod shingle;
+pub mod spill;
 pub mod synth;
 pub mod verify;
 

@@ -55,6 +55,7 @@ fn config(a: &ScanArgs) -> Config {
         min_boilerplate_articles: a.min_boilerplate_articles,
         boilerplate_coverage: a.boilerplate_coverage,
         max_article_bytes: a.max_article_bytes,
+        key_memory: a.key_memory.saturating_mul(1 << 20),
         fields: FieldNames {
             id: a.id_field.clone(),
             title: a.title_field.clone(),

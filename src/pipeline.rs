@@ -16,11 +16,15 @@ use crate::repeats::{self, RepeatRun};
 use crate::report::{self, round4, Report, Summary, Warning};
 use crate::segment::Span;
 use crate::shingle::{self, ArticleShingles, Scratch};
+use crate::spill::{Sets, Spill};
 use crate::verify::{self, Rule, Similarity};
 
 /// Candidate pairs proposed by paragraphs shared verbatim need at least this many words in
 /// the paragraph, so "He declined to comment." does not propose pairs.
 pub const MIN_SHARED_PARAGRAPH_WORDS: usize = 10;
+
+/// A candidate pair that passed verification, with its similarity.
+type VerifiedPair = ((u32, u32), Similarity);
 
 /// Counts from each stage, for `--stats` on stderr.
 #[derive(Clone, Debug, Default)]
@@ -107,32 +111,45 @@ fn run(
     lap(&mut stats, n);
 
     // Stage 1: shingles and in-article repeats, per article. Each text is fetched, analysed
-    // and dropped.
-    let per_article: Vec<Result<(ArticleShingles, Vec<RepeatRun>)>> = (0..n)
-        .into_par_iter()
-        .map_init(Scratch::default, |scratch, i| {
-            progress.inc(1);
-            let text = corpus.text(i)?;
-            let a = shingle::analyze(&text, cfg.ngram_words, scratch);
-            let toks: Vec<u64> = scratch.tokens.iter().map(|t| t.hash).collect();
-            let runs = repeats::find(
-                &a.paragraphs,
-                &toks,
-                cfg.min_repeat_words,
-                cfg.repeat_similarity,
-            );
-            Ok((a, runs))
-        })
-        .collect();
-    let (analysed, runs): (Vec<ArticleShingles>, Vec<Vec<RepeatRun>>) = {
-        let (mut analysed, mut runs) = (Vec::with_capacity(n), Vec::with_capacity(n));
-        for r in per_article {
+    // and dropped. Articles go in chunks so that, once their keys pass `cfg.key_memory`, the
+    // keys move to a temporary file (`spill`) a chunk at a time instead of all staying here.
+    const CHUNK: usize = 1 << 14;
+    let mut analysed: Vec<ArticleShingles> = Vec::with_capacity(n);
+    let mut runs: Vec<Vec<RepeatRun>> = Vec::with_capacity(n);
+    let mut spill: Option<Spill> = None;
+    let mut key_bytes = 0usize;
+    for lo in (0..n).step_by(CHUNK) {
+        let chunk: Vec<Result<(ArticleShingles, Vec<RepeatRun>)>> = (lo..(lo + CHUNK).min(n))
+            .into_par_iter()
+            .map_init(Scratch::default, |scratch, i| {
+                progress.inc(1);
+                let text = corpus.text(i)?;
+                let a = shingle::analyze(&text, cfg.ngram_words, scratch);
+                let runs = repeats::find(
+                    &a.paragraphs,
+                    &scratch.hashes,
+                    cfg.min_repeat_words,
+                    cfg.repeat_similarity,
+                );
+                Ok((a, runs))
+            })
+            .collect();
+        for r in chunk {
             let (a, rs) = r?;
+            key_bytes += a.shingles.len() * 4;
             analysed.push(a);
             runs.push(rs);
         }
-        (analysed, runs)
-    };
+        if spill.is_none() && key_bytes > cfg.key_memory {
+            spill = Some(Spill::new()?);
+        }
+        if let Some(s) = &mut spill {
+            for a in &mut analysed[s.len()..] {
+                s.push(&a.shingles)?;
+                a.shingles = Vec::new();
+            }
+        }
+    }
     stats.paragraphs = analysed.iter().map(|a| a.paragraphs.len()).sum();
     stats.words = analysed.iter().map(|a| a.words()).sum();
 
@@ -170,15 +187,21 @@ fn run(
     let bands = params.bands.max(1);
     let mut band_keys = vec![0u32; n * bands];
     let mut lead_keys = vec![0u32; n * bands];
-    let mut analysed = analysed;
-    let (sets, lead_active): (Vec<Vec<u32>>, Vec<bool>) = band_keys
+    // With a spill, an article's keys are read back into a thread buffer, and its set is
+    // written over them; the buffer's allocation goes round again.
+    let per_article: Vec<Result<(Vec<u32>, u32, bool)>> = band_keys
         .par_chunks_mut(bands)
         .zip(lead_keys.par_chunks_mut(bands))
         .zip(analysed.par_iter_mut().zip(bp.mask.par_iter()))
+        .enumerate()
         .map_init(
-            || (shingle::SetScratch::default(), vec![0u32; k]),
-            |(scratch, sig), ((keys, lead_keys), (a, mask))| {
+            || (shingle::SetScratch::default(), vec![0u32; k], Vec::new()),
+            |(scratch, sig, buf), (i, ((keys, lead_keys), (a, mask)))| {
                 progress.inc(1);
+                if let Some(s) = &spill {
+                    s.read(i, buf)?;
+                    a.shingles = std::mem::take(buf);
+                }
                 let set = shingle::take_set_and_lead(a, |p| !mask[p], scratch);
                 hasher.signature_into(&set, sig);
                 lsh::band_keys(sig, params, keys);
@@ -187,12 +210,35 @@ fn run(
                     hasher.signature_into(&scratch.lead, sig);
                     lsh::band_keys(sig, params, lead_keys);
                 }
-                (set, has_lead)
+                let len = set.len() as u32;
+                match &spill {
+                    Some(s) => {
+                        s.rewrite(i, &set)?;
+                        *buf = set;
+                        Ok((Vec::new(), len, has_lead))
+                    }
+                    None => Ok((set, len, has_lead)),
+                }
             },
         )
-        .unzip();
-    stats.shingles = sets.iter().map(Vec::len).sum();
-    let active: Vec<bool> = sets.iter().map(|s| !s.is_empty()).collect();
+        .collect();
+    let mut in_memory = Vec::with_capacity(if spill.is_some() { 0 } else { n });
+    let mut lead_active = Vec::with_capacity(n);
+    let mut active = Vec::with_capacity(n);
+    for (i, r) in per_article.into_iter().enumerate() {
+        let (set, len, has_lead) = r?;
+        stats.shingles += len as usize;
+        active.push(len > 0);
+        lead_active.push(has_lead);
+        match &mut spill {
+            Some(s) => s.set_len(i, len),
+            None => in_memory.push(set),
+        }
+    }
+    let sets = match spill {
+        Some(s) => Sets::Spilled(s),
+        None => Sets::Memory(in_memory),
+    };
 
     lap(&mut stats, 0);
     // Stage 4: candidates from LSH bands and from shared story paragraphs.
@@ -213,18 +259,29 @@ fn run(
     lap(&mut stats, cands.len());
     // Stage 5: verification on the exact sets.
     let rule = Rule::from_config(cfg);
-    let verified: Vec<((u32, u32), Similarity)> = cands
+    // Pairs are sorted by `a`, so each `a`'s set is fetched once for its partners.
+    let verified: Vec<Result<Vec<VerifiedPair>>> = cands
         .par_chunks(1024)
-        .flat_map_iter(|chunk| {
-            progress.inc(chunk.len() as u64);
-            chunk
-        })
-        .filter_map(|&(a, b)| {
-            let s = verify::similarity(&sets[a as usize], &sets[b as usize]);
-            rule.accepts(&s).then_some(((a, b), s))
-        })
+        .map_init(
+            || (Vec::new(), Vec::new()),
+            |(buf_a, buf_b), chunk| {
+                progress.inc(chunk.len() as u64);
+                let mut out = Vec::new();
+                for group in chunk.chunk_by(|x, y| x.0 == y.0) {
+                    let set_a = sets.get(group[0].0 as usize, buf_a)?;
+                    for &(a, b) in group {
+                        let s = verify::similarity(set_a, sets.get(b as usize, buf_b)?);
+                        if rule.accepts(&s) {
+                            out.push(((a, b), s));
+                        }
+                    }
+                }
+                Ok(out)
+            },
+        )
         .collect();
-    drop(cands);
+    let verified = flatten_in_order(verified)?;
+    drop((cands, sets));
     stats.verified = verified.len();
 
     lap(&mut stats, 0);
