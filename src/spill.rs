@@ -124,22 +124,30 @@ fn spill_error(source: std::io::Error) -> Error {
     }
 }
 
+thread_local! {
+    /// Each thread's byte buffer for file I/O, so reads and writes allocate nothing.
+    static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Keys as little-endian bytes, whatever the machine.
 fn write_at(file: &File, offset: u64, keys: &[u32]) -> Result<()> {
-    let mut bytes = Vec::with_capacity(keys.len() * 4);
-    for k in keys {
-        bytes.extend_from_slice(&k.to_le_bytes());
-    }
-    positioned::write_all_at(file, &bytes, offset).map_err(spill_error)
+    BYTES.with_borrow_mut(|bytes| {
+        bytes.clear();
+        bytes.extend(keys.iter().flat_map(|k| k.to_le_bytes()));
+        positioned::write_all_at(file, bytes, offset).map_err(spill_error)
+    })
 }
 
 fn read_at(file: &File, offset: u64, keys: &mut [u32]) -> Result<()> {
-    let mut bytes = vec![0u8; keys.len() * 4];
-    positioned::read_exact_at(file, &mut bytes, offset).map_err(spill_error)?;
-    for (k, b) in keys.iter_mut().zip(bytes.chunks_exact(4)) {
-        *k = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-    }
-    Ok(())
+    BYTES.with_borrow_mut(|bytes| {
+        bytes.clear();
+        bytes.resize(keys.len() * 4, 0);
+        positioned::read_exact_at(file, bytes, offset).map_err(spill_error)?;
+        for (k, b) in keys.iter_mut().zip(bytes.chunks_exact(4)) {
+            *k = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        }
+        Ok(())
+    })
 }
 
 #[cfg(unix)]
