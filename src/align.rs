@@ -24,7 +24,9 @@ pub struct SharedSpan {
 const MAX_POSITIONS: usize = 8;
 
 /// One side of an alignment, tokenized once: its tokens, its word n-gram hashes and, for the
-/// side that is aligned against many others, an index from n-gram to positions.
+/// side that is aligned against many others, an index from n-gram to positions. A `Prepared`
+/// can be refilled ([`Prepared::fill`]) so that a thread aligning many pairs reuses its
+/// buffers instead of allocating them per article.
 #[derive(Clone, Debug, Default)]
 pub struct Prepared {
     pub tokens: Vec<Token>,
@@ -33,29 +35,51 @@ pub struct Prepared {
     /// ones): one flat array instead of a map of vectors, so indexing an article allocates
     /// once.
     index: Vec<(u64, u32)>,
+    /// Token hashes, the input of `grams`.
+    hashes: Vec<u64>,
+    /// The tokenizer's buffer for a normalized word.
+    word: String,
 }
 
 impl Prepared {
     /// Tokenizes `text` and hashes its `n`-grams; with `indexed`, also builds the n-gram index
     /// (needed for the first argument of [`shared_spans_prepared`]).
     pub fn new(text: &str, n: usize, indexed: bool) -> Prepared {
-        let mut tokens = Vec::new();
-        tokenize_into(text, 0, &mut tokens, &mut String::new());
-        Prepared::from_tokens(tokens, n, indexed)
+        let mut p = Prepared::default();
+        p.fill(text, n, indexed);
+        p
+    }
+
+    /// As [`Prepared::new`], in this value's buffers.
+    pub fn fill(&mut self, text: &str, n: usize, indexed: bool) {
+        tokenize_into(text, 0, &mut self.tokens, &mut self.word);
+        self.hash(n, indexed);
     }
 
     /// As [`Prepared::new`], from tokens.
     pub fn from_tokens(tokens: Vec<Token>, n: usize, indexed: bool) -> Prepared {
-        let n = n.max(1);
-        let hashes: Vec<u64> = tokens.iter().map(|t| t.hash).collect();
-        let grams: Vec<u64> = if hashes.len() < n {
-            Vec::new()
-        } else {
-            hashes.windows(n).map(crate::hash::sequence).collect()
+        let mut p = Prepared {
+            tokens,
+            ..Prepared::default()
         };
-        let mut index = Vec::new();
+        p.hash(n, indexed);
+        p
+    }
+
+    /// Fills `grams` (and `index` when `indexed`) from `tokens`.
+    fn hash(&mut self, n: usize, indexed: bool) {
+        let n = n.max(1);
+        self.hashes.clear();
+        self.hashes.extend(self.tokens.iter().map(|t| t.hash));
+        self.grams.clear();
+        if self.hashes.len() >= n {
+            self.grams
+                .extend(self.hashes.windows(n).map(crate::hash::sequence));
+        }
+        self.index.clear();
         if indexed {
-            index.extend(grams.iter().enumerate().map(|(i, &g)| (g, i as u32)));
+            let index = &mut self.index;
+            index.extend(self.grams.iter().enumerate().map(|(i, &g)| (g, i as u32)));
             index.sort_unstable();
             let mut run = (0u64, 0usize);
             index.retain(|&(g, _)| {
@@ -65,11 +89,6 @@ impl Prepared {
                 run.1 += 1;
                 run.1 <= MAX_POSITIONS
             });
-        }
-        Prepared {
-            tokens,
-            grams,
-            index,
         }
     }
 
@@ -82,6 +101,15 @@ impl Prepared {
             .take_while(move |e| e.0 == g)
             .map(|e| e.1)
     }
+}
+
+/// Buffers of [`shared_spans_with`], reused from pair to pair by one thread.
+#[derive(Clone, Debug, Default)]
+pub struct Scratch {
+    seeds: Vec<(i64, u32)>,
+    runs: Vec<(usize, usize, i64)>,
+    used_a: Vec<bool>,
+    used_b: Vec<bool>,
 }
 
 /// Shared spans of `a` and `b` with n-grams of `n` words. Texts shorter than `n` words share
@@ -102,31 +130,50 @@ pub fn shared_spans_tokens(ta: &[Token], tb: &[Token], n: usize) -> Vec<SharedSp
 /// [`shared_spans`] on prepared sides; `a` must be indexed. Preparing the side that is shared
 /// by many pairs once saves a tokenization per pair.
 pub fn shared_spans_prepared(a: &Prepared, b: &Prepared, n: usize) -> Vec<SharedSpan> {
+    shared_spans_with(a, b, n, &mut Scratch::default())
+}
+
+/// [`shared_spans_prepared`] in the buffers of `scratch`.
+pub fn shared_spans_with(
+    a: &Prepared,
+    b: &Prepared,
+    n: usize,
+    scratch: &mut Scratch,
+) -> Vec<SharedSpan> {
     let n = n.max(1);
     let (ta, tb) = (&a.tokens, &b.tokens);
     if a.grams.is_empty() || b.grams.is_empty() {
         return Vec::new();
     }
+    let Scratch {
+        seeds,
+        runs,
+        used_a,
+        used_b,
+    } = scratch;
     // Seeds (diagonal i - j, j), sorted: consecutive j on one diagonal make one run.
-    let mut seeds: Vec<(i64, u32)> = Vec::new();
+    seeds.clear();
     for (j, &g) in b.grams.iter().enumerate() {
         seeds.extend(a.positions(g).map(|i| (i as i64 - j as i64, j as u32)));
     }
     seeds.sort_unstable();
-    let mut runs: Vec<(usize, usize, i64)> = Vec::new(); // (start j, last j, diagonal)
-    for &(d, j) in &seeds {
+    runs.clear(); // (start j, last j, diagonal)
+    for &(d, j) in seeds.iter() {
         let j = j as usize;
         match runs.last_mut() {
             Some(run) if run.2 == d && run.1 + 1 == j => run.1 = j,
             _ => runs.push((j, j, d)),
         }
     }
-    // Longest first; ties broken by position in A, then in B, so the result is deterministic.
-    runs.sort_by_key(|&(s, e, d)| (std::cmp::Reverse(e - s), s as i64 + d, s));
-    let mut used_a = vec![false; ta.len()];
-    let mut used_b = vec![false; tb.len()];
+    // Longest first; ties broken by position in A, then in B, so the result is deterministic
+    // (the key is unique: a run is known by its start and diagonal).
+    runs.sort_unstable_by_key(|&(s, e, d)| (std::cmp::Reverse(e - s), s as i64 + d, s));
+    used_a.clear();
+    used_a.resize(ta.len(), false);
+    used_b.clear();
+    used_b.resize(tb.len(), false);
     let mut out = Vec::new();
-    for (s, e, d) in runs {
+    for &(s, e, d) in runs.iter() {
         // The run covers words b0..=b1 of B and a0..=a1 of A. Where it overlaps words a
         // longer run already took, only its free stretches of at least n words are kept: a
         // run that shares one word with a taken one is trimmed, not dropped.

@@ -314,36 +314,44 @@ fn run(
     // Pairs are sorted by `a`, so each `a` is tokenized and indexed once for all its partners.
     let groups: Vec<&[((u32, u32), Similarity)]> =
         listed.chunk_by(|x, y| x.0 .0 == y.0 .0).collect();
+    // Each thread refills its own prepared sides and buffers from pair to pair.
     let pairs: Vec<Result<Vec<report::Pair>>> = groups
         .par_iter()
-        .map(|group| {
-            let ta = &corpus.articles[group[0].0 .0 as usize];
-            let text_a = corpus.text(group[0].0 .0 as usize)?;
-            let prepared = crate::align::Prepared::new(&text_a, cfg.ngram_words, true);
-            progress.inc(group.len() as u64);
-            let pairs = group.iter().map(|&((_, b), s)| {
-                let tb = &corpus.articles[b as usize];
-                let text_b = corpus.text(b as usize)?;
-                let pb = crate::align::Prepared::new(&text_b, cfg.ngram_words, false);
-                let spans = crate::align::shared_spans_prepared(&prepared, &pb, cfg.ngram_words)
-                    .into_iter()
-                    .map(|x| report::SpanPair {
-                        a: [x.a.0, x.a.1],
-                        b: [x.b.0, x.b.1],
-                        words: x.words,
+        .map_init(
+            || {
+                (
+                    crate::align::Prepared::default(),
+                    crate::align::Prepared::default(),
+                    crate::align::Scratch::default(),
+                )
+            },
+            |(pa, pb, scratch), group| {
+                let ta = &corpus.articles[group[0].0 .0 as usize];
+                pa.fill(&corpus.text(group[0].0 .0 as usize)?, cfg.ngram_words, true);
+                progress.inc(group.len() as u64);
+                let pairs = group.iter().map(|&((_, b), s)| {
+                    let tb = &corpus.articles[b as usize];
+                    pb.fill(&corpus.text(b as usize)?, cfg.ngram_words, false);
+                    let spans = crate::align::shared_spans_with(pa, pb, cfg.ngram_words, scratch)
+                        .into_iter()
+                        .map(|x| report::SpanPair {
+                            a: [x.a.0, x.a.1],
+                            b: [x.b.0, x.b.1],
+                            words: x.words,
+                        })
+                        .collect();
+                    Ok(report::Pair {
+                        a: ta.id.clone(),
+                        b: tb.id.clone(),
+                        jaccard: round4(s.jaccard),
+                        containment: round4(s.containment),
+                        shared_shingles: s.shared,
+                        spans,
                     })
-                    .collect();
-                Ok(report::Pair {
-                    a: ta.id.clone(),
-                    b: tb.id.clone(),
-                    jaccard: round4(s.jaccard),
-                    containment: round4(s.containment),
-                    shared_shingles: s.shared,
-                    spans,
-                })
-            });
-            pairs.collect()
-        })
+                });
+                pairs.collect()
+            },
+        )
         .collect();
     let pairs = flatten_in_order(pairs)?;
 
