@@ -229,7 +229,11 @@ pub fn detect(
             let key: Vec<u64> = s.paragraphs[p..=q].iter().map(|x| x.hash).collect();
             let block = blocks.entry(key).or_insert_with(|| Block {
                 articles: Vec::new(),
-                example: (a as u32, s.paragraphs[p].start, s.paragraphs[q].end),
+                example: (
+                    a as u32,
+                    s.paragraphs[p].start as usize,
+                    s.paragraphs[q].end as usize,
+                ),
                 paragraphs: q - p + 1,
                 words: s.paragraphs[p..=q].iter().map(|x| x.words()).sum(),
             });

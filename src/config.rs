@@ -101,7 +101,7 @@ pub struct Config {
     /// run time. Default false; `reprint eval` turns it on to score the verified pairs.
     pub all_pairs: bool,
     /// Largest article (bytes of text) that is analysed; a larger one is skipped with a warning.
-    /// Default 16 MiB.
+    /// Default 16 MiB; at most `u32::MAX` (offsets in an article are 32-bit).
     pub max_article_bytes: usize,
     /// Most bytes of per-article shingle keys held in memory between the stages that make
     /// and use them (about 4 bytes per word of input). A run with more moves them to a
@@ -182,6 +182,70 @@ impl Config {
         if self.max_article_bytes == 0 {
             return bad("max-article-bytes", "0 would skip every article".into());
         }
+        // Token and paragraph offsets are 32-bit.
+        if self.max_article_bytes > u32::MAX as usize {
+            return bad(
+                "max-article-bytes",
+                format!("{} is above 4 GiB - 1 (4294967295)", self.max_article_bytes),
+            );
+        }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validate_names_the_flag_and_quotes_the_value() {
+        assert!(Config::default().validate().is_ok());
+        let cases: [(Config, &str, &str); 4] = [
+            (
+                Config {
+                    ngram_words: 0,
+                    ..Config::default()
+                },
+                "ngram-words",
+                "0 is not in 1..=64",
+            ),
+            (
+                Config {
+                    threshold: 1.5,
+                    ..Config::default()
+                },
+                "threshold",
+                "1.5",
+            ),
+            (
+                Config {
+                    max_article_bytes: 0,
+                    ..Config::default()
+                },
+                "max-article-bytes",
+                "skip every article",
+            ),
+            (
+                Config {
+                    max_article_bytes: u32::MAX as usize + 1,
+                    ..Config::default()
+                },
+                "max-article-bytes",
+                "4294967296 is above 4 GiB",
+            ),
+        ];
+        for (cfg, flag, quoted) in cases {
+            let err = cfg.validate().unwrap_err().to_string();
+            assert!(
+                err.contains(&format!("--{flag}")) && err.contains(quoted),
+                "{err}"
+            );
+        }
+        assert!(Config {
+            max_article_bytes: u32::MAX as usize,
+            ..Config::default()
+        }
+        .validate()
+        .is_ok());
     }
 }

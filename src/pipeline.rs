@@ -367,8 +367,8 @@ fn run(
             let ps = &analysed[a].paragraphs;
             let repeats = rs.iter().map(|r| {
                 let side = |(i, j): (usize, usize)| report::RepeatSide {
-                    start: ps[i].start,
-                    end: ps[j].end,
+                    start: ps[i].start as usize,
+                    end: ps[j].end as usize,
                     paragraphs: [i, j],
                 };
                 let exact = (0..=r.repeat.1 - r.repeat.0)
@@ -379,7 +379,10 @@ fn run(
                     first: side(r.first),
                     repeat: side(r.repeat),
                     exact,
-                    snippet: report::snippet(&text[ps[r.repeat.0].start..ps[r.repeat.1].end], 70),
+                    snippet: report::snippet(
+                        &text[ps[r.repeat.0].start as usize..ps[r.repeat.1].end as usize],
+                        70,
+                    ),
                 }
             });
             Ok(repeats.collect())
@@ -485,8 +488,8 @@ fn run(
                     a.paragraphs
                         .iter()
                         .map(|p| Span {
-                            start: p.start,
-                            end: p.end,
+                            start: p.start as usize,
+                            end: p.end as usize,
                         })
                         .collect()
                 })
@@ -548,7 +551,7 @@ fn boilerplate_runs(
             analysed[ex as usize]
                 .paragraphs
                 .iter()
-                .filter(|p| p.start >= start && p.end <= end)
+                .filter(|p| p.start as usize >= start && p.end as usize <= end)
                 .map(|p| p.hash)
                 .collect()
         })

@@ -12,9 +12,11 @@ use crate::segment;
 /// One paragraph of an article.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Paragraph {
-    /// Byte range in the article text (end exclusive).
-    pub start: usize,
-    pub end: usize,
+    /// Byte range in the article text (end exclusive). 32 bits, like [`Token`] offsets: an
+    /// article is at most `Config::max_article_bytes` ≤ 4 GiB, and a million-article run
+    /// holds ten million paragraphs.
+    pub start: u32,
+    pub end: u32,
     /// Token range `first_token..end_token` in the article's token list.
     pub first_token: u32,
     pub end_token: u32,
@@ -23,6 +25,12 @@ pub struct Paragraph {
 }
 
 impl Paragraph {
+    /// The byte range in the article text.
+    #[inline]
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
     /// Number of words.
     #[inline]
     pub fn words(&self) -> usize {
@@ -90,8 +98,8 @@ pub fn analyze(text: &str, ngram_words: usize, scratch: &mut Scratch) -> Article
         let first = scratch.tokens.len() as u32;
         scratch.tokens.extend_from_slice(&scratch.para_tokens);
         out.paragraphs.push(Paragraph {
-            start: span.start,
-            end: span.end,
+            start: span.start as u32,
+            end: span.end as u32,
             first_token: first,
             end_token: scratch.tokens.len() as u32,
             hash: 0,
@@ -293,10 +301,7 @@ mod tests {
         );
         assert_eq!(a.paragraph_shingles(2).len(), 0);
         assert_eq!(a.paragraphs[2].hash, 0);
-        assert_eq!(
-            &text[a.paragraphs[1].start..a.paragraphs[1].end],
-            "Seven eight."
-        );
+        assert_eq!(&text[a.paragraphs[1].range()], "Seven eight.");
     }
 
     #[test]
