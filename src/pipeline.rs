@@ -144,8 +144,9 @@ fn run(
             spill = Some(Spill::new()?);
         }
         if let Some(s) = &mut spill {
-            for a in &mut analysed[s.len()..] {
-                s.push(&a.shingles)?;
+            let fresh = &mut analysed[s.len()..];
+            s.push_all(&fresh.iter().map(|a| &a.shingles[..]).collect::<Vec<_>>())?;
+            for a in fresh {
                 a.shingles = Vec::new();
             }
         }

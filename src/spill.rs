@@ -52,12 +52,23 @@ impl Spill {
 
     /// Appends the next article's keys in a region of their size.
     pub fn push(&mut self, keys: &[u32]) -> Result<()> {
-        let len = u32::try_from(keys.len()).map_err(|_| spill_error(too_long()))?;
-        write_at(&self.file, self.end, keys)?;
-        self.offsets.push(self.end);
-        self.lens.push(len);
-        self.end += keys.len() as u64 * 4;
-        Ok(())
+        self.push_all(&[keys])
+    }
+
+    /// Appends the keys of the next articles, one region each, written in parallel.
+    pub fn push_all(&mut self, keys: &[&[u32]]) -> Result<()> {
+        use rayon::prelude::*;
+        let first = self.offsets.len();
+        for k in keys {
+            let len = u32::try_from(k.len()).map_err(|_| spill_error(too_long()))?;
+            self.offsets.push(self.end);
+            self.lens.push(len);
+            self.end += k.len() as u64 * 4;
+        }
+        let offsets = &self.offsets[first..];
+        keys.par_iter()
+            .zip(offsets)
+            .try_for_each(|(k, &at)| write_at(&self.file, at, k))
     }
 
     /// Length (in keys) of what article `i`'s region holds.
