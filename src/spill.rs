@@ -6,7 +6,7 @@
 //! pipeline moves them here: each article's keys are written once at their own offset, read
 //! back by stage 3, which writes the article's set over them (a set is never longer than the
 //! keys it is made of), and read again by verification, pair by pair. Reads and writes are
-//! positioned (`pread`/`pwrite`), so threads share the file without a lock, and the bytes a
+//! positioned (`pread`/`pwrite` on Unix; elsewhere seek and read under a lock), so threads share the file, and the bytes a
 //! stage gets are the bytes it would have had in memory: the report does not change.
 //!
 //! The file is made with `tempfile::tempfile()` in the system's temporary directory (`TMPDIR`
@@ -175,33 +175,25 @@ mod positioned {
     }
 }
 
-#[cfg(windows)]
+/// Elsewhere, seek then read or write, one thread at a time: a plain, portable fallback.
+#[cfg(not(unix))]
 mod positioned {
     use std::fs::File;
-    use std::os::windows::fs::FileExt;
+    use std::io::{Read, Seek, SeekFrom, Write};
+    use std::sync::Mutex;
 
-    pub fn write_all_at(file: &File, mut buf: &[u8], mut offset: u64) -> std::io::Result<()> {
-        while !buf.is_empty() {
-            let n = file.seek_write(buf, offset)?;
-            if n == 0 {
-                return Err(std::io::ErrorKind::WriteZero.into());
-            }
-            buf = &buf[n..];
-            offset += n as u64;
-        }
-        Ok(())
+    static LOCK: Mutex<()> = Mutex::new(());
+
+    pub fn write_all_at(mut file: &File, buf: &[u8], offset: u64) -> std::io::Result<()> {
+        let _one_at_a_time = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        file.seek(SeekFrom::Start(offset))?;
+        file.write_all(buf)
     }
 
-    pub fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
-        while !buf.is_empty() {
-            let n = file.seek_read(buf, offset)?;
-            if n == 0 {
-                return Err(std::io::ErrorKind::UnexpectedEof.into());
-            }
-            buf = &mut buf[n..];
-            offset += n as u64;
-        }
-        Ok(())
+    pub fn read_exact_at(mut file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+        let _one_at_a_time = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        file.seek(SeekFrom::Start(offset))?;
+        file.read_exact(buf)
     }
 }
 
