@@ -6,8 +6,9 @@
 //! pipeline moves them here: each article's keys are written once at their own offset, read
 //! back by stage 3, which writes the article's set over them (a set is never longer than the
 //! keys it is made of), and read again by verification, pair by pair. Reads and writes are
-//! positioned (`pread`/`pwrite` on Unix; elsewhere seek and read under a lock), so threads share the file, and the bytes a
-//! stage gets are the bytes it would have had in memory: the report does not change.
+//! positioned (`pread`/`pwrite` on Unix; elsewhere seek and read under a lock), so threads
+//! share the file, and the bytes a stage gets are the bytes it would have had in memory: the
+//! report does not change.
 //!
 //! The file is made with `tempfile::tempfile()` in the system's temporary directory (`TMPDIR`
 //! on Unix) and is deleted by the operating system when the run ends, even after a crash.
