@@ -388,23 +388,15 @@ fn verify_bench(c: &mut Criterion) {
         })
     });
     // The same candidates with the sets in the temporary file a run past --key-memory uses
-    // (`spill::Sets`): each `a` read once per run of its pairs, each `b` per pair, as in
-    // `pipeline::scan`.
+    // (`spill::Sets`), through the function `pipeline::scan` verifies with.
     let mut spill = Spill::new().expect("a temporary file");
     let rows: Vec<&[u32]> = p.sets.iter().map(|s| &s[..]).collect();
     spill.push_all(&rows).expect("writing the temporary file");
     let spilled = Sets::Spilled(spill);
     let in_file = |cands: &[(u32, u32)]| {
-        let (mut buf_a, mut buf_b) = (Vec::new(), Vec::new());
-        let mut accepted = 0;
-        for group in cands.chunk_by(|x, y| x.0 == y.0) {
-            let set_a = spilled.get(group[0].0 as usize, &mut buf_a).unwrap();
-            for &(_, b) in group {
-                let s = verify::similarity(set_a, spilled.get(b as usize, &mut buf_b).unwrap());
-                accepted += p.rule.accepts(&s) as usize;
-            }
-        }
-        accepted
+        verify::accepted_pairs(&spilled, cands, &p.rule, &mut Default::default())
+            .unwrap()
+            .len()
     };
     assert_eq!(in_file(&p.candidates), p.verified.len());
     g.bench_function("similarity_spilled", |b| {

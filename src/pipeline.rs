@@ -260,26 +260,12 @@ fn run(
     lap(&mut stats, cands.len());
     // Stage 5: verification on the exact sets.
     let rule = Rule::from_config(cfg);
-    // Pairs are sorted by `a`, so each `a`'s set is fetched once for its partners.
     let verified: Vec<Result<Vec<VerifiedPair>>> = cands
         .par_chunks(1024)
-        .map_init(
-            || (Vec::new(), Vec::new()),
-            |(buf_a, buf_b), chunk| {
-                progress.inc(chunk.len() as u64);
-                let mut out = Vec::new();
-                for group in chunk.chunk_by(|x, y| x.0 == y.0) {
-                    let set_a = sets.get(group[0].0 as usize, buf_a)?;
-                    for &(a, b) in group {
-                        let s = verify::similarity(set_a, sets.get(b as usize, buf_b)?);
-                        if rule.accepts(&s) {
-                            out.push(((a, b), s));
-                        }
-                    }
-                }
-                Ok(out)
-            },
-        )
+        .map_init(verify::SetBuffers::default, |bufs, chunk| {
+            progress.inc(chunk.len() as u64);
+            verify::accepted_pairs(&sets, chunk, &rule, bufs)
+        })
         .collect();
     let verified = flatten_in_order(verified)?;
     drop((cands, sets));

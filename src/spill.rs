@@ -51,11 +51,6 @@ impl Spill {
         self.offsets.is_empty()
     }
 
-    /// Appends the next article's keys in a region of their size.
-    pub fn push(&mut self, keys: &[u32]) -> Result<()> {
-        self.push_all(&[keys])
-    }
-
     /// Appends the keys of the next articles, one region each, written in parallel.
     pub fn push_all(&mut self, keys: &[&[u32]]) -> Result<()> {
         use rayon::prelude::*;
@@ -72,11 +67,6 @@ impl Spill {
             .try_for_each(|(k, &at)| write_at(&self.file, at, k))
     }
 
-    /// Length (in keys) of what article `i`'s region holds.
-    pub fn len_of(&self, i: usize) -> usize {
-        self.lens[i] as usize
-    }
-
     /// Reads article `i`'s keys into `buf` (replacing its contents).
     pub fn read(&self, i: usize, buf: &mut Vec<u32>) -> Result<()> {
         buf.clear();
@@ -85,15 +75,14 @@ impl Spill {
     }
 
     /// Writes `keys` over article `i`'s region; they must not be longer than what it holds.
-    /// The new length is returned for [`Spill::set_len`], which needs `&mut self`, so that
-    /// threads can rewrite regions side by side.
-    pub fn rewrite(&self, i: usize, keys: &[u32]) -> Result<u32> {
+    /// Their length is recorded afterwards with [`Spill::set_len`], which needs `&mut self`,
+    /// so that threads can rewrite regions side by side.
+    pub fn rewrite(&self, i: usize, keys: &[u32]) -> Result<()> {
         assert!(
             keys.len() <= self.lens[i] as usize,
             "a spilled region only shrinks"
         );
-        write_at(&self.file, self.offsets[i], keys)?;
-        Ok(keys.len() as u32)
+        write_at(&self.file, self.offsets[i], keys)
     }
 
     /// Records that article `i`'s region now holds `len` keys (after [`Spill::rewrite`]).
@@ -208,9 +197,7 @@ mod tests {
         let a: Vec<u32> = (0..1000).map(|x| x * 7919).collect();
         let b: Vec<u32> = vec![];
         let c: Vec<u32> = vec![u32::MAX, 0, 1];
-        for v in [&a, &b, &c] {
-            s.push(v).unwrap();
-        }
+        s.push_all(&[&a, &b, &c]).unwrap();
         assert_eq!(s.len(), 3);
         let mut buf = vec![42];
         for (i, v) in [&a, &b, &c].into_iter().enumerate() {
@@ -219,8 +206,8 @@ mod tests {
         }
         // Rewriting a shorter vector leaves the next region alone.
         let shorter: Vec<u32> = a.iter().step_by(3).copied().collect();
-        let len = s.rewrite(0, &shorter).unwrap();
-        s.set_len(0, len);
+        s.rewrite(0, &shorter).unwrap();
+        s.set_len(0, shorter.len() as u32);
         s.read(0, &mut buf).unwrap();
         assert_eq!(buf, shorter);
         s.read(2, &mut buf).unwrap();
@@ -231,7 +218,7 @@ mod tests {
     #[should_panic(expected = "only shrinks")]
     fn a_region_never_grows() {
         let mut s = Spill::new().unwrap();
-        s.push(&[1, 2]).unwrap();
+        s.push_all(&[&[1, 2]]).unwrap();
         let _ = s.rewrite(0, &[1, 2, 3]);
     }
 }

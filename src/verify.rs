@@ -127,6 +127,31 @@ impl Rule {
     }
 }
 
+/// Buffers of [`accepted_pairs`] for sets read from the spill file, one pair per thread.
+pub type SetBuffers = (Vec<u32>, Vec<u32>);
+
+/// The pairs of `cands` (sorted by `a`) that `rule` accepts, with their similarity, in
+/// order. Each `a`'s set is fetched once for the run of its partners, each `b`'s per pair:
+/// a borrow for sets in memory, a read of the file for spilled ones.
+pub fn accepted_pairs(
+    sets: &crate::spill::Sets,
+    cands: &[(u32, u32)],
+    rule: &Rule,
+    (buf_a, buf_b): &mut SetBuffers,
+) -> crate::error::Result<Vec<((u32, u32), Similarity)>> {
+    let mut out = Vec::new();
+    for group in cands.chunk_by(|x, y| x.0 == y.0) {
+        let set_a = sets.get(group[0].0 as usize, buf_a)?;
+        for &(a, b) in group {
+            let s = similarity(set_a, sets.get(b as usize, buf_b)?);
+            if rule.accepts(&s) {
+                out.push(((a, b), s));
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

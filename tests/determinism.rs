@@ -3,8 +3,8 @@
 use std::process::Command;
 
 fn scan(threads: &str, format: &str) -> Vec<u8> {
-    let out = Command::new(env!("CARGO_BIN_EXE_reprint"))
-        .args([
+    let out = reprint(
+        &[
             "scan",
             "--quiet",
             "--format",
@@ -13,10 +13,9 @@ fn scan(threads: &str, format: &str) -> Vec<u8> {
             threads,
             "data/example/feed.jsonl",
             "data/menafn-japan-germany-security.txt",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("running reprint");
+        ],
+        &[],
+    );
     assert!(
         out.status.success(),
         "{}",
