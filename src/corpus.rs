@@ -19,7 +19,6 @@ use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::config::FieldNames;
 use crate::error::{Error, Result};
 
 /// Index of an article in its [`Corpus`], in input order. A newtype so it cannot be mixed up
@@ -51,12 +50,15 @@ pub enum Body {
     /// Held in memory: stdin, compressed inputs, feeds, and articles built by hand.
     Text(String),
     /// The text field of the JSONL record at bytes `offset..offset + len` of stored file
-    /// `file` (the line without its terminator); its decoded text is `text_len` bytes long.
+    /// `file` (the line without its terminator); its decoded text is `text_len` bytes long,
+    /// from the string literal at bytes `text_at..text_at + raw_len` of the line.
     Line {
         file: u32,
         offset: u64,
         len: u64,
         text_len: u64,
+        text_at: u64,
+        raw_len: u64,
     },
     /// The whole of stored text file `file`, `len` bytes of UTF-8.
     File { file: u32, len: u64 },
@@ -110,12 +112,11 @@ pub struct StoredFile {
     pub handle: Option<Arc<File>>,
 }
 
-/// The files bodies are read from again, and how their records are decoded.
+/// The files bodies are read from again. A JSONL record's text is found again by where its
+/// string literal was in the line, not by field name (`Body::Line`).
 #[derive(Clone, Debug, Default)]
 pub struct TextStore {
     pub files: Vec<StoredFile>,
-    /// The JSONL field names the files were read with (only `text` is used again).
-    pub fields: FieldNames,
     /// How many of `files` hold an open handle.
     pub(crate) open: usize,
 }
@@ -168,9 +169,11 @@ impl Corpus {
                 offset,
                 len,
                 text_len,
+                text_at,
+                raw_len,
             } => {
                 let bytes = self.read(file, offset, len, true).map_err(fail)?;
-                let text = crate::input::text_of_line(&bytes, &self.store.fields).map_err(fail)?;
+                let text = crate::input::text_at(&bytes, text_at, raw_len).map_err(fail)?;
                 if text.len() as u64 != text_len {
                     return Err(fail(format!(
                         "its text is now {} bytes, it was {text_len}",

@@ -9,8 +9,8 @@
 //! A plain JSONL file on disk is read in batches of lines ([`parse_stored`]) and its texts are
 //! not kept: each record is validated, its text only measured (decoded into serde's scratch
 //! buffer, never into a `String` that outlives the line), and the article records where its
-//! line is ([`Body::Line`]). [`text_of_line`] decodes the text again, with the same code, when
-//! a stage needs it. Other inputs (stdin, decompressed bytes) go through [`parse`], which keeps
+//! line is ([`Body::Line`]), and where in it the text's string literal is. [`text_at`] decodes
+//! that literal again, with the same code ([`decode_string`]), when a stage needs the text. Other inputs (stdin, decompressed bytes) go through [`parse`], which keeps
 //! every text.
 
 use std::borrow::Cow;
@@ -103,72 +103,121 @@ enum TextValue {
     Missing,
     /// The decoded string.
     Kept(String),
-    /// A string, only measured: its decoded length in bytes and whether it is blank.
-    Measured { len: usize, blank: bool },
+    /// A string, only measured: its decoded length in bytes, whether it is blank, and where
+    /// its literal (quotes included) is in the line: bytes `at..at + raw_len`.
+    Measured {
+        len: usize,
+        blank: bool,
+        at: usize,
+        raw_len: usize,
+    },
     /// A number, boolean, null, array or object.
     NotString,
 }
 
-/// Decodes (`keep`) or only measures the text field's value.
+/// Decodes (`keep`) or only measures the text field's value. The value is taken as serde_json
+/// validated it (a `RawValue`) and a string is decoded by [`decode_string`], the decoder
+/// [`text_at`] uses again on the stored line; `line` is the address of the line's first byte,
+/// to tell where the literal is.
 struct TextSeed {
     keep: bool,
+    line: usize,
+}
+
+thread_local! {
+    /// Where a measured text is decoded, reused from record to record by each thread.
+    static MEASURE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 impl<'de> DeserializeSeed<'de> for TextSeed {
     type Value = TextValue;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<TextValue, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl TextSeed {
-    /// The string kept, or only measured.
-    fn value(self, v: Cow<'_, str>) -> TextValue {
-        if self.keep {
-            TextValue::Kept(v.into_owned())
-        } else {
-            TextValue::Measured {
-                len: v.len(),
-                blank: v.trim().is_empty(),
-            }
+        let raw = <&'de serde_json::value::RawValue as de::Deserialize<'de>>::deserialize(d)?;
+        let raw = raw.get();
+        if !raw.starts_with('"') {
+            return Ok(TextValue::NotString);
         }
+        if self.keep {
+            let mut text = String::with_capacity(raw.len());
+            decode_string(raw, &mut text).map_err(de::Error::custom)?;
+            return Ok(TextValue::Kept(text));
+        }
+        MEASURE.with_borrow_mut(|text| {
+            decode_string(raw, text).map_err(de::Error::custom)?;
+            let measured = TextValue::Measured {
+                len: text.len(),
+                blank: text.trim().is_empty(),
+                at: raw.as_ptr() as usize - self.line,
+                raw_len: raw.len(),
+            };
+            // One huge record must not pin its buffer for the rest of the run.
+            if text.capacity() > 1 << 24 {
+                *text = String::new();
+            }
+            Ok(measured)
+        })
     }
 }
 
-impl<'de> Visitor<'de> for TextSeed {
-    type Value = TextValue;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON value")
+/// Decodes the JSON string literal `raw` (quotes included) into `out`, which is cleared first.
+/// `raw` is what serde_json accepted as a value, so its escapes are well formed and it holds no
+/// control character; a UTF-16 surrogate without its pair is refused, as serde_json refuses it
+/// for a `String`. The stretches between escapes are copied whole (`memchr`), so a text without
+/// escapes is one copy.
+pub(crate) fn decode_string(raw: &str, out: &mut String) -> std::result::Result<(), String> {
+    out.clear();
+    let inner = raw
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .ok_or("the value is not a JSON string")?;
+    let b = inner.as_bytes();
+    let hex4 = |at: usize| -> std::result::Result<u32, String> {
+        b.get(at..at + 4)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .ok_or_else(|| "a \\u escape without four hex digits".to_string())
+    };
+    let lone = || "a UTF-16 surrogate without its pair in a \\u escape".to_string();
+    let mut i = 0;
+    while let Some(k) = memchr::memchr(b'\\', &b[i..]) {
+        out.push_str(&inner[i..i + k]);
+        i += k + 2;
+        let c = match b.get(i - 1).copied() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                let hi = hex4(i)?;
+                i += 4;
+                let code = match hi {
+                    0xD800..=0xDBFF => {
+                        if b.get(i..i + 2) != Some(b"\\u") {
+                            return Err(lone());
+                        }
+                        let lo = hex4(i + 2)?;
+                        if !(0xDC00..=0xDFFF).contains(&lo) {
+                            return Err(lone());
+                        }
+                        i += 6;
+                        0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                    }
+                    0xDC00..=0xDFFF => return Err(lone()),
+                    _ => hi,
+                };
+                char::from_u32(code).ok_or_else(lone)?
+            }
+            Some(e) => return Err(format!("an invalid escape \\{}", e as char)),
+            None => return Err("a string that ends in a backslash".into()),
+        };
+        out.push(c);
     }
-    fn visit_str<E>(self, v: &str) -> Result<TextValue, E> {
-        Ok(self.value(Cow::Borrowed(v)))
-    }
-    fn visit_string<E>(self, v: String) -> Result<TextValue, E> {
-        Ok(self.value(Cow::Owned(v)))
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<TextValue, E> {
-        Ok(TextValue::NotString)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<TextValue, E> {
-        Ok(TextValue::NotString)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<TextValue, E> {
-        Ok(TextValue::NotString)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<TextValue, E> {
-        Ok(TextValue::NotString)
-    }
-    fn visit_unit<E>(self) -> Result<TextValue, E> {
-        Ok(TextValue::NotString)
-    }
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<TextValue, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(TextValue::NotString)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TextValue, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(TextValue::NotString)
-    }
+    out.push_str(&inner[i..]);
+    Ok(())
 }
 
 /// The five fields of one record.
@@ -188,8 +237,6 @@ enum Mode {
     Keep,
     /// An article whose text stays in the file: the text is only measured.
     Measure,
-    /// The text again, for [`text_of_line`]: other fields are skipped.
-    TextOnly,
 }
 
 /// What a line turned out to be.
@@ -198,7 +245,8 @@ enum Parsed {
     NotObject,
 }
 
-struct RecordSeed<'a>(&'a FieldNames, Mode);
+/// Field names, what for, and the address of the line's first byte (see [`TextSeed`]).
+struct RecordSeed<'a>(&'a FieldNames, Mode, usize);
 
 impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
     type Value = Parsed;
@@ -213,17 +261,15 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
         f.write_str("a JSON object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parsed, A::Error> {
-        let (f, mode) = (self.0, self.1);
+        let (f, mode, line) = (self.0, self.1, self.2);
         let mut r = Record::default();
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             // A repeated key: the last one wins, as in most JSON readers.
             let slot = if key == f.text.as_str() {
                 r.text = map.next_value_seed(TextSeed {
-                    keep: mode != Mode::Measure,
+                    keep: mode == Mode::Keep,
+                    line,
                 })?;
-                continue;
-            } else if mode == Mode::TextOnly {
-                map.next_value::<IgnoredAny>()?;
                 continue;
             } else if key == f.id.as_str() {
                 &mut r.id
@@ -277,7 +323,7 @@ fn parse_record(line: &[u8], f: &FieldNames, mode: Mode) -> std::result::Result<
         ));
     }
     let mut de = serde_json::Deserializer::from_slice(line);
-    let parsed = RecordSeed(f, mode)
+    let parsed = RecordSeed(f, mode, line.as_ptr() as usize)
         .deserialize(&mut de)
         .and_then(|p| de.end().map(|_| p));
     match parsed {
@@ -313,7 +359,12 @@ fn parse_line(
     let r = parse_record(line, f, mode)?;
     let (len, blank, body) = match r.text {
         TextValue::Kept(s) => (s.len(), s.trim().is_empty(), Body::Text(s)),
-        TextValue::Measured { len, blank } => {
+        TextValue::Measured {
+            len,
+            blank,
+            at: text_at,
+            raw_len,
+        } => {
             // Only `Mode::Measure` measures, and only with a place.
             let Some((file, offset)) = at else {
                 return Err("internal error: a measured text without a place: skipped".into());
@@ -323,6 +374,8 @@ fn parse_line(
                 offset,
                 len: line.len() as u64,
                 text_len: len as u64,
+                text_at: text_at as u64,
+                raw_len: raw_len as u64,
             };
             (len, blank, body)
         }
@@ -356,17 +409,24 @@ fn parse_line(
     })
 }
 
-/// The text of a record line that [`parse_stored`] accepted, decoded again exactly as the
-/// first pass decoded it; the message says what is wrong when the line no longer holds one.
-pub(crate) fn text_of_line(line: &[u8], f: &FieldNames) -> std::result::Result<String, String> {
-    let strip = |m: String| m.trim_end_matches(": record skipped").to_string();
-    match parse_record(line, f, Mode::TextOnly).map_err(strip)?.text {
-        TextValue::Kept(s) => Ok(s),
-        // `Mode::TextOnly` keeps the text; a measure is never made.
-        TextValue::Measured { .. } => Err("internal error: the text was not decoded".into()),
-        TextValue::Missing => Err(format!("the record has no {:?} field", f.text)),
-        TextValue::NotString => Err(format!("field {:?} is not a string", f.text)),
-    }
+/// The text of a record line that [`parse_stored`] accepted, from its string literal at bytes
+/// `at..at + raw_len` of the line, decoded again by the code that measured it
+/// ([`decode_string`]); the message says what is wrong when the line no longer holds it there.
+pub(crate) fn text_at(line: &[u8], at: u64, raw_len: u64) -> std::result::Result<String, String> {
+    let raw = usize::try_from(at)
+        .ok()
+        .zip(usize::try_from(raw_len).ok())
+        .and_then(|(at, len)| line.get(at..at.checked_add(len)?))
+        .ok_or("the record is shorter than its text was")?;
+    let raw = std::str::from_utf8(raw).map_err(|e| {
+        format!(
+            "invalid UTF-8 at byte {} of the line",
+            at + e.valid_up_to() as u64
+        )
+    })?;
+    let mut text = String::with_capacity(raw.len());
+    decode_string(raw, &mut text)?;
+    Ok(text)
 }
 
 /// Parses the lines of `bytes`, whose first line is line `first_line` of the file. With
@@ -570,17 +630,78 @@ not json\n\
                     offset,
                     len,
                     text_len,
+                    text_at,
+                    raw_len,
                     ..
                 } = s.body
                 else {
                     panic!("not stored: {:?}", s.body);
                 };
                 let line = &FEED[offset as usize..(offset + len) as usize];
-                let text = text_of_line(line, &Config::default().fields).unwrap();
+                let text = super::text_at(line, text_at, raw_len).unwrap();
                 assert_eq!(Some(text.as_str()), k.body.in_memory(), "batch {batch}");
                 assert_eq!(text.len() as u64, text_len);
             }
         }
+    }
+
+    proptest::proptest! {
+        /// `decode_string` against serde_json decoding the same literal into a `String`: the
+        /// same text, or an error from both (lone surrogates, a surrogate pair split).
+        #[test]
+        fn strings_decode_as_serde_json_decodes_them(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "Zürich", "東", " ", "\\n", "\\r\\n", "\\t", "\\\"", "\\\\", "\\/", "\\b",
+                "\\f", "\\u00e9", "\\u2019", "\\u0000", "\\ud83d\\ude00", "\\ud83d", "\\ude00",
+                "\\uDBFF\\uDFFF", "\\ud800\\u0041", "u", "\\u00", "\u{1F600}",
+            ]), 0..24)
+        ) {
+            let raw = format!("\"{}\"", parts.concat());
+            let mut ours = String::new();
+            let ours = decode_string(&raw, &mut ours).map(|_| ours);
+            let theirs = serde_json::from_str::<String>(&raw);
+            match (&ours, &theirs) {
+                (Ok(a), Ok(b)) => proptest::prop_assert_eq!(a, b),
+                (Err(_), Err(_)) => {}
+                _ => proptest::prop_assert!(false, "{raw}: ours {ours:?}, serde_json {theirs:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_lone_surrogate_skips_the_record_in_both_readers() {
+        let bytes =
+            b"{\"id\":\"a\",\"text\":\"broken \\ud83d here\"}\n{\"id\":\"b\",\"text\":\"fine\"}\n";
+        let name: Arc<str> = Arc::from("s.jsonl");
+        let cfg = Config::default();
+        let (mut kept, mut stored, mut w1, mut w2) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut sink = Sink {
+            warnings: &mut w1,
+            strict: false,
+        };
+        parse(&name, bytes, &cfg, &mut kept, &mut sink).unwrap();
+        let mut sink = Sink {
+            warnings: &mut w2,
+            strict: false,
+        };
+        let p = Path::new("s.jsonl");
+        parse_stored(
+            &name,
+            p,
+            &bytes[..],
+            Vec::new(),
+            0,
+            1 << 20,
+            &cfg,
+            &mut stored,
+            &mut sink,
+        )
+        .unwrap();
+        assert_eq!((kept.len(), stored.len()), (1, 1));
+        assert_eq!(w1, w2);
+        assert_eq!(w1[0].line, 1);
+        assert!(w1[0].message.contains("surrogate"), "{:?}", w1[0]);
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub struct SourceFile {
     pub retained: Option<Vec<u8>>,
 }
 
-pub(crate) use jsonl::text_of_line;
+pub(crate) use jsonl::text_at;
 
 /// Stored JSONL files kept open for reading texts again; files past this many are opened for
 /// each read (text files always are: a directory can hold very many).
@@ -97,7 +97,6 @@ pub fn read_inputs(inputs: &[PathBuf], cfg: &Config) -> Result<Loaded> {
 /// back and cannot read those again). A scan does not pay for them.
 pub fn read_inputs_keeping(inputs: &[PathBuf], cfg: &Config, keep_bytes: bool) -> Result<Loaded> {
     let mut loaded = Loaded::default();
-    loaded.corpus.store.fields = cfg.fields.clone();
     let mut files: Vec<(PathBuf, bool)> = Vec::new(); // (path, named by the user)
     for p in inputs {
         if p.as_os_str() == "-" {
