@@ -7,6 +7,11 @@
 //! longest first, skipping any that overlaps a taken run in either text, and reported in A's
 //! order. A passage with one changed word therefore shows as two spans with the changed word
 //! between them: the differing part is exactly what lies outside the spans.
+//!
+//! Only one side is indexed, and the result does not depend on which: a caller may index
+//! whichever side is shared by more pairs ([`shared_spans_oriented`]). For that, both sides'
+//! n-gram occurrences are capped alike ([`MAX_POSITIONS`]), and ties between equally long
+//! runs are broken by position in A, then in B, whichever side is indexed.
 
 use crate::normalize::{tokenize_into, Token};
 
@@ -19,8 +24,8 @@ pub struct SharedSpan {
     pub words: usize,
 }
 
-/// Positions of one n-gram in B beyond this many are ignored (a line repeated hundreds of
-/// times in one article).
+/// Occurrences of one n-gram beyond the first this many in either text are ignored (a line
+/// repeated hundreds of times in one article).
 const MAX_POSITIONS: usize = 8;
 
 /// One side of an alignment, tokenized once: its tokens, its word n-gram hashes and, for the
@@ -92,14 +97,16 @@ impl Prepared {
         }
     }
 
-    /// Positions of n-gram `g` (at most [`MAX_POSITIONS`], increasing).
+    /// Where n-gram `g`'s positions (at most [`MAX_POSITIONS`], increasing) start in the
+    /// index, and the positions.
     #[inline]
-    fn positions(&self, g: u64) -> impl Iterator<Item = u32> + '_ {
+    fn positions(&self, g: u64) -> (usize, impl Iterator<Item = u32> + '_) {
         let from = self.index.partition_point(|e| e.0 < g);
-        self.index[from..]
+        let positions = self.index[from..]
             .iter()
             .take_while(move |e| e.0 == g)
-            .map(|e| e.1)
+            .map(|e| e.1);
+        (from, positions)
     }
 }
 
@@ -107,7 +114,11 @@ impl Prepared {
 #[derive(Clone, Debug, Default)]
 pub struct Scratch {
     seeds: Vec<(i64, u32)>,
-    runs: Vec<(usize, usize, i64)>,
+    /// Runs as (n-grams, start in A, start in B).
+    runs: Vec<(usize, usize, usize)>,
+    /// Per index entry of the indexed side: occurrences of that n-gram met so far in the
+    /// other side (only the first [`MAX_POSITIONS`] seed matches).
+    met: Vec<u8>,
     used_a: Vec<bool>,
     used_b: Vec<bool>,
 }
@@ -140,7 +151,25 @@ pub fn shared_spans_with(
     n: usize,
     scratch: &mut Scratch,
 ) -> Vec<SharedSpan> {
+    shared_spans_oriented(a, b, true, n, scratch)
+}
+
+/// Shared spans of A and B where `indexed` (which must be indexed) is A when `indexed_is_a`,
+/// else B, and `other` is the other side. The spans are the same either way: a caller that
+/// aligns one article with many picks it as the indexed side whatever its place in the pairs.
+pub fn shared_spans_oriented(
+    indexed: &Prepared,
+    other: &Prepared,
+    indexed_is_a: bool,
+    n: usize,
+    scratch: &mut Scratch,
+) -> Vec<SharedSpan> {
     let n = n.max(1);
+    let (a, b) = if indexed_is_a {
+        (indexed, other)
+    } else {
+        (other, indexed)
+    };
     let (ta, tb) = (&a.tokens, &b.tokens);
     if a.grams.is_empty() || b.grams.is_empty() {
         return Vec::new();
@@ -148,38 +177,61 @@ pub fn shared_spans_with(
     let Scratch {
         seeds,
         runs,
+        met,
         used_a,
         used_b,
     } = scratch;
-    // Seeds (diagonal i - j, j), sorted: consecutive j on one diagonal make one run.
+    // Seeds (diagonal i - j, j) with i in the indexed side and j in the other, sorted:
+    // consecutive j on one diagonal make one run. An n-gram seeds from its first
+    // MAX_POSITIONS occurrences in each side (the index holds the indexed side's first ones).
     seeds.clear();
-    for (j, &g) in b.grams.iter().enumerate() {
-        seeds.extend(a.positions(g).map(|i| (i as i64 - j as i64, j as u32)));
-    }
-    seeds.sort_unstable();
-    runs.clear(); // (start j, last j, diagonal)
-    for &(d, j) in seeds.iter() {
-        let j = j as usize;
-        match runs.last_mut() {
-            Some(run) if run.2 == d && run.1 + 1 == j => run.1 = j,
-            _ => runs.push((j, j, d)),
+    met.clear();
+    met.resize(indexed.index.len(), 0);
+    for (j, &g) in other.grams.iter().enumerate() {
+        let (from, positions) = indexed.positions(g);
+        if indexed.index.get(from).is_some_and(|e| e.0 == g) {
+            let m = &mut met[from];
+            if (*m as usize) < MAX_POSITIONS {
+                *m += 1;
+                seeds.extend(positions.map(|i| (i as i64 - j as i64, j as u32)));
+            }
         }
     }
+    seeds.sort_unstable();
+    runs.clear();
+    let mut run: Option<(usize, usize, i64)> = None; // (first j, last j, diagonal)
+    let mut close = |(s, e, d): (usize, usize, i64)| {
+        let (i0, j0) = ((s as i64 + d) as usize, s);
+        let (a0, b0) = if indexed_is_a { (i0, j0) } else { (j0, i0) };
+        runs.push((e - s + 1, a0, b0));
+    };
+    for &(d, j) in seeds.iter() {
+        let j = j as usize;
+        match &mut run {
+            Some(r) if r.2 == d && r.1 + 1 == j => r.1 = j,
+            _ => {
+                if let Some(r) = run.replace((j, j, d)) {
+                    close(r);
+                }
+            }
+        }
+    }
+    if let Some(r) = run {
+        close(r);
+    }
     // Longest first; ties broken by position in A, then in B, so the result is deterministic
-    // (the key is unique: a run is known by its start and diagonal).
-    runs.sort_unstable_by_key(|&(s, e, d)| (std::cmp::Reverse(e - s), s as i64 + d, s));
+    // and the same whichever side is indexed (a run is known by its two starts).
+    runs.sort_unstable_by_key(|&(len, a0, b0)| (std::cmp::Reverse(len), a0, b0));
     used_a.clear();
     used_a.resize(ta.len(), false);
     used_b.clear();
     used_b.resize(tb.len(), false);
     let mut out = Vec::new();
-    for &(s, e, d) in runs.iter() {
-        // The run covers words b0..=b1 of B and a0..=a1 of A. Where it overlaps words a
-        // longer run already took, only its free stretches of at least n words are kept: a
-        // run that shares one word with a taken one is trimmed, not dropped.
-        let (b0, b1) = (s, e + n - 1);
-        let a0 = (s as i64 + d) as usize;
-        let len = b1 - b0 + 1;
+    for &(grams, a0, b0) in runs.iter() {
+        // The run covers words b0..b0 + len of B and a0..a0 + len of A. Where it overlaps
+        // words a longer run already took, only its free stretches of at least n words are
+        // kept: a run that shares one word with a taken one is trimmed, not dropped.
+        let len = grams + n - 1;
         let mut k = 0;
         while k < len {
             if used_a[a0 + k] || used_b[b0 + k] {
@@ -246,6 +298,38 @@ mod tests {
         assert_eq!(s[0].words, 15, "{s:?}");
         assert_eq!(&a[s[1].a.0..s[1].a.1], "p q r s t u", "{s:?}");
         assert_eq!(words, 21, "every word of A is covered once: {s:?}");
+    }
+
+    /// `text` of words drawn from a small vocabulary, so that n-grams repeat within a text
+    /// (past the occurrence cap) and runs tie in length.
+    fn words_text(picks: &[u8]) -> String {
+        const VOCAB: [&str; 5] = ["red", "green", "blue", "red,", "Green"];
+        picks
+            .iter()
+            .map(|&k| VOCAB[k as usize % VOCAB.len()])
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    proptest::proptest! {
+        /// Indexing B instead of A gives the same spans.
+        #[test]
+        fn the_spans_do_not_depend_on_the_indexed_side(
+            a in proptest::collection::vec(0u8..5, 0..120),
+            b in proptest::collection::vec(0u8..5, 0..120),
+            n in 1usize..6,
+        ) {
+            let (a, b) = (words_text(&a), words_text(&b));
+            let ab = shared_spans(&a, &b, n);
+            let oriented = shared_spans_oriented(
+                &Prepared::new(&b, n, true),
+                &Prepared::new(&a, n, false),
+                false,
+                n,
+                &mut Scratch::default(),
+            );
+            proptest::prop_assert_eq!(&ab, &oriented);
+        }
     }
 
     #[test]

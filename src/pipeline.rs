@@ -298,11 +298,29 @@ fn run(
         })
         .collect();
     lap(&mut stats, listed.len());
-    // Pairs are sorted by `a`, so each `a` is tokenized and indexed once for all its partners.
-    let groups: Vec<&[((u32, u32), Similarity)]> =
-        listed.chunk_by(|x, y| x.0 .0 == y.0 .0).collect();
+    // Each pair is aligned from its hub: the side that is a cluster's canonical (the one most
+    // pairs share), else `a`. Pairs are grouped by hub, so a hub is read, tokenized and
+    // indexed once for all its partners; the spans do not depend on which side is indexed
+    // (`align::shared_spans_oriented`), and the pairs keep their order in the report.
+    let is_canonical = |x: u32| {
+        let c = cluster_of[x as usize];
+        c != u32::MAX && clusters[c as usize].canonical == x
+    };
+    let mut by_hub: Vec<(u32, u32, u32)> = listed // (hub, other side, index in `listed`)
+        .iter()
+        .enumerate()
+        .map(|(k, &((a, b), _))| {
+            if is_canonical(b) && !is_canonical(a) {
+                (b, a, k as u32)
+            } else {
+                (a, b, k as u32)
+            }
+        })
+        .collect();
+    by_hub.sort_unstable();
+    let groups: Vec<&[(u32, u32, u32)]> = by_hub.chunk_by(|x, y| x.0 == y.0).collect();
     // Each thread refills its own prepared sides and buffers from pair to pair.
-    let pairs: Vec<Result<Vec<report::Pair>>> = groups
+    let aligned: Vec<Result<Vec<(u32, report::Pair)>>> = groups
         .par_iter()
         .map_init(
             || {
@@ -312,35 +330,44 @@ fn run(
                     crate::align::Scratch::default(),
                 )
             },
-            |(pa, pb, scratch), group| {
-                let ta = &corpus.articles[group[0].0 .0 as usize];
-                pa.fill(&corpus.text(group[0].0 .0 as usize)?, cfg.ngram_words, true);
+            |(hub, other, scratch), group| {
+                let h = group[0].0;
+                hub.fill(&corpus.text(h as usize)?, cfg.ngram_words, true);
                 progress.inc(group.len() as u64);
-                let pairs = group.iter().map(|&((_, b), s)| {
-                    let tb = &corpus.articles[b as usize];
-                    pb.fill(&corpus.text(b as usize)?, cfg.ngram_words, false);
-                    let spans = crate::align::shared_spans_with(pa, pb, cfg.ngram_words, scratch)
-                        .into_iter()
-                        .map(|x| report::SpanPair {
-                            a: [x.a.0, x.a.1],
-                            b: [x.b.0, x.b.1],
-                            words: x.words,
-                        })
-                        .collect();
-                    Ok(report::Pair {
-                        a: ta.id.clone(),
-                        b: tb.id.clone(),
+                let pairs = group.iter().map(|&(_, o, k)| {
+                    let ((a, b), s) = listed[k as usize];
+                    other.fill(&corpus.text(o as usize)?, cfg.ngram_words, false);
+                    let spans = crate::align::shared_spans_oriented(
+                        hub,
+                        other,
+                        h == a,
+                        cfg.ngram_words,
+                        scratch,
+                    )
+                    .into_iter()
+                    .map(|x| report::SpanPair {
+                        a: [x.a.0, x.a.1],
+                        b: [x.b.0, x.b.1],
+                        words: x.words,
+                    })
+                    .collect();
+                    let pair = report::Pair {
+                        a: corpus.articles[a as usize].id.clone(),
+                        b: corpus.articles[b as usize].id.clone(),
                         jaccard: round4(s.jaccard),
                         containment: round4(s.containment),
                         shared_shingles: s.shared,
                         spans,
-                    })
+                    };
+                    Ok((k, pair))
                 });
                 pairs.collect()
             },
         )
         .collect();
-    let pairs = flatten_in_order(pairs)?;
+    let mut pairs: Vec<(u32, report::Pair)> = flatten_in_order(aligned)?;
+    pairs.sort_unstable_by_key(|x| x.0);
+    let pairs: Vec<report::Pair> = pairs.into_iter().map(|x| x.1).collect();
 
     lap(&mut stats, 0);
     // The report.
