@@ -68,6 +68,12 @@ static LOWER: [u8; 256] = {
 /// hash for the same word (`fast_path_matches_the_general_one` below).
 pub fn tokenize_into(text: &str, base: usize, out: &mut Vec<Token>, scratch: &mut String) {
     out.clear();
+    tokenize_append(text, base, out, scratch);
+}
+
+/// As [`tokenize_into`], appending to `out` instead of clearing it first (an article's
+/// paragraphs into one token list).
+pub fn tokenize_append(text: &str, base: usize, out: &mut Vec<Token>, scratch: &mut String) {
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut i = 0;

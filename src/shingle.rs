@@ -6,7 +6,7 @@
 //! paragraphs: only the shingles of the touched paragraphs change. A paragraph shorter than
 //! the n-gram size gives one shingle of all its words.
 
-use crate::normalize::{tokenize_into, Token};
+use crate::normalize::{tokenize_append, Token};
 use crate::segment;
 
 /// One paragraph of an article.
@@ -70,7 +70,6 @@ impl ArticleShingles {
 #[derive(Default)]
 pub struct Scratch {
     pub tokens: Vec<Token>,
-    pub para_tokens: Vec<Token>,
     pub hashes: Vec<u64>,
     pub word: String,
 }
@@ -89,14 +88,13 @@ pub fn analyze(text: &str, ngram_words: usize, scratch: &mut Scratch) -> Article
         // A wire dateline ("WASHINGTON (AP) — ") is kept, stripped or rewritten by each
         // outlet; it is not part of the story, so it is not hashed.
         let skip = crate::normalize::dateline_len(&text[span.start..span.end]);
-        tokenize_into(
+        let first = scratch.tokens.len() as u32;
+        tokenize_append(
             &text[span.start + skip..span.end],
             span.start + skip,
-            &mut scratch.para_tokens,
+            &mut scratch.tokens,
             &mut scratch.word,
         );
-        let first = scratch.tokens.len() as u32;
-        scratch.tokens.extend_from_slice(&scratch.para_tokens);
         out.paragraphs.push(Paragraph {
             start: span.start as u32,
             end: span.end as u32,
