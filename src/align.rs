@@ -36,10 +36,14 @@ const MAX_POSITIONS: usize = 8;
 pub struct Prepared {
     pub tokens: Vec<Token>,
     pub grams: Vec<u64>,
-    /// `(n-gram hash, position)`, sorted, at most [`MAX_POSITIONS`] per n-gram (the first
-    /// ones): one flat array instead of a map of vectors, so indexing an article allocates
-    /// once.
-    index: Vec<(u64, u32)>,
+    /// The n-gram index: an open-addressing table from n-gram hash to a dense id (`slots`,
+    /// 0 = empty, else id + 1; a power of two at least twice the n-grams), and per id its
+    /// hash and its first [`MAX_POSITIONS`] positions in increasing order. Buffers are
+    /// reused when the value is refilled, so indexing an article allocates nothing after
+    /// the first.
+    slots: Vec<u32>,
+    keys: Vec<u64>,
+    positions: Vec<([u32; MAX_POSITIONS], u8)>,
     /// Token hashes, the input of `grams`.
     hashes: Vec<u64>,
     /// The tokenizer's buffer for a normalized word.
@@ -81,32 +85,59 @@ impl Prepared {
             self.grams
                 .extend(self.hashes.windows(n).map(crate::hash::sequence));
         }
-        self.index.clear();
+        self.slots.clear();
+        self.keys.clear();
+        self.positions.clear();
         if indexed {
-            let index = &mut self.index;
-            index.extend(self.grams.iter().enumerate().map(|(i, &g)| (g, i as u32)));
-            index.sort_unstable();
-            let mut run = (0u64, 0usize);
-            index.retain(|&(g, _)| {
-                if run.0 != g || run.1 == 0 {
-                    run = (g, 0);
+            let size = (2 * self.grams.len()).next_power_of_two().max(8);
+            self.slots.resize(size, 0);
+            let mask = size - 1;
+            for (i, &g) in self.grams.iter().enumerate() {
+                // n-gram hashes are uniform: their high bits pick the slot.
+                let mut h = (g >> 32) as usize & mask;
+                loop {
+                    match self.slots[h] {
+                        0 => {
+                            self.keys.push(g);
+                            self.positions.push(([i as u32; MAX_POSITIONS], 1));
+                            self.slots[h] = self.keys.len() as u32;
+                            break;
+                        }
+                        id if self.keys[id as usize - 1] == g => {
+                            let (ps, count) = &mut self.positions[id as usize - 1];
+                            if (*count as usize) < MAX_POSITIONS {
+                                ps[*count as usize] = i as u32;
+                                *count += 1;
+                            }
+                            break;
+                        }
+                        _ => h = (h + 1) & mask,
+                    }
                 }
-                run.1 += 1;
-                run.1 <= MAX_POSITIONS
-            });
+            }
         }
     }
 
-    /// Where n-gram `g`'s positions (at most [`MAX_POSITIONS`], increasing) start in the
-    /// index, and the positions.
+    /// The dense id of n-gram `g` in the index and its positions (at most
+    /// [`MAX_POSITIONS`], increasing), or `None` when this side does not have it.
     #[inline]
-    fn positions(&self, g: u64) -> (usize, impl Iterator<Item = u32> + '_) {
-        let from = self.index.partition_point(|e| e.0 < g);
-        let positions = self.index[from..]
-            .iter()
-            .take_while(move |e| e.0 == g)
-            .map(|e| e.1);
-        (from, positions)
+    fn positions(&self, g: u64) -> Option<(usize, &[u32])> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut h = (g >> 32) as usize & mask;
+        loop {
+            match self.slots[h] {
+                0 => return None,
+                id if self.keys[id as usize - 1] == g => {
+                    let id = id as usize - 1;
+                    let (ps, count) = &self.positions[id];
+                    return Some((id, &ps[..*count as usize]));
+                }
+                _ => h = (h + 1) & mask,
+            }
+        }
     }
 }
 
@@ -186,14 +217,13 @@ pub fn shared_spans_oriented(
     // MAX_POSITIONS occurrences in each side (the index holds the indexed side's first ones).
     seeds.clear();
     met.clear();
-    met.resize(indexed.index.len(), 0);
+    met.resize(indexed.keys.len(), 0);
     for (j, &g) in other.grams.iter().enumerate() {
-        let (from, positions) = indexed.positions(g);
-        if indexed.index.get(from).is_some_and(|e| e.0 == g) {
-            let m = &mut met[from];
+        if let Some((id, positions)) = indexed.positions(g) {
+            let m = &mut met[id];
             if (*m as usize) < MAX_POSITIONS {
                 *m += 1;
-                seeds.extend(positions.map(|i| (i as i64 - j as i64, j as u32)));
+                seeds.extend(positions.iter().map(|&i| (i as i64 - j as i64, j as u32)));
             }
         }
     }
@@ -309,6 +339,26 @@ mod tests {
             .map(|&k| VOCAB[k as usize % VOCAB.len()])
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    proptest::proptest! {
+        /// The hash table gives each n-gram's first MAX_POSITIONS positions, in order, as a
+        /// scan of the n-grams does, and nothing for an n-gram the side lacks.
+        #[test]
+        fn the_index_holds_the_first_positions_of_each_ngram(
+            picks in proptest::collection::vec(0u8..5, 0..200),
+            n in 1usize..4,
+        ) {
+            let p = Prepared::new(&words_text(&picks), n, true);
+            for &g in p.grams.iter().chain(&[0u64, u64::MAX]) {
+                let scan: Vec<u32> = (0..p.grams.len() as u32)
+                    .filter(|&i| p.grams[i as usize] == g)
+                    .take(MAX_POSITIONS)
+                    .collect();
+                let got = p.positions(g).map(|(_, ps)| ps.to_vec()).unwrap_or_default();
+                proptest::prop_assert_eq!(got, scan);
+            }
+        }
     }
 
     proptest::proptest! {
