@@ -144,7 +144,9 @@ impl Prepared {
 /// Buffers of [`shared_spans_with`], reused from pair to pair by one thread.
 #[derive(Clone, Debug, Default)]
 pub struct Scratch {
-    seeds: Vec<(i64, u32)>,
+    /// Per diagonal `i - j` (shifted to be non-negative): the open run on it, as (first j,
+    /// last j), or `NO_RUN`.
+    open: Vec<(u32, u32)>,
     /// Runs as (n-grams, start in A, start in B).
     runs: Vec<(usize, usize, usize)>,
     /// Per index entry of the indexed side: occurrences of that n-gram met so far in the
@@ -206,48 +208,54 @@ pub fn shared_spans_oriented(
         return Vec::new();
     }
     let Scratch {
-        seeds,
+        open,
         runs,
         met,
         used_a,
         used_b,
     } = scratch;
-    // Seeds (diagonal i - j, j) with i in the indexed side and j in the other, sorted:
-    // consecutive j on one diagonal make one run. An n-gram seeds from its first
-    // MAX_POSITIONS occurrences in each side (the index holds the indexed side's first ones).
-    seeds.clear();
+    // Seeds (i, j): i in the indexed side and j in the other with the same n-gram; an n-gram
+    // seeds from its first MAX_POSITIONS occurrences in each side (the index holds the
+    // indexed side's first ones). Seeds come in increasing j, so a run grows on its diagonal
+    // while each next j is one more than its last: one open run per diagonal, no sort.
+    const NO_RUN: (u32, u32) = (u32::MAX, u32::MAX);
+    let (ni, nj) = (indexed.grams.len(), other.grams.len());
+    open.clear();
+    open.resize(ni + nj, NO_RUN);
     met.clear();
     met.resize(indexed.keys.len(), 0);
+    runs.clear();
+    // A run on diagonal slot `k` (= i - j + nj - 1) from j = s to j = e.
+    let mut close = |k: usize, (s, e): (u32, u32)| {
+        let (s, e) = (s as usize, e as usize);
+        let (i0, j0) = (k + s + 1 - nj, s);
+        let (a0, b0) = if indexed_is_a { (i0, j0) } else { (j0, i0) };
+        runs.push((e - s + 1, a0, b0));
+    };
     for (j, &g) in other.grams.iter().enumerate() {
         if let Some((id, positions)) = indexed.positions(g) {
             let m = &mut met[id];
             if (*m as usize) < MAX_POSITIONS {
                 *m += 1;
-                seeds.extend(positions.iter().map(|&i| (i as i64 - j as i64, j as u32)));
-            }
-        }
-    }
-    seeds.sort_unstable();
-    runs.clear();
-    let mut run: Option<(usize, usize, i64)> = None; // (first j, last j, diagonal)
-    let mut close = |(s, e, d): (usize, usize, i64)| {
-        let (i0, j0) = ((s as i64 + d) as usize, s);
-        let (a0, b0) = if indexed_is_a { (i0, j0) } else { (j0, i0) };
-        runs.push((e - s + 1, a0, b0));
-    };
-    for &(d, j) in seeds.iter() {
-        let j = j as usize;
-        match &mut run {
-            Some(r) if r.2 == d && r.1 + 1 == j => r.1 = j,
-            _ => {
-                if let Some(r) = run.replace((j, j, d)) {
-                    close(r);
+                for &i in positions {
+                    let k = i as usize + nj - 1 - j;
+                    let r = &mut open[k];
+                    if r.1 != u32::MAX && r.1 as usize + 1 == j {
+                        r.1 = j as u32;
+                    } else {
+                        if *r != NO_RUN {
+                            close(k, *r);
+                        }
+                        *r = (j as u32, j as u32);
+                    }
                 }
             }
         }
     }
-    if let Some(r) = run {
-        close(r);
+    for (k, &r) in open.iter().enumerate() {
+        if r != NO_RUN {
+            close(k, r);
+        }
     }
     // Longest first; ties broken by position in A, then in B, so the result is deterministic
     // and the same whichever side is indexed (a run is known by its two starts).
