@@ -10,7 +10,7 @@
 //!
 //! Only one side is indexed, and the result does not depend on which: a caller may index
 //! whichever side is shared by more pairs ([`shared_spans_oriented`]). For that, both sides'
-//! n-gram occurrences are capped alike ([`MAX_POSITIONS`]), and ties between equally long
+//! n-gram occurrences are capped alike (the first 8 occurrences), and ties between equally long
 //! runs are broken by position in A, then in B, whichever side is indexed.
 
 use crate::normalize::{tokenize_into, Token};
