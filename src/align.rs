@@ -91,29 +91,38 @@ impl Prepared {
         if indexed {
             let size = (2 * self.grams.len()).next_power_of_two().max(8);
             self.slots.resize(size, 0);
-            let mask = size - 1;
-            for (i, &g) in self.grams.iter().enumerate() {
-                // n-gram hashes are uniform: their high bits pick the slot.
-                let mut h = (g >> 32) as usize & mask;
-                loop {
-                    match self.slots[h] {
-                        0 => {
-                            self.keys.push(g);
-                            self.positions.push(([i as u32; MAX_POSITIONS], 1));
-                            self.slots[h] = self.keys.len() as u32;
-                            break;
+            for i in 0..self.grams.len() {
+                let g = self.grams[i];
+                match self.probe(g) {
+                    (slot, None) => {
+                        self.keys.push(g);
+                        self.positions.push(([i as u32; MAX_POSITIONS], 1));
+                        self.slots[slot] = self.keys.len() as u32;
+                    }
+                    (_, Some(id)) => {
+                        let (ps, count) = &mut self.positions[id];
+                        if (*count as usize) < MAX_POSITIONS {
+                            ps[*count as usize] = i as u32;
+                            *count += 1;
                         }
-                        id if self.keys[id as usize - 1] == g => {
-                            let (ps, count) = &mut self.positions[id as usize - 1];
-                            if (*count as usize) < MAX_POSITIONS {
-                                ps[*count as usize] = i as u32;
-                                *count += 1;
-                            }
-                            break;
-                        }
-                        _ => h = (h + 1) & mask,
                     }
                 }
+            }
+        }
+    }
+
+    /// Where n-gram `g` is in the table: its slot and dense id, or the empty slot it would
+    /// take and `None`. The table must not be empty.
+    #[inline]
+    fn probe(&self, g: u64) -> (usize, Option<usize>) {
+        let mask = self.slots.len() - 1;
+        // n-gram hashes are uniform: their high bits pick the slot.
+        let mut h = (g >> 32) as usize & mask;
+        loop {
+            match self.slots[h] {
+                0 => return (h, None),
+                id if self.keys[id as usize - 1] == g => return (h, Some(id as usize - 1)),
+                _ => h = (h + 1) & mask,
             }
         }
     }
@@ -125,19 +134,9 @@ impl Prepared {
         if self.slots.is_empty() {
             return None;
         }
-        let mask = self.slots.len() - 1;
-        let mut h = (g >> 32) as usize & mask;
-        loop {
-            match self.slots[h] {
-                0 => return None,
-                id if self.keys[id as usize - 1] == g => {
-                    let id = id as usize - 1;
-                    let (ps, count) = &self.positions[id];
-                    return Some((id, &ps[..*count as usize]));
-                }
-                _ => h = (h + 1) & mask,
-            }
-        }
+        let id = self.probe(g).1?;
+        let (ps, count) = &self.positions[id];
+        Some((id, &ps[..*count as usize]))
     }
 }
 
@@ -149,8 +148,8 @@ pub struct Scratch {
     open: Vec<(u32, u32)>,
     /// Runs as (n-grams, start in A, start in B).
     runs: Vec<(usize, usize, usize)>,
-    /// Per index entry of the indexed side: occurrences of that n-gram met so far in the
-    /// other side (only the first [`MAX_POSITIONS`] seed matches).
+    /// Per n-gram id of the indexed side: its occurrences met so far in the other side (only
+    /// the first [`MAX_POSITIONS`] seed matches).
     met: Vec<u8>,
     used_a: Vec<bool>,
     used_b: Vec<bool>,
