@@ -167,20 +167,17 @@ fn ascii_word(
         // Copy lowercased alphanumerics eight bytes at a time; bytes past the word's end are
         // copied too and then written over or left out of the hash.
         loop {
-            if len > MAX {
-                return word(text, start, base, out, scratch);
-            }
             let (not_alnum, lowered) = classify8(load8(bytes, j));
             buf[len..len + 8].copy_from_slice(&lowered.to_le_bytes());
             let k = (not_alnum.trailing_zeros() / 8) as usize;
             len += k;
             j += k;
+            if len > MAX {
+                return word(text, start, base, out, scratch);
+            }
             if k < 8 {
                 break;
             }
-        }
-        if len > MAX {
-            return word(text, start, base, out, scratch);
         }
         let alnum_at = |k: usize| k < n && LOWER[bytes[k] as usize] != 0;
         // An apostrophe between two ASCII alphanumerics is dropped and the word goes on.
