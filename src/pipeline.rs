@@ -285,6 +285,10 @@ fn run(
             cluster_of[m as usize] = i as u32;
         }
     }
+    let is_canonical = |x: u32| {
+        let c = cluster_of[x as usize];
+        c != u32::MAX && clusters[c as usize].canonical == x
+    };
     let listed: Vec<((u32, u32), Similarity)> = verified
         .iter()
         .copied()
@@ -293,8 +297,8 @@ fn run(
             cfg.all_pairs
                 || c == u32::MAX
                 || c != cluster_of[b as usize]
-                || clusters[c as usize].canonical == a
-                || clusters[c as usize].canonical == b
+                || is_canonical(a)
+                || is_canonical(b)
         })
         .collect();
     lap(&mut stats, listed.len());
@@ -302,10 +306,6 @@ fn run(
     // pairs share), else `a`. Pairs are grouped by hub, so a hub is read, tokenized and
     // indexed once for all its partners; the spans do not depend on which side is indexed
     // (`align::shared_spans_oriented`), and the pairs keep their order in the report.
-    let is_canonical = |x: u32| {
-        let c = cluster_of[x as usize];
-        c != u32::MAX && clusters[c as usize].canonical == x
-    };
     let mut by_hub: Vec<(u32, u32, u32)> = listed // (hub, other side, index in `listed`)
         .iter()
         .enumerate()
