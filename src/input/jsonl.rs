@@ -675,11 +675,14 @@ not json\n\
         }
     }
 
-    #[test]
-    fn a_lone_surrogate_skips_the_record_in_both_readers() {
-        let bytes =
-            b"{\"id\":\"a\",\"text\":\"broken \\ud83d here\"}\n{\"id\":\"b\",\"text\":\"fine\"}\n";
-        let name: Arc<str> = Arc::from("s.jsonl");
+    /// `bytes` read whole ([`parse`]) and stored ([`parse_stored`], its first `head` bytes
+    /// already read, in batches of `batch`): the articles and warnings of each.
+    fn both_readers(
+        bytes: &[u8],
+        head: usize,
+        batch: usize,
+    ) -> [(Vec<Article>, Vec<crate::report::Warning>); 2] {
+        let name: Arc<str> = Arc::from("both.jsonl");
         let cfg = Config::default();
         let (mut kept, mut stored, mut w1, mut w2) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -692,19 +695,26 @@ not json\n\
             warnings: &mut w2,
             strict: false,
         };
-        let p = Path::new("s.jsonl");
         parse_stored(
             &name,
-            p,
-            &bytes[..],
-            Vec::new(),
+            Path::new("both.jsonl"),
+            &bytes[head..],
+            bytes[..head].to_vec(),
             0,
-            1 << 20,
+            batch,
             &cfg,
             &mut stored,
             &mut sink,
         )
         .unwrap();
+        [(kept, w1), (stored, w2)]
+    }
+
+    #[test]
+    fn a_lone_surrogate_skips_the_record_in_both_readers() {
+        let bytes =
+            b"{\"id\":\"a\",\"text\":\"broken \\ud83d here\"}\n{\"id\":\"b\",\"text\":\"fine\"}\n";
+        let [(kept, w1), (stored, w2)] = both_readers(bytes, 0, 1 << 20);
         assert_eq!((kept.len(), stored.len()), (1, 1));
         assert_eq!(w1, w2);
         assert_eq!(w1[0].line, 1);
@@ -713,33 +723,8 @@ not json\n\
 
     #[test]
     fn an_all_blank_file_is_one_warning_in_both_readers() {
-        let name: Arc<str> = Arc::from("blank.jsonl");
-        let cfg = Config::default();
-        let bytes = b"\xEF\xBB\xBF \n\r\n\t\n";
-        let (mut out, mut w1, mut w2) = (Vec::new(), Vec::new(), Vec::new());
-        let mut sink = Sink {
-            warnings: &mut w1,
-            strict: false,
-        };
-        parse(&name, bytes, &cfg, &mut out, &mut sink).unwrap();
-        let mut sink = Sink {
-            warnings: &mut w2,
-            strict: false,
-        };
-        let p = Path::new("blank.jsonl");
-        parse_stored(
-            &name,
-            p,
-            &bytes[2..],
-            bytes[..2].to_vec(),
-            0,
-            3,
-            &cfg,
-            &mut out,
-            &mut sink,
-        )
-        .unwrap();
-        assert!(out.is_empty());
+        let [(kept, w1), (stored, w2)] = both_readers(b"\xEF\xBB\xBF \n\r\n\t\n", 2, 3);
+        assert!(kept.is_empty() && stored.is_empty());
         assert_eq!(w1.len(), 1);
         assert_eq!(w1, w2);
     }
