@@ -203,10 +203,9 @@ fn run(
                     s.read(i, buf)?;
                     a.shingles = std::mem::take(buf);
                 }
-                let set = shingle::take_set_and_lead(a, |p| !mask[p], scratch);
+                let (set, has_lead) = shingle::take_set_and_lead(a, |p| !mask[p], scratch);
                 hasher.signature_into(&set, sig);
                 lsh::band_keys(sig, params, keys);
-                let has_lead = !scratch.lead.is_empty() && scratch.lead.len() < set.len();
                 if has_lead {
                     hasher.signature_into(&scratch.lead, sig);
                     lsh::band_keys(sig, params, lead_keys);
