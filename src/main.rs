@@ -273,6 +273,11 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
             .collect();
         eprintln!("reprint: stages: {}", stages.join(", "));
     }
+    // The process ends here: freeing the corpus and the report string by string took 3% of
+    // a 100,000-article run, and the system takes the memory back at once.
+    drop(printer);
+    std::mem::forget(loaded.corpus);
+    std::mem::forget(report);
     Ok(if had_warnings { EXIT_WARNINGS } else { 0 })
 }
 
