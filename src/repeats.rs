@@ -73,19 +73,65 @@ pub fn word_similarity(a: &[u64], b: &[u64]) -> f64 {
         y.sort_unstable();
         return crate::verify::intersection_size(&x, &y) as f64 / longer as f64;
     }
-    let mut prev = vec![0u32; b.len() + 1];
-    let mut cur = vec![0u32; b.len() + 1];
-    for &x in a {
-        for (j, &y) in b.iter().enumerate() {
-            cur[j + 1] = if x == y {
-                prev[j] + 1
-            } else {
-                cur[j].max(prev[j + 1])
-            };
-        }
-        std::mem::swap(&mut prev, &mut cur);
+    lcs_len(a, b) as f64 / longer as f64
+}
+
+/// Length of the longest common subsequence of `a` and `b`, computed a machine word of the
+/// dynamic-programming column at a time (the bit-vector algorithm of Allison and Dix, in
+/// Hyyrö's form): with the shorter sequence as the pattern, each symbol of the other costs one
+/// add and a few logic operations per 64 pattern positions, and symbols the pattern lacks
+/// cost a lookup only. The classic table costs one step per pair of positions.
+pub fn lcs_len(a: &[u64], b: &[u64]) -> usize {
+    let (pattern, text) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let m = pattern.len();
+    if m == 0 {
+        return 0;
     }
-    prev[b.len()] as f64 / longer as f64
+    let w = m.div_ceil(64);
+    // The distinct symbols of the pattern, sorted, each with the mask of its positions.
+    let mut at: Vec<(u64, u32)> = pattern
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| (x, i as u32))
+        .collect();
+    at.sort_unstable();
+    let mut symbols: Vec<u64> = Vec::with_capacity(at.len());
+    let mut masks: Vec<u64> = Vec::with_capacity(at.len() * w);
+    for group in at.chunk_by(|x, y| x.0 == y.0) {
+        symbols.push(group[0].0);
+        let base = masks.len();
+        masks.resize(base + w, 0);
+        for &(_, i) in group {
+            masks[base + i as usize / 64] |= 1 << (i % 64);
+        }
+    }
+    // Bit i of `v` is 0 where column i of the table steps up: their count is the LCS.
+    let mut v = vec![u64::MAX; w];
+    for c in text {
+        let Ok(k) = symbols.binary_search(c) else {
+            continue;
+        };
+        let mut carry = false;
+        for (x, &pm) in v.iter_mut().zip(&masks[k * w..(k + 1) * w]) {
+            let u = *x & pm;
+            let (sum, c1) = x.overflowing_add(u);
+            let (sum, c2) = sum.overflowing_add(u64::from(carry));
+            carry = c1 || c2;
+            *x = sum | (*x & !pm);
+        }
+    }
+    let tail = m % 64;
+    v.iter()
+        .enumerate()
+        .map(|(k, &x)| {
+            let live = if k + 1 == w && tail != 0 {
+                (1u64 << tail) - 1
+            } else {
+                u64::MAX
+            };
+            (!x & live).count_ones() as usize
+        })
+        .sum()
 }
 
 /// Finds the repeated runs of one article. `tokens` are the token hashes of the whole article,
@@ -277,6 +323,38 @@ mod tests {
         assert_eq!(r.len(), 2);
         assert_eq!((r[0].first, r[0].repeat), ((0, 1), (2, 3)));
         assert_eq!((r[1].first, r[1].repeat), ((0, 1), (4, 5)));
+    }
+
+    /// The longest common subsequence by the classic table: the reference for [`lcs_len`].
+    fn lcs_table(a: &[u64], b: &[u64]) -> usize {
+        let mut prev = vec![0usize; b.len() + 1];
+        let mut cur = vec![0usize; b.len() + 1];
+        for &x in a {
+            for (j, &y) in b.iter().enumerate() {
+                cur[j + 1] = if x == y {
+                    prev[j] + 1
+                } else {
+                    cur[j].max(prev[j + 1])
+                };
+            }
+            std::mem::swap(&mut prev, &mut cur);
+        }
+        prev[b.len()]
+    }
+
+    proptest::proptest! {
+        /// Small alphabets make long common subsequences; lengths past 64 and 128 cross the
+        /// words of the bit vector.
+        #[test]
+        fn lcs_len_is_the_table_lcs(
+            a in proptest::collection::vec(0u64..4, 0..200),
+            b in proptest::collection::vec(0u64..4, 0..200),
+            big in proptest::collection::vec(0u64..40, 0..300),
+        ) {
+            proptest::prop_assert_eq!(lcs_len(&a, &b), lcs_table(&a, &b));
+            proptest::prop_assert_eq!(lcs_len(&big, &a), lcs_table(&big, &a));
+            proptest::prop_assert_eq!(lcs_len(&big, &big), big.len());
+        }
     }
 
     #[test]
