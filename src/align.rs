@@ -81,10 +81,7 @@ impl Prepared {
         self.hashes.clear();
         self.hashes.extend(self.tokens.iter().map(|t| t.hash));
         self.grams.clear();
-        if self.hashes.len() >= n {
-            self.grams
-                .extend(self.hashes.windows(n).map(crate::hash::sequence));
-        }
+        crate::hash::sequence_windows(&self.hashes, n, &mut self.grams, |h| h);
         self.slots.clear();
         self.keys.clear();
         self.positions.clear();

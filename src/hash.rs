@@ -66,6 +66,71 @@ pub fn sequence<T: Copy + Into<u64>>(values: &[T]) -> u64 {
     acc
 }
 
+/// Appends `f(sequence(w))` for every window `w` of `n` consecutive `values` (nothing when
+/// there are fewer than `n`): the same values as mapping [`sequence`] over
+/// `values.windows(n)`. For the usual shingle widths (1 to 8) the loop is compiled for its
+/// width, so windows are hashed side by side, and for AVX-512 where the processor has it
+/// (eight 64-bit multiplies in one instruction): word n-grams are hashed for every token of
+/// every article, and of every aligned one again.
+pub fn sequence_windows<T: Copy + Default>(
+    values: &[u64],
+    n: usize,
+    out: &mut Vec<T>,
+    f: impl Fn(u64) -> T + Copy,
+) {
+    if n == 0 || values.len() < n {
+        return;
+    }
+    let start = out.len();
+    out.resize(start + values.len() + 1 - n, T::default());
+    let dst = &mut out[start..];
+    macro_rules! fixed {
+        ($($w:literal)*) => {
+            match n {
+                $($w => return windows_dispatch::<$w, T>(values, dst, f),)*
+                _ => {}
+            }
+        };
+    }
+    fixed!(1 2 3 4 5 6 7 8);
+    for (d, w) in dst.iter_mut().zip(values.windows(n)) {
+        *d = f(sequence(w));
+    }
+}
+
+#[inline(always)]
+fn windows_dispatch<const N: usize, T: Copy>(values: &[u64], dst: &mut [T], f: impl Fn(u64) -> T) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512dq") {
+        // SAFETY: the processor has the features `windows_avx512` is compiled for.
+        return unsafe { windows_avx512::<N, T>(values, dst, f) };
+    }
+    windows_fixed::<N, T>(values, dst, f)
+}
+
+/// [`windows_fixed`] compiled for AVX-512; the same integer operations, so the same hashes.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+fn windows_avx512<const N: usize, T: Copy>(values: &[u64], dst: &mut [T], f: impl Fn(u64) -> T) {
+    windows_fixed::<N, T>(values, dst, f)
+}
+
+/// `dst[i] = f(sequence(&values[i..i + N]))`, with `N` ≤ 16 (one block of [`sequence`]).
+#[inline(always)]
+fn windows_fixed<const N: usize, T: Copy>(values: &[u64], dst: &mut [T], f: impl Fn(u64) -> T) {
+    const { assert!(N >= 1 && N <= 16) };
+    let base = SEQ_SEED ^ (N as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let values = &values[..dst.len() + N - 1];
+    for (i, d) in dst.iter_mut().enumerate() {
+        let w = &values[i..i + N];
+        let mut sum = 0u64;
+        for k in 0..N {
+            sum = sum.wrapping_add(w[k].wrapping_mul(SEQ_MUL[k]));
+        }
+        *d = f(fmix64(base ^ sum));
+    }
+}
+
 /// A `Hasher` for keys that are integers: one multiply and a rotation instead of SipHash.
 /// Meant for maps keyed by our own hashes or small integers, where HashDoS is not a concern
 /// (the keys come from fixed-seed xxh3, not from an attacker choosing collisions cheaply).
@@ -153,6 +218,28 @@ mod tests {
             sequence(&[1u64, 2, 3]),
             "32-bit values hash as their 64-bit widening"
         );
+    }
+
+    proptest::proptest! {
+        /// Every width, the unrolled ones (1-8) and the general one, against `sequence` over
+        /// the windows; appended after what the vector held.
+        #[test]
+        fn sequence_windows_hash_each_window(
+            values in proptest::collection::vec(proptest::num::u64::ANY, 0..40),
+            n in 0usize..12,
+        ) {
+            let mut got: Vec<u64> = vec![7];
+            sequence_windows(&values, n, &mut got, |h| h);
+            let mut want: Vec<u64> = vec![7];
+            if n > 0 {
+                want.extend(values.windows(n).map(sequence));
+            }
+            proptest::prop_assert_eq!(&got, &want);
+            let mut keys: Vec<u32> = Vec::new();
+            sequence_windows(&values, n, &mut keys, |h| (h >> 32) as u32);
+            let high: Vec<u32> = want[1..].iter().map(|&h| (h >> 32) as u32).collect();
+            proptest::prop_assert_eq!(keys, high);
+        }
     }
 
     #[test]

@@ -155,11 +155,7 @@ pub fn push_shingles(hashes: &[u64], n: usize, out: &mut Vec<u32>) {
         out.push(shingle_key(crate::hash::sequence(hashes)));
         return;
     }
-    out.extend(
-        hashes
-            .windows(n)
-            .map(|w| shingle_key(crate::hash::sequence(w))),
-    );
+    crate::hash::sequence_windows(hashes, n, out, shingle_key);
 }
 
 /// The sorted, de-duplicated shingle set of the paragraphs for which `keep(p)` is true.
