@@ -3,34 +3,92 @@
 
 /// Size of the intersection of two sorted, de-duplicated slices.
 pub fn intersection_size<T: Ord>(a: &[T], b: &[T]) -> usize {
-    // Gallop through the longer slice when the sizes are very different (a brief against a
-    // long feature): O(small · log(large)) instead of O(small + large).
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if small.is_empty() {
         return 0;
     }
     if large.len() / small.len() >= 16 {
-        let mut count = 0;
-        let mut rest = large;
-        for x in small {
-            match rest.binary_search(x) {
-                Ok(i) => {
-                    count += 1;
-                    rest = &rest[i + 1..];
-                }
-                Err(i) => rest = &rest[i..],
-            }
-            if rest.is_empty() {
-                break;
+        return gallop(small, large);
+    }
+    merge(small, large)
+}
+
+/// [`intersection_size`] of two shingle sets (sorted, distinct 32-bit keys), compared a
+/// block of eight against a block of eight: 64 comparisons the processor does side by side
+/// (compiled for AVX-512 where it has it), then the block with the smaller last key is done.
+/// One element at a time, each step waited on the load and comparison of the one before.
+pub fn set_intersection_size(a: &[u32], b: &[u32]) -> usize {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.is_empty() {
+        return 0;
+    }
+    if large.len() / small.len() >= 16 {
+        return gallop(small, large);
+    }
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the processor has the features `block_merge_avx512` is compiled for.
+        return unsafe { block_merge_avx512(small, large) };
+    }
+    block_merge(small, large)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn block_merge_avx512(a: &[u32], b: &[u32]) -> usize {
+    block_merge(a, b)
+}
+
+#[inline(always)]
+fn block_merge(a: &[u32], b: &[u32]) -> usize {
+    const B: usize = 8;
+    let (mut i, mut j, mut count) = (0, 0, 0);
+    while i + B <= a.len() && j + B <= b.len() {
+        let x = &a[i..i + B];
+        let y = &b[j..j + B];
+        let mut c = 0u32;
+        for &u in x {
+            for &v in y {
+                c += u32::from(u == v);
             }
         }
-        return count;
+        count += c as usize;
+        // Keys are distinct, so a block whose last key is not above the other's last key
+        // has met every key it can match.
+        let (xl, yl) = (x[B - 1], y[B - 1]);
+        i += usize::from(xl <= yl) * B;
+        j += usize::from(yl <= xl) * B;
     }
-    // Branch-free merge: which side advances is data, not control flow, so the loop does not
-    // pay a mispredicted branch on every element of two random-looking hash sequences.
+    // Neither block at (i, j) has been compared with anything of the other's rest.
+    count + merge(&a[i..], &b[j..])
+}
+
+/// Binary search of each element of `small` in what is left of `large`: O(small · log(large))
+/// instead of O(small + large), for a brief against a long feature.
+fn gallop<T: Ord>(small: &[T], large: &[T]) -> usize {
+    let mut count = 0;
+    let mut rest = large;
+    for x in small {
+        match rest.binary_search(x) {
+            Ok(i) => {
+                count += 1;
+                rest = &rest[i + 1..];
+            }
+            Err(i) => rest = &rest[i..],
+        }
+        if rest.is_empty() {
+            break;
+        }
+    }
+    count
+}
+
+/// Branch-free merge: which side advances is data, not control flow, so the loop does not
+/// pay a mispredicted branch on every element of two random-looking hash sequences.
+fn merge<T: Ord>(a: &[T], b: &[T]) -> usize {
     let (mut i, mut j, mut count) = (0, 0, 0);
-    while i < small.len() && j < large.len() {
-        let (x, y) = (&small[i], &large[j]);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (&a[i], &b[j]);
         count += usize::from(x == y);
         i += usize::from(x <= y);
         j += usize::from(y <= x);
@@ -52,8 +110,8 @@ pub struct Similarity {
 }
 
 /// Jaccard and containment of two sorted, de-duplicated shingle sets.
-pub fn similarity<T: Ord>(a: &[T], b: &[T]) -> Similarity {
-    let shared = intersection_size(a, b);
+pub fn similarity(a: &[u32], b: &[u32]) -> Similarity {
+    let shared = set_intersection_size(a, b);
     let union = a.len() + b.len() - shared;
     let min = a.len().min(b.len());
     Similarity {
@@ -160,16 +218,29 @@ mod tests {
 
     proptest! {
         #[test]
+        fn block_merge_counts_what_the_merge_counts(
+            a in proptest::collection::btree_set(0u32..1000, 0..300),
+            b in proptest::collection::btree_set(0u32..1000, 0..300),
+        ) {
+            let xs: Vec<u32> = a.iter().copied().collect();
+            let ys: Vec<u32> = b.iter().copied().collect();
+            let want = merge(&xs, &ys);
+            prop_assert_eq!(block_merge(&xs, &ys), want);
+            prop_assert_eq!(block_merge(&ys, &xs), want);
+            prop_assert_eq!(set_intersection_size(&xs, &ys), want);
+        }
+
+        #[test]
         fn similarity_equals_a_set_computation(
-            a in proptest::collection::btree_set(0u64..400, 0..200),
-            b in proptest::collection::btree_set(0u64..400, 0..200),
-            big in proptest::collection::btree_set(0u64..100_000, 0..3000),
+            a in proptest::collection::btree_set(0u32..400, 0..200),
+            b in proptest::collection::btree_set(0u32..400, 0..200),
+            big in proptest::collection::btree_set(0u32..100_000, 0..3000),
         ) {
             for (x, y) in [(&a, &b), (&a, &big), (&big, &b)] {
-                let xs: Vec<u64> = x.iter().copied().collect();
-                let ys: Vec<u64> = y.iter().copied().collect();
-                let hx: HashSet<u64> = x.iter().copied().collect();
-                let hy: HashSet<u64> = y.iter().copied().collect();
+                let xs: Vec<u32> = x.iter().copied().collect();
+                let ys: Vec<u32> = y.iter().copied().collect();
+                let hx: HashSet<u32> = x.iter().copied().collect();
+                let hy: HashSet<u32> = y.iter().copied().collect();
                 let inter = hx.intersection(&hy).count();
                 let union = hx.union(&hy).count();
                 let s = similarity(&xs, &ys);
