@@ -33,7 +33,10 @@ struct Line {
     start: usize,
     end: usize,
     indented: bool,
+    /// Characters of the untrimmed line (`content`), counted only for blocks of two or more
+    /// lines, the only ones whose layout is weighed: most feeds put one paragraph per line.
     chars: usize,
+    content: (usize, usize),
 }
 
 fn is_space(c: char) -> bool {
@@ -55,7 +58,8 @@ fn lines(text: &str) -> Vec<Option<Line>> {
                 start: pos + lead,
                 end: pos + lead + trimmed.len(),
                 indented: lead > 0 && !content.starts_with('\u{feff}'),
-                chars: content.chars().count(),
+                chars: 0,
+                content: (pos, pos + content.len()),
             }));
         }
         pos += raw.len();
@@ -96,7 +100,12 @@ pub fn paragraphs(text: &str) -> Vec<Span> {
         while j < lines.len() && lines[j].is_some() {
             j += 1;
         }
-        let block: Vec<Line> = lines[i..j].iter().map(|l| l.expect("non-blank")).collect();
+        let mut block: Vec<Line> = lines[i..j].iter().map(|l| l.expect("non-blank")).collect();
+        if block.len() >= 2 {
+            for l in &mut block {
+                l.chars = text[l.content.0..l.content.1].chars().count();
+            }
+        }
         split_block(text, &block, &mut out);
         i = j;
     }
