@@ -402,9 +402,10 @@ fn run(
         })
         .collect();
     let repeats = flatten_in_order(repeats)?;
-    let boilerplate: Vec<report::Boilerplate> = bp
+    // Blocks and clusters are built in parallel; the first error is taken in input order.
+    let boilerplate: Vec<Result<report::Boilerplate>> = bp
         .blocks
-        .iter()
+        .par_iter()
         .map(|b| -> Result<report::Boilerplate> {
             let mut sources = std::collections::BTreeMap::new();
             for &a in &b.articles {
@@ -431,9 +432,10 @@ fn run(
                 words: b.words,
             })
         })
-        .collect::<Result<_>>()?;
-    let clusters: Vec<report::Cluster> = clusters
-        .into_iter()
+        .collect();
+    let boilerplate = boilerplate.into_iter().collect::<Result<Vec<_>>>()?;
+    let clusters: Vec<Result<report::Cluster>> = clusters
+        .into_par_iter()
         .map(|c| -> Result<report::Cluster> {
             let arts: Vec<_> = c
                 .members
@@ -460,7 +462,8 @@ fn run(
                 sources: arts.iter().map(|a| a.source.clone()).collect(),
             })
         })
-        .collect::<Result<_>>()?;
+        .collect();
+    let clusters = clusters.into_iter().collect::<Result<Vec<_>>>()?;
     let report = Report {
         version: report::SCHEMA_VERSION,
         summary: Summary {
