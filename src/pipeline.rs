@@ -188,40 +188,54 @@ fn run(
     let bands = params.bands.max(1);
     let mut band_keys = vec![0u32; n * bands];
     let mut lead_keys = vec![0u32; n * bands];
-    // With a spill, an article's keys are read back into a thread buffer, and its set is
-    // written over them; the buffer's allocation goes round again.
-    let per_article: Vec<Result<(Vec<u32>, u32, bool)>> = band_keys
-        .par_chunks_mut(bands)
-        .zip(lead_keys.par_chunks_mut(bands))
-        .zip(analysed.par_iter_mut().zip(bp.mask.par_iter()))
-        .enumerate()
-        .map_init(
-            || (shingle::SetScratch::default(), vec![0u32; k], Vec::new()),
-            |(scratch, sig, buf), (i, ((keys, lead_keys), (a, mask)))| {
-                progress.inc(1);
-                if let Some(s) = &spill {
-                    s.read(i, buf)?;
-                    a.shingles = std::mem::take(buf);
-                }
-                let (set, has_lead) = shingle::take_set_and_lead(a, |p| !mask[p], scratch);
-                hasher.signature_into(&set, sig);
-                lsh::band_keys(sig, params, keys);
-                if has_lead {
-                    hasher.signature_into(&scratch.lead, sig);
-                    lsh::band_keys(sig, params, lead_keys);
-                }
-                let len = set.len() as u32;
-                match &spill {
-                    Some(s) => {
-                        s.rewrite(i, &set)?;
-                        *buf = set;
-                        Ok((Vec::new(), len, has_lead))
+    // With a spill, an article's keys are read back into a thread buffer (which becomes its
+    // set), and a chunk's sets are written over their keys with one call.
+    let mut per_article: Vec<Result<(Vec<u32>, u32, bool)>> = Vec::with_capacity(n);
+    for lo in (0..n).step_by(CHUNK) {
+        let hi = (lo + CHUNK).min(n);
+        let chunk: Vec<Result<(Vec<u32>, u32, bool)>> = band_keys[lo * bands..hi * bands]
+            .par_chunks_mut(bands)
+            .zip(lead_keys[lo * bands..hi * bands].par_chunks_mut(bands))
+            .zip(
+                analysed[lo..hi]
+                    .par_iter_mut()
+                    .zip(bp.mask[lo..hi].par_iter()),
+            )
+            .enumerate()
+            .map_init(
+                || (shingle::SetScratch::default(), vec![0u32; k]),
+                |(scratch, sig), (i, ((keys, lead_keys), (a, mask)))| {
+                    progress.inc(1);
+                    if let Some(s) = &spill {
+                        let mut buf = Vec::new();
+                        s.read(lo + i, &mut buf)?;
+                        a.shingles = buf;
                     }
-                    None => Ok((set, len, has_lead)),
-                }
-            },
-        )
-        .collect();
+                    let (set, has_lead) = shingle::take_set_and_lead(a, |p| !mask[p], scratch);
+                    hasher.signature_into(&set, sig);
+                    lsh::band_keys(sig, params, keys);
+                    if has_lead {
+                        hasher.signature_into(&scratch.lead, sig);
+                        lsh::band_keys(sig, params, lead_keys);
+                    }
+                    let len = set.len() as u32;
+                    Ok((set, len, has_lead))
+                },
+            )
+            .collect();
+        if let Some(s) = &spill {
+            // The first error in input order, as below; the sets go to the file, not here.
+            let mut sets = Vec::with_capacity(chunk.len());
+            for r in chunk {
+                let (set, len, has_lead) = r?;
+                sets.push(set);
+                per_article.push(Ok((Vec::new(), len, has_lead)));
+            }
+            s.rewrite_all(lo, &sets)?;
+        } else {
+            per_article.extend(chunk);
+        }
+    }
     let mut in_memory = Vec::with_capacity(if spill.is_some() { 0 } else { n });
     let mut lead_active = Vec::with_capacity(n);
     let mut active = Vec::with_capacity(n);
