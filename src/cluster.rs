@@ -13,6 +13,8 @@
 //!
 //! The result depends only on the ranking and the edge set, never on thread scheduling.
 
+use rayon::prelude::*;
+
 /// One cluster: its canonical article and all members (the canonical included), members in
 /// ranking order (the canonical first).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,7 +27,9 @@ pub struct Cluster {
 /// is the number of words of article `a` outside boilerplate.
 pub fn canonical_rank(corpus: &crate::corpus::Corpus, story_words: &[usize]) -> Vec<u32> {
     let mut rank: Vec<u32> = (0..corpus.len() as u32).collect();
-    rank.sort_by(|&x, &y| {
+    // The index breaks every tie, so the order is total and an unstable parallel sort gives
+    // the one result.
+    rank.par_sort_unstable_by(|&x, &y| {
         let (ax, ay) = (&corpus.articles[x as usize], &corpus.articles[y as usize]);
         (
             ax.date.is_empty(),
