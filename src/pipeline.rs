@@ -188,12 +188,14 @@ fn run(
     let bands = params.bands.max(1);
     let mut band_keys = vec![0u32; n * bands];
     let mut lead_keys = vec![0u32; n * bands];
-    // With a spill, an article's keys are read back into a thread buffer (which becomes its
-    // set), and a chunk's sets are written over their keys with one call.
-    let mut per_article: Vec<Result<(Vec<u32>, u32, bool)>> = Vec::with_capacity(n);
+    // With a spill, an article's keys are read back into a vector that becomes its set, and a
+    // chunk's sets are written over their keys with one call.
+    let mut in_memory = Vec::with_capacity(if spill.is_some() { 0 } else { n });
+    let mut lead_active = Vec::with_capacity(n);
+    let mut active = Vec::with_capacity(n);
     for lo in (0..n).step_by(CHUNK) {
         let hi = (lo + CHUNK).min(n);
-        let chunk: Vec<Result<(Vec<u32>, u32, bool)>> = band_keys[lo * bands..hi * bands]
+        let chunk: Vec<Result<(Vec<u32>, bool)>> = band_keys[lo * bands..hi * bands]
             .par_chunks_mut(bands)
             .zip(lead_keys[lo * bands..hi * bands].par_chunks_mut(bands))
             .zip(
@@ -218,35 +220,22 @@ fn run(
                         hasher.signature_into(&scratch.lead, sig);
                         lsh::band_keys(sig, params, lead_keys);
                     }
-                    let len = set.len() as u32;
-                    Ok((set, len, has_lead))
+                    Ok((set, has_lead))
                 },
             )
             .collect();
-        if let Some(s) = &spill {
-            // The first error in input order, as below; the sets go to the file, not here.
-            let mut sets = Vec::with_capacity(chunk.len());
-            for r in chunk {
-                let (set, len, has_lead) = r?;
-                sets.push(set);
-                per_article.push(Ok((Vec::new(), len, has_lead)));
-            }
-            s.rewrite_all(lo, &sets)?;
-        } else {
-            per_article.extend(chunk);
+        // In input order, so the error reported is the first article's.
+        let mut sets = Vec::with_capacity(chunk.len());
+        for r in chunk {
+            let (set, has_lead) = r?;
+            stats.shingles += set.len();
+            active.push(!set.is_empty());
+            lead_active.push(has_lead);
+            sets.push(set);
         }
-    }
-    let mut in_memory = Vec::with_capacity(if spill.is_some() { 0 } else { n });
-    let mut lead_active = Vec::with_capacity(n);
-    let mut active = Vec::with_capacity(n);
-    for (i, r) in per_article.into_iter().enumerate() {
-        let (set, len, has_lead) = r?;
-        stats.shingles += len as usize;
-        active.push(len > 0);
-        lead_active.push(has_lead);
         match &mut spill {
-            Some(s) => s.set_len(i, len),
-            None => in_memory.push(set),
+            Some(s) => s.rewrite_all(lo, &sets)?,
+            None => in_memory.extend(sets),
         }
     }
     let sets = match spill {

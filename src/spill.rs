@@ -96,13 +96,12 @@ impl Spill {
     }
 
     /// Writes `keys[k]` over the region of article `first + k`, for consecutive articles,
-    /// with one call (see [`Spill::push_all`]); none may be longer than its region holds.
-    /// Their lengths are recorded afterwards with [`Spill::set_len`].
-    pub fn rewrite_all(&self, first: usize, keys: &[Vec<u32>]) -> Result<()> {
-        if keys.is_empty() {
+    /// with one call (see [`Spill::push_all`]), and records their lengths; none may be
+    /// longer than its region holds.
+    pub fn rewrite_all(&mut self, first: usize, keys: &[Vec<u32>]) -> Result<()> {
+        let Some(&start) = self.offsets.get(first) else {
             return Ok(());
-        }
-        let last = first + keys.len();
+        };
         let regions: Vec<(usize, &[u32])> = keys
             .iter()
             .enumerate()
@@ -114,18 +113,14 @@ impl Spill {
                 (size, &set[..])
             })
             .collect();
-        debug_assert!(last <= self.offsets.len());
-        self.write_regions(self.offsets[first], &regions)
-    }
-
-    /// Records that article `i`'s region now holds `len` keys (after [`Spill::rewrite_all`]).
-    pub fn set_len(&mut self, i: usize, len: u32) {
-        assert!(len <= self.lens[i], "a spilled region only shrinks");
-        self.lens[i] = len;
+        self.write_regions(start, &regions)?;
+        for (len, set) in self.lens[first..].iter_mut().zip(keys) {
+            *len = set.len() as u32;
+        }
+        Ok(())
     }
 }
 
-/// Every article's boilerplate-free shingle set (stage 3), for verification.
 #[derive(Debug)]
 pub enum Sets {
     /// `sets[i]` is article `i`'s set.
@@ -233,8 +228,6 @@ mod tests {
         let shorter: Vec<u32> = a.iter().step_by(3).copied().collect();
         s.rewrite_all(0, &[shorter.clone(), vec![], vec![5]])
             .unwrap();
-        s.set_len(0, shorter.len() as u32);
-        s.set_len(2, 1);
         s.read(0, &mut buf).unwrap();
         assert_eq!(buf, shorter);
         s.read(2, &mut buf).unwrap();
