@@ -101,7 +101,7 @@ pub fn sequence_windows<T: Copy + Default>(
 #[inline(always)]
 fn windows_dispatch<const N: usize, T: Copy>(values: &[u64], dst: &mut [T], f: impl Fn(u64) -> T) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512dq") {
+    if crate::avx512() {
         // SAFETY: the processor has the features `windows_avx512` is compiled for.
         return unsafe { windows_avx512::<N, T>(values, dst, f) };
     }

@@ -45,3 +45,14 @@ pub mod verify;
 
 pub use config::Config;
 pub use error::{Error, Result};
+
+/// Whether the processor has the features (`avx512f`, `avx512dq`) that the few loops compiled
+/// for AVX-512 are built with (`#[target_feature]`). Each such loop is called only after this
+/// check, and runs the same integer operations as its portable twin, so results do not
+/// depend on the processor. Detection is cached by the standard library.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+pub(crate) fn avx512() -> bool {
+    std::arch::is_x86_feature_detected!("avx512f")
+        && std::arch::is_x86_feature_detected!("avx512dq")
+}

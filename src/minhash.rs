@@ -48,7 +48,7 @@ impl MinHasher {
     /// An empty set gets all `u32::MAX`, which callers never band.
     pub fn signature_into<T: Copy + Into<u64>>(&self, shingles: &[T], out: &mut [u32]) {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx512dq") {
+        if crate::avx512() {
             // SAFETY: the processor has the features `signature_avx512` is compiled for.
             return unsafe { self.signature_avx512(shingles, out) };
         }

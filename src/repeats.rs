@@ -52,7 +52,7 @@ const SKETCH_PERMS: ([u64; SKETCH], [u64; SKETCH]) = {
 /// The paragraph's sketch: per permutation, the least permuted token hash.
 fn sketch(tokens: &[u64]) -> [u64; SKETCH] {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512dq") {
+    if crate::avx512() {
         // SAFETY: the processor has the features `sketch_avx512` is compiled for.
         return unsafe { sketch_avx512(tokens) };
     }

@@ -236,15 +236,19 @@ pub fn take_set_and_lead(
 /// printed twice) are the keys compared exactly.
 fn misses_a_key(head: &[u32], tail: &[u32], buf: &mut Vec<u32>) -> bool {
     let mut filter = [0u64; 64];
-    let bit = |k: u32| (k.wrapping_mul(0x9E37_79B1) >> 20) as usize;
+    // A key's word of the filter and its bit in that word.
+    let slot = |k: u32| {
+        let b = (k.wrapping_mul(0x9E37_79B1) >> 20) as usize;
+        (b >> 6, 1u64 << (b & 63))
+    };
     for &k in head {
-        let b = bit(k);
-        filter[b >> 6] |= 1 << (b & 63);
+        let (w, bit) = slot(k);
+        filter[w] |= bit;
     }
-    if tail
-        .iter()
-        .all(|&k| filter[bit(k) >> 6] & (1 << (bit(k) & 63)) != 0)
-    {
+    if tail.iter().all(|&k| {
+        let (w, bit) = slot(k);
+        filter[w] & bit != 0
+    }) {
         buf.clear();
         buf.extend_from_slice(head);
         buf.sort_unstable();

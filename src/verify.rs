@@ -3,6 +3,28 @@
 
 /// Size of the intersection of two sorted, de-duplicated slices.
 pub fn intersection_size<T: Ord>(a: &[T], b: &[T]) -> usize {
+    by_sizes(a, b, merge)
+}
+
+/// [`intersection_size`] of two shingle sets (sorted, distinct 32-bit keys), compared a
+/// block of eight against a block of eight: 64 comparisons the processor does side by side
+/// (compiled for AVX-512 where it has it), then the block with the smaller last key is done.
+/// One element at a time, each step waited on the load and comparison of the one before.
+pub fn set_intersection_size(a: &[u32], b: &[u32]) -> usize {
+    by_sizes(a, b, |small, large| {
+        #[cfg(target_arch = "x86_64")]
+        if crate::avx512() {
+            // SAFETY: the processor has the features `block_merge_avx512` is compiled for.
+            return unsafe { block_merge_avx512(small, large) };
+        }
+        block_merge(small, large)
+    })
+}
+
+/// The intersection size of `a` and `b` by `merge(smaller, larger)`, or by galloping when
+/// one is 16 times the other.
+#[inline(always)]
+fn by_sizes<T: Ord>(a: &[T], b: &[T], merge: impl Fn(&[T], &[T]) -> usize) -> usize {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if small.is_empty() {
         return 0;
@@ -13,28 +35,8 @@ pub fn intersection_size<T: Ord>(a: &[T], b: &[T]) -> usize {
     merge(small, large)
 }
 
-/// [`intersection_size`] of two shingle sets (sorted, distinct 32-bit keys), compared a
-/// block of eight against a block of eight: 64 comparisons the processor does side by side
-/// (compiled for AVX-512 where it has it), then the block with the smaller last key is done.
-/// One element at a time, each step waited on the load and comparison of the one before.
-pub fn set_intersection_size(a: &[u32], b: &[u32]) -> usize {
-    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if small.is_empty() {
-        return 0;
-    }
-    if large.len() / small.len() >= 16 {
-        return gallop(small, large);
-    }
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512f") {
-        // SAFETY: the processor has the features `block_merge_avx512` is compiled for.
-        return unsafe { block_merge_avx512(small, large) };
-    }
-    block_merge(small, large)
-}
-
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
+#[target_feature(enable = "avx512f,avx512dq")]
 fn block_merge_avx512(a: &[u32], b: &[u32]) -> usize {
     block_merge(a, b)
 }
