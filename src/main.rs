@@ -210,8 +210,14 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
     // A progress line only for a person watching: never in a log, a pipe or with --quiet.
     let bar = (!quiet && std::io::stderr().is_terminal())
         .then(|| reprint::progress::Bar::new(reprint::pipeline::STAGES.len() as u64));
-    let loaded = match pool.install(|| reprint::input::read_inputs(&args.inputs, &cfg)) {
-        Ok(l) => l,
+    let progress: &dyn reprint::progress::Progress = match &bar {
+        Some(b) => b,
+        None => &reprint::progress::NoProgress,
+    };
+    // Stage 1 runs on each text as it is read.
+    let read = pool.install(|| reprint::pipeline::read_and_analyse(&args.inputs, &cfg, progress));
+    let (loaded, analysed) = match read {
+        Ok(x) => x,
         Err(e) => {
             drop(bar);
             return Err(e);
@@ -220,9 +226,8 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
     let t_read = t0.elapsed();
     let had_warnings = !loaded.warnings.is_empty();
     let bytes = loaded.bytes;
-    let scanned = pool.install(|| match &bar {
-        Some(b) => reprint::pipeline::scan_with_progress(&loaded.corpus, loaded.warnings, &cfg, b),
-        None => reprint::pipeline::scan(&loaded.corpus, loaded.warnings, &cfg),
+    let scanned = pool.install(|| {
+        reprint::pipeline::scan_analysed(&loaded.corpus, loaded.warnings, analysed, &cfg, progress)
     });
     // The bar's line is erased before anything else is written to stderr.
     drop(bar);
@@ -255,7 +260,7 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
             s.warnings
         );
         eprintln!(
-            "reprint: lsh bands={} rows={} (threshold {}); candidates {} (lsh {}, shared paragraphs {}), verified {}; read {:.2}s, total {:.2}s",
+            "reprint: lsh bands={} rows={} (threshold {}); candidates {} (lsh {}, shared paragraphs {}), verified {}; read+shingle {:.2}s, total {:.2}s",
             stats.bands,
             stats.rows,
             cfg.threshold,

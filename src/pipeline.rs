@@ -23,6 +23,10 @@ use crate::verify::{self, Rule, Similarity};
 /// the paragraph, so "He declined to comment." does not propose pairs.
 pub const MIN_SHARED_PARAGRAPH_WORDS: usize = 10;
 
+/// Articles per chunk of stages 1 and 3: the unit in which shingle keys move to the spill
+/// file and sets are written back over them.
+const CHUNK: usize = 1 << 14;
+
 /// A candidate pair that passed verification, with its similarity.
 type VerifiedPair = ((u32, u32), Similarity);
 
@@ -47,7 +51,7 @@ pub struct Stats {
 /// carried into the report. Texts are fetched with [`Corpus::text`] when a stage needs them
 /// and dropped after; the error is the first text that could not be read again.
 pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> Result<(Report, Stats)> {
-    let (report, stats, _) = run(corpus, warnings, cfg, false, &NoProgress)?;
+    let (report, stats, _) = run(corpus, warnings, cfg, false, &NoProgress, None)?;
     Ok((report, stats))
 }
 
@@ -70,7 +74,7 @@ pub fn scan_with_progress(
     cfg: &Config,
     progress: &dyn Progress,
 ) -> Result<(Report, Stats)> {
-    let (report, stats, _) = run(corpus, warnings, cfg, false, progress)?;
+    let (report, stats, _) = run(corpus, warnings, cfg, false, progress, None)?;
     Ok((report, stats))
 }
 
@@ -81,7 +85,107 @@ pub fn scan_with_details(
     warnings: Vec<Warning>,
     cfg: &Config,
 ) -> Result<(Report, Stats, Details)> {
-    run(corpus, warnings, cfg, true, &NoProgress)
+    run(corpus, warnings, cfg, true, &NoProgress, None)
+}
+
+/// Stage 1's results: each article's shingles and repeats, in input order, and the spill file
+/// once the shingle keys outgrow `Config::key_memory`. Built by the reader
+/// ([`read_and_analyse`]) or by the scan itself.
+#[derive(Debug, Default)]
+pub struct Analysed {
+    analysed: Vec<ArticleShingles>,
+    runs: Vec<Vec<RepeatRun>>,
+    spill: Option<Spill>,
+    /// Bytes of shingle keys analysed so far.
+    key_bytes: usize,
+}
+
+impl Analysed {
+    /// Appends the next articles' results; once the keys pass `cfg.key_memory`, moves every
+    /// key not yet in the spill file there.
+    fn push(&mut self, chunk: Vec<(ArticleShingles, Vec<RepeatRun>)>, cfg: &Config) -> Result<()> {
+        for (a, rs) in chunk {
+            self.key_bytes += a.shingles.len() * 4;
+            self.analysed.push(a);
+            self.runs.push(rs);
+        }
+        if self.spill.is_none() && self.key_bytes > cfg.key_memory {
+            self.spill = Some(Spill::new()?);
+        }
+        if let Some(s) = &mut self.spill {
+            let fresh = &mut self.analysed[s.len()..];
+            s.push_all(&fresh.iter().map(|a| &a.shingles[..]).collect::<Vec<_>>())?;
+            for a in fresh {
+                a.shingles = Vec::new();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Stage 1 of one article: its shingles and its in-article repeats.
+fn analyse(text: &str, cfg: &Config, scratch: &mut Scratch) -> (ArticleShingles, Vec<RepeatRun>) {
+    let a = shingle::analyze(text, cfg.ngram_words, scratch);
+    let runs = repeats::find(
+        &a.paragraphs,
+        &scratch.hashes,
+        cfg.min_repeat_words,
+        cfg.repeat_similarity,
+    );
+    (a, runs)
+}
+
+/// Stage 1 as the reader's [`Analyser`](crate::input::Analyser).
+struct Stage1<'a> {
+    cfg: &'a Config,
+    progress: &'a dyn Progress,
+    done: Analysed,
+}
+
+thread_local! {
+    /// Stage 1's buffers on each reading thread.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+impl crate::input::Analyser for Stage1<'_> {
+    type Out = (ArticleShingles, Vec<RepeatRun>);
+    fn analyse(&self, text: &str) -> Self::Out {
+        self.progress.inc(1);
+        SCRATCH.with_borrow_mut(|scratch| analyse(text, self.cfg, scratch))
+    }
+    fn take(&mut self, outs: Vec<Self::Out>) -> Result<()> {
+        self.done.push(outs, self.cfg)
+    }
+}
+
+/// Reads `inputs` ([`crate::input::read_inputs`]) and runs stage 1 on each text while the
+/// reader holds it, so that no text is read back for it. Give the result to
+/// [`scan_analysed`]. Both together give what [`scan`] gives.
+pub fn read_and_analyse(
+    inputs: &[std::path::PathBuf],
+    cfg: &Config,
+    progress: &dyn Progress,
+) -> Result<(crate::input::Loaded, Analysed)> {
+    progress.start(STAGES[0], 0);
+    let mut stage1 = Stage1 {
+        cfg,
+        progress,
+        done: Analysed::default(),
+    };
+    let loaded = crate::input::read_inputs_analysed(inputs, cfg, false, &mut stage1)?;
+    Ok((loaded, stage1.done))
+}
+
+/// [`scan_with_progress`] of a corpus that [`read_and_analyse`] read, from its stage 1.
+pub fn scan_analysed(
+    corpus: &Corpus,
+    warnings: Vec<Warning>,
+    analysed: Analysed,
+    cfg: &Config,
+    progress: &dyn Progress,
+) -> Result<(Report, Stats)> {
+    let (report, stats, _) = run(corpus, warnings, cfg, false, progress, Some(analysed))?;
+    Ok((report, stats))
 }
 
 fn run(
@@ -90,6 +194,7 @@ fn run(
     cfg: &Config,
     want_details: bool,
     progress: &dyn Progress,
+    pre: Option<Analysed>,
 ) -> Result<(Report, Stats, Details)> {
     let mut stats = Stats::default();
     let mut clock = std::time::Instant::now();
@@ -110,47 +215,29 @@ fn run(
     let n = corpus.len();
     lap(&mut stats, n);
 
-    // Stage 1: shingles and in-article repeats, per article. Each text is fetched, analysed
-    // and dropped. Articles go in chunks so that, once their keys pass `cfg.key_memory`, the
-    // keys move to a temporary file (`spill`) a chunk at a time instead of all staying here.
-    const CHUNK: usize = 1 << 14;
-    let mut analysed: Vec<ArticleShingles> = Vec::with_capacity(n);
-    let mut runs: Vec<Vec<RepeatRun>> = Vec::with_capacity(n);
-    let mut spill: Option<Spill> = None;
-    let mut key_bytes = 0usize;
-    for lo in (0..n).step_by(CHUNK) {
+    // Stage 1: shingles and in-article repeats, per article, unless the reader did it
+    // (`read_and_analyse`). Each text is fetched, analysed and dropped. Articles go in chunks
+    // so that, once their keys pass `cfg.key_memory`, the keys move to a temporary file
+    // (`spill`) a chunk at a time instead of all staying here.
+    let mut done = pre.unwrap_or_default();
+    for lo in (done.analysed.len()..n).step_by(CHUNK) {
         let chunk: Vec<Result<(ArticleShingles, Vec<RepeatRun>)>> = (lo..(lo + CHUNK).min(n))
             .into_par_iter()
             .map_init(Scratch::default, |scratch, i| {
                 progress.inc(1);
-                let text = corpus.text(i)?;
-                let a = shingle::analyze(&text, cfg.ngram_words, scratch);
-                let runs = repeats::find(
-                    &a.paragraphs,
-                    &scratch.hashes,
-                    cfg.min_repeat_words,
-                    cfg.repeat_similarity,
-                );
-                Ok((a, runs))
+                Ok(analyse(&corpus.text(i)?, cfg, scratch))
             })
             .collect();
-        for r in chunk {
-            let (a, rs) = r?;
-            key_bytes += a.shingles.len() * 4;
-            analysed.push(a);
-            runs.push(rs);
-        }
-        if spill.is_none() && key_bytes > cfg.key_memory {
-            spill = Some(Spill::new()?);
-        }
-        if let Some(s) = &mut spill {
-            let fresh = &mut analysed[s.len()..];
-            s.push_all(&fresh.iter().map(|a| &a.shingles[..]).collect::<Vec<_>>())?;
-            for a in fresh {
-                a.shingles = Vec::new();
-            }
-        }
+        // In input order, so the error reported is the first article's.
+        let chunk = chunk.into_iter().collect::<Result<Vec<_>>>()?;
+        done.push(chunk, cfg)?;
     }
+    let Analysed {
+        mut analysed,
+        runs,
+        mut spill,
+        ..
+    } = done;
     stats.paragraphs = analysed.iter().map(|a| a.paragraphs.len()).sum();
     stats.words = analysed.iter().map(|a| a.words()).sum();
 

@@ -104,10 +104,33 @@ fn feed() -> Vec<u8> {
 }
 
 fn json_report(corpus: &Corpus, warnings: Vec<reprint::report::Warning>) -> Vec<u8> {
-    let (report, _) = reprint::pipeline::scan(corpus, warnings, &Config::default()).unwrap();
+    json_of_report(
+        &reprint::pipeline::scan(corpus, warnings, &Config::default())
+            .unwrap()
+            .0,
+    )
+}
+
+fn json_of_report(report: &reprint::report::Report) -> Vec<u8> {
     let mut out = Vec::new();
-    Json { pretty: false }.print(&report, &mut out).unwrap();
+    Json { pretty: false }.print(report, &mut out).unwrap();
     out
+}
+
+/// The report of `inputs` as the binary makes it: stage 1 runs on each text while the reader
+/// holds it (`read_and_analyse`), the other stages after (`scan_analysed`).
+fn json_report_analysed_while_read(inputs: &[PathBuf], cfg: &Config) -> Vec<u8> {
+    use reprint::progress::NoProgress;
+    let (loaded, analysed) = reprint::pipeline::read_and_analyse(inputs, cfg, &NoProgress).unwrap();
+    let (report, _) = reprint::pipeline::scan_analysed(
+        &loaded.corpus,
+        loaded.warnings,
+        analysed,
+        cfg,
+        &NoProgress,
+    )
+    .unwrap();
+    json_of_report(&report)
 }
 
 /// Reads `inputs` both ways; asserts equal texts and reports; returns the stored corpus.
@@ -136,8 +159,55 @@ fn assert_same_both_ways(inputs: &[PathBuf]) -> Corpus {
     }
     let a = json_report(&stored.corpus, stored.warnings);
     let b = json_report(&kept.corpus, kept.warnings);
-    assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
+    assert_eq!(
+        String::from_utf8(a.clone()).unwrap(),
+        String::from_utf8(b).unwrap()
+    );
+    // Stage 1 during the read, with the keys in memory or all moved to the spill file.
+    for key_memory in [cfg.key_memory, 0] {
+        let cfg = Config {
+            key_memory,
+            ..cfg.clone()
+        };
+        let c = json_report_analysed_while_read(inputs, &cfg);
+        assert_eq!(
+            String::from_utf8(c).unwrap(),
+            String::from_utf8(a.clone()).unwrap()
+        );
+    }
     stored.corpus
+}
+
+/// Every kind of input in one run: stage 1 during the read must take the articles of JSONL
+/// files (stored), text files (stored), a compressed JSONL file and a feed (in memory) in
+/// input order, and give the report a scan after reading gives.
+#[test]
+fn stage_one_while_reading_gives_the_same_report_for_every_kind_of_input() {
+    use std::io::Write;
+    let dir = scratch("store-mixed");
+    std::fs::write(dir.join("a.jsonl"), feed()).unwrap();
+    std::fs::write(dir.join("b.txt"), format!("Intro.\n\n{}\n", story(0))).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&feed()).unwrap();
+    std::fs::write(dir.join("c.jsonl.gz"), gz.finish().unwrap()).unwrap();
+    std::fs::copy(root().join("data/feeds/wire-desk.atom"), dir.join("d.atom")).unwrap();
+    std::fs::write(dir.join("e.txt"), story(3)).unwrap();
+    let cfg = Config::default();
+    let plain = read_inputs(std::slice::from_ref(&dir), &cfg).unwrap();
+    assert!(plain.corpus.len() > 20, "{}", plain.corpus.len());
+    let expected = json_report(&plain.corpus, plain.warnings);
+    for key_memory in [cfg.key_memory, 0] {
+        let cfg = Config {
+            key_memory,
+            ..cfg.clone()
+        };
+        let got = json_report_analysed_while_read(std::slice::from_ref(&dir), &cfg);
+        assert_eq!(
+            String::from_utf8(got).unwrap(),
+            String::from_utf8(expected.clone()).unwrap(),
+            "key_memory {key_memory}"
+        );
+    }
 }
 
 #[test]

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
-use super::{strip_bom, Sink};
+use super::{strip_bom, Analyser, Sink};
 use crate::config::{Config, FieldNames};
 use crate::corpus::{Article, Body, Origin};
 use crate::error::{Error, Result};
@@ -125,7 +125,8 @@ struct TextSeed {
 }
 
 thread_local! {
-    /// Where a measured text is decoded, reused from record to record by each thread.
+    /// Where a measured text is decoded, reused from record to record by each thread; it
+    /// holds the text of the record last parsed on the thread until the next one.
     static MEASURE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
@@ -144,17 +145,13 @@ impl<'de> DeserializeSeed<'de> for TextSeed {
         }
         MEASURE.with_borrow_mut(|text| {
             decode_string(raw, text).map_err(de::Error::custom)?;
-            let measured = TextValue::Measured {
+            // The text stays in the buffer for `parse_line` to analyse.
+            Ok(TextValue::Measured {
                 len: text.len(),
                 blank: text.trim().is_empty(),
                 at: raw.as_ptr() as usize - self.line,
                 raw_len: raw.len(),
-            };
-            // One huge record must not pin its buffer for the rest of the run.
-            if text.capacity() > 1 << 24 {
-                *text = String::new();
-            }
-            Ok(measured)
+            })
         })
     }
 }
@@ -311,8 +308,9 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
     }
 }
 
-/// One line's outcome: an article, or the warning message.
-type LineResult = std::result::Result<Article, String>;
+/// One line's outcome: an article and what its text gave the analyser, or the warning
+/// message.
+type LineResult<T> = std::result::Result<(Article, T), String>;
 
 /// Parses one line (without its terminator) as JSON up to its record.
 fn parse_record(line: &[u8], f: &FieldNames, mode: Mode) -> std::result::Result<Record, String> {
@@ -336,13 +334,14 @@ fn parse_record(line: &[u8], f: &FieldNames, mode: Mode) -> std::result::Result<
 /// Parses line `lineno` of `name`. With `at` = (stored file, byte offset of the line in it)
 /// the text is only measured and the article records where its line is; else it keeps
 /// its text.
-fn parse_line(
+fn parse_line<A: Analyser>(
     name: &Arc<str>,
     lineno: u64,
     line: &[u8],
     cfg: &Config,
     at: Option<(u32, u64)>,
-) -> LineResult {
+    analyser: &A,
+) -> LineResult<A::Out> {
     let f = &cfg.fields;
     if line.len() > cfg.max_article_bytes + 4096 {
         return Err(format!(
@@ -396,7 +395,19 @@ fn parse_line(
     if blank {
         return Err(format!("field {:?} is empty: record skipped", f.text));
     }
-    Ok(Article {
+    let analysed = match &body {
+        Body::Text(t) => analyser.analyse(t),
+        // A measured text is still in this thread's buffer; one huge record must not pin
+        // its buffer for the rest of the run.
+        _ => MEASURE.with_borrow_mut(|text| {
+            let analysed = analyser.analyse(text);
+            if text.capacity() > 1 << 24 {
+                *text = String::new();
+            }
+            analysed
+        }),
+    };
+    let article = Article {
         id: r.id.text().unwrap_or_else(|| format!("{name}:{lineno}")),
         title: r.title.text().unwrap_or_default(),
         body,
@@ -406,7 +417,8 @@ fn parse_line(
             file: name.clone(),
             line: lineno,
         },
-    })
+    };
+    Ok((article, analysed))
 }
 
 /// The text of a record line that [`parse_stored`] accepted, from its string literal at bytes
@@ -430,8 +442,10 @@ pub(crate) fn text_at(line: &[u8], at: u64, raw_len: u64) -> std::result::Result
 }
 
 /// Parses the lines of `bytes`, whose first line is line `first_line` of the file. With
-/// `at` = (stored file, file offset of `bytes[0]`) texts stay in the file.
-fn parse_lines(
+/// `at` = (stored file, file offset of `bytes[0]`) texts stay in the file. Returns the number
+/// of line feeds in `bytes`.
+#[allow(clippy::too_many_arguments)]
+fn parse_lines<A: Analyser>(
     name: &Arc<str>,
     bytes: &[u8],
     first_line: u64,
@@ -439,10 +453,12 @@ fn parse_lines(
     cfg: &Config,
     out: &mut Vec<Article>,
     sink: &mut Sink,
-) -> Result<()> {
+    analyser: &mut A,
+) -> Result<u64> {
     let base = bytes.as_ptr() as usize;
     // Lines found with memchr (a byte-by-byte split was most of this serial step).
     let mut from = 0;
+    let mut pieces = 0u64;
     let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
     let lines: Vec<(u64, &[u8])> = ends
         .map(|end| {
@@ -451,41 +467,50 @@ fn parse_lines(
             line
         })
         .enumerate()
+        .inspect(|_| pieces += 1)
         .map(|(i, l)| (first_line + i as u64, l.strip_suffix(b"\r").unwrap_or(l)))
         .filter(|(_, l)| !l.iter().all(|b| b.is_ascii_whitespace()))
         .collect();
-    let results: Vec<(u64, LineResult)> = lines
+    let shared: &A = analyser;
+    let results: Vec<(u64, LineResult<A::Out>)> = lines
         .par_iter()
         .with_min_len(64)
         .map(|&(lineno, line)| {
             let at =
                 at.map(|(file, offset)| (file, offset + (line.as_ptr() as usize - base) as u64));
-            (lineno, parse_line(name, lineno, line, cfg, at))
+            (lineno, parse_line(name, lineno, line, cfg, at, shared))
         })
         .collect();
     out.reserve(results.len());
+    let mut analysed = Vec::with_capacity(results.len());
     for (lineno, r) in results {
         match r {
-            Ok(a) => out.push(a),
+            Ok((a, x)) => {
+                out.push(a);
+                analysed.push(x);
+            }
             Err(msg) => sink.warn(name, lineno, msg)?,
         }
     }
-    Ok(())
+    analyser.take(analysed)?;
+    // Pieces between line feeds, the one after the last included.
+    Ok(pieces - 1)
 }
 
 /// Parses JSONL `bytes` held in memory; the articles keep their texts.
-pub(super) fn parse(
+pub(super) fn parse<A: Analyser>(
     name: &Arc<str>,
     bytes: &[u8],
     cfg: &Config,
     out: &mut Vec<Article>,
     sink: &mut Sink,
+    analyser: &mut A,
 ) -> Result<()> {
     let bytes = strip_bom(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return sink.warn(name, 1, "empty file: no article read".into());
     }
-    parse_lines(name, bytes, 1, None, cfg, out, sink)
+    parse_lines(name, bytes, 1, None, cfg, out, sink, analyser).map(|_| ())
 }
 
 /// Reads the plain JSONL file `file` (at `path`, named `name`) to its end in batches of about
@@ -494,16 +519,17 @@ pub(super) fn parse(
 /// texts. Warnings are the same, in the same order, as [`parse`] gives for the whole file.
 /// Returns the bytes read.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn parse_stored(
+pub(super) fn parse_stored<A: Analyser>(
     name: &Arc<str>,
     path: &Path,
-    mut file: impl Read,
+    mut file: impl Read + Send,
     head: Vec<u8>,
     store: u32,
     batch: usize,
     cfg: &Config,
     out: &mut Vec<Article>,
     sink: &mut Sink,
+    analyser: &mut A,
 ) -> Result<u64> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
@@ -544,22 +570,40 @@ pub(super) fn parse_stored(
                 None => want = want.saturating_mul(2),
             }
         };
+        // The rest of the last line starts the next batch, whose bytes are read while this
+        // one is parsed.
+        let chunk = batch.max(1);
+        let mut next = Vec::with_capacity(chunk + (buf.len() - end));
+        next.extend_from_slice(&buf[end..]);
         let piece = &buf[start..end];
         content = content || !piece.iter().all(|b| b.is_ascii_whitespace());
-        parse_lines(
-            name,
-            piece,
-            lineno,
-            Some((store, offset + start as u64)),
-            cfg,
-            out,
-            sink,
-        )?;
-        lineno += memchr::memchr_iter(b'\n', piece).count() as u64;
+        let (lines, ahead) = rayon::join(
+            || {
+                parse_lines(
+                    name,
+                    piece,
+                    lineno,
+                    Some((store, offset + start as u64)),
+                    cfg,
+                    out,
+                    sink,
+                    analyser,
+                )
+            },
+            || match eof {
+                true => Ok(0),
+                false => (&mut file).take(chunk as u64).read_to_end(&mut next),
+            },
+        );
+        lineno += lines?;
         if eof {
             break;
         }
-        buf.drain(..end);
+        let k = ahead.map_err(io)?;
+        read += k as u64;
+        // `read_to_end` on `take` stops short only at the end of the file.
+        eof = k < chunk;
+        buf = next;
         offset += end as u64;
         start = 0;
     }
@@ -572,6 +616,7 @@ pub(super) fn parse_stored(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::NoAnalysis;
 
     /// A feed with a byte-order mark, CRLF and LF lines, JSON escapes (`\n`, `\"`, `\u2019`,
     /// a surrogate pair), raw UTF-8, a repeated text key, blank lines, bad records and a last
@@ -586,7 +631,23 @@ not json\n\
 {\"id\":7,\"text\":\"a number id\\r\\nand CRLF inside\"}\r\n\
 {\"text\":\"no id, no newline\"}\r";
 
-    fn parse_all(batch: Option<usize>) -> (Vec<Article>, Vec<crate::report::Warning>) {
+    /// An analyser that keeps every text it is given, in the order it takes them.
+    #[derive(Default)]
+    struct Texts(Vec<String>);
+
+    impl Analyser for Texts {
+        type Out = String;
+        fn analyse(&self, text: &str) -> String {
+            text.to_string()
+        }
+        fn take(&mut self, outs: Vec<String>) -> Result<()> {
+            self.0.extend(outs);
+            Ok(())
+        }
+    }
+
+    /// The articles, warnings and analysed texts of `FEED`, read whole or in batches.
+    fn parse_all(batch: Option<usize>) -> (Vec<Article>, Vec<crate::report::Warning>, Vec<String>) {
         let name: Arc<str> = Arc::from("feed.jsonl");
         let cfg = Config::default();
         let (mut out, mut warnings) = (Vec::new(), Vec::new());
@@ -594,8 +655,9 @@ not json\n\
             warnings: &mut warnings,
             strict: false,
         };
+        let mut texts = Texts::default();
         match batch {
-            None => parse(&name, FEED, &cfg, &mut out, &mut sink).unwrap(),
+            None => parse(&name, FEED, &cfg, &mut out, &mut sink, &mut texts).unwrap(),
             Some(b) => {
                 let (head, rest) = FEED.split_at(4);
                 let read = parse_stored(
@@ -608,18 +670,26 @@ not json\n\
                     &cfg,
                     &mut out,
                     &mut sink,
+                    &mut texts,
                 )
                 .unwrap();
                 assert_eq!(read, FEED.len() as u64);
             }
         }
-        (out, warnings)
+        (out, warnings, texts.0)
     }
 
     #[test]
     fn stored_records_decode_again_to_the_kept_texts_for_any_batch_size() {
-        let (kept, kw) = parse_all(None);
+        let (kept, kw, analysed) = parse_all(None);
         assert_eq!(kept.len(), 4, "{kw:?}");
+        let kept_texts: Vec<Option<String>> = kept
+            .iter()
+            .map(|a| a.body.in_memory().map(String::from))
+            .collect();
+        let as_texts = |v: Vec<String>| v.into_iter().map(Some).collect::<Vec<_>>();
+        // The analyser is given each article's text, one per article, in input order.
+        assert_eq!(as_texts(analysed), kept_texts);
         assert_eq!(
             kept[0].body.in_memory(),
             Some("One\ntwo \"q\" it\u{2019}s \u{1F600}.")
@@ -628,8 +698,9 @@ not json\n\
         let lines: Vec<u64> = kw.iter().map(|w| w.line).collect();
         assert_eq!(lines, [4, 6, 7]);
         for batch in [1, 2, 7, 40, 1 << 20] {
-            let (stored, sw) = parse_all(Some(batch));
+            let (stored, sw, analysed) = parse_all(Some(batch));
             assert_eq!(sw, kw, "batch {batch}");
+            assert_eq!(as_texts(analysed), kept_texts, "batch {batch}");
             assert_eq!(stored.len(), kept.len());
             for (s, k) in stored.iter().zip(&kept) {
                 assert_eq!((&s.id, &s.title, &s.origin), (&k.id, &k.title, &k.origin));
@@ -690,7 +761,7 @@ not json\n\
             warnings: &mut w1,
             strict: false,
         };
-        parse(&name, bytes, &cfg, &mut kept, &mut sink).unwrap();
+        parse(&name, bytes, &cfg, &mut kept, &mut sink, &mut NoAnalysis).unwrap();
         let mut sink = Sink {
             warnings: &mut w2,
             strict: false,
@@ -705,6 +776,7 @@ not json\n\
             &cfg,
             &mut stored,
             &mut sink,
+            &mut NoAnalysis,
         )
         .unwrap();
         [(kept, w1), (stored, w2)]

@@ -86,16 +86,79 @@ impl Sink<'_> {
     }
 }
 
+/// Work done on each article's text while the reader holds it, so that a text kept in its
+/// file is not read back only for it: `pipeline::read_and_analyse` runs stage 1 here.
+///
+/// The reader calls [`analyse`](Analyser::analyse) once for every article it reads, on any
+/// thread, and hands the results to [`take`](Analyser::take) in input order, exactly one per
+/// article, as batches finish: the `k`-th result ever taken belongs to article `k` of
+/// [`Loaded::corpus`].
+pub trait Analyser: Send + Sync {
+    /// What one text gives.
+    type Out: Send;
+    /// Analyses one article's text.
+    fn analyse(&self, text: &str) -> Self::Out;
+    /// Takes the results of the next articles, in input order.
+    fn take(&mut self, outs: Vec<Self::Out>) -> Result<()>;
+}
+
+/// Reads without analysing anything.
+pub struct NoAnalysis;
+
+impl Analyser for NoAnalysis {
+    type Out = ();
+    fn analyse(&self, _: &str) {}
+    fn take(&mut self, _: Vec<()>) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// Analyses the articles `out[from..]` whose texts are in memory or in `file_text` (the
+/// bytes of the stored text file they were read from), in parallel, and hands the results over.
+fn analyse_new<A: Analyser>(
+    out: &[Article],
+    from: usize,
+    file_text: Option<&[u8]>,
+    analyser: &mut A,
+) -> Result<()> {
+    use rayon::prelude::*;
+    let shared: &A = analyser;
+    let outs: Vec<A::Out> = out[from..]
+        .par_iter()
+        .map(|a| match &a.body {
+            crate::corpus::Body::Text(t) => shared.analyse(t),
+            // Text files are checked as UTF-8 when read; a failure here would be a bug, and
+            // it analyses as an empty text rather than panicking.
+            _ => shared.analyse(
+                file_text
+                    .and_then(|b| std::str::from_utf8(b).ok())
+                    .unwrap_or_default(),
+            ),
+        })
+        .collect();
+    analyser.take(outs)
+}
+
 /// Reads every input in order. A directory is walked recursively in byte order of names,
 /// skipping entries whose name starts with `.`.
 pub fn read_inputs(inputs: &[PathBuf], cfg: &Config) -> Result<Loaded> {
-    read_inputs_keeping(inputs, cfg, false)
+    read_inputs_analysed(inputs, cfg, false, &mut NoAnalysis)
 }
 
 /// [`read_inputs`]; with `keep_bytes`, the decompressed bytes of stdin and of compressed
 /// inputs are also kept in [`SourceFile::retained`] (for `reprint clean`, which writes records
 /// back and cannot read those again). A scan does not pay for them.
 pub fn read_inputs_keeping(inputs: &[PathBuf], cfg: &Config, keep_bytes: bool) -> Result<Loaded> {
+    read_inputs_analysed(inputs, cfg, keep_bytes, &mut NoAnalysis)
+}
+
+/// [`read_inputs_keeping`], with `analyser` run on every article's text as it is read.
+pub fn read_inputs_analysed<A: Analyser>(
+    inputs: &[PathBuf],
+    cfg: &Config,
+    keep_bytes: bool,
+    analyser: &mut A,
+) -> Result<Loaded> {
     let mut loaded = Loaded::default();
     let mut files: Vec<(PathBuf, bool)> = Vec::new(); // (path, named by the user)
     for p in inputs {
@@ -112,7 +175,7 @@ pub fn read_inputs_keeping(inputs: &[PathBuf], cfg: &Config, keep_bytes: bool) -
         let raw = if keep_bytes || path.as_os_str() == "-" {
             read_all(&path)?
         } else {
-            match read_plain(&path, &name, cfg, &mut loaded)? {
+            match read_plain(&path, &name, cfg, &mut loaded, analyser)? {
                 Some(raw) => raw,
                 None => continue,
             }
@@ -188,6 +251,7 @@ pub fn read_inputs_keeping(inputs: &[PathBuf], cfg: &Config, keep_bytes: bool) -
                 &mut loaded.corpus.articles,
                 &mut sink,
                 damage.is_some(),
+                analyser,
             )?;
         }
         if let Some((c, why, reached, kept, _)) = damage {
@@ -217,9 +281,10 @@ pub fn read_inputs_keeping(inputs: &[PathBuf], cfg: &Config, keep_bytes: bool) -
     Ok(loaded)
 }
 
-/// Parses one input's (decompressed) bytes as `format`. `cut_short` says they end early and
-/// the caller warns about it.
-fn parse(
+/// Parses one input's (decompressed) bytes as `format`, and analyses what it read.
+/// `cut_short` says they end early and the caller warns about it.
+#[allow(clippy::too_many_arguments)]
+fn parse<A: Analyser>(
     format: InputFormat,
     name: &Arc<str>,
     bytes: &[u8],
@@ -227,22 +292,26 @@ fn parse(
     out: &mut Vec<Article>,
     sink: &mut Sink,
     cut_short: bool,
+    analyser: &mut A,
 ) -> Result<()> {
+    let before = out.len();
     match format {
-        InputFormat::Jsonl => jsonl::parse(name, bytes, cfg, out, sink),
-        InputFormat::Feed => feed::parse(name, bytes, cfg, out, sink, cut_short),
-        InputFormat::Text | InputFormat::Auto => text::parse(name, bytes, cfg, out, sink, None),
+        InputFormat::Jsonl => return jsonl::parse(name, bytes, cfg, out, sink, analyser),
+        InputFormat::Feed => feed::parse(name, bytes, cfg, out, sink, cut_short)?,
+        InputFormat::Text | InputFormat::Auto => text::parse(name, bytes, cfg, out, sink, None)?,
     }
+    analyse_new(out, before, None, analyser)
 }
 
 /// Reads input `path` if it is a plain JSONL or text file on disk, without keeping its texts,
 /// and returns `None`; otherwise (compressed, a feed, not a regular file) returns all its
 /// bytes for [`read_inputs_keeping`] to read as before.
-fn read_plain(
+fn read_plain<A: Analyser>(
     path: &Path,
     name: &Arc<str>,
     cfg: &Config,
     loaded: &mut Loaded,
+    analyser: &mut A,
 ) -> Result<Option<Vec<u8>>> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
@@ -307,6 +376,7 @@ fn read_plain(
                 cfg,
                 out,
                 &mut sink,
+                analyser,
             )?;
             loaded.corpus.store.open < MAX_OPEN_FILES
         }
@@ -314,6 +384,7 @@ fn read_plain(
             file.read_to_end(&mut head).map_err(io)?;
             loaded.bytes += head.len() as u64;
             text::parse(name, &head, cfg, out, &mut sink, Some(store))?;
+            analyse_new(out, before, Some(&head), analyser)?;
             false
         }
     };
