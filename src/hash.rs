@@ -16,6 +16,16 @@ pub fn token(bytes: &[u8]) -> u64 {
     xxh3_64_with_seed(bytes, TOKEN_SEED)
 }
 
+/// Hash of arbitrary bytes of any length: ids and sentence keys of the synthetic feed
+/// generator, which seeds its random choices with them (how a one-line story is cut into
+/// paragraphs). xxh3 with [`TOKEN_SEED`], what [`token`] has been so far, kept apart from
+/// [`token`] so that a change to how words are hashed does not change the feeds generated
+/// from a seed.
+#[inline]
+pub fn bytes(bytes: &[u8]) -> u64 {
+    xxh3_64_with_seed(bytes, TOKEN_SEED)
+}
+
 /// Odd multipliers of [`sequence`], one per position in a block of 16, drawn from
 /// [`SplitMix64`] seeded with [`SEQ_SEED`].
 const SEQ_MUL: [u64; 16] = {

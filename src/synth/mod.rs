@@ -99,7 +99,7 @@ fn read_base(path: &Path) -> Result<Vec<BaseStory>> {
         let (Some(id), Some(body)) = (field("id"), field("text")) else {
             continue;
         };
-        let mut rng = SplitMix64(crate::hash::token(id.as_bytes()));
+        let mut rng = SplitMix64(crate::hash::bytes(id.as_bytes()));
         let paragraphs = text::paragraphs(&body, &mut rng);
         if id.is_empty() || paragraphs.is_empty() {
             continue;
@@ -130,7 +130,7 @@ pub const BASE_MAX_OVERLAP: f64 = 0.2;
 ///    [`BASE_NGRAM`]-grams occur in stories kept before it.
 pub fn dedup_base(stories: Vec<BaseStory>) -> Vec<BaseStory> {
     use std::collections::{HashMap, HashSet};
-    let key = |s: &str| crate::hash::token(text::collapse(&s.to_lowercase()).as_bytes());
+    let key = |s: &str| crate::hash::bytes(text::collapse(&s.to_lowercase()).as_bytes());
     let mut count: HashMap<u64, u32> = HashMap::new();
     for st in &stories {
         let keys: HashSet<u64> = st
