@@ -10,17 +10,80 @@ pub const SEQ_SEED: u64 = 0x7265_7072_696e_7402;
 /// Seed from which the MinHash permutation parameters are drawn.
 pub const PERM_SEED: u64 = 0x7265_7072_696e_7403;
 
-/// Hash of a normalized token.
+/// Hash of a normalized token (a word's lowercased bytes; never empty in practice).
+///
+/// Words of up to 16 bytes, nearly all of them, are hashed by [`token_short`] with no branch
+/// on the length; longer ones by xxh3 with [`TOKEN_SEED`]. xxh3 alone switched on the length
+/// (1-3, 4-8, 9-16, ... bytes), and with word lengths mixed in running text that branch
+/// mispredicted about once per word (`benches/results/speed-2026-11-29-s6.md`).
+///
+/// Here the word is copied into a zeroed 16-byte buffer first; the tokenizer's ASCII fast
+/// path skips that and calls [`token_short`] on the chunks it already holds. The values are
+/// fixed, the same on every machine and build (`token_hashes_are_fixed`).
 #[inline]
 pub fn token(bytes: &[u8]) -> u64 {
-    xxh3_64_with_seed(bytes, TOKEN_SEED)
+    let len = bytes.len();
+    if len > 16 {
+        return xxh3_64_with_seed(bytes, TOKEN_SEED);
+    }
+    let mut padded = [0u8; 16];
+    padded[..len].copy_from_slice(bytes);
+    let [c0, c1] = [&padded[..8], &padded[8..]].map(|c| u64::from_le_bytes(c.try_into().unwrap()));
+    token_short(c0, c1, len)
+}
+
+/// Keys of [`token_short`]: two xor keys and three odd multipliers, drawn from
+/// [`SplitMix64`] seeded with [`TOKEN_SEED`].
+const TOKEN_KEYS: [u64; 5] = {
+    let mut r = SplitMix64(TOKEN_SEED);
+    [
+        r.next_u64(),
+        r.next_u64(),
+        r.next_u64() | 1,
+        r.next_u64() | 1,
+        r.next_u64() | 1,
+    ]
+};
+
+/// [`token`] of a word of `len` ≤ 16 bytes, given as its bytes 0..8 (`c0`) and 8..16 (`c1`)
+/// read little-endian and zero-padded past the word's end. The tokenizer calls this directly
+/// with the chunks it has already lowercased in registers, so no word is copied to be hashed.
+///
+/// `h = fmix64((c0 ^ S0)·K0 ^ rotl32((c1 ^ S1)·K1) ^ len·K2)`, with keys drawn from
+/// [`SplitMix64`] seeded with [`TOKEN_SEED`] (odd multipliers `K`):
+/// - words of the same length up to 8 bytes never collide: `c1` is 0, so the length term and
+///   the `c1` term are constants, and `c0 → fmix64(((c0 ^ S0)·K0) ^ constant)` is a bijection
+///   of u64 (xor with a constant, multiplication by an odd number modulo 2⁶⁴ and [`fmix64`]
+///   all are), while zero-padded `c0` differs for different words of one length;
+/// - for 9 to 16 bytes, a change within one half is never lost, for the same reason; a change
+///   in both halves is lost only if the two products change by the same bits. Multiplication
+///   only carries upwards, so the last byte of each half reaches only the top 8 bits of its
+///   product: without the rotation by 32, the words that differ only in bytes 7 and 15 would
+///   share 256 values. With it those bytes land on disjoint bits and cannot collide, and no
+///   two words that differ in one byte of each half do (tested for every pair of places, over
+///   letters and digits);
+/// - [`fmix64`] spreads every bit of the combination over the output (tested: each input bit
+///   flips each output bit in about half of random words);
+/// - the length term separates words that differ only by trailing zero bytes. Words never
+///   contain a zero byte (it is a separator), so for them `c0` and `c1` already determine the
+///   length; the term is for callers hashing arbitrary bytes, and costs a multiply that runs
+///   beside the other two.
+#[inline]
+pub fn token_short(c0: u64, c1: u64, len: usize) -> u64 {
+    debug_assert!(len <= 16, "token_short of {len} bytes");
+    let [s0, s1, k0, k1, k2] = TOKEN_KEYS;
+    fmix64(
+        (c0 ^ s0).wrapping_mul(k0)
+            ^ (c1 ^ s1).wrapping_mul(k1).rotate_left(32)
+            ^ (len as u64).wrapping_mul(k2),
+    )
 }
 
 /// Hash of arbitrary bytes of any length: ids and sentence keys of the synthetic feed
 /// generator, which seeds its random choices with them (how a one-line story is cut into
-/// paragraphs). xxh3 with [`TOKEN_SEED`], what [`token`] has been so far, kept apart from
-/// [`token`] so that a change to how words are hashed does not change the feeds generated
-/// from a seed.
+/// paragraphs). xxh3 with [`TOKEN_SEED`], what [`token`] was before words of up to 16 bytes got
+/// their own hash, kept apart from [`token`] so that a change to how words are hashed does not
+/// change the feeds generated from a seed.
 #[inline]
 pub fn bytes(bytes: &[u8]) -> u64 {
     xxh3_64_with_seed(bytes, TOKEN_SEED)
@@ -143,7 +206,7 @@ fn windows_fixed<const N: usize, T: Copy>(values: &[u64], dst: &mut [T], f: impl
 
 /// A `Hasher` for keys that are integers: one multiply and a rotation instead of SipHash.
 /// Meant for maps keyed by our own hashes or small integers, where HashDoS is not a concern
-/// (the keys come from fixed-seed xxh3, not from an attacker choosing collisions cheaply).
+/// (the keys come from our fixed-seed hashes, not from an attacker choosing collisions cheaply).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct IntHasher(u64);
 
@@ -189,7 +252,7 @@ pub struct SplitMix64(pub u64);
 impl SplitMix64 {
     /// Next 64 random bits.
     #[inline]
-    pub fn next_u64(&mut self) -> u64 {
+    pub const fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         fmix64(self.0)
     }
@@ -267,6 +330,113 @@ mod tests {
             let mean = flips as f64 / 64.0;
             assert!((12.0..20.0).contains(&mean), "position {pos}: {mean}");
         }
+    }
+
+    /// Letters and digits, the bytes of nearly every normalized word.
+    const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+
+    #[test]
+    fn short_tokens_do_not_collide() {
+        use std::collections::HashSet;
+        let mut words: HashSet<Vec<u8>> = HashSet::new();
+        for &a in ALNUM {
+            words.insert(vec![a]);
+            for &b in ALNUM {
+                words.insert(vec![a, b]);
+                for &c in ALNUM {
+                    words.insert(vec![a, b, c]);
+                }
+            }
+        }
+        let mut rng = SplitMix64(1);
+        let short = words.len();
+        while words.len() < short + 20_000 {
+            let len = 1 + rng.below(16) as usize;
+            words.insert((0..len).map(|_| ALNUM[rng.below(36) as usize]).collect());
+        }
+        let hashes: HashSet<u64> = words.iter().map(|w| token(w)).collect();
+        assert_eq!(hashes.len(), words.len());
+    }
+
+    #[test]
+    fn words_that_differ_in_two_bytes_do_not_collide() {
+        // The weak spot of a sum of two products: a change in each half that cancels out
+        // (without the rotation, bytes 7 and 15 would). Every pair of places in words of 9
+        // to 16 bytes, over every pair of letters and digits.
+        let mut rng = SplitMix64(2);
+        let mut seen = std::collections::HashSet::new();
+        for len in 9..=16 {
+            let word: Vec<u8> = (0..len).map(|_| ALNUM[rng.below(36) as usize]).collect();
+            for i in 0..len {
+                for j in i + 1..len {
+                    seen.clear();
+                    for &a in ALNUM {
+                        for &b in ALNUM {
+                            let mut w = word.clone();
+                            (w[i], w[j]) = (a, b);
+                            assert!(seen.insert(token(&w)), "{len} bytes, at {i} and {j}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_input_bit_flips_every_output_bit_half_the_time() {
+        // Strict avalanche: for each length, each input bit and each output bit, the share of
+        // random words in which flipping that input bit flips that output bit. 0.3..0.7 is
+        // about six standard deviations either side of 0.5 at this sample count.
+        const SAMPLES: u32 = 200;
+        let mut rng = SplitMix64(3);
+        for len in 1..=16 {
+            let mut flips = vec![[0u32; 64]; 8 * len];
+            for _ in 0..SAMPLES {
+                let word: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
+                let h = token(&word);
+                for (bit, row) in flips.iter_mut().enumerate() {
+                    let mut w = word.clone();
+                    w[bit / 8] ^= 1 << (bit % 8);
+                    let d = h ^ token(&w);
+                    for (out, f) in row.iter_mut().enumerate() {
+                        *f += (d >> out & 1) as u32;
+                    }
+                }
+            }
+            for (bit, row) in flips.iter().enumerate() {
+                for (out, &f) in row.iter().enumerate() {
+                    let share = f as f64 / SAMPLES as f64;
+                    assert!(
+                        (0.3..0.7).contains(&share),
+                        "{len} bytes: input bit {bit} flips output bit {out} in {share}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn token_agrees_with_its_short_form_and_pads_with_zeros() {
+        let mut padded = [0u8; 16];
+        padded[..11].copy_from_slice(b"syndication");
+        let [c0, c1] =
+            [&padded[..8], &padded[8..]].map(|c| u64::from_le_bytes(c.try_into().unwrap()));
+        assert_eq!(token(b"syndication"), token_short(c0, c1, 11));
+        // The length is part of the hash even where only zero bytes tell two inputs apart.
+        assert_ne!(token(b"a"), token(b"a\0"));
+        assert_ne!(token(&[0; 16]), token(&[0; 15]));
+    }
+
+    #[test]
+    fn token_hashes_are_fixed() {
+        // Every report depends on these values (they must not change with the machine, the
+        // build or a refactoring); changing them is a change of every hash and key.
+        assert_eq!(token(b"a"), 0x8b80_1c54_2178_cb52);
+        assert_eq!(token(b"syndication"), 0xaa7d_6c0c_bf9f_e21f);
+        assert_eq!(token(b"internationalization"), 0x9724_7968_0b2b_d296);
+        // `bytes` is what `token` was before 16-byte words got their own hash: xxh3 with
+        // TOKEN_SEED, the seed of every synthetic feed's choices.
+        assert_eq!(bytes(b"reprint"), 0xf61d_1bc7_c2ce_7807);
     }
 
     #[test]

@@ -35,8 +35,8 @@ pub struct RepeatRun {
 use crate::hash::fmix64 as mix;
 
 /// The `SKETCH` permutations of the sketch: `x -> (x ^ XOR[k]) * MUL[k]`, a bijection of u64
-/// for an odd multiplier. Token hashes are already uniformly random (xxh3), so one multiply
-/// per value is enough; a full mixer per value cost three times as much.
+/// for an odd multiplier. Token hashes are already uniformly random (`hash::token`), so one
+/// multiply per value is enough; a full mixer per value cost three times as much.
 const SKETCH_PERMS: ([u64; SKETCH], [u64; SKETCH]) = {
     let mut xor = [0u64; SKETCH];
     let mut mul = [0u64; SKETCH];
