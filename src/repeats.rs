@@ -170,7 +170,7 @@ pub fn find(
         |p: usize| &tokens[paragraphs[p].first_token as usize..paragraphs[p].end_token as usize];
 
     // 1. Matching pairs.
-    let mut keys: Vec<(u64, u32)> = Vec::new();
+    let mut keys: Vec<(u64, u32)> = Vec::with_capacity(n * (BANDS + 1));
     for (p, para) in paragraphs.iter().enumerate() {
         if para.words() == 0 {
             continue;
@@ -213,6 +213,9 @@ pub fn find(
                 && word_similarity(toks(i), toks(j)) >= repeat_similarity
         })
         .collect();
+    if matched.is_empty() {
+        return Vec::new(); // most articles
+    }
 
     // 2. Runs along diagonals, cut so the first copy ends before the repeat starts.
     matched.sort_unstable_by_key(|&(i, j)| (j - i, i));

@@ -44,7 +44,8 @@ fn is_space(c: char) -> bool {
 }
 
 fn lines(text: &str) -> Vec<Option<Line>> {
-    let mut out = Vec::new();
+    // Room for lines of news-paragraph length without growing.
+    let mut out = Vec::with_capacity(text.len() / 128 + 4);
     let mut pos = 0;
     for raw in text.split_inclusive('\n') {
         let content = raw.strip_suffix('\n').unwrap_or(raw);
@@ -89,7 +90,9 @@ fn ends_sentence(s: &str) -> bool {
 /// Splits `text` into paragraphs.
 pub fn paragraphs(text: &str) -> Vec<Span> {
     let lines = lines(text);
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(lines.len());
+    // One buffer for every block: most feeds make each line its own block.
+    let mut block: Vec<Line> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
         if lines[i].is_none() {
@@ -100,7 +103,8 @@ pub fn paragraphs(text: &str) -> Vec<Span> {
         while j < lines.len() && lines[j].is_some() {
             j += 1;
         }
-        let mut block: Vec<Line> = lines[i..j].iter().map(|l| l.expect("non-blank")).collect();
+        block.clear();
+        block.extend(lines[i..j].iter().map(|l| l.expect("non-blank")));
         if block.len() >= 2 {
             for l in &mut block {
                 l.chars = text[l.content.0..l.content.1].chars().count();
