@@ -314,13 +314,17 @@ type LineResult<T> = std::result::Result<(Article, T), String>;
 
 /// Parses one line (without its terminator) as JSON up to its record.
 fn parse_record(line: &[u8], f: &FieldNames, mode: Mode) -> std::result::Result<Record, String> {
-    if let Err(e) = std::str::from_utf8(line) {
-        return Err(format!(
-            "invalid UTF-8 at byte {} of the line: record skipped",
-            e.valid_up_to()
-        ));
-    }
-    let mut de = serde_json::Deserializer::from_slice(line);
+    let line = match std::str::from_utf8(line) {
+        Ok(l) => l,
+        Err(e) => {
+            return Err(format!(
+                "invalid UTF-8 at byte {} of the line: record skipped",
+                e.valid_up_to()
+            ))
+        }
+    };
+    // From a `str`, so serde_json does not check the UTF-8 of every string again.
+    let mut de = serde_json::Deserializer::from_str(line);
     let parsed = RecordSeed(f, mode, line.as_ptr() as usize)
         .deserialize(&mut de)
         .and_then(|p| de.end().map(|_| p));
