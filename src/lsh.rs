@@ -192,7 +192,7 @@ pub fn candidates(
 /// rest in order: a least-significant-digit radix sort, 11 bits a pass, about a seventh of
 /// the time of a comparison sort for a band of 100,000 articles. Small inputs, where the
 /// passes' fixed cost dominates, are compared.
-fn sort_by_key_bits(v: &mut Vec<u64>, low: u32) {
+fn sort_by_key_bits(v: &mut [u64], low: u32) {
     const BITS: u32 = 11;
     let n = v.len();
     if n < 1 << 12 || low >= 64 {
