@@ -235,7 +235,7 @@ fn run(
     let Analysed {
         mut analysed,
         runs,
-        mut spill,
+        spill,
         ..
     } = done;
     stats.paragraphs = analysed.iter().map(|a| a.paragraphs.len()).sum();
@@ -261,74 +261,41 @@ fn run(
     stats.frequent_story_paragraphs = bp.frequent_story_paragraphs;
 
     lap(&mut stats, n);
-    // Stage 3: boilerplate-free shingle sets and MinHash signatures, of each article and of
-    // its lead (see `shingle::take_set_and_lead`), which LSH compares with whole articles to
-    // find copies trimmed from the bottom. Each set is built in the allocation of the
-    // per-shingle keys it consumes, so all keys are never held twice, and is kept for
-    // verification. Signatures live only in a per-thread buffer: what stays is each band's
-    // 4-byte key (`lsh::band_keys`).
+    // Stage 3 (`sign`): boilerplate-free shingle sets, MinHash signatures, band keys.
     let hasher = MinHasher::new(cfg.num_perms);
-    let k = cfg.num_perms.max(1);
     let params = lsh::Params::for_scan(cfg.threshold, cfg.containment_threshold, cfg.num_perms);
     stats.bands = params.bands;
     stats.rows = params.rows;
+    // The keys leave the analyses, so that stage 3 consumes them while the work that needs
+    // only the paragraphs and the mask (the shared-paragraph candidates of stage 4, the
+    // canonical ranks of stage 6) runs beside it and fills what stage 3 leaves idle.
+    let keys: Vec<ArticleKeys> = analysed
+        .iter_mut()
+        .map(|a| ArticleKeys {
+            shingles: std::mem::take(&mut a.shingles),
+            ends: std::mem::take(&mut a.shingle_ends),
+        })
+        .collect();
+    let analysed = analysed;
+    let (signed, (para_cands, rank)) = rayon::join(
+        || sign(keys, &bp.mask, spill, &hasher, params, progress),
+        || {
+            rayon::join(
+                || shared_paragraph_candidates(&analysed, &bp.mask),
+                || cluster::canonical_rank(corpus, &bp.story_words(&analysed)),
+            )
+        },
+    );
+    let Signed {
+        band_keys,
+        lead_keys,
+        active,
+        lead_active,
+        sets,
+        shingles,
+    } = signed?;
+    stats.shingles = shingles;
     let bands = params.bands.max(1);
-    let mut band_keys = vec![0u32; n * bands];
-    let mut lead_keys = vec![0u32; n * bands];
-    // With a spill, an article's keys are read back into a vector that becomes its set, and a
-    // chunk's sets are written over their keys with one call.
-    let mut in_memory = Vec::with_capacity(if spill.is_some() { 0 } else { n });
-    let mut lead_active = Vec::with_capacity(n);
-    let mut active = Vec::with_capacity(n);
-    for lo in (0..n).step_by(CHUNK) {
-        let hi = (lo + CHUNK).min(n);
-        let chunk: Vec<Result<(Vec<u32>, bool)>> = band_keys[lo * bands..hi * bands]
-            .par_chunks_mut(bands)
-            .zip(lead_keys[lo * bands..hi * bands].par_chunks_mut(bands))
-            .zip(
-                analysed[lo..hi]
-                    .par_iter_mut()
-                    .zip(bp.mask[lo..hi].par_iter()),
-            )
-            .enumerate()
-            .map_init(
-                || (shingle::SetScratch::default(), vec![0u32; k]),
-                |(scratch, sig), (i, ((keys, lead_keys), (a, mask)))| {
-                    progress.inc(1);
-                    if let Some(s) = &spill {
-                        let mut buf = Vec::new();
-                        s.read(lo + i, &mut buf)?;
-                        a.shingles = buf;
-                    }
-                    let (set, has_lead) = shingle::take_set_and_lead(a, |p| !mask[p], scratch);
-                    hasher.signature_into(&set, sig);
-                    lsh::band_keys(sig, params, keys);
-                    if has_lead {
-                        hasher.signature_into(&scratch.lead, sig);
-                        lsh::band_keys(sig, params, lead_keys);
-                    }
-                    Ok((set, has_lead))
-                },
-            )
-            .collect();
-        // In input order, so the error reported is the first article's.
-        let mut sets = Vec::with_capacity(chunk.len());
-        for r in chunk {
-            let (set, has_lead) = r?;
-            stats.shingles += set.len();
-            active.push(!set.is_empty());
-            lead_active.push(has_lead);
-            sets.push(set);
-        }
-        match &mut spill {
-            Some(s) => s.rewrite_all(lo, &sets)?,
-            None => in_memory.extend(sets),
-        }
-    }
-    let sets = match spill {
-        Some(s) => Sets::Spilled(s),
-        None => Sets::Memory(in_memory),
-    };
 
     lap(&mut stats, 0);
     // Stage 4: candidates from LSH bands and from shared story paragraphs.
@@ -339,7 +306,6 @@ fn run(
     let mut cands = lsh::candidates(&band_keys, bands, &active, Some(leads));
     drop((band_keys, lead_keys, lead_active));
     stats.lsh_candidates = cands.len();
-    let para_cands = shared_paragraph_candidates(&analysed, &bp.mask);
     stats.paragraph_candidates = para_cands.len();
     cands.extend(para_cands);
     cands.par_sort_unstable();
@@ -361,8 +327,7 @@ fn run(
     stats.verified = verified.len();
 
     lap(&mut stats, 0);
-    // Stage 6: clusters that do not chain.
-    let rank = cluster::canonical_rank(corpus, &bp.story_words(&analysed));
+    // Stage 6: clusters that do not chain (`rank` came beside stage 3).
     let edges: Vec<(u32, u32)> = verified.iter().map(|x| x.0).collect();
     let clusters = cluster::anti_chaining(n, &rank, &edges);
 
@@ -706,6 +671,103 @@ fn boilerplate_runs(
 /// Pairs of articles that share a whole non-boilerplate paragraph of at least
 /// [`MIN_SHARED_PARAGRAPH_WORDS`] words. This finds trimmed reprints whose Jaccard is too low
 /// for the LSH bands; verification then decides.
+/// An article's shingle keys and where its paragraphs' keys end (see [`ArticleShingles`]),
+/// taken out of its analysis for stage 3.
+struct ArticleKeys {
+    shingles: Vec<u32>,
+    ends: Vec<u32>,
+}
+
+/// What stage 3 leaves: 4-byte band keys of each article and of its lead, which of them take
+/// part, the boilerplate-free sets, and the number of keys in them.
+struct Signed {
+    band_keys: Vec<u32>,
+    lead_keys: Vec<u32>,
+    active: Vec<bool>,
+    lead_active: Vec<bool>,
+    sets: Sets,
+    shingles: usize,
+}
+
+/// Stage 3: boilerplate-free shingle sets and MinHash signatures, of each article and of its
+/// lead (see `shingle::set_and_lead`), which LSH compares with whole articles to find copies
+/// trimmed from the bottom. Each set is built in the allocation of the per-shingle keys it
+/// consumes, so all keys are never held twice, and is kept for verification. Signatures live
+/// only in a per-thread buffer: what stays is each band's 4-byte key (`lsh::band_keys`).
+/// With a spill, an article's keys are read back into a vector that becomes its set, and a
+/// chunk's sets are written over their keys with one call.
+fn sign(
+    mut keys: Vec<ArticleKeys>,
+    mask: &[Vec<bool>],
+    mut spill: Option<Spill>,
+    hasher: &MinHasher,
+    params: lsh::Params,
+    progress: &dyn Progress,
+) -> Result<Signed> {
+    let n = keys.len();
+    let k = hasher.num_perms().max(1);
+    let bands = params.bands.max(1);
+    let mut band_keys = vec![0u32; n * bands];
+    let mut lead_keys = vec![0u32; n * bands];
+    let mut in_memory = Vec::with_capacity(if spill.is_some() { 0 } else { n });
+    let mut lead_active = Vec::with_capacity(n);
+    let mut active = Vec::with_capacity(n);
+    let mut shingles = 0;
+    for lo in (0..n).step_by(CHUNK) {
+        let hi = (lo + CHUNK).min(n);
+        let chunk: Vec<Result<(Vec<u32>, bool)>> = band_keys[lo * bands..hi * bands]
+            .par_chunks_mut(bands)
+            .zip(lead_keys[lo * bands..hi * bands].par_chunks_mut(bands))
+            .zip(keys[lo..hi].par_iter_mut().zip(mask[lo..hi].par_iter()))
+            .enumerate()
+            .map_init(
+                || (shingle::SetScratch::default(), vec![0u32; k]),
+                |(scratch, sig), (i, ((band, lead_band), (a, mask)))| {
+                    progress.inc(1);
+                    let mut own = std::mem::take(&mut a.shingles);
+                    if let Some(s) = &spill {
+                        s.read(lo + i, &mut own)?;
+                    }
+                    let ends = std::mem::take(&mut a.ends);
+                    let (set, has_lead) = shingle::set_and_lead(own, &ends, |p| !mask[p], scratch);
+                    hasher.signature_into(&set, sig);
+                    lsh::band_keys(sig, params, band);
+                    if has_lead {
+                        hasher.signature_into(&scratch.lead, sig);
+                        lsh::band_keys(sig, params, lead_band);
+                    }
+                    Ok((set, has_lead))
+                },
+            )
+            .collect();
+        // In input order, so the error reported is the first article's.
+        let mut sets = Vec::with_capacity(chunk.len());
+        for r in chunk {
+            let (set, has_lead) = r?;
+            shingles += set.len();
+            active.push(!set.is_empty());
+            lead_active.push(has_lead);
+            sets.push(set);
+        }
+        match &mut spill {
+            Some(s) => s.rewrite_all(lo, &sets)?,
+            None => in_memory.extend(sets),
+        }
+    }
+    let sets = match spill {
+        Some(s) => Sets::Spilled(s),
+        None => Sets::Memory(in_memory),
+    };
+    Ok(Signed {
+        band_keys,
+        lead_keys,
+        active,
+        lead_active,
+        sets,
+        shingles,
+    })
+}
+
 fn shared_paragraph_candidates(
     analysed: &[ArticleShingles],
     mask: &[Vec<bool>],

@@ -197,11 +197,22 @@ pub struct SetScratch {
 /// reliably, but about 0.7 with the story's lead.
 pub fn take_set_and_lead(
     a: &mut ArticleShingles,
+    keep: impl FnMut(usize) -> bool,
+    scratch: &mut SetScratch,
+) -> (Vec<u32>, bool) {
+    let keys = std::mem::take(&mut a.shingles);
+    let ends = std::mem::take(&mut a.shingle_ends);
+    set_and_lead(keys, &ends, keep, scratch)
+}
+
+/// [`take_set_and_lead`] of an article's keys taken out of its analysis: `keys` are its
+/// shingle keys, paragraph after paragraph, and `ends[p]` is where paragraph `p`'s keys end.
+pub fn set_and_lead(
+    mut keys: Vec<u32>,
+    ends: &[u32],
     mut keep: impl FnMut(usize) -> bool,
     scratch: &mut SetScratch,
 ) -> (Vec<u32>, bool) {
-    let mut keys = std::mem::take(&mut a.shingles);
-    let ends = std::mem::take(&mut a.shingle_ends);
     let (lead, cuts) = (&mut scratch.lead, &mut scratch.cuts);
     lead.clear();
     cuts.clear();
