@@ -462,16 +462,18 @@ fn run(
         .blocks
         .par_iter()
         .map(|b| -> Result<report::Boilerplate> {
-            let mut sources = std::collections::BTreeMap::new();
+            // Carriers counted by outlet number first: a footer has tens of thousands of
+            // carriers and a few outlets, whose names are then copied once each.
+            let mut by_outlet: crate::hash::IntMap<u32, (usize, usize)> = Default::default();
             for &a in &b.articles {
-                let s = &corpus.articles[a as usize].source;
-                *sources
-                    .entry(if s.is_empty() {
-                        "(unknown)".to_string()
-                    } else {
-                        s.clone()
-                    })
-                    .or_insert(0) += 1;
+                by_outlet.entry(outlets[a as usize]).or_insert((a as usize, 0)).1 += 1;
+            }
+            let mut sources = std::collections::BTreeMap::new();
+            for (first, count) in by_outlet.into_values() {
+                let s = &corpus.articles[first].source;
+                let name = if s.is_empty() { "(unknown)" } else { s };
+                // "(unknown)" could also be an outlet's real name: the counts add up.
+                *sources.entry(name.to_string()).or_insert(0) += count;
             }
             let (ex, start, end) = b.example;
             Ok(report::Boilerplate {
