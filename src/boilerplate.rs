@@ -142,44 +142,6 @@ pub fn detect(
         .collect();
     let total_words: Vec<u32> = articles.iter().map(|s| s.words() as u32).collect();
 
-    let is_boiler: Vec<bool> = (0..sets.len())
-        .into_par_iter()
-        .map(|f| {
-            let set = &sets[f];
-            let mut co: IntMap<u32, u32> = IntMap::default();
-            for &a in set {
-                for &(g, _) in &per_article[a as usize] {
-                    *co.entry(g).or_default() += 1;
-                }
-            }
-            let half = set.len().div_ceil(2) as u32;
-            let in_block = |g: u32| {
-                g as usize == f
-                    || (co.get(&g).copied().unwrap_or(0) >= half
-                        && sets[g as usize].len() <= MAX_SET_RATIO * set.len())
-            };
-            let mut shares: Vec<f64> = set
-                .iter()
-                .map(|&a| {
-                    let w: u32 = per_article[a as usize]
-                        .iter()
-                        .filter(|(g, _)| in_block(*g))
-                        .map(|&(_, w)| w)
-                        .sum();
-                    w as f64 / total_words[a as usize].max(1) as f64
-                })
-                .collect();
-            shares.sort_by(f64::total_cmp);
-            let median = shares[shares.len() / 2];
-            let mut distinct: Vec<u32> = set.iter().map(|&a| outlets[a as usize]).collect();
-            distinct.sort_unstable();
-            distinct.dedup();
-            median < coverage_threshold
-                && (distinct.len() as f64) <= MAX_OUTLET_SHARE * set.len() as f64
-        })
-        .collect();
-    out.frequent_story_paragraphs = is_boiler.iter().filter(|&&b| !b).count();
-
     // Paragraphs with identical article sets share a class, so that runs compare two
     // integers, not two sets: a footer carried by a tenth of a million-article feed has an
     // article set of 100,000 entries, and comparing it for every carrier was quadratic.
@@ -203,6 +165,60 @@ pub fn detect(
         }
         class
     };
+
+    // The verdict depends only on the paragraph's article set (its block is every frequent
+    // paragraph found in half of those articles, itself included, and the shares and outlets
+    // are those articles'), so it is taken once per class: a wire story's paragraphs, carried
+    // by the same articles, share one.
+    let boilerplate_verdict = |f: usize| -> bool {
+        let set = &sets[f];
+        let mut co: IntMap<u32, u32> = IntMap::default();
+        for &a in set {
+            for &(g, _) in &per_article[a as usize] {
+                *co.entry(g).or_default() += 1;
+            }
+        }
+        let half = set.len().div_ceil(2) as u32;
+        let in_block = |g: u32| {
+            g as usize == f
+                || (co.get(&g).copied().unwrap_or(0) >= half
+                    && sets[g as usize].len() <= MAX_SET_RATIO * set.len())
+        };
+        let mut shares: Vec<f64> = set
+            .iter()
+            .map(|&a| {
+                let w: u32 = per_article[a as usize]
+                    .iter()
+                    .filter(|(g, _)| in_block(*g))
+                    .map(|&(_, w)| w)
+                    .sum();
+                w as f64 / total_words[a as usize].max(1) as f64
+            })
+            .collect();
+        shares.sort_by(f64::total_cmp);
+        let median = shares[shares.len() / 2];
+        let mut distinct: Vec<u32> = set.iter().map(|&a| outlets[a as usize]).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        median < coverage_threshold
+            && (distinct.len() as f64) <= MAX_OUTLET_SHARE * set.len() as f64
+    };
+    let verdict: Vec<(u32, bool)> = (0..sets.len() as u32)
+        .into_par_iter()
+        .filter(|&f| class[f as usize] == f)
+        .map(|f| (f, boilerplate_verdict(f as usize)))
+        .collect();
+    let mut is_boiler = vec![false; sets.len()];
+    {
+        let mut of_class = vec![false; sets.len()];
+        for (f, b) in verdict {
+            of_class[f as usize] = b;
+        }
+        for (f, b) in is_boiler.iter_mut().enumerate() {
+            *b = of_class[class[f] as usize];
+        }
+    }
+    out.frequent_story_paragraphs = is_boiler.iter().filter(|&&b| !b).count();
 
     // Mask, and blocks: runs of boilerplate paragraphs with identical article sets.
     let mut blocks: BTreeMap<Vec<u64>, Block> = BTreeMap::new();

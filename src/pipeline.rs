@@ -466,7 +466,10 @@ fn run(
             // carriers and a few outlets, whose names are then copied once each.
             let mut by_outlet: crate::hash::IntMap<u32, (usize, usize)> = Default::default();
             for &a in &b.articles {
-                by_outlet.entry(outlets[a as usize]).or_insert((a as usize, 0)).1 += 1;
+                by_outlet
+                    .entry(outlets[a as usize])
+                    .or_insert((a as usize, 0))
+                    .1 += 1;
             }
             let mut sources = std::collections::BTreeMap::new();
             for (first, count) in by_outlet.into_values() {
