@@ -62,44 +62,203 @@ static LOWER: [u8; 256] = {
 ///
 /// `base` is added to every offset, for tokenizing a slice of a larger text.
 ///
-/// Words of ASCII letters and digits, with straight or `’` apostrophes inside, take a fast
-/// path (`ascii_word`) that classifies and lowercases eight bytes at a time and hashes short
-/// words straight from registers. Anything else goes through the general path, which does the
-/// full Unicode normalization; both give the same hash for the same word
+/// The text is read in blocks of 64 bytes (`block`): each is classified eight bytes at a
+/// time into two bit masks (ASCII letters and digits; bytes of multi-byte characters), and the
+/// words found in them are hashed straight from the text when they are plain ASCII words of
+/// up to 16 bytes, nearly every word of English text. Anything else goes through the general
+/// path, which does the full Unicode normalization; both give the same hash for the same word
 /// (`fast_path_matches_the_general_one` below).
 pub fn tokenize_into(text: &str, base: usize, out: &mut Vec<Token>, scratch: &mut String) {
     out.clear();
     tokenize_append(text, base, out, scratch);
 }
 
+/// Bytes of text classified at once by [`block`], one bit each in a `u64` mask.
+const BLOCK: usize = 64;
+/// Bytes [`block`] reads: a word that starts in the block is hashed from the 16 bytes at its
+/// start, which may reach past the block.
+const WINDOW: usize = BLOCK + 16;
+
 /// As [`tokenize_into`], appending to `out` instead of clearing it first (an article's
 /// paragraphs into one token list).
 pub fn tokenize_append(text: &str, base: usize, out: &mut Vec<Token>, scratch: &mut String) {
     let bytes = text.as_bytes();
     let n = bytes.len();
-    let mut i = 0;
-    while i < n {
-        let b = bytes[i];
-        if LOWER[b as usize] != 0 {
-            i = ascii_word(text, i, base, out, scratch);
-            continue;
+    let mut pos = 0;
+    while let Some(window) = bytes.get(pos..pos + WINDOW) {
+        let window = window.try_into().expect("WINDOW bytes");
+        pos = block(text, pos, window, base, out, scratch);
+    }
+    if pos < n {
+        // The last blocks are read from a zero-padded copy of the rest of the text (fewer
+        // than `WINDOW` bytes): a zero byte is a separator, so no word runs into the padding.
+        let tail = pos;
+        let mut padded = [0u8; 2 * WINDOW];
+        padded[..n - tail].copy_from_slice(&bytes[tail..]);
+        while pos < n {
+            let window = padded[pos - tail..][..WINDOW]
+                .try_into()
+                .expect("WINDOW bytes");
+            pos = block(text, pos, window, base, out, scratch);
         }
-        if b < 0x80 {
-            i += 1;
-            continue;
+    }
+}
+
+/// Tokenizes the block of [`BLOCK`] bytes of `text` from `pos`, whose bytes (and the 16 after
+/// them, zero past the text's end) are `window`, and returns where the next block starts.
+///
+/// `pos` is never inside a word or a character. The block's ASCII letters and digits and its
+/// bytes of multi-byte characters become two bit masks, eight bytes at a time ([`alnum8`],
+/// gathered by [`gather_highs`]; a block without multi-byte characters, most of English text,
+/// skips the second mask and the high-bit masking of the first). A word starts at each letter
+/// or digit after a byte that is not one, and the words and multi-byte characters are taken
+/// in order of position, each at the cost of a few bit operations instead of a loop over its
+/// bytes ([`block_words`]). A word of at most 16 letters and digits followed by an ASCII byte
+/// other than the apostrophe is finished here: its two 8-byte chunks are read from the window,
+/// lowercased (`| 0x20` lowercases an ASCII letter and leaves a digit as it is), the bytes
+/// past its end masked off ([`WORD_BYTES`]), and hashed by [`crate::hash::token_short`] — the
+/// value [`crate::hash::token`] gives its lowercased bytes.
+///
+/// The rest goes to the byte-wise paths, which return where they stopped, maybe past this
+/// block: longer words, words followed by an apostrophe or a multi-byte character (which may
+/// continue them) to [`ascii_word_long`], and multi-byte characters to [`non_ascii`] (which
+/// takes a whole word when the character is a letter, so an ASCII word after one is never
+/// started here). A word that reaches the block's last byte may go on in the next block, so
+/// the next block starts at it (no carry between blocks; when it fills the block,
+/// [`ascii_word_long`] reads it).
+#[inline(always)]
+fn block(
+    text: &str,
+    pos: usize,
+    window: &[u8; WINDOW],
+    base: usize,
+    out: &mut Vec<Token>,
+    scratch: &mut String,
+) -> usize {
+    let chunks: [u64; 8] =
+        std::array::from_fn(|j| u64::from_le_bytes(window[8 * j..][..8].try_into().expect("8")));
+    if chunks.iter().fold(0, |a, &w| a | w) & HIGHS == 0 {
+        // ASCII only: `alnum8` without masking the high bits.
+        let mut alnum = 0;
+        for (j, &w) in chunks.iter().enumerate() {
+            alnum |= gather_highs(ascii_alnum8(w)) << (8 * j);
         }
-        let c = text[i..].chars().next().expect("i is on a char boundary");
-        if is_cjk(c) {
-            let end = i + c.len_utf8();
-            scratch.clear();
-            scratch.push(c);
-            push(out, base + i, base + end, scratch);
-            i = end;
-        } else if c.is_alphanumeric() {
-            i = word(text, i, base, out, scratch);
+        return block_words::<false>(text, pos, window, alnum, 0, base, out, scratch);
+    }
+    let mut alnum = 0;
+    let mut multibyte = 0;
+    for (j, &w) in chunks.iter().enumerate() {
+        alnum |= gather_highs(alnum8(w)) << (8 * j);
+        multibyte |= gather_highs(w & HIGHS) << (8 * j);
+    }
+    block_words::<true>(text, pos, window, alnum, multibyte, base, out, scratch)
+}
+
+/// The words and multi-byte characters of a block, given its masks; compiled apart for blocks
+/// without multi-byte characters (`MULTIBYTE` false, `multibyte` 0), most blocks of English
+/// text, which then test nothing for them.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn block_words<const MULTIBYTE: bool>(
+    text: &str,
+    pos: usize,
+    window: &[u8; WINDOW],
+    alnum: u64,
+    multibyte: u64,
+    base: usize,
+    out: &mut Vec<Token>,
+    scratch: &mut String,
+) -> usize {
+    // The byte before the block is not a letter or digit, or is one of a word already read.
+    let mut events = (alnum & !(alnum << 1)) | multibyte;
+    while events != 0 {
+        let k = events.trailing_zeros() as usize;
+        let at = pos + k;
+        let next = if MULTIBYTE && (multibyte >> k) & 1 != 0 {
+            non_ascii(text, at, base, out, scratch)
         } else {
-            i += c.len_utf8();
+            let len = (!(alnum >> k)).trailing_zeros() as usize;
+            let end = k + len;
+            if end >= BLOCK {
+                if k > 0 {
+                    return at;
+                }
+                ascii_word_long(text, at, base, out, scratch)
+            } else if len > 16 || window[end] == b'\'' || (MULTIBYTE && (multibyte >> end) & 1 != 0)
+            {
+                ascii_word_long(text, at, base, out, scratch)
+            } else {
+                let c0 = u64::from_le_bytes(window[k..][..8].try_into().expect("8 bytes"));
+                let c1 = u64::from_le_bytes(window[k + 8..][..8].try_into().expect("8 bytes"));
+                let [m0, m1] = WORD_BYTES[len];
+                out.push(Token {
+                    start: (base + at) as u32,
+                    end: (base + at + len) as u32,
+                    hash: crate::hash::token_short(
+                        (c0 | (0x20 * ONES)) & m0,
+                        (c1 | (0x20 * ONES)) & m1,
+                        len,
+                    ),
+                });
+                events &= events - 1;
+                continue;
+            }
+        };
+        // A byte-wise path read the text up to `next`, maybe past this block.
+        if next >= pos + BLOCK {
+            return next;
         }
+        events &= u64::MAX << (next - pos);
+    }
+    pos + BLOCK
+}
+
+/// `WORD_BYTES[len]`: the bytes of a word of `len` ≤ 16 bytes in its two 8-byte chunks.
+static WORD_BYTES: [[u64; 2]; 17] = {
+    let mut t = [[0u64; 2]; 17];
+    let mut len = 1;
+    while len <= 16 {
+        let bits = 8 * len as u32;
+        t[len] = if len <= 8 {
+            [u64::MAX >> (64 - bits), 0]
+        } else {
+            [u64::MAX, u64::MAX >> (128 - bits)]
+        };
+        len += 1;
+    }
+    t
+};
+
+/// The high bits of eight bytes (all other bits clear) gathered into the low eight bits, the
+/// `i`th byte's at bit `i`. The multiplier has one bit per byte, placed so that the product
+/// holds byte `i`'s high bit at bit `56 + i` and every other product bit lands elsewhere
+/// (the 64 partial products are at distinct places, so nothing carries).
+#[inline(always)]
+fn gather_highs(h: u64) -> u64 {
+    h.wrapping_mul(0x0002_0408_1020_4081) >> 56
+}
+
+/// The multi-byte character at `i`: an ideograph or kana is a token, a letter or digit starts
+/// a word ([`word`]), anything else separates. Returns where it stopped.
+#[inline(never)]
+fn non_ascii(
+    text: &str,
+    i: usize,
+    base: usize,
+    out: &mut Vec<Token>,
+    scratch: &mut String,
+) -> usize {
+    let c = text[i..].chars().next().expect("i is on a char boundary");
+    if is_cjk(c) {
+        let end = i + c.len_utf8();
+        scratch.clear();
+        scratch.push(c);
+        push(out, base + i, base + end, scratch);
+        end
+    } else if c.is_alphanumeric() {
+        word(text, i, base, out, scratch)
+    } else {
+        i + c.len_utf8()
     }
 }
 
@@ -122,86 +281,41 @@ fn load8(bytes: &[u8], j: usize) -> u64 {
     u64::from_le_bytes(t)
 }
 
-/// Eight bytes classified at once (SWAR): the high bit of each byte that is *not* an ASCII
-/// letter or digit, and the bytes with ASCII capitals lowercased. Each byte is compared with a
-/// range by adding a bias that carries into its high bit exactly when it is at or above the
-/// bound; the bytes are 7-bit when added, so no carry crosses into the next byte.
-#[inline]
-fn classify8(w: u64) -> (u64, u64) {
-    #[inline]
+/// The high bit of each of eight bytes that is an ASCII letter or digit (SWAR).
+#[inline(always)]
+fn alnum8(w: u64) -> u64 {
+    ascii_alnum8(w & !HIGHS) & !w
+}
+
+/// [`alnum8`] of eight ASCII bytes (high bits clear). Each byte is compared with a range by
+/// adding a bias that carries into its high bit exactly when it is at or above the bound; the
+/// bytes are 7-bit when added, so no carry crosses into the next byte.
+#[inline(always)]
+fn ascii_alnum8(x: u64) -> u64 {
+    #[inline(always)]
     fn in_range(v: u64, lo: u8, hi: u8) -> u64 {
-        let at_least_lo = v.wrapping_add((0x80 - lo as u64) * ONES) & HIGHS;
-        let above_hi = v.wrapping_add((0x7F - hi as u64) * ONES) & HIGHS;
+        let at_least_lo = v.wrapping_add((0x80 - lo as u64) * ONES);
+        let above_hi = v.wrapping_add((0x7F - hi as u64) * ONES);
         at_least_lo & !above_hi
     }
-    let ascii = !w & HIGHS;
-    let x = w & !HIGHS;
     let digit = in_range(x, b'0', b'9');
     // `| 0x20` maps capitals onto small letters and no other byte into `a..=z`.
-    let letter = in_range(x | (0x20 * ONES), b'a', b'z') & ascii;
-    let not_alnum = !((digit & ascii) | letter) & HIGHS;
-    (not_alnum, w | (letter >> 2))
+    let letter = in_range(x | (0x20 * ONES), b'a', b'z');
+    (digit | letter) & HIGHS
 }
 
-/// Mask of the bytes of a word in eight bytes classified by [`classify8`]: all bytes before
-/// the first one whose high bit `not_alnum` sets, all eight when it sets none.
+/// Eight bytes classified at once: the high bit of each byte that is *not* an ASCII letter or
+/// digit ([`alnum8`]), and the bytes with ASCII capitals lowercased (`| 0x20` on every letter
+/// and digit: a digit already has that bit).
 #[inline]
-fn word_mask(not_alnum: u64) -> u64 {
-    // One bit per byte that ends the word, at the byte's lowest bit; `y | -y` sets every bit
-    // from the lowest of them up (none when `y` is 0), so its complement is the bits below.
-    let y = not_alnum >> 7;
-    !(y | y.wrapping_neg())
+fn classify8(w: u64) -> (u64, u64) {
+    let alnum = alnum8(w);
+    (!alnum & HIGHS, w | (alnum >> 2))
 }
 
-/// The fast path of [`tokenize_into`] for a word starting with an ASCII letter or digit at
-/// `start`: a word of fewer than 16 ASCII alphanumerics followed by an ASCII byte that is not
-/// an apostrophe (or by the text's end), nearly every word of English text.
-///
-/// The bytes from `start` are classified and lowercased eight at a time ([`classify8`]), the
-/// bytes past the word's end are masked off, and the (at most two) chunks are hashed as they
-/// are ([`crate::hash::token_short`]): no copy, no branch per byte, and only one on the length
-/// (whether the word reaches its second eight bytes; one word in six of news text does).
-/// Classifying both chunks of every word removes that branch too, but in callgrind on a
-/// 3,000-article feed it took about 48 more instructions per word to save 0.18 simulated
-/// mispredictions per word, a bad trade at any likely misprediction cost. Anything else
-/// (longer words, apostrophes, a multi-byte character after the word) is handed to
-/// [`ascii_word_long`], which starts again from `start`.
-#[inline]
-fn ascii_word(
-    text: &str,
-    start: usize,
-    base: usize,
-    out: &mut Vec<Token>,
-    scratch: &mut String,
-) -> usize {
-    let bytes = text.as_bytes();
-    let n = bytes.len();
-    let (end0, low0) = classify8(load8(bytes, start));
-    let (c1, len) = if end0 != 0 {
-        (0, end0.trailing_zeros() / 8)
-    } else {
-        let (end1, low1) = classify8(load8(bytes, start + 8));
-        (low1 & word_mask(end1), 8 + end1.trailing_zeros() / 8)
-    };
-    let len = len as usize;
-    let j = start + len;
-    // Unless the word has 16 bytes or more, `j` is on the byte that ends it (or at the text's
-    // end), and the word is done unless that byte is an apostrophe or starts a multi-byte
-    // character.
-    if len == 16 || (j < n && (bytes[j] == b'\'' || bytes[j] >= 0x80)) {
-        return ascii_word_long(text, start, base, out, scratch);
-    }
-    out.push(Token {
-        start: (base + start) as u32,
-        end: (base + j) as u32,
-        hash: crate::hash::token_short(low0 & word_mask(end0), c1, len),
-    });
-    j
-}
-
-/// [`ascii_word`] for the words it does not finish: words of 16 bytes or more, words with
-/// apostrophes inside, and words a multi-byte character follows (which hands them to
-/// [`word`] when they go on).
+/// The words starting with an ASCII letter or digit that [`block`] does not finish: words of
+/// more than 16 bytes, words with apostrophes inside, words a multi-byte character follows
+/// (which hands them to [`word`] when they go on), and words that fill a block.
 ///
 /// The word is read eight bytes at a time ([`classify8`]): its lowercased bytes go into a
 /// stack buffer and the first separator ends it, with no branch per byte (a branch per byte
@@ -608,6 +722,85 @@ mod tests {
             format!("{}’s", "b".repeat(62)),
         ] {
             assert_eq!(tokenize(&text), tokenize_general(&text), "{text}");
+        }
+    }
+
+    /// `tokenize` and `tokenize_into` with a base against the general path: same words, same
+    /// spans, same hashes.
+    fn assert_matches_the_general_path(text: &str) {
+        let want = tokenize_general(text);
+        assert_eq!(tokenize(text), want, "{text:?}");
+        let mut out = vec![Token {
+            start: 1,
+            end: 2,
+            hash: 3,
+        }];
+        tokenize_append(text, 1000, &mut out, &mut String::new());
+        let shifted: Vec<Token> = want
+            .iter()
+            .map(|t| Token {
+                start: t.start + 1000,
+                end: t.end + 1000,
+                ..*t
+            })
+            .collect();
+        assert_eq!(out[1..], shifted[..], "{text:?} at 1000");
+    }
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        /// Words of every length up to 70 bytes among what can separate or continue them, in
+        /// texts long enough that words start, end and cross at every place of the 64-byte
+        /// blocks (and of the 16 bytes the block reads past its end).
+        #[test]
+        fn blocks_match_the_general_path(
+            parts in proptest::collection::vec(proptest::prop_oneof![
+                "[A-Za-z0-9]{1,70}",
+                "[a-z]{1,9}",
+                proptest::sample::select(vec![
+                    " ", "  ", "   ", "\n", "\n\n", ".", ", ", "-", "\"", "(", "'", "’", "‘",
+                    "é", "É", "東", "—", "“", "”", "0", "42", "'s", "’s", "\0", "ﬁ", "ß",
+                ]).prop_map(String::from),
+            ], 0..120)
+        ) {
+            assert_matches_the_general_path(&parts.concat());
+        }
+    }
+
+    #[test]
+    fn words_at_every_place_of_texts_around_the_block_size() {
+        // Texts of exactly these lengths (one block less one, one, one and one, two; the
+        // window of 80 bytes the block reads, and one either side), with one word placed at
+        // every start and followed by what may end or continue it. Before the word: spaces, or
+        // other words, so that the blocks are laid out differently.
+        let fillers = [" ".repeat(200), "ab Cd 1 efg ".repeat(20)];
+        for len in [63, 64, 65, 79, 80, 81, 128] {
+            for start in 0..len {
+                for wlen in [1, 2, 7, 8, 9, 15, 16, 17, 30, 63, 64, 65, 70] {
+                    let word = "Xy7".repeat(24)[..wlen].to_string();
+                    for after in ["", " ", "'", "'s", "’s", "é", "東", ".", "x'"] {
+                        for filler in &fillers {
+                            let mut text = String::new();
+                            if start > 0 {
+                                text.push_str(&filler[..start - 1]);
+                                text.push(' ');
+                            }
+                            text.push_str(&word);
+                            text.push_str(after);
+                            text.push_str(&filler[..len.saturating_sub(text.len())]);
+                            // Cut at `len` (a word may end at the text's end) on a char
+                            // boundary.
+                            let mut cut = len.min(text.len());
+                            while !text.is_char_boundary(cut) {
+                                cut -= 1;
+                            }
+                            text.truncate(cut);
+                            assert_matches_the_general_path(&text);
+                        }
+                    }
+                }
+            }
         }
     }
 
