@@ -236,15 +236,18 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
     if !quiet {
         print_warnings(&report.warnings, "the report");
     }
-    let printer: Box<dyn Printer + '_> = match args.format {
-        Format::Text => Box::new(Text::default()),
-        Format::Json => Box::new(Json {
-            pretty: args.pretty,
-        }),
-        // The page draws findings in the article texts, which the report does not carry.
-        Format::Html => Box::new(Html::new(&loaded.corpus)),
-    };
-    write_stdout(|w| printer.print(&report, w))?;
+    // In the pool: the JSON printer writes its long lists in parallel.
+    pool.install(|| {
+        let printer: Box<dyn Printer + '_> = match args.format {
+            Format::Text => Box::new(Text::default()),
+            Format::Json => Box::new(Json {
+                pretty: args.pretty,
+            }),
+            // The page draws findings in the article texts, which the report does not carry.
+            Format::Html => Box::new(Html::new(&loaded.corpus)),
+        };
+        write_stdout(|w| printer.print(&report, w))
+    })?;
     if !quiet {
         let s = &report.summary;
         eprintln!(
@@ -280,7 +283,6 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
     }
     // The process ends here: freeing the corpus and the report string by string took 3% of
     // a 100,000-article run, and the system takes the memory back at once.
-    drop(printer);
     std::mem::forget(loaded.corpus);
     std::mem::forget(report);
     Ok(if had_warnings { EXIT_WARNINGS } else { 0 })
