@@ -286,25 +286,18 @@ fn run(
             )
         },
     );
-    let Signed {
-        band_keys,
-        lead_keys,
-        active,
-        lead_active,
-        sets,
-        shingles,
-    } = signed?;
-    stats.shingles = shingles;
+    let signed = signed?;
+    stats.shingles = signed.shingles;
     let bands = params.bands.max(1);
 
     lap(&mut stats, 0);
     // Stage 4: candidates from LSH bands and from shared story paragraphs.
     let leads = lsh::Leads {
-        keys: &lead_keys,
-        active: &lead_active,
+        keys: &signed.lead_keys,
+        active: &signed.lead_active,
     };
-    let mut cands = lsh::candidates(&band_keys, bands, &active, Some(leads));
-    drop((band_keys, lead_keys, lead_active));
+    let mut cands = lsh::candidates(&signed.band_keys, bands, &signed.active, Some(leads));
+    drop((signed.band_keys, signed.lead_keys, signed.lead_active));
     stats.lsh_candidates = cands.len();
     stats.paragraph_candidates = para_cands.len();
     cands.extend(para_cands);
@@ -319,11 +312,11 @@ fn run(
         .par_chunks(1024)
         .map_init(verify::SetBuffers::default, |bufs, chunk| {
             progress.inc(chunk.len() as u64);
-            verify::accepted_pairs(&sets, chunk, &rule, bufs)
+            verify::accepted_pairs(&signed.sets, chunk, &rule, bufs)
         })
         .collect();
     let verified = flatten_in_order(verified)?;
-    drop((cands, sets));
+    drop((cands, signed.sets));
     stats.verified = verified.len();
 
     lap(&mut stats, 0);
