@@ -208,16 +208,11 @@ pub fn detect(
         .filter(|&f| class[f as usize] == f)
         .map(|f| (f, boilerplate_verdict(f as usize)))
         .collect();
-    let mut is_boiler = vec![false; sets.len()];
-    {
-        let mut of_class = vec![false; sets.len()];
-        for (f, b) in verdict {
-            of_class[f as usize] = b;
-        }
-        for (f, b) in is_boiler.iter_mut().enumerate() {
-            *b = of_class[class[f] as usize];
-        }
+    let mut of_class = vec![false; sets.len()];
+    for (f, b) in verdict {
+        of_class[f as usize] = b;
     }
+    let is_boiler: Vec<bool> = class.iter().map(|&c| of_class[c as usize]).collect();
     out.frequent_story_paragraphs = is_boiler.iter().filter(|&&b| !b).count();
 
     // Mask, and blocks: runs of boilerplate paragraphs with identical article sets.

@@ -666,9 +666,6 @@ fn boilerplate_runs(
         .collect()
 }
 
-/// Pairs of articles that share a whole non-boilerplate paragraph of at least
-/// [`MIN_SHARED_PARAGRAPH_WORDS`] words. This finds trimmed reprints whose Jaccard is too low
-/// for the LSH bands; verification then decides.
 /// An article's shingle keys and where its paragraphs' keys end (see [`ArticleShingles`]),
 /// taken out of its analysis for stage 3.
 struct ArticleKeys {
@@ -766,6 +763,9 @@ fn sign(
     })
 }
 
+/// Pairs of articles that share a whole non-boilerplate paragraph of at least
+/// [`MIN_SHARED_PARAGRAPH_WORDS`] words. This finds trimmed reprints whose Jaccard is too low
+/// for the LSH bands; verification then decides.
 fn shared_paragraph_candidates(
     analysed: &[ArticleShingles],
     mask: &[Vec<bool>],

@@ -6,12 +6,14 @@
 //! being built, so a feed with large extra fields (HTML, entity lists) costs little more than
 //! its text.
 //!
-//! A plain JSONL file on disk is read in batches of lines ([`parse_stored`]) and its texts are
-//! not kept: each record is validated, its text only measured (decoded into serde's scratch
-//! buffer, never into a `String` that outlives the line), and the article records where its
-//! line is ([`Body::Line`]), and where in it the text's string literal is. [`text_at`] decodes
-//! that literal again, with the same code ([`decode_string`]), when a stage needs the text. Other inputs (stdin, decompressed bytes) go through [`parse`], which keeps
-//! every text.
+//! A plain JSONL file on disk is read in batches of lines ([`parse_stored`], the next batch
+//! read while one is parsed) and its texts are not kept: each record is validated, its text
+//! decoded into a per-thread buffer, measured and handed to the [`Analyser`] (stage 1, when
+//! the pipeline reads), never into a `String` that outlives the line, and the article records
+//! where its line is ([`Body::Line`]), and where in it the text's string literal is.
+//! [`text_at`] decodes that literal again, with the same code ([`decode_string`]), when a
+//! later stage needs the text. Other inputs (stdin, decompressed bytes) go through [`parse`],
+//! which keeps every text.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -335,9 +337,9 @@ fn parse_record(line: &[u8], f: &FieldNames, mode: Mode) -> std::result::Result<
     }
 }
 
-/// Parses line `lineno` of `name`. With `at` = (stored file, byte offset of the line in it)
-/// the text is only measured and the article records where its line is; else it keeps
-/// its text.
+/// Parses line `lineno` of `name`, and gives an accepted record's text to `analyser`. With
+/// `at` = (stored file, byte offset of the line in it) the text is not kept and the article
+/// records where its line is; else it keeps its text.
 fn parse_line<A: Analyser>(
     name: &Arc<str>,
     lineno: u64,
