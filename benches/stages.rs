@@ -197,6 +197,23 @@ fn shingle_bench(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
+    // What stage 3 runs: the set (radix-bucketed sort + dedup) and the lead, from a copy of
+    // the article's keys.
+    g.bench_function("set_and_lead", |b| {
+        let mut scratch = shingle::SetScratch::default();
+        b.iter(|| {
+            p.analysed
+                .iter()
+                .zip(&p.bp.mask)
+                .map(|(a, m)| {
+                    let keys = black_box(a.shingles.clone());
+                    shingle::set_and_lead(keys, &a.shingle_ends, |q| !m[q], &mut scratch)
+                        .0
+                        .len()
+                })
+                .sum::<usize>()
+        })
+    });
     g.finish();
 }
 
