@@ -82,6 +82,10 @@ fn sketch_portable(tokens: &[u64]) -> [u64; SKETCH] {
 /// Similarity of two word sequences: LCS length over the longer length (multiset overlap for
 /// very long paragraphs).
 pub fn word_similarity(a: &[u64], b: &[u64]) -> f64 {
+    similarity(a, b, &mut LcsBuffers::default())
+}
+
+fn similarity(a: &[u64], b: &[u64], bufs: &mut LcsBuffers) -> f64 {
     let longer = a.len().max(b.len());
     if longer == 0 {
         return 1.0;
@@ -92,7 +96,16 @@ pub fn word_similarity(a: &[u64], b: &[u64]) -> f64 {
         y.sort_unstable();
         return crate::verify::intersection_size(&x, &y) as f64 / longer as f64;
     }
-    lcs_len(a, b) as f64 / longer as f64
+    lcs_len_with(a, b, bufs) as f64 / longer as f64
+}
+
+/// Buffers of [`lcs_len`], reused from pair to pair within an article.
+#[derive(Default)]
+struct LcsBuffers {
+    /// Open-addressing table of the pattern's distinct symbols: (symbol, its row in `masks`).
+    table: Vec<(u64, u32)>,
+    masks: Vec<u64>,
+    v: Vec<u64>,
 }
 
 /// Length of the longest common subsequence of `a` and `b`, computed a machine word of the
@@ -101,33 +114,54 @@ pub fn word_similarity(a: &[u64], b: &[u64]) -> f64 {
 /// add and a few logic operations per 64 pattern positions, and symbols the pattern lacks
 /// cost a lookup only. The classic table costs one step per pair of positions.
 pub fn lcs_len(a: &[u64], b: &[u64]) -> usize {
+    lcs_len_with(a, b, &mut LcsBuffers::default())
+}
+
+/// Empty slot of [`LcsBuffers::table`].
+const NO_ROW: u32 = u32::MAX;
+
+fn lcs_len_with(a: &[u64], b: &[u64], bufs: &mut LcsBuffers) -> usize {
     let (pattern, text) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     let m = pattern.len();
     if m == 0 {
         return 0;
     }
     let w = m.div_ceil(64);
-    // The distinct symbols of the pattern, sorted, each with the mask of its positions.
-    let mut at: Vec<(u64, u32)> = pattern
-        .iter()
-        .enumerate()
-        .map(|(i, &x)| (x, i as u32))
-        .collect();
-    at.sort_unstable();
-    let mut symbols: Vec<u64> = Vec::with_capacity(at.len());
-    let mut masks: Vec<u64> = Vec::with_capacity(at.len() * w);
-    for group in at.chunk_by(|x, y| x.0 == y.0) {
-        symbols.push(group[0].0);
-        let base = masks.len();
-        masks.resize(base + w, 0);
-        for &(_, i) in group {
-            masks[base + i as usize / 64] |= 1 << (i % 64);
+    let LcsBuffers { table, masks, v } = bufs;
+    // The distinct symbols of the pattern in a table at most half full (linear probing),
+    // each with the mask of its positions.
+    let cap = (2 * m).next_power_of_two();
+    let shift = 64 - cap.trailing_zeros();
+    let slot_of = |x: u64| (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
+    table.clear();
+    table.resize(cap, (0, NO_ROW));
+    masks.clear();
+    for (i, &x) in pattern.iter().enumerate() {
+        let mut h = slot_of(x);
+        while table[h].1 != NO_ROW && table[h].0 != x {
+            h = (h + 1) & (cap - 1);
         }
+        if table[h].1 == NO_ROW {
+            table[h] = (x, (masks.len() / w) as u32);
+            masks.resize(masks.len() + w, 0);
+        }
+        masks[table[h].1 as usize * w + i / 64] |= 1 << (i % 64);
     }
+    let row_of = |x: u64| {
+        let mut h = slot_of(x);
+        loop {
+            match table[h] {
+                (_, NO_ROW) => return None,
+                (y, row) if y == x => return Some(row as usize),
+                _ => h = (h + 1) & (cap - 1),
+            }
+        }
+    };
     // Bit i of `v` is 0 where column i of the table steps up: their count is the LCS.
-    let mut v = vec![u64::MAX; w];
-    for c in text {
-        let Ok(k) = symbols.binary_search(c) else {
+    v.clear();
+    v.resize(w, u64::MAX);
+    for &c in text {
+        let Some(k) = row_of(c) else {
             continue;
         };
         let mut carry = false;
@@ -200,6 +234,7 @@ pub fn find(
     }
     cand.sort_unstable();
     cand.dedup();
+    let mut lcs = LcsBuffers::default();
     let mut matched: Vec<(usize, usize)> = cand
         .into_iter()
         .map(|(i, j)| (i as usize, j as usize))
@@ -210,7 +245,7 @@ pub fn find(
             }
             let (la, lb) = (a.words() as f64, b.words() as f64);
             la.min(lb) / la.max(lb) >= repeat_similarity
-                && word_similarity(toks(i), toks(j)) >= repeat_similarity
+                && similarity(toks(i), toks(j), &mut lcs) >= repeat_similarity
         })
         .collect();
     if matched.is_empty() {
@@ -386,6 +421,11 @@ mod tests {
             proptest::prop_assert_eq!(lcs_len(&a, &b), lcs_table(&a, &b));
             proptest::prop_assert_eq!(lcs_len(&big, &a), lcs_table(&big, &a));
             proptest::prop_assert_eq!(lcs_len(&big, &big), big.len());
+            // As `find` calls it: one set of buffers from pair to pair, larger then smaller.
+            let mut bufs = LcsBuffers::default();
+            for (x, y) in [(&big, &b), (&a, &b), (&b, &big), (&a, &a)] {
+                proptest::prop_assert_eq!(lcs_len_with(x, y, &mut bufs), lcs_table(x, y));
+            }
         }
     }
 
