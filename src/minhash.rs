@@ -25,7 +25,13 @@ pub struct MinHasher {
     b: Vec<u64>,
     /// Seed of the one-permutation hash.
     oph_seed: u64,
+    /// The first [`PROBES`] bins of each bin's densification probe sequence, bin after bin.
+    probes: Vec<u32>,
 }
+
+/// Probes of each bin's sequence computed in advance: a bin of a set of a few shingles goes
+/// further, and computes the rest as it goes.
+const PROBES: usize = 8;
 
 use crate::hash::fmix64 as mix;
 
@@ -36,7 +42,15 @@ impl MinHasher {
         let a = (0..num_perms).map(|_| rng.next_u64() | 1).collect();
         let b = (0..num_perms).map(|_| rng.next_u64()).collect();
         let oph_seed = rng.next_u64();
-        MinHasher { a, b, oph_seed }
+        let probes = (0..num_perms)
+            .flat_map(|i| (1..=PROBES as u64).map(move |t| probe(oph_seed, num_perms, i, t) as u32))
+            .collect();
+        MinHasher {
+            a,
+            b,
+            oph_seed,
+            probes,
+        }
     }
 
     /// Signature length.
@@ -70,9 +84,15 @@ impl MinHasher {
         if shingles.is_empty() || k == 0 {
             return;
         }
-        // Values are kept as u64 (bin value in the low 32 bits, "filled" in bit 32) so that a
-        // real value of u32::MAX is not mistaken for an empty bin.
-        let mut bins = vec![0u64; k];
+        with_bins(k, |bins| {
+            self.hashed_bins(shingles, bins);
+            self.densify(bins, out);
+        });
+    }
+
+    #[inline(always)]
+    fn hashed_bins<T: Copy + Into<u64>>(&self, shingles: &[T], bins: &mut [u64]) {
+        let k = bins.len();
         // Hashes a block at a time (a loop the compiler can vectorize), then the bin updates.
         let mut hashes = [0u64; 64];
         for block in shingles.chunks(hashes.len()) {
@@ -82,22 +102,50 @@ impl MinHasher {
             }
             for &h in hashes.iter() {
                 let bin = (((h >> 32) * k as u64) >> 32) as usize;
-                let v = (1u64 << 32) | (h & 0xFFFF_FFFF);
-                if bins[bin] == 0 || v < bins[bin] {
-                    bins[bin] = v;
-                }
+                bins[bin] = bins[bin].min(h & 0xFFFF_FFFF);
             }
         }
-        for i in 0..k {
-            let mut v = bins[i];
-            let mut attempt = 0u64;
-            while v == 0 {
-                // Probe sequence of bin i: fixed, independent of the set.
+    }
+
+    /// Fills `out` from the bins ([`EMPTY`] or a 32-bit value). An empty bin borrows
+    /// the value of a non-empty bin chosen by a fixed probe sequence of its index, so two sets
+    /// with the same content make the same choices. At least one bin is filled.
+    fn densify(&self, bins: &[u64], out: &mut [u32]) {
+        let k = bins.len();
+        // Filled bins first, with no branch; the empty ones are then visited from a bit set.
+        let mut empty = [0u64; 4];
+        let fits = k <= 64 * empty.len();
+        for (i, (o, &v)) in out.iter_mut().zip(bins).enumerate() {
+            *o = v as u32;
+            if fits {
+                empty[i / 64] |= u64::from(v == EMPTY) << (i % 64);
+            }
+        }
+        let mut fill = |i: usize| {
+            // Probe sequence of bin i: fixed, independent of the set.
+            let known = &self.probes[i * PROBES..(i + 1) * PROBES];
+            let mut v = known
+                .iter()
+                .map(|&b| bins[b as usize])
+                .find(|&x| x != EMPTY)
+                .unwrap_or(EMPTY);
+            let mut attempt = PROBES as u64;
+            while v == EMPTY {
                 attempt += 1;
-                let p = mix(self.oph_seed ^ ((i as u64) << 32) ^ attempt);
-                v = bins[(((p >> 32) * k as u64) >> 32) as usize];
+                v = bins[probe(self.oph_seed, k, i, attempt)];
             }
             out[i] = v as u32;
+        };
+        if fits {
+            for (w, &word) in empty.iter().enumerate() {
+                let mut m = word;
+                while m != 0 {
+                    fill(w * 64 + m.trailing_zeros() as usize);
+                    m &= m - 1;
+                }
+            }
+        } else {
+            (0..k).filter(|&i| bins[i] == EMPTY).for_each(fill);
         }
     }
 
@@ -125,6 +173,26 @@ impl MinHasher {
         let mut out = vec![0; self.num_perms()];
         self.signature_classic_into(shingles, &mut out);
         out
+    }
+}
+
+/// Attempt `attempt` (from 1) of bin `i`'s densification probe sequence among `k` bins.
+#[inline]
+fn probe(seed: u64, k: usize, i: usize, attempt: u64) -> usize {
+    let p = mix(seed ^ ((i as u64) << 32) ^ attempt);
+    (((p >> 32) * k as u64) >> 32) as usize
+}
+
+/// A bin no key fell into. Bins are u64 so that a value of `u32::MAX` is not mistaken for it.
+const EMPTY: u64 = u64::MAX;
+
+/// Runs `f` on `k` empty bins: on the stack for up to 256, the usual signature lengths.
+#[inline(always)]
+fn with_bins(k: usize, f: impl FnOnce(&mut [u64])) {
+    if k <= 256 {
+        f(&mut [EMPTY; 256][..k]);
+    } else {
+        f(&mut vec![EMPTY; k]);
     }
 }
 
@@ -201,6 +269,32 @@ mod tests {
                     e1 <= e2 * 1.25 + 0.01,
                     "size {size} J-frac {frac}: OPH mean error {e1:.4}, classic {e2:.4}"
                 );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Densification with the probes computed in advance takes the probe sequence from
+        /// its definition: small sets leave most bins empty, and sets of one or two keys send
+        /// probes past the precomputed ones.
+        #[test]
+        fn densification_follows_the_probe_sequence(
+            keys in proptest::collection::vec(proptest::num::u32::ANY, 1..40),
+            k in 1usize..300,
+        ) {
+            let h = MinHasher::new(k);
+            let mut got = vec![0; k];
+            h.signature_into(&keys, &mut got);
+            let mut bins = vec![EMPTY; k];
+            h.hashed_bins(&keys, &mut bins);
+            for (i, &g) in got.iter().enumerate() {
+                let mut v = bins[i];
+                let mut attempt = 0;
+                while v == EMPTY {
+                    attempt += 1;
+                    v = bins[probe(h.oph_seed, k, i, attempt)];
+                }
+                proptest::prop_assert_eq!(g, v as u32);
             }
         }
     }
