@@ -27,7 +27,6 @@
 //! consecutive boilerplate paragraphs that occur in exactly the same articles form one block.
 
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 
 use crate::hash::IntMap;
 
@@ -37,6 +36,9 @@ use crate::shingle::ArticleShingles;
 pub const MAX_SET_RATIO: usize = 10;
 /// See step 3 of the module docs.
 pub const MAX_OUTLET_SHARE: f64 = 0.5;
+
+/// The frequent id of a paragraph that is not frequent.
+const NOT_FREQUENT: u32 = u32::MAX;
 
 /// A boilerplate block for the report.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +51,17 @@ pub struct Block {
     pub paragraphs: usize,
     /// Words in the block.
     pub words: usize,
+}
+
+/// An article's frequent paragraphs: (frequent id, words), by id.
+type FrequentWords = Vec<(u32, u32)>;
+
+/// A run of boilerplate paragraphs `p..=q` of one article, with its paragraph hashes.
+struct BlockRun {
+    p: usize,
+    q: usize,
+    key: Vec<u64>,
+    hash: u64,
 }
 
 /// The boilerplate verdict of a corpus.
@@ -93,19 +106,15 @@ pub fn detect(
         .par_iter()
         .enumerate()
         .flat_map_iter(|(a, s)| {
-            let mut v: Vec<(u64, u32)> = s
-                .paragraphs
+            s.paragraphs
                 .iter()
                 .filter(|p| p.words() > 0)
-                .map(|p| (p.hash, a as u32))
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v
+                .map(move |p| (p.hash, a as u32))
         })
         .collect();
     occ.par_sort_unstable();
-    // Dense ids for frequent paragraphs, with their article sets.
+    occ.dedup(); // a paragraph twice in one article
+                 // Dense ids for frequent paragraphs, with their article sets.
     let mut frequent: IntMap<u64, u32> = IntMap::default();
     let mut sets: Vec<Vec<u32>> = Vec::new();
     for group in occ.chunk_by(|x, y| x.0 == y.0) {
@@ -115,31 +124,38 @@ pub fn detect(
         }
     }
     drop(occ);
-    let mut out = Boilerplate {
-        mask: articles
+    let mut out = Boilerplate::default();
+    if sets.is_empty() {
+        out.mask = articles
             .iter()
             .map(|a| vec![false; a.paragraphs.len()])
-            .collect(),
-        ..Boilerplate::default()
-    };
-    if sets.is_empty() {
+            .collect();
         return out;
     }
-    // Per article: (frequent id, words) of its frequent paragraphs, and its total words.
-    let per_article: Vec<Vec<(u32, u32)>> = articles
+    // Per paragraph: its frequent id, or `NOT_FREQUENT`; per article: (frequent id, words)
+    // of its frequent paragraphs.
+    let (fids, per_article): (Vec<Vec<u32>>, Vec<FrequentWords>) = articles
         .par_iter()
         .map(|s| {
+            let ids: Vec<u32> = s
+                .paragraphs
+                .iter()
+                .map(|p| frequent.get(&p.hash).copied().unwrap_or(NOT_FREQUENT))
+                .collect();
             let mut v: Vec<(u32, u32)> = s
                 .paragraphs
                 .iter()
-                .filter_map(|p| frequent.get(&p.hash).map(|&f| (f, p.words() as u32)))
+                .zip(&ids)
+                .filter(|&(_, &f)| f != NOT_FREQUENT)
+                .map(|(p, &f)| (f, p.words() as u32))
                 .collect();
             v.sort_unstable();
             // Same paragraph twice in one article (a doubled body): count its words once.
             v.dedup_by_key(|x| x.0);
-            v
+            (ids, v)
         })
-        .collect();
+        .unzip();
+    drop(frequent);
     let total_words: Vec<u32> = articles.iter().map(|s| s.words() as u32).collect();
 
     // Paragraphs with identical article sets share a class, so that runs compare two
@@ -170,19 +186,30 @@ pub fn detect(
     // paragraph found in half of those articles, itself included, and the shares and outlets
     // are those articles'), so it is taken once per class: a wire story's paragraphs, carried
     // by the same articles, share one.
-    let boilerplate_verdict = |f: usize| -> bool {
+    // `co` counts, for each frequent paragraph, the articles of the set that carry it; it
+    // is all zeros between calls (`touched` lists what to reset).
+    let boilerplate_verdict = |f: usize, co: &mut Vec<u32>, touched: &mut Vec<u32>| -> bool {
         let set = &sets[f];
-        let mut co: IntMap<u32, u32> = IntMap::default();
+        // Outlets first: a paragraph that outlets do not repeat (a wire story's, most
+        // frequent paragraphs) is story text whatever its coverage.
+        let mut distinct: Vec<u32> = set.iter().map(|&a| outlets[a as usize]).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() as f64 > MAX_OUTLET_SHARE * set.len() as f64 {
+            return false;
+        }
         for &a in set {
             for &(g, _) in &per_article[a as usize] {
-                *co.entry(g).or_default() += 1;
+                if co[g as usize] == 0 {
+                    touched.push(g);
+                }
+                co[g as usize] += 1;
             }
         }
         let half = set.len().div_ceil(2) as u32;
         let in_block = |g: u32| {
             g as usize == f
-                || (co.get(&g).copied().unwrap_or(0) >= half
-                    && sets[g as usize].len() <= MAX_SET_RATIO * set.len())
+                || (co[g as usize] >= half && sets[g as usize].len() <= MAX_SET_RATIO * set.len())
         };
         let mut shares: Vec<f64> = set
             .iter()
@@ -197,16 +224,19 @@ pub fn detect(
             .collect();
         shares.sort_by(f64::total_cmp);
         let median = shares[shares.len() / 2];
-        let mut distinct: Vec<u32> = set.iter().map(|&a| outlets[a as usize]).collect();
-        distinct.sort_unstable();
-        distinct.dedup();
+        for &g in touched.iter() {
+            co[g as usize] = 0;
+        }
+        touched.clear();
         median < coverage_threshold
-            && (distinct.len() as f64) <= MAX_OUTLET_SHARE * set.len() as f64
     };
     let verdict: Vec<(u32, bool)> = (0..sets.len() as u32)
         .into_par_iter()
         .filter(|&f| class[f as usize] == f)
-        .map(|f| (f, boilerplate_verdict(f as usize)))
+        .map_init(
+            || (vec![0u32; sets.len()], Vec::new()),
+            |(co, touched), f| (f, boilerplate_verdict(f as usize, co, touched)),
+        )
         .collect();
     let mut of_class = vec![false; sets.len()];
     for (f, b) in verdict {
@@ -215,46 +245,63 @@ pub fn detect(
     let is_boiler: Vec<bool> = class.iter().map(|&c| of_class[c as usize]).collect();
     out.frequent_story_paragraphs = is_boiler.iter().filter(|&&b| !b).count();
 
-    // Mask, and blocks: runs of boilerplate paragraphs with identical article sets.
-    let mut blocks: BTreeMap<Vec<u64>, Block> = BTreeMap::new();
-    for (a, s) in articles.iter().enumerate() {
-        let fid = |p: usize| {
-            frequent
-                .get(&s.paragraphs[p].hash)
-                .copied()
-                .filter(|&f| is_boiler[f as usize])
-        };
-        let mut p = 0;
-        while p < s.paragraphs.len() {
-            let Some(f) = fid(p) else {
-                p += 1;
-                continue;
-            };
-            let mut q = p;
-            while q + 1 < s.paragraphs.len()
-                && fid(q + 1).is_some_and(|g| class[g as usize] == class[f as usize])
-            {
-                q += 1;
+    // Mask, and blocks: runs of boilerplate paragraphs with identical article sets. The
+    // runs of each article are found in parallel, each with its paragraph hashes (the
+    // block's key) and their hash; the blocks are numbered by key in input order.
+    let boiler = |f: u32| f != NOT_FREQUENT && is_boiler[f as usize];
+    let found: Vec<(Vec<bool>, Vec<BlockRun>)> = fids
+        .par_iter()
+        .zip(articles)
+        .map(|(ids, s)| {
+            let mut mask = vec![false; ids.len()];
+            let mut runs = Vec::new();
+            let mut p = 0;
+            while p < ids.len() {
+                if !boiler(ids[p]) {
+                    p += 1;
+                    continue;
+                }
+                let c = class[ids[p] as usize];
+                let mut q = p;
+                while q + 1 < ids.len() && boiler(ids[q + 1]) && class[ids[q + 1] as usize] == c {
+                    q += 1;
+                }
+                mask[p..=q].fill(true);
+                let key: Vec<u64> = s.paragraphs[p..=q].iter().map(|x| x.hash).collect();
+                let hash = crate::hash::sequence(&key);
+                runs.push(BlockRun { p, q, key, hash });
+                p = q + 1;
             }
-            out.mask[a][p..=q].fill(true);
-            let key: Vec<u64> = s.paragraphs[p..=q].iter().map(|x| x.hash).collect();
-            let block = blocks.entry(key).or_insert_with(|| Block {
-                articles: Vec::new(),
-                example: (
-                    a as u32,
-                    s.paragraphs[p].start as usize,
-                    s.paragraphs[q].end as usize,
-                ),
-                paragraphs: q - p + 1,
-                words: s.paragraphs[p..=q].iter().map(|x| x.words()).sum(),
-            });
+            (mask, runs)
+        })
+        .collect();
+    let (masks, runs): (Vec<Vec<bool>>, Vec<Vec<BlockRun>>) = found.into_iter().unzip();
+    out.mask = masks;
+    let hashes: Vec<u64> = runs.iter().flatten().map(|r| r.hash).collect();
+    let number = crate::hash::number_by_hash(runs.iter().flatten().map(|r| &r.key[..]), &hashes);
+    let mut number = number.into_iter();
+    for (a, runs) in runs.iter().enumerate() {
+        let s = &articles[a];
+        for &BlockRun { p, q, .. } in runs {
+            let b = number.next().expect("a number per run") as usize;
+            if b == out.blocks.len() {
+                out.blocks.push(Block {
+                    articles: Vec::new(),
+                    example: (
+                        a as u32,
+                        s.paragraphs[p].start as usize,
+                        s.paragraphs[q].end as usize,
+                    ),
+                    paragraphs: q - p + 1,
+                    words: s.paragraphs[p..=q].iter().map(|x| x.words()).sum(),
+                });
+            }
+            let block = &mut out.blocks[b];
             if block.articles.last() != Some(&(a as u32)) {
                 block.articles.push(a as u32);
             }
-            p = q + 1;
         }
     }
-    out.blocks = blocks.into_values().collect();
     out.blocks.sort_by(|x, y| {
         y.articles
             .len()

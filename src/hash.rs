@@ -244,6 +244,32 @@ impl std::hash::Hasher for IntHasher {
 /// `HashMap` with [`IntHasher`].
 pub type IntMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<IntHasher>>;
 
+/// Numbers `keys` in order of first appearance (equal keys, equal numbers), given a 64-bit
+/// hash of each (`hashes[i]` of the i-th key), so that the serial pass looks up integers. A
+/// key is compared only with the first key seen with its hash, and keys whose hash was taken
+/// by another key are numbered by key, so a collision never merges two keys.
+pub fn number_by_hash<K: Eq + std::hash::Hash>(
+    keys: impl IntoIterator<Item = K>,
+    hashes: &[u64],
+) -> Vec<u32> {
+    use std::collections::hash_map::Entry;
+    let mut by_hash: IntMap<u64, (u32, K)> = IntMap::default();
+    let mut collided: std::collections::HashMap<K, u32> = Default::default();
+    let mut count = 0u32;
+    let mut fresh = || {
+        count += 1;
+        count - 1
+    };
+    keys.into_iter()
+        .zip(hashes)
+        .map(|(key, &h)| match by_hash.entry(h) {
+            Entry::Vacant(e) => e.insert((fresh(), key)).0,
+            Entry::Occupied(e) if e.get().1 == key => e.get().0,
+            Entry::Occupied(_) => *collided.entry(key).or_insert_with(&mut fresh),
+        })
+        .collect()
+}
+
 /// SplitMix64: a tiny, well-known generator used to derive fixed parameters (MinHash
 /// permutations, synthetic feeds) from a seed. Not for anything secret.
 #[derive(Clone, Debug)]
@@ -274,6 +300,19 @@ impl SplitMix64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_follow_first_appearance_even_when_hashes_collide() {
+        let names = ["b", "a", "b", "c", "a", "d", "c"];
+        let want = vec![0, 1, 0, 2, 1, 3, 2];
+        let real: Vec<u64> = names.iter().map(|n| bytes(n.as_bytes())).collect();
+        assert_eq!(number_by_hash(names, &real), want);
+        // Every name with one hash: the names themselves still decide.
+        assert_eq!(number_by_hash(names, &[7; 7]), want);
+        // Two hashes for four names.
+        let two: Vec<u64> = names.iter().map(|n| (n.as_bytes()[0] % 2) as u64).collect();
+        assert_eq!(number_by_hash(names, &two), want);
+    }
 
     #[test]
     fn sequence_hash_depends_on_order_and_length() {

@@ -248,6 +248,7 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
         };
         write_stdout(|w| printer.print(&report, w))
     })?;
+    let t_print = t0.elapsed() - t_scan;
     if !quiet {
         let s = &report.summary;
         eprintln!(
@@ -263,7 +264,7 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
             s.warnings
         );
         eprintln!(
-            "reprint: lsh bands={} rows={} (threshold {}); candidates {} (lsh {}, shared paragraphs {}), verified {}; read+shingle {:.2}s, total {:.2}s",
+            "reprint: lsh bands={} rows={} (threshold {}); candidates {} (lsh {}, shared paragraphs {}), verified {}; read+shingle {:.2}s, total {:.2}s, printing {:.2}s",
             stats.bands,
             stats.rows,
             cfg.threshold,
@@ -272,7 +273,8 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
             stats.paragraph_candidates,
             stats.verified,
             t_read.as_secs_f64(),
-            t_scan.as_secs_f64()
+            t_scan.as_secs_f64(),
+            t_print.as_secs_f64()
         );
         let stages: Vec<String> = stats
             .seconds
