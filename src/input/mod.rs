@@ -509,6 +509,17 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<()> {
 /// Gives a repeated id a `#2`, `#3`… suffix, with a warning, so every id in a report names
 /// exactly one article.
 fn make_ids_unique(articles: &mut [Article], sink: &mut Sink) -> Result<()> {
+    // Usually every id is distinct, which sorted hashes settle in parallel; the renaming
+    // below, in input order, runs only when two ids share a hash.
+    use rayon::prelude::*;
+    let mut hashes: Vec<u64> = articles
+        .par_iter()
+        .map(|a| crate::hash::bytes(a.id.as_bytes()))
+        .collect();
+    hashes.par_sort_unstable();
+    if hashes.windows(2).all(|w| w[0] != w[1]) {
+        return Ok(());
+    }
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for i in 0..articles.len() {
         let id = articles[i].id.clone();
