@@ -55,11 +55,25 @@ pub fn anti_chaining(n: usize, rank: &[u32], edges: &[(u32, u32)]) -> Vec<Cluste
     for (r, &a) in rank.iter().enumerate() {
         pos[a as usize] = r as u32;
     }
-    let mut adj: Vec<Vec<u32>> = vec![Vec::new(); n];
+    // Adjacency lists in one vector (`adj[at[a]..at[a + 1]]` are `a`'s partners, in edge
+    // order): a vector per article was 100,000 allocations on one thread.
+    let mut at = vec![0u32; n + 1];
     for &(a, b) in edges {
-        adj[a as usize].push(b);
-        adj[b as usize].push(a);
+        at[a as usize + 1] += 1;
+        at[b as usize + 1] += 1;
     }
+    for i in 0..n {
+        at[i + 1] += at[i];
+    }
+    let mut fill = at.clone();
+    let mut adj = vec![0u32; at[n] as usize];
+    for &(a, b) in edges {
+        adj[fill[a as usize] as usize] = b;
+        fill[a as usize] += 1;
+        adj[fill[b as usize] as usize] = a;
+        fill[b as usize] += 1;
+    }
+    let partners = |a: u32| &adj[at[a as usize] as usize..at[a as usize + 1] as usize];
     let mut assigned = vec![false; n];
     let mut out = Vec::new();
     for &c in rank {
@@ -67,7 +81,7 @@ pub fn anti_chaining(n: usize, rank: &[u32], edges: &[(u32, u32)]) -> Vec<Cluste
             continue;
         }
         assigned[c as usize] = true;
-        let mut members: Vec<u32> = adj[c as usize]
+        let mut members: Vec<u32> = partners(c)
             .iter()
             .copied()
             .filter(|&m| !assigned[m as usize])
