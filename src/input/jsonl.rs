@@ -30,8 +30,11 @@ use crate::corpus::{Article, Body, Origin};
 use crate::error::{Error, Result};
 
 /// Bytes of lines read and parsed as one parallel batch by [`parse_stored`]: large enough to
-/// keep both cores busy, small beside a feed of gigabytes.
-pub(super) const BATCH_BYTES: usize = 16 << 20;
+/// keep both cores busy, small enough that a batch is still in the processor's cache when
+/// its lines are parsed after being read. Reading and stage 1 of a 100,000-article feed on
+/// two threads took 0.56-0.58 s in batches of 16 MiB, 0.64-0.68 s of 32 MiB, 0.52-0.55 s of
+/// 4 or 8 MiB and 0.55-0.59 s of 1 or 2 MiB.
+pub(super) const BATCH_BYTES: usize = 4 << 20;
 
 /// A field value as far as an article needs it.
 #[derive(Debug, Default)]
