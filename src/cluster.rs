@@ -26,25 +26,35 @@ pub struct Cluster {
 /// The canonical ranking of step 1: article indices, best canonical first. `story_words[a]`
 /// is the number of words of article `a` outside boilerplate.
 pub fn canonical_rank(corpus: &crate::corpus::Corpus, story_words: &[usize]) -> Vec<u32> {
-    let mut rank: Vec<u32> = (0..corpus.len() as u32).collect();
+    // Each article's key, compared as (no date, date, more words, index). The date is
+    // compared by its first 16 bytes as one integer, then by the rest and the length, which
+    // orders dates as strings do (a shorter date whose bytes the longer one starts with, or
+    // zero bytes, comes first) without a string comparison for most pairs: dates compared
+    // as strings were 1.6% of a run.
+    let mut keys: Vec<_> = corpus
+        .articles
+        .par_iter()
+        .zip(story_words)
+        .enumerate()
+        .map(|(x, (a, &words))| {
+            let d = a.date.as_bytes();
+            let mut head = [0u8; 16];
+            let k = d.len().min(16);
+            head[..k].copy_from_slice(&d[..k]);
+            (
+                d.is_empty(),
+                u128::from_be_bytes(head),
+                &d[k..],
+                d.len(),
+                std::cmp::Reverse(words),
+                x as u32,
+            )
+        })
+        .collect();
     // The index breaks every tie, so the order is total and an unstable parallel sort gives
     // the one result.
-    rank.par_sort_unstable_by(|&x, &y| {
-        let (ax, ay) = (&corpus.articles[x as usize], &corpus.articles[y as usize]);
-        (
-            ax.date.is_empty(),
-            &ax.date,
-            std::cmp::Reverse(story_words[x as usize]),
-            x,
-        )
-            .cmp(&(
-                ay.date.is_empty(),
-                &ay.date,
-                std::cmp::Reverse(story_words[y as usize]),
-                y,
-            ))
-    });
-    rank
+    keys.par_sort_unstable();
+    keys.into_iter().map(|k| k.5).collect()
 }
 
 /// Groups `n` articles. `rank` lists article indices best first (a permutation of `0..n`);
@@ -122,6 +132,36 @@ mod tests {
     }
 
     proptest! {
+        /// The ranking by precomputed keys is the ranking by its definition, for dates that
+        /// tie in their first 16 bytes, are shorter or longer than 16, empty, or hold zero
+        /// bytes.
+        #[test]
+        fn ranking_keys_order_as_the_definition(
+            dates in proptest::collection::vec("(2024-03-01T13:5|)[\\x00-1]{0,6}", 0..40),
+            words in proptest::collection::vec(0usize..4, 40),
+        ) {
+            use crate::corpus::{Article, Body, Corpus, Origin};
+            let articles: Vec<Article> = dates
+                .iter()
+                .map(|d| Article {
+                    id: String::new(),
+                    title: String::new(),
+                    body: Body::Text(String::new()),
+                    source: String::new(),
+                    date: d.clone(),
+                    origin: Origin { file: "f".into(), line: 1 },
+                })
+                .collect();
+            let corpus = Corpus::in_memory(articles);
+            let words = &words[..dates.len()];
+            let mut want: Vec<u32> = (0..dates.len() as u32).collect();
+            want.sort_by_key(|&x| {
+                let d = &dates[x as usize];
+                (d.is_empty(), d.clone(), std::cmp::Reverse(words[x as usize]), x)
+            });
+            prop_assert_eq!(canonical_rank(&corpus, words), want);
+        }
+
         /// Oracle: when every edge set is a union of cliques (true reprint groups), the
         /// clusters equal the brute-force connected components of size >= 2.
         #[test]
