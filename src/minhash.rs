@@ -123,12 +123,20 @@ impl MinHasher {
         }
         let mut fill = |i: usize| {
             // Probe sequence of bin i: fixed, independent of the set.
-            let known = &self.probes[i * PROBES..(i + 1) * PROBES];
-            let mut v = known
+            // The first filled of the known probes, found without a branch per probe.
+            let known: &[u32; PROBES] = self.probes[i * PROBES..(i + 1) * PROBES]
+                .try_into()
+                .expect("PROBES per bin");
+            let values = known.map(|b| bins[b as usize]);
+            let filled = values
                 .iter()
-                .map(|&b| bins[b as usize])
-                .find(|&x| x != EMPTY)
-                .unwrap_or(EMPTY);
+                .enumerate()
+                .fold(0u32, |m, (t, &x)| m | (u32::from(x != EMPTY) << t));
+            let mut v = if filled == 0 {
+                EMPTY
+            } else {
+                values[filled.trailing_zeros() as usize]
+            };
             let mut attempt = PROBES as u64;
             while v == EMPTY {
                 attempt += 1;
