@@ -58,10 +58,30 @@ type FrequentWords = Vec<(u32, u32)>;
 
 /// A run of boilerplate paragraphs `p..=q` of one article, with its paragraph hashes.
 struct BlockRun {
-    p: usize,
-    q: usize,
-    key: Vec<u64>,
+    p: u32,
+    q: u32,
+    /// `hash::sequence` of the paragraphs' hashes.
     hash: u64,
+}
+
+/// A block's key: its paragraphs, equal when their hashes are.
+struct RunKey<'a>(&'a [crate::shingle::Paragraph]);
+
+impl PartialEq for RunKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().zip(other.0).all(|(x, y)| x.hash == y.hash)
+    }
+}
+
+impl Eq for RunKey<'_> {}
+
+impl std::hash::Hash for RunKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.len().hash(state);
+        for p in self.0 {
+            p.hash.hash(state);
+        }
+    }
 }
 
 /// The boilerplate verdict of a corpus.
@@ -242,6 +262,7 @@ pub fn detect(
     for (f, b) in verdict {
         of_class[f as usize] = b;
     }
+    drop((per_article, sets));
     let is_boiler: Vec<bool> = class.iter().map(|&c| of_class[c as usize]).collect();
     out.frequent_story_paragraphs = is_boiler.iter().filter(|&&b| !b).count();
 
@@ -249,10 +270,10 @@ pub fn detect(
     // runs of each article are found in parallel, each with its paragraph hashes (the
     // block's key) and their hash; the blocks are numbered by key in input order.
     let boiler = |f: u32| f != NOT_FREQUENT && is_boiler[f as usize];
-    let found: Vec<(Vec<bool>, Vec<BlockRun>)> = fids
+    let (masks, runs): (Vec<Vec<bool>>, Vec<Vec<BlockRun>>) = fids
         .par_iter()
         .zip(articles)
-        .map(|(ids, s)| {
+        .map_init(Vec::new, |key, (ids, s)| {
             let mut mask = vec![false; ids.len()];
             let mut runs = Vec::new();
             let mut p = 0;
@@ -267,22 +288,32 @@ pub fn detect(
                     q += 1;
                 }
                 mask[p..=q].fill(true);
-                let key: Vec<u64> = s.paragraphs[p..=q].iter().map(|x| x.hash).collect();
-                let hash = crate::hash::sequence(&key);
-                runs.push(BlockRun { p, q, key, hash });
+                key.clear();
+                key.extend(s.paragraphs[p..=q].iter().map(|x| x.hash));
+                let hash = crate::hash::sequence(key);
+                runs.push(BlockRun {
+                    p: p as u32,
+                    q: q as u32,
+                    hash,
+                });
                 p = q + 1;
             }
             (mask, runs)
         })
-        .collect();
-    let (masks, runs): (Vec<Vec<bool>>, Vec<Vec<BlockRun>>) = found.into_iter().unzip();
+        .unzip();
+    drop(fids);
     out.mask = masks;
     let hashes: Vec<u64> = runs.iter().flatten().map(|r| r.hash).collect();
-    let number = crate::hash::number_by_hash(runs.iter().flatten().map(|r| &r.key[..]), &hashes);
+    let keys = runs.iter().enumerate().flat_map(|(a, rs)| {
+        rs.iter()
+            .map(move |r| RunKey(&articles[a].paragraphs[r.p as usize..=r.q as usize]))
+    });
+    let number = crate::hash::number_by_hash(keys, &hashes);
     let mut number = number.into_iter();
     for (a, runs) in runs.iter().enumerate() {
         let s = &articles[a];
         for &BlockRun { p, q, .. } in runs {
+            let (p, q) = (p as usize, q as usize);
             let b = number.next().expect("a number per run") as usize;
             if b == out.blocks.len() {
                 out.blocks.push(Block {
