@@ -113,12 +113,13 @@ impl Analyser for NoAnalysis {
     }
 }
 
-/// Analyses the articles `out[from..]` whose texts are in memory or in `file_text` (the
-/// bytes of the stored text file they were read from), in parallel, and hands the results over.
+/// Analyses the articles `out[from..]` whose texts are in memory or are `file_text` (the
+/// text of the stored text file they were read from, as `text::parse` checked it), in
+/// parallel, and hands the results over.
 fn analyse_new<A: Analyser>(
     out: &[Article],
     from: usize,
-    file_text: Option<&[u8]>,
+    file_text: Option<&str>,
     analyser: &mut A,
 ) -> Result<()> {
     use rayon::prelude::*;
@@ -127,13 +128,9 @@ fn analyse_new<A: Analyser>(
         .par_iter()
         .map(|a| match &a.body {
             crate::corpus::Body::Text(t) => shared.analyse(t),
-            // Text files are checked as UTF-8 when read; a failure here would be a bug, and
-            // it analyses as an empty text rather than panicking.
-            _ => shared.analyse(
-                file_text
-                    .and_then(|b| std::str::from_utf8(b).ok())
-                    .unwrap_or_default(),
-            ),
+            // A stored file's article comes with its text; were it missing (a bug), the
+            // article analyses as an empty text rather than panicking.
+            _ => shared.analyse(file_text.unwrap_or_default()),
         })
         .collect();
     analyser.take(outs)
@@ -298,7 +295,9 @@ fn parse<A: Analyser>(
     match format {
         InputFormat::Jsonl => return jsonl::parse(name, bytes, cfg, out, sink, analyser),
         InputFormat::Feed => feed::parse(name, bytes, cfg, out, sink, cut_short)?,
-        InputFormat::Text | InputFormat::Auto => text::parse(name, bytes, cfg, out, sink, None)?,
+        InputFormat::Text | InputFormat::Auto => {
+            text::parse(name, bytes, cfg, out, sink, None)?;
+        }
     }
     analyse_new(out, before, None, analyser)
 }
@@ -383,8 +382,8 @@ fn read_plain<A: Analyser>(
         StoredFormat::Text => {
             file.read_to_end(&mut head).map_err(io)?;
             loaded.bytes += head.len() as u64;
-            text::parse(name, &head, cfg, out, &mut sink, Some(store))?;
-            analyse_new(out, before, Some(&head), analyser)?;
+            let text = text::parse(name, &head, cfg, out, &mut sink, Some(store))?;
+            analyse_new(out, before, text, analyser)?;
             false
         }
     };

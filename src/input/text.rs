@@ -9,27 +9,30 @@ use crate::corpus::{Article, Body, Origin};
 use crate::error::Result;
 
 /// Parses one text article from `bytes`. With `stored`, the article's body is the whole of
-/// that stored file (which holds `bytes`) instead of a copy of the text.
-pub(super) fn parse(
+/// that stored file (which holds `bytes`) instead of a copy of the text. Returns the text,
+/// checked as UTF-8, when an article was read (none after a warning).
+pub(super) fn parse<'b>(
     name: &Arc<str>,
-    bytes: &[u8],
+    bytes: &'b [u8],
     cfg: &Config,
     out: &mut Vec<Article>,
     sink: &mut Sink,
     stored: Option<u32>,
-) -> Result<()> {
+) -> Result<Option<&'b str>> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return sink.warn(name, 1, "empty file: no article read".into());
+        sink.warn(name, 1, "empty file: no article read".into())?;
+        return Ok(None);
     }
     if let Some(pos) = memchr::memchr(0, bytes) {
-        return sink.warn(
+        sink.warn(
             name,
             line_of(bytes, pos),
             format!("binary file (NUL byte at offset {pos}): no article read"),
-        );
+        )?;
+        return Ok(None);
     }
     if bytes.len() > cfg.max_article_bytes {
-        return sink.warn(
+        sink.warn(
             name,
             1,
             format!(
@@ -37,19 +40,21 @@ pub(super) fn parse(
                 bytes.len(),
                 cfg.max_article_bytes
             ),
-        );
+        )?;
+        return Ok(None);
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            return sink.warn(
+            sink.warn(
                 name,
                 line_of(bytes, e.valid_up_to()),
                 format!(
                     "invalid UTF-8 at byte offset {}: no article read",
                     e.valid_up_to()
                 ),
-            )
+            )?;
+            return Ok(None);
         }
     };
     out.push(Article {
@@ -69,5 +74,5 @@ pub(super) fn parse(
             line: 1,
         },
     });
-    Ok(())
+    Ok(Some(text))
 }
