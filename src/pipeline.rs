@@ -360,57 +360,10 @@ fn run(
         .collect();
     by_hub.sort_unstable();
     let groups: Vec<&[(u32, u32, u32)]> = by_hub.chunk_by(|x, y| x.0 == y.0).collect();
-    // Each thread refills its own prepared sides and buffers from pair to pair.
     // The report's other lists need neither the pairs nor their spans: they are built beside
     // the alignment, which keeps both threads busy through their ends.
     let (aligned, lists) = rayon::join(
-        || -> Vec<Result<Vec<(u32, report::Pair)>>> {
-            groups
-                .par_iter()
-                .map_init(
-                    || {
-                        (
-                            crate::align::Prepared::default(),
-                            crate::align::Prepared::default(),
-                            crate::align::Scratch::default(),
-                        )
-                    },
-                    |(hub, other, scratch), group| {
-                        let h = group[0].0;
-                        hub.fill(&corpus.text(h as usize)?, cfg.ngram_words, true);
-                        progress.inc(group.len() as u64);
-                        let pairs = group.iter().map(|&(_, o, k)| {
-                            let ((a, b), s) = listed[k as usize];
-                            other.fill(&corpus.text(o as usize)?, cfg.ngram_words, false);
-                            let spans = crate::align::shared_spans_oriented(
-                                hub,
-                                other,
-                                h == a,
-                                cfg.ngram_words,
-                                scratch,
-                            )
-                            .into_iter()
-                            .map(|x| report::SpanPair {
-                                a: [x.a.0, x.a.1],
-                                b: [x.b.0, x.b.1],
-                                words: x.words,
-                            })
-                            .collect();
-                            let pair = report::Pair {
-                                a: corpus.articles[a as usize].id.clone(),
-                                b: corpus.articles[b as usize].id.clone(),
-                                jaccard: round4(s.jaccard),
-                                containment: round4(s.containment),
-                                shared_shingles: s.shared,
-                                spans,
-                            };
-                            Ok((k, pair))
-                        });
-                        pairs.collect()
-                    },
-                )
-                .collect()
-        },
+        || align_groups(corpus, cfg, &listed, &groups, progress),
         || report_lists(corpus, &analysed, &runs, &bp, &outlets, &clusters),
     );
     let mut pairs: Vec<(u32, report::Pair)> = flatten_in_order(aligned)?;
@@ -475,6 +428,63 @@ fn run(
     Ok((report, stats, details))
 }
 
+/// The listed pairs with their shared spans, each tagged with its index in `listed`, group
+/// by group of pairs that share a hub (a hub is read, tokenized and indexed once for its
+/// group). Each thread refills its own prepared sides and buffers from pair to pair.
+fn align_groups(
+    corpus: &Corpus,
+    cfg: &Config,
+    listed: &[((u32, u32), Similarity)],
+    groups: &[&[(u32, u32, u32)]],
+    progress: &dyn Progress,
+) -> Vec<Result<Vec<(u32, report::Pair)>>> {
+    groups
+        .par_iter()
+        .map_init(
+            || {
+                (
+                    crate::align::Prepared::default(),
+                    crate::align::Prepared::default(),
+                    crate::align::Scratch::default(),
+                )
+            },
+            |(hub, other, scratch), group| {
+                let h = group[0].0;
+                hub.fill(&corpus.text(h as usize)?, cfg.ngram_words, true);
+                progress.inc(group.len() as u64);
+                let pairs = group.iter().map(|&(_, o, k)| {
+                    let ((a, b), s) = listed[k as usize];
+                    other.fill(&corpus.text(o as usize)?, cfg.ngram_words, false);
+                    let spans = crate::align::shared_spans_oriented(
+                        hub,
+                        other,
+                        h == a,
+                        cfg.ngram_words,
+                        scratch,
+                    )
+                    .into_iter()
+                    .map(|x| report::SpanPair {
+                        a: [x.a.0, x.a.1],
+                        b: [x.b.0, x.b.1],
+                        words: x.words,
+                    })
+                    .collect();
+                    let pair = report::Pair {
+                        a: corpus.articles[a as usize].id.clone(),
+                        b: corpus.articles[b as usize].id.clone(),
+                        jaccard: round4(s.jaccard),
+                        containment: round4(s.containment),
+                        shared_shingles: s.shared,
+                        spans,
+                    };
+                    Ok((k, pair))
+                });
+                pairs.collect()
+            },
+        )
+        .collect()
+}
+
 /// The report's lists of repeats, boilerplate blocks and clusters, built side by side, each
 /// in parallel (a few large blocks would leave a thread idle); the first error is taken in
 /// input order within each, and in that order across them.
@@ -487,118 +497,133 @@ fn report_lists(
     clusters: &[cluster::Cluster],
 ) -> Result<ReportLists> {
     let (repeats, (boilerplate, clusters)) = rayon::join(
-        || {
-            let repeats: Vec<Result<Vec<report::Repeat>>> = runs
-                .par_iter()
-                .enumerate()
-                .filter(|(_, rs)| !rs.is_empty())
-                .map(|(a, rs)| {
-                    let art = &corpus.articles[a];
-                    let text = corpus.text(a)?;
-                    let ps = &analysed[a].paragraphs;
-                    let repeats = rs.iter().map(|r| {
-                        let side = |(i, j): (usize, usize)| report::RepeatSide {
-                            start: ps[i].start as usize,
-                            end: ps[j].end as usize,
-                            paragraphs: [i, j],
-                        };
-                        let exact = (0..=r.repeat.1 - r.repeat.0)
-                            .all(|k| ps[r.first.0 + k].hash == ps[r.repeat.0 + k].hash);
-                        report::Repeat {
-                            article: art.id.clone(),
-                            words: r.words,
-                            first: side(r.first),
-                            repeat: side(r.repeat),
-                            exact,
-                            snippet: report::snippet(
-                                &text[ps[r.repeat.0].start as usize..ps[r.repeat.1].end as usize],
-                                70,
-                            ),
-                        }
-                    });
-                    Ok(repeats.collect())
-                })
-                .collect();
-            flatten_in_order(repeats)
-        },
+        || repeat_list(corpus, analysed, runs),
         || {
             rayon::join(
-                || {
-                    // Blocks and clusters are built in parallel; the first error is taken in input order.
-                    let boilerplate: Vec<Result<report::Boilerplate>> = bp
-                        .blocks
-                        .par_iter()
-                        .map(|b| -> Result<report::Boilerplate> {
-                            // Carriers counted by outlet number first: a footer has tens of thousands of
-                            // carriers and a few outlets, whose names are then copied once each.
-                            let mut by_outlet: crate::hash::IntMap<u32, (usize, usize)> =
-                                Default::default();
-                            for &a in &b.articles {
-                                by_outlet
-                                    .entry(outlets[a as usize])
-                                    .or_insert((a as usize, 0))
-                                    .1 += 1;
-                            }
-                            let mut sources = std::collections::BTreeMap::new();
-                            for (first, count) in by_outlet.into_values() {
-                                let s = &corpus.articles[first].source;
-                                let name = if s.is_empty() { "(unknown)" } else { s };
-                                // "(unknown)" could also be an outlet's real name: the counts add up.
-                                *sources.entry(name.to_string()).or_insert(0) += count;
-                            }
-                            let (ex, start, end) = b.example;
-                            Ok(report::Boilerplate {
-                                text: corpus.text(ex as usize)?[start..end].to_string(),
-                                articles: b.articles.len(),
-                                sources,
-                                ids: b
-                                    .articles
-                                    .iter()
-                                    .map(|&a| corpus.articles[a as usize].id.clone())
-                                    .collect(),
-                                paragraphs: b.paragraphs,
-                                words: b.words,
-                            })
-                        })
-                        .collect();
-                    boilerplate.into_iter().collect::<Result<Vec<_>>>()
-                },
-                || {
-                    let clusters: Vec<Result<report::Cluster>> = clusters
-                        .par_iter()
-                        .map(|c| -> Result<report::Cluster> {
-                            let arts: Vec<_> = c
-                                .members
-                                .iter()
-                                .map(|&m| &corpus.articles[m as usize])
-                                .collect();
-                            // A headline from the text only for an article without a title.
-                            let headlines = c
-                                .members
-                                .iter()
-                                .zip(&arts)
-                                .map(|(&m, a)| {
-                                    Ok(if a.title.is_empty() {
-                                        report::snippet(&corpus.text(m as usize)?, 60)
-                                    } else {
-                                        report::snippet(&a.title, 60)
-                                    })
-                                })
-                                .collect::<Result<_>>()?;
-                            Ok(report::Cluster {
-                                canonical: corpus.articles[c.canonical as usize].id.clone(),
-                                members: arts.iter().map(|a| a.id.clone()).collect(),
-                                headlines,
-                                sources: arts.iter().map(|a| a.source.clone()).collect(),
-                            })
-                        })
-                        .collect();
-                    clusters.into_iter().collect::<Result<Vec<_>>>()
-                },
+                || boilerplate_list(corpus, bp, outlets),
+                || cluster_list(corpus, clusters),
             )
         },
     );
     Ok((repeats?, boilerplate?, clusters?))
+}
+
+/// The report's repeats, article by article.
+fn repeat_list(
+    corpus: &Corpus,
+    analysed: &[ArticleShingles],
+    runs: &[Vec<RepeatRun>],
+) -> Result<Vec<report::Repeat>> {
+    let repeats: Vec<Result<Vec<report::Repeat>>> = runs
+        .par_iter()
+        .enumerate()
+        .filter(|(_, rs)| !rs.is_empty())
+        .map(|(a, rs)| {
+            let art = &corpus.articles[a];
+            let text = corpus.text(a)?;
+            let ps = &analysed[a].paragraphs;
+            let repeats = rs.iter().map(|r| {
+                let side = |(i, j): (usize, usize)| report::RepeatSide {
+                    start: ps[i].start as usize,
+                    end: ps[j].end as usize,
+                    paragraphs: [i, j],
+                };
+                let exact = (0..=r.repeat.1 - r.repeat.0)
+                    .all(|k| ps[r.first.0 + k].hash == ps[r.repeat.0 + k].hash);
+                report::Repeat {
+                    article: art.id.clone(),
+                    words: r.words,
+                    first: side(r.first),
+                    repeat: side(r.repeat),
+                    exact,
+                    snippet: report::snippet(
+                        &text[ps[r.repeat.0].start as usize..ps[r.repeat.1].end as usize],
+                        70,
+                    ),
+                }
+            });
+            Ok(repeats.collect())
+        })
+        .collect();
+    flatten_in_order(repeats)
+}
+
+/// The report's boilerplate blocks.
+fn boilerplate_list(
+    corpus: &Corpus,
+    bp: &boilerplate::Boilerplate,
+    outlets: &[u32],
+) -> Result<Vec<report::Boilerplate>> {
+    let boilerplate: Vec<Result<report::Boilerplate>> = bp
+        .blocks
+        .par_iter()
+        .map(|b| -> Result<report::Boilerplate> {
+            // Carriers counted by outlet number first: a footer has tens of thousands of
+            // carriers and a few outlets, whose names are then copied once each.
+            let mut by_outlet: crate::hash::IntMap<u32, (usize, usize)> = Default::default();
+            for &a in &b.articles {
+                by_outlet
+                    .entry(outlets[a as usize])
+                    .or_insert((a as usize, 0))
+                    .1 += 1;
+            }
+            let mut sources = std::collections::BTreeMap::new();
+            for (first, count) in by_outlet.into_values() {
+                let s = &corpus.articles[first].source;
+                let name = if s.is_empty() { "(unknown)" } else { s };
+                // "(unknown)" could also be an outlet's real name: the counts add up.
+                *sources.entry(name.to_string()).or_insert(0) += count;
+            }
+            let (ex, start, end) = b.example;
+            Ok(report::Boilerplate {
+                text: corpus.text(ex as usize)?[start..end].to_string(),
+                articles: b.articles.len(),
+                sources,
+                ids: b
+                    .articles
+                    .iter()
+                    .map(|&a| corpus.articles[a as usize].id.clone())
+                    .collect(),
+                paragraphs: b.paragraphs,
+                words: b.words,
+            })
+        })
+        .collect();
+    boilerplate.into_iter().collect()
+}
+
+/// The report's clusters.
+fn cluster_list(corpus: &Corpus, clusters: &[cluster::Cluster]) -> Result<Vec<report::Cluster>> {
+    let clusters: Vec<Result<report::Cluster>> = clusters
+        .par_iter()
+        .map(|c| -> Result<report::Cluster> {
+            let arts: Vec<_> = c
+                .members
+                .iter()
+                .map(|&m| &corpus.articles[m as usize])
+                .collect();
+            // A headline from the text only for an article without a title.
+            let headlines = c
+                .members
+                .iter()
+                .zip(&arts)
+                .map(|(&m, a)| {
+                    Ok(if a.title.is_empty() {
+                        report::snippet(&corpus.text(m as usize)?, 60)
+                    } else {
+                        report::snippet(&a.title, 60)
+                    })
+                })
+                .collect::<Result<_>>()?;
+            Ok(report::Cluster {
+                canonical: corpus.articles[c.canonical as usize].id.clone(),
+                members: arts.iter().map(|a| a.id.clone()).collect(),
+                headlines,
+                sources: arts.iter().map(|a| a.source.clone()).collect(),
+            })
+        })
+        .collect();
+    clusters.into_iter().collect()
 }
 
 /// What [`report_lists`] builds.
