@@ -133,8 +133,9 @@ pub fn detect(
         })
         .collect();
     occ.par_sort_unstable();
-    occ.dedup(); // a paragraph twice in one article
-                 // Dense ids for frequent paragraphs, with their article sets.
+    // A paragraph twice in one article counts once.
+    occ.dedup();
+    // Dense ids for frequent paragraphs, with their article sets.
     let mut frequent: IntMap<u64, u32> = IntMap::default();
     let mut sets: Vec<Vec<u32>> = Vec::new();
     for group in occ.chunk_by(|x, y| x.0 == y.0) {
@@ -267,8 +268,9 @@ pub fn detect(
     out.frequent_story_paragraphs = is_boiler.iter().filter(|&&b| !b).count();
 
     // Mask, and blocks: runs of boilerplate paragraphs with identical article sets. The
-    // runs of each article are found in parallel, each with its paragraph hashes (the
-    // block's key) and their hash; the blocks are numbered by key in input order.
+    // runs of each article are found in parallel, each with the hash of its paragraphs'
+    // hashes; the blocks are numbered in input order by that hash, and by the paragraphs
+    // themselves (`RunKey`) where two runs share it.
     let boiler = |f: u32| f != NOT_FREQUENT && is_boiler[f as usize];
     let (masks, runs): (Vec<Vec<bool>>, Vec<Vec<BlockRun>>) = fids
         .par_iter()

@@ -90,6 +90,7 @@ impl MinHasher {
         });
     }
 
+    /// Each bin's least hash value (low 32 bits) of the shingles the hash sends there.
     #[inline(always)]
     fn hashed_bins<T: Copy + Into<u64>>(&self, shingles: &[T], bins: &mut [u64]) {
         let k = bins.len();
@@ -113,8 +114,8 @@ impl MinHasher {
     fn densify(&self, bins: &[u64], out: &mut [u32]) {
         let k = bins.len();
         // Filled bins first, with no branch; the empty ones are then visited from a bit set.
-        let mut empty = [0u64; 4];
-        let fits = k <= 64 * empty.len();
+        let mut empty = [0u64; STACK_BINS / 64];
+        let fits = k <= STACK_BINS;
         for (i, (o, &v)) in out.iter_mut().zip(bins).enumerate() {
             *o = v as u32;
             if fits {
@@ -194,11 +195,15 @@ fn probe(seed: u64, k: usize, i: usize, attempt: u64) -> usize {
 /// A bin no key fell into. Bins are u64 so that a value of `u32::MAX` is not mistaken for it.
 const EMPTY: u64 = u64::MAX;
 
-/// Runs `f` on `k` empty bins: on the stack for up to 256, the usual signature lengths.
+/// Signatures up to this length (the usual ones) keep their bins, and densification its set
+/// of empty bins, on the stack.
+const STACK_BINS: usize = 256;
+
+/// Runs `f` on `k` empty bins: on the stack for up to [`STACK_BINS`].
 #[inline(always)]
 fn with_bins(k: usize, f: impl FnOnce(&mut [u64])) {
-    if k <= 256 {
-        f(&mut [EMPTY; 256][..k]);
+    if k <= STACK_BINS {
+        f(&mut [EMPTY; STACK_BINS][..k]);
     } else {
         f(&mut vec![EMPTY; k]);
     }
