@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""Score a `reprint` binary on the real-data dev sets labelled by reading (benches/eval/helsinki/,
+benches/eval/storychains/) and on the ICDAR 2017 OCR pairs.
+
+Usage (from the crate root):
+
+    python3 benches/eval/score.py --bin PATH [--data ../shared/data-src] [--json] [-- EXTRA SCAN FLAGS]
+
+Runs `PATH scan --format json [EXTRA] FEED` once per feed (exit code 3 = input warnings, accepted)
+and reads only `clusters[].members` (plus, if present, `pairs[].kind`); other fields are ignored,
+so newer report versions with extra fields score the same way.
+
+Blocks printed:
+* helsinki (helsinki-summit-news-2018, subset "helsinki" = 612 articles; the 68 census/spotify
+  records are scanned too but not scored): story-cluster pair precision / recall / F1 and ARI
+  over the 612 helsinki articles, against helsinki/stories.jsonl (articles not listed are
+  singletons); labelled pairs from helsinki/pairs.jsonl: reprint pairs co-clustered (recall),
+  none pairs co-clustered (errors), partial pairs co-clustered (shown, not an error when both
+  are in one story through a write-through chain), for all labels and for the ones read pair by
+  pair; body-less pages (helsinki/bodyless.jsonl) put into a cluster; in-article repeats,
+  article level, from helsinki/repeats.jsonl (an article counts as flagged when the report's
+  `repeats` names it).
+* icdar (icdar2017-ocr-periodicals/feed.jsonl): recall of GS/OCR pairs co-clustered, overall,
+  by language and by CER band (<2%, 2-4%, 4-8%, >=8%); pair precision (co-clustered pairs that
+  are a GS/OCR pair) and ARI over the 896 records.
+* storychains (news-story-chains-2021), if benches/eval/storychains/ exists: same cluster
+  measures against its reprint-level stories.jsonl, plus the dataset's own "same story chain"
+  labels (co-clustered unrelated pairs = errors; recall on chain pairs for reference).
+Standard library only.
+"""
+import argparse
+import collections
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def scan(binary, path, extra):
+    t = time.time()
+    out = subprocess.run([binary, "scan", "--format", "json", *extra, path], capture_output=True, check=False)
+    if out.returncode not in (0, 3):
+        sys.exit(f"{binary} scan failed on {path} (exit {out.returncode}): {out.stderr.decode()[:2000]}")
+    return json.loads(out.stdout), time.time() - t
+
+
+def jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+
+def cluster_map(report):
+    c = {}
+    for i, cl in enumerate(report.get("clusters", [])):
+        for m in cl["members"]:
+            c[m] = i
+    return c
+
+
+def labels_from(cmap, items, prefix):
+    """cluster label for every item; items outside any cluster get a singleton label."""
+    return {x: (prefix + str(cmap[x])) if x in cmap else ("single:" + x) for x in items}
+
+
+def comb2(n):
+    return n * (n - 1) // 2
+
+
+def co_pairs(lab):
+    groups = collections.defaultdict(list)
+    for x, l in lab.items():
+        groups[l].append(x)
+    s = set()
+    for g in groups.values():
+        g.sort()
+        for i in range(len(g)):
+            for j in range(i + 1, len(g)):
+                s.add((g[i], g[j]))
+    return s
+
+
+def ari(truth, pred):
+    items = list(truth)
+    cont = collections.Counter((truth[x], pred[x]) for x in items)
+    a = collections.Counter(truth[x] for x in items)
+    b = collections.Counter(pred[x] for x in items)
+    n = len(items)
+    idx = sum(comb2(v) for v in cont.values())
+    sa = sum(comb2(v) for v in a.values())
+    sb = sum(comb2(v) for v in b.values())
+    exp = sa * sb / comb2(n) if n > 1 else 0.0
+    mx = (sa + sb) / 2
+    return 1.0 if mx == exp else (idx - exp) / (mx - exp)
+
+
+def prf(tp, npred, ntrue):
+    p = tp / npred if npred else 1.0
+    r = tp / ntrue if ntrue else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def cluster_scores(truth_lab, pred_lab):
+    tp_set = co_pairs(truth_lab)
+    pp_set = co_pairs(pred_lab)
+    tp = len(tp_set & pp_set)
+    p, r, f = prf(tp, len(pp_set), len(tp_set))
+    return {"true_pairs": len(tp_set), "pred_pairs": len(pp_set), "tp": tp, "precision": p, "recall": r,
+            "f1": f, "ari": ari(truth_lab, pred_lab), "articles": len(truth_lab)}
+
+
+def key(a, b):
+    return (a, b) if a < b else (b, a)
+
+
+def pair_kinds(report):
+    k = {}
+    for p in report.get("pairs", []):
+        if "kind" in p:
+            k[key(p["a"], p["b"])] = p["kind"]
+    return k
+
+
+def labelled_pairs(rows, cmap, kinds):
+    out = {}
+    for sel, rs in (("all", rows), ("read_pair", [r for r in rows if r.get("read") == "pair"])):
+        d = {}
+        for lab in ("reprint", "partial", "none"):
+            ps = [r for r in rs if r["label"] == lab]
+            co = sum(1 for r in ps if r["a"] in cmap and cmap.get(r["a"]) == cmap.get(r["b"]))
+            d[lab] = {"n": len(ps), "co_clustered": co}
+            if kinds:
+                d[lab]["kind"] = dict(collections.Counter(kinds.get(key(r["a"], r["b"]), "-") for r in ps))
+        out[sel] = d
+    return out
+
+
+def helsinki(data, binary, extra):
+    feed = os.path.join(data, "helsinki-summit-news-2018", "helsinki-summit-news-2018.jsonl")
+    recs = jsonl(feed)
+    ids = [r["id"] for r in recs if r.get("subset") == "helsinki"]
+    rep, secs = scan(binary, feed, extra)
+    cmap = cluster_map(rep)
+    d = os.path.join(HERE, "helsinki")
+    stories = {r["id"]: r["story"] for r in jsonl(os.path.join(d, "stories.jsonl"))}
+    truth = {x: ("story:" + stories[x]) if x in stories else ("single:" + x) for x in ids}
+    pred = labels_from(cmap, ids, "c")
+    res = {"seconds": round(secs, 2), "clusters": cluster_scores(truth, pred)}
+    res["labelled_pairs"] = labelled_pairs(jsonl(os.path.join(d, "pairs.jsonl")), cmap, pair_kinds(rep))
+    bl = [r["id"] for r in jsonl(os.path.join(d, "bodyless.jsonl"))]
+    res["bodyless"] = {"n": len(bl), "in_a_cluster": sum(1 for x in bl if x in cmap)}
+    flagged = {r["article"] for r in rep.get("repeats", [])}
+    rl = jsonl(os.path.join(d, "repeats.jsonl"))
+    tp = sum(1 for r in rl if r["has_repeat"] and r["id"] in flagged)
+    fp = sum(1 for r in rl if not r["has_repeat"] and r["id"] in flagged)
+    fn = sum(1 for r in rl if r["has_repeat"] and r["id"] not in flagged)
+    p, r_, f = prf(tp, tp + fp, tp + fn)
+    res["repeats"] = {"labelled": len(rl), "true": tp + fn, "flagged_labelled": tp + fp, "tp": tp, "fp": fp, "fn": fn,
+                      "precision": p, "recall": r_, "f1": f,
+                      "flagged_unlabelled": len({x for x in flagged if x in set(ids)} - {r["id"] for r in rl})}
+    return res
+
+
+def band(cer):
+    return "<2%" if cer < 0.02 else "2-4%" if cer < 0.04 else "4-8%" if cer < 0.08 else ">=8%"
+
+
+def icdar(data, binary, extra):
+    d = os.path.join(data, "icdar2017-ocr-periodicals")
+    feed = os.path.join(d, "feed.jsonl")
+    ids = [r["id"] for r in jsonl(feed)]
+    pairs = jsonl(os.path.join(d, "pairs.jsonl"))
+    rep, secs = scan(binary, feed, extra)
+    cmap = cluster_map(rep)
+    found = lambda p: p["gs"] in cmap and cmap[p["gs"]] == cmap.get(p["ocr"])
+    groups = collections.defaultdict(list)
+    for p in pairs:
+        groups["all"].append(p)
+        groups["lang=" + p["lang"]].append(p)
+        groups["cer " + band(p["cer"])].append(p)
+    order = ["all", "lang=eng", "lang=fr", "cer <2%", "cer 2-4%", "cer 4-8%", "cer >=8%"]
+    rec = {g: {"n": len(groups[g]), "found": sum(1 for p in groups[g] if found(p)),
+               "recall": (sum(1 for p in groups[g] if found(p)) / len(groups[g])) if groups[g] else None}
+           for g in order if g in groups}
+    truth = {}
+    for p in pairs:
+        truth[p["gs"]] = truth[p["ocr"]] = "pair:" + p["gs"]
+    for x in ids:
+        truth.setdefault(x, "single:" + x)
+    pred = labels_from(cmap, ids, "c")
+    return {"seconds": round(secs, 2), "recall": rec, "clusters": cluster_scores(truth, pred)}
+
+
+def storychains(data, binary, extra):
+    d = os.path.join(HERE, "storychains")
+    if not os.path.isdir(d):
+        return None
+    src = os.path.join(data, "news-story-chains-2021")
+    feed = os.path.join(src, "news-story-chains-2021.jsonl")
+    ids = [r["id"] for r in jsonl(feed)]
+    rep, secs = scan(binary, feed, extra)
+    cmap = cluster_map(rep)
+    stories = {r["id"]: r["story"] for r in jsonl(os.path.join(d, "stories.jsonl"))}
+    truth = {x: ("story:" + stories[x]) if x in stories else ("single:" + x) for x in ids}
+    res = {"seconds": round(secs, 2), "clusters": cluster_scores(truth, labels_from(cmap, ids, "c"))}
+    pp = os.path.join(d, "pairs.jsonl")
+    if os.path.exists(pp):
+        res["labelled_pairs"] = labelled_pairs(jsonl(pp), cmap, pair_kinds(rep))
+    chain = jsonl(os.path.join(src, "news-story-chains-2021-pairs.jsonl"))
+    co = lambda p: p["id_a"] in cmap and cmap[p["id_a"]] == cmap.get(p["id_b"])
+    pos = [p for p in chain if p["same_story_chain"] == 1]
+    neg = [p for p in chain if p["same_story_chain"] == 0]
+    res["chain_labels"] = {"chain_pairs": len(pos), "chain_pairs_co_clustered": sum(1 for p in pos if co(p)),
+                           "unrelated_pairs": len(neg), "unrelated_co_clustered": sum(1 for p in neg if co(p))}
+    return res
+
+
+def fmt(x):
+    return "-" if x is None else f"{x:.4f}" if isinstance(x, float) else str(x)
+
+
+def print_cluster_line(name, c):
+    print(f"  {name:<34} P {fmt(c['precision'])}  R {fmt(c['recall'])}  F1 {fmt(c['f1'])}  ARI {fmt(c['ari'])}"
+          f"  (true pairs {c['true_pairs']}, predicted {c['pred_pairs']}, tp {c['tp']}, articles {c['articles']})")
+
+
+def print_pairs(lp):
+    for sel in ("all", "read_pair"):
+        d = lp[sel]
+        s = "  ".join(f"{lab} {d[lab]['co_clustered']}/{d[lab]['n']}" for lab in ("reprint", "partial", "none"))
+        print(f"  labelled pairs co-clustered [{sel:<9}]  {s}")
+        if any("kind" in d[lab] for lab in d):
+            print("    report kind by label: " + "  ".join(f"{lab} {d[lab].get('kind')}" for lab in d))
+
+
+def main():
+    argv = sys.argv[1:]
+    extra = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, extra = argv[:i], argv[i + 1:]
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--data", default="../shared/data-src")
+    ap.add_argument("--json", action="store_true", help="print one JSON document instead of the table")
+    ap.add_argument("--only", choices=["helsinki", "icdar", "storychains"], action="append")
+    a = ap.parse_args(argv)
+    want = set(a.only or ["helsinki", "icdar", "storychains"])
+    res = {"bin": a.bin, "extra_flags": extra}
+    if "helsinki" in want:
+        res["helsinki"] = helsinki(a.data, a.bin, extra)
+    if "icdar" in want:
+        res["icdar"] = icdar(a.data, a.bin, extra)
+    if "storychains" in want:
+        sc = storychains(a.data, a.bin, extra)
+        if sc:
+            res["storychains"] = sc
+    if a.json:
+        print(json.dumps(res, indent=1))
+        return
+    print(f"reprint labels score: {a.bin} {' '.join(extra)}")
+    if "helsinki" in res:
+        h = res["helsinki"]
+        print(f"helsinki (612 articles of subset helsinki; scan {h['seconds']} s)")
+        print_cluster_line("story clusters (pairs, ARI)", h["clusters"])
+        print_pairs(h["labelled_pairs"])
+        print(f"  body-less pages in a cluster        {h['bodyless']['in_a_cluster']}/{h['bodyless']['n']}")
+        r = h["repeats"]
+        print(f"  in-article repeats (article level) P {fmt(r['precision'])}  R {fmt(r['recall'])}  F1 {fmt(r['f1'])}"
+              f"  (labelled {r['labelled']}, true {r['true']}, tp {r['tp']}, fp {r['fp']}, fn {r['fn']};"
+              f" flagged but unlabelled {r['flagged_unlabelled']})")
+    if "icdar" in res:
+        c = res["icdar"]
+        print(f"icdar2017 (896 records, 448 GS/OCR pairs; scan {c['seconds']} s)")
+        print("  pair recall: " + "  ".join(f"{g} {v['found']}/{v['n']}={fmt(v['recall'])}" for g, v in c["recall"].items()))
+        print_cluster_line("clusters (pairs, ARI)", c["clusters"])
+    if "storychains" in res:
+        s = res["storychains"]
+        print(f"storychains (100 articles; scan {s['seconds']} s)")
+        print_cluster_line("reprint stories (pairs, ARI)", s["clusters"])
+        if "labelled_pairs" in s:
+            print_pairs(s["labelled_pairs"])
+        cl = s["chain_labels"]
+        print(f"  dataset labels: unrelated pairs co-clustered {cl['unrelated_co_clustered']}/{cl['unrelated_pairs']},"
+              f" same-chain pairs co-clustered {cl['chain_pairs_co_clustered']}/{cl['chain_pairs']} (chains include follow-ups)")
+
+
+if __name__ == "__main__":
+    main()
