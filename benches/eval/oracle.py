@@ -148,10 +148,7 @@ class Doc:
             if len(w) < MIN_BODY_WORDS or is_furniture(p) or (self.source, k) in bp or k in gl:
                 continue
             self.body.append((i, w, shingles(w)))
-        self.all_sh = set()
-        for w in allw:  # shingles per paragraph plus across paragraph joins
-            pass
-        flat = [x for w in allw for x in w]
+        flat = [x for w in allw for x in w]  # whole word stream: shingles also span paragraph joins
         self.all_sh = shingles(flat)
         self.body_words = sum(len(w) for _, w, _ in self.body)
 
@@ -231,7 +228,7 @@ def main():
         m = compare(docs[i], docs[j])
         m["borderline"] = borderline(m)
         res.append(m)
-    res.sort(key=lambda m: (-m["share_short"], -m["cover_long"]))
+    res.sort(key=lambda m: (-m["share_short"], -m["cover_long"], m["short"], m["long"]))
     for m in res:
         out.write(json.dumps(m) + "\n")
     c = collections.Counter(m["verdict"] for m in res)
