@@ -4,7 +4,8 @@ benches/eval/storychains/) and on the ICDAR 2017 OCR pairs.
 
 Usage (from the crate root):
 
-    python3 benches/eval/score.py --bin PATH [--data ../shared/data-src] [--json] [-- EXTRA SCAN FLAGS]
+    python3 benches/eval/score.py --bin PATH [--data ../shared/data-src] [--json]
+                                  [--only helsinki|icdar|storychains ...] [-- EXTRA SCAN FLAGS]
 
 Runs `PATH scan --format json [EXTRA] FEED` once per feed (exit code 3 = input warnings, accepted)
 and reads only `clusters[].members` (plus, if present, `pairs[].kind`); other fields are ignored,
