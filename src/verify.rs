@@ -136,67 +136,46 @@ pub fn similarity(a: &[u32], b: &[u32]) -> Similarity {
     }
 }
 
-/// Smallest size ratio (smaller set / larger set) at which containment alone makes a reprint.
-/// A story quoted whole inside a page 10+ times its size is a digest, live blog or
-/// aggregation page quoting it, not a reprint: on the Helsinki feed such pages (Google News
-/// "top coverage", ratio 0.02-0.05) contained whole photo-gallery captions; on a generated
-/// 10,000-article feed every containment pair below 0.1 was false and every one from 0.14 up
-/// was a true (trimmed) reprint.
-pub const MIN_CONTAINMENT_SIZE_RATIO: f64 = 0.1;
+/// Shingles a candidate pair must share before it gets passage evidence.
+pub const MIN_GATE_SHINGLES: usize = 3;
 
-/// The acceptance rule for a reprint pair.
+/// Which candidate pairs go on to passage evidence ([`crate::evidence`]), which takes the
+/// verdict: set similarity over whole articles is diluted by page furniture and local text,
+/// so it only screens out pairs that share almost nothing.
 #[derive(Clone, Copy, Debug)]
 pub struct Rule {
     pub threshold: f64,
-    pub containment_threshold: f64,
-    pub strong_shared_shingles: usize,
-    pub weak_containment_threshold: f64,
-    pub min_shared_shingles: usize,
+    pub evidence_containment: f64,
 }
 
 impl Rule {
-    /// The rule the thresholds of `cfg` make.
+    /// The gate the thresholds of `cfg` make.
     pub fn from_config(cfg: &crate::config::Config) -> Rule {
         Rule {
             threshold: cfg.threshold,
-            containment_threshold: cfg.containment_threshold,
-            strong_shared_shingles: cfg.strong_shared_shingles,
-            weak_containment_threshold: cfg.weak_containment_threshold,
-            min_shared_shingles: cfg.min_shared_shingles,
+            evidence_containment: cfg.evidence_containment,
         }
     }
 
-    /// A pair is a reprint when its Jaccard reaches the threshold, or when the smaller article
-    /// is mostly contained in the larger one and the larger is not a page many times the size
-    /// of the smaller ([`MIN_CONTAINMENT_SIZE_RATIO`]). "Mostly" depends on the evidence: a
-    /// pair sharing a long passage (`strong_shared_shingles`) needs `containment_threshold`; a
-    /// pair sharing less, where the shared text may be one long quoted sentence, needs
-    /// `weak_containment_threshold`; under `min_shared_shingles` containment never decides.
+    /// A pair passes when it shares at least [`MIN_GATE_SHINGLES`] and its Jaccard reaches
+    /// the threshold or its containment reaches `evidence_containment`.
     pub fn accepts(&self, s: &Similarity) -> bool {
-        let needed = if s.shared >= self.strong_shared_shingles {
-            self.containment_threshold
-        } else {
-            self.weak_containment_threshold
-                .max(self.containment_threshold)
-        };
-        s.shared > 0
-            && (s.jaccard >= self.threshold
-                || (s.containment >= needed
-                    && s.shared >= self.min_shared_shingles
-                    && s.size_ratio >= MIN_CONTAINMENT_SIZE_RATIO))
+        s.shared >= MIN_GATE_SHINGLES
+            && (s.jaccard >= self.threshold || s.containment >= self.evidence_containment)
     }
 }
 
 /// Buffers of [`accepted_pairs`] for sets read from the spill file, one pair per thread.
 pub type SetBuffers = (Vec<u32>, Vec<u32>);
 
-/// The pairs of `cands` (sorted by `a`) that `rule` accepts, with their similarity, in
+/// The pairs of `cands` (sorted by `a`) that `rule` accepts or `pass` (sorted) lists, with their similarity, in
 /// order. Each `a`'s set is fetched once for the run of its partners, each `b`'s per pair:
 /// a borrow for sets in memory, a read of the file for spilled ones.
 pub fn accepted_pairs(
     sets: &crate::spill::Sets,
     cands: &[(u32, u32)],
     rule: &Rule,
+    pass: &[(u32, u32)],
     (buf_a, buf_b): &mut SetBuffers,
 ) -> crate::error::Result<Vec<((u32, u32), Similarity)>> {
     let mut out = Vec::new();
@@ -204,7 +183,7 @@ pub fn accepted_pairs(
         let set_a = sets.get(group[0].0 as usize, buf_a)?;
         for &(a, b) in group {
             let s = similarity(set_a, sets.get(b as usize, buf_b)?);
-            if rule.accepts(&s) {
+            if rule.accepts(&s) || pass.binary_search(&(a, b)).is_ok() {
                 out.push(((a, b), s));
             }
         }
@@ -267,48 +246,20 @@ mod tests {
     }
 
     #[test]
-    fn rule_needs_enough_shared_shingles_for_containment() {
+    fn gate_passes_pairs_sharing_enough() {
         let r = Rule {
             threshold: 0.5,
-            containment_threshold: 0.6,
-            strong_shared_shingles: 50,
-            weak_containment_threshold: 0.85,
-            min_shared_shingles: 15,
+            evidence_containment: 0.1,
         };
-        let sim = |shared, jaccard, containment, size_ratio| Similarity {
+        let sim = |shared, jaccard, containment| Similarity {
             shared,
             jaccard,
             containment,
-            size_ratio,
+            size_ratio: 0.5,
         };
-        assert!(
-            r.accepts(&sim(40, 0.33, 0.95, 0.33)),
-            "a short copy trimmed to a third"
-        );
-        assert!(
-            r.accepts(&sim(74, 0.24, 0.65, 0.4)),
-            "a trimmed copy with a local intro"
-        );
-        assert!(
-            !r.accepts(&sim(32, 0.28, 0.71, 0.45)),
-            "a brief made mostly of one long shared sentence"
-        );
-        assert!(!r.accepts(&sim(10, 0.2, 1.0, 0.2)), "one quoted sentence");
-        assert!(
-            !r.accepts(&sim(60, 0.05, 1.0, 0.05)),
-            "a digest quoting a whole story"
-        );
-        assert!(
-            r.accepts(&sim(3, 0.6, 0.75, 0.8)),
-            "short exact copies pass on Jaccard"
-        );
-        let loose = Rule {
-            weak_containment_threshold: 0.5,
-            ..r
-        };
-        assert!(
-            !loose.accepts(&sim(30, 0.3, 0.55, 0.5)),
-            "the weak threshold is never below the strong one"
-        );
+        assert!(r.accepts(&sim(40, 0.2, 0.45)), "a copy among page furniture");
+        assert!(r.accepts(&sim(12, 0.05, 0.12)), "an OCR copy");
+        assert!(!r.accepts(&sim(2, 0.6, 1.0)), "two shared shingles");
+        assert!(!r.accepts(&sim(20, 0.02, 0.05)), "a shared quote in long stories");
     }
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Version of the JSON document's shape; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A problem with one input record or file. `line` is 1-based.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -30,8 +30,10 @@ pub struct Summary {
     pub repeats: usize,
     pub boilerplate: usize,
     pub pairs: usize,
-    /// Verified reprint pairs, listed or not (see `Config::all_pairs`).
-    pub verified_pairs: usize,
+    /// Reprint pairs found, listed or not (see `Config::all_pairs`).
+    pub reprint_pairs: usize,
+    /// Partial-reuse pairs found (all listed).
+    pub partial_pairs: usize,
     pub clusters: usize,
     pub warnings: usize,
 }
@@ -46,9 +48,15 @@ pub struct Params {
     pub bands: usize,
     pub rows: usize,
     pub containment_threshold: f64,
-    pub strong_shared_shingles: usize,
-    pub weak_containment_threshold: f64,
-    pub min_shared_shingles: usize,
+    pub evidence_containment: f64,
+    pub min_body_words: usize,
+    pub min_story_words: usize,
+    pub paragraph_coverage: f64,
+    pub char_coverage: f64,
+    pub short_share: f64,
+    pub long_share: f64,
+    pub min_shared_words: usize,
+    pub partial_words: usize,
     pub min_repeat_words: usize,
     pub repeat_similarity: f64,
     pub min_boilerplate_articles: usize,
@@ -103,11 +111,39 @@ pub struct SpanPair {
     pub words: usize,
 }
 
-/// A verified reprint pair; `a` comes before `b` in the input.
+/// What a listed pair is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PairKind {
+    /// The same story: clusters are built from these.
+    Reprint,
+    /// Shared text that does not make a reprint (a teaser, a compilation, a long quote).
+    Partial,
+}
+
+/// Which measure found the shared paragraphs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceKind {
+    /// Word n-grams.
+    Words,
+    /// Character n-grams (noisy text, such as OCR).
+    Characters,
+}
+
+/// A listed pair; `a` comes before `b` in the input.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Pair {
     pub a: String,
     pub b: String,
+    pub kind: PairKind,
+    /// Share of the shorter body's paragraphs found near-verbatim in the other article.
+    pub short_share: f64,
+    /// Share of the longer body covered by the shared passages.
+    pub long_share: f64,
+    /// Which side has the shorter body: `"a"` or `"b"`.
+    pub shorter: &'static str,
+    pub evidence: EvidenceKind,
     pub jaccard: f64,
     pub containment: f64,
     pub shared_shingles: usize,
@@ -119,6 +155,9 @@ pub struct Pair {
 pub struct Cluster {
     pub canonical: String,
     pub members: Vec<String>,
+    /// For a member that is not a reprint of the canonical itself, the member it is linked
+    /// through (a write-through's earlier version); follow it back to the canonical.
+    pub via: BTreeMap<String, String>,
     /// Headline (or opening words) of each member, for the text printer.
     #[serde(skip)]
     pub headlines: Vec<String>,

@@ -30,7 +30,7 @@ impl Printer for Text {
             plural(s.articles, "article", "articles"),
             plural(s.repeats, "repeat", "repeats"),
             plural(s.boilerplate, "boilerplate block", "boilerplate blocks"),
-            plural(s.verified_pairs, "reprint pair", "reprint pairs"),
+            plural(s.reprint_pairs, "reprint pair", "reprint pairs"),
             plural(s.clusters, "cluster", "clusters"),
             plural(s.warnings, "warning", "warnings"),
         )?;

@@ -1,0 +1,402 @@
+//! Passage evidence: does a candidate pair pass the reader's definition of a reprint?
+//!
+//! Whole-article set similarity is diluted by everything around a story (captions, related
+//! links, local intros, another outlet's furniture), so the verdict is taken on the story's
+//! own paragraphs instead:
+//!
+//! - A **body paragraph** has at least [`Rule::min_body_words`] words and is not boilerplate.
+//! - A body paragraph **appears** in the other article when at least
+//!   [`Rule::paragraph_coverage`] of its word n-gram shingles are found there, or, for text
+//!   garbled by OCR (where one wrong letter breaks every shingle through it), at least
+//!   [`Rule::char_coverage`] of its character [`CHAR_GRAM`]-grams. Characters are letters and
+//!   digits only, case-folded, with spaces and punctuation dropped, so split and merged words,
+//!   end-of-line hyphens, long s and ligatures do not break them.
+//! - The pair is a **reprint** when more than [`Rule::short_share`] of the shorter body's
+//!   paragraphs appear in the longer, and the shared text is at least [`Rule::long_share`] of
+//!   the longer body (a digest carrying one story among many is not a reprint of it), on at
+//!   least [`Rule::min_shared_words`] words.
+//! - Only an article whose body has at least [`Rule::min_story_words`] words can be a reprint:
+//!   a video page's one-line description, a teaser or a link list has no story of its own.
+//! - It is **partial reuse** (listed, never clustered) when the shorter body is mostly found
+//!   in the longer but is a small part of it (a teaser, a compilation), or when at least
+//!   [`Rule::partial_words`] words of body paragraphs appear (a page quoting another at length).
+//!
+//! Character evidence is taken only when word evidence does not already make the pair a
+//! reprint, and never lowers a verdict: a paragraph appears if either measure says so.
+
+use crate::hash::fmix64;
+use crate::shingle::{self, ArticleShingles};
+
+/// Characters per character gram: at a 5% character error rate about three quarters of
+/// 6-grams survive, while two unrelated paragraphs of one news day share about a tenth.
+pub const CHAR_GRAM: usize = 6;
+
+/// The thresholds of the evidence rule (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rule {
+    pub min_body_words: usize,
+    pub min_story_words: usize,
+    pub paragraph_coverage: f64,
+    pub char_coverage: f64,
+    pub short_share: f64,
+    pub long_share: f64,
+    pub min_shared_words: usize,
+    pub partial_words: usize,
+}
+
+impl Rule {
+    pub fn from_config(cfg: &crate::config::Config) -> Rule {
+        Rule {
+            min_body_words: cfg.min_body_words,
+            min_story_words: cfg.min_story_words,
+            paragraph_coverage: cfg.paragraph_coverage,
+            char_coverage: cfg.char_coverage,
+            short_share: cfg.short_share,
+            long_share: cfg.long_share,
+            min_shared_words: cfg.min_shared_words,
+            partial_words: cfg.partial_words,
+        }
+    }
+}
+
+/// What a pair is, by the rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// Not enough shared body text to list.
+    None,
+    /// Shared text worth showing that does not make a reprint; never joins clusters.
+    Partial,
+    /// The same story.
+    Reprint,
+}
+
+/// The evidence of one pair, `a` and `b` in the caller's order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evidence {
+    pub kind: Kind,
+    /// Share of the shorter body's paragraphs that appear in the other article.
+    pub short_share: f64,
+    /// Share of the longer body's words that the shared passages cover.
+    pub long_share: f64,
+    /// Whether `a` is the shorter side (fewer body words; `a` on a tie).
+    pub a_is_shorter: bool,
+    /// Words of the shorter body's paragraphs that appear in the other.
+    pub shared_words: usize,
+    /// Whether character evidence was needed for the verdict (noisy text).
+    pub by_chars: bool,
+    /// Body paragraphs of `a` (and of `b`) that appear in the other, in order: what story
+    /// clustering compares to tell a write-through from a page carrying two stories.
+    pub shared_a: Vec<u32>,
+    pub shared_b: Vec<u32>,
+}
+
+/// One article prepared for comparison: its paragraphs and shingles (as stage 1 made them),
+/// which paragraphs are body, and lookup tables of its word shingles and, on demand, of its
+/// character grams.
+#[derive(Default)]
+pub struct Profile {
+    pub analysed: ArticleShingles,
+    body: Vec<bool>,
+    body_words: usize,
+    words: KeySet,
+    /// Character grams of each paragraph (`chars[char_ends[p-1]..char_ends[p]]`), empty until
+    /// [`Profile::add_chars`].
+    chars: Vec<u32>,
+    char_ends: Vec<u32>,
+    char_set: KeySet,
+    has_chars: bool,
+    /// Buffers for shingling and folding, reused across fills.
+    scratch: shingle::Scratch,
+    folded: Vec<u32>,
+}
+
+impl Profile {
+    /// Prepares `text`; `boilerplate(p)` says whether paragraph `p` is boilerplate (the
+    /// paragraphs are those of stage 1, so the boilerplate mask applies as it is).
+    pub fn fill(
+        &mut self,
+        text: &str,
+        ngram_words: usize,
+        rule: &Rule,
+        boilerplate: impl Fn(usize) -> bool,
+    ) {
+        self.analysed = shingle::analyze(text, ngram_words, &mut self.scratch);
+        let a = &self.analysed;
+        self.body.clear();
+        self.body.extend(
+            a.paragraphs
+                .iter()
+                .enumerate()
+                .map(|(p, para)| para.words() >= rule.min_body_words && !boilerplate(p)),
+        );
+        self.body_words = a
+            .paragraphs
+            .iter()
+            .zip(&self.body)
+            .filter(|x| *x.1)
+            .map(|x| x.0.words())
+            .sum();
+        self.words.fill(a.shingles.iter().copied());
+        self.has_chars = false;
+    }
+
+    /// Adds the character grams of `text` (the text `fill` was given).
+    pub fn add_chars(&mut self, text: &str) {
+        if self.has_chars {
+            return;
+        }
+        self.chars.clear();
+        self.char_ends.clear();
+        for p in &self.analysed.paragraphs {
+            fold_chars(&text[p.range()], &mut self.folded);
+            char_grams(&self.folded, &mut self.chars);
+            self.char_ends.push(self.chars.len() as u32);
+        }
+        self.char_set.fill(self.chars.iter().copied());
+        self.has_chars = true;
+    }
+
+    fn char_grams_of(&self, p: usize) -> &[u32] {
+        let start = if p == 0 {
+            0
+        } else {
+            self.char_ends[p - 1] as usize
+        };
+        &self.chars[start..self.char_ends[p] as usize]
+    }
+
+    /// Words of body paragraphs.
+    pub fn body_words(&self) -> usize {
+        self.body_words
+    }
+}
+
+/// Share of `keys` found in `set` (0 for no keys).
+fn coverage(keys: &[u32], set: &KeySet) -> f64 {
+    if keys.is_empty() {
+        return 0.0;
+    }
+    keys.iter().filter(|&&k| set.contains(k)).count() as f64 / keys.len() as f64
+}
+
+/// One side's view of the other: which of its body paragraphs appear, and its body's
+/// shingle coverage.
+struct Side {
+    /// Body paragraphs that appear in the other article.
+    shared: Vec<u32>,
+    paragraphs: usize,
+    appearing: usize,
+    appearing_words: usize,
+    /// Share of the body's word shingles (or character grams) found in the other.
+    gram_share: f64,
+}
+
+fn side(x: &Profile, other: &Profile, rule: &Rule, chars: bool) -> Side {
+    let mut s = Side {
+        shared: Vec::new(),
+        paragraphs: 0,
+        appearing: 0,
+        appearing_words: 0,
+        gram_share: 0.0,
+    };
+    let (mut found, mut total) = (0usize, 0usize);
+    for (p, para) in x.analysed.paragraphs.iter().enumerate() {
+        if !x.body[p] {
+            continue;
+        }
+        s.paragraphs += 1;
+        let keys = x.analysed.paragraph_shingles(p);
+        let hit = keys.iter().filter(|&&k| other.words.contains(k)).count();
+        let mut appears = hit as f64 >= rule.paragraph_coverage * keys.len() as f64;
+        found += hit;
+        total += keys.len();
+        if chars && !appears {
+            appears = coverage(x.char_grams_of(p), &other.char_set) >= rule.char_coverage;
+        }
+        if appears {
+            s.shared.push(p as u32);
+            s.appearing += 1;
+            s.appearing_words += para.words();
+        }
+    }
+    s.gram_share = if total == 0 {
+        0.0
+    } else {
+        found as f64 / total as f64
+    };
+    s
+}
+
+/// The evidence of a pair. Character grams are used, and added to the profiles, only when
+/// `allow_chars` and word evidence alone does not make a reprint.
+pub fn compare(
+    a: &mut Profile,
+    text_a: &str,
+    b: &mut Profile,
+    text_b: &str,
+    rule: &Rule,
+    allow_chars: bool,
+) -> Evidence {
+    let words = judge(a, b, rule, false);
+    if words.kind == Kind::Reprint || !allow_chars || a.body_words == 0 || b.body_words == 0 {
+        return words;
+    }
+    a.add_chars(text_a);
+    b.add_chars(text_b);
+    let chars = judge(a, b, rule, true);
+    if chars.kind > words.kind {
+        Evidence {
+            by_chars: true,
+            ..chars
+        }
+    } else {
+        words
+    }
+}
+
+fn judge(a: &Profile, b: &Profile, rule: &Rule, chars: bool) -> Evidence {
+    let a_is_shorter = a.body_words <= b.body_words;
+    let (short, long) = if a_is_shorter { (a, b) } else { (b, a) };
+    let s = side(short, long, rule, chars);
+    let l = side(long, short, rule, chars);
+    let short_share = if s.paragraphs == 0 {
+        0.0
+    } else {
+        s.appearing as f64 / s.paragraphs as f64
+    };
+    // A trimmed copy of a story printed as one long paragraph covers part of that paragraph:
+    // shingle coverage counts it where whole appearing paragraphs would not.
+    let long_share = if long.body_words == 0 {
+        0.0
+    } else {
+        (l.appearing_words as f64 / long.body_words as f64).max(if chars { 0.0 } else { l.gram_share })
+    };
+    let shared_words = s.appearing_words;
+    let enough = shared_words >= rule.min_shared_words;
+    // A page without a story body of its own (a video page's one-line description, a teaser,
+    // a link list) shares text with stories but is not one of them.
+    let story = short.body_words >= rule.min_story_words;
+    let kind = if story && enough && short_share > rule.short_share && long_share >= rule.long_share {
+        Kind::Reprint
+    } else if enough
+        && (short_share > rule.short_share || shared_words.max(l.appearing_words) >= rule.partial_words)
+    {
+        Kind::Partial
+    } else {
+        Kind::None
+    };
+    let (shared_a, shared_b) = if a_is_shorter {
+        (s.shared, l.shared)
+    } else {
+        (l.shared, s.shared)
+    };
+    Evidence {
+        kind,
+        short_share,
+        long_share,
+        a_is_shorter,
+        shared_words,
+        by_chars: false,
+        shared_a,
+        shared_b,
+    }
+}
+
+/// Appends the letters and digits of `text`, lower-cased, to `out` (cleared first); long s
+/// reads as s and ligatures as their letters, as OCR and typesetting write them either way.
+pub fn fold_chars(text: &str, out: &mut Vec<u32>) {
+    out.clear();
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase() as u32);
+            }
+            continue;
+        }
+        match c {
+            'ſ' => out.push('s' as u32),
+            'ﬀ' => out.extend(['f' as u32, 'f' as u32]),
+            'ﬁ' => out.extend(['f' as u32, 'i' as u32]),
+            'ﬂ' => out.extend(['f' as u32, 'l' as u32]),
+            'ﬃ' => out.extend(['f' as u32, 'f' as u32, 'i' as u32]),
+            'ﬄ' => out.extend(['f' as u32, 'f' as u32, 'l' as u32]),
+            'ﬅ' | 'ﬆ' => out.extend(['s' as u32, 't' as u32]),
+            'æ' | 'Æ' => out.extend(['a' as u32, 'e' as u32]),
+            'œ' | 'Œ' => out.extend(['o' as u32, 'e' as u32]),
+            c if c.is_alphanumeric() => out.extend(c.to_lowercase().map(|l| l as u32)),
+            _ => {}
+        }
+    }
+}
+
+/// Appends the keys of every [`CHAR_GRAM`]-gram of `chars` (one key for a shorter run).
+pub fn char_grams(chars: &[u32], out: &mut Vec<u32>) {
+    let key = |w: &[u32]| {
+        let mut h = 0x9E37_79B9_7F4A_7C15u64 ^ w.len() as u64;
+        for &c in w {
+            h = (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01B3);
+        }
+        (fmix64(h) >> 32) as u32
+    };
+    if chars.is_empty() {
+        return;
+    }
+    if chars.len() <= CHAR_GRAM {
+        out.push(key(chars));
+        return;
+    }
+    out.extend(chars.windows(CHAR_GRAM).map(key));
+}
+
+/// A set of 32-bit keys with constant-time lookup: open addressing, linear probing, a power
+/// of two of slots at least twice the keys. Keys are hash bits, so they index it directly.
+#[derive(Default)]
+struct KeySet {
+    slots: Vec<u32>,
+    has_zero: bool,
+}
+
+impl KeySet {
+    fn fill(&mut self, keys: impl ExactSizeIterator<Item = u32>) {
+        let size = (keys.len() * 2).next_power_of_two().max(16);
+        self.slots.clear();
+        self.slots.resize(size, 0);
+        self.has_zero = false;
+        let mask = size - 1;
+        for k in keys {
+            if k == 0 {
+                self.has_zero = true;
+                continue;
+            }
+            let mut i = Self::slot(k, mask);
+            while self.slots[i] != 0 && self.slots[i] != k {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = k;
+        }
+    }
+
+    #[inline]
+    fn slot(k: u32, mask: usize) -> usize {
+        (k.wrapping_mul(0x9E37_79B1) as usize) & mask
+    }
+
+    #[inline]
+    fn contains(&self, k: u32) -> bool {
+        if k == 0 {
+            return self.has_zero;
+        }
+        if self.slots.is_empty() {
+            return false;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = Self::slot(k, mask);
+        loop {
+            match self.slots[i] {
+                0 => return false,
+                s if s == k => return true,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+}
