@@ -4,7 +4,9 @@
 //! links, local intros, another outlet's furniture), so the verdict is taken on the story's
 //! own paragraphs instead:
 //!
-//! - A **body paragraph** has at least [`Rule::min_body_words`] words and is not boilerplate.
+//! - A **body paragraph** has at least [`Rule::min_body_words`] words, reads as prose
+//!   ([`crate::shingle::reads_as_prose`]: not a headline, byline, timestamp or photo caption)
+//!   and is not boilerplate.
 //! - A body paragraph **appears** in the other article when at least
 //!   [`Rule::paragraph_coverage`] of its word n-gram shingles are found there, or, for text
 //!   garbled by OCR (where one wrong letter breaks every shingle through it), at least
@@ -70,6 +72,18 @@ pub enum Kind {
     Reprint,
 }
 
+/// What a pair's shares were measured on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    /// Body paragraphs, by their word shingles.
+    Words,
+    /// Body paragraphs, by their word shingles or character grams (noisy text).
+    Characters,
+    /// The whole articles' boilerplate-free shingle sets, when they settle the verdict alone
+    /// ([`settled_by_sets`]); no text is read for such a pair.
+    Sets,
+}
+
 /// The evidence of one pair, `a` and `b` in the caller's order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Evidence {
@@ -82,8 +96,8 @@ pub struct Evidence {
     pub a_is_shorter: bool,
     /// Words of the shorter body's paragraphs that appear in the other.
     pub shared_words: usize,
-    /// Whether character evidence was needed for the verdict (noisy text).
-    pub by_chars: bool,
+    /// What the shares were measured on.
+    pub measure: Measure,
     /// Body paragraphs of `a` (and of `b`) that appear in the other, in order: what story
     /// clustering compares to tell a write-through from a page carrying two stories.
     pub shared_a: Vec<u32>,
@@ -127,7 +141,7 @@ impl Profile {
             a.paragraphs
                 .iter()
                 .enumerate()
-                .map(|(p, para)| para.words() >= rule.min_body_words && !boilerplate(p)),
+                .map(|(p, para)| is_body(para, rule) && !boilerplate(p)),
         );
         self.body_words = a
             .paragraphs
@@ -169,6 +183,11 @@ impl Profile {
     pub fn body_words(&self) -> usize {
         self.body_words
     }
+}
+
+/// Whether a paragraph that is not boilerplate is story body: long enough, and prose.
+pub fn is_body(p: &crate::shingle::Paragraph, rule: &Rule) -> bool {
+    p.words() >= rule.min_body_words && p.prose
 }
 
 /// Share of `keys` found in `set` (0 for no keys).
@@ -246,7 +265,7 @@ pub fn compare(
     let chars = judge(a, b, rule, true);
     if chars.kind > words.kind {
         Evidence {
-            by_chars: true,
+            measure: Measure::Characters,
             ..chars
         }
     } else {
@@ -296,10 +315,50 @@ fn judge(a: &Profile, b: &Profile, rule: &Rule, chars: bool) -> Evidence {
         long_share,
         a_is_shorter,
         shared_words,
-        by_chars: false,
+        measure: Measure::Words,
         shared_a,
         shared_b,
     }
+}
+
+/// Containment of the smaller shingle set in the larger from which the sets settle a pair.
+pub const SETTLED_CONTAINMENT: f64 = 0.9;
+/// Share of the larger set that the shared shingles must cover for the sets to settle a pair.
+pub const SETTLED_LONG_SHARE: f64 = 0.45;
+
+/// The verdict of a pair whose boilerplate-free shingle sets alone settle it: the smaller set
+/// is nearly all in the larger and covers most of it, so more than half of the shorter body's
+/// paragraphs must appear in the other (a paragraph that does not appear misses at least 40%
+/// of its shingles) and the longer body is well covered. `sim` is the sets' similarity, and
+/// `body_words` the two articles' body words. `None` when the text must be read.
+pub fn settled_by_sets(
+    sim: &crate::verify::Similarity,
+    body_words: (usize, usize),
+    body: (&[u32], &[u32]),
+    rule: &Rule,
+) -> Option<Evidence> {
+    let long_share = sim.containment * sim.size_ratio;
+    let a_is_shorter = body_words.0 <= body_words.1;
+    let short_words = body_words.0.min(body_words.1);
+    if sim.containment < SETTLED_CONTAINMENT
+        || long_share < SETTLED_LONG_SHARE
+        || short_words < rule.min_story_words
+        || rule.paragraph_coverage > 0.6
+        || rule.short_share >= 0.75
+        || rule.long_share > SETTLED_LONG_SHARE
+    {
+        return None;
+    }
+    Some(Evidence {
+        kind: Kind::Reprint,
+        short_share: sim.containment,
+        long_share,
+        a_is_shorter,
+        shared_words: short_words,
+        measure: Measure::Sets,
+        shared_a: body.0.to_vec(),
+        shared_b: body.1.to_vec(),
+    })
 }
 
 /// Appends the letters and digits of `text`, lower-cased, to `out` (cleared first); long s

@@ -33,6 +33,7 @@ pub mod hash;
 pub mod input;
 pub mod lsh;
 pub mod minhash;
+pub mod noise;
 pub mod normalize;
 pub mod pipeline;
 pub mod progress;

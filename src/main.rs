@@ -270,7 +270,7 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
             s.warnings
         );
         eprintln!(
-            "reprint: lsh bands={} rows={} (threshold {}); candidates {} (lsh {}, shared paragraphs {}, words {}), gated {}, reprints {}, partial {} (by characters {}); read+shingle {:.2}s, total {:.2}s, printing {:.2}s",
+            "reprint: lsh bands={} rows={} (threshold {}); candidates {} (lsh {}, shared paragraphs {}, words {}), gated {}, reprints {}, partial {} (by sets {}, by characters {}; noisy articles {}); read+shingle {:.2}s, total {:.2}s, printing {:.2}s",
             stats.bands,
             stats.rows,
             cfg.threshold,
@@ -281,7 +281,9 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
             stats.verified,
             stats.reprints,
             stats.partial,
+            stats.by_sets,
             stats.by_chars,
+            stats.noisy,
             t_read.as_secs_f64(),
             t_scan.as_secs_f64(),
             t_print.as_secs_f64()

@@ -17,7 +17,7 @@ use crate::report::{self, round4, Report, Summary, Warning};
 use crate::segment::Span;
 use crate::shingle::{self, ArticleShingles, Scratch};
 use crate::spill::{Sets, Spill};
-use crate::evidence::{self, Evidence, Kind};
+use crate::evidence::{self, Evidence, Kind, Measure};
 use crate::verify::{self, Rule, Similarity};
 
 /// Candidate pairs proposed by paragraphs shared verbatim need at least this many words in
@@ -41,6 +41,8 @@ pub struct Stats {
     pub lsh_candidates: usize,
     /// Candidates only the word signature found (noisy copies).
     pub word_candidates: usize,
+    /// Articles that read as noisy text ([`crate::noise`]).
+    pub noisy: usize,
     pub paragraph_candidates: usize,
     pub candidates: usize,
     pub verified: usize,
@@ -49,6 +51,8 @@ pub struct Stats {
     pub partial: usize,
     /// Pairs whose verdict needed character evidence.
     pub by_chars: usize,
+    /// Pairs whose shingle sets settled the verdict without reading their texts.
+    pub by_sets: usize,
     pub bands: usize,
     pub rows: usize,
     /// Wall-clock seconds per stage, in stage order.
@@ -110,6 +114,10 @@ pub struct Analysed {
     /// an article without words of [`MIN_SIGNATURE_WORD_BYTES`]).
     word_keys: Vec<u32>,
     word_active: Vec<bool>,
+    /// Each article's sampled word keys ([`crate::noise::sample_words`]), article after
+    /// article, and where each article's end.
+    sample_keys: Vec<u32>,
+    sample_ends: Vec<u32>,
     spill: Option<Spill>,
     /// Bytes of shingle keys analysed so far.
     key_bytes: usize,
@@ -119,7 +127,9 @@ impl Analysed {
     /// Appends the next articles' results; once the keys pass `cfg.key_memory`, moves every
     /// key not yet in the spill file there.
     fn push(&mut self, chunk: Vec<Stage1Out>, cfg: &Config) -> Result<()> {
-        for (a, rs, words) in chunk {
+        for (a, rs, words, sample) in chunk {
+            self.sample_keys.extend_from_slice(&sample);
+            self.sample_ends.push(self.sample_keys.len() as u32);
             self.key_bytes += a.shingles.len() * 4;
             self.analysed.push(a);
             self.runs.push(rs);
@@ -143,9 +153,10 @@ impl Analysed {
     }
 }
 
-/// Stage 1's result for one article: its shingles, its in-article repeats and the band keys
-/// of its word signature (empty when it has no word of [`MIN_SIGNATURE_WORD_BYTES`]).
-type Stage1Out = (ArticleShingles, Vec<RepeatRun>, Vec<u32>);
+/// Stage 1's result for one article: its shingles, its in-article repeats, the band keys
+/// of its word signature (empty when it has no word of [`MIN_SIGNATURE_WORD_BYTES`]) and its
+/// sampled words for noise detection.
+type Stage1Out = (ArticleShingles, Vec<RepeatRun>, Vec<u32>, Vec<u32>);
 
 /// The noise-robust candidates: a MinHash signature of each article's set of words (not
 /// n-grams), in [`WORD_LSH`] bands. One OCR error breaks every 5-word shingle through its
@@ -185,7 +196,9 @@ fn analyse(text: &str, cfg: &Config, scratch: &mut Scratch) -> Stage1Out {
         keys = vec![0u32; WORD_LSH.bands];
         lsh::band_keys(&sig, WORD_LSH, &mut keys);
     }
-    (a, runs, keys)
+    let mut sample = Vec::new();
+    crate::noise::sample_words(&scratch.tokens, &mut sample);
+    (a, runs, keys, sample)
 }
 
 /// Stage 1 as the reader's [`Analyser`](crate::input::Analyser).
@@ -291,8 +304,13 @@ fn run(
         spill,
         word_keys,
         word_active,
+        sample_keys,
+        sample_ends,
         ..
     } = done;
+    let noisy = crate::noise::noisy_articles(&sample_keys, &sample_ends);
+    drop((sample_keys, sample_ends));
+    stats.noisy = noisy.iter().filter(|&&x| x).count();
     stats.paragraphs = analysed.iter().map(|a| a.paragraphs.len()).sum();
     stats.words = analysed.iter().map(|a| a.words()).sum();
 
@@ -349,6 +367,13 @@ fn run(
     let mut word_cands = lsh::candidates(&word_keys, WORD_LSH.bands, &word_active, None);
     drop((word_keys, word_active));
     word_cands.retain(|p| cands.binary_search(p).is_err());
+    // A pair with a noisy side passes the gate whatever its shingles; a clean pair must share
+    // shingles like any other (separately written stories on one event share many words).
+    let noisy_cands: Vec<(u32, u32)> = word_cands
+        .iter()
+        .copied()
+        .filter(|&(a, b)| noisy[a as usize] || noisy[b as usize])
+        .collect();
     stats.word_candidates = word_cands.len();
     cands.extend_from_slice(&word_cands);
     stats.paragraph_candidates = para_cands.len();
@@ -364,7 +389,7 @@ fn run(
         .par_chunks(1024)
         .map_init(verify::SetBuffers::default, |bufs, chunk| {
             progress.inc(chunk.len() as u64);
-            verify::accepted_pairs(&signed.sets, chunk, &rule, &word_cands, bufs)
+            verify::accepted_pairs(&signed.sets, chunk, &rule, &noisy_cands, bufs)
         })
         .collect();
     let verified = flatten_in_order(verified)?;
@@ -373,10 +398,17 @@ fn run(
 
     lap(&mut stats, verified.len());
     // Stage 6: passage evidence, the verdict on each pair that passed the gate.
-    let judged = judge_pairs(corpus, cfg, &bp.mask, &verified, progress)?;
+    let judged = judge_pairs(corpus, cfg, &analysed, &bp.mask, &noisy, &verified, progress)?;
     stats.reprints = judged.iter().filter(|x| x.1.kind == Kind::Reprint).count();
     stats.partial = judged.len() - stats.reprints;
-    stats.by_chars = judged.iter().filter(|x| x.1.by_chars).count();
+    stats.by_chars = judged
+        .iter()
+        .filter(|x| x.1.measure == Measure::Characters)
+        .count();
+    stats.by_sets = judged
+        .iter()
+        .filter(|x| x.1.measure == Measure::Sets)
+        .count();
 
     lap(&mut stats, 0);
     // Stage 7: story clusters over the reprint pairs (`rank` came beside stage 3).
@@ -529,11 +561,27 @@ fn run(
 fn judge_pairs(
     corpus: &Corpus,
     cfg: &Config,
+    analysed: &[ArticleShingles],
     mask: &[Vec<bool>],
+    _noisy: &[bool],
     verified: &[VerifiedPair],
     progress: &dyn Progress,
 ) -> Result<Vec<(usize, Evidence)>> {
     let rule = evidence::Rule::from_config(cfg);
+    // Each article's body paragraphs and their words, for pairs the sets settle.
+    let body: Vec<(Vec<u32>, usize)> = analysed
+        .par_iter()
+        .zip(mask)
+        .map(|(a, m)| {
+            let mut words = 0;
+            let paras = (0..a.paragraphs.len())
+                .filter(|&p| evidence::is_body(&a.paragraphs[p], &rule) && !m[p])
+                .inspect(|&p| words += a.paragraphs[p].words())
+                .map(|p| p as u32)
+                .collect();
+            (paras, words)
+        })
+        .collect();
     let mut starts: Vec<usize> = Vec::new();
     for (k, w) in verified.iter().enumerate() {
         if k == 0 || verified[k - 1].0 .0 != w.0 .0 {
@@ -548,15 +596,28 @@ fn judge_pairs(
             |(pa, pb), (g, &lo)| {
                 let hi = starts.get(g + 1).copied().unwrap_or(verified.len());
                 let a = verified[lo].0 .0 as usize;
-                let text_a = corpus.text(a)?;
-                pa.fill(&text_a, cfg.ngram_words, &rule, |p| mask[a][p]);
                 progress.inc((hi - lo) as u64);
+                let mut text_a = None;
                 let mut out = Vec::new();
-                for (k, &((_, b), _)) in verified.iter().enumerate().take(hi).skip(lo) {
+                for (k, &((_, b), sim)) in verified.iter().enumerate().take(hi).skip(lo) {
                     let b = b as usize;
+                    let words = (body[a].1, body[b].1);
+                    if let Some(e) =
+                        evidence::settled_by_sets(&sim, words, (&body[a].0, &body[b].0), &rule)
+                    {
+                        out.push((k, e));
+                        continue;
+                    }
+                    if text_a.is_none() {
+                        let t = corpus.text(a)?;
+                        pa.fill(&t, cfg.ngram_words, &rule, |p| mask[a][p]);
+                        text_a = Some(t);
+                    }
+                    let text_a = text_a.as_deref().expect("read above");
                     let text_b = corpus.text(b)?;
                     pb.fill(&text_b, cfg.ngram_words, &rule, |p| mask[b][p]);
-                    let e = evidence::compare(pa, &text_a, pb, &text_b, &rule, true);
+                    let chars = true;
+                    let e = evidence::compare(pa, text_a, pb, &text_b, &rule, chars);
                     if e.kind != Kind::None {
                         out.push((k, e));
                     }
@@ -620,10 +681,10 @@ fn align_groups(
                         short_share: round4(e.short_share),
                         long_share: round4(e.long_share),
                         shorter: if e.a_is_shorter { "a" } else { "b" },
-                        evidence: if e.by_chars {
-                            report::EvidenceKind::Characters
-                        } else {
-                            report::EvidenceKind::Words
+                        evidence: match e.measure {
+                            Measure::Words => report::EvidenceKind::Words,
+                            Measure::Characters => report::EvidenceKind::Characters,
+                            Measure::Sets => report::EvidenceKind::Sets,
                         },
                         jaccard: round4(s.jaccard),
                         containment: round4(s.containment),

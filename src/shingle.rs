@@ -22,6 +22,9 @@ pub struct Paragraph {
     pub end_token: u32,
     /// Hash of the normalized words ([`crate::hash::sequence`]); 0 when it has no words.
     pub hash: u64,
+    /// Whether it reads as running prose ([`reads_as_prose`]), not a headline, byline,
+    /// timestamp or photo caption.
+    pub prose: bool,
 }
 
 impl Paragraph {
@@ -101,6 +104,7 @@ pub fn analyze(text: &str, ngram_words: usize, scratch: &mut Scratch) -> Article
             first_token: first,
             end_token: scratch.tokens.len() as u32,
             hash: 0,
+            prose: reads_as_prose(&text[span.start..span.end], scratch.tokens.len() - first as usize),
         });
     }
     // The keys of all articles are what stage 1 holds until stage 3, so their vector is
@@ -123,6 +127,31 @@ pub fn analyze(text: &str, ngram_words: usize, scratch: &mut Scratch) -> Article
     }
     debug_assert_eq!(out.shingles.len(), total);
     out
+}
+
+/// Words from which a paragraph reads as prose whatever its last character.
+pub const PROSE_WORDS: usize = 20;
+
+/// Whether paragraph `p` (of `words` words) reads as running prose: it ends like a sentence
+/// (after any closing quotes or brackets) or is long, and it is not a photo caption that ends
+/// in a credit such as `(AP Photo/Evan Vucci)`. Headlines, bylines and timestamps are short
+/// lines that do not end like a sentence; they are page furniture, not the story.
+pub fn reads_as_prose(p: &str, words: usize) -> bool {
+    let t = p.trim_end();
+    if let Some(open) = t.strip_suffix(')').and_then(|x| x.rfind('(')) {
+        let credit = &t[open..];
+        if credit.contains('/') && credit.split_whitespace().count() <= 10 {
+            return false;
+        }
+    }
+    if words >= PROSE_WORDS {
+        return true;
+    }
+    let last = t
+        .trim_end_matches(['"', '\'', '”', '’', '»', ')', ']', '」', '』'])
+        .chars()
+        .next_back();
+    matches!(last, Some('.' | '!' | '?' | '…' | ':' | ';' | '。' | '！' | '？'))
 }
 
 /// Number of shingles [`push_shingles`] makes of a paragraph of `words` words.
@@ -406,6 +435,7 @@ mod tests {
                 first_token: 0,
                 end_token: keys.len() as u32,
                 hash: 0,
+                prose: true,
             });
             a.shingles.extend_from_slice(keys);
             a.shingle_ends.push(a.shingles.len() as u32);

@@ -129,6 +129,10 @@ pub enum EvidenceKind {
     Words,
     /// Character n-grams (noisy text, such as OCR).
     Characters,
+    /// The whole articles' shingle sets, which settled the verdict without reading the texts:
+    /// `short_share` is then the containment of the smaller set, `long_share` the share of the
+    /// larger set it covers.
+    Sets,
 }
 
 /// A listed pair; `a` comes before `b` in the input.
