@@ -185,6 +185,10 @@ pub struct ScanArgs {
     #[arg(long, default_value_t = 0.65)]
     pub char_coverage: f64,
 
+    /// As --char-coverage, when either article reads as noisy text (OCR).
+    #[arg(long, default_value_t = 0.5)]
+    pub noisy_char_coverage: f64,
+
     /// A reprint needs more than this share of the shorter body's paragraphs to appear in the other.
     #[arg(long, default_value_t = 0.5)]
     pub short_share: f64,

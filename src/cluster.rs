@@ -114,7 +114,8 @@ pub fn anti_chaining(n: usize, rank: &[u32], edges: &[(u32, u32)]) -> Vec<Cluste
 }
 
 /// A reprint edge for [`stories`]: the pair, its strength (edges are joined strongest first),
-/// and the body paragraphs of each side that appear in the other.
+/// and the body units (paragraphs) of each side that appear in the other; an empty list means
+/// the whole body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoryEdge {
     pub a: u32,
@@ -211,17 +212,23 @@ pub fn stories(n: usize, rank: &[u32], edges: &[StoryEdge]) -> Vec<Story> {
                 continue;
             }
             // The paragraphs of `x` shared with members of its own group.
+            // An empty list is an edge whose whole text is shared, which overlaps anything.
             own.clear();
+            let mut own_all = false;
             for &j in incident(x) {
                 let f = &edges[j as usize];
                 let other = if f.a == x { f.b } else { f.a };
                 if j != k && find(&mut parent, other) == root {
                     own.extend_from_slice(shared_of(j, x));
+                    own_all |= shared_of(j, x).is_empty();
                 }
             }
             own.sort_unstable();
             own.dedup();
             let this = shared_of(k, x);
+            if own_all || this.is_empty() {
+                continue;
+            }
             let common = this.iter().filter(|p| own.binary_search(p).is_ok()).count();
             if 2 * common < this.len().min(own.len()) {
                 same_text = false;

@@ -83,6 +83,9 @@ pub struct Config {
     /// Share (0..1] of a body paragraph's character 6-grams found in the other article from
     /// which the paragraph appears there, for OCR-garbled text. Default 0.65.
     pub char_coverage: f64,
+    /// As `char_coverage`, when either article reads as noisy text ([`crate::noise`]): OCR
+    /// errors on both copies break more grams. Default 0.5.
+    pub noisy_char_coverage: f64,
     /// Share of the shorter body's paragraphs that must appear in the other article, strictly
     /// more than this (0..1), for a reprint. Default 0.5.
     pub short_share: f64,
@@ -143,6 +146,7 @@ impl Default for Config {
             min_story_words: 80,
             paragraph_coverage: 0.6,
             char_coverage: 0.65,
+            noisy_char_coverage: 0.5,
             short_share: 0.5,
             long_share: 0.33,
             min_shared_words: 25,
@@ -185,6 +189,7 @@ impl Config {
             ("evidence-containment", self.evidence_containment),
             ("paragraph-coverage", self.paragraph_coverage),
             ("char-coverage", self.char_coverage),
+            ("noisy-char-coverage", self.noisy_char_coverage),
             ("long-share", self.long_share),
             ("repeat-similarity", self.repeat_similarity),
             ("boilerplate-coverage", self.boilerplate_coverage),

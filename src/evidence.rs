@@ -40,6 +40,7 @@ pub struct Rule {
     pub min_story_words: usize,
     pub paragraph_coverage: f64,
     pub char_coverage: f64,
+    pub noisy_char_coverage: f64,
     pub short_share: f64,
     pub long_share: f64,
     pub min_shared_words: usize,
@@ -53,6 +54,7 @@ impl Rule {
             min_story_words: cfg.min_story_words,
             paragraph_coverage: cfg.paragraph_coverage,
             char_coverage: cfg.char_coverage,
+            noisy_char_coverage: cfg.noisy_char_coverage,
             short_share: cfg.short_share,
             long_share: cfg.long_share,
             min_shared_words: cfg.min_shared_words,
@@ -98,8 +100,9 @@ pub struct Evidence {
     pub shared_words: usize,
     /// What the shares were measured on.
     pub measure: Measure,
-    /// Body paragraphs of `a` (and of `b`) that appear in the other, in order: what story
-    /// clustering compares to tell a write-through from a page carrying two stories.
+    /// Body units (paragraphs, or parts of long ones) of `a` (and of `b`) that appear in the
+    /// other, in order: what story clustering compares to tell a write-through from a page
+    /// carrying two stories. Empty for a pair the sets settled: all of it is shared.
     pub shared_a: Vec<u32>,
     pub shared_b: Vec<u32>,
 }
@@ -112,8 +115,10 @@ pub struct Profile {
     pub analysed: ArticleShingles,
     body: Vec<bool>,
     body_words: usize,
+    /// The body cut into units: its paragraphs, a long one cut at sentence ends.
+    units: Vec<Unit>,
     words: KeySet,
-    /// Character grams of each paragraph (`chars[char_ends[p-1]..char_ends[p]]`), empty until
+    /// Character grams of each unit (`chars[char_ends[u-1]..char_ends[u]]`), empty until
     /// [`Profile::add_chars`].
     chars: Vec<u32>,
     char_ends: Vec<u32>,
@@ -150,6 +155,14 @@ impl Profile {
             .filter(|x| *x.1)
             .map(|x| x.0.words())
             .sum();
+        self.units.clear();
+        let mut first_key = 0u32;
+        for (p, para) in a.paragraphs.iter().enumerate() {
+            if self.body[p] {
+                cut_units(para, first_key, ngram_words, text, &self.scratch.tokens, &mut self.units);
+            }
+            first_key = a.shingle_ends[p];
+        }
         self.words.fill(a.shingles.iter().copied());
         self.has_chars = false;
     }
@@ -161,12 +174,20 @@ impl Profile {
         }
         self.chars.clear();
         self.char_ends.clear();
-        for p in &self.analysed.paragraphs {
-            fold_chars(&text[p.range()], &mut self.folded);
+        for u in &self.units {
+            fold_chars(&text[u.bytes.0 as usize..u.bytes.1 as usize], &mut self.folded);
             char_grams(&self.folded, &mut self.chars);
             self.char_ends.push(self.chars.len() as u32);
         }
-        self.char_set.fill(self.chars.iter().copied());
+        // The lookup set has every paragraph's grams, body or not.
+        let mut all = self.chars.clone();
+        for (p, para) in self.analysed.paragraphs.iter().enumerate() {
+            if !self.body[p] {
+                fold_chars(&text[para.range()], &mut self.folded);
+                char_grams(&self.folded, &mut all);
+            }
+        }
+        self.char_set.fill(all.iter().copied());
         self.has_chars = true;
     }
 
@@ -188,6 +209,72 @@ impl Profile {
 /// Whether a paragraph that is not boilerplate is story body: long enough, and prose.
 pub fn is_body(p: &crate::shingle::Paragraph, rule: &Rule) -> bool {
     p.words() >= rule.min_body_words && p.prose
+}
+
+/// Words from which a body paragraph is cut into units at sentence ends, so that a text
+/// without paragraph breaks (one long paragraph) is judged sentence group by sentence group.
+pub const MAX_UNIT_WORDS: usize = 120;
+/// Words a unit cut from a long paragraph has at least before it ends at a sentence end.
+pub const MIN_UNIT_WORDS: usize = 40;
+
+/// A stretch of body text judged as one: a body paragraph, or part of a long one.
+#[derive(Clone, Copy, Debug)]
+struct Unit {
+    /// Its word shingles: `analysed.shingles[keys.0..keys.1]`.
+    keys: (u32, u32),
+    /// Its bytes in the text.
+    bytes: (u32, u32),
+    words: u32,
+}
+
+/// Cuts body paragraph `para` into units; `tokens` are the article's, with their offsets.
+fn cut_units(
+    para: &crate::shingle::Paragraph,
+    first_key: u32,
+    n: usize,
+    text: &str,
+    tokens: &[crate::normalize::Token],
+    out: &mut Vec<Unit>,
+) {
+    let words = para.words();
+    let keys = crate::shingle::shingle_count(words, n) as u32;
+    if words <= MAX_UNIT_WORDS {
+        out.push(Unit {
+            keys: (first_key, first_key + keys),
+            bytes: (para.start, para.end),
+            words: words as u32,
+        });
+        return;
+    }
+    let toks = &tokens[para.first_token as usize..para.end_token as usize];
+    let bytes = text.as_bytes();
+    let mut lo = 0usize;
+    let push = |lo: usize, hi: usize, out: &mut Vec<Unit>| {
+        let start = if lo == 0 { para.start } else { toks[lo].start };
+        let end = if hi == toks.len() { para.end } else { toks[hi].start };
+        out.push(Unit {
+            keys: (
+                first_key + (lo as u32).min(keys),
+                first_key + (hi as u32).min(keys),
+            ),
+            bytes: (start, end),
+            words: (hi - lo) as u32,
+        });
+    };
+    for i in 0..toks.len() {
+        let len = i + 1 - lo;
+        let rest = toks.len() - i - 1;
+        if rest < MIN_UNIT_WORDS / 2 {
+            break;
+        }
+        let gap = &bytes[toks[i].end as usize..toks[i + 1].start as usize];
+        let sentence_end = gap.iter().any(|c| matches!(c, b'.' | b'!' | b'?'));
+        if (len >= MIN_UNIT_WORDS && sentence_end) || len >= MAX_UNIT_WORDS {
+            push(lo, i + 1, out);
+            lo = i + 1;
+        }
+    }
+    push(lo, toks.len(), out);
 }
 
 /// Share of `keys` found in `set` (0 for no keys).
@@ -219,23 +306,20 @@ fn side(x: &Profile, other: &Profile, rule: &Rule, chars: bool) -> Side {
         gram_share: 0.0,
     };
     let (mut found, mut total) = (0usize, 0usize);
-    for (p, para) in x.analysed.paragraphs.iter().enumerate() {
-        if !x.body[p] {
-            continue;
-        }
+    for (u, unit) in x.units.iter().enumerate() {
         s.paragraphs += 1;
-        let keys = x.analysed.paragraph_shingles(p);
+        let keys = &x.analysed.shingles[unit.keys.0 as usize..unit.keys.1 as usize];
         let hit = keys.iter().filter(|&&k| other.words.contains(k)).count();
         let mut appears = hit as f64 >= rule.paragraph_coverage * keys.len() as f64;
         found += hit;
         total += keys.len();
         if chars && !appears {
-            appears = coverage(x.char_grams_of(p), &other.char_set) >= rule.char_coverage;
+            appears = coverage(x.char_grams_of(u), &other.char_set) >= rule.char_coverage;
         }
         if appears {
-            s.shared.push(p as u32);
+            s.shared.push(u as u32);
             s.appearing += 1;
-            s.appearing_words += para.words();
+            s.appearing_words += unit.words as usize;
         }
     }
     s.gram_share = if total == 0 {
@@ -247,22 +331,32 @@ fn side(x: &Profile, other: &Profile, rule: &Rule, chars: bool) -> Side {
 }
 
 /// The evidence of a pair. Character grams are used, and added to the profiles, only when
-/// `allow_chars` and word evidence alone does not make a reprint.
+/// word evidence alone does not make a reprint; when `noisy` (either side reads as noisy
+/// text, [`crate::noise`]) a paragraph appears from [`Rule::noisy_char_coverage`] of its
+/// character grams, else from [`Rule::char_coverage`].
 pub fn compare(
     a: &mut Profile,
     text_a: &str,
     b: &mut Profile,
     text_b: &str,
     rule: &Rule,
-    allow_chars: bool,
+    noisy: bool,
 ) -> Evidence {
     let words = judge(a, b, rule, false);
-    if words.kind == Kind::Reprint || !allow_chars || a.body_words == 0 || b.body_words == 0 {
+    if words.kind == Kind::Reprint || a.body_words == 0 || b.body_words == 0 {
         return words;
     }
     a.add_chars(text_a);
     b.add_chars(text_b);
-    let chars = judge(a, b, rule, true);
+    let rule = Rule {
+        char_coverage: if noisy {
+            rule.noisy_char_coverage
+        } else {
+            rule.char_coverage
+        },
+        ..*rule
+    };
+    let chars = judge(a, b, &rule, true);
     if chars.kind > words.kind {
         Evidence {
             measure: Measure::Characters,
@@ -334,7 +428,6 @@ pub const SETTLED_LONG_SHARE: f64 = 0.45;
 pub fn settled_by_sets(
     sim: &crate::verify::Similarity,
     body_words: (usize, usize),
-    body: (&[u32], &[u32]),
     rule: &Rule,
 ) -> Option<Evidence> {
     let long_share = sim.containment * sim.size_ratio;
@@ -356,8 +449,8 @@ pub fn settled_by_sets(
         a_is_shorter,
         shared_words: short_words,
         measure: Measure::Sets,
-        shared_a: body.0.to_vec(),
-        shared_b: body.1.to_vec(),
+        shared_a: Vec::new(),
+        shared_b: Vec::new(),
     })
 }
 

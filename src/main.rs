@@ -51,6 +51,7 @@ fn config(a: &ScanArgs) -> Config {
         min_story_words: a.min_story_words,
         paragraph_coverage: a.paragraph_coverage,
         char_coverage: a.char_coverage,
+        noisy_char_coverage: a.noisy_char_coverage,
         short_share: a.short_share,
         long_share: a.long_share,
         min_shared_words: a.min_shared_words,

@@ -516,6 +516,7 @@ fn run(
             min_story_words: cfg.min_story_words,
             paragraph_coverage: cfg.paragraph_coverage,
             char_coverage: cfg.char_coverage,
+            noisy_char_coverage: cfg.noisy_char_coverage,
             short_share: cfg.short_share,
             long_share: cfg.long_share,
             min_shared_words: cfg.min_shared_words,
@@ -563,23 +564,20 @@ fn judge_pairs(
     cfg: &Config,
     analysed: &[ArticleShingles],
     mask: &[Vec<bool>],
-    _noisy: &[bool],
+    noisy: &[bool],
     verified: &[VerifiedPair],
     progress: &dyn Progress,
 ) -> Result<Vec<(usize, Evidence)>> {
     let rule = evidence::Rule::from_config(cfg);
-    // Each article's body paragraphs and their words, for pairs the sets settle.
-    let body: Vec<(Vec<u32>, usize)> = analysed
+    // Each article's body words, for pairs the sets settle.
+    let body: Vec<usize> = analysed
         .par_iter()
         .zip(mask)
         .map(|(a, m)| {
-            let mut words = 0;
-            let paras = (0..a.paragraphs.len())
+            (0..a.paragraphs.len())
                 .filter(|&p| evidence::is_body(&a.paragraphs[p], &rule) && !m[p])
-                .inspect(|&p| words += a.paragraphs[p].words())
-                .map(|p| p as u32)
-                .collect();
-            (paras, words)
+                .map(|p| a.paragraphs[p].words())
+                .sum()
         })
         .collect();
     let mut starts: Vec<usize> = Vec::new();
@@ -601,10 +599,7 @@ fn judge_pairs(
                 let mut out = Vec::new();
                 for (k, &((_, b), sim)) in verified.iter().enumerate().take(hi).skip(lo) {
                     let b = b as usize;
-                    let words = (body[a].1, body[b].1);
-                    if let Some(e) =
-                        evidence::settled_by_sets(&sim, words, (&body[a].0, &body[b].0), &rule)
-                    {
+                    if let Some(e) = evidence::settled_by_sets(&sim, (body[a], body[b]), &rule) {
                         out.push((k, e));
                         continue;
                     }
@@ -616,8 +611,7 @@ fn judge_pairs(
                     let text_a = text_a.as_deref().expect("read above");
                     let text_b = corpus.text(b)?;
                     pb.fill(&text_b, cfg.ngram_words, &rule, |p| mask[b][p]);
-                    let chars = true;
-                    let e = evidence::compare(pa, text_a, pb, &text_b, &rule, chars);
+                    let e = evidence::compare(pa, text_a, pb, &text_b, &rule, noisy[a] || noisy[b]);
                     if e.kind != Kind::None {
                         out.push((k, e));
                     }

@@ -53,6 +53,7 @@ pub struct Params {
     pub min_story_words: usize,
     pub paragraph_coverage: f64,
     pub char_coverage: f64,
+    pub noisy_char_coverage: f64,
     pub short_share: f64,
     pub long_share: f64,
     pub min_shared_words: usize,
