@@ -15,8 +15,10 @@
 //!   end-of-line hyphens, long s and ligatures do not break them.
 //! - The pair is a **reprint** when more than [`Rule::short_share`] of the shorter body's
 //!   paragraphs appear in the longer, and the shared text is at least [`Rule::long_share`] of
-//!   the longer body (a digest carrying one story among many is not a reprint of it), on at
-//!   least [`Rule::min_shared_words`] words.
+//!   the longer body (a digest carrying one story among many is not a reprint of it), or at
+//!   least [`TRIMMED_LONG_SHARE`] of it when the longer body's opening unit is among the
+//!   shared ones (a copy trimmed from the bottom), on at least [`Rule::min_shared_words`]
+//!   words.
 //! - Only an article whose body has at least [`Rule::min_story_words`] words can be a reprint:
 //!   a video page's one-line description, a teaser or a link list has no story of its own.
 //! - It is **partial reuse** (listed, never clustered) when the shorter body is mostly found
@@ -389,7 +391,14 @@ fn judge(a: &Profile, b: &Profile, rule: &Rule, chars: bool) -> Evidence {
     // A page without a story body of its own (a video page's one-line description, a teaser,
     // a link list) shares text with stories but is not one of them.
     let story = short.body_words >= rule.min_story_words;
-    let kind = if story && enough && short_share > rule.short_share && long_share >= rule.long_share {
+    // A copy trimmed from the bottom shares the longer story's opening: it needs less of the
+    // longer body than a page that carries the story somewhere among others (a live blog).
+    let trimmed = l.shared.first() == Some(&0) && long_share >= TRIMMED_LONG_SHARE;
+    let kind = if story
+        && enough
+        && short_share > rule.short_share
+        && (long_share >= rule.long_share || trimmed)
+    {
         Kind::Reprint
     } else if enough
         && (short_share > rule.short_share || shared_words.max(l.appearing_words) >= rule.partial_words)
@@ -414,6 +423,10 @@ fn judge(a: &Profile, b: &Profile, rule: &Rule, chars: bool) -> Evidence {
         shared_b,
     }
 }
+
+/// Share of the longer body that a copy sharing its opening unit needs to be a reprint
+/// (see [`Rule::long_share`] for any other): a story trimmed to its first quarter or third.
+pub const TRIMMED_LONG_SHARE: f64 = 0.25;
 
 /// Containment of the smaller shingle set in the larger from which the sets settle a pair.
 pub const SETTLED_CONTAINMENT: f64 = 0.9;

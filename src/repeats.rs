@@ -5,8 +5,9 @@
 //! 1. Paragraph pairs `(i, j)`, `i < j`, match when their normalized words are equal, or when
 //!    they are near-exact: candidates come from a small MinHash sketch of each paragraph's
 //!    words banded into [`BANDS`] bands (so the work is linear in the paragraphs, not
-//!    quadratic), and are kept when the longest common subsequence of their words is at least
-//!    `repeat_similarity` of the longer one.
+//!    quadratic), and are kept when both have at least [`MIN_NEAR_REPEAT_WORDS`] words and the
+//!    longest common subsequence of their words is at least `repeat_similarity` of the longer
+//!    one.
 //! 2. Matches on one diagonal (`j - i` constant) with consecutive `i` form a run; a run is cut
 //!    so that its first copy ends before its repeat starts.
 //! 3. Runs are taken longest first; a later paragraph is reported as a repeat at most once
@@ -15,6 +16,10 @@
 //!    repeated right after itself (a headline echoed as the first paragraph, often 3-5 words).
 
 use crate::shingle::Paragraph;
+
+/// Words both paragraphs of a near-exact (not exact) repeat need: in a shorter line one
+/// changed word makes a different line ("Jul 15, 2018 2:37 PM" and "… 2:39 PM"), not an edit.
+pub const MIN_NEAR_REPEAT_WORDS: usize = 10;
 
 /// Sketch values per paragraph.
 pub const SKETCH: usize = 8;
@@ -244,7 +249,8 @@ pub fn find(
                 return true;
             }
             let (la, lb) = (a.words() as f64, b.words() as f64);
-            la.min(lb) / la.max(lb) >= repeat_similarity
+            a.words().min(b.words()) >= MIN_NEAR_REPEAT_WORDS
+                && la.min(lb) / la.max(lb) >= repeat_similarity
                 && similarity(toks(i), toks(j), &mut lcs) >= repeat_similarity
         })
         .collect();

@@ -22,7 +22,7 @@ fn seed_article_has_exactly_one_repeat_with_exact_bytes() {
         String::from_utf8_lossy(&out.stderr)
     );
     let r = json_of(&out);
-    assert_eq!(r["version"], 1);
+    assert_eq!(r["version"], 2);
     assert_eq!(r["summary"]["articles"], 1);
     assert_eq!(r["summary"]["repeats"], 1);
     let rep = &r["repeats"][0];
@@ -129,7 +129,8 @@ fn usage_and_missing_files_have_their_exit_codes() {
 
 #[test]
 fn stdin_jsonl_field_mapping_and_duplicate_ids() {
-    let body = "Officials from both sides declined to comment on the substance of the negotiations in Geneva on Monday, saying that the talks were continuing.";
+    // One paragraph, long enough to be a story body (`Config::min_story_words`).
+    let body = "Officials from both sides declined to comment on the substance of the negotiations in Geneva on Monday, saying that the talks were continuing. Diplomats from both delegations met for six hours behind closed doors at the lakeside hotel, and a second round is planned for Wednesday morning. The mediator said in a short statement that both sides had agreed to keep the ceasefire in place while the talks go on, and that a joint committee would meet next week to discuss prisoner exchanges.";
     let feed = format!(
         "{{\"guid\":\"a\",\"body\":\"{body}\",\"outlet\":\"X\"}}\n{{\"guid\":\"a\",\"body\":\"{body}\",\"outlet\":\"Y\"}}\n{{\"body\":\"{body} Extra words at the end here.\"}}\n"
     );
