@@ -25,6 +25,7 @@
 //! chunks and can be streamed ([`write_feed`]), so a million-article feed needs memory only
 //! for its plan and truth.
 
+mod frozen;
 mod furniture;
 pub mod pool;
 mod render;
@@ -99,7 +100,7 @@ fn read_base(path: &Path) -> Result<Vec<BaseStory>> {
         let (Some(id), Some(body)) = (field("id"), field("text")) else {
             continue;
         };
-        let mut rng = SplitMix64(crate::hash::bytes(id.as_bytes()));
+        let mut rng = SplitMix64(frozen::bytes(id.as_bytes()));
         let paragraphs = text::paragraphs(&body, &mut rng);
         if id.is_empty() || paragraphs.is_empty() {
             continue;
@@ -128,9 +129,12 @@ pub const BASE_MAX_OVERLAP: f64 = 0.2;
 ///    empty are dropped, and so are stories left empty).
 /// 2. A story is dropped when [`BASE_MAX_OVERLAP`] or more of its word
 ///    [`BASE_NGRAM`]-grams occur in stories kept before it.
+///
+/// Words and hashes are the generator's own (`synth/frozen.rs`), so the cleaned stories do not
+/// move when the detector's tokenizer or hashes change.
 pub fn dedup_base(stories: Vec<BaseStory>) -> Vec<BaseStory> {
     use std::collections::{HashMap, HashSet};
-    let key = |s: &str| crate::hash::bytes(text::collapse(&s.to_lowercase()).as_bytes());
+    let key = |s: &str| frozen::bytes(text::collapse(&s.to_lowercase()).as_bytes());
     let mut count: HashMap<u64, u32> = HashMap::new();
     for st in &stories {
         let keys: HashSet<u64> = st
@@ -161,14 +165,8 @@ pub fn dedup_base(stories: Vec<BaseStory>) -> Vec<BaseStory> {
         if st.paragraphs.is_empty() {
             continue;
         }
-        let words: Vec<u64> = crate::normalize::tokenize(&st.paragraphs.join(" "))
-            .iter()
-            .map(|t| t.hash)
-            .collect();
-        let grams: HashSet<u64> = words
-            .windows(BASE_NGRAM)
-            .map(crate::hash::sequence)
-            .collect();
+        let words = frozen::word_hashes(&st.paragraphs.join(" "));
+        let grams: HashSet<u64> = words.windows(BASE_NGRAM).map(frozen::sequence).collect();
         let old = grams.iter().filter(|g| seen.contains(g)).count();
         if !grams.is_empty() && old as f64 >= BASE_MAX_OVERLAP * grams.len() as f64 {
             continue;
