@@ -27,6 +27,7 @@
 
 mod frozen;
 mod furniture;
+pub mod ocr;
 pub mod pool;
 mod render;
 pub mod text;
