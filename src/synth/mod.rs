@@ -307,8 +307,8 @@ impl Default for PageFurniture {
     }
 }
 
-/// OCR noise ([`ocr`]): applied to the story text (headline line and byline included, the
-/// outlet's boilerplate and page furniture not) of scanned copies.
+/// OCR noise ([`ocr`]): applied to the story text (byline and dateline included; headline,
+/// boilerplate and page furniture not) of scanned copies.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OcrRates {
     /// Share of publishing outlets that are digitised print archives: every article they
