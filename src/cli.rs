@@ -91,6 +91,26 @@ pub struct SynthArgs {
     #[arg(long, default_value_t = 25)]
     pub max_reprints: usize,
 
+    /// Share of wire stories updated as write-through chains; default as in data/README.md.
+    #[arg(long, value_name = "SHARE", value_parser = share)]
+    pub write_through_rate: Option<f64>,
+
+    /// Share of stories in quote-sharing groups (hard negatives); default as in data/README.md.
+    #[arg(long, value_name = "SHARE", value_parser = share)]
+    pub quote_share_rate: Option<f64>,
+
+    /// Share of outlets whose pages carry page furniture; default as in data/README.md.
+    #[arg(long, value_name = "SHARE", value_parser = share)]
+    pub furniture_outlets: Option<f64>,
+
+    /// Share of outlets that are OCR'd print archives; default as in data/README.md.
+    #[arg(long, value_name = "SHARE", value_parser = share)]
+    pub ocr_archive_outlets: Option<f64>,
+
+    /// Share of wire articles that are OCR'd scans; default as in data/README.md.
+    #[arg(long, value_name = "SHARE", value_parser = share)]
+    pub ocr_scanned_wire_rate: Option<f64>,
+
     /// Base stories (JSONL with id, title, text, source) whose prose the feed is built from;
     /// repeat the flag to combine several files (cleaned together of shared sentences).
     #[arg(long, default_value = "data/base-stories.jsonl", value_name = "FILE")]
@@ -257,4 +277,16 @@ pub struct ScanArgs {
     /// Print nothing on stderr but fatal errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// A share in `[0, 1]`, for the generator's rates.
+fn share(s: &str) -> Result<f64, String> {
+    let x: f64 = s
+        .parse()
+        .map_err(|e| format!("{s:?} is not a number: {e}"))?;
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(format!("{x} is not a share between 0 and 1"))
+    }
 }

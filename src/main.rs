@@ -181,13 +181,24 @@ fn synth(args: SynthArgs) -> reprint::Result<u8> {
             ),
         });
     }
-    let cfg = reprint::synth::SynthConfig {
+    let mut cfg = reprint::synth::SynthConfig {
         seed: args.seed,
         articles: args.articles,
         outlets: args.outlets.max(1),
         max_reprints: args.max_reprints,
         ..Default::default()
     };
+    // Rates given on the command line replace the library's defaults, which stay in one place.
+    let set = |flag: Option<f64>, field: &mut f64| {
+        if let Some(x) = flag {
+            *field = x;
+        }
+    };
+    set(args.write_through_rate, &mut cfg.write_through_rate);
+    set(args.quote_share_rate, &mut cfg.quote_share_rate);
+    set(args.furniture_outlets, &mut cfg.furniture.outlets);
+    set(args.ocr_archive_outlets, &mut cfg.ocr.archive_outlets);
+    set(args.ocr_scanned_wire_rate, &mut cfg.ocr.scanned_wire_rate);
     let mut out = create(&args.out)?;
     let truth =
         reprint::synth::write_feed(&base, &cfg, &mut out).map_err(reprint::Error::Output)?;

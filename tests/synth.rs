@@ -11,7 +11,7 @@ use reprint::hash::SplitMix64;
 use reprint::synth::pool::{Pool, Unit};
 use reprint::synth::{
     generate, load_base, load_bases, read_truth, text::sentences, write_feed, BaseStory, Feed,
-    FeedArticle, Position, SynthConfig, Truth,
+    FeedArticle, OcrRates, Position, SynthConfig, Truth, TruthCluster, TruthOcr,
 };
 
 fn root() -> PathBuf {
@@ -56,9 +56,32 @@ fn fold_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Text with the truth's boilerplate blocks of this article removed.
+/// Text with the truth's page furniture lines and boilerplate blocks of this article removed.
 fn without_boilerplate(a: &FeedArticle, truth: &Truth) -> String {
+    without(a, truth, &[])
+}
+
+/// Text with byte ranges `extra`, the truth's page furniture lines and then its boilerplate
+/// blocks removed (overlapping ranges merged).
+fn without(a: &FeedArticle, truth: &Truth, extra: &[[usize; 2]]) -> String {
+    let mut spans: Vec<[usize; 2]> = extra.to_vec();
+    if let Some(f) = truth.furniture.iter().find(|f| f.article == a.id) {
+        spans.extend(f.lines.iter().map(|l| l.span));
+    }
+    // A prefix of an article (`text` cut short) keeps the spans inside it.
+    spans.retain(|sp| sp[1] <= a.text.len());
+    spans.sort_unstable();
+    let mut merged: Vec<[usize; 2]> = Vec::new();
+    for sp in spans {
+        match merged.last_mut() {
+            Some(last) if sp[0] <= last[1] => last[1] = last[1].max(sp[1]),
+            _ => merged.push(sp),
+        }
+    }
     let mut t = a.text.clone();
+    for sp in merged.iter().rev() {
+        t.replace_range(sp[0]..sp[1], "");
+    }
     for b in truth.boilerplate.iter().filter(|b| b.ids.contains(&a.id)) {
         t = t.replacen(&b.text, " ", 1);
     }
@@ -101,15 +124,15 @@ impl Example {
             .iter()
             .filter(|a| !clustered.contains_key(a.id.as_str()))
             .filter(|a| {
-                let mut t = a.text.clone();
-                for r in self.feed.truth.repeats.iter().filter(|r| r.article == a.id) {
-                    t.replace_range(r.repeat[0]..r.repeat[1], "");
-                }
-                let a2 = FeedArticle {
-                    text: t,
-                    ..(*a).clone()
-                };
-                without_boilerplate(&a2, &self.feed.truth)
+                let repeats: Vec<[usize; 2]> = self
+                    .feed
+                    .truth
+                    .repeats
+                    .iter()
+                    .filter(|r| r.article == a.id)
+                    .map(|r| r.repeat)
+                    .collect();
+                without(a, &self.feed.truth, &repeats)
                     .lines()
                     .map(str::trim)
                     .filter(|l| !l.is_empty() && *l != a.title)
@@ -350,27 +373,46 @@ fn repeat_spans_are_exact_paragraph_runs() {
     }
 }
 
+/// Hard-negative pairs, both ways round.
+fn hard_pairs(t: &Truth) -> HashSet<(&str, &str)> {
+    t.hard_negatives
+        .iter()
+        .flat_map(|[a, b]| [(a.as_str(), b.as_str()), (b.as_str(), a.as_str())])
+        .collect()
+}
+
 #[test]
-fn cluster_members_share_passages_with_their_canonical() {
-    let ex = example();
+fn cluster_members_share_passages_with_what_they_were_made_from() {
+    // Members share passages with the article they were copied or updated from (the
+    // canonical, or in a write-through chain the version they copy), which is earlier. OCR
+    // noise breaks long n-grams, so this looks at the feed without it (the same feed but for
+    // the noise, `ocr_noise_has_the_recorded_error_rate`).
+    let ex = Example::new(generate(&fixture(), &without_ocr(&example_config())));
     let t = &ex.feed.truth;
+    let source: HashMap<&str, &str> = t
+        .pair_info
+        .iter()
+        .map(|p| (p.a.as_str(), p.b.as_str()))
+        .collect();
     let mut seen = HashSet::new();
     for c in &t.clusters {
         let canon = ex.get(&c.canonical);
-        let cg = ngrams(&without_boilerplate(canon, t), 10);
         for m in &c.members {
             assert!(seen.insert(m.clone()), "{m} is in two clusters");
             let a = ex.get(m);
             if *m != c.canonical {
                 assert!(a.date > canon.date, "{m} is not later than {}", c.canonical);
-                let shared = ngrams(&without_boilerplate(a, t), 10)
-                    .intersection(&cg)
-                    .count();
+                let b = ex.get(source[m.as_str()]);
                 assert!(
-                    shared >= 5,
-                    "{m} shares {shared} 10-grams with {}",
-                    c.canonical
+                    c.members.contains(&b.id),
+                    "{m}'s source {} is elsewhere",
+                    b.id
                 );
+                assert!(a.date > b.date, "{m} is not later than {}", b.id);
+                let shared = ngrams(&without_boilerplate(a, t), 10)
+                    .intersection(&ngrams(&without_boilerplate(b, t), 10))
+                    .count();
+                assert!(shared >= 5, "{m} shares {shared} 10-grams with {}", b.id);
             }
         }
     }
@@ -385,7 +427,9 @@ fn cluster_members_share_passages_with_their_canonical() {
             c.canonical
         );
     }
-    // Different stories do not accidentally share passages between clusters.
+    // Different stories do not accidentally share passages between clusters (quote-sharing
+    // stories share theirs on purpose).
+    let hard = hard_pairs(t);
     let sets: Vec<HashSet<String>> = t
         .clusters
         .iter()
@@ -393,6 +437,9 @@ fn cluster_members_share_passages_with_their_canonical() {
         .collect();
     for i in 0..sets.len() {
         for j in i + 1..sets.len() {
+            if hard.contains(&(&t.clusters[i].canonical, &t.clusters[j].canonical)) {
+                continue;
+            }
             let shared = sets[i].intersection(&sets[j]).count();
             assert!(
                 shared * 5 < sets[i].len().min(sets[j].len()),
@@ -455,10 +502,12 @@ fn briefs_of_one_outlet_share_only_boilerplate() {
 
 #[test]
 fn hard_negatives_share_a_sentence_but_not_a_cluster() {
-    let ex = example();
+    // Without OCR noise, which may break the shared sentence.
+    let ex = Example::new(generate(&fixture(), &without_ocr(&example_config())));
     let t = &ex.feed.truth;
+    // Quoted sentences (~5% of stories) and quote-sharing groups of 2-3 (~4%).
     assert!(
-        (3..=20).contains(&t.hard_negatives.len()),
+        (3..=40).contains(&t.hard_negatives.len()),
         "{}",
         t.hard_negatives.len()
     );
@@ -471,11 +520,23 @@ fn hard_negatives_share_a_sentence_but_not_a_cluster() {
         let (ga, gb) = (ngrams(&ex.get(a).text, 8), ngrams(&ex.get(b).text, 8));
         let shared = ga.intersection(&gb).count();
         assert!(shared >= 1, "{a} and {b} share no sentence");
+        // A quoted sentence or two; quote-sharing stories also share a statement and a
+        // background paragraph (and, as any two stories may, one sentence), under half.
+        let lines = |id: &str| -> HashSet<String> {
+            ex.get(id)
+                .text
+                .lines()
+                .map(norm)
+                .filter(|p| p.split(' ').count() >= 8)
+                .collect()
+        };
+        let quote_sharing = lines(a).intersection(&lines(b)).next().is_some();
+        let limit = if quote_sharing { 2 } else { 4 };
         assert!(
-            shared * 4 < ga.len().min(gb.len()),
+            shared * limit < ga.len().min(gb.len()),
             "{a} and {b} share too much ({shared})"
         );
-        assert!(ex.get(b).text.contains(" said "), "{b} has no quote");
+        assert!(ex.get(b).text.contains(" said"), "{b} has no quote");
     }
 }
 
@@ -591,15 +652,11 @@ fn example_has_every_phenomenon_in_range() {
         .iter()
         .filter(|r| {
             let a = ex.get(&r.article);
-            let mut once = a.text.clone();
-            once.replace_range(r.repeat[0]..r.repeat[1], "");
-            fold_ws(&without_boilerplate(
-                &FeedArticle {
-                    text: once,
-                    ..a.clone()
-                },
-                t,
-            )) == fold_ws(&a.text[r.first[0]..r.first[1]])
+            let first = FeedArticle {
+                text: a.text[..r.first[1]].to_string(),
+                ..a.clone()
+            };
+            fold_ws(&without(a, t, &[r.repeat])) == fold_ws(&without(&first, t, &[[0, r.first[0]]]))
         })
         .count();
     assert!(
@@ -632,15 +689,16 @@ fn story_paragraphs(a: &FeedArticle, truth: &Truth, quoting: bool) -> Vec<String
 
 #[test]
 fn reused_base_stories_share_no_paragraph_and_one_sentence_at_most() {
-    // 3,000 articles from 120 base stories: most stories are remixes.
+    // 3,000 articles from 120 base stories: most stories are remixes. Without OCR noise,
+    // which could hide the quote paragraphs this check sets aside.
     let feed = generate(
         &fixture(),
-        &SynthConfig {
+        &without_ocr(&SynthConfig {
             seed: 7,
             articles: 3000,
             outlets: 30,
             ..SynthConfig::default()
-        },
+        }),
     );
     let ex = Example::new(feed);
     let t = &ex.feed.truth;
@@ -657,6 +715,9 @@ fn reused_base_stories_share_no_paragraph_and_one_sentence_at_most() {
     );
     assert!(stories.len() > 1000, "{} stories", stories.len());
     let quoting: HashSet<&str> = t.hard_negatives.iter().map(|[_, b]| b.as_str()).collect();
+    // Quote-sharing stories share a statement and a background paragraph on purpose.
+    let hard = hard_pairs(t);
+    let hard_pair = |x: usize, y: usize| hard.contains(&(stories[x].id.as_str(), &stories[y].id));
     let mut para_owner: HashMap<String, usize> = HashMap::new();
     let mut sent_owners: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, a) in stories.iter().enumerate() {
@@ -664,10 +725,11 @@ fn reused_base_stories_share_no_paragraph_and_one_sentence_at_most() {
             let np = norm(&p);
             if np.split(' ').count() >= 8 {
                 let o = *para_owner.entry(np.clone()).or_insert(i);
-                assert_eq!(
-                    o, i,
+                assert!(
+                    o == i || hard_pair(o, i),
                     "{} and {} share the paragraph {np:?}",
-                    stories[o].id, a.id
+                    stories[o].id,
+                    a.id
                 );
             }
             for s in sentences(&p) {
@@ -687,6 +749,9 @@ fn reused_base_stories_share_no_paragraph_and_one_sentence_at_most() {
         reused += usize::from(o.len() >= 2);
         for x in 0..o.len() {
             for y in x + 1..o.len() {
+                if hard_pair(o[x], o[y]) {
+                    continue;
+                }
                 let n = shared.entry((o[x], o[y])).or_default();
                 *n += 1;
                 assert!(
@@ -917,4 +982,343 @@ fn generate_1m_streaming() {
         truth.repeats.len()
     );
     assert_eq!(truth.articles, 1_000_000);
+}
+
+/// Levenshtein distance over chars within a band of ±`band` around the diagonal (exact when
+/// the distance is at most `band`).
+fn edit_distance(a: &str, b: &str, band: usize) -> usize {
+    const INF: usize = usize::MAX / 2;
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > band {
+        return INF;
+    }
+    let mut prev = vec![INF; m + 1];
+    let mut cur = vec![INF; m + 1];
+    for (j, p) in prev.iter_mut().enumerate().take(m.min(band) + 1) {
+        *p = j;
+    }
+    for i in 1..=n {
+        let lo = i.saturating_sub(band);
+        let hi = (i + band).min(m);
+        let mut j = lo;
+        if lo == 0 {
+            cur[0] = i;
+            j = 1;
+        } else {
+            cur[lo - 1] = INF;
+        }
+        while j <= hi {
+            cur[j] = (prev[j] + 1)
+                .min(cur[j - 1] + 1)
+                .min(prev[j - 1] + usize::from(a[i - 1] != b[j - 1]));
+            j += 1;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[m]
+}
+
+fn without_ocr(cfg: &SynthConfig) -> SynthConfig {
+    SynthConfig {
+        ocr: OcrRates {
+            archive_outlets: 0.0,
+            scanned_wire_rate: 0.0,
+            ..cfg.ocr.clone()
+        },
+        ..cfg.clone()
+    }
+}
+
+#[test]
+fn ocr_noise_has_the_recorded_error_rate() {
+    let base = fixture();
+    let cfg = SynthConfig {
+        articles: 1000,
+        ..example_config()
+    };
+    let noisy = generate(&base, &cfg);
+    let clean = generate(&base, &without_ocr(&cfg));
+    assert!(clean.truth.ocr.is_empty());
+    // Noise has its own random streams: without it the feed is the same, but for the noise.
+    let ocr: HashMap<&str, &TruthOcr> = noisy
+        .truth
+        .ocr
+        .iter()
+        .map(|o| (o.article.as_str(), o))
+        .collect();
+    assert!(ocr.len() > 100, "{} noisy articles", ocr.len());
+    let repeated: HashSet<&str> = noisy
+        .truth
+        .repeats
+        .iter()
+        .map(|r| r.article.as_str())
+        .collect();
+    let (mut measured, mut target) = (0.0, 0.0);
+    for (a, b) in noisy.articles.iter().zip(&clean.articles) {
+        assert_eq!(a.id, b.id);
+        let Some(o) = ocr.get(a.id.as_str()) else {
+            assert_eq!(a, b);
+            continue;
+        };
+        assert!(o.cer > 0.0 && o.cer <= 0.155, "{o:?}");
+        if repeated.contains(a.id.as_str()) {
+            continue; // the noisy text is in it twice
+        }
+        let want = (o.cer * o.chars as f64).round() as usize;
+        let d = edit_distance(&b.text, &a.text, 2 * want + 16);
+        // Events never touch each other, so the distance is their summed cost, give or take
+        // an alignment Levenshtein finds cheaper.
+        assert!(
+            d <= want && d + 1 + want / 20 >= want,
+            "{}: distance {d}, {want} wanted ({} of {} chars)",
+            a.id,
+            o.cer,
+            o.chars
+        );
+        assert_eq!(a.text.matches('\n').count(), b.text.matches('\n').count());
+        measured += d as f64 / o.chars as f64;
+        target += o.cer;
+    }
+    assert!(
+        (measured - target).abs() < 0.01 * target,
+        "{measured} vs {target}"
+    );
+    // The drawn rates follow the ICDAR fit (median 2%, mean 3%, none over 15.5%).
+    let mut rates: Vec<f64> = noisy.truth.ocr.iter().map(|o| o.cer).collect();
+    rates.sort_by(f64::total_cmp);
+    let median = rates[rates.len() / 2];
+    let mean = rates.iter().sum::<f64>() / rates.len() as f64;
+    assert!((0.013..0.028).contains(&median), "median {median}");
+    assert!((0.02..0.042).contains(&mean), "mean {mean}");
+    // Noise on one copy of a reprint pair, and on both.
+    let mut one = 0;
+    let mut both = 0;
+    for c in &noisy.truth.clusters {
+        let n = c
+            .members
+            .iter()
+            .filter(|m| ocr.contains_key(m.as_str()))
+            .count();
+        one += usize::from(n >= 1 && n < c.members.len());
+        both += usize::from(n >= 2);
+    }
+    assert!(
+        one >= 10 && both >= 3,
+        "{one} clusters with one noisy copy, {both} with two"
+    );
+}
+
+#[test]
+fn write_through_chains_drift_from_their_first_version() {
+    let base = fixture();
+    let cfg = without_ocr(&SynthConfig {
+        seed: 3,
+        articles: 3000,
+        outlets: 20,
+        ..SynthConfig::default()
+    });
+    let ex = Example::new(generate(&base, &cfg));
+    let t = &ex.feed.truth;
+    let chains: Vec<&TruthCluster> = t
+        .clusters
+        .iter()
+        .filter(|c| !c.versions.is_empty())
+        .collect();
+    assert!(chains.len() >= 10, "{} chains", chains.len());
+    let grams = |id: &str| ngrams(&without_boilerplate(ex.get(id), t), 5);
+    let overlap = |a: &HashSet<String>, b: &HashSet<String>| {
+        a.intersection(b).count() as f64 / a.len().min(b.len()) as f64
+    };
+    let mut later_reprints = 0;
+    let mut first_last = Vec::new();
+    for c in &chains {
+        assert!((3..=4).contains(&c.versions.len()), "{c:?}");
+        assert_eq!(c.versions[0], c.canonical);
+        assert_eq!(c.members[0], c.canonical);
+        let v: Vec<&FeedArticle> = c.versions.iter().map(|id| ex.get(id)).collect();
+        let g: Vec<HashSet<String>> = c.versions.iter().map(|id| grams(id)).collect();
+        for k in 1..v.len() {
+            assert!(v[k].date > v[k - 1].date, "{}", v[k].id);
+            assert_eq!(v[k].source, v[0].source);
+            let o = overlap(&g[k - 1], &g[k]);
+            assert!(o >= 0.5, "{} → {}: {o}", v[k - 1].id, v[k].id);
+        }
+        let o = overlap(&g[0], &g[g.len() - 1]);
+        assert!(o < 0.45, "{}: first and last share {o}", c.canonical);
+        first_last.push(o);
+        later_reprints += t
+            .pair_info
+            .iter()
+            .filter(|p| c.versions[1..].contains(&p.b) && !c.versions.contains(&p.a))
+            .count();
+    }
+    let mean = first_last.iter().sum::<f64>() / first_last.len() as f64;
+    assert!(
+        mean < 0.3,
+        "first and last versions share {mean} on average"
+    );
+    assert!(
+        later_reprints >= 20,
+        "{later_reprints} reprints of later versions"
+    );
+}
+
+#[test]
+fn quote_sharing_stories_share_a_statement_and_a_background_paragraph() {
+    let base = fixture();
+    let ex = Example::new(generate(
+        &base,
+        &without_ocr(&SynthConfig {
+            seed: 3,
+            articles: 3000,
+            outlets: 20,
+            ..SynthConfig::default()
+        }),
+    ));
+    let t = &ex.feed.truth;
+    let clustered = ex.clustered();
+    let paragraphs = |id: &str| -> HashSet<String> {
+        without_boilerplate(ex.get(id), t)
+            .lines()
+            .map(norm)
+            .filter(|p| p.split(' ').count() >= 8)
+            .collect()
+    };
+    let mut sharing = 0;
+    for [a, b] in &t.hard_negatives {
+        let shared: Vec<String> = paragraphs(a)
+            .intersection(&paragraphs(b))
+            .cloned()
+            .collect();
+        if shared.is_empty() {
+            continue; // a quoted sentence, the older kind of hard negative
+        }
+        sharing += 1;
+        assert_eq!(shared.len(), 1, "{a} and {b} share {shared:?}");
+        if let (Some(x), Some(y)) = (clustered.get(a.as_str()), clustered.get(b.as_str())) {
+            assert_ne!(x, y, "{a} and {b} are in one cluster");
+        }
+        // The statement (8+ words), quoted word for word in both, framed as each likes.
+        let (ga, gb) = (ngrams(&ex.get(a).text, 8), ngrams(&ex.get(b).text, 8));
+        let background = ngrams(&shared[0], 8);
+        let common = ga.intersection(&gb).count();
+        let quoted = ga
+            .intersection(&gb)
+            .filter(|g| !background.contains(*g))
+            .count();
+        assert!(quoted >= 1, "{a} and {b} quote nothing in common");
+        assert!(
+            common * 3 < ga.len().min(gb.len()),
+            "{a} and {b} share {common}"
+        );
+    }
+    assert!(sharing >= 20, "{sharing} quote-sharing pairs");
+}
+
+#[test]
+fn page_furniture_lines_are_exact_and_differ_from_page_to_page() {
+    let ex = example();
+    let t = &ex.feed.truth;
+    let mut kinds: HashMap<&str, usize> = HashMap::new();
+    let mut lines: HashMap<&str, usize> = HashMap::new();
+    for f in &t.furniture {
+        let a = ex.get(&f.article);
+        assert!(
+            !a.source.contains("Press") && !a.source.contains("Wire"),
+            "{}",
+            a.id
+        );
+        for l in &f.lines {
+            let [s, e] = l.span;
+            assert!(s < e && e <= a.text.len(), "{l:?}");
+            assert!(
+                s == 0 || a.text.as_bytes()[s - 1] == b'\n',
+                "{} {l:?}",
+                a.id
+            );
+            assert!(
+                e == a.text.len() || a.text.as_bytes()[e] == b'\n',
+                "{} {l:?}",
+                a.id
+            );
+            let line = &a.text[s..e];
+            assert!(
+                !line.contains('\n') && line.split(' ').count() <= 40,
+                "{line:?}"
+            );
+            *kinds.entry(l.kind.as_str()).or_default() += 1;
+            *lines.entry(line).or_default() += 1;
+            match l.kind.as_str() {
+                "caption" => assert!(line.contains("Photo"), "{line}"),
+                "timestamp" => assert!(line.contains("2024") || line.contains("Updated"), "{line}"),
+                "related" => assert!(line.contains(": "), "{line}"),
+                "counter" | "byline" => {}
+                k => panic!("kind {k}"),
+            }
+        }
+    }
+    for k in ["caption", "related", "timestamp", "counter", "byline"] {
+        assert!(kinds.get(k).copied().unwrap_or(0) >= 5, "{k}: {kinds:?}");
+    }
+    // Counting repeats cannot find them: nearly every line is on one page only.
+    let total: usize = lines.values().sum();
+    let most = lines.values().copied().max().unwrap_or(0);
+    assert!(
+        lines.len() * 10 >= total * 9,
+        "{} distinct of {total}",
+        lines.len()
+    );
+    assert!(most <= 3, "a furniture line on {most} pages");
+}
+
+#[test]
+fn truth_of_version_1_still_reads() {
+    let v1 = r#"{"version":1,"seed":1,"articles":2,
+"clusters":[{"story":"s","canonical":"a","members":["a","b"]}],
+"repeats":[],"boilerplate":[],"hard_negatives":[],"pair_info":[]}"#;
+    let t: Truth = serde_json::from_str(v1).unwrap();
+    assert!(t.furniture.is_empty() && t.ocr.is_empty() && t.clusters[0].versions.is_empty());
+    // Clusters without versions are written as before.
+    let mut out = Vec::new();
+    t.write(&mut out).unwrap();
+    assert!(String::from_utf8(out)
+        .unwrap()
+        .contains(r#"{"story":"s","canonical":"a","members":["a","b"]}"#));
+}
+
+/// The generator cleans and seeds with its own frozen hashes (`synth/frozen.rs`), so a feed
+/// moves only when the generator changes: these are the bytes of one small feed. Update the
+/// constants when a change to the generator is meant (and regenerate data/example).
+#[test]
+fn generated_bytes_are_pinned() {
+    let feed = generate(
+        &fixture(),
+        &SynthConfig {
+            seed: 99,
+            articles: 600,
+            outlets: 8,
+            ..SynthConfig::default()
+        },
+    );
+    // The pin covers every phenomenon.
+    let t = &feed.truth;
+    assert!(t.clusters.iter().any(|c| !c.versions.is_empty()));
+    assert!(!t.ocr.is_empty() && !t.furniture.is_empty() && !t.repeats.is_empty());
+    let quote_sharing = t.hard_negatives.iter().any(|[a, b]| {
+        let text = |id: &str| &feed.articles.iter().find(|x| x.id == id).unwrap().text;
+        let lines: HashSet<&str> = text(a).lines().filter(|l| l.len() > 60).collect();
+        text(b).lines().any(|l| lines.contains(l))
+    });
+    assert!(quote_sharing);
+    let (f, t) = bytes(&feed);
+    let h = |b: &[u8]| xxhash_rust::xxh3::xxh3_64(b);
+    assert_eq!(
+        (h(&f), h(&t)),
+        (0x1cfc_e00b_ce11_06dd, 0x47db_dee3_8c01_a256),
+        "the generated feed changed (feed {:#018x}, truth {:#018x})",
+        h(&f),
+        h(&t)
+    );
 }

@@ -382,3 +382,346 @@ pub(super) fn wire_block(wire: &str) -> Vec<String> {
 fn phone(rng: &mut SplitMix64) -> String {
     format!("555-01{:02}", rng.below(100))
 }
+
+/// Framings of a shared statement ([`statement`]).
+pub(super) const STATEMENT_FORMS: u64 = 5;
+
+/// A quote-sharing story's paragraph quoting the shared statement in framing `form` (every
+/// framing has " said ", the statement is kept word for word).
+pub(super) fn statement(quote: &str, speaker: &str, form: u64) -> String {
+    match form % STATEMENT_FORMS {
+        0 => format!("In a statement, {speaker}, said: \"{quote}\""),
+        1 => format!("{speaker}, said on social media: \"{quote}\""),
+        2 => format!("\"{quote}\" {speaker}, said in a statement."),
+        3 => format!("{speaker}, said in a post on X: \"{quote}\""),
+        _ => format!("Asked about it, {speaker}, said: \"{quote}\""),
+    }
+}
+
+/// Which page furniture an outlet shows and in which formats; each kind is shown on a share of
+/// its pages.
+pub(super) struct PageStyle {
+    /// Per kind (caption, related, timestamp, counter, byline): share of pages showing it.
+    rates: [f64; 5],
+    /// Per kind: the outlet's format.
+    formats: [u8; 5],
+    /// Related links after a body paragraph (else at the bottom).
+    related_inline: bool,
+    /// Counters at the top (else at the bottom).
+    counter_top: bool,
+    /// A second timestamp line for updates.
+    updated: bool,
+}
+
+impl PageStyle {
+    /// A seeded style: each kind used with probability 0.6 (at least one), on 50-100% of
+    /// pages.
+    pub(super) fn new(rng: &mut SplitMix64) -> PageStyle {
+        let mut rates = [0.0; 5];
+        for r in &mut rates {
+            if rng.unit() < 0.6 {
+                *r = 0.5 + 0.5 * rng.unit();
+            }
+        }
+        if rates.iter().all(|&r| r == 0.0) {
+            rates[rng.below(5) as usize] = 0.8;
+        }
+        let formats = [0; 5].map(|_: u8| rng.below(4) as u8);
+        PageStyle {
+            rates,
+            formats,
+            related_inline: rng.unit() < 0.6,
+            counter_top: rng.unit() < 0.5,
+            updated: rng.unit() < 0.5,
+        }
+    }
+}
+
+/// What a page's furniture is made from.
+pub(super) struct PageContext<'a> {
+    /// The article's time, minutes after the feed's start.
+    pub minute: u64,
+    pub outlet: &'a str,
+    /// The story's first paragraphs (captions name who is in them).
+    pub story: Vec<&'a str>,
+    /// A place for captions (the dateline city, title-cased), if any.
+    pub place: Option<String>,
+    pub staff: &'a [String],
+    /// Headlines of other stories, for related links.
+    pub related: Vec<&'a str>,
+    /// Body paragraphs (in-body lines go after one of them).
+    pub paragraphs: usize,
+}
+
+/// A page's furniture lines, by kind: before the body, after body paragraph `i`, after the
+/// body.
+#[derive(Default)]
+pub(super) struct PageLines {
+    pub top: Vec<(&'static str, String)>,
+    pub inner: Vec<(usize, &'static str, String)>,
+    pub bottom: Vec<(&'static str, String)>,
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
+
+const CAPTION_VERBS: &[&str] = &[
+    "speaks to reporters",
+    "speaks during a news conference",
+    "arrives for a meeting",
+    "looks on",
+    "attends a ceremony",
+    "is pictured",
+    "addresses supporters",
+    "walks to a meeting",
+    "waves to the crowd",
+    "listens to a question",
+];
+
+const PHOTO_AGENCIES: &[&str] = &[
+    "Meridian Press",
+    "Continental Wire",
+    "Atlas News Agency",
+    "Pacific Newswire",
+];
+
+/// (year, month 1-12, day, weekday 0 = Sunday, hour, minute) of a feed minute.
+fn clock(minute: u64) -> (i64, u32, u32, usize, u64, u64) {
+    let day = super::text::START_DAY + (minute / 1440) as i64;
+    let (y, m, d) = super::text::civil(day);
+    let wd = (day + 4).rem_euclid(7) as usize;
+    let mm = minute % 1440;
+    (y, m, d, wd, mm / 60, mm % 60)
+}
+
+fn twelve(h: u64) -> (u64, &'static str) {
+    let h12 = if h.is_multiple_of(12) { 12 } else { h % 12 };
+    (h12, if h < 12 { "AM" } else { "PM" })
+}
+
+/// `1204` as `1,204`.
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn timestamp(minute: u64, format: u8, prefix: &str) -> String {
+    let (y, m, d, wd, h, mi) = clock(minute);
+    let month = MONTHS[m as usize - 1];
+    let (h12, ampm) = twelve(h);
+    match format {
+        0 => format!("{prefix}{} {d}, {y} {h12}:{mi:02} {ampm}", &month[..3]),
+        1 => format!(
+            "{prefix}{month} {d}, {y} at {h12}:{mi:02} {}",
+            if h < 12 { "a.m." } else { "p.m." }
+        ),
+        2 => format!("{prefix}{m:02}/{d:02}/{y} {h:02}:{mi:02} GMT"),
+        _ => format!(
+            "{prefix}{} {d} {month} {y} {h:02}.{mi:02} GMT",
+            WEEKDAYS[wd]
+        ),
+    }
+}
+
+fn pick<'a>(list: &[&'a str], rng: &mut SplitMix64) -> &'a str {
+    list[rng.below(list.len() as u64) as usize]
+}
+
+/// The furniture of one page (all of it differs from page to page: times, counts, other
+/// stories' headlines, the story's own names).
+pub(super) fn page_lines(style: &PageStyle, cx: &PageContext, rng: &mut SplitMix64) -> PageLines {
+    let mut out = PageLines::default();
+    let show: Vec<bool> = style.rates.iter().map(|&r| rng.unit() < r).collect();
+    let [f_caption, f_related, f_time, f_counter, f_byline] = style.formats;
+    if show[2] {
+        let prefix = ["Published ", "", "Posted: ", ""][usize::from(f_time)];
+        out.top
+            .push(("timestamp", timestamp(cx.minute, f_time, prefix)));
+        if style.updated && rng.unit() < 0.6 {
+            let later = cx.minute + 5 + rng.below(715);
+            let (_, _, _, _, h, mi) = clock(later);
+            let (h12, ampm) = twelve(h);
+            let line = if f_time % 2 == 0 {
+                format!("Updated {h12}:{mi:02} {ampm} GMT")
+            } else {
+                timestamp(later, f_time, "Last updated: ")
+            };
+            out.top.push(("timestamp", line));
+        }
+    }
+    if show[4] && !cx.staff.is_empty() {
+        let who = &cx.staff[rng.below(cx.staff.len() as u64) as usize];
+        let (y, m, d, _, h, mi) = clock(cx.minute);
+        let (h12, ampm) = twelve(h);
+        let month = MONTHS[m as usize - 1];
+        let line = match f_byline {
+            0 => format!("Posted by {who} at {h12}:{mi:02} {ampm}"),
+            1 => format!(
+                "By {} | {} {d}, {y} {h12}:{mi:02} {ampm}",
+                who.to_uppercase(),
+                &month[..3]
+            ),
+            2 => format!("{who}, {} | {month} {d}, {y}", cx.outlet),
+            _ => format!("By {who} | {h:02}:{mi:02}, {d} {month} {y}"),
+        };
+        out.top.push(("byline", line));
+    }
+    if show[3] {
+        let comments = (rng.unit() * rng.unit() * 400.0) as u64;
+        let shares = (rng.unit().powi(3) * 25_000.0) as u64;
+        let line = match f_counter {
+            0 => format!("{} shares", thousands(shares)),
+            1 => format!("View Comments ({comments})"),
+            2 => format!("{comments} Comments | {} Shares", thousands(shares)),
+            _ => format!("Share this article: {} shares", thousands(shares)),
+        };
+        if style.counter_top {
+            out.top.push(("counter", line));
+        } else {
+            out.bottom.push(("counter", line));
+        }
+    }
+    if show[0] && cx.paragraphs >= 2 {
+        let (_, m, d, wd, _, _) = clock(cx.minute.saturating_sub(rng.below(3) * 1440));
+        let month = MONTHS[m as usize - 1];
+        let verb = pick(CAPTION_VERBS, rng);
+        let photog = person(rng);
+        let place = cx
+            .place
+            .clone()
+            .unwrap_or_else(|| title_case(pick(CITIES, rng)));
+        let wire = pick(PHOTO_AGENCIES, rng);
+        let names = names(cx.story.iter().copied());
+        let line = match names.get(rng.below(names.len().max(1) as u64) as usize) {
+            Some(name) => {
+                let day = WEEKDAYS[wd];
+                let outlet = cx.outlet;
+                match f_caption {
+                    0 => format!("{name} {verb} in {place} on {day}. ({wire} Photo/{photog})"),
+                    1 => format!("{name} {verb} on {day}, {month} {d}. Photo: {photog} / {outlet}"),
+                    2 => format!(
+                        "FILE - {name} {verb} in {place}, {month} {d}, 2023. \
+                         ({wire} Photo/{photog}, File)"
+                    ),
+                    _ => format!("{name} {verb}. (Photo by {photog})"),
+                }
+            }
+            None => format!(
+                "A view of {place} on {}. ({wire} Photo/{photog})",
+                WEEKDAYS[wd]
+            ),
+        };
+        // After the lead or the paragraph after it, as pages put the top image.
+        let at = rng.below(2.min(cx.paragraphs as u64 - 1)) as usize;
+        out.inner.push((at, "caption", line));
+    }
+    if show[1] && !cx.related.is_empty() {
+        let k = (1 + rng.below(2) as usize).min(cx.related.len());
+        for &t in &cx.related[..k] {
+            let line = match (f_related + rng.below(2) as u8) % 5 {
+                0 => format!("Related: {t}"),
+                1 => format!("Read more: {t}"),
+                2 => format!("RELATED: {t}"),
+                3 => format!("More from {}: {t}", cx.outlet),
+                _ => format!("Also read: {t}"),
+            };
+            if style.related_inline && cx.paragraphs >= 4 {
+                let at = 1 + rng.below(cx.paragraphs as u64 - 2) as usize;
+                out.inner.push((at, "related", line));
+            } else {
+                out.bottom.push(("related", line));
+            }
+        }
+    }
+    out.inner.sort_by_key(|x| x.0);
+    out
+}
+
+/// `NEW YORK` as `New York`.
+pub(super) fn title_case(s: &str) -> String {
+    s.split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_string() + &c.as_str().to_lowercase())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Words that start sentences or name no one, so runs starting with them are not names.
+const NOT_NAMES: &[&str] = &[
+    "The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "We", "This",
+    "That", "If", "As", "For", "His", "Her", "Its", "Their", "When", "While", "After", "Before",
+];
+
+/// Names for captions: runs of 2-3 capitalised words (`Donald Trump`, `European Union`) not
+/// at a sentence start, in order of appearance, at most 5.
+pub(super) fn names<'a>(paragraphs: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&'a str> = Vec::new();
+    for p in paragraphs {
+        let words: Vec<(usize, &str)> = p
+            .split(' ')
+            .scan(0usize, |pos, w| {
+                let at = *pos;
+                *pos += w.len() + 1;
+                Some((at, w))
+            })
+            .collect();
+        let cap = |w: &str| {
+            let mut c = w.chars();
+            c.next().is_some_and(|f| f.is_ascii_uppercase())
+                && c.as_str().len() >= 2
+                && c.as_str().chars().all(|x| x.is_ascii_lowercase())
+        };
+        let mut i = 1;
+        while i < words.len() {
+            let prev = words[i - 1].1;
+            let starts = prev.ends_with(['.', '!', '?', ':', '"']);
+            if !starts && cap(words[i].1) && !NOT_NAMES.contains(&words[i].1) {
+                let mut j = i + 1;
+                while j < words.len() && j < i + 3 {
+                    let w = words[j].1.trim_end_matches([',', '.', ';', ':']);
+                    if !cap(w) {
+                        break;
+                    }
+                    j += 1;
+                    if w.len() != words[j - 1].1.len() {
+                        break;
+                    }
+                }
+                if j - i >= 2 {
+                    let start = words[i].0;
+                    let last = words[j - 1];
+                    let end = last.0 + last.1.trim_end_matches([',', '.', ';', ':']).len();
+                    let name = &p[start..end];
+                    if !out.contains(&name) {
+                        out.push(name);
+                        if out.len() == 5 {
+                            return out;
+                        }
+                    }
+                }
+                i = j;
+            } else {
+                i += 1;
+            }
+        }
+    }
+    out
+}

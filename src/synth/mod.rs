@@ -16,16 +16,26 @@
 //!   also a top block; wires end with a copyright line.
 //! - **In-article repeats**: a body printed twice, a run of 2-4 paragraphs printed twice, the
 //!   headline printed as the first two paragraphs; exact byte spans in the truth.
-//! - **Hard negatives**: a story quoting a sentence or two of another story.
+//! - **Hard negatives**: a story quoting a sentence or two of another story, and
+//!   quote-sharing stories (separately written, one statement and one background paragraph in
+//!   common).
+//! - **Write-through chains**: a wire story updated through the day, each version with a new
+//!   lead; the first and last share well under half their text, all are one cluster.
+//! - **Page furniture** that differs per page (captions, related links, timestamps,
+//!   counters, bylines), and **OCR noise** ([`ocr`]) on the copies of digitised print
+//!   archives and of some wire articles, calibrated on the ICDAR 2017 periodicals.
 //!
 //! How a few base stories become many distinct ones is in [`pool`]. Every choice comes from
 //! [`SplitMix64`] seeded with [`SynthConfig::seed`]: planning is sequential, and each article
-//! is rendered from its own generator (seeded by the seed and its plan index), so the output
-//! is the same on any machine and any number of threads. Articles are rendered in parallel in
-//! chunks and can be streamed ([`write_feed`]), so a million-article feed needs memory only
-//! for its plan and truth.
+//! is rendered from its own generators (seeded by the seed and its plan index), so the output
+//! is the same on any machine and any number of threads. Base stories are cleaned and seeded
+//! with the generator's own frozen hashes (`synth/frozen.rs`), never the detector's. Articles
+//! are rendered in parallel in chunks and can be streamed ([`write_feed`]), so a
+//! million-article feed needs memory only for its plan and truth.
 
+mod frozen;
 mod furniture;
+pub mod ocr;
 pub mod pool;
 mod render;
 pub mod text;
@@ -42,8 +52,8 @@ use crate::hash::SplitMix64;
 use pool::{Pool, Unit};
 
 pub use truth::{
-    read_truth, PairInfo, Position, Truth, TruthBoilerplate, TruthCluster, TruthRepeat,
-    TRUTH_VERSION,
+    read_truth, FurnitureLine, PairInfo, Position, Truth, TruthBoilerplate, TruthCluster,
+    TruthFurniture, TruthOcr, TruthRepeat, TRUTH_VERSION,
 };
 
 /// A real news story the generator draws prose from.
@@ -99,7 +109,7 @@ fn read_base(path: &Path) -> Result<Vec<BaseStory>> {
         let (Some(id), Some(body)) = (field("id"), field("text")) else {
             continue;
         };
-        let mut rng = SplitMix64(crate::hash::bytes(id.as_bytes()));
+        let mut rng = SplitMix64(frozen::bytes(id.as_bytes()));
         let paragraphs = text::paragraphs(&body, &mut rng);
         if id.is_empty() || paragraphs.is_empty() {
             continue;
@@ -128,9 +138,12 @@ pub const BASE_MAX_OVERLAP: f64 = 0.2;
 ///    empty are dropped, and so are stories left empty).
 /// 2. A story is dropped when [`BASE_MAX_OVERLAP`] or more of its word
 ///    [`BASE_NGRAM`]-grams occur in stories kept before it.
+///
+/// Words and hashes are the generator's own (`synth/frozen.rs`), so the cleaned stories do not
+/// move when the detector's tokenizer or hashes change.
 pub fn dedup_base(stories: Vec<BaseStory>) -> Vec<BaseStory> {
     use std::collections::{HashMap, HashSet};
-    let key = |s: &str| crate::hash::bytes(text::collapse(&s.to_lowercase()).as_bytes());
+    let key = |s: &str| frozen::bytes(text::collapse(&s.to_lowercase()).as_bytes());
     let mut count: HashMap<u64, u32> = HashMap::new();
     for st in &stories {
         let keys: HashSet<u64> = st
@@ -161,14 +174,8 @@ pub fn dedup_base(stories: Vec<BaseStory>) -> Vec<BaseStory> {
         if st.paragraphs.is_empty() {
             continue;
         }
-        let words: Vec<u64> = crate::normalize::tokenize(&st.paragraphs.join(" "))
-            .iter()
-            .map(|t| t.hash)
-            .collect();
-        let grams: HashSet<u64> = words
-            .windows(BASE_NGRAM)
-            .map(crate::hash::sequence)
-            .collect();
+        let words = frozen::word_hashes(&st.paragraphs.join(" "));
+        let grams: HashSet<u64> = words.windows(BASE_NGRAM).map(frozen::sequence).collect();
         let old = grams.iter().filter(|g| seen.contains(g)).count();
         if !grams.is_empty() && old as f64 >= BASE_MAX_OVERLAP * grams.len() as f64 {
             continue;
@@ -263,8 +270,66 @@ pub struct SynthConfig {
     pub headline_repeat_rate: f64,
     /// Share of stories that quote a sentence or two of another story. Default 0.05.
     pub hard_negative_rate: f64,
+    /// Share of stories written separately about one event as another story: both quote the
+    /// same statement (1-3 sentences) and share one background paragraph, and are no reprints
+    /// of each other (`hard_negatives` in the truth). Default 0.04.
+    pub quote_share_rate: f64,
+    /// Share of wire stories updated through the day as a write-through chain of 3-4
+    /// versions (each adds a new lead and cuts or rewrites older paragraphs). Default 0.08.
+    pub write_through_rate: f64,
+    /// Per-page furniture: captions, related links, timestamps, counters, bylines.
+    pub furniture: PageFurniture,
+    /// OCR noise on scanned copies.
+    pub ocr: OcrRates,
     /// Copy-desk edit rates for reprints.
     pub edits: EditRates,
+}
+
+/// Short lines that differ from page to page, so that counting repeats cannot find them: a
+/// photo caption built from the story's own names, "Related:" lines carrying other stories'
+/// headlines, publication and update timestamps, share and comment counters, a one-line
+/// byline with the time. Wire originals have none.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageFurniture {
+    /// Share of publishing outlets whose pages carry furniture (each such outlet uses its own
+    /// mix of kinds and formats). Default 0.6.
+    pub outlets: f64,
+    /// Share of such an outlet's articles that carry furniture. Default 0.9.
+    pub rate: f64,
+}
+
+impl Default for PageFurniture {
+    fn default() -> Self {
+        PageFurniture {
+            outlets: 0.6,
+            rate: 0.9,
+        }
+    }
+}
+
+/// OCR noise ([`ocr`]): applied to the story text (byline and dateline included; headline,
+/// boilerplate and page furniture not) of scanned copies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OcrRates {
+    /// Share of publishing outlets that are digitised print archives: every article they
+    /// carry is OCR output. With 4+ outlets at least one is. Default 0.2.
+    pub archive_outlets: f64,
+    /// Share of wire articles that are OCR'd too (the wire's copy recovered from print), so
+    /// that an archive's reprint of one is noisy on both sides, from two independent OCR runs
+    /// of one printed story. Default 0.15.
+    pub scanned_wire_rate: f64,
+    /// Distribution of a noisy article's character error rate. Default [`ocr::CER_ICDAR`].
+    pub cer: ocr::CerModel,
+}
+
+impl Default for OcrRates {
+    fn default() -> Self {
+        OcrRates {
+            archive_outlets: 0.2,
+            scanned_wire_rate: 0.15,
+            cer: ocr::CER_ICDAR,
+        }
+    }
 }
 
 impl Default for SynthConfig {
@@ -286,6 +351,10 @@ impl Default for SynthConfig {
             doubled_run_rate: 0.02,
             headline_repeat_rate: 0.02,
             hard_negative_rate: 0.05,
+            quote_share_rate: 0.04,
+            write_through_rate: 0.08,
+            furniture: PageFurniture::default(),
+            ocr: OcrRates::default(),
             edits: EditRates::default(),
         }
     }
@@ -361,6 +430,11 @@ pub fn write_feed(
 /// Articles rendered per parallel chunk by [`generate_to`].
 const CHUNK: usize = 4096;
 
+/// Salt of the OCR streams (archives, per-article rates, the noise itself).
+const OCR_SALT: u64 = 0x6f63_725f_6e6f_6973;
+/// Salt of the page-furniture streams.
+const PAGE_SALT: u64 = 0x7061_6765_5f66_7572;
+
 /// Generates the feed, handing each article to `sink` in feed order; returns the truth.
 pub fn generate_to(
     base: &[BaseStory],
@@ -372,6 +446,8 @@ pub fn generate_to(
     let mut repeats = Vec::new();
     let mut edits: Vec<Vec<&'static str>> = vec![Vec::new(); n];
     let mut carriers: Vec<[Vec<u32>; 2]> = vec![[Vec::new(), Vec::new()]; plan.outlets.len()];
+    let mut furniture = Vec::new();
+    let mut ocr = Vec::new();
     for chunk in plan.order.chunks(CHUNK) {
         let done: Vec<render::Rendered> = chunk
             .par_iter()
@@ -387,6 +463,19 @@ pub fn generate_to(
             }
             repeats.extend(r.repeats);
             edits[i as usize] = r.edits;
+            if !r.furniture.is_empty() {
+                furniture.push(TruthFurniture {
+                    article: r.article.id.clone(),
+                    lines: r.furniture,
+                });
+            }
+            if e.cer > 0.0 {
+                ocr.push(TruthOcr {
+                    article: r.article.id.clone(),
+                    cer: e.cer,
+                    chars: r.ocr_chars,
+                });
+            }
             sink(r.article);
         }
     }
@@ -395,15 +484,32 @@ pub fn generate_to(
     let mut pair_info = Vec::new();
     for s in plan.stories.iter().filter(|s| s.members.len() >= 2) {
         let canon = s.members[0];
+        let versions = match s.chain {
+            Some(c) => {
+                let mut v: Vec<(u8, u32)> = s
+                    .members
+                    .iter()
+                    .filter_map(|&m| match plan.entries[m as usize].kind {
+                        Kind::Wire(_, k) => Some((k, m)),
+                        _ => None,
+                    })
+                    .collect();
+                v.sort_unstable();
+                debug_assert_eq!(v.len(), usize::from(c.versions));
+                v.into_iter().map(|(_, m)| id(m)).collect()
+            }
+            None => Vec::new(),
+        };
         clusters.push(TruthCluster {
             story: s.unit.label.clone(),
             canonical: id(canon),
             members: s.members.iter().map(|&m| id(m)).collect(),
+            versions,
         });
-        for &m in &s.members[1..] {
+        for (&m, &src) in s.members.iter().zip(&s.sources).skip(1) {
             pair_info.push(PairInfo {
                 a: id(m),
-                b: id(canon),
+                b: id(src),
                 edits: edits[m as usize].iter().map(|e| e.to_string()).collect(),
             });
         }
@@ -445,6 +551,8 @@ pub fn generate_to(
         boilerplate,
         hard_negatives,
         pair_info,
+        furniture,
+        ocr,
     }
 }
 
@@ -460,12 +568,18 @@ struct Outlet {
     bottom_rate: f64,
     /// Reporters for local bylines.
     staff: Vec<String>,
+    /// A digitised print archive: its articles are OCR output.
+    archive: bool,
+    /// How its pages show furniture, if they do.
+    page: Option<furniture::PageStyle>,
 }
 
 #[derive(Clone, Copy, Debug)]
 enum Kind {
-    Wire(u32),
-    Reprint(u32),
+    /// Version `v` (0: the original) of wire story `s`.
+    Wire(u32, u8),
+    /// A reprint of version `v` of wire story `s`.
+    Reprint(u32, u8),
     Local(u32),
     Brief(u32),
 }
@@ -476,6 +590,51 @@ struct Entry {
     minute: u64,
     top: bool,
     bottom: bool,
+    /// Character error rate of its OCR noise (0: clean).
+    cer: f64,
+    /// Whether its page carries furniture.
+    page: bool,
+}
+
+/// A write-through chain: version `k` (0-based) of `versions` is the story's paragraphs
+/// `[(versions-1-k)·step, … + len)`, so each update puts `step` new paragraphs on top and
+/// pushes as many off the bottom, and one carried paragraph is rewritten per update.
+#[derive(Clone, Copy, Debug)]
+struct Chain {
+    versions: u8,
+    len: u8,
+    step: u8,
+}
+
+impl Chain {
+    /// A chain for a story of `n` paragraphs, or `None` when it is too short: consecutive
+    /// versions share at least two thirds of their paragraphs, the first and the last less
+    /// than 40%.
+    fn fit(n: usize, rng: &mut SplitMix64) -> Option<Chain> {
+        let mut options = Vec::new();
+        for versions in 3..=4usize {
+            for len in 4..=8usize {
+                for step in 1..=3usize {
+                    let fits = (versions - 1) * step + len <= n
+                        && step * 3 <= len
+                        && (versions - 1) * step * 5 > len * 3;
+                    if fits {
+                        options.push(Chain {
+                            versions: versions as u8,
+                            len: len as u8,
+                            step: step as u8,
+                        });
+                    }
+                }
+            }
+        }
+        (!options.is_empty()).then(|| options[rng.below(options.len() as u64) as usize])
+    }
+
+    /// First paragraph of version `k`.
+    fn start(&self, k: u8) -> usize {
+        usize::from(self.versions - 1 - k) * usize::from(self.step)
+    }
 }
 
 /// A story and the articles carrying it (`members[0]` is the wire original or the local
@@ -487,6 +646,12 @@ struct Story<'a> {
     city: &'static str,
     reporter: Option<String>,
     members: Vec<u32>,
+    /// Per member, the article it was made from (itself for the canonical).
+    sources: Vec<u32>,
+    /// The wire's versions, for a write-through chain.
+    chain: Option<Chain>,
+    /// In a quote-sharing group (no other insertion, no chain).
+    shared: bool,
 }
 
 /// Everything decided before rendering.
@@ -502,7 +667,7 @@ struct Plan<'a> {
     ids: Vec<String>,
     /// Feed order: a seeded permutation of entry indices.
     order: Vec<u32>,
-    /// (quoted story, quoting story).
+    /// (quoted story, quoting story), and pairs of quote-sharing stories.
     hard_negatives: Vec<(usize, usize)>,
 }
 
@@ -527,6 +692,8 @@ impl<'a> Plan<'a> {
                 top_rate: 0.0,
                 bottom_rate: 1.0,
                 staff: (0..25).map(|_| furniture::person(&mut rng)).collect(),
+                archive: false,
+                page: None,
             });
         }
         let mut plan = Plan {
@@ -543,12 +710,16 @@ impl<'a> Plan<'a> {
         };
         plan.allocate(&mut rng);
         plan.quotes(&mut rng);
+        plan.shares(&mut rng);
         plan.finish(&mut rng);
         plan
     }
 
     fn outlets(n: usize, cfg: &SynthConfig, rng: &mut SplitMix64) -> Vec<Outlet> {
         let names = furniture::mastheads(n, rng);
+        // Own streams, so that turning OCR or furniture off leaves the rest of the feed as is.
+        let mut ocr_rng = SplitMix64(cfg.seed ^ OCR_SALT);
+        let mut page_rng = SplitMix64(cfg.seed ^ PAGE_SALT);
         let mut out: Vec<Outlet> = names
             .iter()
             .map(|m| {
@@ -569,6 +740,9 @@ impl<'a> Plan<'a> {
                     sep,
                     top,
                     bottom,
+                    archive: ocr_rng.unit() < cfg.ocr.archive_outlets,
+                    page: (page_rng.unit() < cfg.furniture.outlets)
+                        .then(|| furniture::PageStyle::new(&mut page_rng)),
                 }
             })
             .collect();
@@ -580,6 +754,9 @@ impl<'a> Plan<'a> {
         if n >= 3 && out.iter().all(|o| o.top.is_none()) {
             out[0].top = Some(furniture::top_block(&names[0], rng));
         }
+        if n >= 4 && cfg.ocr.archive_outlets > 0.0 && out.iter().all(|o| !o.archive) {
+            out[n - 1].archive = true;
+        }
         out
     }
 
@@ -587,12 +764,23 @@ impl<'a> Plan<'a> {
         let o = &self.outlets[outlet];
         let top = o.top.is_some() && rng.unit() < o.top_rate;
         let bottom = o.bottom.is_some() && rng.unit() < o.bottom_rate;
+        // OCR and furniture draw from their own streams, per entry.
+        let i = self.entries.len() as u64;
+        let mut side = SplitMix64(self.cfg.seed ^ OCR_SALT ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let page = o.page.is_some() && side.unit() < self.cfg.furniture.rate;
+        let scan = side.unit();
+        let cer = (self.cfg.ocr.cer.draw(&mut side) * 1e4).round() / 1e4;
+        let scanned =
+            o.archive || (matches!(kind, Kind::Wire(..)) && scan < self.cfg.ocr.scanned_wire_rate);
+        let cer = if scanned { cer } else { 0.0 };
         self.entries.push(Entry {
             kind,
             outlet: outlet as u32,
             minute,
             top,
             bottom,
+            cer,
+            page,
         });
         (self.entries.len() - 1) as u32
     }
@@ -616,7 +804,15 @@ impl<'a> Plan<'a> {
             } else {
                 (1 + exp(rng, (cfg.mean_reprints - 1.0).max(0.0)) as usize).min(max_k)
             };
-            k = k.min(wire_target - self.entries.len() - 1);
+            let left = wire_target - self.entries.len();
+            let chain = if rng.unit() < cfg.write_through_rate {
+                Chain::fit(self.pool.paragraph_count(&unit), rng)
+                    .filter(|c| usize::from(c.versions) <= left)
+            } else {
+                None
+            };
+            let versions = chain.map_or(1, |c| usize::from(c.versions));
+            k = k.min(left - versions);
             let wire = self.publishers + rng.below(wires as u64) as usize;
             let t0 = rng.below(window);
             let reporter = (rng.unit() < 0.75).then(|| {
@@ -624,9 +820,22 @@ impl<'a> Plan<'a> {
                 staff[rng.below(staff.len() as u64) as usize].clone()
             });
             let s = self.stories.len() as u32;
-            let canon = self.entry(Kind::Wire(s), wire, t0, rng);
-            let mut members = vec![canon];
-            // k distinct outlets, each reprinting 5 minutes to 2 days later.
+            // The wire's versions, each 30 minutes to 4 hours after the one before.
+            let mut times = vec![t0];
+            for _ in 1..versions {
+                let last = times[times.len() - 1];
+                times.push(last + 30 + rng.below(211));
+            }
+            let mut dated: Vec<(u64, u32, u32)> = Vec::with_capacity(versions + k);
+            let mut version_entries = Vec::with_capacity(versions);
+            for (v, &t) in times.iter().enumerate() {
+                let e = self.entry(Kind::Wire(s, v as u8), wire, t, rng);
+                let source = version_entries.last().copied().unwrap_or(e);
+                version_entries.push(e);
+                dated.push((t, e, source));
+            }
+            // k distinct outlets, each reprinting 5 minutes to 2 days later the version that
+            // was current then.
             let mut picked: Vec<usize> = Vec::with_capacity(k);
             while picked.len() < k {
                 let o = rng.below(self.publishers as u64) as usize;
@@ -640,15 +849,21 @@ impl<'a> Plan<'a> {
                 .collect();
             reprints.sort_unstable();
             for (t, o) in reprints {
-                members.push(self.entry(Kind::Reprint(s), o, t, rng));
+                let v = times.iter().rposition(|&tv| tv + 5 <= t).unwrap_or(0);
+                let e = self.entry(Kind::Reprint(s, v as u8), o, t, rng);
+                dated.push((t, e, version_entries[v]));
             }
+            dated[1..].sort_unstable();
             let city = furniture::CITIES[rng.below(furniture::CITIES.len() as u64) as usize];
             self.stories.push(Story {
                 unit,
                 wire: Some(wire),
                 city,
                 reporter,
-                members,
+                members: dated.iter().map(|d| d.1).collect(),
+                sources: dated.iter().map(|d| d.2).collect(),
+                chain,
+                shared: false,
             });
         }
         let local_target = n - self.entries.len() - brief_target;
@@ -689,6 +904,9 @@ impl<'a> Plan<'a> {
             city: "",
             reporter,
             members: vec![e],
+            sources: vec![e],
+            chain: None,
+            shared: false,
         });
         true
     }
@@ -707,6 +925,10 @@ impl<'a> Plan<'a> {
                 let x = rng.below(n as u64 - 1) as usize;
                 x + usize::from(x >= y)
             };
+            // A chain's canonical may not carry the quote or the quoted sentence.
+            if self.stories[x].chain.is_some() || self.stories[y].chain.is_some() {
+                continue;
+            }
             // Plain declarative sentences of the quoted story's own paragraphs.
             let cands: Vec<(&str, Option<&str>)> = self
                 .pool
@@ -732,8 +954,70 @@ impl<'a> Plan<'a> {
             let para = format!("\"{quoted},\" said {}, {role}.", furniture::person(rng));
             let n = self.pool.paragraph_count(&self.stories[y].unit);
             let at = 1 + rng.below((n - 1).min(3) as u64) as usize;
-            self.stories[y].unit.quote = Some((at, para));
+            self.stories[y].unit.inserts.push((at, para));
             self.hard_negatives.push((x, y));
+        }
+    }
+
+    /// Quote-sharing stories: groups of 2-3 stories (no chain, nothing inserted yet) get one
+    /// statement from the statement pool, each quoting it in its own words near the top, and
+    /// one background paragraph further down, the same in all of them.
+    fn shares(&mut self, rng: &mut SplitMix64) {
+        let n = self.stories.len();
+        let free = |s: &Story| s.chain.is_none() && !s.shared && s.unit.inserts.is_empty();
+        if n < 2 {
+            return;
+        }
+        for y in 0..n {
+            // Groups average 2.5 stories, so this puts `quote_share_rate` of stories in one.
+            if rng.unit() >= self.cfg.quote_share_rate / 2.5 || !free(&self.stories[y]) {
+                continue;
+            }
+            let size = 2 + rng.below(2) as usize;
+            let mut group = vec![y];
+            for _ in 0..8 {
+                let z = rng.below(n as u64) as usize;
+                if !group.contains(&z) && free(&self.stories[z]) {
+                    group.push(z);
+                }
+                if group.len() == size {
+                    break;
+                }
+            }
+            if group.len() < 2 {
+                continue;
+            }
+            let Some((quote, background)) = self.pool.next_statement(rng) else {
+                return;
+            };
+            let speaker = format!(
+                "{}, {}",
+                furniture::person(rng),
+                furniture::ROLES[rng.below(furniture::ROLES.len() as u64) as usize]
+            );
+            // Each story frames the statement its own way.
+            let form = rng.below(furniture::STATEMENT_FORMS);
+            for (j, &m) in group.iter().enumerate() {
+                let para = furniture::statement(&quote, &speaker, form + j as u64);
+                let count = self.pool.paragraph_count(&self.stories[m].unit);
+                let at = 1 + rng.below((count - 1).min(3) as u64) as usize;
+                let lo = (at + 2).max((count + 1) * 3 / 5);
+                let hi = count + 1;
+                let back = if lo <= hi {
+                    lo + rng.below((hi - lo + 1) as u64) as usize
+                } else {
+                    hi
+                };
+                let st = &mut self.stories[m];
+                st.unit.inserts.push((at, para));
+                st.unit.inserts.push((back, background.clone()));
+                st.shared = true;
+            }
+            for a in 0..group.len() {
+                for b in a + 1..group.len() {
+                    self.hard_negatives.push((group[a], group[b]));
+                }
+            }
         }
     }
 

@@ -1,8 +1,10 @@
 //! Story supply: turns a small set of base stories into many *distinct* stories.
 //!
 //! The base stories are shuffled with the seed and split: about a tenth form the **brief
-//! pool** (their sentences are used only by briefs), the rest the **main pool** (stories for
-//! wire and local articles, and the sentences of local intros and inserted quotes).
+//! pool** (their sentences are used only by briefs), a twentieth the **statement pool** (the
+//! shared quotes and background paragraphs of quote-sharing stories, each sentence used by
+//! one group only), the rest the **main pool** (stories for wire and local articles, and the
+//! sentences of local intros and inserted quotes).
 //!
 //! Main stories are laid out as a grid of sentences: row `r` is main story `r`, column `t` its
 //! sentence `t` (the first [`REMIX_SENTENCES`]; a sentence repeated inside a story is kept
@@ -72,9 +74,9 @@ pub struct Unit<'a> {
     pub label: String,
     pub title: Cow<'a, str>,
     pub body: Body,
-    /// A paragraph the generator put in (a hard negative's quote) and its index among the
-    /// paragraphs.
-    pub quote: Option<(usize, String)>,
+    /// Paragraphs the generator put in (a hard negative's quote, a shared statement and
+    /// background), each with its index among the final paragraphs, in increasing order.
+    pub inserts: Vec<(usize, String)>,
 }
 
 /// Where a unit's paragraphs come from.
@@ -115,6 +117,9 @@ pub struct Pool<'a> {
     pending: VecDeque<Vec<(u32, u32)>>,
     spare: VecDeque<Vec<(u32, u32)>>,
     used_by_outlet: Vec<HashSet<(u32, u32)>>,
+    /// Sentences of the statement pool, and the next one not yet used.
+    statements: Vec<&'a str>,
+    next_statement: usize,
 }
 
 /// Smallest prime `>= n` (and `>= 2`).
@@ -172,7 +177,16 @@ impl<'a> Pool<'a> {
             .iter()
             .map(|b| story_sentences(b, BRIEF_COLUMNS, 0).0)
             .collect();
-        let main = stories[nb..].to_vec();
+        let ne = if stories.len() >= 20 {
+            stories.len() / 20
+        } else {
+            0
+        };
+        let statements: Vec<&str> = stories[nb..nb + ne]
+            .iter()
+            .flat_map(|b| story_sentences(b, usize::MAX, 0).0)
+            .collect();
+        let main = stories[nb + ne..].to_vec();
         let (cells, alone): (Vec<_>, Vec<_>) = main
             .iter()
             .map(|b| {
@@ -201,7 +215,51 @@ impl<'a> Pool<'a> {
             pending: VecDeque::new(),
             spare: VecDeque::new(),
             used_by_outlet: vec![HashSet::new(); outlets],
+            statements,
+            next_statement: 0,
         }
+    }
+
+    /// A statement of 1-3 quotable sentences (at most 50 words) and a background paragraph of
+    /// 1-2 sentences (at most 45 words), from sentences no other statement has; `None` when
+    /// the statement pool is used up.
+    pub fn next_statement(&mut self, rng: &mut SplitMix64) -> Option<(String, String)> {
+        let want = 1 + rng.below(3) as usize;
+        let mut quote: Vec<&str> = Vec::new();
+        let mut words = 0;
+        while quote.len() < want {
+            let s = *self.statements.get(self.next_statement)?;
+            self.next_statement += 1;
+            let w = word_count(s);
+            if super::quotable(s) && words + w <= 50 {
+                quote.push(s);
+                words += w;
+            } else if !quote.is_empty() {
+                break;
+            }
+        }
+        let mut background: Vec<&str> = Vec::new();
+        let mut words = 0;
+        while background.len() < 2 {
+            let Some(&s) = self.statements.get(self.next_statement) else {
+                break;
+            };
+            let w = word_count(s);
+            if words + w > 45 || (w < 6 && background.is_empty()) {
+                if background.is_empty() {
+                    self.next_statement += 1;
+                    continue;
+                }
+                break;
+            }
+            self.next_statement += 1;
+            background.push(s);
+            words += w;
+        }
+        if background.is_empty() {
+            return None;
+        }
+        Some((quote.join(" "), background.join(" ")))
     }
 
     /// Number of main stories.
@@ -255,7 +313,7 @@ impl<'a> Pool<'a> {
                 .map(|s| Cow::Owned(s.join(" ")))
                 .collect(),
         };
-        if let Some((at, q)) = &u.quote {
+        for (at, q) in &u.inserts {
             out.insert((*at).min(out.len()), Cow::Borrowed(q.as_str()));
         }
         out
@@ -377,7 +435,7 @@ impl<'a> Pool<'a> {
                 label: format!("{label}{suffix}"),
                 title,
                 body,
-                quote: None,
+                inserts: Vec::new(),
             },
         )
     }

@@ -1,20 +1,32 @@
-//! Rendering one planned article into its final text, with the byte spans of any repeat.
-//! Each article has its own generator (seeded by the feed seed and its plan index), so
-//! articles can be rendered in any order and on any thread.
+//! Rendering one planned article into its final text, with the byte spans of any repeat and
+//! of its page furniture. Each article has its own generators (seeded by the feed seed and its
+//! plan index: one for the copy desk, one for OCR noise, one for page furniture), so articles
+//! can be rendered in any order and on any thread, and turning noise or furniture off leaves
+//! the rest of an article as it was.
 
 use std::borrow::Cow;
 
-use super::furniture::MONTHS;
-use super::text::{civil, iso_date, retitle, sentences, word_count, word_edits, START_DAY};
-use super::{FeedArticle, Kind, Plan, TruthRepeat};
+use super::furniture::{self, PageContext, MONTHS};
+use super::text::{
+    civil, headline_from, iso_date, retitle, sentences, word_count, word_edits, START_DAY,
+};
+use super::{FeedArticle, FurnitureLine, Kind, Plan, TruthRepeat, OCR_SALT, PAGE_SALT};
 use crate::hash::SplitMix64;
 
 pub(super) struct Rendered {
     pub article: FeedArticle,
     pub repeats: Vec<TruthRepeat>,
-    /// Edits against the canonical, for reprints (empty otherwise).
+    /// Edits against the article it was made from, for reprints and later versions (empty
+    /// otherwise).
     pub edits: Vec<&'static str>,
+    /// Its page furniture lines.
+    pub furniture: Vec<FurnitureLine>,
+    /// Characters of the clean story text the OCR noise was applied to (0 when clean).
+    pub ocr_chars: usize,
 }
+
+/// Salt of the write-through streams (one per story and update).
+const CHAIN_SALT: u64 = 0x7772_6974_655f_7468;
 
 /// The generator of plan entry `idx`.
 fn rng_for(seed: u64, idx: usize) -> SplitMix64 {
@@ -35,9 +47,9 @@ pub(super) fn render(plan: &Plan, idx: usize) -> Rendered {
     let e = &plan.entries[idx];
     let outlet = &plan.outlets[e.outlet as usize];
     let mut rng = rng_for(plan.cfg.seed, idx);
-    let body = match e.kind {
-        Kind::Wire(s) => wire_original(plan, s as usize),
-        Kind::Reprint(s) => reprint(plan, s as usize, &mut rng),
+    let mut body = match e.kind {
+        Kind::Wire(s, v) => wire_version(plan, s as usize, v),
+        Kind::Reprint(s, v) => reprint(plan, s as usize, v, &mut rng),
         Kind::Local(s) => {
             let st = &plan.stories[s as usize];
             let story = plan.pool.paragraphs(&st.unit);
@@ -64,8 +76,72 @@ pub(super) fn render(plan: &Plan, idx: usize) -> Rendered {
     let id = plan.ids[idx].clone();
     let cfg = &plan.cfg;
 
+    // Page furniture, made from the clean text so that noise does not change it.
+    let mut kinds: Vec<Option<&'static str>> = vec![None; body.paras.len()];
+    let mut page = furniture::PageLines::default();
+    if let (true, Some(style)) = (e.page, &outlet.page) {
+        let mut prng = rng_for(cfg.seed ^ PAGE_SALT, idx);
+        let mut related: Vec<&str> = Vec::with_capacity(3);
+        for _ in 0..3 {
+            let s = &plan.stories[prng.below(plan.stories.len() as u64) as usize];
+            let t: &str = s.unit.title.as_ref();
+            if t != body.title && !related.contains(&t) {
+                related.push(t);
+            }
+        }
+        let place = match e.kind {
+            Kind::Reprint(s, _) => Some(furniture::title_case(plan.stories[s as usize].city)),
+            _ => None,
+        };
+        let cx = PageContext {
+            minute: e.minute,
+            outlet: &outlet.name,
+            // Story paragraphs only: a byline's outlet is nobody to photograph.
+            story: body
+                .paras
+                .iter()
+                .map(|p| p.as_ref())
+                .filter(|p| word_count(p) >= 12)
+                .take(4)
+                .collect(),
+            place,
+            staff: &outlet.staff,
+            related,
+            paragraphs: body.paras.len(),
+        };
+        page = furniture::page_lines(style, &cx, &mut prng);
+    }
+    // OCR noise on the story text, before anything is repeated, so copies stay exact.
+    let mut ocr_chars = 0;
+    if e.cer > 0.0 && !body.paras.is_empty() {
+        let clean = body.paras.join("\n");
+        ocr_chars = clean.chars().count();
+        let noisy = super::ocr::noise(&clean, e.cer, &mut rng_for(cfg.seed ^ OCR_SALT, idx));
+        body.paras = noisy
+            .split('\n')
+            .map(|p| Cow::Owned(p.to_string()))
+            .collect();
+    }
+    // Lines inside the body go in now (a doubled body doubles them).
+    if !page.inner.is_empty() {
+        let inner = std::mem::take(&mut page.inner);
+        let (mut paras, mut ks) = (Vec::new(), Vec::new());
+        let mut lines = inner.into_iter().peekable();
+        for (i, p) in std::mem::take(&mut body.paras).into_iter().enumerate() {
+            paras.push(p);
+            ks.push(None);
+            while let Some((_, kind, line)) = lines.next_if(|l| l.0 == i) {
+                paras.push(Cow::Owned(line));
+                ks.push(Some(kind));
+            }
+        }
+        body.paras = paras;
+        kinds = ks;
+    }
+
     // Assemble: [headline, headline] [top] body [body copy | run copy inside] [bottom].
     let mut parts: Vec<&str> = Vec::with_capacity(body.paras.len() * 2 + 8);
+    let mut part_kinds: Vec<Option<&'static str>> = Vec::with_capacity(body.paras.len() * 2 + 8);
     let mut runs: Vec<(usize, usize, usize)> = Vec::new(); // (first start, repeat start, length)
     let roll = rng.unit();
     let headline = roll < cfg.headline_repeat_rate && !body.title.is_empty();
@@ -77,29 +153,42 @@ pub(super) fn render(plan: &Plan, idx: usize) -> Rendered {
     if headline {
         parts.push(&body.title);
         parts.push(&body.title);
+        part_kinds.extend([None, None]);
         runs.push((0, 1, 1));
     }
     if e.top {
         parts.extend(outlet.top.iter().flatten().map(String::as_str));
     }
+    part_kinds.resize(parts.len(), None);
+    for (kind, line) in &page.top {
+        parts.push(line);
+        part_kinds.push(Some(*kind));
+    }
     let start = parts.len();
     let n = body.paras.len();
+    // The body as one run of paragraphs, or two with the repeated part in both.
+    let mut segments: Vec<(usize, usize)> = vec![(0, n)];
     if doubled_run {
         let k = 2 + rng.below((n - 1).min(4) as u64 - 1) as usize;
         let i = rng.below((n - k + 1) as u64) as usize;
-        parts.extend(body.paras[..i + k].iter().map(|p| p.as_ref()));
-        parts.extend(body.paras[i..].iter().map(|p| p.as_ref()));
+        segments = vec![(0, i + k), (i, n)];
         runs.push((start + i, start + i + k, k));
-    } else {
-        parts.extend(body.paras.iter().map(|p| p.as_ref()));
-        if doubled_body && n > 0 {
-            parts.extend(body.paras.iter().map(|p| p.as_ref()));
-            runs.push((start, start + n, n));
-        }
+    } else if doubled_body && n > 0 {
+        segments.push((0, n));
+        runs.push((start, start + n, n));
+    }
+    for (a, b) in segments {
+        parts.extend(body.paras[a..b].iter().map(|p| p.as_ref()));
+        part_kinds.extend(&kinds[a..b]);
+    }
+    for (kind, line) in &page.bottom {
+        parts.push(line);
+        part_kinds.push(Some(*kind));
     }
     if e.bottom {
         parts.extend(outlet.bottom.iter().flatten().map(String::as_str));
     }
+    part_kinds.resize(parts.len(), None);
 
     let total: usize = parts.iter().map(|p| p.len() + outlet.sep.len()).sum();
     let mut text = String::with_capacity(total);
@@ -112,6 +201,16 @@ pub(super) fn render(plan: &Plan, idx: usize) -> Rendered {
         text.push_str(p);
         spans.push((s, text.len()));
     }
+    let furniture = spans
+        .iter()
+        .zip(&part_kinds)
+        .filter_map(|(&(s, e), k)| {
+            k.map(|kind| FurnitureLine {
+                kind: kind.to_string(),
+                span: [s, e],
+            })
+        })
+        .collect();
     let repeats = runs
         .into_iter()
         .map(|(a, b, k)| TruthRepeat {
@@ -130,6 +229,8 @@ pub(super) fn render(plan: &Plan, idx: usize) -> Rendered {
         },
         repeats,
         edits: body.edits,
+        furniture,
+        ocr_chars,
     }
 }
 
@@ -139,10 +240,65 @@ fn wire_name<'p>(plan: &'p Plan, s: usize) -> &'p str {
         .map_or("", |w| plan.outlets[w].name.as_str())
 }
 
-fn wire_original<'p>(plan: &'p Plan, s: usize) -> Body<'p> {
+/// The paragraphs of version `v` of story `s` (all of them, the inserted ones included, when
+/// it is no chain). Update `k` rewrites one paragraph it carries over from version `k - 1`
+/// (drops one of its 3+ sentences, or changes a word or two), and the rewrite stays in later
+/// versions.
+fn version_paragraphs<'p>(plan: &'p Plan, s: usize, v: u8) -> Vec<Cow<'p, str>> {
+    let st = &plan.stories[s];
+    let mut all = plan.pool.paragraphs(&st.unit);
+    let Some(c) = st.chain else {
+        return all;
+    };
+    let len = usize::from(c.len);
+    for k in 1..=v {
+        let mut rng = rng_for(plan.cfg.seed ^ CHAIN_SALT, s * 8 + usize::from(k));
+        // Carried over: the paragraphs of version k - 1 that version k keeps.
+        let (lo, hi) = (c.start(k - 1), c.start(k) + len);
+        let i = lo + rng.below((hi - lo) as u64) as usize;
+        let ss = sentences(&all[i]);
+        let new = if ss.len() >= 3 && rng.unit() < 0.4 {
+            let drop = rng.below(ss.len() as u64) as usize;
+            let kept: Vec<&str> = (0..ss.len())
+                .filter(|&j| j != drop)
+                .map(|j| ss[j])
+                .collect();
+            Some(kept.join(" "))
+        } else {
+            word_edits(&all[i], 2, &mut rng)
+        };
+        if let Some(p) = new {
+            all[i] = Cow::Owned(p);
+        }
+    }
+    let start = c.start(v);
+    all.drain(..start);
+    all.truncate(len);
+    all
+}
+
+/// Headline of version `v`: the story's own for the first, else one written from the new
+/// lead, sometimes marked as an update.
+fn version_title(plan: &Plan, s: usize, v: u8, lead: &str) -> String {
+    let st = &plan.stories[s];
+    if v == 0 {
+        return st.unit.title.to_string();
+    }
+    let h = headline_from(sentences(lead).first().copied().unwrap_or(lead));
+    if rng_for(plan.cfg.seed ^ CHAIN_SALT, s * 8).below(2) == 0 {
+        format!("UPDATE {v}-{h}")
+    } else {
+        h
+    }
+}
+
+/// Version `v` of wire story `s` as the wire sends it: byline, dateline on the lead.
+fn wire_version<'p>(plan: &'p Plan, s: usize, v: u8) -> Body<'p> {
     let st = &plan.stories[s];
     let wire = wire_name(plan, s);
-    let mut story = plan.pool.paragraphs(&st.unit).into_iter();
+    let story = version_paragraphs(plan, s, v);
+    let title = version_title(plan, s, v, story.first().map_or("", |p| p.as_ref()));
+    let mut story = story.into_iter();
     let mut paras: Vec<Cow<str>> = Vec::with_capacity(story.len() + 1);
     if let Some(r) = &st.reporter {
         paras.push(Cow::Owned(format!("By {r}, {wire}")));
@@ -151,18 +307,22 @@ fn wire_original<'p>(plan: &'p Plan, s: usize) -> Body<'p> {
     paras.push(Cow::Owned(format!("{} ({wire}) — {lead}", st.city)));
     paras.extend(story);
     Body {
-        title: st.unit.title.to_string(),
+        title,
         paras,
-        edits: Vec::new(),
+        edits: if v > 0 {
+            vec!["write_through"]
+        } else {
+            Vec::new()
+        },
     }
 }
 
-/// A reprint of wire story `s`: the wire copy with copy-desk edits.
-fn reprint<'p>(plan: &'p Plan, s: usize, rng: &mut SplitMix64) -> Body<'p> {
+/// A reprint of version `v` of wire story `s`: the wire copy with copy-desk edits.
+fn reprint<'p>(plan: &'p Plan, s: usize, v: u8, rng: &mut SplitMix64) -> Body<'p> {
     let st = &plan.stories[s];
     let r = &plan.cfg.edits;
     let wire = wire_name(plan, s);
-    let mut paras: Vec<Cow<str>> = plan.pool.paragraphs(&st.unit);
+    let mut paras: Vec<Cow<str>> = version_paragraphs(plan, s, v);
     let lead = paras[0].clone();
     let mut done = [false; 8];
     const RETITLE: usize = 0;
@@ -265,7 +425,7 @@ fn reprint<'p>(plan: &'p Plan, s: usize, rng: &mut SplitMix64) -> Body<'p> {
             paras.insert(0, Cow::Owned(format!("By {rep}, {wire}")));
         }
     }
-    let mut title = st.unit.title.to_string();
+    let mut title = version_title(plan, s, v, &lead);
     if rng.unit() < r.retitle {
         title = retitle(
             &title,

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 /// Version of the truth file's shape.
-pub const TRUTH_VERSION: u32 = 1;
+/// Version of the truth file's shape: 2 added `furniture`, `ocr` and clusters' `versions`
+/// (version 1 files still read, with those empty).
+pub const TRUTH_VERSION: u32 = 2;
 
 /// Everything the generator knows about a feed it wrote.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -26,9 +28,40 @@ pub struct Truth {
     pub boilerplate: Vec<TruthBoilerplate>,
     /// Pairs of articles of different stories where one quotes a sentence or two of the other.
     pub hard_negatives: Vec<[String; 2]>,
-    /// For each reprint, the copy-desk edits applied against its canonical.
+    /// For each cluster member but the canonical, the edits applied to the article it was
+    /// made from.
     #[serde(default)]
     pub pair_info: Vec<PairInfo>,
+    /// Per-page furniture lines of each article that has any.
+    #[serde(default)]
+    pub furniture: Vec<TruthFurniture>,
+    /// Every article with OCR noise, and its character error rate.
+    #[serde(default)]
+    pub ocr: Vec<TruthOcr>,
+}
+
+/// An article's page furniture: each line's kind (`caption`, `related`, `timestamp`,
+/// `counter`, `byline`) and byte range in its text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TruthFurniture {
+    pub article: String,
+    pub lines: Vec<FurnitureLine>,
+}
+
+/// One furniture line: `[start, end)` of the article's text, line terminators excluded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FurnitureLine {
+    pub kind: String,
+    pub span: [usize; 2],
+}
+
+/// An OCR'd article: the character error rate its story text was given (edit distance ÷
+/// `chars`, the characters of the clean story text the noise was applied to).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TruthOcr {
+    pub article: String,
+    pub cer: f64,
+    pub chars: usize,
 }
 
 /// The wire original and all its reprints.
@@ -40,6 +73,10 @@ pub struct TruthCluster {
     pub canonical: String,
     /// All members, canonical first, then by date.
     pub members: Vec<String>,
+    /// For a write-through chain, the wire's versions in order (the first is the canonical);
+    /// absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<String>,
 }
 
 /// A repeated run: byte ranges `[start, end)` of the article's text, from the start of the
@@ -69,9 +106,10 @@ pub struct TruthBoilerplate {
     pub ids: Vec<String>,
 }
 
-/// A reprint `a` against its canonical `b`, with the edits applied (in a fixed order:
+/// A cluster member `a` against the article it was made from, `b` (the canonical, or for a
+/// write-through chain the version it copies), with the edits applied (in a fixed order:
 /// `retitle`, `byline`, `dateline`, `drop_paragraph`, `swap`, `trim_tail`, `word_edits`,
-/// `local_intro`).
+/// `local_intro`; a chain's version against the version before it has `write_through`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PairInfo {
     pub a: String,
@@ -110,7 +148,9 @@ impl Truth {
         list(&mut w, "repeats", &self.repeats, false)?;
         list(&mut w, "boilerplate", &self.boilerplate, false)?;
         list(&mut w, "hard_negatives", &self.hard_negatives, false)?;
-        list(&mut w, "pair_info", &self.pair_info, true)?;
+        list(&mut w, "pair_info", &self.pair_info, false)?;
+        list(&mut w, "furniture", &self.furniture, false)?;
+        list(&mut w, "ocr", &self.ocr, true)?;
         w.write_all(b"}\n")?;
         w.flush()
     }
