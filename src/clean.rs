@@ -73,8 +73,9 @@ pub struct Cut {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Removal {
     /// A reprint of `of`, the article kept for its cluster. `jaccard` and `containment` are
-    /// those of the verified pair with `similarity_to`: `of` itself when that pair was
-    /// verified, else the cluster's `canonical` (every member is a verified partner of it).
+    /// those of the reprint pair with `similarity_to`: `of` itself when that pair is a reprint
+    /// pair, else the member it is linked through (the cluster's `canonical`, or for a later
+    /// version of a story, the version it was linked through).
     ReprintOf {
         of: String,
         canonical: String,
@@ -250,7 +251,11 @@ pub fn plan(
     // Whole articles: reprints of the member kept for their cluster.
     if policy.keep != Keep::All {
         let mut sims: HashMap<(&str, &str), (f64, f64)> = HashMap::new();
-        for p in &report.pairs {
+        for p in report
+            .pairs
+            .iter()
+            .filter(|p| p.kind == crate::report::PairKind::Reprint)
+        {
             sims.insert((&p.a, &p.b), (p.jaccard, p.containment));
             sims.insert((&p.b, &p.a), (p.jaccard, p.containment));
         }
@@ -282,12 +287,16 @@ pub fn plan(
                 let id = corpus.articles[m].id.as_str();
                 let (to, (jaccard, containment)) = match sims.get(&(id, kept_id)) {
                     Some(&s) => (kept_id, s),
-                    None => (
-                        c.canonical.as_str(),
-                        sims.get(&(id, c.canonical.as_str()))
-                            .copied()
-                            .unwrap_or((f64::NAN, f64::NAN)),
-                    ),
+                    // A member linked through another version is a reprint of that one.
+                    None => {
+                        let to = c.via.get(id).unwrap_or(&c.canonical).as_str();
+                        (
+                            to,
+                            sims.get(&(id, to))
+                                .copied()
+                                .unwrap_or((f64::NAN, f64::NAN)),
+                        )
+                    }
                 };
                 articles[m].removed = Some(Removal::ReprintOf {
                     of: kept_id.to_string(),

@@ -194,7 +194,7 @@ pub struct ScanArgs {
     pub min_body_words: usize,
 
     /// Body words an article needs to belong to a story cluster.
-    #[arg(long, default_value_t = 80)]
+    #[arg(long, default_value_t = 60)]
     pub min_story_words: usize,
 
     /// Share (0..1] of a body paragraph's word shingles found in the other article from which it appears there.

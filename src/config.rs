@@ -75,7 +75,7 @@ pub struct Config {
     /// captions, timestamps). Default 8.
     pub min_body_words: usize,
     /// Body words an article needs to belong to a story cluster: a video page's one-line
-    /// description, a teaser or a link list has no story body of its own. Default 80.
+    /// description, a teaser or a link list has no story body of its own. Default 60.
     pub min_story_words: usize,
     /// Share (0..1] of a body paragraph's word shingles found in the other article from which
     /// the paragraph appears there near-verbatim. Default 0.6.
@@ -143,7 +143,7 @@ impl Default for Config {
             containment_threshold: 0.6,
             evidence_containment: 0.1,
             min_body_words: 8,
-            min_story_words: 80,
+            min_story_words: 60,
             paragraph_coverage: 0.6,
             char_coverage: 0.65,
             noisy_char_coverage: 0.5,
