@@ -189,3 +189,155 @@ fn no_progress_line_when_stderr_is_not_a_terminal() {
     );
     assert_eq!(quiet.stdout, out.stdout, "progress never touches stdout");
 }
+
+/// One directory problem of issue 17: how to make it next to a readable article, and the
+/// warning it must give (the path it names ends with `at`).
+struct WalkCase {
+    name: &'static str,
+    make: fn(&std::path::Path),
+    at: &'static str,
+    message: &'static str,
+}
+
+const ARTICLE: &str =
+    "The harbour authority said on Monday that the new quay would open next week.\n";
+
+#[cfg(unix)]
+const WALK_CASES: &[WalkCase] = &[
+    WalkCase {
+        name: "symlink loop",
+        make: |d| {
+            std::fs::create_dir_all(d.join("sub")).unwrap();
+            std::os::unix::fs::symlink("..", d.join("sub/up")).unwrap();
+        },
+        at: "sub/up",
+        message: "symbolic link loop",
+    },
+    WalkCase {
+        name: "dangling symlink",
+        make: |d| std::os::unix::fs::symlink("nowhere.txt", d.join("gone.txt")).unwrap(),
+        at: "gone.txt",
+        message: "dangling symbolic link",
+    },
+    WalkCase {
+        // A FIFO would block the run on open; root can read any file, so this stands in for
+        // "one unreadable file" in tests run as root.
+        name: "fifo",
+        make: |d| {
+            let ok = std::process::Command::new("mkfifo")
+                .arg(d.join("pipe.txt"))
+                .status()
+                .unwrap();
+            assert!(ok.success());
+        },
+        at: "pipe.txt",
+        message: "not a regular file (a FIFO)",
+    },
+];
+
+#[test]
+#[cfg(unix)]
+fn issue_17_a_bad_directory_entry_is_one_warning_and_the_rest_is_scanned() {
+    for case in WALK_CASES {
+        let dir = scratch(&format!("walk-{}", case.name.replace(' ', "-")));
+        std::fs::write(dir.join("a.txt"), ARTICLE).unwrap();
+        std::fs::write(dir.join("z.txt"), ARTICLE.replace("Monday", "Friday")).unwrap();
+        (case.make)(&dir);
+        let out = reprint(&["scan", "--format", "json", s(&dir)]);
+        let r = json_of(&out);
+        assert_eq!(
+            r["summary"]["articles"],
+            2,
+            "{}: {}",
+            case.name,
+            stderr(&out)
+        );
+        let warnings = r["warnings"].as_array().unwrap();
+        assert_eq!(warnings.len(), 1, "{}: {warnings:?}", case.name);
+        let w = &warnings[0];
+        assert!(
+            w["file"].as_str().unwrap().ends_with(case.at)
+                && w["message"].as_str().unwrap().contains(case.message),
+            "{}: {w:?}",
+            case.name
+        );
+        assert!(
+            stderr(&out).contains(case.message),
+            "{}: {}",
+            case.name,
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+#[cfg(unix)]
+fn issue_17_an_unreadable_file_in_a_directory_is_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("walk-unreadable");
+    std::fs::write(dir.join("a.txt"), ARTICLE).unwrap();
+    let locked = dir.join("locked.txt");
+    std::fs::write(&locked, ARTICLE).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&locked).is_ok() {
+        // Root reads it anyway (the FIFO case above covers a file that cannot be read).
+        eprintln!("skipped: this user can read a mode-000 file");
+        return;
+    }
+    let out = reprint(&["scan", "--format", "json", s(&dir)]);
+    let r = json_of(&out);
+    assert_eq!(r["summary"]["articles"], 1);
+    assert!(r["warnings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("cannot be read"));
+    // Named on the command line, the same file is a fatal error: the user asked for it.
+    let named = reprint(&["scan", s(&locked)]);
+    assert_eq!(named.status.code(), Some(1));
+}
+
+#[test]
+fn issue_17_an_empty_or_dotfile_only_directory_is_a_warning() {
+    let empty = scratch("walk-empty");
+    let dots = scratch("walk-dots");
+    std::fs::write(dots.join(".hidden.txt"), ARTICLE).unwrap();
+    std::fs::create_dir_all(dots.join(".git")).unwrap();
+    std::fs::write(dots.join(".git/HEAD.txt"), ARTICLE).unwrap();
+    for dir in [&empty, &dots] {
+        let out = reprint(&["scan", "--format", "json", s(dir)]);
+        let r = json_of(&out);
+        assert_eq!(r["summary"]["articles"], 0);
+        let w = &r["warnings"][0];
+        assert_eq!(w["file"], s(dir));
+        assert!(
+            w["message"].as_str().unwrap().contains("no input files"),
+            "{w:?}"
+        );
+        assert_eq!(r["warnings"].as_array().unwrap().len(), 1);
+    }
+}
+
+#[test]
+fn directories_are_walked_in_byte_order_of_names_without_dotfiles() {
+    let dir = scratch("walk-order");
+    std::fs::create_dir_all(dir.join("B/inner")).unwrap();
+    std::fs::create_dir_all(dir.join("a")).unwrap();
+    std::fs::create_dir_all(dir.join(".skip")).unwrap();
+    // Byte order: digits before uppercase before lowercase; a directory's files where its
+    // name sorts. Empty files, so each one's warning shows where the walk took it.
+    let names = ["1.txt", "B/inner/x.txt", "B/y.txt", "a/z.txt", "b.txt"];
+    for n in names.iter().rev() {
+        std::fs::write(dir.join(n), "").unwrap();
+    }
+    std::fs::write(dir.join(".skip/c.txt"), "").unwrap();
+    std::fs::write(dir.join(".d.txt"), "").unwrap();
+    let r = json_of(&reprint(&["scan", "--format", "json", s(&dir)]));
+    let files: Vec<&str> = r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["file"].as_str().unwrap())
+        .collect();
+    let want: Vec<String> = names.iter().map(|n| s(&dir.join(n)).to_string()).collect();
+    assert_eq!(files, want);
+}

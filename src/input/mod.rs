@@ -4,7 +4,9 @@
 //! Every problem with one record or one file becomes a [`Warning`] naming the file and line,
 //! and reading goes on; with `strict` the first one is returned as [`Error::Strict`]. An input
 //! path that cannot be opened at all is an error (the user named it, so a typo must not pass
-//! silently as "no duplicates").
+//! silently as "no duplicates"); inside a directory, a file that cannot be read, a dangling
+//! or looping symbolic link and an empty directory are warnings (one bad entry must not hide
+//! the rest of the tree).
 //!
 //! Plain (uncompressed) JSONL and text files on disk are read without keeping their texts:
 //! JSONL in batches of lines, and every article records where its text is, for
@@ -157,25 +159,55 @@ pub fn read_inputs_analysed<A: Analyser>(
     analyser: &mut A,
 ) -> Result<Loaded> {
     let mut loaded = Loaded::default();
-    let mut files: Vec<(PathBuf, bool)> = Vec::new(); // (path, named by the user)
+    let mut entries: Vec<Entry> = Vec::new();
     for p in inputs {
-        if p.as_os_str() == "-" {
-            files.push((p.clone(), true));
-        } else if p.is_dir() {
-            walk(p, &mut files)?;
+        if p.as_os_str() != "-" && p.is_dir() {
+            walk(p, &mut entries);
         } else {
-            files.push((p.clone(), true));
+            entries.push(Entry::File {
+                path: p.clone(),
+                named: true,
+            });
         }
     }
-    for (path, _) in files {
-        let name: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
-        let raw = if keep_bytes || path.as_os_str() == "-" {
-            read_all(&path)?
-        } else {
-            match read_plain(&path, &name, cfg, &mut loaded, analyser)? {
-                Some(raw) => raw,
-                None => continue,
+    for entry in entries {
+        let (path, named) = match entry {
+            Entry::File { path, named } => (path, named),
+            Entry::Problem { path, message } => {
+                Sink {
+                    warnings: &mut loaded.warnings,
+                    strict: cfg.strict,
+                }
+                .warn(&path, 1, message)?;
+                continue;
             }
+        };
+        let name: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
+        let before = loaded.corpus.articles.len();
+        let read = if keep_bytes || path.as_os_str() == "-" {
+            read_all(&path).map(Some)
+        } else {
+            read_plain(&path, &name, cfg, &mut loaded, analyser)
+        };
+        let raw = match read {
+            Ok(Some(raw)) => raw,
+            Ok(None) => continue,
+            // A file found in a directory that cannot be read costs that file only; a path
+            // the user named is still fatal, and so is a file that failed half-read (its
+            // first articles are already in the corpus).
+            Err(Error::Io { source, .. }) if !named && loaded.corpus.articles.len() == before => {
+                Sink {
+                    warnings: &mut loaded.warnings,
+                    strict: cfg.strict,
+                }
+                .warn(
+                    &name,
+                    1,
+                    format!("cannot be read ({source}): file skipped"),
+                )?;
+                continue;
+            }
+            Err(e) => return Err(e),
         };
         let magic = compress::from_magic(&raw);
         let keep = keep_bytes && (path.as_os_str() == "-" || magic.is_some());
@@ -478,31 +510,91 @@ fn read_all(path: &Path) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<()> {
-    let io = |source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<std::io::Result<_>>()
-        .map_err(io)?;
-    entries.sort();
-    for p in entries {
-        if p.file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'))
-        {
-            continue;
-        }
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else {
-            out.push((p, false));
+/// One input to read, or a problem met while walking a directory, in input order.
+enum Entry {
+    /// A file: named on the command line, or found in a directory.
+    File { path: PathBuf, named: bool },
+    /// Something in a directory that gives no file to read: one warning, the walk goes on.
+    Problem { path: String, message: String },
+}
+
+/// Walks `dir` recursively in byte order of names, skipping entries whose name starts with
+/// `.`, and lists its files. Symbolic links are followed, as a user who links a folder of
+/// articles into the input expects; a link back to an ancestor (a loop), a dangling link, a
+/// directory that cannot be listed and anything that is not a regular file (a FIFO would
+/// block the run) are each one [`Entry::Problem`], and the walk goes on (issue 17).
+fn walk(dir: &Path, out: &mut Vec<Entry>) {
+    let found_before = out.len();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by(|a, b| a.file_name().cmp(b.file_name()))
+        .into_iter()
+        // Depth 0 is the directory the user named, whatever its name.
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().as_encoded_bytes().starts_with(b"."));
+    let mut files = 0usize;
+    for item in walker {
+        match item {
+            Ok(e) if e.file_type().is_dir() => {}
+            Ok(e) if e.file_type().is_file() => {
+                files += 1;
+                out.push(Entry::File {
+                    path: e.into_path(),
+                    named: false,
+                });
+            }
+            Ok(e) => out.push(Entry::Problem {
+                path: e.path().to_string_lossy().into_owned(),
+                message: format!("not a regular file ({}): skipped", kind_of(&e.file_type())),
+            }),
+            Err(err) => {
+                let path = err.path().unwrap_or(dir);
+                let is_link =
+                    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+                let message = match (err.loop_ancestor(), err.io_error()) {
+                    (Some(ancestor), _) => format!(
+                        "symbolic link loop (it leads back to {}): not followed",
+                        ancestor.display()
+                    ),
+                    (None, Some(io)) if is_link && io.kind() == std::io::ErrorKind::NotFound => {
+                        "dangling symbolic link (its target does not exist): skipped".to_string()
+                    }
+                    (None, Some(io)) => format!("cannot be read ({io}): skipped"),
+                    (None, None) => format!("cannot be walked ({err}): skipped"),
+                };
+                out.push(Entry::Problem {
+                    path: path.to_string_lossy().into_owned(),
+                    message,
+                });
+            }
         }
     }
-    Ok(())
+    if files == 0 && out.len() == found_before {
+        out.push(Entry::Problem {
+            path: dir.to_string_lossy().into_owned(),
+            message: "directory holds no input files (names starting with '.' are skipped): \
+                      nothing read"
+                .to_string(),
+        });
+    }
+}
+
+/// What a file type that is neither a file nor a directory is, for a warning.
+fn kind_of(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = t;
+    "of an unknown kind"
 }
 
 /// Gives a repeated id a `#2`, `#3`… suffix, with a warning, so every id in a report names
