@@ -341,3 +341,70 @@ fn directories_are_walked_in_byte_order_of_names_without_dotfiles() {
     let want: Vec<String> = names.iter().map(|n| s(&dir.join(n)).to_string()).collect();
     assert_eq!(files, want);
 }
+
+#[test]
+fn issue_17_repeats_across_every_line_break_and_a_line_printed_1000_times() {
+    let para = "The harbour authority said on Monday that the new quay would open next week.";
+    let other = "Fishermen welcomed the news but asked for lower mooring fees this winter.";
+    // (name, text, paragraphs of the one repeat's first copy and of its repeat)
+    let cases: Vec<(&str, String, [u64; 2], [u64; 2])> = vec![
+        (
+            "bare CR",
+            format!("{para}\r{other}\r{para}\r"),
+            [0, 0],
+            [2, 2],
+        ),
+        (
+            "U+2029",
+            format!("{para}\u{2029}{other}\u{2029}{para}"),
+            [0, 0],
+            [2, 2],
+        ),
+        (
+            "U+2028",
+            format!("{para}\u{2028}{other}\u{2028}{para}"),
+            [0, 0],
+            [2, 2],
+        ),
+        (
+            "a 40-character line three times",
+            "Subscribe to our newsletter for updates\n".repeat(3),
+            [0, 0],
+            [1, 2],
+        ),
+        (
+            "1,000 copies",
+            format!("{para}\n").repeat(1000),
+            [0, 0],
+            [1, 999],
+        ),
+    ];
+    for (name, text, first, repeat) in cases {
+        let dir = scratch(&format!("rep-{}", name.len()));
+        let file = dir.join("story.txt");
+        std::fs::write(&file, &text).unwrap();
+        let out = reprint(&["scan", "--format", "json", s(&file)]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        let r = json_of(&out);
+        let reps = r["repeats"].as_array().unwrap();
+        assert_eq!(reps.len(), 1, "{name}: {reps:?}");
+        assert_eq!(
+            reps[0]["first"]["paragraphs"],
+            serde_json::json!(first),
+            "{name}"
+        );
+        assert_eq!(
+            reps[0]["repeat"]["paragraphs"],
+            serde_json::json!(repeat),
+            "{name}"
+        );
+        // The byte spans hold the repeated text, in the original bytes.
+        let (a, b) = (&reps[0]["first"], &reps[0]["repeat"]);
+        let at = |v: &serde_json::Value| v.as_u64().unwrap() as usize;
+        assert!(
+            text[at(&a["start"])..at(&a["end"])]
+                .ends_with(&text[at(&b["end"]) - 20..at(&b["end"])]),
+            "{name}"
+        );
+    }
+}
