@@ -127,7 +127,10 @@ pub enum InputFormatArg {
     Feed,
 }
 
+/// Negative numbers parse as values, so `--threshold -1` is refused by the range check with
+/// a message about the range rather than by clap as an unknown flag.
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 pub struct ScanArgs {
     /// JSONL files, text files, directories (walked in sorted order), or - for stdin.
     #[arg(required = true, value_name = "INPUT")]

@@ -148,7 +148,13 @@ fn stdin_jsonl_field_mapping_and_duplicate_ids() {
         ],
         Some(feed.as_bytes()),
     );
-    assert_eq!(out.status.code(), Some(3), "duplicate id is a warning");
+    // Issue 17: a duplicate id is a warning, but every record was read, so exit 0 (was 3).
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "duplicate id is a warning, not malformed"
+    );
+    assert_eq!(json_of(&out)["summary"]["warnings"], 1);
     let r = json_of(&out);
     assert_eq!(r["summary"]["articles"], 3);
     assert!(r["warnings"][0]["message"]
@@ -406,5 +412,252 @@ fn issue_17_repeats_across_every_line_break_and_a_line_printed_1000_times() {
                 .ends_with(&text[at(&b["end"]) - 20..at(&b["end"])]),
             "{name}"
         );
+    }
+}
+
+const GOOD: &str = r#"{"id":"g","text":"The harbour authority said on Monday that the new quay would open next week."}"#;
+
+#[test]
+fn issue_17_warnings_are_listed_in_input_order() {
+    let dir = scratch("order");
+    let feed = dir.join("feed.jsonl");
+    // Line 4's duplicate id is only known once every id is read, after line 6's bad JSON.
+    let lines = [
+        GOOD,
+        r#"{"id":{"guid":"x-1"},"text":"Fishermen welcomed the news but asked for lower mooring fees."}"#,
+        r#"{"id":"h","text":"The council will vote on the harbour budget in March this year."}"#,
+        r#"{"id":"g","text":"A second story under the first story's id, about the ferry timetable."}"#,
+        r#"{"id":"e","text":""}"#,
+        "{not json",
+    ];
+    std::fs::write(&feed, lines.join("\n")).unwrap();
+    let out = reprint(&["scan", "--format", "json", s(&feed)]);
+    let r = json_of(&out);
+    let got: Vec<(u64, &str)> = r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["line"].as_u64().unwrap(), w["message"].as_str().unwrap()))
+        .collect();
+    let want = [
+        (2, "field \"id\" is an object, not a string or number"),
+        (4, "duplicate id \"g\""),
+        (5, "field \"text\" is empty"),
+        (6, "malformed JSON"),
+    ];
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for ((line, msg), (want_line, want_msg)) in got.iter().zip(want) {
+        assert!(*line == want_line && msg.contains(want_msg), "{got:?}");
+    }
+    // The object id is replaced by file:line, and stderr lists the warnings in the same order.
+    assert!(r["clusters"].as_array().unwrap().is_empty());
+    let err = stderr(&out);
+    let at = |needle: &str| {
+        err.find(needle)
+            .unwrap_or_else(|| panic!("{needle}: {err}"))
+    };
+    assert!(at(":2: field") < at(":4: duplicate") && at(":4: duplicate") < at(":6: malformed"));
+    assert!(err.contains(&format!("the id is {}:2", s(&feed))), "{err}");
+}
+
+#[test]
+fn issue_17_messages_blame_the_right_thing() {
+    let dir = scratch("messages");
+    let synth_feed = dir.join("other.jsonl");
+    let synth_truth = dir.join("other-truth.json");
+    let made = reprint(&[
+        "synth",
+        "--seed",
+        "3",
+        "--articles",
+        "1",
+        "--out",
+        s(&synth_feed),
+        "--truth",
+        s(&synth_truth),
+    ]);
+    assert!(
+        stderr(&made).contains("wrote 1 article ("),
+        "{}",
+        stderr(&made)
+    );
+    let made = reprint(&[
+        "synth",
+        "--seed",
+        "3",
+        "--articles",
+        "60",
+        "--out",
+        s(&synth_feed),
+        "--truth",
+        s(&synth_truth),
+    ]);
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let cleaned = dir.join("x.jsonl");
+    // (args, exit code, stderr must contain, stderr must not contain)
+    let cases: Vec<(Vec<&str>, i32, String, &str)> = vec![
+        (
+            vec![
+                "eval",
+                "--truth",
+                s(&synth_truth),
+                "data/example/feed.jsonl",
+            ],
+            1,
+            format!("{}: ", s(&synth_truth)),
+            "recall",
+        ),
+        (
+            vec!["clean", "data/feeds/valley-courier.rss", "-o", s(&cleaned)],
+            1,
+            "data/feeds/valley-courier.rss: an RSS/Atom feed".into(),
+            "--output",
+        ),
+        (
+            vec!["scan", "--threshold", "1e-300", SEED],
+            0,
+            "threshold 1e-300".into(),
+            "0000000000",
+        ),
+        (
+            vec!["scan", "--threshold", "-1", SEED],
+            1,
+            "invalid --threshold: -1 is not in (0, 1]".into(),
+            "-- -1",
+        ),
+        (
+            vec!["scan", "--repeat-similarity=-1e-300", SEED],
+            1,
+            "invalid --repeat-similarity: -1e-300 is not in (0, 1]".into(),
+            "0000000000",
+        ),
+    ];
+    for (args, code, needle, absent) in cases {
+        let out = reprint(&args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
+        assert!(err.contains(&needle), "{args:?}: {err}");
+        assert!(!err.contains(absent), "{args:?}: {err}");
+    }
+    // The truth of the feed itself is accepted.
+    let own = reprint(&["eval", "--truth", s(&synth_truth), s(&synth_feed)]);
+    assert_eq!(own.status.code(), Some(0), "{}", stderr(&own));
+}
+
+/// One row of the README's exit-code table, run on the real binary.
+struct ExitCase {
+    name: &'static str,
+    /// Files to write in a scratch directory: (name, contents).
+    files: &'static [(&'static str, &'static str)],
+    /// Arguments; `DIR` is replaced by the scratch directory.
+    args: &'static [&'static str],
+    code: i32,
+    /// The number of warnings in the report (exit 0 and 3 only).
+    warnings: Option<u64>,
+}
+
+const STORY: &str = r#"{"id":"a","text":"The harbour authority said on Monday that the new quay would open next week."}"#;
+
+const EXIT_CASES: &[ExitCase] = &[
+    ExitCase {
+        name: "clean input",
+        files: &[("f.jsonl", STORY)],
+        args: &["scan", "--format", "json", "DIR/f.jsonl"],
+        code: 0,
+        warnings: Some(0),
+    },
+    ExitCase {
+        name: "an empty text is nothing to analyse",
+        files: &[("f.jsonl", concat!(r#"{"id":"a","text":"The harbour authority said on Monday that the new quay would open next week."}"#, "\n", r#"{"id":"b","text":" "}"#))],
+        args: &["scan", "--format", "json", "DIR/f.jsonl"],
+        code: 0,
+        warnings: Some(1),
+    },
+    ExitCase {
+        name: "an empty file and an empty directory",
+        files: &[("in/empty.txt", ""), ("none/.keep", "")],
+        args: &["scan", "--format", "json", "DIR/in", "DIR/none"],
+        code: 0,
+        warnings: Some(2),
+    },
+    ExitCase {
+        name: "a feed item without text",
+        files: &[("f.rss", "<rss><channel><title>C</title><item><guid>1</guid><title>T</title></item></channel></rss>")],
+        args: &["scan", "--format", "json", "DIR/f.rss"],
+        code: 0,
+        warnings: Some(1),
+    },
+    ExitCase {
+        name: "a malformed record",
+        files: &[("f.jsonl", concat!(r#"{"id":"a","text":"The harbour authority said on Monday that the new quay would open next week."}"#, "\n{not json"))],
+        args: &["scan", "--format", "json", "DIR/f.jsonl"],
+        code: 3,
+        warnings: Some(1),
+    },
+    ExitCase {
+        name: "an object id",
+        files: &[("f.jsonl", r#"{"id":{"a":1},"text":"The harbour authority said on Monday that the new quay would open next week."}"#)],
+        args: &["scan", "--format", "json", "DIR/f.jsonl"],
+        code: 3,
+        warnings: Some(1),
+    },
+    ExitCase {
+        name: "--strict makes an empty text fatal",
+        files: &[("f.jsonl", r#"{"id":"b","text":""}"#)],
+        args: &["scan", "--strict", "DIR/f.jsonl"],
+        code: 1,
+        warnings: None,
+    },
+    ExitCase {
+        name: "a named input that does not exist",
+        files: &[],
+        args: &["scan", "DIR/missing.jsonl"],
+        code: 1,
+        warnings: None,
+    },
+    ExitCase {
+        name: "an unknown flag",
+        files: &[],
+        args: &["scan", "--no-such-flag", "DIR"],
+        code: 2,
+        warnings: None,
+    },
+    ExitCase {
+        name: "--help",
+        files: &[],
+        args: &["--help"],
+        code: 0,
+        warnings: None,
+    },
+];
+
+#[test]
+fn issue_17_exit_codes_follow_the_readme_table() {
+    for (k, case) in EXIT_CASES.iter().enumerate() {
+        let dir = scratch(&format!("exit-{k}"));
+        for (name, contents) in case.files {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, contents).unwrap();
+        }
+        let args: Vec<String> = case
+            .args
+            .iter()
+            .map(|a| a.replace("DIR", s(&dir)))
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = reprint(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(case.code),
+            "{}: {}",
+            case.name,
+            stderr(&out)
+        );
+        if let Some(n) = case.warnings {
+            assert_eq!(json_of(&out)["summary"]["warnings"], n, "{}", case.name);
+        } else if case.code != 0 {
+            assert!(out.stdout.is_empty(), "{}: no report", case.name);
+        }
     }
 }

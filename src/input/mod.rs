@@ -39,6 +39,11 @@ pub struct Loaded {
     pub bytes: u64,
     /// Every input file read, in order, with the format it was read as.
     pub sources: Vec<SourceFile>,
+    /// How many of `warnings` are about malformed input (a record, file or directory entry
+    /// that could not be read as written, skipped or changed); the others are about input
+    /// with nothing to analyse (an empty text, file or directory) or a kept record's
+    /// duplicate id. The binary's exit code tells the two apart.
+    pub malformed: usize,
 }
 
 /// One input file as the reader took it. `reprint clean` writes records back from the same
@@ -67,11 +72,41 @@ const HEAD_BYTES: u64 = 64 << 10;
 /// Collects warnings, or fails on the first one in strict mode.
 pub(crate) struct Sink<'a> {
     pub warnings: &'a mut Vec<Warning>,
+    /// Counts the warnings about malformed input ([`Loaded::malformed`]).
+    pub malformed: &'a mut usize,
     pub strict: bool,
 }
 
+/// What a warning says about the input (see [`Loaded::malformed`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Severity {
+    /// Input that could not be read as written.
+    Malformed,
+    /// Input read as written with nothing to analyse, or a note on a kept record.
+    Benign,
+}
+
 impl Sink<'_> {
+    /// A warning about malformed input.
     pub fn warn(&mut self, file: &str, line: u64, message: String) -> Result<()> {
+        self.warn_as(Severity::Malformed, file, line, message)
+    }
+
+    /// A warning about input with nothing to analyse, or a note on a kept record.
+    pub fn note(&mut self, file: &str, line: u64, message: String) -> Result<()> {
+        self.warn_as(Severity::Benign, file, line, message)
+    }
+
+    pub fn warn_as(
+        &mut self,
+        severity: Severity,
+        file: &str,
+        line: u64,
+        message: String,
+    ) -> Result<()> {
+        if severity == Severity::Malformed {
+            *self.malformed += 1;
+        }
         if self.strict {
             return Err(Error::Strict {
                 file: file.to_string(),
@@ -170,15 +205,22 @@ pub fn read_inputs_analysed<A: Analyser>(
             });
         }
     }
+    let mut order = InputOrder::default();
     for entry in entries {
+        order.next_entry(&loaded);
         let (path, named) = match entry {
             Entry::File { path, named } => (path, named),
-            Entry::Problem { path, message } => {
+            Entry::Problem {
+                path,
+                message,
+                severity,
+            } => {
                 Sink {
                     warnings: &mut loaded.warnings,
+                    malformed: &mut loaded.malformed,
                     strict: cfg.strict,
                 }
-                .warn(&path, 1, message)?;
+                .warn_as(severity, &path, 1, message)?;
                 continue;
             }
         };
@@ -198,6 +240,7 @@ pub fn read_inputs_analysed<A: Analyser>(
             Err(Error::Io { source, .. }) if !named && loaded.corpus.articles.len() == before => {
                 Sink {
                     warnings: &mut loaded.warnings,
+                    malformed: &mut loaded.malformed,
                     strict: cfg.strict,
                 }
                 .warn(
@@ -213,6 +256,7 @@ pub fn read_inputs_analysed<A: Analyser>(
         let keep = keep_bytes && (path.as_os_str() == "-" || magic.is_some());
         let mut sink = Sink {
             warnings: &mut loaded.warnings,
+            malformed: &mut loaded.malformed,
             strict: cfg.strict,
         };
         let file_name = if path.as_os_str() == "-" {
@@ -300,14 +344,67 @@ pub fn read_inputs_analysed<A: Analyser>(
             retained: keep.then_some(bytes),
         });
     }
-    make_ids_unique(
+    order.next_entry(&loaded);
+    let renamed = make_ids_unique(
         &mut loaded.corpus.articles,
         &mut Sink {
             warnings: &mut loaded.warnings,
+            malformed: &mut loaded.malformed,
             strict: cfg.strict,
         },
     )?;
+    order.sort(&mut loaded.warnings, &renamed);
     Ok(loaded)
+}
+
+/// Which input each warning belongs to, so that warnings found late (a duplicate id is
+/// known only when all ids are) are listed in input order: by input, then line.
+#[derive(Default)]
+struct InputOrder {
+    /// Inputs started so far.
+    entries: usize,
+    /// The input (index into the entries) each warning so far came from.
+    tags: Vec<usize>,
+    /// Articles read by the end of each finished input.
+    article_ends: Vec<usize>,
+}
+
+impl InputOrder {
+    /// Closes the input being read (its warnings and articles are those added since the
+    /// last call) and starts the next.
+    fn next_entry(&mut self, loaded: &Loaded) {
+        if self.entries > 0 {
+            self.tags.resize(loaded.warnings.len(), self.entries - 1);
+            self.article_ends.push(loaded.corpus.articles.len());
+        }
+        self.entries += 1;
+    }
+
+    /// Sorts `warnings` by input and line, stably; those past the tagged ones are about the
+    /// articles `renamed`, in order.
+    fn sort(&self, warnings: &mut Vec<Warning>, renamed: &[usize]) {
+        let mut tags = self.tags.clone();
+        tags.extend(
+            renamed
+                .iter()
+                .map(|&a| self.article_ends.partition_point(|&end| end <= a)),
+        );
+        if tags.len() != warnings.len() {
+            return; // a bug: keep the order found rather than mislabel
+        }
+        let keys: Vec<(usize, u64)> = tags
+            .iter()
+            .zip(warnings.iter())
+            .map(|(&t, w)| (t, w.line))
+            .collect();
+        if keys.windows(2).all(|k| k[0] <= k[1]) {
+            return;
+        }
+        let mut tagged: Vec<((usize, u64), Warning)> =
+            keys.into_iter().zip(warnings.drain(..)).collect();
+        tagged.sort_by_key(|(k, _)| *k);
+        warnings.extend(tagged.into_iter().map(|(_, w)| w));
+    }
 }
 
 /// Parses one input's (decompressed) bytes as `format`, and analyses what it read.
@@ -392,6 +489,7 @@ fn read_plain<A: Analyser>(
     let before = loaded.corpus.articles.len();
     let mut sink = Sink {
         warnings: &mut loaded.warnings,
+        malformed: &mut loaded.malformed,
         strict: cfg.strict,
     };
     let out = &mut loaded.corpus.articles;
@@ -515,7 +613,11 @@ enum Entry {
     /// A file: named on the command line, or found in a directory.
     File { path: PathBuf, named: bool },
     /// Something in a directory that gives no file to read: one warning, the walk goes on.
-    Problem { path: String, message: String },
+    Problem {
+        path: String,
+        message: String,
+        severity: Severity,
+    },
 }
 
 /// Walks `dir` recursively in byte order of names, skipping entries whose name starts with
@@ -545,6 +647,7 @@ fn walk(dir: &Path, out: &mut Vec<Entry>) {
             Ok(e) => out.push(Entry::Problem {
                 path: e.path().to_string_lossy().into_owned(),
                 message: format!("not a regular file ({}): skipped", kind_of(&e.file_type())),
+                severity: Severity::Malformed,
             }),
             Err(err) => {
                 let path = err.path().unwrap_or(dir);
@@ -564,6 +667,7 @@ fn walk(dir: &Path, out: &mut Vec<Entry>) {
                 out.push(Entry::Problem {
                     path: path.to_string_lossy().into_owned(),
                     message,
+                    severity: Severity::Malformed,
                 });
             }
         }
@@ -574,6 +678,7 @@ fn walk(dir: &Path, out: &mut Vec<Entry>) {
             message: "directory holds no input files (names starting with '.' are skipped): \
                       nothing read"
                 .to_string(),
+            severity: Severity::Benign,
         });
     }
 }
@@ -598,8 +703,8 @@ fn kind_of(t: &std::fs::FileType) -> &'static str {
 }
 
 /// Gives a repeated id a `#2`, `#3`… suffix, with a warning, so every id in a report names
-/// exactly one article.
-fn make_ids_unique(articles: &mut [Article], sink: &mut Sink) -> Result<()> {
+/// exactly one article. Returns the renamed articles, in order (one warning each).
+fn make_ids_unique(articles: &mut [Article], sink: &mut Sink) -> Result<Vec<usize>> {
     // Usually every id is distinct, which sorted hashes settle in parallel; the renaming
     // below, in input order, runs only when two ids share a hash.
     use rayon::prelude::*;
@@ -609,8 +714,9 @@ fn make_ids_unique(articles: &mut [Article], sink: &mut Sink) -> Result<()> {
         .collect();
     hashes.par_sort_unstable();
     if hashes.windows(2).all(|w| w[0] != w[1]) {
-        return Ok(());
+        return Ok(Vec::new());
     }
+    let mut renamed = Vec::new();
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for i in 0..articles.len() {
         let id = articles[i].id.clone();
@@ -629,14 +735,15 @@ fn make_ids_unique(articles: &mut [Article], sink: &mut Sink) -> Result<()> {
                 f.file, f.line
             );
             let o = articles[i].origin.clone();
-            sink.warn(&o.file, o.line, msg)?;
+            sink.note(&o.file, o.line, msg)?;
+            renamed.push(i);
             seen.insert(new.clone(), i);
             articles[i].id = new;
         } else {
             seen.insert(id, i);
         }
     }
-    Ok(())
+    Ok(renamed)
 }
 
 /// The 1-based line of byte offset `pos` in `bytes`.
