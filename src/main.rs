@@ -8,7 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use reprint::config::{Config, FieldNames, InputFormat};
 use reprint::report::{Html, Json, Printer, Text};
 
@@ -75,6 +75,8 @@ fn main() -> ExitCode {
         Command::Eval(args) => eval(args),
         Command::Synth(args) => synth(args),
         Command::Clean(args) => clean(args),
+        Command::Completions(args) => completions(args.shell),
+        Command::Man(args) => man(args.subcommand.as_deref()),
     };
     match result {
         Ok(code) => code.into(),
@@ -224,6 +226,43 @@ fn eval(args: EvalArgs) -> reprint::Result<Exit> {
         }
     })?;
     Ok(Exit::after(malformed))
+}
+
+/// Writes the completion script for `shell`, made from the flag definitions.
+fn completions(shell: clap_complete::Shell) -> reprint::Result<Exit> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "reprint", &mut buf);
+    write_stdout(|w| w.write_all(&buf))?;
+    Ok(Exit::Success)
+}
+
+/// Writes the main man page, or `subcommand`'s (`reprint-scan(1)`, which the main page's
+/// list refers to), made from the flag definitions.
+fn man(subcommand: Option<&str>) -> reprint::Result<Exit> {
+    let mut cmd = Cli::command();
+    // Building names the subcommands `reprint-scan` and their usage `reprint scan`.
+    cmd.build();
+    let page = match subcommand {
+        None => cmd,
+        Some(name) => match cmd.find_subcommand(name) {
+            // The page's footer shows the version, which subcommands do not carry.
+            Some(sub) => sub.clone().version(env!("CARGO_PKG_VERSION")),
+            None => {
+                let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
+                eprintln!(
+                    "reprint: error: man: no subcommand {name:?}; one of {}",
+                    names.join(", ")
+                );
+                return Ok(Exit::Usage);
+            }
+        },
+    };
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(page)
+        .render(&mut buf)
+        .map_err(reprint::Error::Output)?;
+    write_stdout(|w| w.write_all(&buf))?;
+    Ok(Exit::Success)
 }
 
 fn synth(args: SynthArgs) -> reprint::Result<Exit> {

@@ -661,3 +661,38 @@ fn issue_17_exit_codes_follow_the_readme_table() {
         }
     }
 }
+
+#[test]
+fn completions_and_man_pages_cover_every_subcommand() {
+    const SUBCOMMANDS: [&str; 4] = ["scan", "eval", "synth", "clean"];
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = reprint(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        let script = String::from_utf8(out.stdout).unwrap();
+        for sub in SUBCOMMANDS {
+            assert!(script.contains(sub), "{shell} completes {sub}");
+        }
+        assert!(script.contains("threshold"), "{shell} completes flags");
+    }
+    let main = String::from_utf8(reprint(&["man"]).stdout).unwrap();
+    assert!(main.contains(".TH reprint 1"), "{main}");
+    for sub in SUBCOMMANDS {
+        assert!(
+            main.contains(&format!("reprint\\-{sub}(1)")),
+            "main page lists {sub}"
+        );
+        let out = reprint(&["man", sub]);
+        assert_eq!(out.status.code(), Some(0), "{sub}: {}", stderr(&out));
+        let page = String::from_utf8(out.stdout).unwrap();
+        assert!(page.contains(&format!(".TH reprint-{sub} 1")), "{page}");
+        assert!(page.contains(env!("CARGO_PKG_VERSION")), "{page}");
+        assert!(page.contains(".SH OPTIONS"), "{sub}: {page}");
+    }
+    let scan = String::from_utf8(reprint(&["man", "scan"]).stdout).unwrap();
+    assert!(scan.contains("\\-\\-threshold") && scan.contains("\\-\\-strict"));
+    let bad = reprint(&["man", "nope"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("one of scan"), "{}", stderr(&bad));
+    let bad = reprint(&["completions", "tcsh"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
