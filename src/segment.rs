@@ -60,11 +60,31 @@ struct Piece {
 /// (old Mac files, some CMS exports), `\r\r\n` (a CRLF converted twice: one break, not a
 /// blank line), U+2028 or U+2029, or by the end of the text. The breaks are found with one
 /// memchr iterator (a search per line was a tenth of segmenting); `0xE2` starts both
-/// separators but also curly quotes and dashes, which cost one look each.
-fn for_each_piece(text: &str, mut f: impl FnMut(Piece)) {
+/// separators but also curly quotes and dashes, so it is looked for only in a text that
+/// holds a separator.
+fn for_each_piece(text: &str, f: impl FnMut(Piece)) {
+    let b = text.as_bytes();
+    // Most texts hold neither separator; searching for both once (memmem picks a rare byte
+    // to look for) is cheaper than stopping at every curly quote.
+    static SEPARATORS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 2]> =
+        std::sync::LazyLock::new(|| {
+            [
+                memchr::memmem::Finder::new("\u{2028}"),
+                memchr::memmem::Finder::new("\u{2029}"),
+            ]
+        });
+    if SEPARATORS.iter().any(|s| s.find(b).is_some()) {
+        pieces_at(text, memchr::memchr3_iter(b'\n', b'\r', 0xE2, b), f);
+    } else {
+        pieces_at(text, memchr::memchr2_iter(b'\n', b'\r', b), f);
+    }
+}
+
+/// [`for_each_piece`] given the positions of every byte that may start a line break.
+fn pieces_at(text: &str, breaks: impl Iterator<Item = usize>, mut f: impl FnMut(Piece)) {
     let b = text.as_bytes();
     let mut start = 0;
-    for p in memchr::memchr3_iter(b'\n', b'\r', 0xE2, b) {
+    for p in breaks {
         if p < start {
             continue; // the `\n` of a `\r\n` already taken
         }
