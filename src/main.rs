@@ -368,7 +368,7 @@ fn scan(args: ScanArgs) -> reprint::Result<Exit> {
     if !quiet {
         let s = &report.summary;
         eprintln!(
-            "reprint: articles={} ({:.1} MB) paragraphs={} words={}; repeats={} boilerplate={} pairs={} clusters={} warnings={}",
+            "reprint: articles={} ({:.1} MB) paragraphs={} words={}; repeats={} boilerplate={} pairs={} clusters={} warnings={} malformed={}",
             s.articles,
             bytes as f64 / 1e6,
             stats.paragraphs,
@@ -377,7 +377,8 @@ fn scan(args: ScanArgs) -> reprint::Result<Exit> {
             s.boilerplate,
             s.pairs,
             s.clusters,
-            s.warnings
+            s.warnings,
+            malformed
         );
         eprintln!(
             "reprint: lsh bands={} rows={} (threshold {}); candidates {} (lsh {}, shared paragraphs {}), verified {}; read+shingle {:.2}s, total {:.2}s, printing {:.2}s",

@@ -656,6 +656,14 @@ fn issue_17_exit_codes_follow_the_readme_table() {
         );
         if let Some(n) = case.warnings {
             assert_eq!(json_of(&out)["summary"]["warnings"], n, "{}", case.name);
+            // stderr says which warnings made the exit code.
+            let malformed = if case.code == 3 { n } else { 0 };
+            assert!(
+                stderr(&out).contains(&format!("warnings={n} malformed={malformed}")),
+                "{}: {}",
+                case.name,
+                stderr(&out)
+            );
         } else if case.code != 0 {
             assert!(out.stdout.is_empty(), "{}: no report", case.name);
         }
