@@ -97,6 +97,7 @@ impl Sink<'_> {
         self.warn_as(Severity::Benign, file, line, message)
     }
 
+    /// A warning of the given severity.
     pub fn warn_as(
         &mut self,
         severity: Severity,
@@ -197,7 +198,7 @@ pub fn read_inputs_analysed<A: Analyser>(
     let mut entries: Vec<Entry> = Vec::new();
     for p in inputs {
         if p.as_os_str() != "-" && p.is_dir() {
-            walk(p, &mut entries);
+            walk(p, &mut entries)?;
         } else {
             entries.push(Entry::File {
                 path: p.clone(),
@@ -624,8 +625,9 @@ enum Entry {
 /// `.`, and lists its files. Symbolic links are followed, as a user who links a folder of
 /// articles into the input expects; a link back to an ancestor (a loop), a dangling link, a
 /// directory that cannot be listed and anything that is not a regular file (a FIFO would
-/// block the run) are each one [`Entry::Problem`], and the walk goes on (issue 17).
-fn walk(dir: &Path, out: &mut Vec<Entry>) {
+/// block the run) are each one [`Entry::Problem`], and the walk goes on (issue 17). Only
+/// `dir` itself failing to be listed is an error: the user named it.
+fn walk(dir: &Path, out: &mut Vec<Entry>) -> Result<()> {
     let found_before = out.len();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
@@ -649,6 +651,15 @@ fn walk(dir: &Path, out: &mut Vec<Entry>) {
                 message: format!("not a regular file ({}): skipped", kind_of(&e.file_type())),
                 severity: Severity::Malformed,
             }),
+            Err(err) if err.depth() == 0 && err.loop_ancestor().is_none() => {
+                let source = err
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("the directory cannot be walked"));
+                return Err(Error::Io {
+                    path: dir.to_path_buf(),
+                    source,
+                });
+            }
             Err(err) => {
                 let path = err.path().unwrap_or(dir);
                 let is_link =
@@ -681,6 +692,7 @@ fn walk(dir: &Path, out: &mut Vec<Entry>) {
             severity: Severity::Benign,
         });
     }
+    Ok(())
 }
 
 /// What a file type that is neither a file nor a directory is, for a warning.
