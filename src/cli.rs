@@ -25,6 +25,26 @@ pub enum Command {
     /// Scan (same flags as scan) and write the feed back without its duplicates: repeats,
     /// boilerplate and reprints of a kept article; everything removed is listed in a sidecar.
     Clean(CleanArgs),
+    /// Print a shell completion script to stdout (e.g. `reprint completions bash >
+    /// /etc/bash_completion.d/reprint`).
+    Completions(CompletionsArgs),
+    /// Print a man page (roff) to stdout: `reprint man > reprint.1`, and one per subcommand
+    /// with its flags: `reprint man scan > reprint-scan.1`.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (scan, eval, synth, clean, completions); none for
+    /// the main page.
+    pub subcommand: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -147,7 +167,10 @@ pub enum InputFormatArg {
     Feed,
 }
 
+/// Negative numbers parse as values, so `--threshold -1` is refused by the range check with
+/// a message about the range rather than by clap as an unknown flag.
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 pub struct ScanArgs {
     /// JSONL files, text files, directories (walked in sorted order), or - for stdin.
     #[arg(required = true, value_name = "INPUT")]

@@ -195,7 +195,10 @@ impl Config {
             ("boilerplate-coverage", self.boilerplate_coverage),
         ] {
             if !(v > 0.0 && v <= 1.0) {
-                return bad(name, format!("{v} is not in (0, 1]"));
+                return bad(
+                    name,
+                    format!("{} is not in (0, 1]", crate::error::number(v)),
+                );
             }
         }
         if !(0.0..1.0).contains(&self.short_share) {

@@ -40,6 +40,9 @@ pub enum Error {
     },
     /// A parameter is out of its allowed range.
     Config { name: &'static str, message: String },
+    /// An input that was read but cannot be used for what was asked (a feed given to
+    /// `reprint clean`, a truth file of another feed); `file` names it.
+    Unusable { file: String, message: String },
     /// Writing the report failed (other than a broken pipe, which is not an error).
     Output(std::io::Error),
 }
@@ -69,8 +72,19 @@ impl fmt::Display for Error {
                 dir.display()
             ),
             Error::Config { name, message } => write!(f, "invalid --{name}: {message}"),
+            Error::Unusable { file, message } => write!(f, "{file}: {message}"),
             Error::Output(e) => write!(f, "writing the report failed: {e}"),
         }
+    }
+}
+
+/// A number for a message: as Rust writes it for everyday magnitudes, in scientific notation
+/// for very small or large ones, so `1e-300` is not quoted back as 300 digits.
+pub fn number(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() || (1e-4..1e15).contains(&v.abs()) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
     }
 }
 
@@ -80,6 +94,28 @@ impl std::error::Error for Error {
             Error::Io { source, .. } | Error::Spill { source, .. } => Some(source),
             Error::Output(e) => Some(e),
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_messages_stay_short() {
+        let cases: [(f64, &str); 8] = [
+            (0.5, "0.5"),
+            (1.5, "1.5"),
+            (-1.0, "-1"),
+            (0.0, "0"),
+            (1e-300, "1e-300"),
+            (-2.5e-7, "-2.5e-7"),
+            (1e300, "1e300"),
+            (f64::NAN, "NaN"),
+        ];
+        for (v, want) in cases {
+            assert_eq!(number(v), want, "{v:?}");
         }
     }
 }

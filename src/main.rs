@@ -1,8 +1,6 @@
 //! The `reprint` binary: parse flags, build a `Config`, run the library, print, exit.
 //!
-//! Exit codes (also in the README): 0 success; 1 fatal error (unreadable input, `--strict`
-//! warning, bad parameter, failed write); 2 bad usage; 3 the report was written but some input
-//! records were skipped with warnings.
+//! Exit codes: [`Exit`], the one place they are decided (the README's table lists the same).
 
 mod cli;
 
@@ -10,7 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use reprint::config::{Config, FieldNames, InputFormat};
 use reprint::report::{Html, Json, Printer, Text};
 
@@ -18,26 +16,80 @@ use cli::{
     CleanArgs, Cli, Command, EvalArgs, Format, InputFormatArg, KeepArg, ScanArgs, SynthArgs,
 };
 
-const EXIT_ERROR: u8 = 1;
-const EXIT_WARNINGS: u8 = 3;
 /// Input warnings echoed on stderr before "(+N more)"; all of them are in the report.
 const MAX_STDERR_WARNINGS: usize = 20;
 
+/// How a run ended, as the process's exit status. A cron job can treat anything but 0 as
+/// worth a look: input with nothing to analyse (empty texts, files or directories) and
+/// duplicate ids are warnings listed in the report, but exit 0, since real feeds carry them
+/// every day; `--strict` makes any warning fatal instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Exit {
+    /// The report was written; no input was malformed.
+    Success = 0,
+    /// Nothing, or a partial report, was written: an input named on the command line could
+    /// not be read or changed during the run, a parameter is out of range, a temporary file
+    /// failed, `--strict` met a warning, or writing failed.
+    Error = 1,
+    /// The command line could not be parsed (clap's message).
+    Usage = 2,
+    /// The report was written, but some input was malformed (a record, file or directory
+    /// entry that could not be read as written was skipped or changed).
+    Malformed = 3,
+}
+
+impl Exit {
+    /// The status of a run that wrote its report after `malformed` warnings about malformed
+    /// input ([`reprint::input::Loaded::malformed`]).
+    fn after(malformed: usize) -> Exit {
+        if malformed > 0 {
+            Exit::Malformed
+        } else {
+            Exit::Success
+        }
+    }
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e as u8)
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // `--help` and `--version` are "errors" printed on stdout.
+            return if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Success
+            }
+            .into();
+        }
+    };
     let result = match cli.command {
         Command::Scan(args) => scan(args),
         Command::Eval(args) => eval(args),
         Command::Synth(args) => synth(args),
         Command::Clean(args) => clean(args),
+        Command::Completions(args) => completions(args.shell),
+        Command::Man(args) => man(args.subcommand.as_deref()),
     };
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => code.into(),
         Err(e) => {
             eprintln!("reprint: error: {e}");
-            ExitCode::from(EXIT_ERROR)
+            Exit::Error.into()
         }
     }
+}
+
+/// `n` and the noun, singular for one.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn config(a: &ScanArgs) -> Config {
@@ -124,7 +176,7 @@ fn create(path: &std::path::Path) -> reprint::Result<Box<dyn Write>> {
     Ok(Box::new(std::io::BufWriter::new(f)))
 }
 
-fn eval(args: EvalArgs) -> reprint::Result<u8> {
+fn eval(args: EvalArgs) -> reprint::Result<Exit> {
     let mut cfg = config(&args.scan);
     // The verified pairs are scored too, so all of them must be listed.
     cfg.all_pairs = true;
@@ -138,7 +190,7 @@ fn eval(args: EvalArgs) -> reprint::Result<u8> {
     let truth = reprint::synth::read_truth(&args.truth)?;
     let pool = thread_pool(args.scan.threads);
     let loaded = pool.install(|| reprint::input::read_inputs(&args.scan.inputs, &cfg))?;
-    let had_warnings = !loaded.warnings.is_empty();
+    let malformed = loaded.malformed;
     let corpus = loaded.corpus;
     let (report, _) = pool.install(|| reprint::pipeline::scan(&corpus, loaded.warnings, &cfg))?;
     if let Some(path) = &args.report {
@@ -148,7 +200,26 @@ fn eval(args: EvalArgs) -> reprint::Result<u8> {
             .and_then(|_| w.flush())
             .map_err(reprint::Error::Output)?;
     }
-    let e = pool.install(|| reprint::eval::evaluate(&corpus, &report, &truth, cfg.ngram_words))?;
+    let e = pool
+        .install(|| reprint::eval::evaluate(&corpus, &report, &truth, cfg.ngram_words))
+        .map_err(|e| match e {
+            // The truth file is named, so the user sees which of two files is wrong.
+            reprint::Error::Config {
+                name: "truth",
+                message,
+            } => reprint::Error::Unusable {
+                file: args.truth.display().to_string(),
+                message,
+            },
+            e => e,
+        })?;
+    if e.unknown_ids > 0 && !args.scan.quiet {
+        eprintln!(
+            "reprint: warning: {}: {} are not in the input; they are left out of the scores",
+            args.truth.display(),
+            plural(e.unknown_ids, "truth id", "truth ids")
+        );
+    }
     write_stdout(|w| match args.scan.format {
         Format::Text | Format::Html => reprint::eval::write_text(&e, w),
         Format::Json => {
@@ -161,10 +232,47 @@ fn eval(args: EvalArgs) -> reprint::Result<u8> {
             w.write_all(b"\n")
         }
     })?;
-    Ok(if had_warnings { EXIT_WARNINGS } else { 0 })
+    Ok(Exit::after(malformed))
 }
 
-fn synth(args: SynthArgs) -> reprint::Result<u8> {
+/// Writes the completion script for `shell`, made from the flag definitions.
+fn completions(shell: clap_complete::Shell) -> reprint::Result<Exit> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "reprint", &mut buf);
+    write_stdout(|w| w.write_all(&buf))?;
+    Ok(Exit::Success)
+}
+
+/// Writes the main man page, or `subcommand`'s (`reprint-scan(1)`, which the main page's
+/// list refers to), made from the flag definitions.
+fn man(subcommand: Option<&str>) -> reprint::Result<Exit> {
+    let mut cmd = Cli::command();
+    // Building names the subcommands `reprint-scan` and their usage `reprint scan`.
+    cmd.build();
+    let page = match subcommand {
+        None => cmd,
+        Some(name) => match cmd.find_subcommand(name) {
+            // The page's footer shows the version, which subcommands do not carry.
+            Some(sub) => sub.clone().version(env!("CARGO_PKG_VERSION")),
+            None => {
+                let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
+                eprintln!(
+                    "reprint: error: man: no subcommand {name:?}; one of {}",
+                    names.join(", ")
+                );
+                return Ok(Exit::Usage);
+            }
+        },
+    };
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(page)
+        .render(&mut buf)
+        .map_err(reprint::Error::Output)?;
+    write_stdout(|w| w.write_all(&buf))?;
+    Ok(Exit::Success)
+}
+
+fn synth(args: SynthArgs) -> reprint::Result<Exit> {
     let base = reprint::synth::load_bases(&args.base)?;
     if base.is_empty() {
         // Cleaning drops every sentence found in two stories: the same file given twice, or
@@ -209,17 +317,25 @@ fn synth(args: SynthArgs) -> reprint::Result<u8> {
         .and_then(|_| t.flush())
         .map_err(reprint::Error::Output)?;
     eprintln!(
-        "reprint: wrote {} articles ({} reprint clusters, {} repeats, {} boilerplate blocks, {} hard negatives)",
-        truth.articles,
-        truth.clusters.len(),
-        truth.repeats.len(),
-        truth.boilerplate.len(),
-        truth.hard_negatives.len()
+        "reprint: wrote {} ({}, {}, {}, {})",
+        plural(truth.articles, "article", "articles"),
+        plural(truth.clusters.len(), "reprint cluster", "reprint clusters"),
+        plural(truth.repeats.len(), "repeat", "repeats"),
+        plural(
+            truth.boilerplate.len(),
+            "boilerplate block",
+            "boilerplate blocks"
+        ),
+        plural(
+            truth.hard_negatives.len(),
+            "hard negative",
+            "hard negatives"
+        ),
     );
-    Ok(0)
+    Ok(Exit::Success)
 }
 
-fn scan(args: ScanArgs) -> reprint::Result<u8> {
+fn scan(args: ScanArgs) -> reprint::Result<Exit> {
     let cfg = config(&args);
     cfg.validate()?;
     let pool = thread_pool(args.threads);
@@ -242,7 +358,7 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
         }
     };
     let t_read = t0.elapsed();
-    let had_warnings = !loaded.warnings.is_empty();
+    let malformed = loaded.malformed;
     let bytes = loaded.bytes;
     let scanned = pool.install(|| {
         reprint::pipeline::scan_analysed(&loaded.corpus, loaded.warnings, analysed, &cfg, progress)
@@ -270,7 +386,7 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
     if !quiet {
         let s = &report.summary;
         eprintln!(
-            "reprint: articles={} ({:.1} MB) paragraphs={} words={}; repeats={} boilerplate={} pairs={} clusters={} warnings={}",
+            "reprint: articles={} ({:.1} MB) paragraphs={} words={}; repeats={} boilerplate={} pairs={} clusters={} warnings={} malformed={}",
             s.articles,
             bytes as f64 / 1e6,
             stats.paragraphs,
@@ -279,13 +395,14 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
             s.boilerplate,
             s.pairs,
             s.clusters,
-            s.warnings
+            s.warnings,
+            malformed
         );
         eprintln!(
             "reprint: lsh bands={} rows={} (threshold {}); candidates {} (lsh {}, shared paragraphs {}, words {}), gated {}, reprints {}, partial {} (by sets {}, by characters {}; noisy articles {}); read+shingle {:.2}s, total {:.2}s, printing {:.2}s",
             stats.bands,
             stats.rows,
-            cfg.threshold,
+            reprint::error::number(cfg.threshold),
             stats.candidates,
             stats.lsh_candidates,
             stats.paragraph_candidates,
@@ -311,7 +428,7 @@ fn scan(args: ScanArgs) -> reprint::Result<u8> {
     // a 100,000-article run, and the system takes the memory back at once.
     std::mem::forget(loaded.corpus);
     std::mem::forget(report);
-    Ok(if had_warnings { EXIT_WARNINGS } else { 0 })
+    Ok(Exit::after(malformed))
 }
 
 /// Echoes the first input warnings on stderr; `all_in` says where the rest are listed.
@@ -337,7 +454,7 @@ fn default_sidecar(out: &std::path::Path) -> std::path::PathBuf {
     ))
 }
 
-fn clean(args: CleanArgs) -> reprint::Result<u8> {
+fn clean(args: CleanArgs) -> reprint::Result<Exit> {
     use reprint::clean::{self, write, Keep, Policy};
     let cfg = config(&args.scan);
     cfg.validate()?;
@@ -353,9 +470,18 @@ fn clean(args: CleanArgs) -> reprint::Result<u8> {
     if !quiet {
         print_warnings(&loaded.warnings, &sidecar.display().to_string());
     }
-    let had_warnings = !loaded.warnings.is_empty();
+    let malformed = loaded.malformed;
     let corpus = loaded.corpus;
     let sources = loaded.sources;
+    // A feed is the input's fault, not --output's (the layout check below would blame it).
+    if let Some(feed) = sources.iter().find(|s| s.format == InputFormat::Feed) {
+        return Err(reprint::Error::Unusable {
+            file: feed.name.to_string(),
+            message: "an RSS/Atom feed, which clean cannot write back (its articles are \
+                      converted from markup); scan the feed, or convert it to JSONL first"
+                .into(),
+        });
+    }
     // Decide the layout before the scan, so mixed inputs fail fast.
     let layout = write::layout(&corpus, &args.scan.inputs, &cfg, &sources)?;
     let (report, _, details) =
@@ -403,7 +529,7 @@ fn clean(args: CleanArgs) -> reprint::Result<u8> {
             sidecar.display()
         );
     }
-    Ok(if had_warnings { EXIT_WARNINGS } else { 0 })
+    Ok(Exit::after(malformed))
 }
 
 /// jemalloc instead of the system allocator: a run makes millions of small allocations from

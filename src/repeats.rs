@@ -8,8 +8,11 @@
 //!    quadratic), and are kept when both have at least [`MIN_NEAR_REPEAT_WORDS`] words and the
 //!    longest common subsequence of their words is at least `repeat_similarity` of the longer
 //!    one.
-//! 2. Matches on one diagonal (`j - i` constant) with consecutive `i` form a run; a run is cut
-//!    so that its first copy ends before its repeat starts.
+//! 2. Matches on one diagonal (`j - i` constant) with consecutive `i` form a run. A run
+//!    longer than its distance `d = j - i` is periodic (a paragraph or a block printed many
+//!    times): its first copy is its first `d` paragraphs and its repeat all the later ones,
+//!    so the first copy always ends before the repeat starts and a line printed 1,000 times
+//!    is one run.
 //! 3. Runs are taken longest first; a later paragraph is reported as a repeat at most once
 //!    (against its earliest first occurrence among equally long runs), and runs with fewer
 //!    than `min_repeat_words` repeated words are dropped, except the opening paragraph
@@ -192,6 +195,18 @@ fn lcs_len_with(a: &[u64], b: &[u64], bufs: &mut LcsBuffers) -> usize {
         .sum()
 }
 
+/// The first copy of paragraphs `s..=e` of run `r`'s repeat (offsets into the repeat). In a
+/// periodic run (repeat longer than its first copy) each period repeats the one before it,
+/// so a piece starting anywhere repeats the paragraphs one period earlier.
+fn first_of_piece(r: &RepeatRun, s: usize, e: usize) -> (usize, usize) {
+    let period = r.first.1 - r.first.0 + 1;
+    if r.repeat.1 - r.repeat.0 < period {
+        return (r.first.0 + s, r.first.0 + e);
+    }
+    let start = r.repeat.0 + s - period;
+    (start, start + (e - s).min(period - 1))
+}
+
 /// Finds the repeated runs of one article. `tokens` are the token hashes of the whole article,
 /// indexed by the paragraphs' token ranges.
 pub fn find(
@@ -258,7 +273,10 @@ pub fn find(
         return Vec::new(); // most articles
     }
 
-    // 2. Runs along diagonals, cut so the first copy ends before the repeat starts.
+    // 2. Maximal runs along diagonals. A run longer than its diagonal's distance `d` is a
+    // block of `d` paragraphs printed again and again: one run whose repeat is all the later
+    // copies and whose first copy is the first `d` paragraphs (issue 17: a line printed
+    // 1,000 times was 79 runs).
     matched.sort_unstable_by_key(|&(i, j)| (j - i, i));
     let mut runs: Vec<RepeatRun> = Vec::new();
     let mut k = 0;
@@ -266,11 +284,11 @@ pub fn find(
         let (i0, j0) = matched[k];
         let d = j0 - i0;
         let mut len = 1;
-        while k + len < matched.len() && matched[k + len] == (i0 + len, j0 + len) && len < d {
+        while k + len < matched.len() && matched[k + len] == (i0 + len, j0 + len) {
             len += 1;
         }
         runs.push(RepeatRun {
-            first: (i0, i0 + len - 1),
+            first: (i0, i0 + len.min(d) - 1),
             repeat: (j0, j0 + len - 1),
             words: (j0..j0 + len).map(words).sum(),
         });
@@ -295,7 +313,7 @@ pub fn find(
                 e += 1;
             }
             let piece = RepeatRun {
-                first: (r.first.0 + s, r.first.0 + e),
+                first: first_of_piece(&r, s, e),
                 repeat: (r.repeat.0 + s, r.repeat.0 + e),
                 words: (r.repeat.0 + s..=r.repeat.0 + e).map(words).sum(),
             };
@@ -380,12 +398,82 @@ mod tests {
     }
 
     #[test]
-    fn triple_copy_reports_each_later_copy_once() {
+    fn triple_copy_is_one_periodic_run() {
+        // Before issue 17 this was two runs, (0,1)->(2,3) and (0,1)->(4,5).
         let text = [P[0], P[1], P[0], P[1], P[0], P[1]].join("\n");
         let r = run(&text, 6);
-        assert_eq!(r.len(), 2);
-        assert_eq!((r[0].first, r[0].repeat), ((0, 1), (2, 3)));
-        assert_eq!((r[1].first, r[1].repeat), ((0, 1), (4, 5)));
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!((r[0].first, r[0].repeat), ((0, 1), (2, 5)));
+    }
+
+    /// Issue 17: a paragraph or block printed many times is one run, whatever the count.
+    #[test]
+    fn issue_17_a_line_printed_many_times_is_one_run() {
+        struct Case {
+            copies: usize,
+            block: &'static [&'static str],
+            want: (usize, usize),
+        }
+        let cases = [
+            Case {
+                copies: 2,
+                block: &[P[0]],
+                want: (0, 0),
+            },
+            Case {
+                copies: 3,
+                block: &[P[0]],
+                want: (0, 0),
+            },
+            Case {
+                copies: 1000,
+                block: &[P[0]],
+                want: (0, 0),
+            },
+            Case {
+                copies: 200,
+                block: &[P[0], P[1], P[2]],
+                want: (0, 2),
+            },
+        ];
+        for c in cases {
+            let n = c.copies * c.block.len();
+            let text = (0..n)
+                .map(|k| c.block[k % c.block.len()])
+                .collect::<Vec<_>>()
+                .join("\n");
+            let r = run(&format!("{text}\n{}", P[3]), 6);
+            let words: usize = c.block.iter().map(|p| p.split(' ').count()).sum();
+            assert_eq!(
+                r,
+                vec![RepeatRun {
+                    first: c.want,
+                    repeat: (c.block.len(), n - 1),
+                    words: words * (c.copies - 1),
+                }],
+                "{} copies of {} paragraphs",
+                c.copies,
+                c.block.len()
+            );
+        }
+    }
+
+    #[test]
+    fn a_piece_of_a_periodic_run_repeats_the_period_before_it() {
+        let r = RepeatRun {
+            first: (2, 4),
+            repeat: (5, 13),
+            words: 0,
+        };
+        assert_eq!(first_of_piece(&r, 0, 8), (2, 4));
+        assert_eq!(first_of_piece(&r, 4, 5), (6, 7));
+        assert_eq!(first_of_piece(&r, 7, 7), (9, 9));
+        let plain = RepeatRun {
+            first: (0, 2),
+            repeat: (7, 9),
+            words: 0,
+        };
+        assert_eq!(first_of_piece(&plain, 1, 2), (1, 2));
     }
 
     proptest::proptest! {

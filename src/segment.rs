@@ -5,17 +5,20 @@
 //! - hard-wrapped paragraphs (lines broken at ~70 columns) separated by blank lines or by an
 //!   indented first line (Reuters-21578).
 //!
-//! A *block* is a run of non-blank lines. A block is hard-wrapped when it has two or more
-//! lines, every line but the last is at most [`WRAP_MAX_CHARS`] characters, the last is no
-//! longer than the others, and most lines but the last end mid-sentence (short one-line
-//! paragraphs end theirs with a full stop); otherwise each line is a paragraph. A headline
-//! line above a longer first paragraph is therefore not joined to it. Inside a hard-wrapped block a new paragraph starts at an indented
-//! line, at a list item (`- `, `* `, `• `, `1. `), or after a line that ends a sentence
-//! (`.`, `!`, `?`, `:`, closing quote) while stopping short of the block's width, the
-//! way a wrapped paragraph's last line does.
+//! A line ends at `\n`, `\r\n`, a bare `\r`, U+2028 (line separator) or U+2029 (paragraph
+//! separator, which also ends the paragraph, as a blank line does). A *block* is a run of
+//! non-blank lines. A block is hard-wrapped when it has two or more lines, every line but the
+//! last is at most [`WRAP_MAX_CHARS`] characters, the last is no longer than the others, most
+//! lines but the last end mid-sentence (short one-line paragraphs end theirs with a full
+//! stop), and no line repeats another; otherwise each line is a paragraph. A headline line
+//! above a longer first paragraph is therefore not joined to it. Inside a hard-wrapped block
+//! a new paragraph starts at an indented line, at a list item (`- `, `* `, `• `, `1. `), or
+//! after a line that ends a sentence (`.`, `!`, `?`, `:`, closing quote) while stopping short
+//! of the block's width, the way a wrapped paragraph's last line does.
 //!
-//! A paragraph's span excludes its line terminator (`\n` or `\r\n`) and surrounding
-//! whitespace; spans are in text order and never overlap.
+//! A paragraph's span is trimmed: it never starts or ends with a line terminator or other
+//! whitespace. Spans are byte offsets into the original text, on character boundaries, in
+//! text order, and never overlap.
 
 /// A paragraph: byte range `start..end` of the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,22 +46,83 @@ fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{feff}'
 }
 
-/// Where each piece of `text.split_inclusive('\n')` ends, found with one memchr iterator
-/// (a search per line was a tenth of segmenting).
-fn piece_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
-    memchr::memchr_iter(b'\n', text.as_bytes())
-        .map(|nl| nl + 1)
-        .chain((!text.is_empty() && !text.ends_with('\n')).then_some(text.len()))
+/// One line of the text: bytes `start..content_end` are its content, `content_end..end` its
+/// terminator; `para_sep` says the terminator is U+2029, which also ends the paragraph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Piece {
+    start: usize,
+    content_end: usize,
+    end: usize,
+    para_sep: bool,
+}
+
+/// Calls `f` on each line of `text`, in order. A line is ended by `\n`, `\r\n`, a bare `\r`
+/// (old Mac files, some CMS exports), `\r\r\n` (a CRLF converted twice: one break, not a
+/// blank line), U+2028 or U+2029, or by the end of the text. The breaks are found with one
+/// memchr iterator (a search per line was a tenth of segmenting); `0xE2` starts both
+/// separators but also curly quotes and dashes, so it is looked for only in a text that
+/// holds a separator.
+fn for_each_piece(text: &str, f: impl FnMut(Piece)) {
+    let b = text.as_bytes();
+    // Most texts hold neither separator; searching for both once (memmem picks a rare byte
+    // to look for) is cheaper than stopping at every curly quote.
+    static SEPARATORS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 2]> =
+        std::sync::LazyLock::new(|| {
+            [
+                memchr::memmem::Finder::new("\u{2028}"),
+                memchr::memmem::Finder::new("\u{2029}"),
+            ]
+        });
+    if SEPARATORS.iter().any(|s| s.find(b).is_some()) {
+        pieces_at(text, memchr::memchr3_iter(b'\n', b'\r', 0xE2, b), f);
+    } else {
+        pieces_at(text, memchr::memchr2_iter(b'\n', b'\r', b), f);
+    }
+}
+
+/// [`for_each_piece`] given the positions of every byte that may start a line break.
+fn pieces_at(text: &str, breaks: impl Iterator<Item = usize>, mut f: impl FnMut(Piece)) {
+    let b = text.as_bytes();
+    let mut start = 0;
+    for p in breaks {
+        if p < start {
+            continue; // the `\n` of a `\r\n` already taken
+        }
+        let (end, para_sep) = match b[p] {
+            b'\n' => (p + 1, false),
+            b'\r' if b.get(p + 1) == Some(&b'\n') => (p + 2, false),
+            b'\r' if b.get(p + 1..p + 3) == Some(b"\r\n") => (p + 3, false),
+            b'\r' => (p + 1, false),
+            _ => match b.get(p + 1..p + 3) {
+                Some([0x80, 0xA8]) => (p + 3, false),
+                Some([0x80, 0xA9]) => (p + 3, true),
+                _ => continue,
+            },
+        };
+        f(Piece {
+            start,
+            content_end: p,
+            end,
+            para_sep,
+        });
+        start = end;
+    }
+    if start < b.len() {
+        f(Piece {
+            start,
+            content_end: b.len(),
+            end: b.len(),
+            para_sep: false,
+        });
+    }
 }
 
 fn lines(text: &str) -> Vec<Option<Line>> {
     // Room for lines of news-paragraph length without growing.
     let mut out = Vec::with_capacity(text.len() / 128 + 4);
-    let mut pos = 0;
-    for end in piece_ends(text) {
-        let raw = &text[pos..end];
-        let content = raw.strip_suffix('\n').unwrap_or(raw);
-        let content = content.strip_suffix('\r').unwrap_or(content);
+    for_each_piece(text, |piece| {
+        let pos = piece.start;
+        let content = &text[pos..piece.content_end];
         let lead = content.len() - content.trim_start_matches(is_space).len();
         let trimmed = content.trim_matches(is_space);
         if trimmed.is_empty() {
@@ -69,11 +133,14 @@ fn lines(text: &str) -> Vec<Option<Line>> {
                 end: pos + lead + trimmed.len(),
                 indented: lead > 0 && !content.starts_with('\u{feff}'),
                 chars: 0,
-                content: (pos, pos + content.len()),
+                content: (pos, piece.content_end),
             }));
+            // A paragraph separator ends the paragraph as a blank line would.
+            if piece.para_sep {
+                out.push(None);
+            }
         }
-        pos += raw.len();
-    }
+    });
     out
 }
 
@@ -125,6 +192,15 @@ pub fn paragraphs(text: &str) -> Vec<Span> {
     out
 }
 
+/// Whether two lines of `block` hold the same text. Wrapped prose does not repeat a whole
+/// line; repeated short paragraphs do (a headline or a slogan printed three times), and
+/// joined into one paragraph their repeat could not be found (issue 17).
+fn repeats_a_line(text: &str, block: &[Line]) -> bool {
+    let mut seen: Vec<&str> = block.iter().map(|l| &text[l.start..l.end]).collect();
+    seen.sort_unstable();
+    seen.windows(2).any(|w| w[0] == w[1])
+}
+
 fn split_block(text: &str, block: &[Line], out: &mut Vec<Span>) {
     let body = &block[..block.len().saturating_sub(1)];
     // Hard-wrapped prose breaks lines mid-sentence most of the time; short one-line
@@ -138,7 +214,8 @@ fn split_block(text: &str, block: &[Line], out: &mut Vec<Span>) {
     let wrapped = block.len() >= 2
         && body_width <= WRAP_MAX_CHARS
         && block[block.len() - 1].chars <= body_width + 3
-        && mid_sentence * 2 > body.len();
+        && mid_sentence * 2 > body.len()
+        && !repeats_a_line(text, block);
     if !wrapped {
         out.extend(block.iter().map(|l| Span {
             start: l.start,
@@ -176,26 +253,72 @@ fn split_block(text: &str, block: &[Line], out: &mut Vec<Span>) {
 mod tests {
     use super::*;
 
+    /// The lines of `text` as (content, terminator), by the plain definition: the longest
+    /// terminator that starts at each character.
+    fn naive_pieces(text: &str) -> Vec<(&str, &str)> {
+        const TERMINATORS: [&str; 6] = ["\r\r\n", "\r\n", "\n", "\r", "\u{2028}", "\u{2029}"];
+        let mut out = Vec::new();
+        let (mut start, mut i) = (0, 0);
+        while i < text.len() {
+            if let Some(t) = TERMINATORS.iter().find(|t| text[i..].starts_with(**t)) {
+                out.push((&text[start..i], *t));
+                i += t.len();
+                start = i;
+            } else {
+                i += text[i..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        if start < text.len() {
+            out.push((&text[start..], ""));
+        }
+        out
+    }
+
+    /// Pieces of text that make every kind of line break, curly punctuation that shares the
+    /// separators' first byte, and whitespace to trim.
+    fn parts() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                "a", "Bb.", "\n", "\r", "\r\n", " ", "\u{e9}", "\n\n", "\u{2028}", "\u{2029}",
+                "\u{2019}", "\u{2014}", "\u{feff}", "\t",
+            ]),
+            0..24,
+        )
+        .prop_map(|p| p.concat())
+    }
+
+    use proptest::strategy::Strategy;
+
     proptest::proptest! {
-        /// `piece_ends` gives the pieces of `split_inclusive('\n')`.
+        /// `for_each_piece` finds the lines the plain definition finds.
         #[test]
-        fn pieces_end_where_split_inclusive_ends_them(
-            parts in proptest::collection::vec(
-                proptest::sample::select(vec!["a", "\n", "\r", " ", "\u{e9}", "\n\n"]),
-                0..20,
-            )
-        ) {
-            let text = parts.concat();
-            let mut from = 0;
-            let ours: Vec<&str> = piece_ends(&text)
-                .map(|end| {
-                    let piece = &text[from..end];
-                    from = end;
-                    piece
-                })
-                .collect();
-            let theirs: Vec<&str> = text.split_inclusive('\n').collect();
-            proptest::prop_assert_eq!(ours, theirs);
+        fn pieces_are_the_naive_lines(text in parts()) {
+            let mut ours = Vec::new();
+            let mut flags = Vec::new();
+            for_each_piece(&text, |p| {
+                ours.push((&text[p.start..p.content_end], &text[p.content_end..p.end]));
+                flags.push(p.para_sep);
+            });
+            let seps: Vec<bool> = ours.iter().map(|(_, t)| *t == "\u{2029}").collect();
+            proptest::prop_assert_eq!(flags, seps);
+            proptest::prop_assert_eq!(ours, naive_pieces(&text));
+        }
+
+        /// Spans are trimmed, in order, non-overlapping, on character boundaries, and every
+        /// non-blank stretch of the text is in one.
+        #[test]
+        fn spans_are_trimmed_ordered_and_cover_the_words(text in parts()) {
+            let spans = paragraphs(&text);
+            let mut last_end = 0;
+            for sp in &spans {
+                proptest::prop_assert!(sp.start < sp.end && sp.start >= last_end);
+                proptest::prop_assert!(text.is_char_boundary(sp.start) && text.is_char_boundary(sp.end));
+                let t = &text[sp.start..sp.end];
+                proptest::prop_assert_eq!(t, t.trim_matches(is_space));
+                last_end = sp.end;
+            }
+            let covered: usize = spans.iter().map(|sp| text[sp.start..sp.end].matches(|c: char| !is_space(c)).count()).sum();
+            proptest::prop_assert_eq!(covered, text.matches(|c: char| !is_space(c)).count());
         }
     }
 
@@ -254,5 +377,73 @@ mod tests {
         assert_eq!(&text[p[1].start..p[1].end], "c");
         assert!(paragraphs("").is_empty());
         assert!(paragraphs("\n \n\t\n").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod issue_17 {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<&str> {
+        paragraphs(text)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect()
+    }
+
+    /// A text and the paragraphs it must split into.
+    struct Case {
+        name: &'static str,
+        text: &'static str,
+        want: &'static [&'static str],
+    }
+
+    const CASES: &[Case] = &[
+        Case {
+            name: "bare CR (classic Mac line ends)",
+            text: "Harbour opens next week.\rThe quay took three years to build.\r",
+            want: &["Harbour opens next week.", "The quay took three years to build."],
+        },
+        Case {
+            name: "CR CR LF is one break, not a blank line",
+            text: "The council met on Monday to\r\r\ndiscuss the budget for the year",
+            want: &["The council met on Monday to\r\r\ndiscuss the budget for the year"],
+        },
+        Case {
+            name: "U+2029 paragraph separator",
+            text: "The council met on Monday to\u{2029}discuss the budget for the year",
+            want: &["The council met on Monday to", "discuss the budget for the year"],
+        },
+        Case {
+            name: "U+2028 line separator",
+            text: "Harbour opens next week.\u{2028}The quay took three years to build.",
+            want: &["Harbour opens next week.", "The quay took three years to build."],
+        },
+        Case {
+            name: "curly quotes and dashes are not breaks",
+            text: "\u{201c}It\u{2019}s open\u{201d} \u{2014} the mayor said.",
+            want: &["\u{201c}It\u{2019}s open\u{201d} \u{2014} the mayor said."],
+        },
+        Case {
+            name: "a ~40-character line repeated is not hard-wrapped prose",
+            text: "Subscribe to our newsletter for updates\nSubscribe to our newsletter for updates\nSubscribe to our newsletter for updates",
+            want: &[
+                "Subscribe to our newsletter for updates",
+                "Subscribe to our newsletter for updates",
+                "Subscribe to our newsletter for updates",
+            ],
+        },
+        Case {
+            name: "wrapped prose without repeated lines is still joined",
+            text: "The council met on Monday to discuss\nthe budget for the coming year and\nthe repairs to the harbour wall",
+            want: &["The council met on Monday to discuss\nthe budget for the coming year and\nthe repairs to the harbour wall"],
+        },
+    ];
+
+    #[test]
+    fn line_breaks_and_layouts() {
+        for c in CASES {
+            assert_eq!(texts(c.text), c.want, "{}", c.name);
+        }
     }
 }

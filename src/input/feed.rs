@@ -24,7 +24,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::markup::{html_to_text, named_entity};
-use super::{strip_bom, Sink};
+use super::{strip_bom, Severity, Sink};
 use crate::config::Config;
 use crate::corpus::{Article, Body, Origin};
 use crate::error::Result;
@@ -41,7 +41,7 @@ pub(super) fn parse(
 ) -> Result<()> {
     let bytes = strip_bom(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return sink.warn(name, 1, "empty file: no article read".into());
+        return sink.note(name, 1, "empty file: no article read".into());
     }
     let (text, cut_short) = match std::str::from_utf8(bytes) {
         Ok(t) => (t, cut_short),
@@ -72,7 +72,7 @@ pub(super) fn parse(
     for item in p.items {
         match item.into_article(name, &feed_title, cfg) {
             Ok(a) => out.push(a),
-            Err((line, msg)) => sink.warn(name, line, msg)?,
+            Err((line, msg, severity)) => sink.warn_as(severity, name, line, msg)?,
         }
     }
     if let End::Malformed {
@@ -172,12 +172,13 @@ impl Item {
         name: &Arc<str>,
         feed_title: &str,
         cfg: &Config,
-    ) -> std::result::Result<Article, (u64, String)> {
+    ) -> std::result::Result<Article, (u64, String, Severity)> {
         let line = self.line;
         let Some(text) = self.content.or(self.summary) else {
             return Err((
                 line,
                 "item has no text (no content, description or summary): skipped".into(),
+                Severity::Benign,
             ));
         };
         if text.len() > cfg.max_article_bytes {
@@ -188,6 +189,7 @@ impl Item {
                     text.len(),
                     cfg.max_article_bytes
                 ),
+                Severity::Malformed,
             ));
         }
         let [d0, d1, d2] = self.dates;
@@ -569,6 +571,7 @@ mod tests {
         let mut warnings = Vec::new();
         let mut sink = Sink {
             warnings: &mut warnings,
+            malformed: &mut 0,
             strict: false,
         };
         let name: Arc<str> = Arc::from("f.xml");
@@ -726,6 +729,7 @@ with two lines.</summary>
         let mut warnings = Vec::new();
         let mut sink = Sink {
             warnings: &mut warnings,
+            malformed: &mut 0,
             strict: false,
         };
         let name: Arc<str> = Arc::from("f.rss");

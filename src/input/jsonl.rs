@@ -24,7 +24,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
-use super::{strip_bom, Analyser, Sink};
+use super::{strip_bom, Analyser, Severity, Sink};
 use crate::config::{Config, FieldNames};
 use crate::corpus::{Article, Body, Origin};
 use crate::error::{Error, Result};
@@ -44,8 +44,10 @@ enum Scalar {
     Str(String),
     /// A number or boolean, as text (ids may be numbers).
     Other(String),
-    /// null, an array or an object.
-    Unusable,
+    /// null: as good as missing.
+    Null,
+    /// An array or an object: data an id cannot be made of, which the user should hear of.
+    Compound(&'static str),
 }
 
 impl Scalar {
@@ -83,15 +85,15 @@ impl<'de> Visitor<'de> for ScalarVisitor {
         Ok(Scalar::Other(v.to_string()))
     }
     fn visit_unit<E>(self) -> Result<Scalar, E> {
-        Ok(Scalar::Unusable)
+        Ok(Scalar::Null)
     }
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Unusable)
+        Ok(Scalar::Compound("an array"))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Unusable)
+        Ok(Scalar::Compound("an object"))
     }
 }
 
@@ -313,9 +315,14 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
     }
 }
 
-/// One line's outcome: an article and what its text gave the analyser, or the warning
-/// message.
-type LineResult<T> = std::result::Result<(Article, T), String>;
+/// One line's outcome: an article, what its text gave the analyser and a warning about the
+/// kept record (an unusable id), or the warning that skips it and what kind it is.
+type LineResult<T> = std::result::Result<(Article, T, Option<String>), (String, Severity)>;
+
+/// A warning that skips a record for malformed input.
+fn malformed(message: String) -> (String, Severity) {
+    (message, Severity::Malformed)
+}
 
 /// Parses one line (without its terminator) as JSON up to its record.
 fn parse_record(line: &[u8], f: &FieldNames, mode: Mode) -> std::result::Result<Record, String> {
@@ -353,18 +360,18 @@ fn parse_line<A: Analyser>(
 ) -> LineResult<A::Out> {
     let f = &cfg.fields;
     if line.len() > cfg.max_article_bytes + 4096 {
-        return Err(format!(
+        return Err(malformed(format!(
             "record of {} bytes exceeds --max-article-bytes {}: skipped",
             line.len(),
             cfg.max_article_bytes
-        ));
+        )));
     }
     let mode = if at.is_some() {
         Mode::Measure
     } else {
         Mode::Keep
     };
-    let r = parse_record(line, f, mode)?;
+    let r = parse_record(line, f, mode).map_err(malformed)?;
     let (len, blank, body) = match r.text {
         TextValue::Kept(s) => (s.len(), s.trim().is_empty(), Body::Text(s)),
         TextValue::Measured {
@@ -375,7 +382,9 @@ fn parse_line<A: Analyser>(
         } => {
             // Only `Mode::Measure` measures, and only with a place.
             let Some((file, offset)) = at else {
-                return Err("internal error: a measured text without a place: skipped".into());
+                return Err(malformed(
+                    "internal error: a measured text without a place: skipped".into(),
+                ));
             };
             let body = Body::Line {
                 file,
@@ -387,22 +396,28 @@ fn parse_line<A: Analyser>(
             };
             (len, blank, body)
         }
-        TextValue::Missing => return Err(format!("no {:?} field: record skipped", f.text)),
+        TextValue::Missing => {
+            return Err(malformed(format!("no {:?} field: record skipped", f.text)))
+        }
         TextValue::NotString => {
-            return Err(format!(
+            return Err(malformed(format!(
                 "field {:?} is not a string: record skipped",
                 f.text
-            ))
+            )))
         }
     };
     if len > cfg.max_article_bytes {
-        return Err(format!(
+        return Err(malformed(format!(
             "text of {} bytes exceeds --max-article-bytes {}: skipped",
             len, cfg.max_article_bytes
-        ));
+        )));
     }
     if blank {
-        return Err(format!("field {:?} is empty: record skipped", f.text));
+        // Nothing to analyse, not malformed: real feeds carry such records every day.
+        return Err((
+            format!("field {:?} is empty: record skipped", f.text),
+            Severity::Benign,
+        ));
     }
     let analysed = match &body {
         Body::Text(t) => analyser.analyse(t),
@@ -416,8 +431,20 @@ fn parse_line<A: Analyser>(
             analysed
         }),
     };
+    let fallback_id = || format!("{name}:{lineno}");
+    let (id, note) = match r.id {
+        Scalar::Compound(what) => (
+            fallback_id(),
+            Some(format!(
+                "field {:?} is {what}, not a string or number: the id is {}",
+                f.id,
+                fallback_id()
+            )),
+        ),
+        other => (other.text().unwrap_or_else(fallback_id), None),
+    };
     let article = Article {
-        id: r.id.text().unwrap_or_else(|| format!("{name}:{lineno}")),
+        id,
         title: r.title.text().unwrap_or_default(),
         body,
         source: r.source.text().unwrap_or_default(),
@@ -427,7 +454,7 @@ fn parse_line<A: Analyser>(
             line: lineno,
         },
     };
-    Ok((article, analysed))
+    Ok((article, analysed, note))
 }
 
 /// The text of a record line that [`parse_stored`] accepted, from its string literal at bytes
@@ -494,11 +521,14 @@ fn parse_lines<A: Analyser>(
     let mut analysed = Vec::with_capacity(results.len());
     for (lineno, r) in results {
         match r {
-            Ok((a, x)) => {
+            Ok((a, x, note)) => {
+                if let Some(msg) = note {
+                    sink.warn(name, lineno, msg)?;
+                }
                 out.push(a);
                 analysed.push(x);
             }
-            Err(msg) => sink.warn(name, lineno, msg)?,
+            Err((msg, severity)) => sink.warn_as(severity, name, lineno, msg)?,
         }
     }
     analyser.take(analysed)?;
@@ -517,7 +547,7 @@ pub(super) fn parse<A: Analyser>(
 ) -> Result<()> {
     let bytes = strip_bom(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return sink.warn(name, 1, "empty file: no article read".into());
+        return sink.note(name, 1, "empty file: no article read".into());
     }
     parse_lines(name, bytes, 1, None, cfg, out, sink, analyser).map(|_| ())
 }
@@ -617,7 +647,7 @@ pub(super) fn parse_stored<A: Analyser>(
         start = 0;
     }
     if !content {
-        sink.warn(name, 1, "empty file: no article read".into())?;
+        sink.note(name, 1, "empty file: no article read".into())?;
     }
     Ok(read)
 }
@@ -662,6 +692,7 @@ not json\n\
         let (mut out, mut warnings) = (Vec::new(), Vec::new());
         let mut sink = Sink {
             warnings: &mut warnings,
+            malformed: &mut 0,
             strict: false,
         };
         let mut texts = Texts::default();
@@ -768,11 +799,13 @@ not json\n\
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut sink = Sink {
             warnings: &mut w1,
+            malformed: &mut 0,
             strict: false,
         };
         parse(&name, bytes, &cfg, &mut kept, &mut sink, &mut NoAnalysis).unwrap();
         let mut sink = Sink {
             warnings: &mut w2,
+            malformed: &mut 0,
             strict: false,
         };
         parse_stored(

@@ -4,7 +4,9 @@
 //! Every problem with one record or one file becomes a [`Warning`] naming the file and line,
 //! and reading goes on; with `strict` the first one is returned as [`Error::Strict`]. An input
 //! path that cannot be opened at all is an error (the user named it, so a typo must not pass
-//! silently as "no duplicates").
+//! silently as "no duplicates"); inside a directory, a file that cannot be read, a dangling
+//! or looping symbolic link and an empty directory are warnings (one bad entry must not hide
+//! the rest of the tree).
 //!
 //! Plain (uncompressed) JSONL and text files on disk are read without keeping their texts:
 //! JSONL in batches of lines, and every article records where its text is, for
@@ -37,6 +39,11 @@ pub struct Loaded {
     pub bytes: u64,
     /// Every input file read, in order, with the format it was read as.
     pub sources: Vec<SourceFile>,
+    /// How many of `warnings` are about malformed input (a record, file or directory entry
+    /// that could not be read as written, skipped or changed); the others are about input
+    /// with nothing to analyse (an empty text, file or directory) or a kept record's
+    /// duplicate id. The binary's exit code tells the two apart.
+    pub malformed: usize,
 }
 
 /// One input file as the reader took it. `reprint clean` writes records back from the same
@@ -65,11 +72,42 @@ const HEAD_BYTES: u64 = 64 << 10;
 /// Collects warnings, or fails on the first one in strict mode.
 pub(crate) struct Sink<'a> {
     pub warnings: &'a mut Vec<Warning>,
+    /// Counts the warnings about malformed input ([`Loaded::malformed`]).
+    pub malformed: &'a mut usize,
     pub strict: bool,
 }
 
+/// What a warning says about the input (see [`Loaded::malformed`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Severity {
+    /// Input that could not be read as written.
+    Malformed,
+    /// Input read as written with nothing to analyse, or a note on a kept record.
+    Benign,
+}
+
 impl Sink<'_> {
+    /// A warning about malformed input.
     pub fn warn(&mut self, file: &str, line: u64, message: String) -> Result<()> {
+        self.warn_as(Severity::Malformed, file, line, message)
+    }
+
+    /// A warning about input with nothing to analyse, or a note on a kept record.
+    pub fn note(&mut self, file: &str, line: u64, message: String) -> Result<()> {
+        self.warn_as(Severity::Benign, file, line, message)
+    }
+
+    /// A warning of the given severity.
+    pub fn warn_as(
+        &mut self,
+        severity: Severity,
+        file: &str,
+        line: u64,
+        message: String,
+    ) -> Result<()> {
+        if severity == Severity::Malformed {
+            *self.malformed += 1;
+        }
         if self.strict {
             return Err(Error::Strict {
                 file: file.to_string(),
@@ -157,30 +195,69 @@ pub fn read_inputs_analysed<A: Analyser>(
     analyser: &mut A,
 ) -> Result<Loaded> {
     let mut loaded = Loaded::default();
-    let mut files: Vec<(PathBuf, bool)> = Vec::new(); // (path, named by the user)
+    let mut entries: Vec<Entry> = Vec::new();
     for p in inputs {
-        if p.as_os_str() == "-" {
-            files.push((p.clone(), true));
-        } else if p.is_dir() {
-            walk(p, &mut files)?;
+        if p.as_os_str() != "-" && p.is_dir() {
+            walk(p, &mut entries)?;
         } else {
-            files.push((p.clone(), true));
+            entries.push(Entry::File {
+                path: p.clone(),
+                named: true,
+            });
         }
     }
-    for (path, _) in files {
-        let name: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
-        let raw = if keep_bytes || path.as_os_str() == "-" {
-            read_all(&path)?
-        } else {
-            match read_plain(&path, &name, cfg, &mut loaded, analyser)? {
-                Some(raw) => raw,
-                None => continue,
+    let mut order = InputOrder::default();
+    for entry in entries {
+        order.next_entry(&loaded);
+        let (path, named) = match entry {
+            Entry::File { path, named } => (path, named),
+            Entry::Problem {
+                path,
+                message,
+                severity,
+            } => {
+                Sink {
+                    warnings: &mut loaded.warnings,
+                    malformed: &mut loaded.malformed,
+                    strict: cfg.strict,
+                }
+                .warn_as(severity, &path, 1, message)?;
+                continue;
             }
+        };
+        let name: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
+        let before = loaded.corpus.articles.len();
+        let read = if keep_bytes || path.as_os_str() == "-" {
+            read_all(&path).map(Some)
+        } else {
+            read_plain(&path, &name, cfg, &mut loaded, analyser)
+        };
+        let raw = match read {
+            Ok(Some(raw)) => raw,
+            Ok(None) => continue,
+            // A file found in a directory that cannot be read costs that file only; a path
+            // the user named is still fatal, and so is a file that failed half-read (its
+            // first articles are already in the corpus).
+            Err(Error::Io { source, .. }) if !named && loaded.corpus.articles.len() == before => {
+                Sink {
+                    warnings: &mut loaded.warnings,
+                    malformed: &mut loaded.malformed,
+                    strict: cfg.strict,
+                }
+                .warn(
+                    &name,
+                    1,
+                    format!("cannot be read ({source}): file skipped"),
+                )?;
+                continue;
+            }
+            Err(e) => return Err(e),
         };
         let magic = compress::from_magic(&raw);
         let keep = keep_bytes && (path.as_os_str() == "-" || magic.is_some());
         let mut sink = Sink {
             warnings: &mut loaded.warnings,
+            malformed: &mut loaded.malformed,
             strict: cfg.strict,
         };
         let file_name = if path.as_os_str() == "-" {
@@ -268,14 +345,67 @@ pub fn read_inputs_analysed<A: Analyser>(
             retained: keep.then_some(bytes),
         });
     }
-    make_ids_unique(
+    order.next_entry(&loaded);
+    let renamed = make_ids_unique(
         &mut loaded.corpus.articles,
         &mut Sink {
             warnings: &mut loaded.warnings,
+            malformed: &mut loaded.malformed,
             strict: cfg.strict,
         },
     )?;
+    order.sort(&mut loaded.warnings, &renamed);
     Ok(loaded)
+}
+
+/// Which input each warning belongs to, so that warnings found late (a duplicate id is
+/// known only when all ids are) are listed in input order: by input, then line.
+#[derive(Default)]
+struct InputOrder {
+    /// Inputs started so far.
+    entries: usize,
+    /// The input (index into the entries) each warning so far came from.
+    tags: Vec<usize>,
+    /// Articles read by the end of each finished input.
+    article_ends: Vec<usize>,
+}
+
+impl InputOrder {
+    /// Closes the input being read (its warnings and articles are those added since the
+    /// last call) and starts the next.
+    fn next_entry(&mut self, loaded: &Loaded) {
+        if self.entries > 0 {
+            self.tags.resize(loaded.warnings.len(), self.entries - 1);
+            self.article_ends.push(loaded.corpus.articles.len());
+        }
+        self.entries += 1;
+    }
+
+    /// Sorts `warnings` by input and line, stably; those past the tagged ones are about the
+    /// articles `renamed`, in order.
+    fn sort(&self, warnings: &mut Vec<Warning>, renamed: &[usize]) {
+        let mut tags = self.tags.clone();
+        tags.extend(
+            renamed
+                .iter()
+                .map(|&a| self.article_ends.partition_point(|&end| end <= a)),
+        );
+        if tags.len() != warnings.len() {
+            return; // a bug: keep the order found rather than mislabel
+        }
+        let keys: Vec<(usize, u64)> = tags
+            .iter()
+            .zip(warnings.iter())
+            .map(|(&t, w)| (t, w.line))
+            .collect();
+        if keys.windows(2).all(|k| k[0] <= k[1]) {
+            return;
+        }
+        let mut tagged: Vec<((usize, u64), Warning)> =
+            keys.into_iter().zip(warnings.drain(..)).collect();
+        tagged.sort_by_key(|(k, _)| *k);
+        warnings.extend(tagged.into_iter().map(|(_, w)| w));
+    }
 }
 
 /// Parses one input's (decompressed) bytes as `format`, and analyses what it read.
@@ -360,6 +490,7 @@ fn read_plain<A: Analyser>(
     let before = loaded.corpus.articles.len();
     let mut sink = Sink {
         warnings: &mut loaded.warnings,
+        malformed: &mut loaded.malformed,
         strict: cfg.strict,
     };
     let out = &mut loaded.corpus.articles;
@@ -478,36 +609,114 @@ fn read_all(path: &Path) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<()> {
-    let io = |source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<std::io::Result<_>>()
-        .map_err(io)?;
-    entries.sort();
-    for p in entries {
-        if p.file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'))
-        {
-            continue;
+/// One input to read, or a problem met while walking a directory, in input order.
+enum Entry {
+    /// A file: named on the command line, or found in a directory.
+    File { path: PathBuf, named: bool },
+    /// Something in a directory that gives no file to read: one warning, the walk goes on.
+    Problem {
+        path: String,
+        message: String,
+        severity: Severity,
+    },
+}
+
+/// Walks `dir` recursively in byte order of names, skipping entries whose name starts with
+/// `.`, and lists its files. Symbolic links are followed, as a user who links a folder of
+/// articles into the input expects; a link back to an ancestor (a loop), a dangling link, a
+/// directory that cannot be listed and anything that is not a regular file (a FIFO would
+/// block the run) are each one [`Entry::Problem`], and the walk goes on (issue 17). Only
+/// `dir` itself failing to be listed is an error: the user named it.
+fn walk(dir: &Path, out: &mut Vec<Entry>) -> Result<()> {
+    let found_before = out.len();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by(|a, b| a.file_name().cmp(b.file_name()))
+        .into_iter()
+        // Depth 0 is the directory the user named, whatever its name.
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().as_encoded_bytes().starts_with(b"."));
+    let mut files = 0usize;
+    for item in walker {
+        match item {
+            Ok(e) if e.file_type().is_dir() => {}
+            Ok(e) if e.file_type().is_file() => {
+                files += 1;
+                out.push(Entry::File {
+                    path: e.into_path(),
+                    named: false,
+                });
+            }
+            Ok(e) => out.push(Entry::Problem {
+                path: e.path().to_string_lossy().into_owned(),
+                message: format!("not a regular file ({}): skipped", kind_of(&e.file_type())),
+                severity: Severity::Malformed,
+            }),
+            Err(err) if err.depth() == 0 && err.loop_ancestor().is_none() => {
+                let source = err
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("the directory cannot be walked"));
+                return Err(Error::Io {
+                    path: dir.to_path_buf(),
+                    source,
+                });
+            }
+            Err(err) => {
+                let path = err.path().unwrap_or(dir);
+                let is_link =
+                    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+                let message = match (err.loop_ancestor(), err.io_error()) {
+                    (Some(ancestor), _) => format!(
+                        "symbolic link loop (it leads back to {}): not followed",
+                        ancestor.display()
+                    ),
+                    (None, Some(io)) if is_link && io.kind() == std::io::ErrorKind::NotFound => {
+                        "dangling symbolic link (its target does not exist): skipped".to_string()
+                    }
+                    (None, Some(io)) => format!("cannot be read ({io}): skipped"),
+                    (None, None) => format!("cannot be walked ({err}): skipped"),
+                };
+                out.push(Entry::Problem {
+                    path: path.to_string_lossy().into_owned(),
+                    message,
+                    severity: Severity::Malformed,
+                });
+            }
         }
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else {
-            out.push((p, false));
-        }
+    }
+    if files == 0 && out.len() == found_before {
+        out.push(Entry::Problem {
+            path: dir.to_string_lossy().into_owned(),
+            message: "directory holds no input files (names starting with '.' are skipped): \
+                      nothing read"
+                .to_string(),
+            severity: Severity::Benign,
+        });
     }
     Ok(())
 }
 
+/// What a file type that is neither a file nor a directory is, for a warning.
+fn kind_of(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = t;
+    "of an unknown kind"
+}
+
 /// Gives a repeated id a `#2`, `#3`… suffix, with a warning, so every id in a report names
-/// exactly one article.
-fn make_ids_unique(articles: &mut [Article], sink: &mut Sink) -> Result<()> {
+/// exactly one article. Returns the renamed articles, in order (one warning each).
+fn make_ids_unique(articles: &mut [Article], sink: &mut Sink) -> Result<Vec<usize>> {
     // Usually every id is distinct, which sorted hashes settle in parallel; the renaming
     // below, in input order, runs only when two ids share a hash.
     use rayon::prelude::*;
@@ -517,8 +726,9 @@ fn make_ids_unique(articles: &mut [Article], sink: &mut Sink) -> Result<()> {
         .collect();
     hashes.par_sort_unstable();
     if hashes.windows(2).all(|w| w[0] != w[1]) {
-        return Ok(());
+        return Ok(Vec::new());
     }
+    let mut renamed = Vec::new();
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for i in 0..articles.len() {
         let id = articles[i].id.clone();
@@ -537,14 +747,15 @@ fn make_ids_unique(articles: &mut [Article], sink: &mut Sink) -> Result<()> {
                 f.file, f.line
             );
             let o = articles[i].origin.clone();
-            sink.warn(&o.file, o.line, msg)?;
+            sink.note(&o.file, o.line, msg)?;
+            renamed.push(i);
             seen.insert(new.clone(), i);
             articles[i].id = new;
         } else {
             seen.insert(id, i);
         }
     }
-    Ok(())
+    Ok(renamed)
 }
 
 /// The 1-based line of byte offset `pos` in `bytes`.

@@ -20,7 +20,7 @@ pub(super) fn parse<'b>(
     stored: Option<u32>,
 ) -> Result<Option<&'b str>> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        sink.warn(name, 1, "empty file: no article read".into())?;
+        sink.note(name, 1, "empty file: no article read".into())?;
         return Ok(None);
     }
     if let Some(pos) = memchr::memchr(0, bytes) {
