@@ -411,7 +411,7 @@ fn verify_bench(c: &mut Criterion) {
     spill.push_all(&rows).expect("writing the temporary file");
     let spilled = Sets::Spilled(spill);
     let in_file = |cands: &[(u32, u32)]| {
-        verify::accepted_pairs(&spilled, cands, &p.rule, &mut Default::default())
+        verify::accepted_pairs(&spilled, cands, &p.rule, &[], &mut Default::default())
             .unwrap()
             .len()
     };

@@ -292,9 +292,7 @@ pub fn plan(
                         let to = c.via.get(id).unwrap_or(&c.canonical).as_str();
                         (
                             to,
-                            sims.get(&(id, to))
-                                .copied()
-                                .unwrap_or((f64::NAN, f64::NAN)),
+                            sims.get(&(id, to)).copied().unwrap_or((f64::NAN, f64::NAN)),
                         )
                     }
                 };

@@ -264,7 +264,8 @@ pub fn stories(n: usize, rank: &[u32], edges: &[StoryEdge]) -> Vec<Story> {
             // first.
             let root = g[0].0;
             let mut via: Vec<Option<u32>> = vec![None; members.len()];
-            let index = |x: u32| members.binary_search_by_key(&pos[x as usize], |&m| pos[m as usize]);
+            let index =
+                |x: u32| members.binary_search_by_key(&pos[x as usize], |&m| pos[m as usize]);
             let mut seen = vec![false; members.len()];
             seen[0] = true;
             let mut queue = std::collections::VecDeque::from([members[0]]);

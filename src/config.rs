@@ -202,7 +202,10 @@ impl Config {
             }
         }
         if !(0.0..1.0).contains(&self.short_share) {
-            return bad("short-share", format!("{} is not in [0, 1)", self.short_share));
+            return bad(
+                "short-share",
+                format!("{} is not in [0, 1)", self.short_share),
+            );
         }
         if self.min_boilerplate_articles < 2 {
             return bad(

@@ -161,7 +161,14 @@ impl Profile {
         let mut first_key = 0u32;
         for (p, para) in a.paragraphs.iter().enumerate() {
             if self.body[p] {
-                cut_units(para, first_key, ngram_words, text, &self.scratch.tokens, &mut self.units);
+                cut_units(
+                    para,
+                    first_key,
+                    ngram_words,
+                    text,
+                    &self.scratch.tokens,
+                    &mut self.units,
+                );
             }
             first_key = a.shingle_ends[p];
         }
@@ -177,7 +184,10 @@ impl Profile {
         self.chars.clear();
         self.char_ends.clear();
         for u in &self.units {
-            fold_chars(&text[u.bytes.0 as usize..u.bytes.1 as usize], &mut self.folded);
+            fold_chars(
+                &text[u.bytes.0 as usize..u.bytes.1 as usize],
+                &mut self.folded,
+            );
             char_grams(&self.folded, &mut self.chars);
             self.char_ends.push(self.chars.len() as u32);
         }
@@ -253,7 +263,11 @@ fn cut_units(
     let mut lo = 0usize;
     let push = |lo: usize, hi: usize, out: &mut Vec<Unit>| {
         let start = if lo == 0 { para.start } else { toks[lo].start };
-        let end = if hi == toks.len() { para.end } else { toks[hi].start };
+        let end = if hi == toks.len() {
+            para.end
+        } else {
+            toks[hi].start
+        };
         out.push(Unit {
             keys: (
                 first_key + (lo as u32).min(keys),
@@ -384,7 +398,11 @@ fn judge(a: &Profile, b: &Profile, rule: &Rule, chars: bool) -> Evidence {
     let long_share = if long.body_words == 0 {
         0.0
     } else {
-        (l.appearing_words as f64 / long.body_words as f64).max(if chars { 0.0 } else { l.gram_share })
+        (l.appearing_words as f64 / long.body_words as f64).max(if chars {
+            0.0
+        } else {
+            l.gram_share
+        })
     };
     let shared_words = s.appearing_words;
     let enough = shared_words >= rule.min_shared_words;
@@ -401,7 +419,8 @@ fn judge(a: &Profile, b: &Profile, rule: &Rule, chars: bool) -> Evidence {
     {
         Kind::Reprint
     } else if enough
-        && (short_share > rule.short_share || shared_words.max(l.appearing_words) >= rule.partial_words)
+        && (short_share > rule.short_share
+            || shared_words.max(l.appearing_words) >= rule.partial_words)
     {
         Kind::Partial
     } else {

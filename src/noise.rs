@@ -103,7 +103,13 @@ mod tests {
         let garbled: String = clean
             .split(' ')
             .enumerate()
-            .map(|(i, w)| if i % 5 == 0 { format!("{w}q{i}") } else { w.to_string() })
+            .map(|(i, w)| {
+                if i % 5 == 0 {
+                    format!("{w}q{i}")
+                } else {
+                    w.to_string()
+                }
+            })
             .collect::<Vec<_>>()
             .join(" ");
         let noisy = feed_noise(&[&clean, &clean, &garbled]);
@@ -122,6 +128,10 @@ mod tests {
         sample_words(&tokenize(&text), &mut out);
         assert_eq!(out[0], 7, "appends");
         assert!(out[1..].windows(2).all(|w| w[0] < w[1]));
-        assert!(out.len() > 20, "about one word in eight of 500: {}", out.len());
+        assert!(
+            out.len() > 20,
+            "about one word in eight of 500: {}",
+            out.len()
+        );
     }
 }

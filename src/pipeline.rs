@@ -9,6 +9,7 @@ use crate::cluster;
 use crate::config::Config;
 use crate::corpus::Corpus;
 use crate::error::Result;
+use crate::evidence::{self, Evidence, Kind, Measure};
 use crate::lsh;
 use crate::minhash::MinHasher;
 use crate::progress::{NoProgress, Progress};
@@ -17,7 +18,6 @@ use crate::report::{self, round4, Report, Summary, Warning};
 use crate::segment::Span;
 use crate::shingle::{self, ArticleShingles, Scratch};
 use crate::spill::{Sets, Spill};
-use crate::evidence::{self, Evidence, Kind, Measure};
 use crate::verify::{self, Rule, Similarity};
 
 /// Candidate pairs proposed by paragraphs shared verbatim need at least this many words in
@@ -398,7 +398,9 @@ fn run(
 
     lap(&mut stats, verified.len());
     // Stage 6: passage evidence, the verdict on each pair that passed the gate.
-    let judged = judge_pairs(corpus, cfg, &analysed, &bp.mask, &noisy, &verified, progress)?;
+    let judged = judge_pairs(
+        corpus, cfg, &analysed, &bp.mask, &noisy, &verified, progress,
+    )?;
     stats.reprints = judged.iter().filter(|x| x.1.kind == Kind::Reprint).count();
     stats.partial = judged.len() - stats.reprints;
     stats.by_chars = judged

@@ -104,7 +104,10 @@ pub fn analyze(text: &str, ngram_words: usize, scratch: &mut Scratch) -> Article
             first_token: first,
             end_token: scratch.tokens.len() as u32,
             hash: 0,
-            prose: reads_as_prose(&text[span.start..span.end], scratch.tokens.len() - first as usize),
+            prose: reads_as_prose(
+                &text[span.start..span.end],
+                scratch.tokens.len() - first as usize,
+            ),
         });
     }
     // The keys of all articles are what stage 1 holds until stage 3, so their vector is
@@ -151,7 +154,10 @@ pub fn reads_as_prose(p: &str, words: usize) -> bool {
         .trim_end_matches(['"', '\'', '”', '’', '»', ')', ']', '」', '』'])
         .chars()
         .next_back();
-    matches!(last, Some('.' | '!' | '?' | '…' | ':' | ';' | '。' | '！' | '？'))
+    matches!(
+        last,
+        Some('.' | '!' | '?' | '…' | ':' | ';' | '。' | '！' | '？')
+    )
 }
 
 /// Number of shingles [`push_shingles`] makes of a paragraph of `words` words.

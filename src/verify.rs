@@ -257,9 +257,15 @@ mod tests {
             containment,
             size_ratio: 0.5,
         };
-        assert!(r.accepts(&sim(40, 0.2, 0.45)), "a copy among page furniture");
+        assert!(
+            r.accepts(&sim(40, 0.2, 0.45)),
+            "a copy among page furniture"
+        );
         assert!(r.accepts(&sim(12, 0.05, 0.12)), "an OCR copy");
         assert!(!r.accepts(&sim(2, 0.6, 1.0)), "two shared shingles");
-        assert!(!r.accepts(&sim(20, 0.02, 0.05)), "a shared quote in long stories");
+        assert!(
+            !r.accepts(&sim(20, 0.02, 0.05)),
+            "a shared quote in long stories"
+        );
     }
 }
