@@ -209,7 +209,7 @@ pub struct ScanArgs {
     pub containment_threshold: f64,
 
     /// Word-shingle containment (0..1] from which a candidate pair gets passage evidence.
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = 0.25)]
     pub evidence_containment: f64,
 
     /// Words a paragraph needs to count as story body.

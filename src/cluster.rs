@@ -408,4 +408,91 @@ mod tests {
             }
         }
     }
+
+    fn edge(a: u32, b: u32, shared_a: &[u32], shared_b: &[u32]) -> StoryEdge {
+        StoryEdge {
+            a,
+            b,
+            strength: 0.8,
+            shared_a: shared_a.to_vec(),
+            shared_b: shared_b.to_vec(),
+        }
+    }
+
+    #[test]
+    fn write_through_versions_are_one_story_linked_through_each_other() {
+        // v0 -> v1 -> v2: each version keeps most of the one before, v0 and v2 share too
+        // little to be linked, and a reprint of v2 (3) hangs from it.
+        let edges = [
+            edge(0, 1, &[0, 1, 2, 3], &[1, 2, 3, 4]),
+            edge(1, 2, &[1, 2, 3, 4], &[2, 3, 4, 5]),
+            edge(2, 3, &[2, 3, 4, 5], &[0, 1, 2, 3]),
+        ];
+        let got = stories(5, &[0, 1, 2, 3, 4], &edges);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].members, [0, 1, 2, 3]);
+        assert_eq!(got[0].via, [None, None, Some(1), Some(2)]);
+    }
+
+    #[test]
+    fn a_page_carrying_two_stories_does_not_merge_them() {
+        // Stories X = {0, 1} and Y = {2, 3}; page 4 carries X in its units 0-2 and Y in 5-7.
+        let edges = [
+            edge(0, 1, &[0, 1, 2], &[0, 1, 2]),
+            edge(2, 3, &[0, 1, 2], &[0, 1, 2]),
+            edge(0, 4, &[0, 1, 2], &[0, 1, 2]),
+            edge(1, 4, &[0, 1, 2], &[0, 1, 2]),
+            edge(2, 4, &[0, 1, 2], &[5, 6, 7]),
+            edge(3, 4, &[0, 1, 2], &[5, 6, 7]),
+        ];
+        let got = stories(5, &[0, 1, 2, 3, 4], &edges);
+        assert_eq!(got.len(), 2, "{got:?}");
+        let sets: Vec<Vec<u32>> = got.iter().map(|c| c.members.clone()).collect();
+        assert!(sets.contains(&vec![2, 3]), "{sets:?}");
+        assert!(
+            sets.iter().any(|m| m.contains(&0) && m.contains(&4)),
+            "{sets:?}"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn story_members_are_connected_and_paths_lead_to_the_canonical(
+            pairs in proptest::collection::vec((0u32..30, 0u32..30), 0..60),
+        ) {
+            let mut edges: Vec<StoryEdge> = pairs
+                .iter()
+                .filter(|(a, b)| a != b)
+                .map(|&(a, b)| edge(a.min(b), a.max(b), &[a % 3], &[b % 3]))
+                .collect();
+            edges.sort_by_key(|e| (e.a, e.b));
+            edges.dedup_by_key(|e| (e.a, e.b));
+            let rank: Vec<u32> = (0..30).rev().collect();
+            let got = stories(30, &rank, &edges);
+            let linked = |x: u32, y: u32| edges.iter().any(|e| (e.a, e.b) == (x.min(y), x.max(y)));
+            let mut seen = std::collections::HashSet::new();
+            for c in &got {
+                prop_assert_eq!(c.members[0], c.canonical);
+                prop_assert!(c.members.len() >= 2);
+                for (k, &m) in c.members.iter().enumerate() {
+                    prop_assert!(seen.insert(m), "one cluster per article");
+                    if k == 0 {
+                        continue;
+                    }
+                    // Follow `via` back: each step is an edge, and it ends at the canonical.
+                    let mut at = m;
+                    for _ in 0..c.members.len() {
+                        let i = c.members.iter().position(|&x| x == at).unwrap();
+                        let next = c.via[i].unwrap_or(c.canonical);
+                        prop_assert!(linked(at, next), "{} -> {}", at, next);
+                        at = next;
+                        if at == c.canonical {
+                            break;
+                        }
+                    }
+                    prop_assert_eq!(at, c.canonical);
+                }
+            }
+        }
+    }
 }

@@ -69,7 +69,7 @@ pub struct Config {
     pub containment_threshold: f64,
     /// Word-shingle containment (0..1] from which a candidate pair gets passage evidence
     /// ([`crate::evidence`]); below it a pair is dropped unless a noise-robust signature found
-    /// it. Default 0.1: reprints with heavy page furniture sit at 0.4-0.6, OCR copies lower.
+    /// it. Default 0.25: reprints with heavy page furniture sit at 0.4-0.6 on a real feed.
     pub evidence_containment: f64,
     /// Words a paragraph needs to count as story body (shorter lines are headlines, bylines,
     /// captions, timestamps). Default 8.
@@ -141,7 +141,7 @@ impl Default for Config {
             num_perms: 128,
             threshold: 0.5,
             containment_threshold: 0.6,
-            evidence_containment: 0.1,
+            evidence_containment: 0.25,
             min_body_words: 8,
             min_story_words: 60,
             paragraph_coverage: 0.6,

@@ -584,3 +584,134 @@ impl KeySet {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule() -> Rule {
+        Rule::from_config(&crate::config::Config::default())
+    }
+
+    /// Paragraph `i` of a made-up story `s`: a sentence of 14 distinct words.
+    fn para(s: &str, i: usize) -> String {
+        (0..14)
+            .map(|w| format!("{s}{i}w{w}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+            + "."
+    }
+
+    fn story(s: &str, n: usize) -> Vec<String> {
+        (0..n).map(|i| para(s, i)).collect()
+    }
+
+    fn judge_texts(a: &str, b: &str) -> Evidence {
+        let r = rule();
+        let (mut pa, mut pb) = (Profile::default(), Profile::default());
+        pa.fill(a, 5, &r, |_| false);
+        pb.fill(b, 5, &r, |_| false);
+        compare(&mut pa, a, &mut pb, b, &r, false)
+    }
+
+    #[test]
+    fn a_reprint_among_page_furniture_is_a_reprint() {
+        let body = story("x", 8);
+        let a = body.join("\n\n");
+        let mut b = vec![
+            "Trump meets Putin in Helsinki".to_string(),
+            "Jul 15, 2018 2:37 PM".to_string(),
+            "The two leaders shake hands at the palace on Monday. (AP Photo/Pablo Martinez)".into(),
+        ];
+        b.extend(body[..6].iter().cloned());
+        b.push("Related: Another story entirely about something else".into());
+        let e = judge_texts(&a, &b.join("\n\n"));
+        assert_eq!(e.kind, Kind::Reprint, "{e:?}");
+        assert!(!e.a_is_shorter && e.short_share == 1.0, "{e:?}");
+        assert_eq!(
+            e.shared_b.len(),
+            6,
+            "captions and headlines are not body: {e:?}"
+        );
+    }
+
+    #[test]
+    fn a_digest_carrying_one_story_among_others_is_partial() {
+        let x = story("x", 4);
+        let mut digest = story("d", 6);
+        digest.extend(x.iter().cloned());
+        digest.extend(story("e", 6));
+        let e = judge_texts(&x.join("\n\n"), &digest.join("\n\n"));
+        assert_eq!(e.kind, Kind::Partial, "{e:?}");
+        assert!(e.long_share < 0.33 && e.short_share == 1.0, "{e:?}");
+    }
+
+    #[test]
+    fn stories_sharing_one_quoted_paragraph_are_not_reprints() {
+        let quote = para("q", 0);
+        let mut a = story("a", 6);
+        let mut b = story("b", 7);
+        a.insert(2, quote.clone());
+        b.insert(4, quote);
+        let e = judge_texts(&a.join("\n\n"), &b.join("\n\n"));
+        assert_eq!(e.kind, Kind::None, "{e:?}");
+    }
+
+    #[test]
+    fn a_page_without_a_story_body_is_never_a_reprint() {
+        let x = story("x", 6);
+        let stub = format!("Watch: the summit\n\n{}", x[0]);
+        let e = judge_texts(&stub, &x.join("\n\n"));
+        assert_ne!(e.kind, Kind::Reprint, "{e:?}");
+    }
+
+    #[test]
+    fn an_ocr_garbled_copy_is_found_by_characters() {
+        let text =
+            "The committee met on Tuesday to consider the report of the harbour commissioners, \
+            which recommended that the new pier be extended by two hundred feet at a cost of \
+            eleven thousand pounds, to be raised by a loan upon the security of the dues.";
+        let clean = [text; 4].join("\n\n").replace("Tuesday", "Monday");
+        let garbled = clean
+            .replace("committee", "cornmittee")
+            .replace("harbour", "harb our")
+            .replace("the new", "tlie new")
+            .replace("hundred", "hun- dred")
+            .replace("security", "secnrity")
+            .replace("thousand", "thonsand")
+            .replace("recommended", "recommeuded");
+        let r = rule();
+        let (mut pa, mut pb) = (Profile::default(), Profile::default());
+        pa.fill(&clean, 5, &r, |_| false);
+        pb.fill(&garbled, 5, &r, |_| false);
+        let words = judge(&pa, &pb, &r, false);
+        assert_ne!(
+            words.kind,
+            Kind::Reprint,
+            "word shingles alone miss it: {words:?}"
+        );
+        let e = compare(&mut pa, &clean, &mut pb, &garbled, &r, true);
+        assert_eq!(
+            (e.kind, e.measure),
+            (Kind::Reprint, Measure::Characters),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn folding_reads_long_s_and_ligatures_as_letters() {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        fold_chars("ſuﬃcient ﬁrſt, Œuvre!", &mut a);
+        fold_chars("sufficient first oeuvre", &mut b);
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn key_set_finds_exactly_its_keys() {
+        let keys: Vec<u32> = (1..500u32).map(|i| i.wrapping_mul(2_654_435_761)).collect();
+        let mut set = KeySet::default();
+        set.fill(keys.iter().copied());
+        assert!(keys.iter().all(|&k| set.contains(k)));
+        assert!(!set.contains(7) && !set.contains(0));
+    }
+}

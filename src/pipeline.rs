@@ -164,6 +164,9 @@ type Stage1Out = (ArticleShingles, Vec<RepeatRun>, Vec<u32>, Vec<u32>);
 /// most of its words: at a 5% character error rate about 0.6 Jaccard on word sets, where two
 /// separately written stories on one event share about 0.2-0.3.
 const WORD_LSH: lsh::Params = lsh::Params { bands: 32, rows: 4 };
+/// Word-signature bands two clean articles must meet in to become a candidate pair.
+const CLEAN_WORD_BANDS: usize = 2;
+
 /// Bytes a word needs to enter the word signature; shorter ones are mostly function words,
 /// which every text of a language shares.
 const MIN_SIGNATURE_WORD_BYTES: u32 = 4;
@@ -364,11 +367,28 @@ fn run(
     let mut cands = lsh::candidates(&signed.band_keys, bands, &signed.active, Some(leads));
     drop((signed.band_keys, signed.lead_keys, signed.lead_active));
     stats.lsh_candidates = cands.len();
+    // Word signatures pair a noisy article with any article in one band, two clean articles
+    // only in [`CLEAN_WORD_BANDS`] bands: clean copies share shingles, and separately written
+    // stories on one event share many words (at word-set Jaccard 0.3 two articles meet in two
+    // of 32 bands one time in thirty, at 0.6 nine times in ten).
     let mut word_cands = lsh::candidates(&word_keys, WORD_LSH.bands, &word_active, None);
+    word_cands.retain(|&(a, b)| {
+        if cands.binary_search(&(a, b)).is_ok() {
+            return false;
+        }
+        if noisy[a as usize] || noisy[b as usize] {
+            return true;
+        }
+        let (x, y) = (a as usize * WORD_LSH.bands, b as usize * WORD_LSH.bands);
+        let met = word_keys[x..x + WORD_LSH.bands]
+            .iter()
+            .zip(&word_keys[y..y + WORD_LSH.bands])
+            .filter(|(p, q)| p == q)
+            .count();
+        met >= CLEAN_WORD_BANDS
+    });
     drop((word_keys, word_active));
-    word_cands.retain(|p| cands.binary_search(p).is_err());
-    // A pair with a noisy side passes the gate whatever its shingles; a clean pair must share
-    // shingles like any other (separately written stories on one event share many words).
+    // Pairs with a noisy side pass the gate whatever their shingles.
     let noisy_cands: Vec<(u32, u32)> = word_cands
         .iter()
         .copied()
