@@ -132,19 +132,29 @@ pub fn analyze(text: &str, ngram_words: usize, scratch: &mut Scratch) -> Article
     out
 }
 
+/// Words above which a paragraph is not taken for a photo caption, whatever it ends with.
+pub const MAX_CAPTION_WORDS: usize = 60;
+
 /// Words from which a paragraph reads as prose whatever its last character.
 pub const PROSE_WORDS: usize = 20;
 
 /// Whether paragraph `p` (of `words` words) reads as running prose: it ends like a sentence
-/// (after any closing quotes or brackets) or is long, and it is not a photo caption that ends
-/// in a credit such as `(AP Photo/Evan Vucci)`. Headlines, bylines and timestamps are short
+/// (after any closing quotes or brackets) or is long, and it is not a photo caption (at most
+/// [`MAX_CAPTION_WORDS`] words) that ends in a credit such as `(AP Photo/Evan Vucci)`. Headlines, bylines and timestamps are short
 /// lines that do not end like a sentence; they are page furniture, not the story.
 pub fn reads_as_prose(p: &str, words: usize) -> bool {
     let t = p.trim_end();
-    if let Some(open) = t.strip_suffix(')').and_then(|x| x.rfind('(')) {
-        let credit = &t[open..];
-        if credit.contains('/') && credit.split_whitespace().count() <= 10 {
-            return false;
+    if words <= MAX_CAPTION_WORDS {
+        if let Some(open) = t.strip_suffix(')').and_then(|x| x.rfind('(')) {
+            // A credit names a photographer and an agency around a slash ("AP Photo/Evan
+            // Vucci", "Roni Rekomaa/Lehtikuva"); a date ("01/06/2017") is not one.
+            let credit = t[open..].as_bytes();
+            let named_slash = credit
+                .windows(3)
+                .any(|w| w[1] == b'/' && w[0].is_ascii_alphabetic() && w[2].is_ascii_alphabetic());
+            if named_slash && t[open..].split_whitespace().count() <= 10 {
+                return false;
+            }
         }
     }
     if words >= PROSE_WORDS {
@@ -158,6 +168,28 @@ pub fn reads_as_prose(p: &str, words: usize) -> bool {
         last,
         Some('.' | '!' | '?' | '…' | ':' | ';' | '。' | '！' | '？')
     )
+}
+
+#[cfg(test)]
+mod prose_tests {
+    use super::reads_as_prose;
+
+    #[test]
+    fn prose_captions_headlines_and_bylines() {
+        let cases: [(&str, bool); 7] = [
+            ("The two leaders met for two hours on Monday in Helsinki.", true),
+            ("Trump sets expectations low for Helsinki summit with Putin", false),
+            ("By JONATHAN LEMIRE and JILL COLVIN Associated Press", false),
+            ("Jul 15, 2018 at 5:28 PM", false),
+            ("U.S. President Donald Trump waves from the car after arriving at the airport in Helsinki, Finland, Sunday, July 15, 2018. (AP Photo/Pablo Martinez Monsivais)", false),
+            ("\"We have not been getting along well,\" Trump said.\u{201d}", true),
+            ("Oil output rose to 5.7 million barrels a day early in the decade, the minister said in an interview published on Friday by the paper. (China Daily European Weekly 01/06/2017 page25)", true),
+        ];
+        for (text, want) in cases {
+            let words = crate::normalize::tokenize(text).len();
+            assert_eq!(reads_as_prose(text, words), want, "{text}");
+        }
+    }
 }
 
 /// Number of shingles [`push_shingles`] makes of a paragraph of `words` words.
