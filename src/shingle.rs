@@ -133,7 +133,7 @@ pub fn analyze(text: &str, ngram_words: usize, scratch: &mut Scratch) -> Article
 }
 
 /// Words above which a paragraph is not taken for a photo caption, whatever it ends with.
-pub const MAX_CAPTION_WORDS: usize = 60;
+pub const MAX_CAPTION_WORDS: usize = 100;
 
 /// Words from which a paragraph reads as prose whatever its last character.
 pub const PROSE_WORDS: usize = 20;
