@@ -12,8 +12,10 @@
 //! 3. [`shingle`] hashes paragraphs and word n-grams; [`repeats`] finds repeated runs inside
 //!    one article.
 //! 4. [`boilerplate`] finds blocks that recur across many different stories.
-//! 5. [`minhash`] and [`lsh`] propose candidate reprint pairs; [`verify`] checks them on the
-//!    exact shingle sets; [`cluster`] groups them without chaining; [`align`] finds the
+//! 5. [`minhash`] and [`lsh`] propose candidate reprint pairs (with a word signature for
+//!    articles [`noise`] finds noisy); [`verify`] gates them on the exact shingle sets;
+//!    [`evidence`] judges each by the share of each body found in the other (reprint, partial
+//!    reuse or nothing); [`cluster`] groups reprints into story clusters; [`align`] finds the
 //!    shared spans.
 //! 6. [`report`] holds the result model and its printers (text, JSON, HTML).
 //!
