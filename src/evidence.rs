@@ -35,8 +35,9 @@ use crate::shingle::{self, ArticleShingles};
 /// 6-grams survive, while two unrelated paragraphs of one news day share about a tenth.
 pub const CHAR_GRAM: usize = 6;
 
-/// The thresholds of the evidence rule (see the module docs).
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// The thresholds of the evidence rule (see the module docs; each is documented on the
+/// `Config` field of the same name).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct Rule {
     pub min_body_words: usize,
     pub min_story_words: usize,

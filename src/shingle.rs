@@ -148,7 +148,7 @@ pub fn reads_as_prose(p: &str, words: usize) -> bool {
         if let Some(open) = t.strip_suffix(')').and_then(|x| x.rfind('(')) {
             // A credit names a photographer and an agency around a slash ("AP Photo/Evan
             // Vucci", "Roni Rekomaa/Lehtikuva"); a date ("01/06/2017") is not one.
-            let credit = t[open..].as_bytes();
+            let credit = &t.as_bytes()[open..];
             let named_slash = credit
                 .windows(3)
                 .any(|w| w[1] == b'/' && w[0].is_ascii_alphabetic() && w[2].is_ascii_alphabetic());

@@ -705,3 +705,24 @@ fn completions_and_man_pages_cover_every_subcommand() {
     let bad = reprint(&["completions", "tcsh"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn cli_defaults_of_the_evidence_rule_are_the_library_defaults() {
+    // The report's parameters are what the binary ran with; without flags they must be the
+    // library's defaults, so a default changed in one place only is caught here.
+    let out = reprint(&["scan", "--format", "json", SEED]);
+    let r = json_of(&out);
+    let want = serde_json::to_value(reprint::evidence::Rule::from_config(
+        &reprint::config::Config::default(),
+    ))
+    .unwrap();
+    for (k, v) in want.as_object().unwrap() {
+        assert_eq!(&r["params"][k], v, "{k}");
+    }
+    let cfg = reprint::config::Config::default();
+    assert_eq!(
+        r["params"]["evidence_containment"],
+        cfg.evidence_containment
+    );
+    assert_eq!(r["params"]["threshold"], cfg.threshold);
+}

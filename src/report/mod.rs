@@ -49,15 +49,9 @@ pub struct Params {
     pub rows: usize,
     pub containment_threshold: f64,
     pub evidence_containment: f64,
-    pub min_body_words: usize,
-    pub min_story_words: usize,
-    pub paragraph_coverage: f64,
-    pub char_coverage: f64,
-    pub noisy_char_coverage: f64,
-    pub short_share: f64,
-    pub long_share: f64,
-    pub min_shared_words: usize,
-    pub partial_words: usize,
+    /// The passage-evidence rule, serialised field by field.
+    #[serde(flatten)]
+    pub evidence: crate::evidence::Rule,
     pub min_repeat_words: usize,
     pub repeat_similarity: f64,
     pub min_boilerplate_articles: usize,
