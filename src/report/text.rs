@@ -93,15 +93,10 @@ impl Printer for Text {
         }
         if !r.clusters.is_empty() {
             writeln!(w, "\nREPRINT CLUSTERS (canonical first)")?;
-            let sim: std::collections::HashMap<(&str, &str), (f64, f64, usize)> = r
+            let pair: std::collections::HashMap<(&str, &str), &super::Pair> = r
                 .pairs
                 .iter()
-                .map(|p| {
-                    (
-                        (p.a.as_str(), p.b.as_str()),
-                        (p.jaccard, p.containment, p.spans.len()),
-                    )
-                })
+                .map(|p| ((p.a.as_str(), p.b.as_str()), p))
                 .collect();
             for (i, c) in r.clusters.iter().enumerate() {
                 writeln!(
@@ -115,13 +110,25 @@ impl Printer for Text {
                     let detail = if k == 0 {
                         "canonical".to_string()
                     } else {
-                        let key = (c.canonical.as_str(), m.as_str());
-                        let v = sim.get(&key).or_else(|| sim.get(&(key.1, key.0)));
-                        match v {
-                            Some((j, ct, spans)) => {
-                                format!("jaccard {j:.2} containment {ct:.2} spans {spans}")
-                            }
-                            None => String::new(),
+                        // The member's link toward the canonical: the canonical itself, or
+                        // the version it was linked through.
+                        let to = c.via.get(m).unwrap_or(&c.canonical);
+                        let key = (to.as_str(), m.as_str());
+                        let via = if to == &c.canonical {
+                            String::new()
+                        } else {
+                            format!("via {to}  ")
+                        };
+                        match pair.get(&key).or_else(|| pair.get(&(key.1, key.0))) {
+                            Some(p) => format!(
+                                "{via}shares {:.2}/{:.2} jaccard {:.2} containment {:.2} spans {}",
+                                p.short_share,
+                                p.long_share,
+                                p.jaccard,
+                                p.containment,
+                                p.spans.len()
+                            ),
+                            None => via.trim_end().to_string(),
                         }
                     };
                     let source = c.sources.get(k).filter(|s| !s.is_empty());
