@@ -127,9 +127,10 @@ pub struct Profile {
     char_ends: Vec<u32>,
     char_set: KeySet,
     has_chars: bool,
-    /// Buffers for shingling and folding, reused across fills.
+    /// Buffers for shingling, folding and the character lookup set, reused across fills.
     scratch: shingle::Scratch,
     folded: Vec<u32>,
+    all_chars: Vec<u32>,
 }
 
 impl Profile {
@@ -193,14 +194,15 @@ impl Profile {
             self.char_ends.push(self.chars.len() as u32);
         }
         // The lookup set has every paragraph's grams, body or not.
-        let mut all = self.chars.clone();
+        self.all_chars.clear();
+        self.all_chars.extend_from_slice(&self.chars);
         for (p, para) in self.analysed.paragraphs.iter().enumerate() {
             if !self.body[p] {
                 fold_chars(&text[para.range()], &mut self.folded);
-                char_grams(&self.folded, &mut all);
+                char_grams(&self.folded, &mut self.all_chars);
             }
         }
-        self.char_set.fill(all.iter().copied());
+        self.char_set.fill(self.all_chars.iter().copied());
         self.has_chars = true;
     }
 

@@ -29,22 +29,14 @@ const SAMPLE: u64 = 8;
 
 /// Appends to `out` the sorted, distinct sample keys of an article's words.
 pub fn sample_words(tokens: &[Token], out: &mut Vec<u32>) {
-    let start = out.len();
-    out.extend(
-        tokens
-            .iter()
-            .filter(|t| t.end - t.start >= MIN_WORD_BYTES && t.hash % SAMPLE == 0)
-            .map(|t| (t.hash >> 32) as u32),
-    );
-    out[start..].sort_unstable();
-    let mut w = start;
-    for r in start..out.len() {
-        if r == start || out[r] != out[w - 1] {
-            out[w] = out[r];
-            w += 1;
-        }
-    }
-    out.truncate(w);
+    let mut own: Vec<u32> = tokens
+        .iter()
+        .filter(|t| t.end - t.start >= MIN_WORD_BYTES && t.hash % SAMPLE == 0)
+        .map(|t| (t.hash >> 32) as u32)
+        .collect();
+    own.sort_unstable();
+    own.dedup();
+    out.extend(own);
 }
 
 /// Which articles are noisy. `keys[ends[i-1]..ends[i]]` are article `i`'s sample keys
