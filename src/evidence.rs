@@ -361,10 +361,35 @@ pub fn compare(
     rule: &Rule,
     noisy: bool,
 ) -> Evidence {
-    let words = judge(a, b, rule, false);
-    if words.kind == Kind::Reprint || a.body_words == 0 || b.body_words == 0 {
+    let words = compare_words(a, b, rule);
+    if !chars_may_lift(&words, a.body_words, b.body_words) {
         return words;
     }
+    compare_chars(a, text_a, b, text_b, rule, noisy, words)
+}
+
+/// The evidence of a pair by word shingles alone.
+pub fn compare_words(a: &Profile, b: &Profile, rule: &Rule) -> Evidence {
+    judge(a, b, rule, false)
+}
+
+/// Whether character evidence could raise `words`, the word verdict of a pair whose bodies
+/// have `body_a` and `body_b` words: it is not a reprint already, and both have a body.
+pub fn chars_may_lift(words: &Evidence, body_a: usize, body_b: usize) -> bool {
+    words.kind != Kind::Reprint && body_a > 0 && body_b > 0
+}
+
+/// The evidence of a pair by word shingles or character grams, given `words`, its evidence
+/// by word shingles alone ([`compare_words`]): the better of the two.
+pub fn compare_chars(
+    a: &mut Profile,
+    text_a: &str,
+    b: &mut Profile,
+    text_b: &str,
+    rule: &Rule,
+    noisy: bool,
+    words: Evidence,
+) -> Evidence {
     a.add_chars(text_a);
     b.add_chars(text_b);
     let rule = Rule {
@@ -385,6 +410,131 @@ pub fn compare(
         words
     }
 }
+
+/// The word verdict of a pair whose boilerplate-free shingle sets share only `shared`
+/// shingles, when so few cannot make one: `None` when the text must be read. A verdict needs
+/// [`Rule::min_shared_words`] words of appearing paragraphs, and a paragraph of `w` words
+/// appears with [`Rule::paragraph_coverage`] of its `w - n + 1` shingles, so three
+/// appearing paragraphs of 9 words already need 9 shared shingles; below
+/// [`MIN_WORD_EVIDENCE_SHINGLES`] the verdict is `Kind::None` without reading. (A paragraph
+/// found only in the other article's boilerplate is not counted as shared story text.)
+pub fn too_few_shingles(shared: usize, body_words: (usize, usize)) -> Option<Evidence> {
+    (shared < MIN_WORD_EVIDENCE_SHINGLES).then(|| Evidence {
+        kind: Kind::None,
+        short_share: 0.0,
+        long_share: 0.0,
+        a_is_shorter: body_words.0 <= body_words.1,
+        shared_words: 0,
+        measure: Measure::Words,
+        shared_a: Vec::new(),
+        shared_b: Vec::new(),
+    })
+}
+
+/// Shared shingles below which word evidence cannot give a verdict ([`too_few_shingles`]).
+pub const MIN_WORD_EVIDENCE_SHINGLES: usize = 5;
+
+/// One character gram in this many enters an article's [`CharSample`].
+pub const CHAR_SAMPLE: u32 = 16;
+
+/// Character grams sampled from each paragraph of an article (stage 1, while the text is at
+/// hand): the grams whose key falls in one [`CHAR_SAMPLE`]th of the range, so that two
+/// articles sample the same grams. `keys[ends[p-1]..ends[p]]` are paragraph `p`'s. A sampled
+/// key keeps 16 of its bits: two articles of a few hundred sampled grams each then share one
+/// by chance about once in a thousand grams, far below what the samples are asked to tell,
+/// for half the memory.
+#[derive(Clone, Debug, Default)]
+pub struct ParagraphSamples {
+    keys: Vec<u16>,
+    ends: Vec<u32>,
+}
+
+/// The sampled form of character gram key `g`, if it is sampled.
+#[inline]
+fn sampled(g: u32) -> Option<u16> {
+    const SHIFT: u32 = 32 - CHAR_SAMPLE.trailing_zeros() - 16;
+    (g < u32::MAX / CHAR_SAMPLE).then_some((g >> SHIFT) as u16)
+}
+
+impl ParagraphSamples {
+    /// The samples of `text`, whose paragraphs are `paragraphs`; `folded` and `grams` are
+    /// buffers.
+    pub fn of(
+        text: &str,
+        paragraphs: &[shingle::Paragraph],
+        folded: &mut Vec<u32>,
+        grams: &mut Vec<u32>,
+    ) -> ParagraphSamples {
+        let mut s = ParagraphSamples::default();
+        for para in paragraphs {
+            fold_chars(&text[para.range()], folded);
+            grams.clear();
+            char_grams(folded, grams);
+            s.keys.extend(grams.iter().filter_map(|&g| sampled(g)));
+            s.ends.push(s.keys.len() as u32);
+        }
+        s
+    }
+
+    /// The article's [`CharSample`]: the samples of the paragraphs `keep` says to keep.
+    pub fn sample(&self, keep: impl Fn(usize) -> bool) -> CharSample {
+        let mut keys = Vec::new();
+        let mut lo = 0;
+        for (p, &hi) in self.ends.iter().enumerate() {
+            if keep(p) {
+                keys.extend_from_slice(&self.keys[lo..hi as usize]);
+            }
+            lo = hi as usize;
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        CharSample { keys }
+    }
+}
+
+/// An article's sampled character grams outside boilerplate, sorted and distinct: enough to
+/// tell cheaply, without its text, whether character evidence could find anything shared
+/// with another article.
+#[derive(Clone, Debug, Default)]
+pub struct CharSample {
+    keys: Vec<u16>,
+}
+
+impl CharSample {
+    /// Whether character evidence could find shared text in the pair: the share of the
+    /// smaller sample found in the other reaches [`CHAR_SAMPLE_CONTAINMENT`], or the smaller
+    /// has fewer than [`MIN_CHAR_SAMPLE`] grams (too few to tell).
+    pub fn may_share(&self, other: &CharSample) -> bool {
+        let small = self.keys.len().min(other.keys.len());
+        small < MIN_CHAR_SAMPLE
+            || shared(&self.keys, &other.keys) as f64 >= CHAR_SAMPLE_CONTAINMENT * small as f64
+    }
+}
+
+/// Number of keys two sorted, distinct lists share.
+fn shared(a: &[u16], b: &[u16]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Sampled grams from which [`CharSample::may_share`] estimates a share.
+pub const MIN_CHAR_SAMPLE: usize = 4;
+/// Sampled share of the smaller article found in the other from which character evidence
+/// is taken ([`CharSample::may_share`]). Two unrelated articles of one news day share about
+/// 4% of their character grams (99% of such pairs less than 12%); copies that character
+/// evidence accepts share 45% or more.
+pub const CHAR_SAMPLE_CONTAINMENT: f64 = 0.15;
 
 fn judge(a: &Profile, b: &Profile, rule: &Rule, chars: bool) -> Evidence {
     let a_is_shorter = a.body_words <= b.body_words;
@@ -517,22 +667,23 @@ pub fn fold_chars(text: &str, out: &mut Vec<u32>) {
 }
 
 /// Appends the keys of every [`CHAR_GRAM`]-gram of `chars` (one key for a shorter run).
+/// A gram is its characters packed 21 bits each (a Unicode scalar value fits) into a 128-bit
+/// window, so each step shifts one character in, and the key hashes the window: no gram is
+/// read twice.
 pub fn char_grams(chars: &[u32], out: &mut Vec<u32>) {
-    let key = |w: &[u32]| {
-        let mut h = 0x9E37_79B9_7F4A_7C15u64 ^ w.len() as u64;
-        for &c in w {
-            h = (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01B3);
+    const BITS: u32 = 21;
+    const MASK: u128 = (1u128 << (BITS * CHAR_GRAM as u32)) - 1;
+    let key = |w: u128| (fmix64((w as u64) ^ fmix64((w >> 64) as u64)) >> 32) as u32;
+    let mut window = 0u128;
+    for (i, &c) in chars.iter().enumerate() {
+        window = ((window << BITS) | u128::from(c)) & MASK;
+        if i + 1 >= CHAR_GRAM {
+            out.push(key(window));
         }
-        (fmix64(h) >> 32) as u32
-    };
-    if chars.is_empty() {
-        return;
     }
-    if chars.len() <= CHAR_GRAM {
-        out.push(key(chars));
-        return;
+    if !chars.is_empty() && chars.len() < CHAR_GRAM {
+        out.push(key(window));
     }
-    out.extend(chars.windows(CHAR_GRAM).map(key));
 }
 
 /// A set of 32-bit keys with constant-time lookup: open addressing, linear probing, a power
@@ -699,6 +850,126 @@ mod tests {
             (Kind::Reprint, Measure::Characters),
             "{e:?}"
         );
+    }
+
+    fn char_sample(text: &str) -> CharSample {
+        let mut scratch = shingle::Scratch::default();
+        let a = shingle::analyze(text, 5, &mut scratch);
+        ParagraphSamples::of(text, &a.paragraphs, &mut scratch.folded, &mut scratch.grams)
+            .sample(|_| true)
+    }
+
+    #[test]
+    fn char_samples_tell_an_ocr_copy_from_another_story_on_the_topic() {
+        let story = "The harbour commissioners met on Tuesday to consider the report on the new \
+            pier, which recommended an extension of two hundred feet at a cost of eleven \
+            thousand pounds, to be raised by a loan upon the security of the harbour dues. \
+            Mr. Hawkins objected that the town could not bear a further charge while the \
+            drainage works remained unpaid, and moved that the matter be deferred.\n\n\
+            After a long discussion the chairman put the amendment, which was lost by seven \
+            votes to four, and the report was adopted. The clerk was instructed to apply to \
+            the Board of Trade for sanction to borrow the money, and to advertise for tenders \
+            for the ironwork before the end of the month.";
+        let garbled = story
+            .replace("commissioners", "cornmissioners")
+            .replace("harbour", "harb our")
+            .replace("the new", "tlie new")
+            .replace("hundred", "hun- dred")
+            .replace("security", "secnrity")
+            .replace("thousand", "thonsand")
+            .replace("recommended", "recommeuded")
+            .replace("drainage", "draiuage")
+            .replace("discussion", "discnssion")
+            .replace("instructed", "iustructed")
+            .replace("ironwork", "iron- work");
+        let other = "The pier company held its annual meeting on Tuesday, when the chairman \
+            reported that the receipts of the harbour had fallen by a tenth, owing to the \
+            closing of the quarries, and that the directors proposed to reduce the dividend \
+            to four per cent. A vote of thanks to the secretary closed the proceedings.\n\n\
+            In the evening the members dined together at the Royal Hotel, where the health of \
+            the retiring director, Mr. Polglase, was drunk with much enthusiasm, and a \
+            presentation of plate was made to him in recognition of thirty years of service \
+            to the company and to the fishing interest of the port.";
+        let (s, g, o) = (
+            char_sample(story),
+            char_sample(&garbled),
+            char_sample(other),
+        );
+        assert!(
+            s.keys.len() >= MIN_CHAR_SAMPLE,
+            "{} sampled grams",
+            s.keys.len()
+        );
+        assert!(s.may_share(&g) && g.may_share(&s));
+        let share = |x: &CharSample, y: &CharSample| {
+            shared(&x.keys, &y.keys) as f64 / x.keys.len().min(y.keys.len()) as f64
+        };
+        assert!(
+            !s.may_share(&o) && !g.may_share(&o),
+            "{} {} {} {}",
+            s.keys.len(),
+            o.keys.len(),
+            share(&s, &o),
+            share(&s, &g)
+        );
+        // Too few sampled grams to tell: character evidence is not ruled out.
+        assert!(char_sample("A short line.").may_share(&o));
+    }
+
+    #[test]
+    fn character_gram_keys_depend_on_the_six_characters_only() {
+        let keys = |s: &str| {
+            let (mut f, mut out) = (Vec::new(), Vec::new());
+            fold_chars(s, &mut f);
+            char_grams(&f, &mut out);
+            out
+        };
+        let a = keys("abcdefgh");
+        assert_eq!(a.len(), 3);
+        assert_eq!(keys("xxabcdef")[2], a[0], "the same window, the same key");
+        assert_eq!(keys("ABC-DEF!")[0], a[0], "case and punctuation fold away");
+        assert_ne!(keys("abcdeg")[0], a[0]);
+        // A run shorter than a gram is one key, distinct from the grams it is part of.
+        assert_eq!(keys("abc").len(), 1);
+        assert!(!a.contains(&keys("bcdef")[0]));
+        let mut distinct = keys(&"the quick brown fox jumps over the lazy dog ".repeat(3));
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(
+            distinct.len(),
+            35,
+            "one key per distinct window of the 35-letter cycle"
+        );
+    }
+
+    #[test]
+    fn too_few_shared_shingles_settle_a_pair_as_unrelated() {
+        // The most text four shared shingles can carry: one copied 8-word paragraph.
+        let long = story("l", 8);
+        let copied: Vec<&str> = long[3].split(' ').take(8).collect();
+        let mut short = story("s", 6);
+        short.insert(2, copied.join(" ") + ".");
+        let (short, long) = (short.join("\n\n"), long.join("\n\n"));
+        let r = rule();
+        let (mut pa, mut pb) = (Profile::default(), Profile::default());
+        pa.fill(&short, 5, &r, |_| false);
+        pb.fill(&long, 5, &r, |_| false);
+        let shared = pa
+            .analysed
+            .shingles
+            .iter()
+            .filter(|&&k| pb.words.contains(k))
+            .count();
+        assert_eq!(shared, 4);
+        let read = compare_words(&pa, &pb, &r);
+        assert_eq!(read.shared_words, 8, "{read:?}");
+        let unread = too_few_shingles(shared, (pa.body_words, pb.body_words)).expect("too few");
+        assert_eq!(
+            (read.kind, read.a_is_shorter),
+            (unread.kind, unread.a_is_shorter)
+        );
+        assert_eq!(unread.kind, Kind::None);
+        assert!(too_few_shingles(MIN_WORD_EVIDENCE_SHINGLES, (84, 112)).is_none());
     }
 
     #[test]

@@ -118,6 +118,8 @@ pub struct Analysed {
     /// article, and where each article's end.
     sample_keys: Vec<u32>,
     sample_ends: Vec<u32>,
+    /// Each article's sampled character grams, paragraph by paragraph.
+    char_samples: Vec<evidence::ParagraphSamples>,
     spill: Option<Spill>,
     /// Bytes of shingle keys analysed so far.
     key_bytes: usize,
@@ -127,7 +129,15 @@ impl Analysed {
     /// Appends the next articles' results; once the keys pass `cfg.key_memory`, moves every
     /// key not yet in the spill file there.
     fn push(&mut self, chunk: Vec<Stage1Out>, cfg: &Config) -> Result<()> {
-        for (a, rs, words, sample) in chunk {
+        for Stage1Out {
+            shingles: a,
+            runs: rs,
+            word_keys: words,
+            sample,
+            chars,
+        } in chunk
+        {
+            self.char_samples.push(chars);
             self.sample_keys.extend_from_slice(&sample);
             self.sample_ends.push(self.sample_keys.len() as u32);
             self.key_bytes += a.shingles.len() * 4;
@@ -153,10 +163,19 @@ impl Analysed {
     }
 }
 
-/// Stage 1's result for one article: its shingles, its in-article repeats, the band keys
-/// of its word signature (empty when it has no word of [`MIN_SIGNATURE_WORD_BYTES`]) and its
-/// sampled words for noise detection.
-type Stage1Out = (ArticleShingles, Vec<RepeatRun>, Vec<u32>, Vec<u32>);
+/// Stage 1's result for one article.
+struct Stage1Out {
+    shingles: ArticleShingles,
+    /// In-article repeats.
+    runs: Vec<RepeatRun>,
+    /// The band keys of its word signature (empty when it has no word of
+    /// [`MIN_SIGNATURE_WORD_BYTES`]).
+    word_keys: Vec<u32>,
+    /// Sampled words for noise detection ([`crate::noise::sample_words`]).
+    sample: Vec<u32>,
+    /// Sampled character grams ([`evidence::ParagraphSamples`]).
+    chars: evidence::ParagraphSamples,
+}
 
 /// The noise-robust candidates: a MinHash signature of each article's set of words (not
 /// n-grams), in [`WORD_LSH`] bands. One OCR error breaks every 5-word shingle through its
@@ -201,7 +220,19 @@ fn analyse(text: &str, cfg: &Config, scratch: &mut Scratch) -> Stage1Out {
     }
     let mut sample = Vec::new();
     crate::noise::sample_words(&scratch.tokens, &mut sample);
-    (a, runs, keys, sample)
+    let chars = evidence::ParagraphSamples::of(
+        text,
+        &a.paragraphs,
+        &mut scratch.folded,
+        &mut scratch.grams,
+    );
+    Stage1Out {
+        shingles: a,
+        runs,
+        word_keys: keys,
+        sample,
+        chars,
+    }
 }
 
 /// Stage 1 as the reader's [`Analyser`](crate::input::Analyser).
@@ -309,6 +340,7 @@ fn run(
         word_active,
         sample_keys,
         sample_ends,
+        char_samples,
         ..
     } = done;
     let noisy = crate::noise::noisy_articles(&sample_keys, &sample_ends);
@@ -345,12 +377,17 @@ fn run(
         })
         .collect();
     let analysed = analysed;
-    let (signed, (para_cands, rank)) = rayon::join(
+    let (signed, ((para_cands, rank), char_samples)) = rayon::join(
         || sign(keys, &bp.mask, spill, &hasher, params, progress),
         || {
             rayon::join(
-                || shared_paragraph_candidates(&analysed, &bp.mask),
-                || cluster::canonical_rank(corpus, &bp.story_words(&analysed)),
+                || {
+                    rayon::join(
+                        || shared_paragraph_candidates(&analysed, &bp.mask),
+                        || cluster::canonical_rank(corpus, &bp.story_words(&analysed)),
+                    )
+                },
+                || story_samples(char_samples, &bp.mask),
             )
         },
     );
@@ -370,14 +407,18 @@ fn run(
     // Word signatures pair a noisy article with any article in one band, two clean articles
     // only in [`CLEAN_WORD_BANDS`] bands: clean copies share shingles, and separately written
     // stories on one event share many words (at word-set Jaccard 0.3 two articles meet in two
-    // of 32 bands one time in thirty, at 0.6 nine times in ten).
+    // of 32 bands one time in thirty, at 0.6 nine times in ten). A pair with a noisy side
+    // passes the gate whatever its shingles, so it is kept only when the two share enough
+    // sampled character grams for character evidence to find anything
+    // ([`evidence::CharSample::may_share`]): one band also pairs a noisy page with many
+    // stories on its topic.
     let mut word_cands = lsh::candidates(&word_keys, WORD_LSH.bands, &word_active, None);
     word_cands.retain(|&(a, b)| {
         if cands.binary_search(&(a, b)).is_ok() {
             return false;
         }
         if noisy[a as usize] || noisy[b as usize] {
-            return true;
+            return char_samples[a as usize].may_share(&char_samples[b as usize]);
         }
         let (x, y) = (a as usize * WORD_LSH.bands, b as usize * WORD_LSH.bands);
         let met = word_keys[x..x + WORD_LSH.bands]
@@ -418,9 +459,14 @@ fn run(
 
     lap(&mut stats, verified.len());
     // Stage 6: passage evidence, the verdict on each pair that passed the gate.
-    let judged = judge_pairs(
-        corpus, cfg, &analysed, &bp.mask, &noisy, &verified, progress,
-    )?;
+    let known = Known {
+        analysed: &analysed,
+        mask: &bp.mask,
+        noisy: &noisy,
+        samples: &char_samples,
+    };
+    let judged = judge_pairs(corpus, cfg, &known, &verified, progress)?;
+    drop_later(char_samples);
     stats.reprints = judged.iter().filter(|x| x.1.kind == Kind::Reprint).count();
     stats.partial = judged.len() - stats.reprints;
     stats.by_chars = judged
@@ -570,51 +616,72 @@ fn run(
     Ok((report, stats, details))
 }
 
-/// Stage 6: the passage evidence of each pair of `verified` (sorted by `a`), as the index of
-/// the pair and its evidence, for the pairs that are reprints or partial reuse, in order.
-/// Pairs are grouped by `a`, whose text is read and prepared once for its partners.
+/// What stage 6 knows of each article before it reads any text.
+#[derive(Clone, Copy)]
+struct Known<'a> {
+    /// Paragraphs (their shingles have gone to stage 3).
+    analysed: &'a [ArticleShingles],
+    /// Boilerplate paragraphs.
+    mask: &'a [Vec<bool>],
+    /// Articles that read as noisy text ([`crate::noise`]).
+    noisy: &'a [bool],
+    samples: &'a [evidence::CharSample],
+}
+
+/// Stage 6: the passage evidence of each pair that passed the gate, in their order; pairs
+/// of [`Kind::None`] are left out. In two passes, each reading as little text as it can:
+///
+/// 1. Word evidence. Pairs the shingle sets settle ([`evidence::settled_by_sets`]), or whose
+///    sets share too few shingles for any verdict ([`evidence::too_few_shingles`]), are judged
+///    without reading text; the others read both texts, grouped by `a` so that `a` is read
+///    and prepared once for its group.
+/// 2. Character evidence, for the pairs that it could raise and whose sampled character
+///    grams ([`evidence::CharSample`]) say it could find something.
 fn judge_pairs(
     corpus: &Corpus,
     cfg: &Config,
-    analysed: &[ArticleShingles],
-    mask: &[Vec<bool>],
-    noisy: &[bool],
+    known: &Known,
     verified: &[VerifiedPair],
     progress: &dyn Progress,
 ) -> Result<Vec<(usize, Evidence)>> {
+    let Known {
+        analysed,
+        mask,
+        noisy,
+        samples,
+    } = *known;
     let rule = evidence::Rule::from_config(cfg);
-    // Each article's body words, for pairs the sets settle.
-    let body: Vec<usize> = analysed
-        .par_iter()
-        .zip(mask)
-        .map(|(a, m)| {
-            (0..a.paragraphs.len())
-                .filter(|&p| evidence::is_body(&a.paragraphs[p], &rule) && !m[p])
-                .map(|p| a.paragraphs[p].words())
+    let is_body =
+        |i: usize, p: usize| evidence::is_body(&analysed[i].paragraphs[p], &rule) && !mask[i][p];
+    // Each article's body words, for pairs judged without their text.
+    let body: Vec<usize> = (0..analysed.len())
+        .into_par_iter()
+        .map(|i| {
+            (0..analysed[i].paragraphs.len())
+                .filter(|&p| is_body(i, p))
+                .map(|p| analysed[i].paragraphs[p].words())
                 .sum()
         })
         .collect();
-    let mut starts: Vec<usize> = Vec::new();
-    for (k, w) in verified.iter().enumerate() {
-        if k == 0 || verified[k - 1].0 .0 != w.0 .0 {
-            starts.push(k);
-        }
-    }
-    let judged: Vec<Result<Vec<(usize, Evidence)>>> = starts
+    let groups = groups_by_first(verified);
+
+    // 1. Word evidence.
+    let words: Vec<Result<Vec<Evidence>>> = groups
         .par_iter()
-        .enumerate()
         .map_init(
             || (evidence::Profile::default(), evidence::Profile::default()),
-            |(pa, pb), (g, &lo)| {
-                let hi = starts.get(g + 1).copied().unwrap_or(verified.len());
+            |(pa, pb), &(lo, hi)| {
                 let a = verified[lo].0 .0 as usize;
                 progress.inc((hi - lo) as u64);
                 let mut text_a = None;
-                let mut out = Vec::new();
-                for (k, &((_, b), sim)) in verified.iter().enumerate().take(hi).skip(lo) {
+                let mut out = Vec::with_capacity(hi - lo);
+                for &((_, b), sim) in &verified[lo..hi] {
                     let b = b as usize;
-                    if let Some(e) = evidence::settled_by_sets(&sim, (body[a], body[b]), &rule) {
-                        out.push((k, e));
+                    let bodies = (body[a], body[b]);
+                    if let Some(e) = evidence::settled_by_sets(&sim, bodies, &rule)
+                        .or_else(|| evidence::too_few_shingles(sim.shared, bodies))
+                    {
+                        out.push(e);
                         continue;
                     }
                     if text_a.is_none() {
@@ -622,19 +689,96 @@ fn judge_pairs(
                         pa.fill(&t, cfg.ngram_words, &rule, |p| mask[a][p]);
                         text_a = Some(t);
                     }
-                    let text_a = text_a.as_deref().expect("read above");
                     let text_b = corpus.text(b)?;
                     pb.fill(&text_b, cfg.ngram_words, &rule, |p| mask[b][p]);
-                    let e = evidence::compare(pa, text_a, pb, &text_b, &rule, noisy[a] || noisy[b]);
-                    if e.kind != Kind::None {
-                        out.push((k, e));
-                    }
+                    out.push(evidence::compare_words(pa, pb, &rule));
                 }
                 Ok(out)
             },
         )
         .collect();
-    flatten_in_order(judged)
+    let mut judged: Vec<Evidence> = flatten_in_order(words)?;
+
+    // 2. Character evidence where it could raise the verdict and the samples say it could
+    // find something.
+    let to_read: Vec<usize> = (0..verified.len())
+        .filter(|&k| {
+            let (a, b) = verified[k].0;
+            let (a, b) = (a as usize, b as usize);
+            evidence::chars_may_lift(&judged[k], body[a], body[b])
+                && samples[a].may_share(&samples[b])
+        })
+        .collect();
+    let lifted: Vec<Result<Vec<(usize, Evidence)>>> = groups_by_first_of(&to_read, verified)
+        .par_iter()
+        .map_init(
+            || (evidence::Profile::default(), evidence::Profile::default()),
+            |(pa, pb), ks| {
+                let a = verified[ks[0]].0 .0 as usize;
+                let text_a = corpus.text(a)?;
+                pa.fill(&text_a, cfg.ngram_words, &rule, |p| mask[a][p]);
+                let mut out = Vec::with_capacity(ks.len());
+                for &k in ks.iter() {
+                    let b = verified[k].0 .1 as usize;
+                    let text_b = corpus.text(b)?;
+                    pb.fill(&text_b, cfg.ngram_words, &rule, |p| mask[b][p]);
+                    let words = judged[k].clone();
+                    let e = evidence::compare_chars(
+                        pa,
+                        &text_a,
+                        pb,
+                        &text_b,
+                        &rule,
+                        noisy[a] || noisy[b],
+                        words,
+                    );
+                    out.push((k, e));
+                }
+                Ok(out)
+            },
+        )
+        .collect();
+    for (k, e) in flatten_in_order(lifted)? {
+        judged[k] = e;
+    }
+    Ok(judged
+        .into_iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind != Kind::None)
+        .collect())
+}
+
+/// Each article's [`evidence::CharSample`] outside boilerplate.
+fn story_samples(
+    samples: Vec<evidence::ParagraphSamples>,
+    mask: &[Vec<bool>],
+) -> Vec<evidence::CharSample> {
+    samples
+        .into_par_iter()
+        .zip(mask)
+        .map(|(s, m)| s.sample(|p| !m[p]))
+        .collect()
+}
+
+/// The ranges `lo..hi` of `verified` that share their first article (pairs are sorted).
+fn groups_by_first(verified: &[VerifiedPair]) -> Vec<(usize, usize)> {
+    let mut groups = Vec::new();
+    let mut lo = 0;
+    for k in 1..=verified.len() {
+        if k == verified.len() || verified[k].0 .0 != verified[lo].0 .0 {
+            if k > lo {
+                groups.push((lo, k));
+            }
+            lo = k;
+        }
+    }
+    groups
+}
+
+/// `ks` (ascending indices into `verified`) cut into runs that share their first article.
+fn groups_by_first_of<'k>(ks: &'k [usize], verified: &[VerifiedPair]) -> Vec<&'k [usize]> {
+    ks.chunk_by(|&x, &y| verified[x].0 .0 == verified[y].0 .0)
+        .collect()
 }
 
 /// The listed pairs with their shared spans, each tagged with its index in `listed`, group
