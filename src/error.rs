@@ -32,7 +32,7 @@ pub enum Error {
         message: String,
     },
     /// The temporary file that holds shingle keys on a large run (see
-    /// [`Config::key_memory`](crate::config::Config::key_memory)) could not be made, written
+    /// [`Config::key_memory_bytes`](crate::config::Config::key_memory_bytes)) could not be made, written
     /// or read; `dir` is the temporary directory it was in.
     Spill {
         dir: PathBuf,

@@ -9,12 +9,10 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{CommandFactory, Parser};
-use reprint::config::{Config, FieldNames, InputFormat};
+use reprint::config::InputFormat;
 use reprint::report::{Html, Json, Printer, Text};
 
-use cli::{
-    CleanArgs, Cli, Command, EvalArgs, Format, InputFormatArg, KeepArg, ScanArgs, SynthArgs,
-};
+use cli::{CleanArgs, Cli, Command, EvalArgs, Format, KeepArg, ScanArgs, SynthArgs};
 
 /// Input warnings echoed on stderr before "(+N more)"; all of them are in the report.
 const MAX_STDERR_WARNINGS: usize = 20;
@@ -92,46 +90,6 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn config(a: &ScanArgs) -> Config {
-    Config {
-        ngram_words: a.ngram_words,
-        num_perms: a.num_perms,
-        threshold: a.threshold,
-        containment_threshold: a.containment_threshold,
-        evidence_containment: a.evidence_containment,
-        min_body_words: a.min_body_words,
-        min_story_words: a.min_story_words,
-        paragraph_coverage: a.paragraph_coverage,
-        char_coverage: a.char_coverage,
-        noisy_char_coverage: a.noisy_char_coverage,
-        short_share: a.short_share,
-        long_share: a.long_share,
-        min_shared_words: a.min_shared_words,
-        partial_words: a.partial_words,
-        all_pairs: a.all_pairs,
-        min_repeat_words: a.min_repeat_words,
-        repeat_similarity: a.repeat_similarity,
-        min_boilerplate_articles: a.min_boilerplate_articles,
-        boilerplate_coverage: a.boilerplate_coverage,
-        max_article_bytes: a.max_article_bytes,
-        key_memory: a.key_memory.saturating_mul(1 << 20),
-        fields: FieldNames {
-            id: a.id_field.clone(),
-            title: a.title_field.clone(),
-            text: a.text_field.clone(),
-            source: a.source_field.clone(),
-            date: a.date_field.clone(),
-        },
-        input_format: match a.input_format {
-            InputFormatArg::Auto => InputFormat::Auto,
-            InputFormatArg::Jsonl => InputFormat::Jsonl,
-            InputFormatArg::Text => InputFormat::Text,
-            InputFormatArg::Feed => InputFormat::Feed,
-        },
-        strict: a.strict,
-    }
-}
-
 /// Writes `bytes` to stdout; a closed pipe is not an error.
 fn write_stdout(print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> reprint::Result<()> {
     let stdout = std::io::stdout();
@@ -177,7 +135,7 @@ fn create(path: &std::path::Path) -> reprint::Result<Box<dyn Write>> {
 }
 
 fn eval(args: EvalArgs) -> reprint::Result<Exit> {
-    let mut cfg = config(&args.scan);
+    let mut cfg = args.scan.config();
     // The verified pairs are scored too, so all of them must be listed.
     cfg.all_pairs = true;
     cfg.validate()?;
@@ -336,7 +294,7 @@ fn synth(args: SynthArgs) -> reprint::Result<Exit> {
 }
 
 fn scan(args: ScanArgs) -> reprint::Result<Exit> {
-    let cfg = config(&args);
+    let cfg = args.config();
     cfg.validate()?;
     let pool = thread_pool(args.threads);
     let t0 = Instant::now();
@@ -456,7 +414,7 @@ fn default_sidecar(out: &std::path::Path) -> std::path::PathBuf {
 
 fn clean(args: CleanArgs) -> reprint::Result<Exit> {
     use reprint::clean::{self, write, Keep, Policy};
-    let cfg = config(&args.scan);
+    let cfg = args.scan.config();
     cfg.validate()?;
     let sidecar = args
         .removed

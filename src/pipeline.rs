@@ -104,7 +104,7 @@ pub fn scan_with_details(
 }
 
 /// Stage 1's results: each article's shingles and repeats, in input order, and the spill file
-/// once the shingle keys outgrow `Config::key_memory`. Built by the reader
+/// once the shingle keys outgrow `Config::key_memory_bytes`. Built by the reader
 /// ([`read_and_analyse`]) or by the scan itself.
 #[derive(Debug, Default)]
 pub struct Analysed {
@@ -124,7 +124,7 @@ pub struct Analysed {
 }
 
 impl Analysed {
-    /// Appends the next articles' results; once the keys pass `cfg.key_memory`, moves every
+    /// Appends the next articles' results; once the keys pass `cfg.key_memory_bytes`, moves every
     /// key not yet in the spill file there.
     fn push(&mut self, chunk: Vec<Stage1Out>, cfg: &Config) -> Result<()> {
         for (a, rs, words, sample) in chunk {
@@ -139,7 +139,7 @@ impl Analysed {
                 false => self.word_keys.extend(words),
             }
         }
-        if self.spill.is_none() && self.key_bytes > cfg.key_memory {
+        if self.spill.is_none() && self.key_bytes > cfg.key_memory_bytes {
             self.spill = Some(Spill::new()?);
         }
         if let Some(s) = &mut self.spill {
@@ -286,7 +286,7 @@ fn run(
 
     // Stage 1: shingles and in-article repeats, per article, unless the reader did it
     // (`read_and_analyse`). Each text is fetched, analysed and dropped. Articles go in chunks
-    // so that, once their keys pass `cfg.key_memory`, the keys move to a temporary file
+    // so that, once their keys pass `cfg.key_memory_bytes`, the keys move to a temporary file
     // (`spill`) a chunk at a time instead of all staying here.
     let mut done = pre.unwrap_or_default();
     for lo in (done.analysed.len()..n).step_by(CHUNK) {
@@ -526,20 +526,7 @@ fn run(
             clusters: clusters.len(),
             warnings: warnings.len(),
         },
-        params: report::Params {
-            ngram_words: cfg.ngram_words,
-            num_perms: cfg.num_perms,
-            threshold: cfg.threshold,
-            bands: params.bands,
-            rows: params.rows,
-            containment_threshold: cfg.containment_threshold,
-            evidence_containment: cfg.evidence_containment,
-            evidence: evidence::Rule::from_config(cfg),
-            min_repeat_words: cfg.min_repeat_words,
-            repeat_similarity: cfg.repeat_similarity,
-            min_boilerplate_articles: cfg.min_boilerplate_articles,
-            boilerplate_coverage: cfg.boilerplate_coverage,
-        },
+        params: report::Params::new(cfg, params),
         repeats,
         boilerplate,
         pairs,

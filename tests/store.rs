@@ -164,9 +164,9 @@ fn assert_same_both_ways(inputs: &[PathBuf]) -> Corpus {
         String::from_utf8(b).unwrap()
     );
     // Stage 1 during the read, with the keys in memory or all moved to the spill file.
-    for key_memory in [cfg.key_memory, 0] {
+    for key_memory in [cfg.key_memory_bytes, 0] {
         let cfg = Config {
-            key_memory,
+            key_memory_bytes: key_memory,
             ..cfg.clone()
         };
         let c = json_report_analysed_while_read(inputs, &cfg);
@@ -196,9 +196,9 @@ fn stage_one_while_reading_gives_the_same_report_for_every_kind_of_input() {
     let plain = read_inputs(std::slice::from_ref(&dir), &cfg).unwrap();
     assert!(plain.corpus.len() > 20, "{}", plain.corpus.len());
     let expected = json_report(&plain.corpus, plain.warnings);
-    for key_memory in [cfg.key_memory, 0] {
+    for key_memory in [cfg.key_memory_bytes, 0] {
         let cfg = Config {
-            key_memory,
+            key_memory_bytes: key_memory,
             ..cfg.clone()
         };
         let got = json_report_analysed_while_read(std::slice::from_ref(&dir), &cfg);

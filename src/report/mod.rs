@@ -58,6 +58,29 @@ pub struct Params {
     pub boilerplate_coverage: f64,
 }
 
+impl Params {
+    /// The parameters of a scan run with `cfg`, whose LSH bands and rows were `lsh` (derived
+    /// from `cfg` by [`lsh::Params::for_scan`](crate::lsh::Params::for_scan)). The one place
+    /// the report copies settings: each field is the [`Config`](crate::Config) field of the
+    /// same name, and the order of the fields is the JSON document's.
+    pub fn new(cfg: &crate::Config, lsh: crate::lsh::Params) -> Params {
+        Params {
+            ngram_words: cfg.ngram_words,
+            num_perms: cfg.num_perms,
+            threshold: cfg.threshold,
+            bands: lsh.bands,
+            rows: lsh.rows,
+            containment_threshold: cfg.containment_threshold,
+            evidence_containment: cfg.evidence_containment,
+            evidence: crate::evidence::Rule::from_config(cfg),
+            min_repeat_words: cfg.min_repeat_words,
+            repeat_similarity: cfg.repeat_similarity,
+            min_boilerplate_articles: cfg.min_boilerplate_articles,
+            boilerplate_coverage: cfg.boilerplate_coverage,
+        }
+    }
+}
+
 /// One side of a repeat: bytes `start..end` of the article text, paragraphs
 /// `paragraphs[0]..=paragraphs[1]` (0-based).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
