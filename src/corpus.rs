@@ -173,7 +173,7 @@ impl Corpus {
                 raw_len,
             } => {
                 let bytes = self.read(file, offset, len, true).map_err(fail)?;
-                let text = crate::input::text_at(&bytes, text_at, raw_len).map_err(fail)?;
+                let text = crate::json_string::text_at(&bytes, text_at, raw_len).map_err(fail)?;
                 if text.len() as u64 != text_len {
                     return Err(fail(format!(
                         "its text is now {} bytes, it was {text_len}",

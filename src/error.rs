@@ -8,7 +8,7 @@ use std::path::PathBuf;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A fatal error. Problems with single records are not errors but
-/// [`Warning`](crate::report::Warning)s, unless `--strict` turns the first one into
+/// [`Warning`](crate::diagnostics::Warning)s, unless `--strict` turns the first one into
 /// [`Error::Strict`].
 #[derive(Debug)]
 pub enum Error {

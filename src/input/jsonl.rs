@@ -11,7 +11,7 @@
 //! decoded into a per-thread buffer, measured and handed to the [`Analyser`] (stage 1, when
 //! the pipeline reads), never into a `String` that outlives the line, and the article records
 //! where its line is ([`Body::Line`]), and where in it the text's string literal is.
-//! [`text_at`] decodes that literal again, with the same code ([`decode_string`]), when a
+//! [`text_at`](crate::json_string::text_at) decodes that literal again, with the same code ([`decode_string`]), when a
 //! later stage needs the text. Other inputs (stdin, decompressed bytes) go through [`parse`],
 //! which keeps every text.
 
@@ -28,6 +28,7 @@ use super::{strip_bom, Analyser, Severity, Sink};
 use crate::config::{Config, FieldNames};
 use crate::corpus::{Article, Body, Origin};
 use crate::error::{Error, Result};
+use crate::json_string::decode_string;
 
 /// Bytes of lines read and parsed as one parallel batch by [`parse_stored`]: large enough to
 /// keep both cores busy, small enough that a batch is still in the processor's cache when
@@ -124,7 +125,7 @@ enum TextValue {
 
 /// Decodes (`keep`) or only measures the text field's value. The value is taken as serde_json
 /// validated it (a `RawValue`) and a string is decoded by [`decode_string`], the decoder
-/// [`text_at`] uses again on the stored line; `line` is the address of the line's first byte,
+/// [`text_at`](crate::json_string::text_at) uses again on the stored line; `line` is the address of the line's first byte,
 /// to tell where the literal is.
 struct TextSeed {
     keep: bool,
@@ -161,67 +162,6 @@ impl<'de> DeserializeSeed<'de> for TextSeed {
             })
         })
     }
-}
-
-/// Decodes the JSON string literal `raw` (quotes included) into `out`, which is cleared first.
-/// `raw` is what serde_json accepted as a value, so its escapes are well formed and it holds no
-/// control character; a UTF-16 surrogate without its pair is refused, as serde_json refuses it
-/// for a `String`. The stretches between escapes are copied whole (`memchr`), so a text without
-/// escapes is one copy.
-pub(crate) fn decode_string(raw: &str, out: &mut String) -> std::result::Result<(), String> {
-    out.clear();
-    let inner = raw
-        .strip_prefix('"')
-        .and_then(|r| r.strip_suffix('"'))
-        .ok_or("the value is not a JSON string")?;
-    let b = inner.as_bytes();
-    let hex4 = |at: usize| -> std::result::Result<u32, String> {
-        b.get(at..at + 4)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u32::from_str_radix(h, 16).ok())
-            .ok_or_else(|| "a \\u escape without four hex digits".to_string())
-    };
-    let lone = || "a UTF-16 surrogate without its pair in a \\u escape".to_string();
-    let mut i = 0;
-    while let Some(k) = memchr::memchr(b'\\', &b[i..]) {
-        out.push_str(&inner[i..i + k]);
-        i += k + 2;
-        let c = match b.get(i - 1).copied() {
-            Some(b'"') => '"',
-            Some(b'\\') => '\\',
-            Some(b'/') => '/',
-            Some(b'b') => '\u{8}',
-            Some(b'f') => '\u{c}',
-            Some(b'n') => '\n',
-            Some(b'r') => '\r',
-            Some(b't') => '\t',
-            Some(b'u') => {
-                let hi = hex4(i)?;
-                i += 4;
-                let code = match hi {
-                    0xD800..=0xDBFF => {
-                        if b.get(i..i + 2) != Some(b"\\u") {
-                            return Err(lone());
-                        }
-                        let lo = hex4(i + 2)?;
-                        if !(0xDC00..=0xDFFF).contains(&lo) {
-                            return Err(lone());
-                        }
-                        i += 6;
-                        0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                    }
-                    0xDC00..=0xDFFF => return Err(lone()),
-                    _ => hi,
-                };
-                char::from_u32(code).ok_or_else(lone)?
-            }
-            Some(e) => return Err(format!("an invalid escape \\{}", e as char)),
-            None => return Err("a string that ends in a backslash".into()),
-        };
-        out.push(c);
-    }
-    out.push_str(&inner[i..]);
-    Ok(())
 }
 
 /// The five fields of one record.
@@ -457,26 +397,6 @@ fn parse_line<A: Analyser>(
     Ok((article, analysed, note))
 }
 
-/// The text of a record line that [`parse_stored`] accepted, from its string literal at bytes
-/// `at..at + raw_len` of the line, decoded again by the code that measured it
-/// ([`decode_string`]); the message says what is wrong when the line no longer holds it there.
-pub(crate) fn text_at(line: &[u8], at: u64, raw_len: u64) -> std::result::Result<String, String> {
-    let raw = usize::try_from(at)
-        .ok()
-        .zip(usize::try_from(raw_len).ok())
-        .and_then(|(at, len)| line.get(at..at.checked_add(len)?))
-        .ok_or("the record is shorter than its text was")?;
-    let raw = std::str::from_utf8(raw).map_err(|e| {
-        format!(
-            "invalid UTF-8 at byte {} of the line",
-            at + e.valid_up_to() as u64
-        )
-    })?;
-    let mut text = String::with_capacity(raw.len());
-    decode_string(raw, &mut text)?;
-    Ok(text)
-}
-
 /// Parses the lines of `bytes`, whose first line is line `first_line` of the file. With
 /// `at` = (stored file, file offset of `bytes[0]`) texts stay in the file. Returns the number
 /// of line feeds in `bytes`.
@@ -686,7 +606,9 @@ not json\n\
     }
 
     /// The articles, warnings and analysed texts of `FEED`, read whole or in batches.
-    fn parse_all(batch: Option<usize>) -> (Vec<Article>, Vec<crate::report::Warning>, Vec<String>) {
+    fn parse_all(
+        batch: Option<usize>,
+    ) -> (Vec<Article>, Vec<crate::diagnostics::Warning>, Vec<String>) {
         let name: Arc<str> = Arc::from("feed.jsonl");
         let cfg = Config::default();
         let (mut out, mut warnings) = (Vec::new(), Vec::new());
@@ -756,7 +678,7 @@ not json\n\
                     panic!("not stored: {:?}", s.body);
                 };
                 let line = &FEED[offset as usize..(offset + len) as usize];
-                let text = super::text_at(line, text_at, raw_len).unwrap();
+                let text = crate::json_string::text_at(line, text_at, raw_len).unwrap();
                 assert_eq!(Some(text.as_str()), k.body.in_memory(), "batch {batch}");
                 assert_eq!(text.len() as u64, text_len);
             }
@@ -792,7 +714,7 @@ not json\n\
         bytes: &[u8],
         head: usize,
         batch: usize,
-    ) -> [(Vec<Article>, Vec<crate::report::Warning>); 2] {
+    ) -> [(Vec<Article>, Vec<crate::diagnostics::Warning>); 2] {
         let name: Arc<str> = Arc::from("both.jsonl");
         let cfg = Config::default();
         let (mut kept, mut stored, mut w1, mut w2) =

@@ -27,8 +27,8 @@ use std::sync::Arc;
 
 use crate::config::{Config, InputFormat};
 use crate::corpus::{Article, Corpus, StoredFile, StoredFormat};
+use crate::diagnostics::Warning;
 use crate::error::{Error, Result};
-use crate::report::Warning;
 
 /// What reading produced.
 #[derive(Debug, Default)]
@@ -58,8 +58,6 @@ pub struct SourceFile {
     /// (stdin, and compressed files) and only when [`read_inputs_keeping`] was asked to.
     pub retained: Option<Vec<u8>>,
 }
-
-pub(crate) use jsonl::text_at;
 
 /// Stored JSONL files kept open for reading texts again; files past this many are opened for
 /// each read (text files always are: a directory can hold very many).

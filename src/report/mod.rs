@@ -15,13 +15,8 @@ use std::collections::BTreeMap;
 /// Version of the JSON document's shape; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 2;
 
-/// A problem with one input record or file. `line` is 1-based.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Warning {
-    pub file: String,
-    pub line: u64,
-    pub message: String,
-}
+/// Input warnings, listed in the report; defined in [`crate::diagnostics`].
+pub use crate::diagnostics::Warning;
 
 /// Counts of everything in the report.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
