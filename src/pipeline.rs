@@ -350,7 +350,10 @@ fn run(
         || {
             rayon::join(
                 || shared_paragraph_candidates(&analysed, &bp.mask),
-                || cluster::canonical_rank(corpus, &bp.story_words(&analysed)),
+                || {
+                    let dates = corpus.articles.par_iter().map(|a| a.date.as_str());
+                    cluster::canonical_rank(dates, &bp.story_words(&analysed))
+                },
             )
         },
     );
