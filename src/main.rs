@@ -90,30 +90,20 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Writes `bytes` to stdout; a closed pipe is not an error.
-fn write_stdout(print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> reprint::Result<()> {
+/// Runs `print` on stdout and flushes it; a closed pipe is not an error.
+fn write_stdout(print: impl FnOnce(&mut dyn Write) -> reprint::Result<()>) -> reprint::Result<()> {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
-    match print(&mut lock).and_then(|_| lock.flush()) {
-        Ok(()) => Ok(()),
+    match print(&mut lock).and_then(|_| lock.flush().map_err(reprint::Error::Output)) {
         // A closed pipe (`reprint scan … | head`) is a quiet success.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(output_error(e)),
+        Err(reprint::Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
     }
 }
 
-/// A failed print as the library error: the error a printer met (the HTML page could not
-/// read a text again) is that error, anything else a failed write.
-fn output_error(e: std::io::Error) -> reprint::Error {
-    if !e.get_ref().is_some_and(|i| i.is::<reprint::Error>()) {
-        return reprint::Error::Output(e);
-    }
-    let kind = e.kind();
-    match e.into_inner().map(|i| i.downcast::<reprint::Error>()) {
-        Some(Ok(inner)) => *inner,
-        Some(Err(other)) => reprint::Error::Output(std::io::Error::new(kind, other)),
-        None => reprint::Error::Output(kind.into()),
-    }
+/// `write` as the library's result: its error is a failed write of output.
+fn output(write: std::io::Result<()>) -> reprint::Result<()> {
+    write.map_err(reprint::Error::Output)
 }
 
 fn thread_pool(threads: usize) -> rayon::ThreadPool {
@@ -153,10 +143,8 @@ fn eval(args: EvalArgs) -> reprint::Result<Exit> {
     let (report, _) = pool.install(|| reprint::pipeline::scan(&corpus, loaded.warnings, &cfg))?;
     if let Some(path) = &args.report {
         let mut w = create(path)?;
-        Json { pretty: false }
-            .print(&report, &mut w)
-            .and_then(|_| w.flush())
-            .map_err(reprint::Error::Output)?;
+        Json { pretty: false }.print(&report, &mut w)?;
+        output(w.flush())?;
     }
     let e = pool
         .install(|| reprint::eval::evaluate(&corpus, &report, &truth, cfg.ngram_words))
@@ -178,17 +166,19 @@ fn eval(args: EvalArgs) -> reprint::Result<Exit> {
             plural(e.unknown_ids, "truth id", "truth ids")
         );
     }
-    write_stdout(|w| match args.scan.format {
-        Format::Text | Format::Html => reprint::eval::write_text(&e, w),
-        Format::Json => {
-            let v = if args.scan.pretty {
-                serde_json::to_writer_pretty(&mut *w, &e)
-            } else {
-                serde_json::to_writer(&mut *w, &e)
-            };
-            v.map_err(std::io::Error::other)?;
-            w.write_all(b"\n")
-        }
+    write_stdout(|w| {
+        output(match args.scan.format {
+            Format::Text | Format::Html => reprint::eval::write_text(&e, w),
+            Format::Json => {
+                let v = if args.scan.pretty {
+                    serde_json::to_writer_pretty(&mut *w, &e)
+                } else {
+                    serde_json::to_writer(&mut *w, &e)
+                };
+                v.map_err(std::io::Error::from)
+                    .and_then(|_| w.write_all(b"\n"))
+            }
+        })
     })?;
     Ok(Exit::after(malformed))
 }
@@ -197,7 +187,7 @@ fn eval(args: EvalArgs) -> reprint::Result<Exit> {
 fn completions(shell: clap_complete::Shell) -> reprint::Result<Exit> {
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "reprint", &mut buf);
-    write_stdout(|w| w.write_all(&buf))?;
+    write_stdout(|w| output(w.write_all(&buf)))?;
     Ok(Exit::Success)
 }
 
@@ -226,7 +216,7 @@ fn man(subcommand: Option<&str>) -> reprint::Result<Exit> {
     clap_mangen::Man::new(page)
         .render(&mut buf)
         .map_err(reprint::Error::Output)?;
-    write_stdout(|w| w.write_all(&buf))?;
+    write_stdout(|w| output(w.write_all(&buf)))?;
     Ok(Exit::Success)
 }
 

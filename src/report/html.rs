@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
-use super::{Pair, Printer, Report, SpanPair};
+use super::{Pair, Printer, Report, SpanPair, Step};
 use crate::corpus::{Article, Corpus};
 use crate::segment::{self, Span};
 
@@ -78,10 +78,12 @@ impl<'a> Html<'a> {
 }
 
 impl Printer for Html<'_> {
-    fn print(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    fn print(&self, report: &Report, out: &mut dyn Write) -> crate::Result<()> {
         let mut w = io::BufWriter::with_capacity(1 << 16, out);
-        Page::new(self.corpus, report, &self.limits).write(&mut w)?;
-        w.flush()
+        Page::new(self.corpus, report, &self.limits)
+            .write(&mut w)
+            .map_err(|e| e.0)?;
+        w.flush().map_err(crate::Error::Output)
     }
 }
 
@@ -138,9 +140,9 @@ impl<'a> Page<'a> {
     }
 
     /// The text of article `i`. A text that cannot be read again fails the page with the
-    /// library's error inside the `io::Error` (the binary reports it as such).
-    fn text(&self, i: usize) -> io::Result<Cow<'a, str>> {
-        self.corpus.text(i).map_err(io::Error::other)
+    /// library's error ([`crate::Error::Reread`]).
+    fn text(&self, i: usize) -> Step<Cow<'a, str>> {
+        Ok(self.corpus.text(i)?)
     }
 
     /// A link to the article's entry in the index, remembered for the index.
@@ -163,7 +165,7 @@ impl<'a> Page<'a> {
         }
     }
 
-    fn write(mut self, w: &mut dyn Write) -> io::Result<()> {
+    fn write(mut self, w: &mut dyn Write) -> Step<()> {
         w.write_all(b"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")?;
         w.write_all(b"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")?;
         w.write_all(b"<title>reprint report</title>\n<style>\n")?;
@@ -175,7 +177,7 @@ impl<'a> Page<'a> {
         self.clusters(w)?;
         self.warnings(w)?;
         self.index_of_articles(w)?;
-        w.write_all(b"</body>\n</html>\n")
+        Ok(w.write_all(b"</body>\n</html>\n")?)
     }
 
     fn header(&self, w: &mut dyn Write) -> io::Result<()> {
@@ -218,7 +220,7 @@ impl<'a> Page<'a> {
         )
     }
 
-    fn repeats(&mut self, w: &mut dyn Write) -> io::Result<()> {
+    fn repeats(&mut self, w: &mut dyn Write) -> Step<()> {
         let report = self.report;
         writeln!(
             w,
@@ -226,9 +228,9 @@ impl<'a> Page<'a> {
             report.repeats.len()
         )?;
         if report.repeats.is_empty() {
-            return w.write_all(
+            return Ok(w.write_all(
                 b"<p class=\"note\">No repeated runs inside an article.</p>\n</section>\n",
-            );
+            )?);
         }
         w.write_all(b"<p class=\"legend note\"><mark class=\"first\">first occurrence</mark> <mark class=\"repeat\">repeat</mark> inside the same article.</p>\n")?;
         let shown = report.repeats.len().min(self.limits.repeats);
@@ -300,7 +302,7 @@ impl<'a> Page<'a> {
             w.write_all(b"</table>\n")?;
             more_rows(w, rest.len(), self.limits.rows)?;
         }
-        w.write_all(b"</section>\n")
+        Ok(w.write_all(b"</section>\n")?)
     }
 
     fn boilerplate(&mut self, w: &mut dyn Write) -> io::Result<()> {
@@ -380,7 +382,7 @@ impl<'a> Page<'a> {
         })
     }
 
-    fn clusters(&mut self, w: &mut dyn Write) -> io::Result<()> {
+    fn clusters(&mut self, w: &mut dyn Write) -> Step<()> {
         let report = self.report;
         writeln!(
             w,
@@ -388,7 +390,7 @@ impl<'a> Page<'a> {
             report.clusters.len()
         )?;
         if report.clusters.is_empty() {
-            return w.write_all(b"<p class=\"note\">No reprint clusters.</p>\n</section>\n");
+            return Ok(w.write_all(b"<p class=\"note\">No reprint clusters.</p>\n</section>\n")?);
         }
         w.write_all(b"<p class=\"legend note\"><mark class=\"shared\">shared passage</mark> <mark class=\"shared alt\">next shared passage</mark> (the same passage has the same shade on both sides), <span class=\"added\">paragraph the member added</span> (no shared passage touches it), <span class=\"dropped\">canonical paragraph the member dropped</span>. J = Jaccard, C = containment of the word 5-gram sets without boilerplate.</p>\n")?;
         let shown = report.clusters.len().min(self.limits.clusters);
@@ -419,10 +421,10 @@ impl<'a> Page<'a> {
             w.write_all(b"</table>\n")?;
             more_rows(w, rest.len(), self.limits.rows)?;
         }
-        w.write_all(b"</section>\n")
+        Ok(w.write_all(b"</section>\n")?)
     }
 
-    fn cluster(&mut self, w: &mut dyn Write, i: usize, c: &'a super::Cluster) -> io::Result<()> {
+    fn cluster(&mut self, w: &mut dyn Write, i: usize, c: &'a super::Cluster) -> Step<()> {
         write!(
             w,
             "<details class=\"cluster\" id=\"c{i}\"{}><summary>#{} {} articles, canonical ",
@@ -494,7 +496,7 @@ impl<'a> Page<'a> {
                 members - compared
             )?;
         }
-        w.write_all(b"</details>\n")
+        Ok(w.write_all(b"</details>\n")?)
     }
 
     /// The canonical beside one member, shared passages highlighted, added and dropped
@@ -794,11 +796,7 @@ mod tests {
         let e = Html::new(&loaded.corpus)
             .print(&report, &mut Vec::new())
             .unwrap_err();
-        let inner = e.get_ref().and_then(|i| i.downcast_ref::<crate::Error>());
-        assert!(
-            matches!(inner, Some(crate::Error::Reread { line: 1, .. })),
-            "{e:?}"
-        );
+        assert!(matches!(e, crate::Error::Reread { line: 1, .. }), "{e:?}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -198,7 +198,37 @@ pub struct Report {
 
 /// Turns a report into bytes.
 pub trait Printer {
-    fn print(&self, report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+    /// Writes `report` to `out`. A failed write is [`Error::Output`](crate::Error::Output)
+    /// (its `kind()` tells a closed pipe); a printer that reads texts again (HTML) returns the
+    /// library's error it met, such as [`Error::Reread`](crate::Error::Reread), as itself.
+    fn print(&self, report: &Report, out: &mut dyn std::io::Write) -> crate::Result<()>;
+}
+
+/// The error of a printer's inner steps, so that `?` takes both a failed write and a library
+/// error met while printing, and keeps each as itself (never one inside the other).
+#[derive(Debug)]
+pub(crate) struct PrintError(pub(crate) crate::Error);
+
+/// What a printer's inner steps return.
+pub(crate) type Step<T = ()> = std::result::Result<T, PrintError>;
+
+impl From<std::io::Error> for PrintError {
+    fn from(e: std::io::Error) -> Self {
+        PrintError(crate::Error::Output(e))
+    }
+}
+
+impl From<crate::Error> for PrintError {
+    fn from(e: crate::Error) -> Self {
+        PrintError(e)
+    }
+}
+
+impl From<serde_json::Error> for PrintError {
+    fn from(e: serde_json::Error) -> Self {
+        // serde_json's error of a failed write keeps the write's kind (a closed pipe).
+        PrintError(crate::Error::Output(e.into()))
+    }
 }
 
 /// A one-line preview of `text`: whitespace folded, at most `max` characters, `…` when cut.

@@ -21,7 +21,13 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 impl Printer for Text {
-    fn print(&self, r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    fn print(&self, r: &Report, out: &mut dyn Write) -> crate::Result<()> {
+        self.write(r, out).map_err(crate::Error::Output)
+    }
+}
+
+impl Text {
+    fn write(&self, r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
         let s = &r.summary;
         writeln!(
