@@ -321,11 +321,11 @@ fn scan(args: ScanArgs) -> reprint::Result<Exit> {
     // In the pool: the JSON printer writes its long lists in parallel.
     pool.install(|| {
         let printer: Box<dyn Printer + '_> = match args.format {
-            Format::Text => Box::new(Text::default()),
+            Format::Text => Box::new(Text::new(&loaded.corpus)),
             Format::Json => Box::new(Json {
                 pretty: args.pretty,
             }),
-            // The page draws findings in the article texts, which the report does not carry.
+            // Both draw on the article texts and titles, which the report does not carry.
             Format::Html => Box::new(Html::new(&loaded.corpus)),
         };
         write_stdout(|w| printer.print(&report, w))

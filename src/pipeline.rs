@@ -732,7 +732,6 @@ fn repeat_list(
         .filter(|(_, rs)| !rs.is_empty())
         .map(|(a, rs)| {
             let art = &corpus.articles[a];
-            let text = corpus.text(a)?;
             let ps = &analysed[a].paragraphs;
             let repeats = rs.iter().map(|r| {
                 let side = |(i, j): (usize, usize)| report::RepeatSide {
@@ -748,10 +747,6 @@ fn repeat_list(
                     first: side(r.first),
                     repeat: side(r.repeat),
                     exact,
-                    snippet: report::snippet(
-                        &text[ps[r.repeat.0].start as usize..ps[r.repeat.1].end as usize],
-                        70,
-                    ),
                 }
             });
             Ok(repeats.collect())
@@ -814,19 +809,6 @@ fn cluster_list(corpus: &Corpus, clusters: &[cluster::Story]) -> Result<Vec<repo
                 .iter()
                 .map(|&m| &corpus.articles[m as usize])
                 .collect();
-            // A headline from the text only for an article without a title.
-            let headlines = c
-                .members
-                .iter()
-                .zip(&arts)
-                .map(|(&m, a)| {
-                    Ok(if a.title.is_empty() {
-                        report::snippet(&corpus.text(m as usize)?, 60)
-                    } else {
-                        report::snippet(&a.title, 60)
-                    })
-                })
-                .collect::<Result<_>>()?;
             Ok(report::Cluster {
                 canonical: corpus.articles[c.canonical as usize].id.clone(),
                 members: arts.iter().map(|a| a.id.clone()).collect(),
@@ -843,8 +825,6 @@ fn cluster_list(corpus: &Corpus, clusters: &[cluster::Story]) -> Result<Vec<repo
                         })
                     })
                     .collect(),
-                headlines,
-                sources: arts.iter().map(|a| a.source.clone()).collect(),
             })
         })
         .collect();

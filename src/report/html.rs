@@ -145,6 +145,19 @@ impl<'a> Page<'a> {
         Ok(self.corpus.text(i)?)
     }
 
+    /// The headline shown for article `id` ([`super::headline`]); empty for an unknown id.
+    fn headline(&self, id: &str) -> Step<String> {
+        match self.article(id) {
+            Some((i, _)) => Ok(super::headline(self.corpus, i)?),
+            None => Ok(String::new()),
+        }
+    }
+
+    /// The outlet of article `id`; empty when unknown.
+    fn source(&self, id: &str) -> &'a str {
+        self.article(id).map_or("", |(_, a)| a.source.as_str())
+    }
+
     /// A link to the article's entry in the index, remembered for the index.
     fn link(&mut self, w: &mut dyn Write, id: &str, place: Place) -> io::Result<()> {
         match self.index.get(id) {
@@ -413,9 +426,9 @@ impl<'a> Page<'a> {
                 )?;
                 esc(w, &c.canonical)?;
                 w.write_all(b"</td><td>")?;
-                esc(w, c.sources.first().map(String::as_str).unwrap_or(""))?;
+                esc(w, self.source(&c.canonical))?;
                 w.write_all(b"</td><td>")?;
-                esc(w, c.headlines.first().map(String::as_str).unwrap_or(""))?;
+                esc(w, &self.headline(&c.canonical)?)?;
                 w.write_all(b"</td></tr>\n")?;
             }
             w.write_all(b"</table>\n")?;
@@ -434,13 +447,13 @@ impl<'a> Page<'a> {
         )?;
         self.link(w, &c.canonical, Place::Cluster(i))?;
         w.write_all(b": <q>")?;
-        esc(w, c.headlines.first().map(String::as_str).unwrap_or(""))?;
+        esc(w, &self.headline(&c.canonical)?)?;
         w.write_all(b"</q></summary>\n<table>\n<tr><th>member</th><th>outlet</th><th>date</th><th>J</th><th>C</th><th>shared shingles</th><th>passages</th><th>headline</th></tr>\n")?;
         for (k, m) in c.members.iter().enumerate() {
             w.write_all(b"<tr><td>")?;
             self.link(w, m, Place::Cluster(i))?;
             w.write_all(b"</td><td>")?;
-            esc(w, c.sources.get(k).map(String::as_str).unwrap_or(""))?;
+            esc(w, self.source(m))?;
             w.write_all(b"</td><td class=\"d\">")?;
             esc(
                 w,
@@ -460,7 +473,7 @@ impl<'a> Page<'a> {
                 (_, None) => w.write_all(b"<td colspan=\"4\">no pair in the report</td>")?,
             }
             w.write_all(b"<td>")?;
-            esc(w, c.headlines.get(k).map(String::as_str).unwrap_or(""))?;
+            esc(w, &self.headline(m)?)?;
             w.write_all(b"</td></tr>\n")?;
         }
         w.write_all(b"</table>\n")?;

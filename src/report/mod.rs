@@ -1,5 +1,7 @@
 //! The report model and its printers. Detection fills a [`Report`]; a [`Printer`] turns it into
-//! bytes. Printers never compute findings, and detection never formats.
+//! bytes. Printers never compute findings, and detection never formats: what only a person
+//! reads (a repeat's opening words, a cluster member's headline and outlet) is taken from the
+//! corpus by the printer that shows it ([`Text`], [`Html`]), not carried in the report.
 
 mod html;
 mod json;
@@ -11,6 +13,8 @@ pub use text::Text;
 
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+use crate::corpus::Corpus;
 
 /// Version of the JSON document's shape; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -96,9 +100,6 @@ pub struct Repeat {
     /// True when every repeated paragraph equals its first occurrence after normalization;
     /// false when at least one is a near-exact copy (a word or two changed).
     pub exact: bool,
-    /// The start of the repeated text, for the text printer.
-    #[serde(skip)]
-    pub snippet: String,
 }
 
 /// A block that recurs across many different stories.
@@ -175,12 +176,6 @@ pub struct Cluster {
     /// For a member that is not a reprint of the canonical itself, the member it is linked
     /// through (a write-through's earlier version); follow it back to the canonical.
     pub via: BTreeMap<String, String>,
-    /// Headline (or opening words) of each member, for the text printer.
-    #[serde(skip)]
-    pub headlines: Vec<String>,
-    /// Outlet of each member, for the text printer.
-    #[serde(skip)]
-    pub sources: Vec<String>,
 }
 
 /// Everything a scan found.
@@ -250,6 +245,17 @@ pub fn snippet(text: &str, max: usize) -> String {
         }
     }
     out
+}
+
+/// The headline a printer shows for article `a` of `corpus`: its title, or the opening words
+/// of its text when it has none, as a [`snippet`] of 60 characters.
+pub(crate) fn headline(corpus: &Corpus, a: usize) -> crate::Result<String> {
+    let art = &corpus.articles[a];
+    Ok(if art.title.is_empty() {
+        snippet(&corpus.text(a)?, 60)
+    } else {
+        snippet(&art.title, 60)
+    })
 }
 
 /// Rounds a similarity to 4 decimals for the report.
