@@ -412,8 +412,13 @@ fn clean(args: CleanArgs) -> reprint::Result<Exit> {
         .unwrap_or_else(|| default_sidecar(&args.output));
     write::check_paths(&args.scan.inputs, &args.output, &sidecar)?;
     let pool = thread_pool(args.scan.threads);
-    let loaded =
-        pool.install(|| reprint::input::read_inputs_keeping(&args.scan.inputs, &cfg, true))?;
+    let loaded = pool.install(|| {
+        reprint::input::read_inputs_keeping(
+            &args.scan.inputs,
+            &cfg,
+            reprint::input::Retain::AllBytes,
+        )
+    })?;
     let quiet = args.scan.quiet;
     if !quiet {
         print_warnings(&loaded.warnings, &sidecar.display().to_string());

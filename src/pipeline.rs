@@ -241,7 +241,12 @@ pub fn read_and_analyse(
         progress,
         done: Analysed::default(),
     };
-    let loaded = crate::input::read_inputs_analysed(inputs, cfg, false, &mut stage1)?;
+    let loaded = crate::input::read_inputs_analysed(
+        inputs,
+        cfg,
+        crate::input::Retain::Articles,
+        &mut stage1,
+    )?;
     Ok((loaded, stage1.done))
 }
 

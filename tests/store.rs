@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use reprint::config::Config;
 use reprint::corpus::{Body, Corpus};
-use reprint::input::{read_inputs, read_inputs_keeping};
+use reprint::input::{read_inputs, read_inputs_keeping, Retain};
 use reprint::report::{Json, Printer};
 use reprint::Error;
 
@@ -137,7 +137,7 @@ fn json_report_analysed_while_read(inputs: &[PathBuf], cfg: &Config) -> Vec<u8> 
 fn assert_same_both_ways(inputs: &[PathBuf]) -> Corpus {
     let cfg = Config::default();
     let stored = read_inputs(inputs, &cfg).unwrap();
-    let kept = read_inputs_keeping(inputs, &cfg, true).unwrap();
+    let kept = read_inputs_keeping(inputs, &cfg, Retain::AllBytes).unwrap();
     assert_eq!(stored.warnings, kept.warnings);
     assert_eq!(stored.bytes, kept.bytes);
     assert_eq!(stored.corpus.len(), kept.corpus.len());

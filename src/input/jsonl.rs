@@ -24,7 +24,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
-use super::{strip_bom, Analyser, Severity, Sink};
+use super::{strip_bom, Analyser, Reading, Severity};
 use crate::config::{Config, FieldNames};
 use crate::corpus::{Article, Body, Origin};
 use crate::error::{Error, Result};
@@ -400,17 +400,14 @@ fn parse_line<A: Analyser>(
 /// Parses the lines of `bytes`, whose first line is line `first_line` of the file. With
 /// `at` = (stored file, file offset of `bytes[0]`) texts stay in the file. Returns the number
 /// of line feeds in `bytes`.
-#[allow(clippy::too_many_arguments)]
 fn parse_lines<A: Analyser>(
-    name: &Arc<str>,
     bytes: &[u8],
     first_line: u64,
     at: Option<(u32, u64)>,
-    cfg: &Config,
-    out: &mut Vec<Article>,
-    sink: &mut Sink,
-    analyser: &mut A,
+    to: &mut Reading<'_, '_, A>,
 ) -> Result<u64> {
+    let (name, cfg) = (to.name, to.cfg);
+    let (out, sink, analyser) = (&mut *to.out, &mut *to.sink, &mut *to.analyser);
     let base = bytes.as_ptr() as usize;
     // Lines found with memchr (a byte-by-byte split was most of this serial step).
     let mut from = 0;
@@ -457,39 +454,46 @@ fn parse_lines<A: Analyser>(
 }
 
 /// Parses JSONL `bytes` held in memory; the articles keep their texts.
-pub(super) fn parse<A: Analyser>(
-    name: &Arc<str>,
-    bytes: &[u8],
-    cfg: &Config,
-    out: &mut Vec<Article>,
-    sink: &mut Sink,
-    analyser: &mut A,
-) -> Result<()> {
+pub(super) fn parse<A: Analyser>(bytes: &[u8], to: &mut Reading<'_, '_, A>) -> Result<()> {
     let bytes = strip_bom(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return sink.note(name, 1, "empty file: no article read".into());
+        return to
+            .sink
+            .note(to.name, 1, "empty file: no article read".into());
     }
-    parse_lines(name, bytes, 1, None, cfg, out, sink, analyser).map(|_| ())
+    parse_lines(bytes, 1, None, to).map(|_| ())
 }
 
-/// Reads the plain JSONL file `file` (at `path`, named `name`) to its end in batches of about
-/// `batch` bytes of whole lines ([`BATCH_BYTES`] outside tests), `head` being what was already read from its start. The
-/// articles record where their lines are in stored file `store` instead of keeping their
-/// texts. Warnings are the same, in the same order, as [`parse`] gives for the whole file.
-/// Returns the bytes read.
-#[allow(clippy::too_many_arguments)]
+/// A plain JSONL file on disk for [`parse_stored`] to read to its end.
+pub(super) struct StoredInput<'p, R> {
+    /// The path it was opened at, for read errors.
+    pub path: &'p Path,
+    /// The open file, positioned just after `head`.
+    pub file: R,
+    /// What was already read from its start.
+    pub head: Vec<u8>,
+    /// Its number in the corpus's [`TextStore`](crate::corpus::TextStore), which the
+    /// articles' [`Body::Line`] names.
+    pub store: u32,
+    /// Bytes of whole lines read and parsed as one batch ([`BATCH_BYTES`] outside tests).
+    pub batch: usize,
+}
+
+/// Reads the plain JSONL file `input` to its end in batches of about `input.batch` bytes of
+/// whole lines. The articles record where their lines are in the stored file instead of
+/// keeping their texts. Warnings are the same, in the same order, as [`parse`] gives for the
+/// whole file. Returns the bytes read.
 pub(super) fn parse_stored<A: Analyser>(
-    name: &Arc<str>,
-    path: &Path,
-    mut file: impl Read + Send,
-    head: Vec<u8>,
-    store: u32,
-    batch: usize,
-    cfg: &Config,
-    out: &mut Vec<Article>,
-    sink: &mut Sink,
-    analyser: &mut A,
+    input: StoredInput<'_, impl Read + Send>,
+    to: &mut Reading<'_, '_, A>,
 ) -> Result<u64> {
+    let StoredInput {
+        path,
+        mut file,
+        head,
+        store,
+        batch,
+    } = input;
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -537,18 +541,7 @@ pub(super) fn parse_stored<A: Analyser>(
         let piece = &buf[start..end];
         content = content || !piece.iter().all(|b| b.is_ascii_whitespace());
         let (lines, ahead) = rayon::join(
-            || {
-                parse_lines(
-                    name,
-                    piece,
-                    lineno,
-                    Some((store, offset + start as u64)),
-                    cfg,
-                    out,
-                    sink,
-                    analyser,
-                )
-            },
+            || parse_lines(piece, lineno, Some((store, offset + start as u64)), to),
             || match eof {
                 true => Ok(0),
                 false => (&mut file).take(chunk as u64).read_to_end(&mut next),
@@ -567,7 +560,8 @@ pub(super) fn parse_stored<A: Analyser>(
         start = 0;
     }
     if !content {
-        sink.note(name, 1, "empty file: no article read".into())?;
+        to.sink
+            .note(to.name, 1, "empty file: no article read".into())?;
     }
     Ok(read)
 }
@@ -575,7 +569,7 @@ pub(super) fn parse_stored<A: Analyser>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::NoAnalysis;
+    use crate::input::{NoAnalysis, Sink};
 
     /// A feed with a byte-order mark, CRLF and LF lines, JSON escapes (`\n`, `\"`, `\u2019`,
     /// a surrogate pair), raw UTF-8, a repeated text key, blank lines, bad records and a last
@@ -618,23 +612,25 @@ not json\n\
             strict: false,
         };
         let mut texts = Texts::default();
+        let mut to = Reading {
+            name: &name,
+            cfg: &cfg,
+            out: &mut out,
+            sink: &mut sink,
+            analyser: &mut texts,
+        };
         match batch {
-            None => parse(&name, FEED, &cfg, &mut out, &mut sink, &mut texts).unwrap(),
+            None => parse(FEED, &mut to).unwrap(),
             Some(b) => {
                 let (head, rest) = FEED.split_at(4);
-                let read = parse_stored(
-                    &name,
-                    Path::new("feed.jsonl"),
-                    rest,
-                    head.to_vec(),
-                    0,
-                    b,
-                    &cfg,
-                    &mut out,
-                    &mut sink,
-                    &mut texts,
-                )
-                .unwrap();
+                let input = StoredInput {
+                    path: Path::new("feed.jsonl"),
+                    file: rest,
+                    head: head.to_vec(),
+                    store: 0,
+                    batch: b,
+                };
+                let read = parse_stored(input, &mut to).unwrap();
                 assert_eq!(read, FEED.len() as u64);
             }
         }
@@ -724,25 +720,34 @@ not json\n\
             malformed: &mut 0,
             strict: false,
         };
-        parse(&name, bytes, &cfg, &mut kept, &mut sink, &mut NoAnalysis).unwrap();
+        let mut to = Reading {
+            name: &name,
+            cfg: &cfg,
+            out: &mut kept,
+            sink: &mut sink,
+            analyser: &mut NoAnalysis,
+        };
+        parse(bytes, &mut to).unwrap();
         let mut sink = Sink {
             warnings: &mut w2,
             malformed: &mut 0,
             strict: false,
         };
-        parse_stored(
-            &name,
-            Path::new("both.jsonl"),
-            &bytes[head..],
-            bytes[..head].to_vec(),
-            0,
+        let input = StoredInput {
+            path: Path::new("both.jsonl"),
+            file: &bytes[head..],
+            head: bytes[..head].to_vec(),
+            store: 0,
             batch,
-            &cfg,
-            &mut stored,
-            &mut sink,
-            &mut NoAnalysis,
-        )
-        .unwrap();
+        };
+        let mut to = Reading {
+            name: &name,
+            cfg: &cfg,
+            out: &mut stored,
+            sink: &mut sink,
+            analyser: &mut NoAnalysis,
+        };
+        parse_stored(input, &mut to).unwrap();
         [(kept, w1), (stored, w2)]
     }
 
