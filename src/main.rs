@@ -372,8 +372,8 @@ fn scan(args: ScanArgs) -> reprint::Result<Exit> {
             .collect();
         eprintln!("reprint: stages: {}", stages.join(", "));
     }
-    // The process ends here: freeing the corpus and the report string by string took 3% of
-    // a 100,000-article run, and the system takes the memory back at once.
+    // The process ends here: freeing the corpus and the report string by string is a
+    // measurable share of a large run, and the system takes the memory back at once.
     std::mem::forget(loaded.corpus);
     std::mem::forget(report);
     Ok(Exit::after(malformed))
@@ -486,11 +486,9 @@ fn clean(args: CleanArgs) -> reprint::Result<Exit> {
 }
 
 /// jemalloc instead of the system allocator: a run makes millions of small allocations from
-/// two threads (per-article vectors and strings), and glibc's malloc and free were about 8%
-/// of a profile. With jemalloc the 100,000-article scan takes 7% less wall time at the same
-/// peak memory, and the 1,000,000-article one peaks 10% lower (measured in
-/// `benches/results/speed-2026-11-29-s8.md`). mimalloc, tried before, doubled the system
-/// time and raised the peak by a quarter.
+/// several threads (per-article vectors and strings), which glibc's malloc serves more slowly
+/// and with a higher peak (the comparison, and mimalloc's, is in
+/// `benches/results/speed-2026-11-29-s8.md`).
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

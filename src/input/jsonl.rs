@@ -31,10 +31,9 @@ use crate::error::{Error, Result};
 use crate::json_string::decode_string;
 
 /// Bytes of lines read and parsed as one parallel batch by [`parse_stored`]: large enough to
-/// keep both cores busy, small enough that a batch is still in the processor's cache when
-/// its lines are parsed after being read. Reading and stage 1 of a 100,000-article feed on
-/// two threads took 0.56-0.58 s in batches of 16 MiB, 0.64-0.68 s of 32 MiB, 0.52-0.55 s of
-/// 4 or 8 MiB and 0.55-0.59 s of 1 or 2 MiB.
+/// keep every core busy, small enough that a batch is still in the processor's cache when
+/// its lines are parsed after being read (4 and 8 MiB were the fastest of the sizes tried
+/// from 1 to 32 MiB; the timings are in CHANGELOG.md).
 pub(super) const BATCH_BYTES: usize = 4 << 20;
 
 /// A field value as far as an article needs it.

@@ -1,5 +1,5 @@
 //! `--format html`: one self-contained page (inline CSS, no script, no external asset) that
-//! shows each finding in the article text it was found in (issue 5).
+//! shows each finding in the article text it was found in.
 //!
 //! The [`Report`] carries byte spans, not texts, so this printer also holds the [`Corpus`]
 //! the report was made from. It computes no finding: everything it adds is presentation
@@ -25,8 +25,8 @@ use crate::segment::{self, Span};
 
 const CSS: &str = include_str!("html.css");
 
-/// How much of a big report the page draws in full. The defaults keep a 100,000-article
-/// report to a few MB (see `benches/results/html-2026-11-28.md`).
+/// How much of a big report the page draws in full. The defaults keep the page of a
+/// 100,000-article report to a few MB, which a browser opens at once.
 #[derive(Clone, Debug)]
 pub struct Limits {
     /// Repeats shown inside their article's text; later ones are table rows.
