@@ -62,6 +62,18 @@ pub enum InputFormat {
 /// boilerplate, what the report lists (`all_pairs`), and input (`max_article_bytes` …
 /// `strict`). Ratios are plain numbers in the range each field states; counts name their
 /// unit; sizes are bytes and say so in their name.
+///
+/// ```
+/// use reprint::Config;
+///
+/// let cfg = Config { threshold: 0.4, ..Config::default() };
+/// assert!(cfg.validate().is_ok());
+/// let bad = Config { threshold: 1.5, ..Config::default() };
+/// assert_eq!(
+///     bad.validate().unwrap_err().to_string(),
+///     "invalid --threshold: 1.5 is not in (0, 1]"
+/// );
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     /// Words per shingle (word n-gram length) for reprint detection and span alignment. Unit:

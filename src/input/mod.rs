@@ -10,7 +10,7 @@
 //!
 //! Plain (uncompressed) JSONL and text files on disk are read without keeping their texts:
 //! JSONL in batches of lines, and every article records where its text is, for
-//! [`Corpus::text`](crate::corpus::Corpus::text) to read it again (issue 4). Stdin,
+//! [`Corpus::text`](crate::corpus::Corpus::text) to read it again. Stdin,
 //! compressed inputs and RSS/Atom feeds are read whole and their texts kept in memory, as is
 //! everything when [`read_inputs_keeping`] is asked for [`Retain::AllBytes`] (`reprint clean`).
 
@@ -198,6 +198,19 @@ fn analyse_new<A: Analyser>(
 
 /// Reads every input in order. A directory is walked recursively in byte order of names,
 /// skipping entries whose name starts with `.`.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let feed = dir.path().join("feed.jsonl");
+/// std::fs::write(&feed, "{\"id\":\"a\",\"text\":\"One short article.\"}\nnot json\n")?;
+/// let loaded = reprint::input::read_inputs(&[feed], &reprint::Config::default())?;
+/// assert_eq!(loaded.corpus.len(), 1);
+/// assert_eq!(loaded.corpus.text(0)?, "One short article.");
+/// // Line 2 is a warning, counted as malformed input; the run goes on.
+/// assert_eq!(loaded.warnings[0].line, 2);
+/// assert_eq!(loaded.malformed, 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn read_inputs(inputs: &[PathBuf], cfg: &Config) -> Result<Loaded> {
     read_inputs_analysed(inputs, cfg, Retain::Articles, &mut NoAnalysis)
 }
@@ -644,7 +657,7 @@ enum Entry {
 /// `.`, and lists its files. Symbolic links are followed, as a user who links a folder of
 /// articles into the input expects; a link back to an ancestor (a loop), a dangling link, a
 /// directory that cannot be listed and anything that is not a regular file (a FIFO would
-/// block the run) are each one [`Entry::Problem`], and the walk goes on (issue 17). Only
+/// block the run) are each one [`Entry::Problem`], and the walk goes on. Only
 /// `dir` itself failing to be listed is an error: the user named it.
 fn walk(dir: &Path, out: &mut Vec<Entry>) -> Result<()> {
     let found_before = out.len();
