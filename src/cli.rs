@@ -23,8 +23,10 @@ pub enum Command {
     /// Audit articles for repeats, boilerplate and reprints, and print a report to stdout.
     Scan(ScanArgs),
     /// Scan a feed and score the result against its ground truth (from `reprint synth`).
+    #[cfg(feature = "tooling")]
     Eval(EvalArgs),
     /// Write a synthetic syndicated feed built from real news prose, with its ground truth.
+    #[cfg(feature = "tooling")]
     Synth(SynthArgs),
     /// Scan (same flags as scan) and write the feed back without its duplicates: repeats,
     /// boilerplate and reprints of a kept article; everything removed is listed in a sidecar.
@@ -83,6 +85,7 @@ pub struct CleanArgs {
     pub scan: ScanArgs,
 }
 
+#[cfg(feature = "tooling")]
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// Ground-truth file (JSON, format in data/README.md).
@@ -97,6 +100,7 @@ pub struct EvalArgs {
     pub scan: ScanArgs,
 }
 
+#[cfg(feature = "tooling")]
 #[derive(Debug, Args)]
 pub struct SynthArgs {
     /// Seed of every random choice: the same seed gives the same feed, byte for byte.
@@ -372,6 +376,7 @@ impl ScanArgs {
 }
 
 /// A share in `[0, 1]`, for the generator's rates.
+#[cfg(feature = "tooling")]
 fn share(s: &str) -> Result<f64, String> {
     let x: f64 = s
         .parse()
@@ -397,6 +402,7 @@ mod tests {
             Command::Scan(a) => assert_eq!(a.config(), want),
             c => panic!("{c:?}"),
         }
+        #[cfg(feature = "tooling")]
         match parse(&["reprint", "eval", "--truth", "t.json", "feed.jsonl"]) {
             Command::Eval(a) => assert_eq!(a.scan.config(), want),
             c => panic!("{c:?}"),

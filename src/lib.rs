@@ -88,7 +88,8 @@
 //! [`synth`] (a synthetic syndicated feed with its ground truth) and [`eval`] (a scan scored
 //! against that truth) make and score test data for `reprint synth`, `reprint eval`, the
 //! tests and the benches. They are not part of detection, and no detection module imports
-//! them.
+//! them. Both are behind the `tooling` cargo feature, on by default; a library user who wants
+//! detection only builds with `default-features = false`.
 
 pub mod align;
 pub mod boilerplate;
@@ -98,6 +99,7 @@ pub mod config;
 pub mod corpus;
 pub mod diagnostics;
 pub mod error;
+#[cfg(feature = "tooling")]
 pub mod eval;
 pub mod evidence;
 pub mod hash;
@@ -114,6 +116,7 @@ pub mod report;
 pub mod segment;
 pub mod shingle;
 pub mod spill;
+#[cfg(feature = "tooling")]
 pub mod synth;
 pub mod verify;
 

@@ -12,7 +12,9 @@ use clap::{CommandFactory, Parser};
 use reprint::config::InputFormat;
 use reprint::report::{Html, Json, Printer, Text};
 
-use cli::{CleanArgs, Cli, Command, EvalArgs, Format, KeepArg, ScanArgs, SynthArgs};
+use cli::{CleanArgs, Cli, Command, Format, KeepArg, ScanArgs};
+#[cfg(feature = "tooling")]
+use cli::{EvalArgs, SynthArgs};
 
 /// Input warnings echoed on stderr before "(+N more)"; all of them are in the report.
 const MAX_STDERR_WARNINGS: usize = 20;
@@ -70,7 +72,9 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Scan(args) => scan(args),
+        #[cfg(feature = "tooling")]
         Command::Eval(args) => eval(args),
+        #[cfg(feature = "tooling")]
         Command::Synth(args) => synth(args),
         Command::Clean(args) => clean(args),
         Command::Completions(args) => completions(args.shell),
@@ -86,6 +90,7 @@ fn main() -> ExitCode {
 }
 
 /// `n` and the noun, singular for one.
+#[cfg(feature = "tooling")]
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -124,6 +129,7 @@ fn create(path: &std::path::Path) -> reprint::Result<Box<dyn Write>> {
     Ok(Box::new(std::io::BufWriter::new(f)))
 }
 
+#[cfg(feature = "tooling")]
 fn eval(args: EvalArgs) -> reprint::Result<Exit> {
     let mut cfg = args.scan.config();
     // The verified pairs are scored too, so all of them must be listed.
@@ -220,6 +226,7 @@ fn man(subcommand: Option<&str>) -> reprint::Result<Exit> {
     Ok(Exit::Success)
 }
 
+#[cfg(feature = "tooling")]
 fn synth(args: SynthArgs) -> reprint::Result<Exit> {
     let base = reprint::synth::load_bases(&args.base)?;
     if base.is_empty() {
