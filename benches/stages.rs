@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use rayon::prelude::*;
 
 use reprint::align;
 use reprint::boilerplate::{self, Boilerplate};
@@ -110,7 +111,8 @@ fn prepared() -> &'static Prepared {
                 rule.accepts(&verify::similarity(&sets[a as usize], &sets[b as usize]))
             })
             .collect();
-        let rank = cluster::canonical_rank(&corpus, &bp.story_words(&analysed));
+        let dates = corpus.articles.par_iter().map(|a| a.date.as_str());
+        let rank = cluster::canonical_rank(dates, &bp.story_words(&analysed));
         Prepared {
             cfg,
             corpus,

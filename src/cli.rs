@@ -1,9 +1,13 @@
-//! Command-line flags (clap derive). This module only parses and validates; `main.rs` turns
-//! the flags into a [`reprint::Config`] and runs the library.
+//! Command-line flags (clap derive). This module parses the flags and turns them into a
+//! [`reprint::Config`] in one place ([`ScanArgs::config`]); `main.rs` runs the library with it.
+//!
+//! Every scan flag's default is read from `Config::default()`, so the library holds the only
+//! copy of each default (the test at the end of this file checks the round trip).
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use reprint::config::{Config, FieldNames, InputFormat};
 
 /// Find near-duplicate text in syndicated news: in-article repeats, boilerplate blocks and
 /// reprint clusters, with exact byte spans.
@@ -19,8 +23,10 @@ pub enum Command {
     /// Audit articles for repeats, boilerplate and reprints, and print a report to stdout.
     Scan(ScanArgs),
     /// Scan a feed and score the result against its ground truth (from `reprint synth`).
+    #[cfg(feature = "tooling")]
     Eval(EvalArgs),
     /// Write a synthetic syndicated feed built from real news prose, with its ground truth.
+    #[cfg(feature = "tooling")]
     Synth(SynthArgs),
     /// Scan (same flags as scan) and write the feed back without its duplicates: repeats,
     /// boilerplate and reprints of a kept article; everything removed is listed in a sidecar.
@@ -79,6 +85,7 @@ pub struct CleanArgs {
     pub scan: ScanArgs,
 }
 
+#[cfg(feature = "tooling")]
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// Ground-truth file (JSON, format in data/README.md).
@@ -93,6 +100,7 @@ pub struct EvalArgs {
     pub scan: ScanArgs,
 }
 
+#[cfg(feature = "tooling")]
 #[derive(Debug, Args)]
 pub struct SynthArgs {
     /// Seed of every random choice: the same seed gives the same feed, byte for byte.
@@ -155,7 +163,7 @@ pub enum Format {
     Html,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum InputFormatArg {
     /// By name (.jsonl/.ndjson/.json JSONL, .rss/.atom/.xml feed, .txt text), else sniffed.
     Auto,
@@ -165,6 +173,28 @@ pub enum InputFormatArg {
     Text,
     /// Every input is an RSS or Atom feed (told apart by its root element).
     Feed,
+}
+
+impl From<InputFormat> for InputFormatArg {
+    fn from(f: InputFormat) -> Self {
+        match f {
+            InputFormat::Auto => InputFormatArg::Auto,
+            InputFormat::Jsonl => InputFormatArg::Jsonl,
+            InputFormat::Text => InputFormatArg::Text,
+            InputFormat::Feed => InputFormatArg::Feed,
+        }
+    }
+}
+
+impl From<InputFormatArg> for InputFormat {
+    fn from(f: InputFormatArg) -> Self {
+        match f {
+            InputFormatArg::Auto => InputFormat::Auto,
+            InputFormatArg::Jsonl => InputFormat::Jsonl,
+            InputFormatArg::Text => InputFormat::Text,
+            InputFormatArg::Feed => InputFormat::Feed,
+        }
+    }
 }
 
 /// Negative numbers parse as values, so `--threshold -1` is refused by the range check with
@@ -189,63 +219,63 @@ pub struct ScanArgs {
     pub threads: usize,
 
     /// How to read inputs.
-    #[arg(long, value_enum, default_value = "auto")]
+    #[arg(long, value_enum, default_value_t = Config::default().input_format.into())]
     pub input_format: InputFormatArg,
 
     /// Words per shingle.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = Config::default().ngram_words)]
     pub ngram_words: usize,
 
     /// MinHash signature length.
-    #[arg(long, default_value_t = 128)]
+    #[arg(long, default_value_t = Config::default().num_perms)]
     pub num_perms: usize,
 
     /// Jaccard similarity (0..1] the LSH bands aim at.
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = Config::default().threshold)]
     pub threshold: f64,
 
     /// Containment (0..1] of a trimmed copy the LSH bands still aim to find.
-    #[arg(long, default_value_t = 0.6)]
+    #[arg(long, default_value_t = Config::default().containment_threshold)]
     pub containment_threshold: f64,
 
     /// Word-shingle containment (0..1] from which a candidate pair gets passage evidence.
-    #[arg(long, default_value_t = 0.25)]
+    #[arg(long, default_value_t = Config::default().evidence_containment)]
     pub evidence_containment: f64,
 
     /// Words a paragraph needs to count as story body.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = Config::default().min_body_words)]
     pub min_body_words: usize,
 
     /// Body words an article needs to belong to a story cluster.
-    #[arg(long, default_value_t = 60)]
+    #[arg(long, default_value_t = Config::default().min_story_words)]
     pub min_story_words: usize,
 
     /// Share (0..1] of a body paragraph's word shingles found in the other article from which it appears there.
-    #[arg(long, default_value_t = 0.6)]
+    #[arg(long, default_value_t = Config::default().paragraph_coverage)]
     pub paragraph_coverage: f64,
 
     /// Share (0..1] of a body paragraph's character 6-grams found in the other article from which it appears there (OCR noise).
-    #[arg(long, default_value_t = 0.65)]
+    #[arg(long, default_value_t = Config::default().char_coverage)]
     pub char_coverage: f64,
 
     /// As --char-coverage, when either article reads as noisy text (OCR).
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = Config::default().noisy_char_coverage)]
     pub noisy_char_coverage: f64,
 
     /// A reprint needs more than this share of the shorter body's paragraphs to appear in the other.
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = Config::default().short_share)]
     pub short_share: f64,
 
     /// Share (0..1] of the longer body the shared passages must cover for a reprint.
-    #[arg(long, default_value_t = 0.33)]
+    #[arg(long, default_value_t = Config::default().long_share)]
     pub long_share: f64,
 
     /// Shared body words below which a pair gets no verdict.
-    #[arg(long, default_value_t = 25)]
+    #[arg(long, default_value_t = Config::default().min_shared_words)]
     pub min_shared_words: usize,
 
     /// Shared body words from which a pair that is not a reprint is listed as partial reuse.
-    #[arg(long, default_value_t = 60)]
+    #[arg(long, default_value_t = Config::default().partial_words)]
     pub partial_words: usize,
 
     /// List every verified pair, also those between two non-canonical members of one cluster.
@@ -253,44 +283,48 @@ pub struct ScanArgs {
     pub all_pairs: bool,
 
     /// Words a repeated run inside one article needs to be reported.
-    #[arg(long, default_value_t = 6)]
+    #[arg(long, default_value_t = Config::default().min_repeat_words)]
     pub min_repeat_words: usize,
 
     /// Word similarity (0..1] from which two paragraphs of one article are near-exact repeats.
-    #[arg(long, default_value_t = 0.8)]
+    #[arg(long, default_value_t = Config::default().repeat_similarity)]
     pub repeat_similarity: f64,
 
     /// Articles a paragraph must appear in before it can be boilerplate.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = Config::default().min_boilerplate_articles)]
     pub min_boilerplate_articles: usize,
 
     /// Median share of an article's words below which a frequent block is boilerplate.
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = Config::default().boilerplate_coverage)]
     pub boilerplate_coverage: f64,
 
     /// Largest article analysed, in bytes; larger ones are skipped with a warning.
-    #[arg(long, default_value_t = 16 << 20)]
+    #[arg(long, default_value_t = Config::default().max_article_bytes)]
     pub max_article_bytes: usize,
 
     /// MiB of shingle keys (about 4 bytes per word) kept in memory; a larger run keeps them in
     /// a temporary file in TMPDIR instead (same report, less memory). 0: always the file.
-    #[arg(long, default_value_t = 256, value_name = "MIB")]
-    pub key_memory: usize,
+    #[arg(
+        long = "key-memory",
+        default_value_t = Config::default().key_memory_bytes >> 20,
+        value_name = "MIB"
+    )]
+    pub key_memory_mib: usize,
 
     /// JSONL field with the article id.
-    #[arg(long, default_value = "id")]
+    #[arg(long, default_value_t = FieldNames::default().id)]
     pub id_field: String,
     /// JSONL field with the headline.
-    #[arg(long, default_value = "title")]
+    #[arg(long, default_value_t = FieldNames::default().title)]
     pub title_field: String,
     /// JSONL field with the body text.
-    #[arg(long, default_value = "text")]
+    #[arg(long, default_value_t = FieldNames::default().text)]
     pub text_field: String,
     /// JSONL field with the outlet name.
-    #[arg(long, default_value = "source")]
+    #[arg(long, default_value_t = FieldNames::default().source)]
     pub source_field: String,
     /// JSONL field with the publication date.
-    #[arg(long, default_value = "date")]
+    #[arg(long, default_value_t = FieldNames::default().date)]
     pub date_field: String,
 
     /// Make the first bad input record a fatal error (exit 1).
@@ -302,7 +336,47 @@ pub struct ScanArgs {
     pub quiet: bool,
 }
 
+impl ScanArgs {
+    /// The library configuration these flags ask for: the one conversion from flags to
+    /// [`Config`]. Not validated here ([`Config::validate`] quotes a bad value).
+    pub fn config(&self) -> Config {
+        Config {
+            ngram_words: self.ngram_words,
+            num_perms: self.num_perms,
+            threshold: self.threshold,
+            containment_threshold: self.containment_threshold,
+            evidence_containment: self.evidence_containment,
+            min_body_words: self.min_body_words,
+            min_story_words: self.min_story_words,
+            paragraph_coverage: self.paragraph_coverage,
+            char_coverage: self.char_coverage,
+            noisy_char_coverage: self.noisy_char_coverage,
+            short_share: self.short_share,
+            long_share: self.long_share,
+            min_shared_words: self.min_shared_words,
+            partial_words: self.partial_words,
+            all_pairs: self.all_pairs,
+            min_repeat_words: self.min_repeat_words,
+            repeat_similarity: self.repeat_similarity,
+            min_boilerplate_articles: self.min_boilerplate_articles,
+            boilerplate_coverage: self.boilerplate_coverage,
+            max_article_bytes: self.max_article_bytes,
+            key_memory_bytes: self.key_memory_mib.saturating_mul(1 << 20),
+            fields: FieldNames {
+                id: self.id_field.clone(),
+                title: self.title_field.clone(),
+                text: self.text_field.clone(),
+                source: self.source_field.clone(),
+                date: self.date_field.clone(),
+            },
+            input_format: self.input_format.into(),
+            strict: self.strict,
+        }
+    }
+}
+
 /// A share in `[0, 1]`, for the generator's rates.
+#[cfg(feature = "tooling")]
 fn share(s: &str) -> Result<f64, String> {
     let x: f64 = s
         .parse()
@@ -311,5 +385,138 @@ fn share(s: &str) -> Result<f64, String> {
         Ok(x)
     } else {
         Err(format!("{x} is not a share between 0 and 1"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scan flags without a value give exactly the library's defaults, for every field of
+    /// [`Config`], in every subcommand that scans.
+    #[test]
+    fn cli_defaults_are_the_library_defaults() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args).unwrap().command;
+        let want = Config::default();
+        match parse(&["reprint", "scan", "feed.jsonl"]) {
+            Command::Scan(a) => assert_eq!(a.config(), want),
+            c => panic!("{c:?}"),
+        }
+        #[cfg(feature = "tooling")]
+        match parse(&["reprint", "eval", "--truth", "t.json", "feed.jsonl"]) {
+            Command::Eval(a) => assert_eq!(a.scan.config(), want),
+            c => panic!("{c:?}"),
+        }
+        match parse(&["reprint", "clean", "-o", "out.jsonl", "feed.jsonl"]) {
+            Command::Clean(a) => assert_eq!(a.scan.config(), want),
+            c => panic!("{c:?}"),
+        }
+    }
+
+    /// Every field of [`Config`] has a flag that reaches it (a flag that no longer sets its
+    /// field would leave the default in place and pass the test above).
+    #[test]
+    fn every_flag_reaches_its_config_field() {
+        let c = match Cli::try_parse_from([
+            "reprint",
+            "scan",
+            "--ngram-words",
+            "6",
+            "--num-perms",
+            "64",
+            "--threshold",
+            "0.4",
+            "--containment-threshold",
+            "0.7",
+            "--evidence-containment",
+            "0.3",
+            "--min-body-words",
+            "9",
+            "--min-story-words",
+            "61",
+            "--paragraph-coverage",
+            "0.61",
+            "--char-coverage",
+            "0.66",
+            "--noisy-char-coverage",
+            "0.51",
+            "--short-share",
+            "0.49",
+            "--long-share",
+            "0.34",
+            "--min-shared-words",
+            "26",
+            "--partial-words",
+            "61",
+            "--all-pairs",
+            "--min-repeat-words",
+            "7",
+            "--repeat-similarity",
+            "0.81",
+            "--min-boilerplate-articles",
+            "6",
+            "--boilerplate-coverage",
+            "0.51",
+            "--max-article-bytes",
+            "1000",
+            "--key-memory",
+            "3",
+            "--id-field",
+            "i",
+            "--title-field",
+            "h",
+            "--text-field",
+            "t",
+            "--source-field",
+            "s",
+            "--date-field",
+            "d",
+            "--input-format",
+            "feed",
+            "--strict",
+            "feed.jsonl",
+        ])
+        .unwrap()
+        .command
+        {
+            Command::Scan(a) => a.config(),
+            c => panic!("{c:?}"),
+        };
+        let want = Config {
+            ngram_words: 6,
+            num_perms: 64,
+            threshold: 0.4,
+            containment_threshold: 0.7,
+            evidence_containment: 0.3,
+            min_body_words: 9,
+            min_story_words: 61,
+            paragraph_coverage: 0.61,
+            char_coverage: 0.66,
+            noisy_char_coverage: 0.51,
+            short_share: 0.49,
+            long_share: 0.34,
+            min_shared_words: 26,
+            partial_words: 61,
+            all_pairs: true,
+            min_repeat_words: 7,
+            repeat_similarity: 0.81,
+            min_boilerplate_articles: 6,
+            boilerplate_coverage: 0.51,
+            max_article_bytes: 1000,
+            key_memory_bytes: 3 << 20,
+            fields: FieldNames {
+                id: "i".into(),
+                title: "h".into(),
+                text: "t".into(),
+                source: "s".into(),
+                date: "d".into(),
+            },
+            input_format: InputFormat::Feed,
+            strict: true,
+        };
+        // Each field differs from its default, so a flag that sets nothing is caught.
+        let d = Config::default();
+        assert!(want.ngram_words != d.ngram_words && want.strict != d.strict);
+        assert_eq!(c, want);
     }
 }

@@ -1,5 +1,7 @@
 //! [`Config`]: every knob of a scan, with its meaning, unit and default. No CLI types here;
-//! the binary builds a `Config` from its flags (a flag is the kebab-case form of a field).
+//! the binary builds a `Config` from its flags (a flag is the kebab-case form of a field;
+//! `--key-memory`, in MiB, is the one flag whose unit differs from its field's, and the
+//! binary converts it in one place).
 
 use crate::error::{Error, Result};
 
@@ -50,66 +52,94 @@ pub enum InputFormat {
     Feed,
 }
 
-/// All parameters of a scan. `Config::default()` is what `reprint scan` uses without flags.
-#[derive(Clone, Debug)]
+/// All parameters of a scan, and the one place their defaults are written:
+/// `Config::default()` is what `reprint scan` uses without flags. The binary's flag defaults
+/// are read from it (a test checks that `reprint scan` without flags builds exactly
+/// `Config::default()`), and the report's [`Params`](crate::report::Params) are built from it.
+///
+/// Grouped by concern: detection (`ngram_words` … `containment_threshold`), the evidence rule
+/// (`evidence_containment` … `partial_words`, see [`crate::evidence`]), repeats and
+/// boilerplate, what the report lists (`all_pairs`), and input (`max_article_bytes` …
+/// `strict`). Ratios are plain numbers in the range each field states; counts name their
+/// unit; sizes are bytes and say so in their name.
+///
+/// ```
+/// use reprint::Config;
+///
+/// let cfg = Config { threshold: 0.4, ..Config::default() };
+/// assert!(cfg.validate().is_ok());
+/// let bad = Config { threshold: 1.5, ..Config::default() };
+/// assert_eq!(
+///     bad.validate().unwrap_err().to_string(),
+///     "invalid --threshold: 1.5 is not in (0, 1]"
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq)]
 pub struct Config {
-    /// Words per shingle for reprint detection and span alignment. Default 5: long enough that
+    /// Words per shingle (word n-gram length) for reprint detection and span alignment. Unit:
+    /// words. Default 5: long enough that
     /// two unrelated news stories share almost no shingles (on news-story-chains-2021 every
     /// unrelated pair has 5-gram Jaccard <= 0.017), short enough that one changed word
     /// destroys only five shingles.
     pub ngram_words: usize,
-    /// MinHash signature length (number of hash permutations). Default 128.
+    /// MinHash signature length. Unit: hash values (permutations) per signature. Default 128.
     pub num_perms: usize,
     /// Jaccard similarity (0..1] the LSH bands aim at: two articles this similar become a
     /// candidate pair with high probability. The bands and rows are derived from it and from
-    /// `containment_threshold`. Default 0.5.
+    /// `containment_threshold`. A ratio; default 0.5.
     pub threshold: f64,
     /// Containment |A∩B| / min(|A|,|B|) (0..1] of a copy trimmed to a third of its story that
-    /// the LSH bands still aim to find. Default 0.6.
+    /// the LSH bands still aim to find. A ratio; default 0.6.
     pub containment_threshold: f64,
     /// Word-shingle containment (0..1] from which a candidate pair gets passage evidence
     /// ([`crate::evidence`]); below it a pair is dropped unless a noise-robust signature found
-    /// it. Default 0.25: reprints with heavy page furniture sit at 0.4-0.6 on a real feed.
+    /// it. A ratio; default 0.25: reprints with heavy page furniture sit at 0.4-0.6 on a real
+    /// feed.
     pub evidence_containment: f64,
     /// Words a paragraph needs to count as story body (shorter lines are headlines, bylines,
-    /// captions, timestamps). Default 8.
+    /// captions, timestamps). Unit: words. Default 8.
     pub min_body_words: usize,
     /// Body words an article needs to belong to a story cluster: a video page's one-line
-    /// description, a teaser or a link list has no story body of its own. Default 60.
+    /// description, a teaser or a link list has no story body of its own. Unit: words.
+    /// Default 60.
     pub min_story_words: usize,
     /// Share (0..1] of a body paragraph's word shingles found in the other article from which
-    /// the paragraph appears there near-verbatim. Default 0.6.
+    /// the paragraph appears there near-verbatim. A ratio; default 0.6.
     pub paragraph_coverage: f64,
     /// Share (0..1] of a body paragraph's character 6-grams found in the other article from
-    /// which the paragraph appears there, for OCR-garbled text. Default 0.65.
+    /// which the paragraph appears there, for OCR-garbled text. A ratio; default 0.65.
     pub char_coverage: f64,
     /// As `char_coverage`, when either article reads as noisy text ([`crate::noise`]): OCR
-    /// errors on both copies break more grams. Default 0.5.
+    /// errors on both copies break more grams. A ratio; default 0.5.
     pub noisy_char_coverage: f64,
     /// Share of the shorter body's paragraphs that must appear in the other article, strictly
-    /// more than this (0..1), for a reprint. Default 0.5.
+    /// more than this (0..1), for a reprint. A ratio; default 0.5.
     pub short_share: f64,
     /// Share (0..1] of the longer body the shared passages must cover for a reprint (a digest
-    /// carrying one story among many is not its reprint). Default 0.33.
+    /// carrying one story among many is not its reprint). A ratio; default 0.33.
     pub long_share: f64,
     /// Words of shared body paragraphs below which a pair gets no verdict at all, whatever its
-    /// ratios. Default 25.
+    /// ratios. Unit: words. Default 25.
     pub min_shared_words: usize,
     /// Words of shared body paragraphs from which a pair that is not a reprint is listed as
-    /// partial reuse. Default 60.
+    /// partial reuse. Unit: words. Default 60.
     pub partial_words: usize,
-    /// Words a repeated run inside one article needs before it is reported. Default 6: a
+    /// Words a repeated run inside one article needs before it is reported. Unit: words.
+    /// Default 6: a
     /// headline repeated as the first paragraph (usually 6-15 words) is found; "Advertisement"
     /// or "Share this story" is not.
     pub min_repeat_words: usize,
     /// Token-level similarity (longest common subsequence / longer length) from which two
-    /// paragraphs of one article are near-exact repeats. Default 0.8: one changed word in ten.
+    /// paragraphs of one article are near-exact repeats. A ratio (0..1]; default 0.8: one
+    /// changed word in five (4 of 5 words in common, in order).
     pub repeat_similarity: f64,
-    /// Articles a paragraph must appear in before it can be boilerplate. Default 5.
+    /// Articles a paragraph must appear in before it can be boilerplate. Unit: articles
+    /// (at least 2). Default 5.
     pub min_boilerplate_articles: usize,
     /// A frequent paragraph is boilerplate when the block of paragraphs that travels with it
     /// covers less than this share (0..1) of the words of a typical article carrying it; a
-    /// reprinted wire paragraph travels with the rest of its story and covers more. Default 0.5.
+    /// reprinted wire paragraph travels with the rest of its story and covers more. A ratio;
+    /// default 0.5.
     pub boilerplate_coverage: f64,
     /// List every verified pair in the report. By default a pair of two members of one
     /// cluster, neither its canonical, is left out: each is a verified reprint of the
@@ -117,20 +147,23 @@ pub struct Config {
     /// big cluster (a cluster of n has n(n-1)/2 of them), and aligning them was most of the
     /// run time. Default false; `reprint eval` turns it on to score the verified pairs.
     pub all_pairs: bool,
-    /// Largest article (bytes of text) that is analysed; a larger one is skipped with a warning.
-    /// Default 16 MiB; at most `u32::MAX` (offsets in an article are 32-bit).
+    /// Largest article that is analysed; a larger one is skipped with a warning. Unit: bytes
+    /// of UTF-8 text (the flag `--max-article-bytes` takes bytes too). Default 16 MiB
+    /// (16,777,216); at most `u32::MAX` (offsets in an article are 32-bit).
     pub max_article_bytes: usize,
-    /// Most bytes of per-article shingle keys held in memory between the stages that make
-    /// and use them (about 4 bytes per word of input). A run with more moves them to a
+    /// Most per-article shingle keys held in memory between the stages that make and use
+    /// them. Unit: bytes (about 4 per word of input); the flag `--key-memory` takes MiB and is
+    /// converted once, by the binary. A run with more moves them to a
     /// temporary file in `TMPDIR` ([`crate::spill`]) and reads them back when needed: same
     /// report, a little more time, and a peak memory that no longer grows with 4 bytes per
-    /// word. Default 256 MiB (a feed of about 400 MB of text stays in memory).
-    pub key_memory: usize,
-    /// JSONL field names.
+    /// word. 0 always uses the file. Default 256 MiB (268,435,456 bytes: a feed of about
+    /// 400 MB of text stays in memory).
+    pub key_memory_bytes: usize,
+    /// JSONL field names (`--id-field`, `--title-field`, …). Default: [`FieldNames::default`].
     pub fields: FieldNames,
-    /// How inputs are read.
+    /// How inputs are read (`--input-format`). Default [`InputFormat::Auto`].
     pub input_format: InputFormat,
-    /// Make the first input warning a fatal error.
+    /// Make the first input warning a fatal error ([`Error::Strict`]). Default false.
     pub strict: bool,
 }
 
@@ -157,7 +190,7 @@ impl Default for Config {
             boilerplate_coverage: 0.5,
             all_pairs: false,
             max_article_bytes: 16 << 20,
-            key_memory: 256 << 20,
+            key_memory_bytes: 256 << 20,
             fields: FieldNames::default(),
             input_format: InputFormat::Auto,
             strict: false,

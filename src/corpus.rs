@@ -1,7 +1,7 @@
 //! Articles as read from the input, before any analysis, and where their texts live.
 //!
-//! A corpus keeps every article's metadata in memory, but not necessarily its text (issue 4:
-//! peak memory well below the input size). The text of an article read from a plain
+//! A corpus keeps every article's metadata in memory, but not necessarily its text (so that
+//! peak memory stays well below the input size). The text of an article read from a plain
 //! (uncompressed) JSONL or text file stays in that file: its [`Body`] records where, and
 //! [`Corpus::text`] reads and decodes it again, with positioned reads (no memory map, whose
 //! pages would count as resident memory), each time a stage needs it. Texts from stdin,
@@ -173,7 +173,7 @@ impl Corpus {
                 raw_len,
             } => {
                 let bytes = self.read(file, offset, len, true).map_err(fail)?;
-                let text = crate::input::text_at(&bytes, text_at, raw_len).map_err(fail)?;
+                let text = crate::json_string::text_at(&bytes, text_at, raw_len).map_err(fail)?;
                 if text.len() as u64 != text_len {
                     return Err(fail(format!(
                         "its text is now {} bytes, it was {text_len}",

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A fatal error. Problems with single records are not errors but
-/// [`Warning`](crate::report::Warning)s, unless `--strict` turns the first one into
+/// [`Warning`](crate::diagnostics::Warning)s, unless `--strict` turns the first one into
 /// [`Error::Strict`].
 #[derive(Debug)]
 pub enum Error {
@@ -32,7 +32,7 @@ pub enum Error {
         message: String,
     },
     /// The temporary file that holds shingle keys on a large run (see
-    /// [`Config::key_memory`](crate::config::Config::key_memory)) could not be made, written
+    /// [`Config::key_memory_bytes`](crate::config::Config::key_memory_bytes)) could not be made, written
     /// or read; `dir` is the temporary directory it was in.
     Spill {
         dir: PathBuf,

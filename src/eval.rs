@@ -197,7 +197,7 @@ fn merge(mut v: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
     out
 }
 
-/// Refuses a truth file of another feed (issue 17: scored, it printed recall 1.0 over no true
+/// Refuses a truth file of another feed (scored, it would print recall 1.0 over no true
 /// pairs). Synthetic feeds share their id scheme, so ids alone prove little; but the input
 /// of a truth's own feed can lack at most as many of its articles as it has fewer than the
 /// truth counts (records skipped as malformed, or a cut-down feed), so more missing ids

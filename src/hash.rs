@@ -15,7 +15,7 @@ pub const PERM_SEED: u64 = 0x7265_7072_696e_7403;
 /// Words of up to 16 bytes, nearly all of them, are hashed by [`token_short`] with no branch
 /// on the length; longer ones by xxh3 with [`TOKEN_SEED`]. xxh3 alone switched on the length
 /// (1-3, 4-8, 9-16, ... bytes), and with word lengths mixed in running text that branch
-/// mispredicted about once per word (`benches/results/speed-2026-11-29-s6.md`).
+/// mispredicts about once per word.
 ///
 /// Here the word is copied into a zeroed 16-byte buffer first; the tokenizer's ASCII fast
 /// path skips that and calls [`token_short`] on the chunks it already holds. The values are

@@ -15,15 +15,12 @@ pub struct Params {
     pub rows: usize,
 }
 
-/// Rows per band a scan uses at least. Two rows made a pair of stories that share one quoted
-/// sentence (Jaccard about 0.04) a candidate one time in ten, and a feed holds more such
-/// pairs the larger it is: at 64 bands of 2 rows, candidates grew 116× from 100,000 to
-/// 1,000,000 generated articles (1.2 M → 138 M), and generating and ruling them out was most
-/// of the run. Three rows still grew them 47× (0.3 M → 14 M); at four the chance is 10⁻⁴ and
-/// candidates grow with the feed (0.19 M at 100,000 articles, 0.64 M at 300,000). Copies
-/// trimmed below the bands' reach come in through the lead signatures
-/// (benches/results/speed-2026-11-28-v2.md and quality-2026-11-28-lsh4.md have the figures
-/// and the recall they cost).
+/// Rows per band a scan uses at least, so that candidates grow with the feed and not with its
+/// square: a pair of stories sharing one quoted sentence (Jaccard about 0.04) collides in a
+/// band of `r` rows with probability 0.04^r, and a feed holds more such pairs the larger it
+/// is; at four rows that chance is 10⁻⁴. Copies trimmed below the bands' reach come in
+/// through the lead signatures instead. The measurements behind it (candidates at 2, 3 and 4
+/// rows, and the recall they cost) are indexed in `benches/results/README.md`.
 pub const MIN_SCAN_ROWS: usize = 4;
 
 /// Largest bucket paired in full. Members of a larger bucket (hundreds of copies of one

@@ -9,12 +9,12 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{CommandFactory, Parser};
-use reprint::config::{Config, FieldNames, InputFormat};
+use reprint::config::InputFormat;
 use reprint::report::{Html, Json, Printer, Text};
 
-use cli::{
-    CleanArgs, Cli, Command, EvalArgs, Format, InputFormatArg, KeepArg, ScanArgs, SynthArgs,
-};
+use cli::{CleanArgs, Cli, Command, Format, KeepArg, ScanArgs};
+#[cfg(feature = "tooling")]
+use cli::{EvalArgs, SynthArgs};
 
 /// Input warnings echoed on stderr before "(+N more)"; all of them are in the report.
 const MAX_STDERR_WARNINGS: usize = 20;
@@ -72,7 +72,9 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Scan(args) => scan(args),
+        #[cfg(feature = "tooling")]
         Command::Eval(args) => eval(args),
+        #[cfg(feature = "tooling")]
         Command::Synth(args) => synth(args),
         Command::Clean(args) => clean(args),
         Command::Completions(args) => completions(args.shell),
@@ -88,74 +90,25 @@ fn main() -> ExitCode {
 }
 
 /// `n` and the noun, singular for one.
+#[cfg(feature = "tooling")]
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn config(a: &ScanArgs) -> Config {
-    Config {
-        ngram_words: a.ngram_words,
-        num_perms: a.num_perms,
-        threshold: a.threshold,
-        containment_threshold: a.containment_threshold,
-        evidence_containment: a.evidence_containment,
-        min_body_words: a.min_body_words,
-        min_story_words: a.min_story_words,
-        paragraph_coverage: a.paragraph_coverage,
-        char_coverage: a.char_coverage,
-        noisy_char_coverage: a.noisy_char_coverage,
-        short_share: a.short_share,
-        long_share: a.long_share,
-        min_shared_words: a.min_shared_words,
-        partial_words: a.partial_words,
-        all_pairs: a.all_pairs,
-        min_repeat_words: a.min_repeat_words,
-        repeat_similarity: a.repeat_similarity,
-        min_boilerplate_articles: a.min_boilerplate_articles,
-        boilerplate_coverage: a.boilerplate_coverage,
-        max_article_bytes: a.max_article_bytes,
-        key_memory: a.key_memory.saturating_mul(1 << 20),
-        fields: FieldNames {
-            id: a.id_field.clone(),
-            title: a.title_field.clone(),
-            text: a.text_field.clone(),
-            source: a.source_field.clone(),
-            date: a.date_field.clone(),
-        },
-        input_format: match a.input_format {
-            InputFormatArg::Auto => InputFormat::Auto,
-            InputFormatArg::Jsonl => InputFormat::Jsonl,
-            InputFormatArg::Text => InputFormat::Text,
-            InputFormatArg::Feed => InputFormat::Feed,
-        },
-        strict: a.strict,
-    }
-}
-
-/// Writes `bytes` to stdout; a closed pipe is not an error.
-fn write_stdout(print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> reprint::Result<()> {
+/// Runs `print` on stdout and flushes it; a closed pipe is not an error.
+fn write_stdout(print: impl FnOnce(&mut dyn Write) -> reprint::Result<()>) -> reprint::Result<()> {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
-    match print(&mut lock).and_then(|_| lock.flush()) {
-        Ok(()) => Ok(()),
+    match print(&mut lock).and_then(|_| lock.flush().map_err(reprint::Error::Output)) {
         // A closed pipe (`reprint scan … | head`) is a quiet success.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(output_error(e)),
+        Err(reprint::Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
     }
 }
 
-/// A failed print as the library error: the error a printer met (the HTML page could not
-/// read a text again) is that error, anything else a failed write.
-fn output_error(e: std::io::Error) -> reprint::Error {
-    if !e.get_ref().is_some_and(|i| i.is::<reprint::Error>()) {
-        return reprint::Error::Output(e);
-    }
-    let kind = e.kind();
-    match e.into_inner().map(|i| i.downcast::<reprint::Error>()) {
-        Some(Ok(inner)) => *inner,
-        Some(Err(other)) => reprint::Error::Output(std::io::Error::new(kind, other)),
-        None => reprint::Error::Output(kind.into()),
-    }
+/// `write` as the library's result: its error is a failed write of output.
+fn output(write: std::io::Result<()>) -> reprint::Result<()> {
+    write.map_err(reprint::Error::Output)
 }
 
 fn thread_pool(threads: usize) -> rayon::ThreadPool {
@@ -176,8 +129,9 @@ fn create(path: &std::path::Path) -> reprint::Result<Box<dyn Write>> {
     Ok(Box::new(std::io::BufWriter::new(f)))
 }
 
+#[cfg(feature = "tooling")]
 fn eval(args: EvalArgs) -> reprint::Result<Exit> {
-    let mut cfg = config(&args.scan);
+    let mut cfg = args.scan.config();
     // The verified pairs are scored too, so all of them must be listed.
     cfg.all_pairs = true;
     cfg.validate()?;
@@ -195,10 +149,8 @@ fn eval(args: EvalArgs) -> reprint::Result<Exit> {
     let (report, _) = pool.install(|| reprint::pipeline::scan(&corpus, loaded.warnings, &cfg))?;
     if let Some(path) = &args.report {
         let mut w = create(path)?;
-        Json { pretty: false }
-            .print(&report, &mut w)
-            .and_then(|_| w.flush())
-            .map_err(reprint::Error::Output)?;
+        Json { pretty: false }.print(&report, &mut w)?;
+        output(w.flush())?;
     }
     let e = pool
         .install(|| reprint::eval::evaluate(&corpus, &report, &truth, cfg.ngram_words))
@@ -220,17 +172,19 @@ fn eval(args: EvalArgs) -> reprint::Result<Exit> {
             plural(e.unknown_ids, "truth id", "truth ids")
         );
     }
-    write_stdout(|w| match args.scan.format {
-        Format::Text | Format::Html => reprint::eval::write_text(&e, w),
-        Format::Json => {
-            let v = if args.scan.pretty {
-                serde_json::to_writer_pretty(&mut *w, &e)
-            } else {
-                serde_json::to_writer(&mut *w, &e)
-            };
-            v.map_err(std::io::Error::other)?;
-            w.write_all(b"\n")
-        }
+    write_stdout(|w| {
+        output(match args.scan.format {
+            Format::Text | Format::Html => reprint::eval::write_text(&e, w),
+            Format::Json => {
+                let v = if args.scan.pretty {
+                    serde_json::to_writer_pretty(&mut *w, &e)
+                } else {
+                    serde_json::to_writer(&mut *w, &e)
+                };
+                v.map_err(std::io::Error::from)
+                    .and_then(|_| w.write_all(b"\n"))
+            }
+        })
     })?;
     Ok(Exit::after(malformed))
 }
@@ -239,7 +193,7 @@ fn eval(args: EvalArgs) -> reprint::Result<Exit> {
 fn completions(shell: clap_complete::Shell) -> reprint::Result<Exit> {
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "reprint", &mut buf);
-    write_stdout(|w| w.write_all(&buf))?;
+    write_stdout(|w| output(w.write_all(&buf)))?;
     Ok(Exit::Success)
 }
 
@@ -268,10 +222,11 @@ fn man(subcommand: Option<&str>) -> reprint::Result<Exit> {
     clap_mangen::Man::new(page)
         .render(&mut buf)
         .map_err(reprint::Error::Output)?;
-    write_stdout(|w| w.write_all(&buf))?;
+    write_stdout(|w| output(w.write_all(&buf)))?;
     Ok(Exit::Success)
 }
 
+#[cfg(feature = "tooling")]
 fn synth(args: SynthArgs) -> reprint::Result<Exit> {
     let base = reprint::synth::load_bases(&args.base)?;
     if base.is_empty() {
@@ -336,7 +291,7 @@ fn synth(args: SynthArgs) -> reprint::Result<Exit> {
 }
 
 fn scan(args: ScanArgs) -> reprint::Result<Exit> {
-    let cfg = config(&args);
+    let cfg = args.config();
     cfg.validate()?;
     let pool = thread_pool(args.threads);
     let t0 = Instant::now();
@@ -373,11 +328,11 @@ fn scan(args: ScanArgs) -> reprint::Result<Exit> {
     // In the pool: the JSON printer writes its long lists in parallel.
     pool.install(|| {
         let printer: Box<dyn Printer + '_> = match args.format {
-            Format::Text => Box::new(Text::default()),
+            Format::Text => Box::new(Text::new(&loaded.corpus)),
             Format::Json => Box::new(Json {
                 pretty: args.pretty,
             }),
-            // The page draws findings in the article texts, which the report does not carry.
+            // Both draw on the article texts and titles, which the report does not carry.
             Format::Html => Box::new(Html::new(&loaded.corpus)),
         };
         write_stdout(|w| printer.print(&report, w))
@@ -424,8 +379,8 @@ fn scan(args: ScanArgs) -> reprint::Result<Exit> {
             .collect();
         eprintln!("reprint: stages: {}", stages.join(", "));
     }
-    // The process ends here: freeing the corpus and the report string by string took 3% of
-    // a 100,000-article run, and the system takes the memory back at once.
+    // The process ends here: freeing the corpus and the report string by string is a
+    // measurable share of a large run, and the system takes the memory back at once.
     std::mem::forget(loaded.corpus);
     std::mem::forget(report);
     Ok(Exit::after(malformed))
@@ -456,7 +411,7 @@ fn default_sidecar(out: &std::path::Path) -> std::path::PathBuf {
 
 fn clean(args: CleanArgs) -> reprint::Result<Exit> {
     use reprint::clean::{self, write, Keep, Policy};
-    let cfg = config(&args.scan);
+    let cfg = args.scan.config();
     cfg.validate()?;
     let sidecar = args
         .removed
@@ -464,8 +419,13 @@ fn clean(args: CleanArgs) -> reprint::Result<Exit> {
         .unwrap_or_else(|| default_sidecar(&args.output));
     write::check_paths(&args.scan.inputs, &args.output, &sidecar)?;
     let pool = thread_pool(args.scan.threads);
-    let loaded =
-        pool.install(|| reprint::input::read_inputs_keeping(&args.scan.inputs, &cfg, true))?;
+    let loaded = pool.install(|| {
+        reprint::input::read_inputs_keeping(
+            &args.scan.inputs,
+            &cfg,
+            reprint::input::Retain::AllBytes,
+        )
+    })?;
     let quiet = args.scan.quiet;
     if !quiet {
         print_warnings(&loaded.warnings, &sidecar.display().to_string());
@@ -533,11 +493,9 @@ fn clean(args: CleanArgs) -> reprint::Result<Exit> {
 }
 
 /// jemalloc instead of the system allocator: a run makes millions of small allocations from
-/// two threads (per-article vectors and strings), and glibc's malloc and free were about 8%
-/// of a profile. With jemalloc the 100,000-article scan takes 7% less wall time at the same
-/// peak memory, and the 1,000,000-article one peaks 10% lower (measured in
-/// `benches/results/speed-2026-11-29-s8.md`). mimalloc, tried before, doubled the system
-/// time and raised the peak by a quarter.
+/// several threads (per-article vectors and strings), which glibc's malloc serves more slowly
+/// and with a higher peak (the comparison, and mimalloc's, is in
+/// `benches/results/speed-2026-11-29-s8.md`).
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

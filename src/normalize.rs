@@ -319,7 +319,7 @@ fn classify8(w: u64) -> (u64, u64) {
 ///
 /// The word is read eight bytes at a time ([`classify8`]): its lowercased bytes go into a
 /// stack buffer and the first separator ends it, with no branch per byte (a branch per byte
-/// mispredicted once per word and was most of tokenizing, `benches/results`).
+/// mispredicts once per word, which would dominate tokenizing).
 #[inline(never)]
 fn ascii_word_long(
     text: &str,

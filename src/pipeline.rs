@@ -104,7 +104,7 @@ pub fn scan_with_details(
 }
 
 /// Stage 1's results: each article's shingles and repeats, in input order, and the spill file
-/// once the shingle keys outgrow `Config::key_memory`. Built by the reader
+/// once the shingle keys outgrow `Config::key_memory_bytes`. Built by the reader
 /// ([`read_and_analyse`]) or by the scan itself.
 #[derive(Debug, Default)]
 pub struct Analysed {
@@ -126,7 +126,7 @@ pub struct Analysed {
 }
 
 impl Analysed {
-    /// Appends the next articles' results; once the keys pass `cfg.key_memory`, moves every
+    /// Appends the next articles' results; once the keys pass `cfg.key_memory_bytes`, moves every
     /// key not yet in the spill file there.
     fn push(&mut self, chunk: Vec<Stage1Out>, cfg: &Config) -> Result<()> {
         for Stage1Out {
@@ -149,7 +149,7 @@ impl Analysed {
                 false => self.word_keys.extend(words),
             }
         }
-        if self.spill.is_none() && self.key_bytes > cfg.key_memory {
+        if self.spill.is_none() && self.key_bytes > cfg.key_memory_bytes {
             self.spill = Some(Spill::new()?);
         }
         if let Some(s) = &mut self.spill {
@@ -272,7 +272,12 @@ pub fn read_and_analyse(
         progress,
         done: Analysed::default(),
     };
-    let loaded = crate::input::read_inputs_analysed(inputs, cfg, false, &mut stage1)?;
+    let loaded = crate::input::read_inputs_analysed(
+        inputs,
+        cfg,
+        crate::input::Retain::Articles,
+        &mut stage1,
+    )?;
     Ok((loaded, stage1.done))
 }
 
@@ -317,7 +322,7 @@ fn run(
 
     // Stage 1: shingles and in-article repeats, per article, unless the reader did it
     // (`read_and_analyse`). Each text is fetched, analysed and dropped. Articles go in chunks
-    // so that, once their keys pass `cfg.key_memory`, the keys move to a temporary file
+    // so that, once their keys pass `cfg.key_memory_bytes`, the keys move to a temporary file
     // (`spill`) a chunk at a time instead of all staying here.
     let mut done = pre.unwrap_or_default();
     for lo in (done.analysed.len()..n).step_by(CHUNK) {
@@ -384,7 +389,10 @@ fn run(
                 || {
                     rayon::join(
                         || shared_paragraph_candidates(&analysed, &bp.mask),
-                        || cluster::canonical_rank(corpus, &bp.story_words(&analysed)),
+                        || {
+                            let dates = corpus.articles.par_iter().map(|a| a.date.as_str());
+                            cluster::canonical_rank(dates, &bp.story_words(&analysed))
+                        },
                     )
                 },
                 || story_samples(char_samples, &bp.mask),
@@ -572,20 +580,7 @@ fn run(
             clusters: clusters.len(),
             warnings: warnings.len(),
         },
-        params: report::Params {
-            ngram_words: cfg.ngram_words,
-            num_perms: cfg.num_perms,
-            threshold: cfg.threshold,
-            bands: params.bands,
-            rows: params.rows,
-            containment_threshold: cfg.containment_threshold,
-            evidence_containment: cfg.evidence_containment,
-            evidence: evidence::Rule::from_config(cfg),
-            min_repeat_words: cfg.min_repeat_words,
-            repeat_similarity: cfg.repeat_similarity,
-            min_boilerplate_articles: cfg.min_boilerplate_articles,
-            boilerplate_coverage: cfg.boilerplate_coverage,
-        },
+        params: report::Params::new(cfg, params),
         repeats,
         boilerplate,
         pairs,
@@ -886,7 +881,6 @@ fn repeat_list(
         .filter(|(_, rs)| !rs.is_empty())
         .map(|(a, rs)| {
             let art = &corpus.articles[a];
-            let text = corpus.text(a)?;
             let ps = &analysed[a].paragraphs;
             let repeats = rs.iter().map(|r| {
                 let side = |(i, j): (usize, usize)| report::RepeatSide {
@@ -902,10 +896,6 @@ fn repeat_list(
                     first: side(r.first),
                     repeat: side(r.repeat),
                     exact,
-                    snippet: report::snippet(
-                        &text[ps[r.repeat.0].start as usize..ps[r.repeat.1].end as usize],
-                        70,
-                    ),
                 }
             });
             Ok(repeats.collect())
@@ -968,19 +958,6 @@ fn cluster_list(corpus: &Corpus, clusters: &[cluster::Story]) -> Result<Vec<repo
                 .iter()
                 .map(|&m| &corpus.articles[m as usize])
                 .collect();
-            // A headline from the text only for an article without a title.
-            let headlines = c
-                .members
-                .iter()
-                .zip(&arts)
-                .map(|(&m, a)| {
-                    Ok(if a.title.is_empty() {
-                        report::snippet(&corpus.text(m as usize)?, 60)
-                    } else {
-                        report::snippet(&a.title, 60)
-                    })
-                })
-                .collect::<Result<_>>()?;
             Ok(report::Cluster {
                 canonical: corpus.articles[c.canonical as usize].id.clone(),
                 members: arts.iter().map(|a| a.id.clone()).collect(),
@@ -997,8 +974,6 @@ fn cluster_list(corpus: &Corpus, clusters: &[cluster::Story]) -> Result<Vec<repo
                         })
                     })
                     .collect(),
-                headlines,
-                sources: arts.iter().map(|a| a.source.clone()).collect(),
             })
         })
         .collect();

@@ -275,8 +275,8 @@ pub fn find(
 
     // 2. Maximal runs along diagonals. A run longer than its diagonal's distance `d` is a
     // block of `d` paragraphs printed again and again: one run whose repeat is all the later
-    // copies and whose first copy is the first `d` paragraphs (issue 17: a line printed
-    // 1,000 times was 79 runs).
+    // copies and whose first copy is the first `d` paragraphs (else a line printed 1,000
+    // times would be dozens of overlapping runs).
     matched.sort_unstable_by_key(|&(i, j)| (j - i, i));
     let mut runs: Vec<RepeatRun> = Vec::new();
     let mut k = 0;
@@ -399,7 +399,7 @@ mod tests {
 
     #[test]
     fn triple_copy_is_one_periodic_run() {
-        // Before issue 17 this was two runs, (0,1)->(2,3) and (0,1)->(4,5).
+        // One run, not two ((0,1)->(2,3) and (0,1)->(4,5)).
         let text = [P[0], P[1], P[0], P[1], P[0], P[1]].join("\n");
         let r = run(&text, 6);
         assert_eq!(r.len(), 1, "{r:?}");

@@ -194,7 +194,7 @@ pub fn paragraphs(text: &str) -> Vec<Span> {
 
 /// Whether two lines of `block` hold the same text. Wrapped prose does not repeat a whole
 /// line; repeated short paragraphs do (a headline or a slogan printed three times), and
-/// joined into one paragraph their repeat could not be found (issue 17).
+/// joined into one paragraph their repeat could not be found.
 fn repeats_a_line(text: &str, block: &[Line]) -> bool {
     let mut seen: Vec<&str> = block.iter().map(|l| &text[l.start..l.end]).collect();
     seen.sort_unstable();

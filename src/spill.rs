@@ -2,7 +2,7 @@
 //!
 //! Stage 1 makes about one 32-bit key per word, and stage 5 needs every article's
 //! boilerplate-free key set: on a million-article feed that is 1.4 GB, half the input. When
-//! the keys of a run pass [`Config::key_memory`](crate::config::Config::key_memory) bytes, the
+//! the keys of a run pass [`Config::key_memory_bytes`](crate::config::Config::key_memory_bytes) bytes, the
 //! pipeline moves them here: each article's keys are written once at their own offset, read
 //! back by stage 3, which writes the article's set over them (a set is never longer than the
 //! keys it is made of), and read again by verification, pair by pair. Reads and writes are

@@ -3,6 +3,8 @@
 //! benches/results/). Thresholds are the targets, or the level reached when the test
 //! was written where the small feed cannot show the target (noted at each assertion).
 
+#![cfg(feature = "tooling")]
+
 use std::path::Path;
 
 use reprint::config::Config;

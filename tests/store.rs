@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use reprint::config::Config;
 use reprint::corpus::{Body, Corpus};
-use reprint::input::{read_inputs, read_inputs_keeping};
+use reprint::input::{read_inputs, read_inputs_keeping, Retain};
 use reprint::report::{Json, Printer};
 use reprint::Error;
 
@@ -137,7 +137,7 @@ fn json_report_analysed_while_read(inputs: &[PathBuf], cfg: &Config) -> Vec<u8> 
 fn assert_same_both_ways(inputs: &[PathBuf]) -> Corpus {
     let cfg = Config::default();
     let stored = read_inputs(inputs, &cfg).unwrap();
-    let kept = read_inputs_keeping(inputs, &cfg, true).unwrap();
+    let kept = read_inputs_keeping(inputs, &cfg, Retain::AllBytes).unwrap();
     assert_eq!(stored.warnings, kept.warnings);
     assert_eq!(stored.bytes, kept.bytes);
     assert_eq!(stored.corpus.len(), kept.corpus.len());
@@ -164,9 +164,9 @@ fn assert_same_both_ways(inputs: &[PathBuf]) -> Corpus {
         String::from_utf8(b).unwrap()
     );
     // Stage 1 during the read, with the keys in memory or all moved to the spill file.
-    for key_memory in [cfg.key_memory, 0] {
+    for key_memory in [cfg.key_memory_bytes, 0] {
         let cfg = Config {
-            key_memory,
+            key_memory_bytes: key_memory,
             ..cfg.clone()
         };
         let c = json_report_analysed_while_read(inputs, &cfg);
@@ -196,9 +196,9 @@ fn stage_one_while_reading_gives_the_same_report_for_every_kind_of_input() {
     let plain = read_inputs(std::slice::from_ref(&dir), &cfg).unwrap();
     assert!(plain.corpus.len() > 20, "{}", plain.corpus.len());
     let expected = json_report(&plain.corpus, plain.warnings);
-    for key_memory in [cfg.key_memory, 0] {
+    for key_memory in [cfg.key_memory_bytes, 0] {
         let cfg = Config {
-            key_memory,
+            key_memory_bytes: key_memory,
             ..cfg.clone()
         };
         let got = json_report_analysed_while_read(std::slice::from_ref(&dir), &cfg);

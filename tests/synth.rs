@@ -4,6 +4,8 @@
 //! Regenerate the bundled example after changing the generator:
 //! `cargo test --test synth -- --ignored regenerate_example`.
 
+#![cfg(feature = "tooling")]
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 

@@ -560,7 +560,7 @@ fn attr(e: &BytesStart, key: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Warning;
+    use crate::diagnostics::Warning;
 
     fn read(xml: &str) -> (Vec<Article>, Vec<Warning>) {
         read_with(xml, false)

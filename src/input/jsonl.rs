@@ -11,7 +11,7 @@
 //! decoded into a per-thread buffer, measured and handed to the [`Analyser`] (stage 1, when
 //! the pipeline reads), never into a `String` that outlives the line, and the article records
 //! where its line is ([`Body::Line`]), and where in it the text's string literal is.
-//! [`text_at`] decodes that literal again, with the same code ([`decode_string`]), when a
+//! [`text_at`](crate::json_string::text_at) decodes that literal again, with the same code ([`decode_string`]), when a
 //! later stage needs the text. Other inputs (stdin, decompressed bytes) go through [`parse`],
 //! which keeps every text.
 
@@ -24,16 +24,16 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
-use super::{strip_bom, Analyser, Severity, Sink};
+use super::{strip_bom, Analyser, Reading, Severity};
 use crate::config::{Config, FieldNames};
 use crate::corpus::{Article, Body, Origin};
 use crate::error::{Error, Result};
+use crate::json_string::decode_string;
 
 /// Bytes of lines read and parsed as one parallel batch by [`parse_stored`]: large enough to
-/// keep both cores busy, small enough that a batch is still in the processor's cache when
-/// its lines are parsed after being read. Reading and stage 1 of a 100,000-article feed on
-/// two threads took 0.56-0.58 s in batches of 16 MiB, 0.64-0.68 s of 32 MiB, 0.52-0.55 s of
-/// 4 or 8 MiB and 0.55-0.59 s of 1 or 2 MiB.
+/// keep every core busy, small enough that a batch is still in the processor's cache when
+/// its lines are parsed after being read (4 and 8 MiB were the fastest of the sizes tried
+/// from 1 to 32 MiB; the timings are in CHANGELOG.md).
 pub(super) const BATCH_BYTES: usize = 4 << 20;
 
 /// A field value as far as an article needs it.
@@ -124,7 +124,7 @@ enum TextValue {
 
 /// Decodes (`keep`) or only measures the text field's value. The value is taken as serde_json
 /// validated it (a `RawValue`) and a string is decoded by [`decode_string`], the decoder
-/// [`text_at`] uses again on the stored line; `line` is the address of the line's first byte,
+/// [`text_at`](crate::json_string::text_at) uses again on the stored line; `line` is the address of the line's first byte,
 /// to tell where the literal is.
 struct TextSeed {
     keep: bool,
@@ -161,67 +161,6 @@ impl<'de> DeserializeSeed<'de> for TextSeed {
             })
         })
     }
-}
-
-/// Decodes the JSON string literal `raw` (quotes included) into `out`, which is cleared first.
-/// `raw` is what serde_json accepted as a value, so its escapes are well formed and it holds no
-/// control character; a UTF-16 surrogate without its pair is refused, as serde_json refuses it
-/// for a `String`. The stretches between escapes are copied whole (`memchr`), so a text without
-/// escapes is one copy.
-pub(crate) fn decode_string(raw: &str, out: &mut String) -> std::result::Result<(), String> {
-    out.clear();
-    let inner = raw
-        .strip_prefix('"')
-        .and_then(|r| r.strip_suffix('"'))
-        .ok_or("the value is not a JSON string")?;
-    let b = inner.as_bytes();
-    let hex4 = |at: usize| -> std::result::Result<u32, String> {
-        b.get(at..at + 4)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u32::from_str_radix(h, 16).ok())
-            .ok_or_else(|| "a \\u escape without four hex digits".to_string())
-    };
-    let lone = || "a UTF-16 surrogate without its pair in a \\u escape".to_string();
-    let mut i = 0;
-    while let Some(k) = memchr::memchr(b'\\', &b[i..]) {
-        out.push_str(&inner[i..i + k]);
-        i += k + 2;
-        let c = match b.get(i - 1).copied() {
-            Some(b'"') => '"',
-            Some(b'\\') => '\\',
-            Some(b'/') => '/',
-            Some(b'b') => '\u{8}',
-            Some(b'f') => '\u{c}',
-            Some(b'n') => '\n',
-            Some(b'r') => '\r',
-            Some(b't') => '\t',
-            Some(b'u') => {
-                let hi = hex4(i)?;
-                i += 4;
-                let code = match hi {
-                    0xD800..=0xDBFF => {
-                        if b.get(i..i + 2) != Some(b"\\u") {
-                            return Err(lone());
-                        }
-                        let lo = hex4(i + 2)?;
-                        if !(0xDC00..=0xDFFF).contains(&lo) {
-                            return Err(lone());
-                        }
-                        i += 6;
-                        0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                    }
-                    0xDC00..=0xDFFF => return Err(lone()),
-                    _ => hi,
-                };
-                char::from_u32(code).ok_or_else(lone)?
-            }
-            Some(e) => return Err(format!("an invalid escape \\{}", e as char)),
-            None => return Err("a string that ends in a backslash".into()),
-        };
-        out.push(c);
-    }
-    out.push_str(&inner[i..]);
-    Ok(())
 }
 
 /// The five fields of one record.
@@ -457,40 +396,17 @@ fn parse_line<A: Analyser>(
     Ok((article, analysed, note))
 }
 
-/// The text of a record line that [`parse_stored`] accepted, from its string literal at bytes
-/// `at..at + raw_len` of the line, decoded again by the code that measured it
-/// ([`decode_string`]); the message says what is wrong when the line no longer holds it there.
-pub(crate) fn text_at(line: &[u8], at: u64, raw_len: u64) -> std::result::Result<String, String> {
-    let raw = usize::try_from(at)
-        .ok()
-        .zip(usize::try_from(raw_len).ok())
-        .and_then(|(at, len)| line.get(at..at.checked_add(len)?))
-        .ok_or("the record is shorter than its text was")?;
-    let raw = std::str::from_utf8(raw).map_err(|e| {
-        format!(
-            "invalid UTF-8 at byte {} of the line",
-            at + e.valid_up_to() as u64
-        )
-    })?;
-    let mut text = String::with_capacity(raw.len());
-    decode_string(raw, &mut text)?;
-    Ok(text)
-}
-
 /// Parses the lines of `bytes`, whose first line is line `first_line` of the file. With
 /// `at` = (stored file, file offset of `bytes[0]`) texts stay in the file. Returns the number
 /// of line feeds in `bytes`.
-#[allow(clippy::too_many_arguments)]
 fn parse_lines<A: Analyser>(
-    name: &Arc<str>,
     bytes: &[u8],
     first_line: u64,
     at: Option<(u32, u64)>,
-    cfg: &Config,
-    out: &mut Vec<Article>,
-    sink: &mut Sink,
-    analyser: &mut A,
+    to: &mut Reading<'_, '_, A>,
 ) -> Result<u64> {
+    let (name, cfg) = (to.name, to.cfg);
+    let (out, sink, analyser) = (&mut *to.out, &mut *to.sink, &mut *to.analyser);
     let base = bytes.as_ptr() as usize;
     // Lines found with memchr (a byte-by-byte split was most of this serial step).
     let mut from = 0;
@@ -537,39 +453,46 @@ fn parse_lines<A: Analyser>(
 }
 
 /// Parses JSONL `bytes` held in memory; the articles keep their texts.
-pub(super) fn parse<A: Analyser>(
-    name: &Arc<str>,
-    bytes: &[u8],
-    cfg: &Config,
-    out: &mut Vec<Article>,
-    sink: &mut Sink,
-    analyser: &mut A,
-) -> Result<()> {
+pub(super) fn parse<A: Analyser>(bytes: &[u8], to: &mut Reading<'_, '_, A>) -> Result<()> {
     let bytes = strip_bom(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return sink.note(name, 1, "empty file: no article read".into());
+        return to
+            .sink
+            .note(to.name, 1, "empty file: no article read".into());
     }
-    parse_lines(name, bytes, 1, None, cfg, out, sink, analyser).map(|_| ())
+    parse_lines(bytes, 1, None, to).map(|_| ())
 }
 
-/// Reads the plain JSONL file `file` (at `path`, named `name`) to its end in batches of about
-/// `batch` bytes of whole lines ([`BATCH_BYTES`] outside tests), `head` being what was already read from its start. The
-/// articles record where their lines are in stored file `store` instead of keeping their
-/// texts. Warnings are the same, in the same order, as [`parse`] gives for the whole file.
-/// Returns the bytes read.
-#[allow(clippy::too_many_arguments)]
+/// A plain JSONL file on disk for [`parse_stored`] to read to its end.
+pub(super) struct StoredInput<'p, R> {
+    /// The path it was opened at, for read errors.
+    pub path: &'p Path,
+    /// The open file, positioned just after `head`.
+    pub file: R,
+    /// What was already read from its start.
+    pub head: Vec<u8>,
+    /// Its number in the corpus's [`TextStore`](crate::corpus::TextStore), which the
+    /// articles' [`Body::Line`] names.
+    pub store: u32,
+    /// Bytes of whole lines read and parsed as one batch ([`BATCH_BYTES`] outside tests).
+    pub batch: usize,
+}
+
+/// Reads the plain JSONL file `input` to its end in batches of about `input.batch` bytes of
+/// whole lines. The articles record where their lines are in the stored file instead of
+/// keeping their texts. Warnings are the same, in the same order, as [`parse`] gives for the
+/// whole file. Returns the bytes read.
 pub(super) fn parse_stored<A: Analyser>(
-    name: &Arc<str>,
-    path: &Path,
-    mut file: impl Read + Send,
-    head: Vec<u8>,
-    store: u32,
-    batch: usize,
-    cfg: &Config,
-    out: &mut Vec<Article>,
-    sink: &mut Sink,
-    analyser: &mut A,
+    input: StoredInput<'_, impl Read + Send>,
+    to: &mut Reading<'_, '_, A>,
 ) -> Result<u64> {
+    let StoredInput {
+        path,
+        mut file,
+        head,
+        store,
+        batch,
+    } = input;
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -617,18 +540,7 @@ pub(super) fn parse_stored<A: Analyser>(
         let piece = &buf[start..end];
         content = content || !piece.iter().all(|b| b.is_ascii_whitespace());
         let (lines, ahead) = rayon::join(
-            || {
-                parse_lines(
-                    name,
-                    piece,
-                    lineno,
-                    Some((store, offset + start as u64)),
-                    cfg,
-                    out,
-                    sink,
-                    analyser,
-                )
-            },
+            || parse_lines(piece, lineno, Some((store, offset + start as u64)), to),
             || match eof {
                 true => Ok(0),
                 false => (&mut file).take(chunk as u64).read_to_end(&mut next),
@@ -647,7 +559,8 @@ pub(super) fn parse_stored<A: Analyser>(
         start = 0;
     }
     if !content {
-        sink.note(name, 1, "empty file: no article read".into())?;
+        to.sink
+            .note(to.name, 1, "empty file: no article read".into())?;
     }
     Ok(read)
 }
@@ -655,7 +568,7 @@ pub(super) fn parse_stored<A: Analyser>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::NoAnalysis;
+    use crate::input::{NoAnalysis, Sink};
 
     /// A feed with a byte-order mark, CRLF and LF lines, JSON escapes (`\n`, `\"`, `\u2019`,
     /// a surrogate pair), raw UTF-8, a repeated text key, blank lines, bad records and a last
@@ -686,7 +599,9 @@ not json\n\
     }
 
     /// The articles, warnings and analysed texts of `FEED`, read whole or in batches.
-    fn parse_all(batch: Option<usize>) -> (Vec<Article>, Vec<crate::report::Warning>, Vec<String>) {
+    fn parse_all(
+        batch: Option<usize>,
+    ) -> (Vec<Article>, Vec<crate::diagnostics::Warning>, Vec<String>) {
         let name: Arc<str> = Arc::from("feed.jsonl");
         let cfg = Config::default();
         let (mut out, mut warnings) = (Vec::new(), Vec::new());
@@ -696,23 +611,25 @@ not json\n\
             strict: false,
         };
         let mut texts = Texts::default();
+        let mut to = Reading {
+            name: &name,
+            cfg: &cfg,
+            out: &mut out,
+            sink: &mut sink,
+            analyser: &mut texts,
+        };
         match batch {
-            None => parse(&name, FEED, &cfg, &mut out, &mut sink, &mut texts).unwrap(),
+            None => parse(FEED, &mut to).unwrap(),
             Some(b) => {
                 let (head, rest) = FEED.split_at(4);
-                let read = parse_stored(
-                    &name,
-                    Path::new("feed.jsonl"),
-                    rest,
-                    head.to_vec(),
-                    0,
-                    b,
-                    &cfg,
-                    &mut out,
-                    &mut sink,
-                    &mut texts,
-                )
-                .unwrap();
+                let input = StoredInput {
+                    path: Path::new("feed.jsonl"),
+                    file: rest,
+                    head: head.to_vec(),
+                    store: 0,
+                    batch: b,
+                };
+                let read = parse_stored(input, &mut to).unwrap();
                 assert_eq!(read, FEED.len() as u64);
             }
         }
@@ -756,7 +673,7 @@ not json\n\
                     panic!("not stored: {:?}", s.body);
                 };
                 let line = &FEED[offset as usize..(offset + len) as usize];
-                let text = super::text_at(line, text_at, raw_len).unwrap();
+                let text = crate::json_string::text_at(line, text_at, raw_len).unwrap();
                 assert_eq!(Some(text.as_str()), k.body.in_memory(), "batch {batch}");
                 assert_eq!(text.len() as u64, text_len);
             }
@@ -792,7 +709,7 @@ not json\n\
         bytes: &[u8],
         head: usize,
         batch: usize,
-    ) -> [(Vec<Article>, Vec<crate::report::Warning>); 2] {
+    ) -> [(Vec<Article>, Vec<crate::diagnostics::Warning>); 2] {
         let name: Arc<str> = Arc::from("both.jsonl");
         let cfg = Config::default();
         let (mut kept, mut stored, mut w1, mut w2) =
@@ -802,25 +719,34 @@ not json\n\
             malformed: &mut 0,
             strict: false,
         };
-        parse(&name, bytes, &cfg, &mut kept, &mut sink, &mut NoAnalysis).unwrap();
+        let mut to = Reading {
+            name: &name,
+            cfg: &cfg,
+            out: &mut kept,
+            sink: &mut sink,
+            analyser: &mut NoAnalysis,
+        };
+        parse(bytes, &mut to).unwrap();
         let mut sink = Sink {
             warnings: &mut w2,
             malformed: &mut 0,
             strict: false,
         };
-        parse_stored(
-            &name,
-            Path::new("both.jsonl"),
-            &bytes[head..],
-            bytes[..head].to_vec(),
-            0,
+        let input = StoredInput {
+            path: Path::new("both.jsonl"),
+            file: &bytes[head..],
+            head: bytes[..head].to_vec(),
+            store: 0,
             batch,
-            &cfg,
-            &mut stored,
-            &mut sink,
-            &mut NoAnalysis,
-        )
-        .unwrap();
+        };
+        let mut to = Reading {
+            name: &name,
+            cfg: &cfg,
+            out: &mut stored,
+            sink: &mut sink,
+            analyser: &mut NoAnalysis,
+        };
+        parse_stored(input, &mut to).unwrap();
         [(kept, w1), (stored, w2)]
     }
 

@@ -10,9 +10,9 @@
 //!
 //! Plain (uncompressed) JSONL and text files on disk are read without keeping their texts:
 //! JSONL in batches of lines, and every article records where its text is, for
-//! [`Corpus::text`](crate::corpus::Corpus::text) to read it again (issue 4). Stdin,
+//! [`Corpus::text`](crate::corpus::Corpus::text) to read it again. Stdin,
 //! compressed inputs and RSS/Atom feeds are read whole and their texts kept in memory, as is
-//! everything when [`read_inputs_keeping`] is asked to keep bytes (`reprint clean`).
+//! everything when [`read_inputs_keeping`] is asked for [`Retain::AllBytes`] (`reprint clean`).
 
 mod compress;
 mod feed;
@@ -27,8 +27,8 @@ use std::sync::Arc;
 
 use crate::config::{Config, InputFormat};
 use crate::corpus::{Article, Corpus, StoredFile, StoredFormat};
+use crate::diagnostics::Warning;
 use crate::error::{Error, Result};
-use crate::report::Warning;
 
 /// What reading produced.
 #[derive(Debug, Default)]
@@ -55,11 +55,9 @@ pub struct SourceFile {
     /// The format the file was parsed as (never `Auto`).
     pub format: InputFormat,
     /// The decompressed bytes, kept when reading the file again would not give them back
-    /// (stdin, and compressed files) and only when [`read_inputs_keeping`] was asked to.
+    /// (stdin, and compressed files) and only with [`Retain::AllBytes`].
     pub retained: Option<Vec<u8>>,
 }
-
-pub(crate) use jsonl::text_at;
 
 /// Stored JSONL files kept open for reading texts again; files past this many are opened for
 /// each read (text files always are: a directory can hold very many).
@@ -68,6 +66,30 @@ const MAX_OPEN_FILES: usize = 64;
 /// Bytes read from the start of a file before deciding how to read it: enough for the
 /// compression magic, a byte-order mark, and what sniffing looks at.
 const HEAD_BYTES: u64 = 64 << 10;
+
+/// What a parser needs to read one input besides its bytes, and where it puts what it reads:
+/// the input's name (as articles and warnings carry it), the configuration, the articles read
+/// so far, the warnings, and the analyser each accepted text is given to.
+pub(crate) struct Reading<'r, 'w, A> {
+    pub name: &'r Arc<str>,
+    pub cfg: &'r Config,
+    pub out: &'r mut Vec<Article>,
+    pub sink: &'r mut Sink<'w>,
+    pub analyser: &'r mut A,
+}
+
+/// What the reader keeps beyond the articles, chosen by what the inputs are read for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Retain {
+    /// A scan: the texts of plain (uncompressed) JSONL and text files stay in their files
+    /// and are read again when needed ([`Corpus::text`](crate::corpus::Corpus::text)).
+    #[default]
+    Articles,
+    /// A rewrite (`reprint clean`): every text is held in memory, and the decompressed bytes
+    /// of stdin and of compressed inputs are kept in [`SourceFile::retained`], since the
+    /// writer copies records from them and cannot read them again.
+    AllBytes,
+}
 
 /// Collects warnings, or fails on the first one in strict mode.
 pub(crate) struct Sink<'a> {
@@ -176,24 +198,37 @@ fn analyse_new<A: Analyser>(
 
 /// Reads every input in order. A directory is walked recursively in byte order of names,
 /// skipping entries whose name starts with `.`.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let feed = dir.path().join("feed.jsonl");
+/// std::fs::write(&feed, "{\"id\":\"a\",\"text\":\"One short article.\"}\nnot json\n")?;
+/// let loaded = reprint::input::read_inputs(&[feed], &reprint::Config::default())?;
+/// assert_eq!(loaded.corpus.len(), 1);
+/// assert_eq!(loaded.corpus.text(0)?, "One short article.");
+/// // Line 2 is a warning, counted as malformed input; the run goes on.
+/// assert_eq!(loaded.warnings[0].line, 2);
+/// assert_eq!(loaded.malformed, 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn read_inputs(inputs: &[PathBuf], cfg: &Config) -> Result<Loaded> {
-    read_inputs_analysed(inputs, cfg, false, &mut NoAnalysis)
+    read_inputs_analysed(inputs, cfg, Retain::Articles, &mut NoAnalysis)
 }
 
-/// [`read_inputs`]; with `keep_bytes`, the decompressed bytes of stdin and of compressed
-/// inputs are also kept in [`SourceFile::retained`] (for `reprint clean`, which writes records
-/// back and cannot read those again). A scan does not pay for them.
-pub fn read_inputs_keeping(inputs: &[PathBuf], cfg: &Config, keep_bytes: bool) -> Result<Loaded> {
-    read_inputs_analysed(inputs, cfg, keep_bytes, &mut NoAnalysis)
+/// [`read_inputs`], keeping what `retain` asks for: [`Retain::AllBytes`] for `reprint clean`,
+/// which writes records back. A scan does not pay for the bytes.
+pub fn read_inputs_keeping(inputs: &[PathBuf], cfg: &Config, retain: Retain) -> Result<Loaded> {
+    read_inputs_analysed(inputs, cfg, retain, &mut NoAnalysis)
 }
 
 /// [`read_inputs_keeping`], with `analyser` run on every article's text as it is read.
 pub fn read_inputs_analysed<A: Analyser>(
     inputs: &[PathBuf],
     cfg: &Config,
-    keep_bytes: bool,
+    retain: Retain,
     analyser: &mut A,
 ) -> Result<Loaded> {
+    let keep_bytes = retain == Retain::AllBytes;
     let mut loaded = Loaded::default();
     let mut entries: Vec<Entry> = Vec::new();
     for p in inputs {
@@ -317,16 +352,14 @@ pub fn read_inputs_analysed<A: Analyser>(
         let nothing_left = damage.is_some()
             && (format == InputFormat::Text || parsed.iter().all(|b| b.is_ascii_whitespace()));
         if !nothing_left {
-            parse(
-                format,
-                &name,
-                parsed,
+            let mut to = Reading {
+                name: &name,
                 cfg,
-                &mut loaded.corpus.articles,
-                &mut sink,
-                damage.is_some(),
+                out: &mut loaded.corpus.articles,
+                sink: &mut sink,
                 analyser,
-            )?;
+            };
+            parse(format, parsed, damage.is_some(), &mut to)?;
         }
         if let Some((c, why, reached, kept, _)) = damage {
             sink.warn(
@@ -410,26 +443,22 @@ impl InputOrder {
 
 /// Parses one input's (decompressed) bytes as `format`, and analyses what it read.
 /// `cut_short` says they end early and the caller warns about it.
-#[allow(clippy::too_many_arguments)]
 fn parse<A: Analyser>(
     format: InputFormat,
-    name: &Arc<str>,
     bytes: &[u8],
-    cfg: &Config,
-    out: &mut Vec<Article>,
-    sink: &mut Sink,
     cut_short: bool,
-    analyser: &mut A,
+    to: &mut Reading<'_, '_, A>,
 ) -> Result<()> {
-    let before = out.len();
+    let before = to.out.len();
+    let (name, cfg) = (to.name, to.cfg);
     match format {
-        InputFormat::Jsonl => return jsonl::parse(name, bytes, cfg, out, sink, analyser),
-        InputFormat::Feed => feed::parse(name, bytes, cfg, out, sink, cut_short)?,
+        InputFormat::Jsonl => return jsonl::parse(bytes, to),
+        InputFormat::Feed => feed::parse(name, bytes, cfg, to.out, to.sink, cut_short)?,
         InputFormat::Text | InputFormat::Auto => {
-            text::parse(name, bytes, cfg, out, sink, None)?;
+            text::parse(name, bytes, cfg, to.out, to.sink, None)?;
         }
     }
-    analyse_new(out, before, None, analyser)
+    analyse_new(to.out, before, None, to.analyser)
 }
 
 /// Reads input `path` if it is a plain JSONL or text file on disk, without keeping its texts,
@@ -496,18 +525,21 @@ fn read_plain<A: Analyser>(
     let out = &mut loaded.corpus.articles;
     let keep_open = match stored_format {
         StoredFormat::Jsonl => {
-            loaded.bytes += jsonl::parse_stored(
-                name,
+            let input = jsonl::StoredInput {
                 path,
-                &mut file,
+                file: &mut file,
                 head,
                 store,
-                jsonl::BATCH_BYTES,
+                batch: jsonl::BATCH_BYTES,
+            };
+            let mut to = Reading {
+                name,
                 cfg,
                 out,
-                &mut sink,
+                sink: &mut sink,
                 analyser,
-            )?;
+            };
+            loaded.bytes += jsonl::parse_stored(input, &mut to)?;
             loaded.corpus.store.open < MAX_OPEN_FILES
         }
         StoredFormat::Text => {
@@ -625,7 +657,7 @@ enum Entry {
 /// `.`, and lists its files. Symbolic links are followed, as a user who links a folder of
 /// articles into the input expects; a link back to an ancestor (a loop), a dangling link, a
 /// directory that cannot be listed and anything that is not a regular file (a FIFO would
-/// block the run) are each one [`Entry::Problem`], and the walk goes on (issue 17). Only
+/// block the run) are each one [`Entry::Problem`], and the walk goes on. Only
 /// `dir` itself failing to be listed is an error: the user named it.
 fn walk(dir: &Path, out: &mut Vec<Entry>) -> Result<()> {
     let found_before = out.len();

@@ -1,5 +1,5 @@
 //! `--format html`: one self-contained page (inline CSS, no script, no external asset) that
-//! shows each finding in the article text it was found in (issue 5).
+//! shows each finding in the article text it was found in.
 //!
 //! The [`Report`] carries byte spans, not texts, so this printer also holds the [`Corpus`]
 //! the report was made from. It computes no finding: everything it adds is presentation
@@ -19,14 +19,14 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
-use super::{Pair, Printer, Report, SpanPair};
+use super::{Pair, Printer, Report, SpanPair, Step};
 use crate::corpus::{Article, Corpus};
 use crate::segment::{self, Span};
 
 const CSS: &str = include_str!("html.css");
 
-/// How much of a big report the page draws in full. The defaults keep a 100,000-article
-/// report to a few MB (see `benches/results/html-2026-11-28.md`).
+/// How much of a big report the page draws in full. The defaults keep the page of a
+/// 100,000-article report to a few MB, which a browser opens at once.
 #[derive(Clone, Debug)]
 pub struct Limits {
     /// Repeats shown inside their article's text; later ones are table rows.
@@ -78,10 +78,12 @@ impl<'a> Html<'a> {
 }
 
 impl Printer for Html<'_> {
-    fn print(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    fn print(&self, report: &Report, out: &mut dyn Write) -> crate::Result<()> {
         let mut w = io::BufWriter::with_capacity(1 << 16, out);
-        Page::new(self.corpus, report, &self.limits).write(&mut w)?;
-        w.flush()
+        Page::new(self.corpus, report, &self.limits)
+            .write(&mut w)
+            .map_err(|e| e.0)?;
+        w.flush().map_err(crate::Error::Output)
     }
 }
 
@@ -138,9 +140,22 @@ impl<'a> Page<'a> {
     }
 
     /// The text of article `i`. A text that cannot be read again fails the page with the
-    /// library's error inside the `io::Error` (the binary reports it as such).
-    fn text(&self, i: usize) -> io::Result<Cow<'a, str>> {
-        self.corpus.text(i).map_err(io::Error::other)
+    /// library's error ([`crate::Error::Reread`]).
+    fn text(&self, i: usize) -> Step<Cow<'a, str>> {
+        Ok(self.corpus.text(i)?)
+    }
+
+    /// The headline shown for article `id` ([`super::headline`]); empty for an unknown id.
+    fn headline(&self, id: &str) -> Step<String> {
+        match self.article(id) {
+            Some((i, _)) => Ok(super::headline(self.corpus, i)?),
+            None => Ok(String::new()),
+        }
+    }
+
+    /// The outlet of article `id`; empty when unknown.
+    fn source(&self, id: &str) -> &'a str {
+        self.article(id).map_or("", |(_, a)| a.source.as_str())
     }
 
     /// A link to the article's entry in the index, remembered for the index.
@@ -163,7 +178,7 @@ impl<'a> Page<'a> {
         }
     }
 
-    fn write(mut self, w: &mut dyn Write) -> io::Result<()> {
+    fn write(mut self, w: &mut dyn Write) -> Step<()> {
         w.write_all(b"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")?;
         w.write_all(b"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")?;
         w.write_all(b"<title>reprint report</title>\n<style>\n")?;
@@ -175,7 +190,7 @@ impl<'a> Page<'a> {
         self.clusters(w)?;
         self.warnings(w)?;
         self.index_of_articles(w)?;
-        w.write_all(b"</body>\n</html>\n")
+        Ok(w.write_all(b"</body>\n</html>\n")?)
     }
 
     fn header(&self, w: &mut dyn Write) -> io::Result<()> {
@@ -218,7 +233,7 @@ impl<'a> Page<'a> {
         )
     }
 
-    fn repeats(&mut self, w: &mut dyn Write) -> io::Result<()> {
+    fn repeats(&mut self, w: &mut dyn Write) -> Step<()> {
         let report = self.report;
         writeln!(
             w,
@@ -226,9 +241,9 @@ impl<'a> Page<'a> {
             report.repeats.len()
         )?;
         if report.repeats.is_empty() {
-            return w.write_all(
+            return Ok(w.write_all(
                 b"<p class=\"note\">No repeated runs inside an article.</p>\n</section>\n",
-            );
+            )?);
         }
         w.write_all(b"<p class=\"legend note\"><mark class=\"first\">first occurrence</mark> <mark class=\"repeat\">repeat</mark> inside the same article.</p>\n")?;
         let shown = report.repeats.len().min(self.limits.repeats);
@@ -300,7 +315,7 @@ impl<'a> Page<'a> {
             w.write_all(b"</table>\n")?;
             more_rows(w, rest.len(), self.limits.rows)?;
         }
-        w.write_all(b"</section>\n")
+        Ok(w.write_all(b"</section>\n")?)
     }
 
     fn boilerplate(&mut self, w: &mut dyn Write) -> io::Result<()> {
@@ -380,7 +395,7 @@ impl<'a> Page<'a> {
         })
     }
 
-    fn clusters(&mut self, w: &mut dyn Write) -> io::Result<()> {
+    fn clusters(&mut self, w: &mut dyn Write) -> Step<()> {
         let report = self.report;
         writeln!(
             w,
@@ -388,7 +403,7 @@ impl<'a> Page<'a> {
             report.clusters.len()
         )?;
         if report.clusters.is_empty() {
-            return w.write_all(b"<p class=\"note\">No reprint clusters.</p>\n</section>\n");
+            return Ok(w.write_all(b"<p class=\"note\">No reprint clusters.</p>\n</section>\n")?);
         }
         w.write_all(b"<p class=\"legend note\"><mark class=\"shared\">shared passage</mark> <mark class=\"shared alt\">next shared passage</mark> (the same passage has the same shade on both sides), <span class=\"added\">paragraph the member added</span> (no shared passage touches it), <span class=\"dropped\">canonical paragraph the member dropped</span>. J = Jaccard, C = containment of the word 5-gram sets without boilerplate.</p>\n")?;
         let shown = report.clusters.len().min(self.limits.clusters);
@@ -411,18 +426,18 @@ impl<'a> Page<'a> {
                 )?;
                 esc(w, &c.canonical)?;
                 w.write_all(b"</td><td>")?;
-                esc(w, c.sources.first().map(String::as_str).unwrap_or(""))?;
+                esc(w, self.source(&c.canonical))?;
                 w.write_all(b"</td><td>")?;
-                esc(w, c.headlines.first().map(String::as_str).unwrap_or(""))?;
+                esc(w, &self.headline(&c.canonical)?)?;
                 w.write_all(b"</td></tr>\n")?;
             }
             w.write_all(b"</table>\n")?;
             more_rows(w, rest.len(), self.limits.rows)?;
         }
-        w.write_all(b"</section>\n")
+        Ok(w.write_all(b"</section>\n")?)
     }
 
-    fn cluster(&mut self, w: &mut dyn Write, i: usize, c: &'a super::Cluster) -> io::Result<()> {
+    fn cluster(&mut self, w: &mut dyn Write, i: usize, c: &'a super::Cluster) -> Step<()> {
         write!(
             w,
             "<details class=\"cluster\" id=\"c{i}\"{}><summary>#{} {} articles, canonical ",
@@ -432,13 +447,13 @@ impl<'a> Page<'a> {
         )?;
         self.link(w, &c.canonical, Place::Cluster(i))?;
         w.write_all(b": <q>")?;
-        esc(w, c.headlines.first().map(String::as_str).unwrap_or(""))?;
+        esc(w, &self.headline(&c.canonical)?)?;
         w.write_all(b"</q></summary>\n<table>\n<tr><th>member</th><th>outlet</th><th>date</th><th>J</th><th>C</th><th>shared shingles</th><th>passages</th><th>headline</th></tr>\n")?;
         for (k, m) in c.members.iter().enumerate() {
             w.write_all(b"<tr><td>")?;
             self.link(w, m, Place::Cluster(i))?;
             w.write_all(b"</td><td>")?;
-            esc(w, c.sources.get(k).map(String::as_str).unwrap_or(""))?;
+            esc(w, self.source(m))?;
             w.write_all(b"</td><td class=\"d\">")?;
             esc(
                 w,
@@ -458,7 +473,7 @@ impl<'a> Page<'a> {
                 (_, None) => w.write_all(b"<td colspan=\"4\">no pair in the report</td>")?,
             }
             w.write_all(b"<td>")?;
-            esc(w, c.headlines.get(k).map(String::as_str).unwrap_or(""))?;
+            esc(w, &self.headline(m)?)?;
             w.write_all(b"</td></tr>\n")?;
         }
         w.write_all(b"</table>\n")?;
@@ -494,7 +509,7 @@ impl<'a> Page<'a> {
                 members - compared
             )?;
         }
-        w.write_all(b"</details>\n")
+        Ok(w.write_all(b"</details>\n")?)
     }
 
     /// The canonical beside one member, shared passages highlighted, added and dropped
@@ -794,11 +809,7 @@ mod tests {
         let e = Html::new(&loaded.corpus)
             .print(&report, &mut Vec::new())
             .unwrap_err();
-        let inner = e.get_ref().and_then(|i| i.downcast_ref::<crate::Error>());
-        assert!(
-            matches!(inner, Some(crate::Error::Reread { line: 1, .. })),
-            "{e:?}"
-        );
+        assert!(matches!(e, crate::Error::Reread { line: 1, .. }), "{e:?}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

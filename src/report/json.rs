@@ -10,7 +10,13 @@ pub struct Json {
 }
 
 impl Printer for Json {
-    fn print(&self, report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    fn print(&self, report: &Report, out: &mut dyn std::io::Write) -> crate::Result<()> {
+        self.write(report, out).map_err(crate::Error::Output)
+    }
+}
+
+impl Json {
+    fn write(&self, report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
         if self.pretty {
             serde_json::to_writer_pretty(&mut w, report)?;

@@ -1,5 +1,7 @@
 //! The report model and its printers. Detection fills a [`Report`]; a [`Printer`] turns it into
-//! bytes. Printers never compute findings, and detection never formats.
+//! bytes. Printers never compute findings, and detection never formats: what only a person
+//! reads (a repeat's opening words, a cluster member's headline and outlet) is taken from the
+//! corpus by the printer that shows it ([`Text`], [`Html`]), not carried in the report.
 
 mod html;
 mod json;
@@ -12,16 +14,13 @@ pub use text::Text;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+use crate::corpus::Corpus;
+
 /// Version of the JSON document's shape; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 2;
 
-/// A problem with one input record or file. `line` is 1-based.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Warning {
-    pub file: String,
-    pub line: u64,
-    pub message: String,
-}
+/// Input warnings, listed in the report; defined in [`crate::diagnostics`].
+pub use crate::diagnostics::Warning;
 
 /// Counts of everything in the report.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -58,6 +57,29 @@ pub struct Params {
     pub boilerplate_coverage: f64,
 }
 
+impl Params {
+    /// The parameters of a scan run with `cfg`, whose LSH bands and rows were `lsh` (derived
+    /// from `cfg` by [`lsh::Params::for_scan`](crate::lsh::Params::for_scan)). The one place
+    /// the report copies settings: each field is the [`Config`](crate::Config) field of the
+    /// same name, and the order of the fields is the JSON document's.
+    pub fn new(cfg: &crate::Config, lsh: crate::lsh::Params) -> Params {
+        Params {
+            ngram_words: cfg.ngram_words,
+            num_perms: cfg.num_perms,
+            threshold: cfg.threshold,
+            bands: lsh.bands,
+            rows: lsh.rows,
+            containment_threshold: cfg.containment_threshold,
+            evidence_containment: cfg.evidence_containment,
+            evidence: crate::evidence::Rule::from_config(cfg),
+            min_repeat_words: cfg.min_repeat_words,
+            repeat_similarity: cfg.repeat_similarity,
+            min_boilerplate_articles: cfg.min_boilerplate_articles,
+            boilerplate_coverage: cfg.boilerplate_coverage,
+        }
+    }
+}
+
 /// One side of a repeat: bytes `start..end` of the article text, paragraphs
 /// `paragraphs[0]..=paragraphs[1]` (0-based).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -78,9 +100,6 @@ pub struct Repeat {
     /// True when every repeated paragraph equals its first occurrence after normalization;
     /// false when at least one is a near-exact copy (a word or two changed).
     pub exact: bool,
-    /// The start of the repeated text, for the text printer.
-    #[serde(skip)]
-    pub snippet: String,
 }
 
 /// A block that recurs across many different stories.
@@ -157,12 +176,6 @@ pub struct Cluster {
     /// For a member that is not a reprint of the canonical itself, the member it is linked
     /// through (a write-through's earlier version); follow it back to the canonical.
     pub via: BTreeMap<String, String>,
-    /// Headline (or opening words) of each member, for the text printer.
-    #[serde(skip)]
-    pub headlines: Vec<String>,
-    /// Outlet of each member, for the text printer.
-    #[serde(skip)]
-    pub sources: Vec<String>,
 }
 
 /// Everything a scan found.
@@ -180,7 +193,37 @@ pub struct Report {
 
 /// Turns a report into bytes.
 pub trait Printer {
-    fn print(&self, report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+    /// Writes `report` to `out`. A failed write is [`Error::Output`](crate::Error::Output)
+    /// (its `kind()` tells a closed pipe); a printer that reads texts again (HTML) returns the
+    /// library's error it met, such as [`Error::Reread`](crate::Error::Reread), as itself.
+    fn print(&self, report: &Report, out: &mut dyn std::io::Write) -> crate::Result<()>;
+}
+
+/// The error of a printer's inner steps, so that `?` takes both a failed write and a library
+/// error met while printing, and keeps each as itself (never one inside the other).
+#[derive(Debug)]
+pub(crate) struct PrintError(pub(crate) crate::Error);
+
+/// What a printer's inner steps return.
+pub(crate) type Step<T = ()> = std::result::Result<T, PrintError>;
+
+impl From<std::io::Error> for PrintError {
+    fn from(e: std::io::Error) -> Self {
+        PrintError(crate::Error::Output(e))
+    }
+}
+
+impl From<crate::Error> for PrintError {
+    fn from(e: crate::Error) -> Self {
+        PrintError(e)
+    }
+}
+
+impl From<serde_json::Error> for PrintError {
+    fn from(e: serde_json::Error) -> Self {
+        // serde_json's error of a failed write keeps the write's kind (a closed pipe).
+        PrintError(crate::Error::Output(e.into()))
+    }
 }
 
 /// A one-line preview of `text`: whitespace folded, at most `max` characters, `…` when cut.
@@ -202,6 +245,17 @@ pub fn snippet(text: &str, max: usize) -> String {
         }
     }
     out
+}
+
+/// The headline a printer shows for article `a` of `corpus`: its title, or the opening words
+/// of its text when it has none, as a [`snippet`] of 60 characters.
+pub(crate) fn headline(corpus: &Corpus, a: usize) -> crate::Result<String> {
+    let art = &corpus.articles[a];
+    Ok(if art.title.is_empty() {
+        snippet(&corpus.text(a)?, 60)
+    } else {
+        snippet(&art.title, 60)
+    })
 }
 
 /// Rounds a similarity to 4 decimals for the report.

@@ -1,18 +1,24 @@
 //! `--format text`: a report a person reads in a terminal.
 
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
-use super::{snippet, Printer, Report};
+use super::{snippet, Printer, Report, Step};
+use crate::corpus::Corpus;
 
-/// The text printer.
-pub struct Text {
+/// The text printer. It shows the opening words of each repeat and each cluster member's
+/// outlet and headline, which it takes from `corpus`: the corpus the report was made from.
+pub struct Text<'a> {
+    pub corpus: &'a Corpus,
     /// Ids listed per boilerplate block before "(+N more)".
     pub max_ids: usize,
 }
 
-impl Default for Text {
-    fn default() -> Self {
-        Text { max_ids: 8 }
+impl<'a> Text<'a> {
+    /// A printer listing 8 ids per boilerplate block.
+    pub fn new(corpus: &'a Corpus) -> Self {
+        Text { corpus, max_ids: 8 }
     }
 }
 
@@ -20,9 +26,39 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-impl Printer for Text {
-    fn print(&self, r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+impl Printer for Text<'_> {
+    fn print(&self, r: &Report, out: &mut dyn Write) -> crate::Result<()> {
+        self.write(r, out).map_err(|e| e.0)
+    }
+}
+
+impl Text<'_> {
+    fn write(&self, r: &Report, out: &mut dyn Write) -> Step<()> {
         let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+        // Article numbers of the ids whose text, outlet or headline is shown.
+        let shown: HashSet<&str> = r
+            .repeats
+            .iter()
+            .map(|x| x.article.as_str())
+            .chain(
+                r.clusters
+                    .iter()
+                    .flat_map(|c| c.members.iter().map(String::as_str)),
+            )
+            .collect();
+        let index: HashMap<&str, usize> = if shown.is_empty() {
+            HashMap::new()
+        } else {
+            self.corpus
+                .articles
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| shown.contains(a.id.as_str()))
+                .map(|(i, a)| (a.id.as_str(), i))
+                .collect()
+        };
+        // Repeats come grouped by article: its text is read once for them.
+        let mut text: Option<(usize, Cow<str>)> = None;
         let s = &r.summary;
         writeln!(
             w,
@@ -41,6 +77,16 @@ impl Printer for Text {
             )?;
             for x in &r.repeats {
                 let (f, p) = (&x.first, &x.repeat);
+                let opening = match index.get(x.article.as_str()) {
+                    Some(&i) => {
+                        if text.as_ref().is_none_or(|(t, _)| *t != i) {
+                            text = Some((i, self.corpus.text(i)?));
+                        }
+                        let t = text.as_ref().map_or("", |(_, t)| t);
+                        snippet(t.get(p.start..p.end).unwrap_or(""), 70)
+                    }
+                    None => String::new(),
+                };
                 writeln!(
                     w,
                     "  {}: paragraphs {} repeat {} ({} words{})",
@@ -54,7 +100,7 @@ impl Printer for Text {
                 writeln!(
                     w,
                     "    repeat bytes {}..{}  \"{}\"",
-                    p.start, p.end, x.snippet
+                    p.start, p.end, opening
                 )?;
             }
         }
@@ -131,12 +177,19 @@ impl Printer for Text {
                             None => via.trim_end().to_string(),
                         }
                     };
-                    let source = c.sources.get(k).filter(|s| !s.is_empty());
+                    let i = index.get(m.as_str()).copied();
+                    let source = i
+                        .map(|i| self.corpus.articles[i].source.as_str())
+                        .filter(|s| !s.is_empty());
+                    let headline = match i {
+                        Some(i) => super::headline(self.corpus, i)?,
+                        None => String::new(),
+                    };
                     writeln!(
                         w,
                         "      {m}{}  {detail}  \"{}\"",
                         source.map(|s| format!(" ({s})")).unwrap_or_default(),
-                        c.headlines.get(k).map(String::as_str).unwrap_or("")
+                        headline
                     )?;
                 }
             }
@@ -147,7 +200,7 @@ impl Printer for Text {
                 writeln!(w, "  {}:{}: {}", x.file, x.line, x.message)?;
             }
         }
-        w.flush()
+        Ok(w.flush()?)
     }
 }
 
