@@ -91,7 +91,8 @@ pub(super) fn parse(
                 line,
                 format!(
                     "malformed XML ({message}): the rest of the file skipped, \
-                     {n_items} items read before it{lost}"
+                     {n_items} {} read before it{lost}",
+                    if n_items == 1 { "item" } else { "items" }
                 ),
             )?;
         }
