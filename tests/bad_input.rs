@@ -14,13 +14,15 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+/// The arguments after `scan --format json`, and the bytes for stdin.
+type Invocation = (Vec<String>, Option<Vec<u8>>);
+
 /// One row of the table.
 struct Case {
     /// The row's first cell in the README.
     name: &'static str,
-    /// Writes the input into the scratch directory and returns the arguments after
-    /// `scan --format json` and the bytes for stdin.
-    setup: fn(&Path) -> (Vec<String>, Option<Vec<u8>>),
+    /// Writes the input into the scratch directory and says how to run the binary on it.
+    setup: fn(&Path) -> Invocation,
     /// Why the row cannot be checked here (the test says so and skips it), if it cannot.
     skip: fn(&Path) -> Option<&'static str>,
     code: i32,
@@ -47,7 +49,7 @@ fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) {
     std::fs::write(path, bytes).unwrap();
 }
 
-fn jsonl(dir: &Path, second: &str) -> (Vec<String>, Option<Vec<u8>>) {
+fn jsonl(dir: &Path, second: &str) -> Invocation {
     write(dir, "feed.jsonl", good_line("a") + second + "\n");
     (vec!["feed.jsonl".into()], None)
 }
