@@ -278,6 +278,53 @@ const CASES: &[Case] = &[
         kept: 1,
     },
     Case {
+        name: "a tag with an unclosed quote",
+        setup: |d| {
+            // Found by fuzzing: the quote swallowed the items after it, without a warning.
+            write(
+                d,
+                "feed.rss",
+                format!(
+                    "<rss version=\"2.0>\n\
+                     <channel><item><guid>i1</guid><description>{GOOD}</description></item>\n\
+                     <item><guid note=\">i2</guid><description>{GOOD}</description></item>\n\
+                     </channel></rss>\n"
+                ),
+            );
+            (vec!["feed.rss".into()], None)
+        },
+        skip: never,
+        code: 3,
+        warning: Some((
+            "feed.rss",
+            1,
+            "malformed XML (a `<` inside the tag <rss>: an attribute value is not closed): the \
+             rest of the file skipped, 0 items read before it",
+        )),
+        fatal: "",
+        kept: 0,
+    },
+    Case {
+        name: "feed with no items",
+        setup: |d| {
+            write(
+                d,
+                "feed.rss",
+                "<rss><channel><title>Quiet day</title></channel></rss>\n",
+            );
+            (vec!["feed.rss".into()], None)
+        },
+        skip: never,
+        code: 0,
+        warning: Some((
+            "feed.rss",
+            1,
+            "feed holds no items (no <item> or <entry>): no article read",
+        )),
+        fatal: "",
+        kept: 0,
+    },
+    Case {
         name: "feed item without text",
         setup: |d| {
             write(
