@@ -23,7 +23,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use reprint::config::{Config, FieldNames, InputFormat};
@@ -70,11 +70,10 @@ impl Target {
 /// Inputs larger than this are not tried: a fuzz input is a small feed.
 const MAX_INPUT: usize = 64 << 10;
 
-/// A scratch directory for this process, reused by every run.
-fn scratch() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().expect("a scratch directory"))
-        .path()
+thread_local! {
+    /// A scratch directory for this thread, reused by every run on it: `cargo test` replays
+    /// corpora on several threads at once, which must not write each other's inputs.
+    static SCRATCH: tempfile::TempDir = tempfile::tempdir().expect("a scratch directory");
 }
 
 /// Thread pools of 1 and 2 threads (built once: a pool per run would dominate).
@@ -240,7 +239,7 @@ pub fn check(target: Target, data: &[u8]) {
         return;
     }
     let p = plan(target, data);
-    let path: PathBuf = scratch().join(p.name);
+    let path: PathBuf = SCRATCH.with(|d| d.path().join(p.name));
     std::fs::write(&path, &p.bytes).expect("writing the scratch input");
     let inputs = [path.clone()];
     let name = path.to_string_lossy().into_owned();
