@@ -22,8 +22,11 @@ if ! cargo afl --version >/dev/null 2>&1; then
   fi
   cargo install cargo-afl --locked
 fi
-# AFL++ itself is built once per toolchain (a no-op when it is there).
-cargo afl config --build >/dev/null 2>&1 || true
+# AFL++ itself is built once per toolchain (cargo-afl's install does it; this is the fallback,
+# which fails with "already built" when there is nothing to do).
+if ! out=$(cargo afl config --build 2>&1) && ! grep -q "already built" <<<"$out"; then
+  echo "$out"; exit 1
+fi
 cargo afl build --release --locked
 
 # A CI machine or a shared box: no CPU governor or core-pattern settings to insist on, no
