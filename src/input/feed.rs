@@ -69,6 +69,14 @@ pub(super) fn parse(
     }
     let feed_title = p.feed_title.take().unwrap_or_default();
     let n_items = p.items.len();
+    if n_items == 0 && end == End::Complete {
+        // Nothing to analyse, like an empty file: said, so the file is accounted for.
+        return sink.note(
+            name,
+            1,
+            "feed holds no items (no <item> or <entry>): no article read".into(),
+        );
+    }
     for item in p.items {
         match item.into_article(name, &feed_title, cfg) {
             Ok(a) => out.push(a),
@@ -91,7 +99,8 @@ pub(super) fn parse(
                 line,
                 format!(
                     "malformed XML ({message}): the rest of the file skipped, \
-                     {n_items} items read before it{lost}"
+                     {n_items} {} read before it{lost}",
+                    if n_items == 1 { "item" } else { "items" }
                 ),
             )?;
         }
@@ -288,6 +297,34 @@ impl<'a> FeedParser<'a> {
                 }
             };
             match event {
+                // quick-xml finds a tag's end by its quotes and does not look inside attribute
+                // values, where XML forbids `<`: an unclosed quote makes a tag swallow the
+                // markup after it, items included, without an error (found by fuzzing,
+                // issue 17). Such a tag is malformed XML, like any other.
+                Event::Start(e) | Event::Empty(e) if e.contains(&b'<') => {
+                    return End::Malformed {
+                        line: self.lines.line_at(self.text, before),
+                        message: format!(
+                            "a `<` inside the tag <{}>: an attribute value is not closed",
+                            qname(&e)
+                        ),
+                        end_of_input: false,
+                    };
+                }
+                // The same for the XML declaration, which can swallow a whole feed up to a
+                // `?>` far down.
+                Event::Decl(_)
+                    if self.text.as_bytes()[before..reader.buffer_position() as usize]
+                        .iter()
+                        .skip(1)
+                        .any(|&b| b == b'<') =>
+                {
+                    return End::Malformed {
+                        line: self.lines.line_at(self.text, before),
+                        message: "a `<` inside the XML declaration <?xml …?>".into(),
+                        end_of_input: false,
+                    };
+                }
                 Event::Start(e) | Event::Empty(e) if !root_seen => {
                     let root = qname(&e);
                     if !matches!(root.as_str(), "rss" | "feed" | "rdf:RDF") {

@@ -282,7 +282,17 @@ fn parse_record(line: &[u8], f: &FieldNames, mode: Mode) -> std::result::Result<
     match parsed {
         Ok(Parsed::Object(r)) => Ok(r),
         Ok(Parsed::NotObject) => Err("not a JSON object: record skipped".into()),
-        Err(e) => Err(format!("malformed JSON ({e}): record skipped")),
+        // A record is one line, so serde_json's "at line 1 column N" would contradict the
+        // warning's own line number (issue 17): only the column is kept.
+        Err(e) => {
+            let full = e.to_string();
+            let at = format!(" at line {} column {}", e.line(), e.column());
+            let why = full.strip_suffix(&at).unwrap_or(&full);
+            Err(format!(
+                "malformed JSON ({why} at column {}): record skipped",
+                e.column()
+            ))
+        }
     }
 }
 

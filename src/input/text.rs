@@ -44,6 +44,12 @@ pub(super) fn parse<'b>(
         return Ok(None);
     }
     let text = match std::str::from_utf8(bytes) {
+        // Blank by Unicode's measure, as a JSONL text is: a file of vertical tabs or
+        // no-break spaces has no word to analyse (found by fuzzing, issue 17).
+        Ok(t) if t.trim().is_empty() => {
+            sink.note(name, 1, "empty file: no article read".into())?;
+            return Ok(None);
+        }
         Ok(t) => t,
         Err(e) => {
             sink.warn(
