@@ -250,7 +250,7 @@ pub fn check(target: Target, data: &[u8]) {
         .install(|| input::read_inputs(&inputs, &p.cfg))
         .unwrap_or_else(|e| panic!("reading failed: {e}"));
     let kept = one
-        .install(|| input::read_inputs_keeping(&inputs, &p.cfg, true))
+        .install(|| input::read_inputs_keeping(&inputs, &p.cfg, input::Retain::AllBytes))
         .unwrap_or_else(|e| panic!("reading (texts kept) failed: {e}"));
 
     let texts = check_loaded(&stored, &p, &name);
