@@ -133,7 +133,9 @@ pub struct SynthArgs {
 
     /// Base stories (JSONL with id, title, text, source) whose prose the feed is built from;
     /// repeat the flag to combine several files (cleaned together of shared sentences).
-    #[arg(long, default_value = "data/base-stories.jsonl", value_name = "FILE")]
+    /// Default: the 120 bundled stories (data/base-stories.jsonl, built into the binary),
+    /// enough for about 20,000 articles; synth refuses a feed its base is too small for.
+    #[arg(long, value_name = "FILE")]
     pub base: Vec<PathBuf>,
 
     /// Where to write the feed (JSONL); - for stdout.
