@@ -34,12 +34,32 @@ pub enum Keep {
     Longest,
 }
 
+/// Default of [`Policy::min_boilerplate_words`]: as many words as a repeated run needs
+/// (`Config::min_repeat_words`), so no cut rests on fewer shared words. On reuters-21578 the
+/// boilerplate blocks below it are one-to-three-word table headers and dates ("Year", "Nine
+/// mths", "Pay April 30", "Record April 16", carried by 6 to 600 reports) and the sign-off
+/// "Reuter": cutting them made quarters and years indistinguishable (issue 17).
+pub const MIN_BOILERPLATE_CUT_WORDS: usize = 6;
+
 /// What `clean` removes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Policy {
     pub keep: Keep,
     /// Leave boilerplate paragraphs in the text (repeats are still cut).
     pub keep_boilerplate: bool,
+    /// Words a boilerplate run needs in an article to be cut there (default
+    /// [`MIN_BOILERPLATE_CUT_WORDS`]); a shorter run stays.
+    pub min_boilerplate_words: usize,
+}
+
+impl Default for Policy {
+    fn default() -> Policy {
+        Policy {
+            keep: Keep::default(),
+            keep_boilerplate: false,
+            min_boilerplate_words: MIN_BOILERPLATE_CUT_WORDS,
+        }
+    }
 }
 
 /// Why a run of paragraphs was cut.
@@ -270,6 +290,10 @@ pub fn plan(
                     .and_then(|b| report.boilerplate.get(b))
                     .map_or(0, |b| b.articles);
                 let [i, j] = run.paragraphs;
+                let words: usize = keys[a].iter().take(j + 1).skip(i).map(|k| k.1).sum();
+                if words < policy.min_boilerplate_words {
+                    continue;
+                }
                 for slot in slots.iter_mut().take(j + 1).skip(i) {
                     if slot.is_none() {
                         *slot = Some(Flag::Boilerplate {
@@ -777,11 +801,50 @@ mod tests {
         assert_eq!(out.matches(row).count(), 1);
     }
 
+    /// Issue 17: a short boilerplate line (a table header carried by hundreds of reports) is
+    /// not cut below the stated minimum; lowering the minimum cuts it.
+    #[test]
+    fn a_boilerplate_run_shorter_than_the_minimum_stays() {
+        let mut articles = Vec::new();
+        for k in 0..8 {
+            let paras: Vec<String> = (0..4)
+                .map(|p| para(k, p))
+                .chain(["Year".to_string(), para(k, 9)])
+                .collect();
+            articles.push(article(
+                &format!("q{k}"),
+                &paras.join("\n\n"),
+                "Wire",
+                k as u64 + 1,
+            ));
+        }
+        let c = Corpus::in_memory(articles);
+        let (report, _, details) =
+            crate::pipeline::scan_with_details(&c, Vec::new(), &crate::Config::default()).unwrap();
+        assert_eq!(report.boilerplate.len(), 1, "the scan finds the header");
+        let default = plan(&c, &report, &details, Policy::default()).unwrap();
+        assert_eq!(default.counts().spans_cut, 0);
+        let low = plan(
+            &c,
+            &report,
+            &details,
+            Policy {
+                min_boilerplate_words: 1,
+                ..Policy::default()
+            },
+        )
+        .unwrap();
+        // Every carrier but the first loses it.
+        assert_eq!(low.counts().spans_cut, 7);
+        assert!(low.articles[0].cuts.is_empty());
+    }
+
     #[test]
     fn keep_all_and_keep_boilerplate() {
         let (_, plan) = run(Policy {
             keep: Keep::All,
             keep_boilerplate: true,
+            ..Policy::default()
         });
         let counts = plan.counts();
         assert_eq!((counts.kept, counts.removed, counts.spans_cut), (11, 0, 1));
@@ -791,7 +854,7 @@ mod tests {
     fn keep_longest_prefers_more_story_words() {
         let (_, plan) = run(Policy {
             keep: Keep::Longest,
-            keep_boilerplate: false,
+            ..Policy::default()
         });
         assert!(plan.articles[10].removed.is_none());
         assert!(matches!(

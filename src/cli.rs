@@ -71,6 +71,12 @@ pub struct CleanArgs {
     #[arg(long)]
     pub keep_boilerplate: bool,
 
+    /// Words a boilerplate block needs in an article before clean cuts it there: a shorter
+    /// one (a table header such as "Year" or "Pay April 30", "Reuter", "Advertisement")
+    /// stays. Lower it to cut short page furniture too.
+    #[arg(long, default_value_t = reprint::clean::MIN_BOILERPLATE_CUT_WORDS, value_name = "N")]
+    pub min_boilerplate_words: usize,
+
     /// Where to list what was removed (JSONL) [default: OUT.removed.jsonl].
     #[arg(long, value_name = "FILE")]
     pub removed: Option<PathBuf>,

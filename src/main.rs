@@ -498,6 +498,7 @@ fn clean(args: CleanArgs) -> reprint::Result<Exit> {
             KeepArg::Longest => Keep::Longest,
         },
         keep_boilerplate: args.keep_boilerplate,
+        min_boilerplate_words: args.min_boilerplate_words,
     };
     let plan = clean::plan(&corpus, &report, &details, policy)?;
     write::write_output(

@@ -618,6 +618,7 @@ mod invariant {
             Policy {
                 keep,
                 keep_boilerplate,
+                ..Policy::default()
             },
         )
         .unwrap();

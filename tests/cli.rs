@@ -758,7 +758,10 @@ fn synth_refuses_a_base_too_small_for_the_feed_and_its_default_base_works_anywhe
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no largest feed in: {err}"));
     assert!((10_000..30_000).contains(&max), "{max}");
-    assert!(!dir.join("feed.jsonl").exists(), "nothing is written when refused");
+    assert!(
+        !dir.join("feed.jsonl").exists(),
+        "nothing is written when refused"
+    );
     let o = run(&(max + 1).to_string());
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let o = run(&max.to_string());
