@@ -418,11 +418,15 @@ mod tests {
 
     #[test]
     fn near_exact_repeat_with_a_changed_word_is_found() {
-        let edited = P[0].replace("Monday", "Tuesday");
+        let edited = P[0].replace("resume", "restart");
         let text = format!("{}\n{}\n{}\n{}", P[0], P[1], P[2], edited);
         let r = run(&text, 6);
         assert_eq!(r.len(), 1);
         assert_eq!((r[0].first, r[0].repeat), ((0, 0), (3, 3)));
+        // A changed day is a changed fact, like a figure (issue 17): no repeat.
+        let other_day = P[0].replace("Monday", "Tuesday");
+        let text = format!("{}\n{}\n{}\n{}", P[0], P[1], P[2], other_day);
+        assert!(run(&text, 6).is_empty());
     }
 
     #[test]
