@@ -225,6 +225,7 @@ fn repeats_bench(c: &mut Criterion) {
         repeats::find(
             &p.analysed[i].paragraphs,
             &p.tokens[i],
+            &[],
             p.cfg.min_repeat_words,
             p.cfg.repeat_similarity,
         )

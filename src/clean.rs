@@ -34,12 +34,32 @@ pub enum Keep {
     Longest,
 }
 
+/// Default of [`Policy::min_boilerplate_words`]: as many words as a repeated run needs
+/// (`Config::min_repeat_words`), so no cut rests on fewer shared words. On reuters-21578 the
+/// boilerplate blocks below it are one-to-three-word table headers and dates ("Year", "Nine
+/// mths", "Pay April 30", "Record April 16", carried by 6 to 600 reports) and the sign-off
+/// "Reuter": cutting them made quarters and years indistinguishable (issue 17).
+pub const MIN_BOILERPLATE_CUT_WORDS: usize = 6;
+
 /// What `clean` removes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Policy {
     pub keep: Keep,
     /// Leave boilerplate paragraphs in the text (repeats are still cut).
     pub keep_boilerplate: bool,
+    /// Words a boilerplate run needs in an article to be cut there (default
+    /// [`MIN_BOILERPLATE_CUT_WORDS`]); a shorter run stays.
+    pub min_boilerplate_words: usize,
+}
+
+impl Default for Policy {
+    fn default() -> Policy {
+        Policy {
+            keep: Keep::default(),
+            keep_boilerplate: false,
+            min_boilerplate_words: MIN_BOILERPLATE_CUT_WORDS,
+        }
+    }
 }
 
 /// Why a run of paragraphs was cut.
@@ -158,9 +178,46 @@ impl Plan {
     }
 }
 
+/// Why a paragraph leaves, while the plan is made.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Flag {
+    /// Paragraph `f` of the same article reads the same (equal [`ParaKey`]); `run` indexes
+    /// the report's repeats.
+    Repeat { run: usize, f: usize },
+    Boilerplate {
+        block: Option<usize>,
+        block_articles: usize,
+    },
+}
+
+/// What a paragraph reads as after normalisation (NFKC, case, punctuation; numbers and
+/// names are words like any other): the hash of its token hashes and its word count. Two
+/// paragraphs with one key read the same.
+type ParaKey = (u64, usize);
+
+fn para_key(text: &str) -> ParaKey {
+    let hashes: Vec<u64> = crate::normalize::tokenize(text)
+        .iter()
+        .map(|t| t.hash)
+        .collect();
+    (crate::hash::sequence(&hashes), hashes.len())
+}
+
 /// Decides what to cut. `details` must come from the same scan as `report`
 /// ([`crate::pipeline::scan_with_details`]). Deterministic: it depends only on its inputs.
 /// The error is a text that could not be read again ([`Corpus::text`]).
+///
+/// The plan keeps the clean invariant (issue 17), which `tests/clean.rs` checks on generated
+/// feeds and `benches/eval/clean_check.py` on the real ones:
+///
+/// - a paragraph is cut only when a paragraph that reads the same after normalisation
+///   (every word, so every number and name, equal) stays in the output: a repeat is cut only
+///   where it equals its first occurrence word for word (a near-exact repeat, "…Juventus,
+///   Lyon." against "…Juventus, Monaco.", stays), and of a boilerplate paragraph (or any cut
+///   paragraph) the first copy in input order among the articles not removed stays;
+/// - an article is removed as a reprint only when the scan judged it a reprint (`kind:
+///   reprint`) of an article that stays; in a story cluster whose versions drift (a
+///   write-through) a version that is no reprint of a kept one stays.
 pub fn plan(
     corpus: &Corpus,
     report: &Report,
@@ -177,21 +234,33 @@ pub fn plan(
     let empty: Vec<Span> = Vec::new();
     let paras = |a: usize| details.paragraphs.get(a).unwrap_or(&empty);
 
-    // Per paragraph: the reason it is cut, if any. Repeats first, so a paragraph that is both
-    // a repeat and boilerplate is reported once, as a repeat.
-    let mut reason: Vec<Vec<Option<CutReason>>> =
-        (0..n).map(|a| vec![None; paras(a).len()]).collect();
-    for r in &report.repeats {
+    let mut keys: Vec<Vec<ParaKey>> = Vec::with_capacity(n);
+    for a in 0..n {
+        let text = corpus.text(a)?;
+        keys.push(
+            paras(a)
+                .iter()
+                .map(|s| para_key(&text[s.start..s.end]))
+                .collect(),
+        );
+    }
+
+    // Per paragraph: why it leaves, if it does. Repeats first, so a paragraph that is both a
+    // repeat and boilerplate is reported once, as a repeat. A repeated paragraph leaves only
+    // when it reads the same as the paragraph it repeats (a run of the report may be
+    // near-exact: a number or a name changed).
+    let mut flags: Vec<Vec<Option<Flag>>> = (0..n).map(|a| vec![None; paras(a).len()]).collect();
+    for (run, r) in report.repeats.iter().enumerate() {
         let Some(&a) = index.get(r.article.as_str()) else {
             continue;
         };
-        let [i, j] = r.repeat.paragraphs;
-        for slot in reason[a].iter_mut().take(j + 1).skip(i) {
-            if slot.is_none() {
-                *slot = Some(CutReason::RepeatOf {
-                    first: [r.first.start, r.first.end],
-                    first_paragraphs: r.first.paragraphs,
-                });
+        let [i, j] = r.first.paragraphs;
+        let [k0, k1] = r.repeat.paragraphs;
+        let period = j + 1 - i;
+        for k in k0..=k1.min(flags[a].len().saturating_sub(1)) {
+            let f = i + (k - k0) % period;
+            if flags[a][k].is_none() && f < k && keys[a][k] == keys[a][f] {
+                flags[a][k] = Some(Flag::Repeat { run, f });
             }
         }
     }
@@ -199,7 +268,6 @@ pub fn plan(
     // boilerplate policy.
     let mut story_words = vec![0usize; n];
     for a in 0..n {
-        let text = corpus.text(a)?;
         let mut boiler = vec![false; paras(a).len()];
         for run in details.boilerplate.get(a).into_iter().flatten() {
             let [i, j] = run.paragraphs;
@@ -207,24 +275,28 @@ pub fn plan(
                 *b = true;
             }
         }
-        story_words[a] = paras(a)
+        story_words[a] = keys[a]
             .iter()
             .enumerate()
-            .filter(|&(p, _)| !boiler[p] && reason[a][p].is_none())
-            .map(|(_, s)| text[s.start..s.end].split_whitespace().count())
+            .filter(|&(p, _)| !boiler[p] && flags[a][p].is_none())
+            .map(|(_, k)| k.1)
             .sum();
     }
     if !policy.keep_boilerplate {
-        for (a, slots) in reason.iter_mut().enumerate() {
+        for (a, slots) in flags.iter_mut().enumerate() {
             for run in details.boilerplate.get(a).into_iter().flatten() {
                 let block_articles = run
                     .block
                     .and_then(|b| report.boilerplate.get(b))
                     .map_or(0, |b| b.articles);
                 let [i, j] = run.paragraphs;
+                let words: usize = keys[a].iter().take(j + 1).skip(i).map(|k| k.1).sum();
+                if words < policy.min_boilerplate_words {
+                    continue;
+                }
                 for slot in slots.iter_mut().take(j + 1).skip(i) {
                     if slot.is_none() {
-                        *slot = Some(CutReason::Boilerplate {
+                        *slot = Some(Flag::Boilerplate {
                             block: run.block,
                             block_articles,
                         });
@@ -233,79 +305,66 @@ pub fn plan(
             }
         }
     }
+    let all_flagged =
+        |flags: &[Option<Flag>]| !flags.is_empty() && flags.iter().all(Option::is_some);
 
-    let mut articles: Vec<ArticlePlan> = (0..n)
+    // Whole articles: reprints of a member that stays.
+    let mut removed: Vec<Option<Removal>> = vec![None; n];
+    if policy.keep != Keep::All {
+        remove_reprints(
+            corpus,
+            report,
+            &index,
+            policy.keep,
+            &story_words,
+            |m| all_flagged(&flags[m]),
+            &mut removed,
+        );
+    }
+    // An article others were removed as reprints of stays whole if nothing else of it would.
+    for r in removed.iter().flatten() {
+        if let Removal::ReprintOf { of, .. } = r {
+            let k = index[of.as_str()];
+            if all_flagged(&flags[k]) {
+                flags[k].fill(None);
+            }
+        }
+    }
+
+    // Of every paragraph that leaves, one copy stays: when no paragraph that reads the same
+    // stays in an article that is not removed as a reprint, the first cut copy in input order
+    // stays instead.
+    let mut staying: std::collections::HashSet<ParaKey> = std::collections::HashSet::new();
+    for a in (0..n).filter(|&a| removed[a].is_none()) {
+        for (p, k) in keys[a].iter().enumerate() {
+            if flags[a][p].is_none() {
+                staying.insert(*k);
+            }
+        }
+    }
+    for a in (0..n).filter(|&a| removed[a].is_none()) {
+        for p in 0..keys[a].len() {
+            if flags[a][p].is_some() && staying.insert(keys[a][p]) {
+                flags[a][p] = None;
+            }
+        }
+    }
+
+    let articles: Vec<ArticlePlan> = (0..n)
         .map(|a| {
-            let cuts = cuts_of(paras(a), &reason[a]);
-            let removed_flags: Vec<bool> = reason[a].iter().map(Option::is_some).collect();
+            let cuts = cuts_of(paras(a), &flags[a], report);
+            let removed_flags: Vec<bool> = flags[a].iter().map(Option::is_some).collect();
             let delete = deletions(paras(a), &removed_flags);
-            let emptied = !removed_flags.is_empty() && removed_flags.iter().all(|&x| x);
+            let removed = removed[a]
+                .take()
+                .or_else(|| all_flagged(&flags[a]).then_some(Removal::Emptied));
             ArticlePlan {
-                removed: emptied.then_some(Removal::Emptied),
+                removed,
                 cuts,
                 delete,
             }
         })
         .collect();
-
-    // Whole articles: reprints of the member kept for their cluster.
-    if policy.keep != Keep::All {
-        let mut sims: HashMap<(&str, &str), (f64, f64)> = HashMap::new();
-        for p in report
-            .pairs
-            .iter()
-            .filter(|p| p.kind == crate::report::PairKind::Reprint)
-        {
-            sims.insert((&p.a, &p.b), (p.jaccard, p.containment));
-            sims.insert((&p.b, &p.a), (p.jaccard, p.containment));
-        }
-        for c in &report.clusters {
-            let members: Vec<usize> = c
-                .members
-                .iter()
-                .filter_map(|m| index.get(m.as_str()).copied())
-                .collect();
-            let Some(&canonical) = index.get(c.canonical.as_str()) else {
-                continue;
-            };
-            let kept = match policy.keep {
-                Keep::Longest => members
-                    .iter()
-                    .copied()
-                    // `max_by_key` keeps the last maximum; reversing keeps the first, so the
-                    // canonical (listed first) wins ties.
-                    .rev()
-                    .max_by_key(|&m| story_words[m])
-                    .unwrap_or(canonical),
-                _ => canonical,
-            };
-            let kept_id = corpus.articles[kept].id.as_str();
-            for &m in &members {
-                if m == kept || articles[m].removed.is_some() {
-                    continue;
-                }
-                let id = corpus.articles[m].id.as_str();
-                let (to, (jaccard, containment)) = match sims.get(&(id, kept_id)) {
-                    Some(&s) => (kept_id, s),
-                    // A member linked through another version is a reprint of that one.
-                    None => {
-                        let to = c.via.get(id).unwrap_or(&c.canonical).as_str();
-                        (
-                            to,
-                            sims.get(&(id, to)).copied().unwrap_or((f64::NAN, f64::NAN)),
-                        )
-                    }
-                };
-                articles[m].removed = Some(Removal::ReprintOf {
-                    of: kept_id.to_string(),
-                    canonical: c.canonical.clone(),
-                    similarity_to: to.to_string(),
-                    jaccard,
-                    containment,
-                });
-            }
-        }
-    }
 
     let read: std::collections::HashSet<(&str, u64)> = corpus
         .articles
@@ -321,24 +380,158 @@ pub fn plan(
     Ok(Plan { articles, skipped })
 }
 
-/// Maximal runs of paragraphs with one reason, as cuts.
-fn cuts_of(paras: &[Span], reason: &[Option<CutReason>]) -> Vec<Cut> {
+/// Marks in `removed` the cluster members that are reprints of a member that stays. The
+/// member `keep` chooses stays (or, when nothing of it would be left, the first member in
+/// the cluster's order of which something would); the others are taken in order of their
+/// distance from it through reprint pairs, and each is removed when it is a reprint of a
+/// member that stays (the one it stays closest to: the first kept member, then its `via`),
+/// else it stays itself. A write-through whose versions drift apart keeps the versions that
+/// are reprints of no kept version.
+fn remove_reprints(
+    corpus: &Corpus,
+    report: &Report,
+    index: &HashMap<&str, usize>,
+    keep: Keep,
+    story_words: &[usize],
+    nothing_left: impl Fn(usize) -> bool,
+    removed: &mut [Option<Removal>],
+) {
+    let mut reprint_of: HashMap<usize, Vec<(usize, f64, f64)>> = HashMap::new();
+    for p in report
+        .pairs
+        .iter()
+        .filter(|p| p.kind == crate::report::PairKind::Reprint)
+    {
+        let (Some(&a), Some(&b)) = (index.get(p.a.as_str()), index.get(p.b.as_str())) else {
+            continue;
+        };
+        reprint_of
+            .entry(a)
+            .or_default()
+            .push((b, p.jaccard, p.containment));
+        reprint_of
+            .entry(b)
+            .or_default()
+            .push((a, p.jaccard, p.containment));
+    }
+    for c in &report.clusters {
+        let members: Vec<usize> = c
+            .members
+            .iter()
+            .filter_map(|m| index.get(m.as_str()).copied())
+            .filter(|&m| removed[m].is_none())
+            .collect();
+        let chosen = match keep {
+            Keep::Longest => members
+                .iter()
+                .copied()
+                // `max_by_key` keeps the last maximum; reversing keeps the first, so the
+                // canonical (listed first) wins ties.
+                .rev()
+                .max_by_key(|&m| story_words[m]),
+            _ => index.get(c.canonical.as_str()).copied(),
+        };
+        let Some(root) = chosen
+            .filter(|&m| !nothing_left(m))
+            .or_else(|| members.iter().copied().find(|&m| !nothing_left(m)))
+        else {
+            continue;
+        };
+        // Breadth-first from the root through the cluster's reprint pairs.
+        let in_cluster: std::collections::HashSet<usize> = members.iter().copied().collect();
+        let mut order = vec![root];
+        let mut seen: std::collections::HashSet<usize> = [root].into();
+        let mut q = 0;
+        while q < order.len() {
+            let mut next: Vec<usize> = reprint_of
+                .get(&order[q])
+                .into_iter()
+                .flatten()
+                .map(|&(b, _, _)| b)
+                .filter(|b| in_cluster.contains(b) && !seen.contains(b))
+                .collect();
+            next.sort_unstable();
+            next.dedup();
+            seen.extend(next.iter().copied());
+            order.extend(next);
+            q += 1;
+        }
+        let mut kept: Vec<usize> = vec![root];
+        for &m in &order[1..] {
+            let id = corpus.articles[m].id.as_str();
+            let pairs = reprint_of.get(&m).map(Vec::as_slice).unwrap_or(&[]);
+            let pair_with = |k: usize| pairs.iter().find(|p| p.0 == k).copied();
+            let via = c.via.get(id).and_then(|v| index.get(v.as_str()).copied());
+            let to = pair_with(root)
+                .or_else(|| via.filter(|v| kept.contains(v)).and_then(pair_with))
+                .or_else(|| kept.iter().find_map(|&k| pair_with(k)));
+            match to {
+                Some((k, jaccard, containment)) => {
+                    let kid = corpus.articles[k].id.clone();
+                    removed[m] = Some(Removal::ReprintOf {
+                        of: kid.clone(),
+                        canonical: c.canonical.clone(),
+                        similarity_to: kid,
+                        jaccard,
+                        containment,
+                    });
+                }
+                None => kept.push(m),
+            }
+        }
+    }
+}
+
+/// Maximal runs of paragraphs with one reason, as cuts: boilerplate paragraphs of one block,
+/// or repeated paragraphs of one report run whose first occurrences follow each other (or,
+/// in a block printed many times, start the block again). A repeat cut's `first` covers the
+/// paragraphs its own paragraphs repeat.
+fn cuts_of(paras: &[Span], flags: &[Option<Flag>], report: &Report) -> Vec<Cut> {
+    let joins = |x: &Flag, y: &Flag| match (x, y) {
+        (Flag::Repeat { run: r1, f: f1 }, Flag::Repeat { run: r2, f: f2 }) => {
+            r1 == r2 && (*f2 == f1 + 1 || *f2 == report.repeats[*r1].first.paragraphs[0])
+        }
+        _ => x == y,
+    };
     let mut cuts = Vec::new();
     let mut p = 0;
-    while p < reason.len() {
-        let Some(r) = &reason[p] else {
+    while p < flags.len() {
+        let Some(first) = flags[p] else {
             p += 1;
             continue;
         };
         let mut q = p;
-        while q + 1 < reason.len() && reason[q + 1].as_ref() == Some(r) {
+        while let (Some(x), Some(Some(y))) = (flags[q], flags.get(q + 1)) {
+            if !joins(&x, y) {
+                break;
+            }
             q += 1;
         }
+        let reason = match first {
+            Flag::Repeat { .. } => {
+                let fs = flags[p..=q].iter().filter_map(|x| match x {
+                    Some(Flag::Repeat { f, .. }) => Some(*f),
+                    _ => None,
+                });
+                let (lo, hi) = fs.fold((usize::MAX, 0), |(lo, hi), f| (lo.min(f), hi.max(f)));
+                CutReason::RepeatOf {
+                    first: [paras[lo].start, paras[hi].end],
+                    first_paragraphs: [lo, hi],
+                }
+            }
+            Flag::Boilerplate {
+                block,
+                block_articles,
+            } => CutReason::Boilerplate {
+                block,
+                block_articles,
+            },
+        };
         cuts.push(Cut {
             paragraphs: [p, q],
             start: paras[p].start,
             end: paras[q].end,
-            reason: r.clone(),
+            reason,
         });
         p = q + 1;
     }
@@ -552,8 +745,98 @@ mod tests {
         assert_eq!(out.matches("Story 3 part 1:").count(), 1);
         assert!(!out.contains("Copyright") && !out.contains("\n\n\n"));
         assert!(out.ends_with(&para(3, 5)));
-        assert_eq!(counts.spans_cut, 11);
+        // The footer leaves every carrier but the first, s0, which keeps the copy that stays.
+        assert!(plan.articles[0].cuts.is_empty());
+        assert!(apply(&c.text(0).unwrap(), &plan.articles[0].delete).contains("Copyright"));
+        assert_eq!(counts.spans_cut, 10);
         assert_eq!(counts.repeat_spans, 1);
+    }
+
+    /// Issue 17: table rows that differ by a number and lists that differ by a name are
+    /// near-exact repeats for the scan, but clean cuts only a copy that reads the same.
+    #[test]
+    fn a_repeat_that_changes_a_number_or_a_name_is_not_cut() {
+        let row = "Oper shr profit 12 cts vs loss two cts in the quarter, the company said on Monday in a statement";
+        let row2 = "Oper shr profit 12 cts vs loss nine cts in the quarter, the company said on Monday in a statement";
+        let list = "The clubs in the draw for the last sixteen are Barcelona, Porto, Ajax, Benfica, Juventus, Lyon.";
+        let list2 = "The clubs in the draw for the last sixteen are Barcelona, Porto, Ajax, Benfica, Juventus, Monaco.";
+        let text = [
+            row,
+            list,
+            "A paragraph between them that is not repeated anywhere at all.",
+            row2,
+            list2,
+            row,
+        ]
+        .join("\n\n");
+        let c = Corpus::in_memory(vec![article("t", &text, "Wire", 1)]);
+        let (report, _, details) =
+            crate::pipeline::scan_with_details(&c, Vec::new(), &crate::Config::default()).unwrap();
+        // The scan reports the changed copies as near-exact repeats…
+        assert!(
+            report.repeats.iter().any(|r| !r.exact),
+            "{:?}",
+            report.repeats
+        );
+        let plan = plan(&c, &report, &details, Policy::default()).unwrap();
+        let out = apply(&text, &plan.articles[0].delete);
+        // …but only the exact copy (the last paragraph) leaves.
+        assert_eq!(
+            plan.articles[0].cuts.len(),
+            1,
+            "{:?}",
+            plan.articles[0].cuts
+        );
+        assert_eq!(plan.articles[0].cuts[0].paragraphs, [5, 5]);
+        assert!(matches!(
+            plan.articles[0].cuts[0].reason,
+            CutReason::RepeatOf {
+                first_paragraphs: [0, 0],
+                ..
+            }
+        ));
+        for p in [row2, list2, list] {
+            assert!(out.contains(p), "{p}");
+        }
+        assert_eq!(out.matches(row).count(), 1);
+    }
+
+    /// Issue 17: a short boilerplate line (a table header carried by hundreds of reports) is
+    /// not cut below the stated minimum; lowering the minimum cuts it.
+    #[test]
+    fn a_boilerplate_run_shorter_than_the_minimum_stays() {
+        let mut articles = Vec::new();
+        for k in 0..8 {
+            let paras: Vec<String> = (0..4)
+                .map(|p| para(k, p))
+                .chain(["Year".to_string(), para(k, 9)])
+                .collect();
+            articles.push(article(
+                &format!("q{k}"),
+                &paras.join("\n\n"),
+                "Wire",
+                k as u64 + 1,
+            ));
+        }
+        let c = Corpus::in_memory(articles);
+        let (report, _, details) =
+            crate::pipeline::scan_with_details(&c, Vec::new(), &crate::Config::default()).unwrap();
+        assert_eq!(report.boilerplate.len(), 1, "the scan finds the header");
+        let default = plan(&c, &report, &details, Policy::default()).unwrap();
+        assert_eq!(default.counts().spans_cut, 0);
+        let low = plan(
+            &c,
+            &report,
+            &details,
+            Policy {
+                min_boilerplate_words: 1,
+                ..Policy::default()
+            },
+        )
+        .unwrap();
+        // Every carrier but the first loses it.
+        assert_eq!(low.counts().spans_cut, 7);
+        assert!(low.articles[0].cuts.is_empty());
     }
 
     #[test]
@@ -561,6 +844,7 @@ mod tests {
         let (_, plan) = run(Policy {
             keep: Keep::All,
             keep_boilerplate: true,
+            ..Policy::default()
         });
         let counts = plan.counts();
         assert_eq!((counts.kept, counts.removed, counts.spans_cut), (11, 0, 1));
@@ -570,7 +854,7 @@ mod tests {
     fn keep_longest_prefers_more_story_words() {
         let (_, plan) = run(Policy {
             keep: Keep::Longest,
-            keep_boilerplate: false,
+            ..Policy::default()
         });
         assert!(plan.articles[10].removed.is_none());
         assert!(matches!(

@@ -77,6 +77,12 @@ pub struct CleanArgs {
     #[arg(long)]
     pub keep_boilerplate: bool,
 
+    /// Words a boilerplate block needs in an article before clean cuts it there: a shorter
+    /// one (a table header such as "Year" or "Pay April 30", "Reuter", "Advertisement")
+    /// stays. Lower it to cut short page furniture too.
+    #[arg(long, default_value_t = reprint::clean::MIN_BOILERPLATE_CUT_WORDS, value_name = "N")]
+    pub min_boilerplate_words: usize,
+
     /// Where to list what was removed (JSONL) [default: OUT.removed.jsonl].
     #[arg(long, value_name = "FILE")]
     pub removed: Option<PathBuf>,
@@ -141,7 +147,9 @@ pub struct SynthArgs {
 
     /// Base stories (JSONL with id, title, text, source) whose prose the feed is built from;
     /// repeat the flag to combine several files (cleaned together of shared sentences).
-    #[arg(long, default_value = "data/base-stories.jsonl", value_name = "FILE")]
+    /// Default: the 120 bundled stories (data/base-stories.jsonl, built into the binary),
+    /// enough for about 20,000 articles; synth refuses a feed its base is too small for.
+    #[arg(long, value_name = "FILE")]
     pub base: Vec<PathBuf>,
 
     /// Where to write the feed (JSONL); - for stdout.

@@ -228,7 +228,11 @@ fn man(subcommand: Option<&str>) -> reprint::Result<Exit> {
 
 #[cfg(feature = "tooling")]
 fn synth(args: SynthArgs) -> reprint::Result<Exit> {
-    let base = reprint::synth::load_bases(&args.base)?;
+    let base = if args.base.is_empty() {
+        reprint::synth::bundled_base()
+    } else {
+        reprint::synth::load_bases(&args.base)?
+    };
     if base.is_empty() {
         // Cleaning drops every sentence found in two stories: the same file given twice, or
         // a file of copies, leaves nothing to build a feed from.
@@ -262,6 +266,7 @@ fn synth(args: SynthArgs) -> reprint::Result<Exit> {
     set(args.furniture_outlets, &mut cfg.furniture.outlets);
     set(args.ocr_archive_outlets, &mut cfg.ocr.archive_outlets);
     set(args.ocr_scanned_wire_rate, &mut cfg.ocr.scanned_wire_rate);
+    reprint::synth::check_supply(&base, &cfg)?;
     let mut out = create(&args.out)?;
     let truth =
         reprint::synth::write_feed(&base, &cfg, &mut out).map_err(reprint::Error::Output)?;
@@ -453,6 +458,7 @@ fn clean(args: CleanArgs) -> reprint::Result<Exit> {
             KeepArg::Longest => Keep::Longest,
         },
         keep_boilerplate: args.keep_boilerplate,
+        min_boilerplate_words: args.min_boilerplate_words,
     };
     let plan = clean::plan(&corpus, &report, &details, policy)?;
     write::write_output(

