@@ -478,6 +478,8 @@ fn clean_blames_the_input_not_the_output() {
 // ---------------------------------------------------------------------------------------
 // The clean invariant (issue 17), as a property over generated feeds.
 
+// The generator is developer tooling (the `tooling` feature, on by default).
+#[cfg(feature = "tooling")]
 mod invariant {
     use std::collections::{HashMap, HashSet};
     use std::sync::Arc;
