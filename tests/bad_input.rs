@@ -8,9 +8,10 @@
 //! directory entries of every kind (`issue_17_a_bad_directory_entry_is_one_warning_and_the_rest_is_scanned`),
 //! damaged compressed streams (`tests/inputs.rs`), and the exit-code table (`issue_17_exit_codes_follow_the_readme_table`).
 
+mod common;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
@@ -443,23 +444,9 @@ const CASES: &[Case] = &[
 
 /// Runs `reprint scan --format json ARGS` in `dir`.
 fn run(dir: &Path, args: &[String], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_reprint"))
-        .args(["scan", "--format", "json"])
-        .args(args)
-        .current_dir(dir)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("running reprint");
-    if let Some(bytes) = stdin {
-        child.stdin.take().unwrap().write_all(bytes).unwrap();
-    }
-    child.wait_with_output().unwrap()
+    let mut all = vec!["scan".to_string(), "--format".into(), "json".into()];
+    all.extend_from_slice(args);
+    common::reprint_in(dir, &all, stdin)
 }
 
 fn scratch(name: &str) -> PathBuf {

@@ -22,9 +22,18 @@ pub fn reprint(args: &[&str]) -> Output {
 
 /// Runs `reprint ARGS` in the crate root, writing `stdin` (when given) to its standard input.
 pub fn reprint_stdin(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    reprint_in(root(), args, stdin)
+}
+
+/// Runs `reprint ARGS` in `dir`, writing `stdin` (when given) to its standard input.
+pub fn reprint_in<S: AsRef<std::ffi::OsStr>>(
+    dir: &Path,
+    args: &[S],
+    stdin: Option<&[u8]>,
+) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_reprint"))
         .args(args)
-        .current_dir(root())
+        .current_dir(dir)
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {
