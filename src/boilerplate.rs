@@ -23,8 +23,10 @@
 //!    as one outlet, so for plain-text input the coverage test decides alone.
 //!
 //! Boilerplate paragraphs are left out of reprint signatures and verification, so an outlet's
-//! footer cannot make two of its unrelated briefs look like reprints. For the report,
-//! consecutive boilerplate paragraphs that occur in exactly the same articles form one block.
+//! footer cannot make two of its unrelated briefs look like reprints. For the report, the
+//! boilerplate paragraphs that occur in exactly the same articles form one block: each
+//! boilerplate paragraph is in one block, listed once, with at least `min_boilerplate_articles`
+//! carriers; in an article, its consecutive paragraphs of one block are one run.
 
 use rayon::prelude::*;
 
@@ -56,32 +58,12 @@ pub struct Block {
 /// An article's frequent paragraphs: (frequent id, words), by id.
 type FrequentWords = Vec<(u32, u32)>;
 
-/// A run of boilerplate paragraphs `p..=q` of one article, with its paragraph hashes.
+/// A run of boilerplate paragraphs `p..=q` of one article, all of one class (the same
+/// article set).
 struct BlockRun {
     p: u32,
     q: u32,
-    /// `hash::sequence` of the paragraphs' hashes.
-    hash: u64,
-}
-
-/// A block's key: its paragraphs, equal when their hashes are.
-struct RunKey<'a>(&'a [crate::shingle::Paragraph]);
-
-impl PartialEq for RunKey<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.len() == other.0.len() && self.0.iter().zip(other.0).all(|(x, y)| x.hash == y.hash)
-    }
-}
-
-impl Eq for RunKey<'_> {}
-
-impl std::hash::Hash for RunKey<'_> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.len().hash(state);
-        for p in self.0 {
-            p.hash.hash(state);
-        }
-    }
+    class: u32,
 }
 
 /// The boilerplate verdict of a corpus.
@@ -91,6 +73,9 @@ pub struct Boilerplate {
     pub mask: Vec<Vec<bool>>,
     /// Blocks, most widespread first.
     pub blocks: Vec<Block>,
+    /// `runs[a]`: the boilerplate runs of article `a` as `(first, last, block)`: paragraphs
+    /// `first..=last` belong to `blocks[block]`; in text order, disjoint, covering the mask.
+    pub runs: Vec<Vec<(u32, u32, u32)>>,
     /// Paragraph hashes that were frequent but judged to be shared story text.
     pub frequent_story_paragraphs: usize,
 }
@@ -267,15 +252,17 @@ pub fn detect(
     let is_boiler: Vec<bool> = class.iter().map(|&c| of_class[c as usize]).collect();
     out.frequent_story_paragraphs = is_boiler.iter().filter(|&&b| !b).count();
 
-    // Mask, and blocks: runs of boilerplate paragraphs with identical article sets. The
-    // runs of each article are found in parallel, each with the hash of its paragraphs'
-    // hashes; the blocks are numbered in input order by that hash, and by the paragraphs
-    // themselves (`RunKey`) where two runs share it.
+    // Mask, and blocks. A block is a class of boilerplate paragraphs (paragraphs with the
+    // same article set): each boilerplate paragraph is in exactly one block, and a block has
+    // as many carriers as its paragraphs have articles, at least `min_articles`. In an
+    // article, the consecutive paragraphs of one class are one run; a carrier may print the
+    // class's paragraphs in another order or apart, and each stretch is a run of the same
+    // block. Blocks are numbered by their first run in input order, and a block's text is
+    // that run.
     let boiler = |f: u32| f != NOT_FREQUENT && is_boiler[f as usize];
     let (masks, runs): (Vec<Vec<bool>>, Vec<Vec<BlockRun>>) = fids
         .par_iter()
-        .zip(articles)
-        .map_init(Vec::new, |key, (ids, s)| {
+        .map(|ids| {
             let mut mask = vec![false; ids.len()];
             let mut runs = Vec::new();
             let mut p = 0;
@@ -290,13 +277,10 @@ pub fn detect(
                     q += 1;
                 }
                 mask[p..=q].fill(true);
-                key.clear();
-                key.extend(s.paragraphs[p..=q].iter().map(|x| x.hash));
-                let hash = crate::hash::sequence(key);
                 runs.push(BlockRun {
                     p: p as u32,
                     q: q as u32,
-                    hash,
+                    class: c,
                 });
                 p = q + 1;
             }
@@ -305,42 +289,64 @@ pub fn detect(
         .unzip();
     drop(fids);
     out.mask = masks;
-    let hashes: Vec<u64> = runs.iter().flatten().map(|r| r.hash).collect();
-    let keys = runs.iter().enumerate().flat_map(|(a, rs)| {
-        rs.iter()
-            .map(move |r| RunKey(&articles[a].paragraphs[r.p as usize..=r.q as usize]))
-    });
-    let number = crate::hash::number_by_hash(keys, &hashes);
-    let mut number = number.into_iter();
-    for (a, runs) in runs.iter().enumerate() {
-        let s = &articles[a];
-        for &BlockRun { p, q, .. } in runs {
-            let (p, q) = (p as usize, q as usize);
-            let b = number.next().expect("a number per run") as usize;
-            if b == out.blocks.len() {
-                out.blocks.push(Block {
-                    articles: Vec::new(),
-                    example: (
-                        a as u32,
-                        s.paragraphs[p].start as usize,
-                        s.paragraphs[q].end as usize,
-                    ),
-                    paragraphs: q - p + 1,
-                    words: s.paragraphs[p..=q].iter().map(|x| x.words()).sum(),
-                });
-            }
-            let block = &mut out.blocks[b];
-            if block.articles.last() != Some(&(a as u32)) {
-                block.articles.push(a as u32);
-            }
-        }
-    }
-    out.blocks.sort_by(|x, y| {
+    let mut block_of_class = vec![u32::MAX; class.len()];
+    out.runs = runs
+        .iter()
+        .enumerate()
+        .map(|(a, runs)| {
+            let s = &articles[a];
+            runs.iter()
+                .map(|&BlockRun { p, q, class: c }| {
+                    let (p, q) = (p as usize, q as usize);
+                    if block_of_class[c as usize] == u32::MAX {
+                        block_of_class[c as usize] = out.blocks.len() as u32;
+                        out.blocks.push(Block {
+                            articles: Vec::new(),
+                            example: (
+                                a as u32,
+                                s.paragraphs[p].start as usize,
+                                s.paragraphs[q].end as usize,
+                            ),
+                            paragraphs: q - p + 1,
+                            words: s.paragraphs[p..=q].iter().map(|x| x.words()).sum(),
+                        });
+                    }
+                    let b = block_of_class[c as usize];
+                    let block = &mut out.blocks[b as usize];
+                    if block.articles.last() != Some(&(a as u32)) {
+                        block.articles.push(a as u32);
+                    }
+                    (p as u32, q as u32, b)
+                })
+                .collect()
+        })
+        .collect();
+    // Most widespread first, then in order of first appearance.
+    let mut order: Vec<u32> = (0..out.blocks.len() as u32).collect();
+    order.sort_by(|&x, &y| {
+        let (x, y) = (&out.blocks[x as usize], &out.blocks[y as usize]);
         y.articles
             .len()
             .cmp(&x.articles.len())
             .then(x.example.cmp(&y.example))
     });
+    let mut rank = vec![0u32; order.len()];
+    for (r, &b) in order.iter().enumerate() {
+        rank[b as usize] = r as u32;
+    }
+    let mut blocks: Vec<Option<Block>> = std::mem::take(&mut out.blocks)
+        .into_iter()
+        .map(Some)
+        .collect();
+    out.blocks = order
+        .iter()
+        .map(|&b| blocks[b as usize].take().expect("each block once"))
+        .collect();
+    for runs in &mut out.runs {
+        for r in runs {
+            r.2 = rank[r.2 as usize];
+        }
+    }
     out
 }
 
@@ -394,5 +400,47 @@ mod tests {
         );
         // Paragraphs 0-3 are in all six copies (frequent); 4-8 only in the three untrimmed ones.
         assert_eq!(b.frequent_story_paragraphs, 4);
+    }
+
+    /// Issue 17, finding 4: carriers that print a block's paragraphs in another order, or
+    /// apart, carry the same block; each boilerplate paragraph is in one block, listed once,
+    /// with every one of its carriers.
+    #[test]
+    fn a_block_printed_in_another_order_is_one_block() {
+        let footer = [
+            "Follow us on social media for the latest news from our newsroom every day.",
+            "Copyright Example Outlet. All rights reserved. Do not redistribute this material.",
+        ];
+        let mut texts = Vec::new();
+        for k in 0..9 {
+            let mut t = story(k, 6);
+            match k % 3 {
+                0 => t.extend(footer.iter().map(|s| s.to_string())),
+                1 => t.extend(footer.iter().rev().map(|s| s.to_string())),
+                _ => {
+                    t.insert(0, footer[0].to_string());
+                    t.push(footer[1].to_string());
+                }
+            }
+            texts.push(t.join("\n"));
+        }
+        let mut s = Scratch::default();
+        let analysed: Vec<_> = texts.iter().map(|t| analyze(t, 5, &mut s)).collect();
+        let b = detect(&analysed, &[0; 9], 5, 0.5);
+        assert_eq!(b.blocks.len(), 1, "{:?}", b.blocks);
+        assert_eq!(b.blocks[0].articles, (0..9).collect::<Vec<u32>>());
+        // Runs cover the mask exactly, in text order, all of the one block.
+        for (a, runs) in b.runs.iter().enumerate() {
+            let mut covered = vec![false; b.mask[a].len()];
+            let mut last = None;
+            for &(p, q, block) in runs {
+                assert_eq!(block, 0);
+                assert!(last.is_none_or(|l| l < p), "runs in order, disjoint");
+                covered[p as usize..=q as usize].fill(true);
+                last = Some(q);
+            }
+            assert_eq!(covered, b.mask[a], "article {a}");
+            assert_eq!(runs.len(), if a % 3 == 2 { 2 } else { 1 }, "article {a}");
+        }
     }
 }

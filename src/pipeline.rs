@@ -607,7 +607,7 @@ fn run(
                         .collect()
                 })
                 .collect(),
-            boilerplate: boilerplate_runs(&analysed, &bp),
+            boilerplate: boilerplate_runs(&bp),
         }
     } else {
         Details::default()
@@ -1027,70 +1027,23 @@ pub struct Details {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BoilerplateRun {
     pub paragraphs: [usize; 2],
-    /// Index into [`Report::boilerplate`]; `None` only if no block of this article matches
-    /// here (not expected: runs are rebuilt from the blocks' keys, which cover every mask run).
+    /// Index into [`Report::boilerplate`]; always set (every boilerplate run belongs to a
+    /// block, [`boilerplate::Boilerplate::runs`]), an `Option` for the callers that build
+    /// runs of their own.
     pub block: Option<usize>,
 }
 
-/// Splits each article's boilerplate mask into the blocks of the report. A block is keyed by
-/// its paragraph hashes and `boilerplate::detect` builds it from the left as the longest run
-/// of masked paragraphs with one article set, so taking, from the left, the longest key of a
-/// block that lists this article and matches here gives back exactly detect's runs, without
-/// keeping detect's internal sets.
-fn boilerplate_runs(
-    analysed: &[ArticleShingles],
-    bp: &boilerplate::Boilerplate,
-) -> Vec<Vec<BoilerplateRun>> {
-    let keys: Vec<Vec<u64>> = bp
-        .blocks
+/// Each article's boilerplate runs, with the block of the report each belongs to.
+fn boilerplate_runs(bp: &boilerplate::Boilerplate) -> Vec<Vec<BoilerplateRun>> {
+    bp.runs
         .iter()
-        .map(|b| {
-            let (ex, start, end) = b.example;
-            analysed[ex as usize]
-                .paragraphs
-                .iter()
-                .filter(|p| p.start as usize >= start && p.end as usize <= end)
-                .map(|p| p.hash)
+        .map(|runs| {
+            runs.iter()
+                .map(|&(p, q, b)| BoilerplateRun {
+                    paragraphs: [p as usize, q as usize],
+                    block: Some(b as usize),
+                })
                 .collect()
-        })
-        .collect();
-    let mut carried: Vec<Vec<usize>> = vec![Vec::new(); analysed.len()];
-    for (k, b) in bp.blocks.iter().enumerate() {
-        for &a in &b.articles {
-            carried[a as usize].push(k);
-        }
-    }
-    analysed
-        .par_iter()
-        .zip(bp.mask.par_iter())
-        .zip(carried.par_iter())
-        .map(|((art, mask), blocks)| {
-            let hashes: Vec<u64> = art.paragraphs.iter().map(|p| p.hash).collect();
-            let mut runs = Vec::new();
-            let mut p = 0;
-            while p < hashes.len() {
-                if !mask[p] {
-                    p += 1;
-                    continue;
-                }
-                let best = blocks
-                    .iter()
-                    .filter(|&&k| {
-                        let key = &keys[k];
-                        !key.is_empty()
-                            && hashes[p..].starts_with(key)
-                            && mask[p..p + key.len()].iter().all(|&m| m)
-                    })
-                    .max_by_key(|&&k| (keys[k].len(), std::cmp::Reverse(k)))
-                    .copied();
-                let len = best.map_or(1, |k| keys[k].len());
-                runs.push(BoilerplateRun {
-                    paragraphs: [p, p + len - 1],
-                    block: best,
-                });
-                p += len;
-            }
-            runs
         })
         .collect()
 }
