@@ -630,14 +630,12 @@ struct Known<'a> {
 }
 
 /// Stage 6: the passage evidence of each pair that passed the gate, in their order; pairs
-/// of [`Kind::None`] are left out. In two passes, each reading as little text as it can:
-///
-/// 1. Word evidence. Pairs the shingle sets settle ([`evidence::settled_by_sets`]), or whose
-///    sets share too few shingles for any verdict ([`evidence::too_few_shingles`]), are judged
-///    without reading text; the others read both texts, grouped by `a` so that `a` is read
-///    and prepared once for its group.
-/// 2. Character evidence, for the pairs that it could raise and whose sampled character
-///    grams ([`evidence::CharSample`]) say it could find something.
+/// of [`Kind::None`] are left out. Text is read only where it can change a verdict: pairs the
+/// shingle sets settle ([`evidence::settled_by_sets`]), or whose sets share too few shingles
+/// for any word verdict ([`evidence::too_few_shingles`]), are judged without it unless
+/// character evidence could raise them and their sampled character grams
+/// ([`evidence::CharSample`]) say it could find something. Pairs are grouped by `a`, so that
+/// `a` is read and prepared once for its group.
 fn judge_pairs(
     corpus: &Corpus,
     cfg: &Config,
@@ -666,8 +664,7 @@ fn judge_pairs(
         .collect();
     let groups = groups_by_first(verified);
 
-    // 1. Word evidence.
-    let words: Vec<Result<Vec<Evidence>>> = groups
+    let judged: Vec<Result<Vec<Evidence>>> = groups
         .par_iter()
         .map_init(
             || (evidence::Profile::default(), evidence::Profile::default()),
@@ -679,10 +676,16 @@ fn judge_pairs(
                 for &((_, b), sim) in &verified[lo..hi] {
                     let b = b as usize;
                     let bodies = (body[a], body[b]);
-                    if let Some(e) = evidence::settled_by_sets(&sim, bodies, &rule)
-                        .or_else(|| evidence::too_few_shingles(sim.shared, bodies))
-                    {
-                        out.push(e);
+                    // Character evidence where it could raise the word verdict and the
+                    // samples say it could find something.
+                    let chars = |words: &Evidence| {
+                        evidence::chars_may_lift(words, body[a], body[b])
+                            && samples[a].may_share(&samples[b])
+                    };
+                    let unread = evidence::settled_by_sets(&sim, bodies, &rule)
+                        .or_else(|| evidence::too_few_shingles(sim.shared, bodies));
+                    if let Some(e) = unread.as_ref().filter(|e| !chars(e)) {
+                        out.push(e.clone());
                         continue;
                     }
                     if text_a.is_none() {
@@ -690,58 +693,22 @@ fn judge_pairs(
                         pa.fill(&t, cfg.ngram_words, &rule, |p| mask[a][p]);
                         text_a = Some(t);
                     }
+                    let text_a = text_a.as_deref().expect("read above");
                     let text_b = corpus.text(b)?;
                     pb.fill(&text_b, cfg.ngram_words, &rule, |p| mask[b][p]);
-                    out.push(evidence::compare_words(pa, pb, &rule));
+                    let words = unread.unwrap_or_else(|| evidence::compare_words(pa, pb, &rule));
+                    out.push(if chars(&words) {
+                        let noisy = noisy[a] || noisy[b];
+                        evidence::compare_chars(pa, text_a, pb, &text_b, &rule, noisy, words)
+                    } else {
+                        words
+                    });
                 }
                 Ok(out)
             },
         )
         .collect();
-    let mut judged: Vec<Evidence> = flatten_in_order(words)?;
-
-    // 2. Character evidence where it could raise the verdict and the samples say it could
-    // find something.
-    let to_read: Vec<usize> = (0..verified.len())
-        .filter(|&k| {
-            let (a, b) = verified[k].0;
-            let (a, b) = (a as usize, b as usize);
-            evidence::chars_may_lift(&judged[k], body[a], body[b])
-                && samples[a].may_share(&samples[b])
-        })
-        .collect();
-    let lifted: Vec<Result<Vec<(usize, Evidence)>>> = groups_by_first_of(&to_read, verified)
-        .par_iter()
-        .map_init(
-            || (evidence::Profile::default(), evidence::Profile::default()),
-            |(pa, pb), ks| {
-                let a = verified[ks[0]].0 .0 as usize;
-                let text_a = corpus.text(a)?;
-                pa.fill(&text_a, cfg.ngram_words, &rule, |p| mask[a][p]);
-                let mut out = Vec::with_capacity(ks.len());
-                for &k in ks.iter() {
-                    let b = verified[k].0 .1 as usize;
-                    let text_b = corpus.text(b)?;
-                    pb.fill(&text_b, cfg.ngram_words, &rule, |p| mask[b][p]);
-                    let words = judged[k].clone();
-                    let e = evidence::compare_chars(
-                        pa,
-                        &text_a,
-                        pb,
-                        &text_b,
-                        &rule,
-                        noisy[a] || noisy[b],
-                        words,
-                    );
-                    out.push((k, e));
-                }
-                Ok(out)
-            },
-        )
-        .collect();
-    for (k, e) in flatten_in_order(lifted)? {
-        judged[k] = e;
-    }
+    let judged = flatten_in_order(judged)?;
     Ok(judged
         .into_iter()
         .enumerate()
@@ -774,12 +741,6 @@ fn groups_by_first(verified: &[VerifiedPair]) -> Vec<(usize, usize)> {
         }
     }
     groups
-}
-
-/// `ks` (ascending indices into `verified`) cut into runs that share their first article.
-fn groups_by_first_of<'k>(ks: &'k [usize], verified: &[VerifiedPair]) -> Vec<&'k [usize]> {
-    ks.chunk_by(|&x, &y| verified[x].0 .0 == verified[y].0 .0)
-        .collect()
 }
 
 /// The listed pairs with their shared spans, each tagged with its index in `listed`, group
