@@ -204,7 +204,11 @@ fn para_key(text: &str) -> ParaKey {
 }
 
 /// Decides what to cut. `details` must come from the same scan as `report`
-/// ([`crate::pipeline::scan_with_details`]). Deterministic: it depends only on its inputs.
+/// ([`crate::pipeline::scan_with_details`]), run with [`crate::Config::all_pairs`] set, as
+/// `reprint clean` does: a report lists a cluster's pairs only through its canonical, and when
+/// the member that stays is another one (`Keep::Longest`, or a canonical with nothing left)
+/// a member whose reprint pair with it is unlisted would stay. Deterministic: it depends only
+/// on its inputs.
 /// The error is a text that could not be read again ([`Corpus::text`]).
 ///
 /// The plan keeps the clean invariant (issue 17), which `tests/clean.rs` checks on generated

@@ -238,7 +238,10 @@ pub struct ScanArgs {
     #[arg(long, default_value_t = Config::default().num_perms)]
     pub num_perms: usize,
 
-    /// Jaccard similarity (0..1] the LSH bands aim at.
+    /// Word-shingle Jaccard (0..1] at which a candidate pair passes the verify gate (a pair
+    /// with --evidence-containment passes too). The LSH bands aim at 0.6 × the smaller of this and
+    /// the Jaccard of a copy trimmed to --containment-threshold, so a higher value does not
+    /// narrow the candidates.
     #[arg(long, default_value_t = Config::default().threshold)]
     pub threshold: f64,
 

@@ -84,9 +84,12 @@ pub struct Config {
     pub ngram_words: usize,
     /// MinHash signature length. Unit: hash values (permutations) per signature. Default 128.
     pub num_perms: usize,
-    /// Jaccard similarity (0..1] the LSH bands aim at: two articles this similar become a
-    /// candidate pair with high probability. The bands and rows are derived from it and from
-    /// `containment_threshold`. A ratio; default 0.5.
+    /// Word-shingle Jaccard (0..1] at which a candidate pair passes the verify gate
+    /// ([`crate::verify::Rule`]; a pair reaching `evidence_containment` passes too). The LSH
+    /// bands aim at 0.6 times the smaller of this and the Jaccard of a copy trimmed to
+    /// `containment_threshold` ([`crate::lsh::Params::for_scan`]), so at the defaults they
+    /// follow the trimmed copy and a higher threshold does not narrow the candidates. A
+    /// ratio; default 0.5.
     pub threshold: f64,
     /// Containment |A∩B| / min(|A|,|B|) (0..1] of a copy trimmed to a third of its story that
     /// the LSH bands still aim to find. A ratio; default 0.6.

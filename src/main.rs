@@ -416,7 +416,10 @@ fn default_sidecar(out: &std::path::Path) -> std::path::PathBuf {
 
 fn clean(args: CleanArgs) -> reprint::Result<Exit> {
     use reprint::clean::{self, write, Keep, Policy};
-    let cfg = args.scan.config();
+    let mut cfg = args.scan.config();
+    // The removal walk needs every reprint pair, not only those the report would list
+    // (see `clean::plan`).
+    cfg.all_pairs = true;
     cfg.validate()?;
     let sidecar = args
         .removed

@@ -341,6 +341,84 @@ fn seed_fixture_loses_exactly_its_doubled_run() {
     );
 }
 
+/// `--keep longest` keeps a member other than the canonical; every other member that is a
+/// reprint of it must go, including one whose pair with it a scan report would not list
+/// (two non-canonical members).
+#[test]
+fn keep_longest_removes_every_reprint_of_the_kept_member() {
+    let base = std::fs::read_to_string(root().join("data/base-stories.jsonl")).unwrap();
+    let stories: Vec<Value> = base
+        .lines()
+        .take(2)
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let story = stories[0]["text"].as_str().unwrap();
+    let extra = stories[1]["text"]
+        .as_str()
+        .unwrap()
+        .split("\n\n")
+        .next()
+        .unwrap();
+    // The canonical (earliest), a longer copy, and a copy with one word changed.
+    let longer = format!("{story}\n\n{extra}");
+    let (head, tail) = story.split_at(story.len() / 2);
+    let edited = format!("{head}{}", tail.replacen(" the ", " a ", 1));
+    assert_ne!(edited, story);
+    let dir = scratch("keep-longest");
+    let feed = dir.join("feed.jsonl");
+    let line = |id: &str, date: &str, text: &str| {
+        serde_json::json!({"id": id, "date": date, "text": text}).to_string()
+    };
+    std::fs::write(
+        &feed,
+        [
+            line("wire", "2024-01-01", story),
+            line("longer", "2024-01-02", &longer),
+            line("edited", "2024-01-03", &edited),
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+
+    // The scan's cluster: canonical "wire"; the pair of the two other members is not listed.
+    let o = reprint(&["scan", "--format", "json", s(&feed)]);
+    let report = json_of(&o);
+    assert_eq!(report["clusters"][0]["canonical"], "wire");
+    let listed: Vec<(String, String)> = report["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["a"].as_str().unwrap().into(),
+                p["b"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        !listed.iter().any(|(a, b)| a != "wire" && b != "wire"),
+        "{listed:?}"
+    );
+
+    let out = dir.join("out.jsonl");
+    let o = reprint(&["clean", "--keep", "longest", s(&feed), "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let kept: Vec<String> = jsonl(&out)
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kept, ["longer"]);
+    let sidecar = jsonl(&dir.join("out.jsonl.removed.jsonl"));
+    for id in ["wire", "edited"] {
+        let r = sidecar
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("{id}"));
+        assert_eq!(r["reason"], "reprint-of", "{r}");
+        assert_eq!(r["of"], "longer", "{r}");
+    }
+}
+
 #[test]
 fn bad_records_are_skipped_and_counted() {
     let dir = scratch("bad");
@@ -622,7 +700,10 @@ mod invariant {
 
     /// Checks the invariant on one plan; returns (cuts, removals) for the caller's counts.
     fn check(corpus: &Corpus, keep: Keep, keep_boilerplate: bool) -> (usize, usize) {
-        let cfg = reprint::Config::default();
+        let cfg = reprint::Config {
+            all_pairs: true,
+            ..reprint::Config::default()
+        };
         let (report, _, details) =
             reprint::pipeline::scan_with_details(corpus, Vec::new(), &cfg).unwrap();
         let plan = plan(

@@ -3,7 +3,7 @@
 
 Usage (from the crate root, after `cargo build --release`):
 
-    python3 benches/eval/clean_check.py [--data ../shared/data-src] [--bin target/release/reprint] [-- EXTRA FLAGS]
+    python3 benches/eval/clean_check.py [--data ../shared/data-src] [--bin target/release/reprint] [--keep longest] [-- EXTRA FLAGS]
 
 For each JSONL feed (a file whose records carry a `text` field) it runs `reprint clean FEED -o
 OUT` and `reprint scan --all-pairs --format json FEED` with the same flags, and checks from
@@ -68,10 +68,10 @@ def run(cmd):
     return out
 
 
-def check(binary, feed, extra, tmp):
+def check(binary, feed, extra, keep, tmp):
     out = os.path.join(tmp, "clean.jsonl")
     side = out + ".removed.jsonl"
-    run([binary, "clean", "--quiet", *extra, feed, "-o", out])
+    run([binary, "clean", "--quiet", "--keep", keep, *extra, feed, "-o", out])
     report = json.loads(run([binary, "scan", "--quiet", "--all-pairs", "--format", "json", *extra, feed]).stdout)
     reprint_pairs = set()
     for p in report["pairs"]:
@@ -165,6 +165,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default=os.path.join("..", "shared", "data-src"))
     ap.add_argument("--bin", default=os.path.join("target", "release", "reprint"))
+    ap.add_argument("--keep", default="canonical", help="clean's --keep (canonical, longest, all)")
     ap.add_argument("extra", nargs="*", help="flags for clean and scan (after --)")
     args = ap.parse_args()
     total = 0
@@ -173,7 +174,7 @@ def main():
     details = []
     with tempfile.TemporaryDirectory() as tmp:
         for feed in feeds(args.data):
-            r = check(args.bin, feed, args.extra, tmp)
+            r = check(args.bin, feed, args.extra, args.keep, tmp)
             name = os.path.relpath(feed, args.data)
             print(f"| {name} | {r['articles']} | {r['kept']} | {r['cuts']} ({r['repeat']} / {r['boilerplate']}) "
                   f"| {r['removals']} | {r['emptied']} | {r['inside']} | {len(r['violations'])} |", flush=True)
