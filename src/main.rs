@@ -346,7 +346,7 @@ fn scan(args: ScanArgs) -> reprint::Result<Exit> {
     if !quiet {
         let s = &report.summary;
         eprintln!(
-            "reprint: articles={} ({:.1} MB) paragraphs={} words={}; repeats={} boilerplate={} pairs={} clusters={} warnings={} malformed={}",
+            "reprint: articles={} ({:.1} MB) paragraphs={} words={}; repeats={} boilerplate={} pairs_listed={} clusters={} warnings={} malformed={}",
             s.articles,
             bytes as f64 / 1e6,
             stats.paragraphs,
