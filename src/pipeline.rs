@@ -63,24 +63,16 @@ pub struct Stats {
 /// carried into the report. Texts are fetched with [`Corpus::text`] when a stage needs them
 /// and dropped after; the error is the first text that could not be read again.
 pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> Result<(Report, Stats)> {
-    let (report, stats, _) = run(corpus, warnings, cfg, false, &NoProgress, None)?;
+    let (report, stats, _) = run(
+        corpus,
+        warnings,
+        cfg,
+        Want::Report,
+        &NoProgress,
+        Analysed::default(),
+    )?;
     Ok((report, stats))
 }
-
-/// Stages [`scan_with_progress`] announces to its [`Progress`], in order. The report's lists
-/// of repeats, boilerplate and clusters are built beside the alignment ("align+lists"), so
-/// "report" only puts the report together.
-pub const STAGES: [&str; 9] = [
-    "shingle+repeats",
-    "boilerplate",
-    "minhash",
-    "candidates",
-    "verify",
-    "evidence",
-    "cluster",
-    "align+lists",
-    "report",
-];
 
 /// [`scan`], telling `progress` which stage runs and how far it is.
 pub fn scan_with_progress(
@@ -89,7 +81,14 @@ pub fn scan_with_progress(
     cfg: &Config,
     progress: &dyn Progress,
 ) -> Result<(Report, Stats)> {
-    let (report, stats, _) = run(corpus, warnings, cfg, false, progress, None)?;
+    let (report, stats, _) = run(
+        corpus,
+        warnings,
+        cfg,
+        Want::Report,
+        progress,
+        Analysed::default(),
+    )?;
     Ok((report, stats))
 }
 
@@ -100,7 +99,14 @@ pub fn scan_with_details(
     warnings: Vec<Warning>,
     cfg: &Config,
 ) -> Result<(Report, Stats, Details)> {
-    run(corpus, warnings, cfg, true, &NoProgress, None)
+    run(
+        corpus,
+        warnings,
+        cfg,
+        Want::Details,
+        &NoProgress,
+        Analysed::default(),
+    )
 }
 
 /// Stage 1's results: each article's shingles and repeats, in input order, and the spill file
@@ -272,7 +278,7 @@ pub fn read_and_analyse(
     cfg: &Config,
     progress: &dyn Progress,
 ) -> Result<(crate::input::Loaded, Analysed)> {
-    progress.start(STAGES[0], 0);
+    progress.start(Stage::Shingle.name(), 0);
     let mut stage1 = Stage1 {
         cfg,
         progress,
@@ -295,286 +301,215 @@ pub fn scan_analysed(
     cfg: &Config,
     progress: &dyn Progress,
 ) -> Result<(Report, Stats)> {
-    let (report, stats, _) = run(corpus, warnings, cfg, false, progress, Some(analysed))?;
+    let (report, stats, _) = run(corpus, warnings, cfg, Want::Report, progress, analysed)?;
     Ok((report, stats))
 }
 
+/// The stages in the order [`run`] takes them. Progress and the per-stage times in
+/// [`Stats::seconds`] are keyed by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Stage 1: shingles, in-article repeats, word signatures and samples, per article.
+    Shingle,
+    /// Stage 2: boilerplate across articles.
+    Boilerplate,
+    /// Stage 3: boilerplate-free sets, MinHash signatures, band keys.
+    Sign,
+    /// Stage 4: candidate pairs.
+    Candidates,
+    /// Stage 5: the gate on the exact sets.
+    Verify,
+    /// Stage 6: passage evidence, the verdict on each pair.
+    Evidence,
+    /// Stage 7: story clusters and the pairs the report lists.
+    Cluster,
+    /// Stage 8: shared spans of the listed pairs, and the report's other lists beside them.
+    Align,
+    /// Stage 9: the report put together.
+    Report,
+}
+
+impl Stage {
+    /// Every stage, in order.
+    pub const ALL: [Stage; 9] = [
+        Stage::Shingle,
+        Stage::Boilerplate,
+        Stage::Sign,
+        Stage::Candidates,
+        Stage::Verify,
+        Stage::Evidence,
+        Stage::Cluster,
+        Stage::Align,
+        Stage::Report,
+    ];
+
+    /// The name progress lines and `--stats` show.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Stage::Shingle => "shingle+repeats",
+            Stage::Boilerplate => "boilerplate",
+            Stage::Sign => "minhash",
+            Stage::Candidates => "candidates",
+            Stage::Verify => "verify",
+            Stage::Evidence => "evidence",
+            Stage::Cluster => "cluster",
+            Stage::Align => "align+lists",
+            Stage::Report => "report",
+        }
+    }
+}
+
+/// Names of the stages [`scan_with_progress`] announces to its [`Progress`], in order. The
+/// report's lists of repeats, boilerplate and clusters are built beside the alignment
+/// ("align+lists"), so "report" only puts the report together.
+pub const STAGES: [&str; 9] = {
+    let mut names = [""; 9];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Stage::ALL[i].name();
+        i += 1;
+    }
+    names
+};
+
+/// Wall time per stage: [`Laps::start`] closes the running stage and announces the next.
+struct Laps<'a> {
+    progress: &'a dyn Progress,
+    running: Option<(Stage, std::time::Instant)>,
+    seconds: Vec<(&'static str, f64)>,
+}
+
+impl<'a> Laps<'a> {
+    fn new(progress: &'a dyn Progress) -> Laps<'a> {
+        Laps {
+            progress,
+            running: None,
+            seconds: Vec::new(),
+        }
+    }
+
+    /// Starts `stage`, with `total` items for the progress line (0: no count).
+    fn start(&mut self, stage: Stage, total: usize) {
+        self.stop();
+        self.progress.start(stage.name(), total as u64);
+        self.running = Some((stage, std::time::Instant::now()));
+    }
+
+    fn stop(&mut self) {
+        if let Some((stage, t0)) = self.running.take() {
+            self.seconds
+                .push((stage.name(), t0.elapsed().as_secs_f64()));
+        }
+    }
+
+    fn finish(mut self) -> Vec<(&'static str, f64)> {
+        self.stop();
+        self.seconds
+    }
+}
+
+/// The recipe: each stage a function from the previous stages' outputs to its own. `done` is
+/// stage 1 as far as the reader ran it ([`read_and_analyse`]; empty otherwise), which stage 1
+/// completes for every article not yet analysed.
 fn run(
     corpus: &Corpus,
     warnings: Vec<Warning>,
     cfg: &Config,
-    want_details: bool,
+    want: Want,
     progress: &dyn Progress,
-    pre: Option<Analysed>,
+    done: Analysed,
 ) -> Result<(Report, Stats, Details)> {
-    let mut stats = Stats::default();
-    let mut clock = std::time::Instant::now();
-    let mut stage = 0;
-    // Closes the running stage (its wall time into `stats`) and announces the next one.
-    let mut lap = |stats: &mut Stats, total: usize| {
-        if stage > 0 {
-            stats
-                .seconds
-                .push((STAGES[stage - 1], clock.elapsed().as_secs_f64()));
-        }
-        clock = std::time::Instant::now();
-        if let Some(name) = STAGES.get(stage) {
-            progress.start(name, total as u64);
-        }
-        stage += 1;
-    };
     let n = corpus.len();
-    lap(&mut stats, n);
+    let mut stats = Stats::default();
+    let mut laps = Laps::new(progress);
 
-    // Stage 1: shingles and in-article repeats, per article, unless the reader did it
-    // (`read_and_analyse`). Each text is fetched, analysed and dropped. Articles go in chunks
-    // so that, once their keys pass `cfg.key_memory_bytes`, the keys move to a temporary file
-    // (`spill`) a chunk at a time instead of all staying here.
-    let mut done = pre.unwrap_or_default();
-    for lo in (done.analysed.len()..n).step_by(CHUNK) {
-        let chunk: Vec<Result<Stage1Out>> = (lo..(lo + CHUNK).min(n))
-            .into_par_iter()
-            .map_init(Scratch::default, |scratch, i| {
-                progress.inc(1);
-                Ok(analyse(&corpus.text(i)?, cfg, scratch))
-            })
-            .collect();
-        // In input order, so the error reported is the first article's.
-        let chunk = chunk.into_iter().collect::<Result<Vec<_>>>()?;
-        done.push(chunk, cfg)?;
-    }
-    let Analysed {
-        mut analysed,
-        runs,
-        spill,
-        word_keys,
-        word_active,
-        sample_keys,
-        sample_ends,
-        char_samples,
-        ..
-    } = done;
-    let noisy = crate::noise::noisy_articles(&sample_keys, &sample_ends);
-    drop((sample_keys, sample_ends));
-    stats.noisy = noisy.iter().filter(|&&x| x).count();
-    stats.paragraphs = analysed.iter().map(|a| a.paragraphs.len()).sum();
-    stats.words = analysed.iter().map(|a| a.words()).sum();
+    laps.start(Stage::Shingle, n);
+    let stage1 = Stage1Done::new(analyse_corpus(corpus, cfg, progress, done)?, &mut stats);
 
-    lap(&mut stats, 0);
-    // Stage 2: boilerplate across articles.
+    laps.start(Stage::Boilerplate, 0);
     let outlets = outlet_numbers(corpus);
     let bp = boilerplate::detect(
-        &analysed,
+        &stage1.analysed,
         &outlets,
         cfg.min_boilerplate_articles,
         cfg.boilerplate_coverage,
     );
     stats.frequent_story_paragraphs = bp.frequent_story_paragraphs;
 
-    lap(&mut stats, n);
-    // Stage 3 (`sign`): boilerplate-free shingle sets, MinHash signatures, band keys.
-    let hasher = MinHasher::new(cfg.num_perms);
+    laps.start(Stage::Sign, n);
     let params = lsh::Params::for_scan(cfg.threshold, cfg.containment_threshold, cfg.num_perms);
-    stats.bands = params.bands;
-    stats.rows = params.rows;
-    // The keys leave the analyses, so that stage 3 consumes them while the work that needs
-    // only the paragraphs and the mask (the shared-paragraph candidates of stage 4, the
-    // canonical ranks of stage 6) runs beside it and fills what stage 3 leaves idle.
-    let keys: Vec<ArticleKeys> = analysed
-        .iter_mut()
-        .map(|a| ArticleKeys {
-            shingles: std::mem::take(&mut a.shingles),
-            ends: std::mem::take(&mut a.shingle_ends),
-        })
-        .collect();
-    let analysed = analysed;
-    let (signed, ((para_cands, rank), char_samples)) = rayon::join(
-        || sign(keys, &bp.mask, spill, &hasher, params, progress),
-        || {
-            rayon::join(
-                || {
-                    rayon::join(
-                        || shared_paragraph_candidates(&analysed, &bp.mask),
-                        || {
-                            let dates = corpus.articles.par_iter().map(|a| a.date.as_str());
-                            cluster::canonical_rank(dates, &bp.story_words(&analysed))
-                        },
-                    )
-                },
-                || story_samples(char_samples, &bp.mask),
-            )
-        },
-    );
-    let signed = signed?;
-    stats.shingles = signed.shingles;
-    let bands = params.bands.max(1);
+    let (signing, stage1) = sign_stage(corpus, cfg, params, stage1, &bp, progress)?;
+    let Stage1Done {
+        analysed,
+        runs,
+        words,
+        noisy,
+        ..
+    } = stage1;
+    let Signing {
+        keys,
+        sets,
+        shingles,
+        paragraph_pairs,
+        rank,
+        samples,
+    } = signing;
+    (stats.bands, stats.rows, stats.shingles) = (params.bands, params.rows, shingles);
 
-    lap(&mut stats, 0);
-    // Stage 4: candidates from LSH bands and from shared story paragraphs.
-    let leads = lsh::Leads {
-        keys: &signed.lead_keys,
-        active: &signed.lead_active,
-    };
-    let mut cands = lsh::candidates(&signed.band_keys, bands, &signed.active, Some(leads));
-    drop((signed.band_keys, signed.lead_keys, signed.lead_active));
-    stats.lsh_candidates = cands.len();
-    // Word signatures pair a noisy article with any article in one band, two clean articles
-    // only in [`CLEAN_WORD_BANDS`] bands: clean copies share shingles, and separately written
-    // stories on one event share many words (at word-set Jaccard 0.3 two articles meet in two
-    // of 32 bands one time in thirty, at 0.6 nine times in ten). A pair with a noisy side
-    // passes the gate whatever its shingles, so it is kept only when the two share enough
-    // sampled character grams for character evidence to find anything
-    // ([`evidence::CharSample::may_share`]): one band also pairs a noisy page with many
-    // stories on its topic.
-    let mut word_cands = lsh::candidates(&word_keys, WORD_LSH.bands, &word_active, None);
-    word_cands.retain(|&(a, b)| {
-        if cands.binary_search(&(a, b)).is_ok() {
-            return false;
-        }
-        if noisy[a as usize] || noisy[b as usize] {
-            return char_samples[a as usize].may_share(&char_samples[b as usize]);
-        }
-        let (x, y) = (a as usize * WORD_LSH.bands, b as usize * WORD_LSH.bands);
-        let met = word_keys[x..x + WORD_LSH.bands]
-            .iter()
-            .zip(&word_keys[y..y + WORD_LSH.bands])
-            .filter(|(p, q)| p == q)
-            .count();
-        met >= CLEAN_WORD_BANDS
-    });
-    drop((word_keys, word_active));
-    // Pairs with a noisy side pass the gate whatever their shingles.
-    let noisy_cands: Vec<(u32, u32)> = word_cands
-        .iter()
-        .copied()
-        .filter(|&(a, b)| noisy[a as usize] || noisy[b as usize])
-        .collect();
-    stats.word_candidates = word_cands.len();
-    cands.extend_from_slice(&word_cands);
-    stats.paragraph_candidates = para_cands.len();
-    cands.extend(para_cands);
-    cands.par_sort_unstable();
-    cands.dedup();
-    stats.candidates = cands.len();
+    laps.start(Stage::Candidates, 0);
+    let cands = candidates(keys, words, &noisy, &samples, paragraph_pairs);
+    cands.count(&mut stats);
 
-    lap(&mut stats, cands.len());
-    // Stage 5: verification on the exact sets.
-    let rule = Rule::from_config(cfg);
-    let verified: Vec<Result<Vec<VerifiedPair>>> = cands
-        .par_chunks(1024)
-        .map_init(verify::SetBuffers::default, |bufs, chunk| {
-            progress.inc(chunk.len() as u64);
-            verify::accepted_pairs(&signed.sets, chunk, &rule, &noisy_cands, bufs)
-        })
-        .collect();
-    let verified = flatten_in_order(verified)?;
-    drop_later((cands, signed.sets));
+    laps.start(Stage::Verify, cands.pairs.len());
+    let verified = verify_candidates(cfg, &cands, &sets, progress)?;
+    drop_later((cands, sets));
     stats.verified = verified.len();
 
-    lap(&mut stats, verified.len());
-    // Stage 6: passage evidence, the verdict on each pair that passed the gate.
+    laps.start(Stage::Evidence, verified.len());
     let known = Known {
         analysed: &analysed,
         mask: &bp.mask,
         noisy: &noisy,
-        samples: &char_samples,
+        samples: &samples,
     };
     let judged = judge_pairs(corpus, cfg, &known, &verified, progress)?;
-    drop_later(char_samples);
-    stats.reprints = judged.iter().filter(|x| x.1.kind == Kind::Reprint).count();
-    stats.partial = judged.len() - stats.reprints;
-    stats.by_chars = judged
-        .iter()
-        .filter(|x| x.1.measure == Measure::Characters)
-        .count();
-    stats.by_sets = judged
-        .iter()
-        .filter(|x| x.1.measure == Measure::Sets)
-        .count();
+    drop_later(samples);
+    count_verdicts(&judged, &mut stats);
 
-    lap(&mut stats, 0);
-    // Stage 7: story clusters over the reprint pairs (`rank` came beside stage 3).
-    let edges: Vec<cluster::StoryEdge> = judged
-        .iter()
-        .filter(|(_, e)| e.kind == Kind::Reprint)
-        .map(|&(k, ref e)| {
-            let ((a, b), _) = verified[k];
-            cluster::StoryEdge {
-                a,
-                b,
-                strength: e.short_share.min(e.long_share),
-                shared_a: e.shared_a.clone(),
-                shared_b: e.shared_b.clone(),
-            }
-        })
-        .collect();
-    let clusters = cluster::stories(n, &rank, &edges);
-    drop_later(edges);
+    laps.start(Stage::Cluster, 0);
+    let clusters = story_clusters(n, &rank, &verified, &judged);
+    let membership = Membership::new(n, &clusters);
+    let listed = membership.listed(judged, &verified, cfg.all_pairs);
 
-    // Stage 8: shared spans of every listed pair. A reprint pair of two members of one
-    // cluster is implied by their pairs with the canonical and listed only on request, or
-    // when one is linked through the other; partial pairs are always listed.
-    let mut cluster_of = vec![u32::MAX; n];
-    let mut via_of = vec![u32::MAX; n];
-    for (i, c) in clusters.iter().enumerate() {
-        for (&m, v) in c.members.iter().zip(&c.via) {
-            cluster_of[m as usize] = i as u32;
-            if let Some(v) = v {
-                via_of[m as usize] = *v;
-            }
-        }
-    }
-    let is_canonical = |x: u32| {
-        let c = cluster_of[x as usize];
-        c != u32::MAX && clusters[c as usize].canonical == x
-    };
-    let listed: Vec<(VerifiedPair, Evidence)> = judged
-        .into_iter()
-        .filter(|(k, e)| {
-            let (a, b) = verified[*k].0;
-            let c = cluster_of[a as usize];
-            e.kind == Kind::Partial
-                || cfg.all_pairs
-                || c == u32::MAX
-                || c != cluster_of[b as usize]
-                || is_canonical(a)
-                || is_canonical(b)
-                || via_of[a as usize] == b
-                || via_of[b as usize] == a
-        })
-        .map(|(k, e)| (verified[k], e))
-        .collect();
-    lap(&mut stats, listed.len());
-    // Each pair is aligned from its hub: the side that is a cluster's canonical (the one most
-    // pairs share), else `a`. Pairs are grouped by hub, so a hub is read, tokenized and
-    // indexed once for all its partners; the spans do not depend on which side is indexed
-    // (`align::shared_spans_oriented`), and the pairs keep their order in the report.
-    let mut by_hub: Vec<(u32, u32, u32)> = listed // (hub, other side, index in `listed`)
-        .iter()
-        .enumerate()
-        .map(|(k, &(((a, b), _), _))| {
-            if is_canonical(b) && !is_canonical(a) {
-                (b, a, k as u32)
-            } else {
-                (a, b, k as u32)
-            }
-        })
-        .collect();
-    by_hub.sort_unstable();
-    let groups: Vec<&[(u32, u32, u32)]> = by_hub.chunk_by(|x, y| x.0 == y.0).collect();
-    // The report's other lists need neither the pairs nor their spans: they are built beside
-    // the alignment, which keeps both threads busy through their ends.
-    let (aligned, lists) = rayon::join(
-        || align_groups(corpus, cfg, &listed, &groups, progress),
+    laps.start(Stage::Align, listed.len());
+    let (pairs, lists) = rayon::join(
+        || align_listed(corpus, cfg, &listed, &membership, progress),
         || report_lists(corpus, &analysed, &runs, &bp, &outlets, &clusters),
     );
-    let mut pairs: Vec<(u32, report::Pair)> = flatten_in_order(aligned)?;
-    pairs.sort_unstable_by_key(|x| x.0);
-    let pairs: Vec<report::Pair> = pairs.into_iter().map(|x| x.1).collect();
+    let pairs = pairs?;
 
-    lap(&mut stats, 0);
-    let (repeats, boilerplate, clusters) = lists?;
-    let report = Report {
+    laps.start(Stage::Report, 0);
+    let report = assemble(n, cfg, params, &stats, pairs, lists?, warnings);
+    let details = match want {
+        Want::Report => Details::default(),
+        Want::Details => Details::of(&analysed, &bp),
+    };
+    stats.seconds = laps.finish();
+    drop_later((analysed, runs, bp, membership, verified));
+    Ok((report, stats, details))
+}
+
+/// The report from the lists of stage 8.
+fn assemble(
+    n: usize,
+    cfg: &Config,
+    params: lsh::Params,
+    stats: &Stats,
+    pairs: Vec<report::Pair>,
+    (repeats, boilerplate, clusters): ReportLists,
+    warnings: Vec<Warning>,
+) -> Report {
+    Report {
         version: report::SCHEMA_VERSION,
         summary: Summary {
             articles: n,
@@ -592,29 +527,405 @@ fn run(
         pairs,
         clusters,
         warnings,
-    };
-    let details = if want_details {
-        Details {
-            paragraphs: analysed
-                .iter()
-                .map(|a| {
-                    a.paragraphs
-                        .iter()
-                        .map(|p| Span {
-                            start: p.start as usize,
-                            end: p.end as usize,
-                        })
-                        .collect()
-                })
-                .collect(),
-            boilerplate: boilerplate_runs(&bp),
+    }
+}
+
+/// What [`run`] returns beside the report.
+#[derive(Clone, Copy)]
+enum Want {
+    Report,
+    /// Also the [`Details`] `reprint clean` needs.
+    Details,
+}
+
+/// Stage 1 over the articles `done` does not yet hold: each text is fetched, analysed and
+/// dropped. Articles go in chunks so that, once their keys pass `cfg.key_memory_bytes`, the
+/// keys move to a temporary file (`spill`) a chunk at a time instead of all staying here.
+fn analyse_corpus(
+    corpus: &Corpus,
+    cfg: &Config,
+    progress: &dyn Progress,
+    mut done: Analysed,
+) -> Result<Analysed> {
+    let n = corpus.len();
+    for lo in (done.analysed.len()..n).step_by(CHUNK) {
+        let chunk: Vec<Result<Stage1Out>> = (lo..(lo + CHUNK).min(n))
+            .into_par_iter()
+            .map_init(Scratch::default, |scratch, i| {
+                progress.inc(1);
+                Ok(analyse(&corpus.text(i)?, cfg, scratch))
+            })
+            .collect();
+        // In input order, so the error reported is the first article's.
+        let chunk = chunk.into_iter().collect::<Result<Vec<_>>>()?;
+        done.push(chunk, cfg)?;
+    }
+    Ok(done)
+}
+
+/// Stage 1's outputs as the later stages take them: the word samples have become the
+/// noisy-article flags.
+struct Stage1Done {
+    analysed: Vec<ArticleShingles>,
+    runs: Vec<Vec<RepeatRun>>,
+    spill: Option<Spill>,
+    words: WordKeys,
+    noisy: Vec<bool>,
+    char_samples: Vec<evidence::ParagraphSamples>,
+}
+
+/// Each article's word-signature band keys ([`WORD_LSH`]), article after article, and
+/// whether it has any.
+struct WordKeys {
+    keys: Vec<u32>,
+    active: Vec<bool>,
+}
+
+impl Stage1Done {
+    fn new(done: Analysed, stats: &mut Stats) -> Stage1Done {
+        let Analysed {
+            analysed,
+            runs,
+            spill,
+            word_keys,
+            word_active,
+            sample_keys,
+            sample_ends,
+            char_samples,
+            ..
+        } = done;
+        let noisy = crate::noise::noisy_articles(&sample_keys, &sample_ends);
+        drop((sample_keys, sample_ends));
+        stats.noisy = noisy.iter().filter(|&&x| x).count();
+        stats.paragraphs = analysed.iter().map(|a| a.paragraphs.len()).sum();
+        stats.words = analysed.iter().map(|a| a.words()).sum();
+        Stage1Done {
+            analysed,
+            runs,
+            spill,
+            words: WordKeys {
+                keys: word_keys,
+                active: word_active,
+            },
+            noisy,
+            char_samples,
         }
-    } else {
-        Details::default()
+    }
+}
+
+/// Stage 3's outputs and what ran beside it.
+struct Signing {
+    /// Band keys and lead keys for stage 4.
+    keys: SignedKeys,
+    /// The boilerplate-free shingle sets, for stage 5.
+    sets: Sets,
+    shingles: usize,
+    /// Candidates from story paragraphs shared verbatim.
+    paragraph_pairs: Vec<(u32, u32)>,
+    /// Each article's place in canonical order (stage 7).
+    rank: Vec<u32>,
+    /// Each article's sampled character grams outside boilerplate (stages 4 and 6).
+    samples: Vec<evidence::CharSample>,
+}
+
+/// Stage 3 (`sign`): boilerplate-free shingle sets, MinHash signatures, band keys. The keys
+/// leave the analyses, so that stage 3 consumes them while the work that needs only the
+/// paragraphs and the mask (the shared-paragraph candidates of stage 4, the canonical ranks
+/// of stage 7, the story samples) runs beside it and fills what stage 3 leaves idle.
+fn sign_stage(
+    corpus: &Corpus,
+    cfg: &Config,
+    params: lsh::Params,
+    mut stage1: Stage1Done,
+    bp: &boilerplate::Boilerplate,
+    progress: &dyn Progress,
+) -> Result<(Signing, Stage1Done)> {
+    let hasher = MinHasher::new(cfg.num_perms);
+    let keys: Vec<ArticleKeys> = stage1
+        .analysed
+        .iter_mut()
+        .map(|a| ArticleKeys {
+            shingles: std::mem::take(&mut a.shingles),
+            ends: std::mem::take(&mut a.shingle_ends),
+        })
+        .collect();
+    let spill = stage1.spill.take();
+    let char_samples = std::mem::take(&mut stage1.char_samples);
+    let analysed = &stage1.analysed;
+    let (signed, ((paragraph_pairs, rank), samples)) = rayon::join(
+        || sign(keys, &bp.mask, spill, &hasher, params, progress),
+        || {
+            rayon::join(
+                || {
+                    rayon::join(
+                        || shared_paragraph_candidates(analysed, &bp.mask),
+                        || {
+                            let dates = corpus.articles.par_iter().map(|a| a.date.as_str());
+                            cluster::canonical_rank(dates, &bp.story_words(analysed))
+                        },
+                    )
+                },
+                || story_samples(char_samples, &bp.mask),
+            )
+        },
+    );
+    let signed = signed?;
+    let signing = Signing {
+        keys: SignedKeys {
+            bands: signed.band_keys,
+            active: signed.active,
+            leads: signed.lead_keys,
+            lead_active: signed.lead_active,
+            per_article: params.bands.max(1),
+        },
+        sets: signed.sets,
+        shingles: signed.shingles,
+        paragraph_pairs,
+        rank,
+        samples,
     };
-    lap(&mut stats, 0);
-    drop_later((analysed, runs, bp, cluster_of, verified));
-    Ok((report, stats, details))
+    Ok((signing, stage1))
+}
+
+/// The band keys stage 3 made, for stage 4.
+struct SignedKeys {
+    bands: Vec<u32>,
+    active: Vec<bool>,
+    leads: Vec<u32>,
+    lead_active: Vec<bool>,
+    /// Band keys per article.
+    per_article: usize,
+}
+
+/// Stage 4's candidate pairs, sorted and distinct, and the counts of where they came from.
+struct Candidates {
+    pairs: Vec<(u32, u32)>,
+    /// Pairs with a noisy side, which pass the gate whatever their shingles.
+    noisy_pairs: Vec<(u32, u32)>,
+    lsh: usize,
+    words: usize,
+    paragraphs: usize,
+}
+
+impl Candidates {
+    fn count(&self, stats: &mut Stats) {
+        stats.lsh_candidates = self.lsh;
+        stats.word_candidates = self.words;
+        stats.paragraph_candidates = self.paragraphs;
+        stats.candidates = self.pairs.len();
+    }
+}
+
+/// Stage 4: candidates from the LSH bands (with the lead signatures), from the word
+/// signatures, and from shared story paragraphs (found beside stage 3).
+///
+/// Word signatures pair a noisy article with any article in one band, two clean articles
+/// only in [`CLEAN_WORD_BANDS`] bands: clean copies share shingles, and separately written
+/// stories on one event share many words (at word-set Jaccard 0.3 two articles meet in two
+/// of 32 bands one time in thirty, at 0.6 nine times in ten). A pair with a noisy side
+/// passes the gate whatever its shingles, so it is kept only when the two share enough
+/// sampled character grams for character evidence to find anything
+/// ([`evidence::CharSample::may_share`]): one band also pairs a noisy page with many
+/// stories on its topic.
+fn candidates(
+    keys: SignedKeys,
+    words: WordKeys,
+    noisy: &[bool],
+    samples: &[evidence::CharSample],
+    paragraph_pairs: Vec<(u32, u32)>,
+) -> Candidates {
+    let leads = lsh::Leads {
+        keys: &keys.leads,
+        active: &keys.lead_active,
+    };
+    let mut pairs = lsh::candidates(&keys.bands, keys.per_article, &keys.active, Some(leads));
+    drop(keys);
+    let lsh = pairs.len();
+    let mut word_pairs = lsh::candidates(&words.keys, WORD_LSH.bands, &words.active, None);
+    word_pairs.retain(|&(a, b)| {
+        if pairs.binary_search(&(a, b)).is_ok() {
+            return false;
+        }
+        if noisy[a as usize] || noisy[b as usize] {
+            return samples[a as usize].may_share(&samples[b as usize]);
+        }
+        let (x, y) = (a as usize * WORD_LSH.bands, b as usize * WORD_LSH.bands);
+        let met = words.keys[x..x + WORD_LSH.bands]
+            .iter()
+            .zip(&words.keys[y..y + WORD_LSH.bands])
+            .filter(|(p, q)| p == q)
+            .count();
+        met >= CLEAN_WORD_BANDS
+    });
+    drop(words);
+    let noisy_pairs: Vec<(u32, u32)> = word_pairs
+        .iter()
+        .copied()
+        .filter(|&(a, b)| noisy[a as usize] || noisy[b as usize])
+        .collect();
+    let (n_words, n_paragraphs) = (word_pairs.len(), paragraph_pairs.len());
+    pairs.extend_from_slice(&word_pairs);
+    pairs.extend(paragraph_pairs);
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    Candidates {
+        pairs,
+        noisy_pairs,
+        lsh,
+        words: n_words,
+        paragraphs: n_paragraphs,
+    }
+}
+
+/// Stage 5: the candidates that pass the gate on their exact sets, in candidate order.
+fn verify_candidates(
+    cfg: &Config,
+    cands: &Candidates,
+    sets: &Sets,
+    progress: &dyn Progress,
+) -> Result<Vec<VerifiedPair>> {
+    let rule = Rule::from_config(cfg);
+    let verified: Vec<Result<Vec<VerifiedPair>>> = cands
+        .pairs
+        .par_chunks(1024)
+        .map_init(verify::SetBuffers::default, |bufs, chunk| {
+            progress.inc(chunk.len() as u64);
+            verify::accepted_pairs(sets, chunk, &rule, &cands.noisy_pairs, bufs)
+        })
+        .collect();
+    flatten_in_order(verified)
+}
+
+fn count_verdicts(judged: &[(usize, Evidence)], stats: &mut Stats) {
+    stats.reprints = judged.iter().filter(|x| x.1.kind == Kind::Reprint).count();
+    stats.partial = judged.len() - stats.reprints;
+    stats.by_chars = judged
+        .iter()
+        .filter(|x| x.1.measure == Measure::Characters)
+        .count();
+    stats.by_sets = judged
+        .iter()
+        .filter(|x| x.1.measure == Measure::Sets)
+        .count();
+}
+
+/// Stage 7: story clusters over the reprint pairs.
+fn story_clusters(
+    n: usize,
+    rank: &[u32],
+    verified: &[VerifiedPair],
+    judged: &[(usize, Evidence)],
+) -> Vec<cluster::Story> {
+    let edges: Vec<cluster::StoryEdge> = judged
+        .iter()
+        .filter(|(_, e)| e.kind == Kind::Reprint)
+        .map(|&(k, ref e)| {
+            let ((a, b), _) = verified[k];
+            cluster::StoryEdge {
+                a,
+                b,
+                strength: e.short_share.min(e.long_share),
+                shared_a: e.shared_a.clone(),
+                shared_b: e.shared_b.clone(),
+            }
+        })
+        .collect();
+    let clusters = cluster::stories(n, rank, &edges);
+    drop_later(edges);
+    clusters
+}
+
+/// Each article's cluster and the member it is linked `via`, and which members are
+/// canonicals: what decides which pairs the report lists and from which side each is aligned.
+struct Membership {
+    cluster_of: Vec<u32>,
+    via_of: Vec<u32>,
+    canonical: Vec<bool>,
+}
+
+impl Membership {
+    fn new(n: usize, clusters: &[cluster::Story]) -> Membership {
+        let mut cluster_of = vec![u32::MAX; n];
+        let mut via_of = vec![u32::MAX; n];
+        let mut canonical = vec![false; n];
+        for (i, c) in clusters.iter().enumerate() {
+            canonical[c.canonical as usize] = true;
+            for (&m, v) in c.members.iter().zip(&c.via) {
+                cluster_of[m as usize] = i as u32;
+                if let Some(v) = v {
+                    via_of[m as usize] = *v;
+                }
+            }
+        }
+        Membership {
+            cluster_of,
+            via_of,
+            canonical,
+        }
+    }
+
+    fn is_canonical(&self, x: u32) -> bool {
+        self.canonical[x as usize]
+    }
+
+    /// The pairs the report lists, in pair order. A reprint pair of two members of one
+    /// cluster is implied by their pairs with the canonical and listed only on request
+    /// (`all_pairs`), or when one is linked through the other; partial pairs are always
+    /// listed.
+    fn listed(
+        &self,
+        judged: Vec<(usize, Evidence)>,
+        verified: &[VerifiedPair],
+        all_pairs: bool,
+    ) -> Vec<(VerifiedPair, Evidence)> {
+        judged
+            .into_iter()
+            .filter(|(k, e)| {
+                let (a, b) = verified[*k].0;
+                let c = self.cluster_of[a as usize];
+                e.kind == Kind::Partial
+                    || all_pairs
+                    || c == u32::MAX
+                    || c != self.cluster_of[b as usize]
+                    || self.is_canonical(a)
+                    || self.is_canonical(b)
+                    || self.via_of[a as usize] == b
+                    || self.via_of[b as usize] == a
+            })
+            .map(|(k, e)| (verified[k], e))
+            .collect()
+    }
+}
+
+/// Stage 8: the listed pairs with their shared spans, in their order. Each pair is aligned
+/// from its hub: the side that is a cluster's canonical (the one most pairs share), else `a`.
+/// Pairs are grouped by hub, so a hub is read, tokenized and indexed once for all its
+/// partners; the spans do not depend on which side is indexed
+/// (`align::shared_spans_oriented`).
+fn align_listed(
+    corpus: &Corpus,
+    cfg: &Config,
+    listed: &[(VerifiedPair, Evidence)],
+    membership: &Membership,
+    progress: &dyn Progress,
+) -> Result<Vec<report::Pair>> {
+    let mut by_hub: Vec<(u32, u32, u32)> = listed // (hub, other side, index in `listed`)
+        .iter()
+        .enumerate()
+        .map(|(k, &(((a, b), _), _))| {
+            if membership.is_canonical(b) && !membership.is_canonical(a) {
+                (b, a, k as u32)
+            } else {
+                (a, b, k as u32)
+            }
+        })
+        .collect();
+    by_hub.sort_unstable();
+    let groups: Vec<&[(u32, u32, u32)]> = by_hub.chunk_by(|x, y| x.0 == y.0).collect();
+    let aligned = align_groups(corpus, cfg, listed, &groups, progress);
+    let mut pairs: Vec<(u32, report::Pair)> = flatten_in_order(aligned)?;
+    pairs.sort_unstable_by_key(|x| x.0);
+    Ok(pairs.into_iter().map(|x| x.1).collect())
 }
 
 /// What stage 6 knows of each article before it reads any text.
@@ -981,6 +1292,26 @@ pub struct Details {
     pub paragraphs: Vec<Vec<Span>>,
     /// `boilerplate[a]`: the boilerplate runs of article `a`, in text order, disjoint.
     pub boilerplate: Vec<Vec<BoilerplateRun>>,
+}
+
+impl Details {
+    fn of(analysed: &[ArticleShingles], bp: &boilerplate::Boilerplate) -> Details {
+        Details {
+            paragraphs: analysed
+                .iter()
+                .map(|a| {
+                    a.paragraphs
+                        .iter()
+                        .map(|p| Span {
+                            start: p.start as usize,
+                            end: p.end as usize,
+                        })
+                        .collect()
+                })
+                .collect(),
+            boilerplate: boilerplate_runs(bp),
+        }
+    }
 }
 
 /// Paragraphs `paragraphs[0]..=paragraphs[1]` of one article are boilerplate block `block`
