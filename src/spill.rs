@@ -129,9 +129,9 @@ pub enum Sets {
     Spilled(Spill),
 }
 
-impl Sets {
-    /// Article `i`'s set: borrowed from memory, or read into `buf`.
-    pub fn get<'a>(&'a self, i: usize, buf: &'a mut Vec<u32>) -> Result<&'a [u32]> {
+/// Article `i`'s set: borrowed from memory, or read into `buf`.
+impl crate::verify::SetSource for Sets {
+    fn set<'a>(&'a self, i: usize, buf: &'a mut Vec<u32>) -> Result<&'a [u32]> {
         match self {
             Sets::Memory(sets) => Ok(&sets[i]),
             Sets::Spilled(spill) => {

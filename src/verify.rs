@@ -165,14 +165,28 @@ impl Rule {
     }
 }
 
-/// Buffers of [`accepted_pairs`] for sets read from the spill file, one pair per thread.
+/// Where the gate reads each article's boilerplate-free shingle set (sorted, distinct): a
+/// slice of sets in memory, the spill file of a large run (`spill::Sets`), and whatever
+/// storage comes later. The stage sees only this.
+pub trait SetSource: Sync {
+    /// Article `i`'s set: borrowed from the source, or read into `buf`.
+    fn set<'a>(&'a self, i: usize, buf: &'a mut Vec<u32>) -> crate::error::Result<&'a [u32]>;
+}
+
+impl SetSource for [Vec<u32>] {
+    fn set<'a>(&'a self, i: usize, _: &'a mut Vec<u32>) -> crate::error::Result<&'a [u32]> {
+        Ok(&self[i])
+    }
+}
+
+/// Buffers of [`accepted_pairs`] for sets read from storage, one pair per thread.
 pub type SetBuffers = (Vec<u32>, Vec<u32>);
 
-/// The pairs of `cands` (sorted by `a`) that `rule` accepts or `pass` (sorted) lists, with their similarity, in
-/// order. Each `a`'s set is fetched once for the run of its partners, each `b`'s per pair:
-/// a borrow for sets in memory, a read of the file for spilled ones.
+/// The pairs of `cands` (sorted by `a`) that `rule` accepts or `pass` (sorted) lists, with
+/// their similarity, in order. Each `a`'s set is fetched once for the run of its partners,
+/// each `b`'s per pair: a borrow for sets in memory, a read for stored ones.
 pub fn accepted_pairs(
-    sets: &crate::spill::Sets,
+    sets: &(impl SetSource + ?Sized),
     cands: &[(u32, u32)],
     rule: &Rule,
     pass: &[(u32, u32)],
@@ -180,9 +194,9 @@ pub fn accepted_pairs(
 ) -> crate::error::Result<Vec<((u32, u32), Similarity)>> {
     let mut out = Vec::new();
     for group in cands.chunk_by(|x, y| x.0 == y.0) {
-        let set_a = sets.get(group[0].0 as usize, buf_a)?;
+        let set_a = sets.set(group[0].0 as usize, buf_a)?;
         for &(a, b) in group {
-            let s = similarity(set_a, sets.get(b as usize, buf_b)?);
+            let s = similarity(set_a, sets.set(b as usize, buf_b)?);
             if rule.accepts(&s) || pass.binary_search(&(a, b)).is_ok() {
                 out.push(((a, b), s));
             }
