@@ -103,7 +103,7 @@ fn prepared() -> &'static Prepared {
             lsh::band_keys(sig, params, keys);
         }
         let candidates = lsh::candidates(&band_keys, params.bands, &active, None);
-        let rule = Rule::from_config(&cfg);
+        let rule = cfg.gate();
         let verified: Vec<(u32, u32)> = candidates
             .iter()
             .copied()

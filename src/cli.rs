@@ -254,39 +254,39 @@ pub struct ScanArgs {
     pub evidence_containment: f64,
 
     /// Words a paragraph needs to count as story body.
-    #[arg(long, default_value_t = Config::default().min_body_words)]
+    #[arg(long, default_value_t = Config::default().evidence.min_body_words)]
     pub min_body_words: usize,
 
     /// Body words an article needs to belong to a story cluster.
-    #[arg(long, default_value_t = Config::default().min_story_words)]
+    #[arg(long, default_value_t = Config::default().evidence.min_story_words)]
     pub min_story_words: usize,
 
     /// Share (0..1] of a body paragraph's word shingles found in the other article from which it appears there.
-    #[arg(long, default_value_t = Config::default().paragraph_coverage)]
+    #[arg(long, default_value_t = Config::default().evidence.paragraph_coverage)]
     pub paragraph_coverage: f64,
 
     /// Share (0..1] of a body paragraph's character 6-grams found in the other article from which it appears there (OCR noise).
-    #[arg(long, default_value_t = Config::default().char_coverage)]
+    #[arg(long, default_value_t = Config::default().evidence.char_coverage)]
     pub char_coverage: f64,
 
     /// As --char-coverage, when either article reads as noisy text (OCR).
-    #[arg(long, default_value_t = Config::default().noisy_char_coverage)]
+    #[arg(long, default_value_t = Config::default().evidence.noisy_char_coverage)]
     pub noisy_char_coverage: f64,
 
     /// A reprint needs more than this share of the shorter body's paragraphs to appear in the other.
-    #[arg(long, default_value_t = Config::default().short_share)]
+    #[arg(long, default_value_t = Config::default().evidence.short_share)]
     pub short_share: f64,
 
     /// Share (0..1] of the longer body the shared passages must cover for a reprint.
-    #[arg(long, default_value_t = Config::default().long_share)]
+    #[arg(long, default_value_t = Config::default().evidence.long_share)]
     pub long_share: f64,
 
     /// Shared body words below which a pair gets no verdict.
-    #[arg(long, default_value_t = Config::default().min_shared_words)]
+    #[arg(long, default_value_t = Config::default().evidence.min_shared_words)]
     pub min_shared_words: usize,
 
     /// Shared body words from which a pair that is not a reprint is listed as partial reuse.
-    #[arg(long, default_value_t = Config::default().partial_words)]
+    #[arg(long, default_value_t = Config::default().evidence.partial_words)]
     pub partial_words: usize,
 
     /// List every verified pair, also those between two non-canonical members of one cluster.
@@ -357,15 +357,17 @@ impl ScanArgs {
             threshold: self.threshold,
             containment_threshold: self.containment_threshold,
             evidence_containment: self.evidence_containment,
-            min_body_words: self.min_body_words,
-            min_story_words: self.min_story_words,
-            paragraph_coverage: self.paragraph_coverage,
-            char_coverage: self.char_coverage,
-            noisy_char_coverage: self.noisy_char_coverage,
-            short_share: self.short_share,
-            long_share: self.long_share,
-            min_shared_words: self.min_shared_words,
-            partial_words: self.partial_words,
+            evidence: reprint::evidence::Rule {
+                min_body_words: self.min_body_words,
+                min_story_words: self.min_story_words,
+                paragraph_coverage: self.paragraph_coverage,
+                char_coverage: self.char_coverage,
+                noisy_char_coverage: self.noisy_char_coverage,
+                short_share: self.short_share,
+                long_share: self.long_share,
+                min_shared_words: self.min_shared_words,
+                partial_words: self.partial_words,
+            },
             all_pairs: self.all_pairs,
             min_repeat_words: self.min_repeat_words,
             repeat_similarity: self.repeat_similarity,
@@ -499,15 +501,17 @@ mod tests {
             threshold: 0.4,
             containment_threshold: 0.7,
             evidence_containment: 0.3,
-            min_body_words: 9,
-            min_story_words: 61,
-            paragraph_coverage: 0.61,
-            char_coverage: 0.66,
-            noisy_char_coverage: 0.51,
-            short_share: 0.49,
-            long_share: 0.34,
-            min_shared_words: 26,
-            partial_words: 61,
+            evidence: reprint::evidence::Rule {
+                min_body_words: 9,
+                min_story_words: 61,
+                paragraph_coverage: 0.61,
+                char_coverage: 0.66,
+                noisy_char_coverage: 0.51,
+                short_share: 0.49,
+                long_share: 0.34,
+                min_shared_words: 26,
+                partial_words: 61,
+            },
             all_pairs: true,
             min_repeat_words: 7,
             repeat_similarity: 0.81,

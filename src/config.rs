@@ -57,8 +57,8 @@ pub enum InputFormat {
 /// are read from it (a test checks that `reprint scan` without flags builds exactly
 /// `Config::default()`), and the report's [`Params`](crate::report::Params) are built from it.
 ///
-/// Grouped by concern: detection (`ngram_words` … `containment_threshold`), the evidence rule
-/// (`evidence_containment` … `partial_words`, see [`crate::evidence`]), repeats and
+/// Grouped by concern: detection (`ngram_words` … `evidence_containment`), the evidence rule
+/// (`evidence`, one [`crate::evidence::Rule`], which the stage takes as it is), repeats and
 /// boilerplate, what the report lists (`all_pairs`), and input (`max_article_bytes` …
 /// `strict`). Ratios are plain numbers in the range each field states; counts name their
 /// unit; sizes are bytes and say so in their name.
@@ -99,34 +99,9 @@ pub struct Config {
     /// it. A ratio; default 0.25: reprints with heavy page furniture sit at 0.4-0.6 on a real
     /// feed.
     pub evidence_containment: f64,
-    /// Words a paragraph needs to count as story body (shorter lines are headlines, bylines,
-    /// captions, timestamps). Unit: words. Default 8.
-    pub min_body_words: usize,
-    /// Body words an article needs to belong to a story cluster: a video page's one-line
-    /// description, a teaser or a link list has no story body of its own. Unit: words.
-    /// Default 60.
-    pub min_story_words: usize,
-    /// Share (0..1] of a body paragraph's word shingles found in the other article from which
-    /// the paragraph appears there near-verbatim. A ratio; default 0.6.
-    pub paragraph_coverage: f64,
-    /// Share (0..1] of a body paragraph's character 6-grams found in the other article from
-    /// which the paragraph appears there, for OCR-garbled text. A ratio; default 0.65.
-    pub char_coverage: f64,
-    /// As `char_coverage`, when either article reads as noisy text ([`crate::noise`]): OCR
-    /// errors on both copies break more grams. A ratio; default 0.5.
-    pub noisy_char_coverage: f64,
-    /// Share of the shorter body's paragraphs that must appear in the other article, strictly
-    /// more than this (0..1), for a reprint. A ratio; default 0.5.
-    pub short_share: f64,
-    /// Share (0..1] of the longer body the shared passages must cover for a reprint (a digest
-    /// carrying one story among many is not its reprint). A ratio; default 0.33.
-    pub long_share: f64,
-    /// Words of shared body paragraphs below which a pair gets no verdict at all, whatever its
-    /// ratios. Unit: words. Default 25.
-    pub min_shared_words: usize,
-    /// Words of shared body paragraphs from which a pair that is not a reprint is listed as
-    /// partial reuse. Unit: words. Default 60.
-    pub partial_words: usize,
+    /// The passage-evidence rule: what makes a gated pair a reprint, partial reuse or
+    /// nothing ([`crate::evidence`]). Default: [`Rule::default`](crate::evidence::Rule).
+    pub evidence: crate::evidence::Rule,
     /// Words a repeated run inside one article needs before it is reported. Unit: words.
     /// Default 6: a
     /// headline repeated as the first paragraph (usually 6-15 words) is found; "Advertisement"
@@ -178,15 +153,7 @@ impl Default for Config {
             threshold: 0.5,
             containment_threshold: 0.6,
             evidence_containment: 0.25,
-            min_body_words: 8,
-            min_story_words: 60,
-            paragraph_coverage: 0.6,
-            char_coverage: 0.65,
-            noisy_char_coverage: 0.5,
-            short_share: 0.5,
-            long_share: 0.33,
-            min_shared_words: 25,
-            partial_words: 60,
+            evidence: crate::evidence::Rule::default(),
             min_repeat_words: 6,
             repeat_similarity: 0.8,
             min_boilerplate_articles: 5,
@@ -202,6 +169,14 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The gate of stage 5 ([`crate::verify::Rule`]) these thresholds make.
+    pub fn gate(&self) -> crate::verify::Rule {
+        crate::verify::Rule {
+            threshold: self.threshold,
+            evidence_containment: self.evidence_containment,
+        }
+    }
+
     /// Checks every field's range; the message quotes the bad value.
     pub fn validate(&self) -> Result<()> {
         fn bad(name: &'static str, message: String) -> Result<()> {
@@ -223,10 +198,10 @@ impl Config {
             ("threshold", self.threshold),
             ("containment-threshold", self.containment_threshold),
             ("evidence-containment", self.evidence_containment),
-            ("paragraph-coverage", self.paragraph_coverage),
-            ("char-coverage", self.char_coverage),
-            ("noisy-char-coverage", self.noisy_char_coverage),
-            ("long-share", self.long_share),
+            ("paragraph-coverage", self.evidence.paragraph_coverage),
+            ("char-coverage", self.evidence.char_coverage),
+            ("noisy-char-coverage", self.evidence.noisy_char_coverage),
+            ("long-share", self.evidence.long_share),
             ("repeat-similarity", self.repeat_similarity),
             ("boilerplate-coverage", self.boilerplate_coverage),
         ] {
@@ -237,10 +212,10 @@ impl Config {
                 );
             }
         }
-        if !(0.0..1.0).contains(&self.short_share) {
+        if !(0.0..1.0).contains(&self.evidence.short_share) {
             return bad(
                 "short-share",
-                format!("{} is not in [0, 1)", self.short_share),
+                format!("{} is not in [0, 1)", self.evidence.short_share),
             );
         }
         if self.min_boilerplate_articles < 2 {

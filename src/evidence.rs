@@ -35,33 +35,52 @@ use crate::shingle::{self, ArticleShingles};
 /// 6-grams survive, while two unrelated paragraphs of one news day share about a tenth.
 pub const CHAR_GRAM: usize = 6;
 
-/// The thresholds of the evidence rule (see the module docs; each is documented on the
-/// `Config` field of the same name).
+/// The thresholds of the evidence rule (see the module docs). Part of
+/// [`Config`](crate::Config) (`Config::evidence`); the report's parameters list each field.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct Rule {
+    /// Words a paragraph needs to count as story body (shorter lines are headlines, bylines,
+    /// captions, timestamps). Unit: words. Default 8.
     pub min_body_words: usize,
+    /// Body words an article needs to belong to a story cluster: a video page's one-line
+    /// description, a teaser or a link list has no story body of its own. Unit: words.
+    /// Default 60.
     pub min_story_words: usize,
+    /// Share (0..1] of a body paragraph's word shingles found in the other article from which
+    /// the paragraph appears there near-verbatim. A ratio; default 0.6.
     pub paragraph_coverage: f64,
+    /// Share (0..1] of a body paragraph's character 6-grams found in the other article from
+    /// which the paragraph appears there, for OCR-garbled text. A ratio; default 0.65.
     pub char_coverage: f64,
+    /// As `char_coverage`, when either article reads as noisy text ([`crate::noise`]): OCR
+    /// errors on both copies break more grams. A ratio; default 0.5.
     pub noisy_char_coverage: f64,
+    /// Share of the shorter body's paragraphs that must appear in the other article, strictly
+    /// more than this (0..1), for a reprint. A ratio; default 0.5.
     pub short_share: f64,
+    /// Share (0..1] of the longer body the shared passages must cover for a reprint (a digest
+    /// carrying one story among many is not its reprint). A ratio; default 0.33.
     pub long_share: f64,
+    /// Words of shared body paragraphs below which a pair gets no verdict at all, whatever its
+    /// ratios. Unit: words. Default 25.
     pub min_shared_words: usize,
+    /// Words of shared body paragraphs from which a pair that is not a reprint is listed as
+    /// partial reuse. Unit: words. Default 60.
     pub partial_words: usize,
 }
 
-impl Rule {
-    pub fn from_config(cfg: &crate::config::Config) -> Rule {
+impl Default for Rule {
+    fn default() -> Rule {
         Rule {
-            min_body_words: cfg.min_body_words,
-            min_story_words: cfg.min_story_words,
-            paragraph_coverage: cfg.paragraph_coverage,
-            char_coverage: cfg.char_coverage,
-            noisy_char_coverage: cfg.noisy_char_coverage,
-            short_share: cfg.short_share,
-            long_share: cfg.long_share,
-            min_shared_words: cfg.min_shared_words,
-            partial_words: cfg.partial_words,
+            min_body_words: 8,
+            min_story_words: 60,
+            paragraph_coverage: 0.6,
+            char_coverage: 0.65,
+            noisy_char_coverage: 0.5,
+            short_share: 0.5,
+            long_share: 0.33,
+            min_shared_words: 25,
+            partial_words: 60,
         }
     }
 }
@@ -744,7 +763,7 @@ mod tests {
     use super::*;
 
     fn rule() -> Rule {
-        Rule::from_config(&crate::config::Config::default())
+        Rule::default()
     }
 
     /// Paragraph `i` of a made-up story `s`: a sentence of 14 distinct words.

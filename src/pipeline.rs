@@ -18,7 +18,7 @@ use crate::report::{self, round4, Report, Summary, Warning};
 use crate::segment::Span;
 use crate::shingle::{self, ArticleShingles, Scratch};
 use crate::spill::{Sets, Spill};
-use crate::verify::{self, Rule, Similarity};
+use crate::verify::{self, Similarity};
 
 /// Candidate pairs proposed by paragraphs shared verbatim need at least this many words in
 /// the paragraph, so "He declined to comment." does not propose pairs.
@@ -784,7 +784,7 @@ fn verify_candidates(
     sets: &Sets,
     progress: &dyn Progress,
 ) -> Result<Vec<VerifiedPair>> {
-    let rule = Rule::from_config(cfg);
+    let rule = cfg.gate();
     let verified: Vec<Result<Vec<VerifiedPair>>> = cands
         .pairs
         .par_chunks(1024)
@@ -960,7 +960,7 @@ fn judge_pairs(
         noisy,
         samples,
     } = *known;
-    let rule = evidence::Rule::from_config(cfg);
+    let rule = cfg.evidence;
     let is_body =
         |i: usize, p: usize| evidence::is_body(&analysed[i].paragraphs[p], &rule) && !mask[i][p];
     // Each article's body words, for pairs judged without their text.

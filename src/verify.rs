@@ -149,14 +149,6 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// The gate the thresholds of `cfg` make.
-    pub fn from_config(cfg: &crate::config::Config) -> Rule {
-        Rule {
-            threshold: cfg.threshold,
-            evidence_containment: cfg.evidence_containment,
-        }
-    }
-
     /// A pair passes when it shares at least [`MIN_GATE_SHINGLES`] and its Jaccard reaches
     /// the threshold or its containment reaches `evidence_containment`.
     pub fn accepts(&self, s: &Similarity) -> bool {

@@ -452,7 +452,7 @@ fn bad_records_are_skipped_and_counted() {
 fn stdin_mixed_inputs_and_unsafe_outputs() {
     let dir = scratch("stdin");
     let out = dir.join("out.jsonl");
-    // A story body long enough to be one (`Config::min_story_words`).
+    // A story body long enough to be one (`evidence::Rule::min_story_words`).
     let body = "Officials declined to comment on the substance of the negotiations in Geneva on Monday, saying that the talks were continuing. \\n\\nDiplomats from both delegations met for six hours behind closed doors at the lakeside hotel, and a second round is planned for Wednesday morning. \\n\\nThe mediator said in a short statement that both sides had agreed to keep the ceasefire in place while the talks go on, and that a joint committee would meet next week to discuss prisoner exchanges and the reopening of the border crossings.";
     let feed =
         format!("{{\"id\":\"a\",\"text\":\"{body}\"}}\n{{\"id\":\"b\",\"text\":\"{body}\"}}\n");

@@ -129,7 +129,7 @@ fn usage_and_missing_files_have_their_exit_codes() {
 
 #[test]
 fn stdin_jsonl_field_mapping_and_duplicate_ids() {
-    // One paragraph, long enough to be a story body (`Config::min_story_words`).
+    // One paragraph, long enough to be a story body (`evidence::Rule::min_story_words`).
     let body = "Officials from both sides declined to comment on the substance of the negotiations in Geneva on Monday, saying that the talks were continuing. Diplomats from both delegations met for six hours behind closed doors at the lakeside hotel, and a second round is planned for Wednesday morning. The mediator said in a short statement that both sides had agreed to keep the ceasefire in place while the talks go on, and that a joint committee would meet next week to discuss prisoner exchanges.";
     let feed = format!(
         "{{\"guid\":\"a\",\"body\":\"{body}\",\"outlet\":\"X\"}}\n{{\"guid\":\"a\",\"body\":\"{body}\",\"outlet\":\"Y\"}}\n{{\"body\":\"{body} Extra words at the end here.\"}}\n"
@@ -712,10 +712,7 @@ fn cli_defaults_of_the_evidence_rule_are_the_library_defaults() {
     // library's defaults, so a default changed in one place only is caught here.
     let out = reprint(&["scan", "--format", "json", SEED]);
     let r = json_of(&out);
-    let want = serde_json::to_value(reprint::evidence::Rule::from_config(
-        &reprint::config::Config::default(),
-    ))
-    .unwrap();
+    let want = serde_json::to_value(reprint::config::Config::default().evidence).unwrap();
     for (k, v) in want.as_object().unwrap() {
         assert_eq!(&r["params"][k], v, "{k}");
     }

@@ -71,7 +71,7 @@ impl Params {
             rows: lsh.rows,
             containment_threshold: cfg.containment_threshold,
             evidence_containment: cfg.evidence_containment,
-            evidence: crate::evidence::Rule::from_config(cfg),
+            evidence: cfg.evidence,
             min_repeat_words: cfg.min_repeat_words,
             repeat_similarity: cfg.repeat_similarity,
             min_boilerplate_articles: cfg.min_boilerplate_articles,
