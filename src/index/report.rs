@@ -260,12 +260,12 @@ impl BatchReport {
         }
     }
 
-    /// Writes the text form: one block per new article that has something to report, then
-    /// the events and a summary line.
+    /// Writes the text form: one block per new article that shares text with another or
+    /// repeats itself (with the boilerplate it carries; the JSON lists it for every article),
+    /// then the events and a summary line.
     pub fn write_text(&self, w: &mut dyn Write) -> std::io::Result<()> {
         for a in &self.articles {
-            let shown = a.links.is_empty() && a.repeats.is_empty() && a.boilerplate.is_empty();
-            if shown {
+            if a.links.is_empty() && a.repeats.is_empty() {
                 continue;
             }
             writeln!(
