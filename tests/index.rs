@@ -133,9 +133,11 @@ fn boilerplate_counts(
 
 /// Issue 18's equivalence: a generated feed added in date-ordered batches (1, 2 and 3 days)
 /// gives the reprint pairs and clusters of one scan over the whole window, except for the
-/// documented case: a pair one of whose articles got another boilerplate verdict when it was
+/// documented cases: a pair one of whose articles got another boilerplate verdict when it was
 /// added than the whole window gives it (an outlet's footer is boilerplate only once enough
-/// articles carry it, so the first days' articles are judged with the footer as text).
+/// articles carry it, so the first days' articles are judged with the footer as text), and
+/// an OCR-noisy copy the scan found by character evidence that meets the new article in only
+/// one word band (`index::MIN_WORD_BANDS`), which the index does not read with the batch.
 #[test]
 fn batches_in_date_order_give_the_pairs_and_clusters_of_one_scan_but_early_boilerplate() {
     let mut exact_runs = 0;
@@ -156,11 +158,22 @@ fn batches_in_date_order_give_the_pairs_and_clusters_of_one_scan_but_early_boile
             .collect();
         let (bp_index, bp_scan) = boilerplate_counts(&reports, &scan);
         let judged_otherwise = |id: &String| bp_index.get(id) != bp_scan.get(id);
+        // Pairs the scan judged by character evidence (OCR-noisy text).
+        let by_chars: BTreeSet<_> = scan
+            .pairs
+            .iter()
+            .filter(|p| p.evidence == reprint::report::EvidenceKind::Characters)
+            .map(|p| pair(&p.a, &p.b))
+            .collect();
         let differing: Vec<_> = want.symmetric_difference(&got).collect();
-        for (a, b) in &differing {
+        for &ab in &differing {
+            let (a, b) = ab;
+            let noisy_missed = by_chars.contains(ab) && !got.contains(ab);
             assert!(
-                judged_otherwise(a) || judged_otherwise(b),
-                "seed {seed}: pair {a} {b} differs from the scan, but both articles got the                  scan's boilerplate verdict (index {:?} {:?}, scan {:?} {:?})",
+                judged_otherwise(a) || judged_otherwise(b) || noisy_missed,
+                "seed {seed}: pair {a} {b} differs from the scan, but both articles got the \
+                 scan's boilerplate verdict (index {:?} {:?}, scan {:?} {:?}) and it is no \
+                 noisy pair the index missed",
                 bp_index.get(a),
                 bp_index.get(b),
                 bp_scan.get(a),
@@ -389,7 +402,8 @@ fn known_answer_vectors_pin_the_index_hashing() {
     let text = "The harbour council voted on Monday to rebuild the old ferry pier before \
         winter.\n\nMembers said the repairs would cost far less than a new pier further up \
         the coast, and work starts next month.";
-    let keys = reprint::pipeline::index_keys(text, &Config::default());
+    let cfg = Config::default();
+    let keys = reprint::pipeline::IndexKeys::new(&cfg).of(text);
     assert_eq!(keys.len(), KAV_KEYS_LEN, "{keys:x?}");
     assert_eq!(&keys[..3], &KAV_KEYS_HEAD, "{keys:x?}");
     let settings = index::Settings::of(&Config::default());
@@ -398,9 +412,9 @@ fn known_answer_vectors_pin_the_index_hashing() {
 }
 const KAV_KEYS_LEN: usize = 66;
 const KAV_KEYS_HEAD: [u64; 3] = [
-    0x0008_2f96_29bf_a936,
-    0x0625_3bde_8a77_d4f7,
-    0x08d5_8381_2fb5_2f8b,
+    0x1e2e_74f6_fb8f_e3c8,
+    0x29a6_4db7_d83d_d89e,
+    0x4002_0be5_8a6f_ea4d,
 ];
-const KAV_FINGERPRINT: &str = "6b4675bc4d0023e0";
+const KAV_FINGERPRINT: &str = "7a707cae7edf7b4f";
 const KAV_XXH3: u64 = 10_138_724_459_980_872_916;

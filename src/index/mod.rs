@@ -2,11 +2,11 @@
 //!
 //! A sibling of the batch pipeline over the same stage code. Each `add` writes one immutable
 //! segment ([`store`]) with the batch's articles, their texts (zstd) and a sorted table of
-//! their candidate keys ([`crate::pipeline::index_keys`]), then replaces the manifest
+//! their candidate keys ([`crate::pipeline::IndexKeys`]), then replaces the manifest
 //! atomically. To report on a batch, the index merges the batch's sorted keys with each
 //! segment's table, takes the earlier articles that share a key, and runs the batch pipeline
 //! ([`crate::pipeline::scan`]) over those and the batch; the result is mapped onto cluster ids
-//! that stay put ([`assign_clusters`]).
+//! that stay put (`assign_clusters`).
 //!
 //! Invariants:
 //! - Segments never change; the manifest is the only mutable file and names every live
@@ -35,13 +35,17 @@ use crate::error::{Error, Result};
 use crate::report::Warning;
 use store::{ClusterInfo, Manifest, SegmentEntry, SegmentMeta, Steps, StoredArticle};
 
-/// Version of the candidate keys ([`crate::pipeline::index_keys`]); part of the fingerprint.
+/// Version of the candidate keys ([`crate::pipeline::IndexKeys`]); part of the fingerprint.
 pub const KEYS_VERSION: u32 = 1;
 
 /// A key shared by more earlier articles than this does not pull them in as candidates: it is
 /// a footer or a stock line, not a story (a scan's LSH buckets have the same kind of cap,
 /// [`crate::lsh::MAX_BUCKET`]).
-pub const MAX_KEY_POSTINGS: usize = 1024;
+pub const MAX_KEY_POSTINGS: usize = 256;
+
+/// Word-signature bands a new and an earlier article must share for the earlier one to be
+/// read with the batch (a scan's rule for two clean articles).
+pub const MIN_WORD_BANDS: usize = 2;
 
 /// Every setting that changes hashes or verdicts, fixed when the index is created.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -136,7 +140,8 @@ pub fn fingerprint(s: &Settings) -> String {
     bytes.extend_from_slice(&store::FORMAT_VERSION.to_le_bytes());
     bytes.extend_from_slice(&KEYS_VERSION.to_le_bytes());
     bytes.extend_from_slice(&serde_json::to_vec(s).expect("settings serialise"));
-    for k in crate::pipeline::index_keys(PROBE_TEXT, &s.apply(&Config::default())) {
+    let cfg = s.apply(&Config::default());
+    for k in crate::pipeline::IndexKeys::new(&cfg).of(PROBE_TEXT) {
         bytes.extend_from_slice(&k.to_le_bytes());
     }
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes))
@@ -383,10 +388,8 @@ fn plan(
     drop(known);
 
     // The batch's sorted key table.
-    let per_article: Vec<Vec<u64>> = fresh
-        .par_iter()
-        .map(|a| crate::pipeline::index_keys(&a.text, cfg))
-        .collect();
+    let keyer = crate::pipeline::IndexKeys::new(cfg);
+    let per_article: Vec<Vec<u64>> = fresh.par_iter().map(|a| keyer.of(&a.text)).collect();
     let mut keys: Vec<(u64, u32)> = per_article
         .iter()
         .enumerate()
@@ -394,8 +397,9 @@ fn plan(
         .collect();
     keys.sort_unstable();
 
-    // Merge it with each segment's table: the earlier articles sharing a key, per key.
-    let mut postings: BTreeMap<u64, Vec<(u32, u32)>> = BTreeMap::new();
+    // Merge it with each segment's table: per shared key, the batch's rows and the earlier
+    // articles.
+    let mut postings: BTreeMap<u64, (std::ops::Range<usize>, Vec<(u32, u32)>)> = BTreeMap::new();
     for (si, (s, m)) in segments.iter_mut().zip(&metas).enumerate() {
         let table = s.keys(m.articles.len())?;
         let (mut i, mut j) = (0, 0);
@@ -405,23 +409,43 @@ fn plan(
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
                     let k = keys[i].0;
-                    let list = postings.entry(k).or_default();
-                    while j < table.len() && table[j].0 == k {
-                        list.push((si as u32, table[j].1));
-                        j += 1;
-                    }
+                    let from = i;
                     while i < keys.len() && keys[i].0 == k {
                         i += 1;
+                    }
+                    let entry = postings.entry(k).or_insert((from..i, Vec::new()));
+                    while j < table.len() && table[j].0 == k {
+                        entry.1.push((si as u32, table[j].1));
+                        j += 1;
                     }
                 }
             }
         }
     }
-    let mut wanted: Vec<(u32, u32)> = postings
-        .into_values()
-        .filter(|l| l.len() <= MAX_KEY_POSTINGS)
-        .flatten()
-        .collect();
+    // A paragraph or shingle band pulls its earlier articles in; word bands pull in an
+    // earlier article only when it meets a new one in `MIN_WORD_BANDS` of them (as a scan
+    // pairs two clean articles), since one band of common words pairs most of a topic.
+    let mut wanted: Vec<(u32, u32)> = Vec::new();
+    let mut word_meets: Vec<(u32, u32, u32)> = Vec::new();
+    for (k, (rows, olds)) in postings {
+        if olds.len() > MAX_KEY_POSTINGS {
+            continue;
+        }
+        if crate::pipeline::IndexKeys::tag(k) == 2 {
+            for &(_, new) in &keys[rows] {
+                word_meets.extend(olds.iter().map(|&(si, a)| (new, si, a)));
+            }
+        } else {
+            wanted.extend(olds);
+        }
+    }
+    word_meets.sort_unstable();
+    wanted.extend(
+        word_meets
+            .chunk_by(|x, y| x == y)
+            .filter(|run| run.len() >= MIN_WORD_BANDS)
+            .map(|run| (run[0].1, run[0].2)),
+    );
     wanted.sort_unstable();
     wanted.dedup();
 
