@@ -339,6 +339,10 @@ pub fn read_batch(
     Ok((articles, loaded.warnings, loaded.malformed))
 }
 
+/// A key the batch shares with earlier articles: the batch's rows of it in the sorted key
+/// table, and the earlier articles as (segment, article) numbers.
+type Shared = (std::ops::Range<usize>, Vec<(u32, u32)>);
+
 /// An earlier article pulled in as a candidate.
 struct Earlier {
     stored: StoredArticle,
@@ -399,7 +403,7 @@ fn plan(
 
     // Merge it with each segment's table: per shared key, the batch's rows and the earlier
     // articles.
-    let mut postings: BTreeMap<u64, (std::ops::Range<usize>, Vec<(u32, u32)>)> = BTreeMap::new();
+    let mut postings: BTreeMap<u64, Shared> = BTreeMap::new();
     for (si, (s, m)) in segments.iter_mut().zip(&metas).enumerate() {
         let table = s.keys(m.articles.len())?;
         let (mut i, mut j) = (0, 0);
