@@ -31,12 +31,90 @@ pub enum Command {
     /// Scan (same flags as scan) and write the feed back without its duplicates: repeats,
     /// boilerplate and reprints of a kept article; everything removed is listed in a sidecar.
     Clean(CleanArgs),
+    /// Keep a persistent index of a feed: add daily batches and report on each against the
+    /// last days, query, expire, check, list the clusters (issue 18).
+    #[command(subcommand)]
+    Index(IndexCommand),
     /// Print a shell completion script to stdout (e.g. `reprint completions bash >
     /// /etc/bash_completion.d/reprint`).
     Completions(CompletionsArgs),
     /// Print a man page (roff) to stdout: `reprint man > reprint.1`, and one per subcommand
     /// with its flags: `reprint man scan > reprint-scan.1`.
     Man(ManArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Create an empty index in DIR. The scan flags given here (shingles, signature, rules)
+    /// are fixed for the index's life.
+    Init(IndexInitArgs),
+    /// Add a batch to the index and report on each new article: the earlier articles it
+    /// reprints, its cluster, repeats and boilerplate.
+    Add(IndexBatchArgs),
+    /// The same report as add, without adding the batch.
+    Query(IndexBatchArgs),
+    /// Drop the segments whose articles are all older than N days before the newest article.
+    Expire(IndexExpireArgs),
+    /// Verify every checksum and invariant of the index; exit 1 naming the first bad file.
+    Check(IndexDirArgs),
+    /// Print the index's counts, segments and settings.
+    Stats(IndexDirArgs),
+    /// Print the window's clusters of two or more articles.
+    Clusters(IndexClustersArgs),
+}
+
+/// `index init`: the directory, and the scan flags whose settings the index keeps.
+#[derive(Debug, Args)]
+#[command(mut_arg("inputs", |a| a.required(false).hide(true)))]
+pub struct IndexInitArgs {
+    /// The index directory (made if missing; must not hold an index yet).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+/// `index add` and `index query`: the directory, then the inputs and flags of `scan`.
+#[derive(Debug, Args)]
+pub struct IndexBatchArgs {
+    /// The index directory.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexExpireArgs {
+    /// The index directory.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Days kept before the newest article's date (dates `YYYY-MM-DD...`).
+    #[arg(long, value_name = "N")]
+    pub keep_days: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexDirArgs {
+    /// The index directory.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexClustersArgs {
+    /// The index directory.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Output format (text or json).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Indent JSON output.
+    #[arg(long)]
+    pub pretty: bool,
 }
 
 #[derive(Debug, Args)]

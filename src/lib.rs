@@ -103,6 +103,7 @@ pub mod error;
 pub mod eval;
 pub mod evidence;
 pub mod hash;
+pub mod index;
 pub mod input;
 pub(crate) mod json_string;
 pub mod lsh;

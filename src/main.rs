@@ -3,6 +3,7 @@
 //! Exit codes: [`Exit`], the one place they are decided (the README's table lists the same).
 
 mod cli;
+mod index_cmd;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -77,6 +78,7 @@ fn main() -> ExitCode {
         #[cfg(feature = "tooling")]
         Command::Synth(args) => synth(args),
         Command::Clean(args) => clean(args),
+        Command::Index(cmd) => index_cmd::run(cmd),
         Command::Completions(args) => completions(args.shell),
         Command::Man(args) => man(args.subcommand.as_deref()),
     };

@@ -1482,3 +1482,76 @@ fn shared_paragraph_candidates(
     out.dedup();
     out
 }
+
+/// The keys under which `reprint index` files an article (issue 18), so that a new batch finds
+/// the earlier articles it may reprint by merging sorted key tables instead of rescanning
+/// them. They do not depend on the other articles (no boilerplate mask), so they are a
+/// superset of what a scan proposes from: the hash of every paragraph of
+/// [`MIN_SHARED_PARAGRAPH_WORDS`] words or more (tag 0), the band keys
+/// of the whole shingle set's signature in the scan's LSH bands (tag 1) and of the word
+/// signature (tag 2), each band alone. Hashed into one `u64` per key whose top two bits are
+/// the tag ([`IndexKeys::tag`]), sorted and deduplicated. Built once per run (deriving the
+/// bands is not cheap), used per text.
+pub struct IndexKeys<'a> {
+    cfg: &'a Config,
+    params: lsh::Params,
+    hasher: MinHasher,
+}
+
+impl<'a> IndexKeys<'a> {
+    pub fn new(cfg: &'a Config) -> Self {
+        IndexKeys {
+            cfg,
+            params: lsh::Params::for_scan(cfg.threshold, cfg.containment_threshold, cfg.num_perms),
+            hasher: MinHasher::new(cfg.num_perms),
+        }
+    }
+
+    /// The tag of a key: 0 paragraph, 1 shingle band, 2 word band.
+    pub fn tag(key: u64) -> u64 {
+        key >> 62
+    }
+
+    /// The keys of `text`.
+    pub fn of(&self, text: &str) -> Vec<u64> {
+        let out = SCRATCH.with_borrow_mut(|scratch| analyse(text, self.cfg, scratch));
+        let a = &out.shingles;
+        let tagged = |tag: u64, band: usize, value: u64| {
+            let h = crate::hash::sequence(&[
+                (tag << 32 | band as u64) as u32,
+                value as u32,
+                (value >> 32) as u32,
+            ]);
+            tag << 62 | h >> 2
+        };
+        let mut keys: Vec<u64> = a
+            .paragraphs
+            .iter()
+            .filter(|p| p.words() >= MIN_SHARED_PARAGRAPH_WORDS)
+            .map(|p| tagged(0, 0, p.hash))
+            .collect();
+        let mut set = a.shingles.clone();
+        let mut tmp = Vec::new();
+        shingle::sort_dedup(&mut set, &mut tmp);
+        if !set.is_empty() {
+            let sig = self.hasher.signature(&set);
+            let mut bands = vec![0u32; self.params.bands];
+            lsh::band_keys(&sig, self.params, &mut bands);
+            keys.extend(
+                bands
+                    .iter()
+                    .enumerate()
+                    .map(|(b, &k)| tagged(1, b, k as u64)),
+            );
+        }
+        keys.extend(
+            out.word_keys
+                .iter()
+                .enumerate()
+                .map(|(b, &k)| tagged(2, b, k as u64)),
+        );
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+}

@@ -1,0 +1,420 @@
+//! What `reprint index add` and `query` report on a batch, and the window's cluster list;
+//! JSON (schema [`SCHEMA_VERSION`], documented in the README) and text printers.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::store::StoredArticle;
+use super::{Event, Index};
+use crate::corpus::Corpus;
+use crate::report::{snippet, PairKind, Warning};
+
+/// Version of the index's JSON documents (batch report and cluster list); bumped on any
+/// incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A cluster id as printed: `c` and the number.
+pub fn cluster_name(id: u64) -> String {
+    format!("c{id}")
+}
+
+/// A passage shared with the other article: bytes of this article's text and of the other's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Shared {
+    pub this: [usize; 2],
+    pub other: [usize; 2],
+    pub words: usize,
+}
+
+/// Another article this one shares a story with (a reprint pair or partial reuse).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Link {
+    pub id: String,
+    pub date: String,
+    pub source: String,
+    /// True when the other article was indexed before this batch; false when it is in the
+    /// batch itself.
+    pub indexed: bool,
+    pub kind: PairKind,
+    pub short_share: f64,
+    pub long_share: f64,
+    pub jaccard: f64,
+    pub containment: f64,
+    pub spans: Vec<Shared>,
+}
+
+/// A run of this article that repeats an earlier run of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Repeat {
+    pub words: usize,
+    pub first: [usize; 2],
+    pub repeat: [usize; 2],
+    pub exact: bool,
+}
+
+/// A boilerplate block this article carries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Carried {
+    /// Its opening words (at most 80 characters).
+    pub snippet: String,
+    /// Carriers and outlets among the batch and the earlier articles read with it.
+    pub articles: usize,
+    pub outlets: usize,
+}
+
+/// The report on one new article.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ArticleReport {
+    pub id: String,
+    pub date: String,
+    pub source: String,
+    /// Its story cluster (an id of its own when it reprints nothing and nothing reprints it).
+    #[serde(serialize_with = "as_cluster_name")]
+    pub cluster: u64,
+    /// The cluster's canonical article.
+    pub canonical: String,
+    pub links: Vec<Link>,
+    pub repeats: Vec<Repeat>,
+    pub boilerplate: Vec<Carried>,
+}
+
+fn as_cluster_name<S: serde::Serializer>(id: &u64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&cluster_name(*id))
+}
+
+/// Counts of a batch report.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct BatchSummary {
+    /// New articles reported on (the batch minus skipped ids).
+    pub articles: usize,
+    /// Ids already in the index (or twice in the batch), skipped.
+    pub skipped: usize,
+    /// Earlier articles read as candidates.
+    pub candidates: usize,
+    /// New articles with at least one reprint link to an indexed article.
+    pub reprint_indexed: usize,
+    /// New articles with at least one link of either kind.
+    pub linked: usize,
+    pub events: usize,
+}
+
+/// The report of `index add` or `index query`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BatchReport {
+    pub version: u32,
+    /// `add` or `query`.
+    pub command: &'static str,
+    /// The segment `add` wrote (none for `query`, or when nothing was new).
+    pub segment: Option<String>,
+    pub summary: BatchSummary,
+    pub articles: Vec<ArticleReport>,
+    pub events: Vec<EventReport>,
+    pub skipped: Vec<String>,
+    pub warnings: Vec<Warning>,
+}
+
+/// An [`Event`] as reported, with cluster names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum EventReport {
+    CanonicalSuperseded {
+        cluster: String,
+        old: String,
+        new: String,
+    },
+    Merged {
+        from: String,
+        into: String,
+        by: String,
+    },
+}
+
+impl From<&Event> for EventReport {
+    fn from(e: &Event) -> Self {
+        match e {
+            Event::CanonicalSuperseded { cluster, old, new } => EventReport::CanonicalSuperseded {
+                cluster: cluster_name(*cluster),
+                old: old.clone(),
+                new: new.clone(),
+            },
+            Event::Merged { from, into, by } => EventReport::Merged {
+                from: cluster_name(*from),
+                into: cluster_name(*into),
+                by: by.clone(),
+            },
+        }
+    }
+}
+
+impl BatchReport {
+    /// Builds the report from the pipeline's `scan` of `corpus` (its first `n_old` articles
+    /// are the earlier ones) and the cluster assignment of the new ones.
+    pub(super) fn build(
+        corpus: &Corpus,
+        n_old: usize,
+        scan: &crate::report::Report,
+        assigned: &[(u64, String)],
+        events: &[Event],
+        skipped: Vec<String>,
+        warnings: Vec<Warning>,
+    ) -> BatchReport {
+        let pos: HashMap<&str, usize> = corpus
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
+        let mut articles: Vec<ArticleReport> = corpus.articles[n_old..]
+            .iter()
+            .zip(assigned)
+            .map(|(a, (cluster, canonical))| ArticleReport {
+                id: a.id.clone(),
+                date: a.date.clone(),
+                source: a.source.clone(),
+                cluster: *cluster,
+                canonical: canonical.clone(),
+                links: Vec::new(),
+                repeats: Vec::new(),
+                boilerplate: Vec::new(),
+            })
+            .collect();
+        let new_at = |id: &str| pos.get(id).filter(|&&p| p >= n_old).map(|&p| p - n_old);
+        for p in &scan.pairs {
+            let (Some(&pa), Some(&pb)) = (pos.get(p.a.as_str()), pos.get(p.b.as_str())) else {
+                continue;
+            };
+            for (me, other, mine_is_a) in [(pb, pa, false), (pa, pb, true)] {
+                if me < n_old {
+                    continue;
+                }
+                let o = &corpus.articles[other];
+                articles[me - n_old].links.push(Link {
+                    id: o.id.clone(),
+                    date: o.date.clone(),
+                    source: o.source.clone(),
+                    indexed: other < n_old,
+                    kind: p.kind,
+                    short_share: p.short_share,
+                    long_share: p.long_share,
+                    jaccard: p.jaccard,
+                    containment: p.containment,
+                    spans: p
+                        .spans
+                        .iter()
+                        .map(|s| Shared {
+                            this: if mine_is_a { s.a } else { s.b },
+                            other: if mine_is_a { s.b } else { s.a },
+                            words: s.words,
+                        })
+                        .collect(),
+                });
+            }
+        }
+        for r in &scan.repeats {
+            if let Some(me) = new_at(&r.article) {
+                articles[me].repeats.push(Repeat {
+                    words: r.words,
+                    first: [r.first.start, r.first.end],
+                    repeat: [r.repeat.start, r.repeat.end],
+                    exact: r.exact,
+                });
+            }
+        }
+        for b in &scan.boilerplate {
+            for id in &b.ids {
+                if let Some(me) = new_at(id) {
+                    articles[me].boilerplate.push(Carried {
+                        snippet: snippet(&b.text, 80),
+                        articles: b.articles,
+                        outlets: b.sources.len(),
+                    });
+                }
+            }
+        }
+        let summary = BatchSummary {
+            articles: articles.len(),
+            skipped: skipped.len(),
+            candidates: n_old,
+            reprint_indexed: articles
+                .iter()
+                .filter(|a| {
+                    a.links
+                        .iter()
+                        .any(|l| l.indexed && l.kind == PairKind::Reprint)
+                })
+                .count(),
+            linked: articles.iter().filter(|a| !a.links.is_empty()).count(),
+            events: events.len(),
+        };
+        BatchReport {
+            version: SCHEMA_VERSION,
+            command: "add",
+            segment: None,
+            summary,
+            articles,
+            events: events.iter().map(EventReport::from).collect(),
+            skipped,
+            warnings,
+        }
+    }
+
+    /// Writes the text form: one block per new article that shares text with another or
+    /// repeats itself (with the boilerplate it carries; the JSON lists it for every article),
+    /// then the events and a summary line.
+    pub fn write_text(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        for a in &self.articles {
+            if a.links.is_empty() && a.repeats.is_empty() {
+                continue;
+            }
+            writeln!(
+                w,
+                "{} ({} {}) cluster {} canonical {}",
+                a.id,
+                a.date,
+                a.source,
+                cluster_name(a.cluster),
+                a.canonical
+            )?;
+            for l in &a.links {
+                let kind = match l.kind {
+                    PairKind::Reprint => "reprint",
+                    PairKind::Partial => "partial",
+                };
+                let words: usize = l.spans.iter().map(|s| s.words).sum();
+                writeln!(
+                    w,
+                    "  {kind} {} {} ({} {}) short_share={} long_share={} jaccard={} spans={} words={words}",
+                    if l.indexed { "of indexed" } else { "in batch" },
+                    l.id,
+                    l.date,
+                    l.source,
+                    l.short_share,
+                    l.long_share,
+                    l.jaccard,
+                    l.spans.len()
+                )?;
+            }
+            for r in &a.repeats {
+                writeln!(
+                    w,
+                    "  repeat of {} words: bytes {}..{} again at {}..{}",
+                    r.words, r.first[0], r.first[1], r.repeat[0], r.repeat[1]
+                )?;
+            }
+            for b in &a.boilerplate {
+                writeln!(
+                    w,
+                    "  boilerplate ({} articles, {} outlets): {}",
+                    b.articles, b.outlets, b.snippet
+                )?;
+            }
+        }
+        for e in &self.events {
+            match e {
+                EventReport::CanonicalSuperseded { cluster, old, new } => writeln!(
+                    w,
+                    "event: {cluster} canonical {old} superseded by earlier {new}"
+                )?,
+                EventReport::Merged { from, into, by } => {
+                    writeln!(w, "event: {from} merged into {into} by {by}")?
+                }
+            }
+        }
+        let s = &self.summary;
+        writeln!(
+            w,
+            "{}: {} new articles ({} skipped), {} reprint indexed articles, {} linked, {} candidates read, {} events{}",
+            self.command,
+            s.articles,
+            s.skipped,
+            s.reprint_indexed,
+            s.linked,
+            s.candidates,
+            s.events,
+            self.segment.as_ref().map_or(String::new(), |f| format!(", segment {f}"))
+        )
+    }
+}
+
+/// One member of a listed cluster.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Member {
+    pub id: String,
+    pub date: String,
+    pub source: String,
+    pub title: String,
+}
+
+/// A cluster of the window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ListedCluster {
+    pub id: String,
+    /// The canonical as recorded; it may have left the window (expired).
+    pub canonical: String,
+    /// Members in the window, in the order they were added.
+    pub members: Vec<Member>,
+}
+
+/// `reprint index clusters`: every cluster with two or more members in the window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClusterList {
+    pub version: u32,
+    pub generation: u64,
+    pub clusters: Vec<ListedCluster>,
+}
+
+impl ClusterList {
+    pub(super) fn build(index: &Index, groups: BTreeMap<u64, Vec<StoredArticle>>) -> ClusterList {
+        let clusters = groups
+            .into_iter()
+            .filter(|(_, m)| m.len() > 1)
+            .map(|(id, members)| ListedCluster {
+                id: cluster_name(id),
+                canonical: index
+                    .manifest
+                    .clusters
+                    .get(&id)
+                    .map_or_else(|| members[0].id.clone(), |c| c.canonical.clone()),
+                members: members
+                    .into_iter()
+                    .map(|a| Member {
+                        id: a.id,
+                        date: a.date,
+                        source: a.source,
+                        title: a.title,
+                    })
+                    .collect(),
+            })
+            .collect();
+        ClusterList {
+            version: SCHEMA_VERSION,
+            generation: index.manifest.generation,
+            clusters,
+        }
+    }
+
+    pub fn write_text(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        for c in &self.clusters {
+            writeln!(
+                w,
+                "{} canonical {} ({} members)",
+                c.id,
+                c.canonical,
+                c.members.len()
+            )?;
+            for m in &c.members {
+                writeln!(
+                    w,
+                    "  {} {} {} {}",
+                    m.id,
+                    m.date,
+                    m.source,
+                    snippet(&m.title, 60)
+                )?;
+            }
+        }
+        writeln!(w, "{} clusters", self.clusters.len())
+    }
+}

@@ -1,0 +1,420 @@
+//! `reprint index` (issue 18): batches added in date order against `scan` over the whole
+//! window, stable cluster ids and events, settings refusal, known-answer vectors.
+
+// The feeds are generated (`reprint::synth`, developer tooling).
+#![cfg(feature = "tooling")]
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use reprint::corpus::{Article, Body, Corpus, Origin};
+use reprint::index::{self, NewArticle};
+use reprint::report::PairKind;
+use reprint::Config;
+
+fn base() -> &'static [reprint::synth::BaseStory] {
+    static BASE: std::sync::OnceLock<Vec<reprint::synth::BaseStory>> = std::sync::OnceLock::new();
+    BASE.get_or_init(|| {
+        reprint::synth::load_base(&common::root().join("data/base-stories.jsonl")).unwrap()
+    })
+}
+
+/// A generated feed in date order (ties in feed order).
+fn feed(seed: u64, articles: usize, days: u32) -> Vec<NewArticle> {
+    let cfg = reprint::synth::SynthConfig {
+        seed,
+        articles,
+        outlets: 8,
+        days,
+        ..Default::default()
+    };
+    let mut out: Vec<NewArticle> = reprint::synth::generate(base(), &cfg)
+        .articles
+        .into_iter()
+        .map(|a| NewArticle {
+            id: a.id,
+            title: a.title,
+            source: a.source,
+            date: a.date,
+            text: a.text,
+        })
+        .collect();
+    out.sort_by(|a, b| a.date.cmp(&b.date));
+    out
+}
+
+/// The feed cut into batches of `days` days each, by the date's day.
+fn batches(feed: &[NewArticle], days: i64) -> Vec<Vec<NewArticle>> {
+    let mut out: BTreeMap<i64, Vec<NewArticle>> = BTreeMap::new();
+    for a in feed {
+        let d = index::day_number(&a.date).expect("synth dates are ISO");
+        out.entry(d.div_euclid(days)).or_default().push(a.clone());
+    }
+    out.into_values().collect()
+}
+
+fn scan_all(feed: &[NewArticle]) -> reprint::report::Report {
+    let file: Arc<str> = Arc::from("feed");
+    let corpus = Corpus::in_memory(
+        feed.iter()
+            .map(|a| Article {
+                id: a.id.clone(),
+                title: a.title.clone(),
+                body: Body::Text(a.text.clone()),
+                source: a.source.clone(),
+                date: a.date.clone(),
+                origin: Origin {
+                    file: file.clone(),
+                    line: 1,
+                },
+            })
+            .collect(),
+    );
+    let cfg = Config {
+        all_pairs: true,
+        ..Config::default()
+    };
+    reprint::pipeline::scan(&corpus, vec![], &cfg).unwrap().0
+}
+
+fn pair(a: &str, b: &str) -> (String, String) {
+    if a < b {
+        (a.to_string(), b.to_string())
+    } else {
+        (b.to_string(), a.to_string())
+    }
+}
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    common::scratch(name)
+}
+
+/// Adds every batch to a fresh index in `dir`; returns the reprint pairs the reports list.
+fn add_all(dir: &Path, batches: &[Vec<NewArticle>]) -> Vec<index::report::BatchReport> {
+    index::init(dir, &Config::default()).unwrap();
+    batches
+        .iter()
+        .map(|b| index::add(dir, b.clone(), vec![], &Config::default()).unwrap())
+        .collect()
+}
+
+fn reprint_pairs(reports: &[index::report::BatchReport]) -> BTreeSet<(String, String)> {
+    reports
+        .iter()
+        .flat_map(|r| &r.articles)
+        .flat_map(|a| {
+            a.links
+                .iter()
+                .filter(|l| l.kind == PairKind::Reprint)
+                .map(move |l| pair(&a.id, &l.id))
+        })
+        .collect()
+}
+
+/// Per article, the number of boilerplate blocks it carries: by the index's reports (the
+/// verdict when it was added) and by the scan of the whole window.
+fn boilerplate_counts(
+    reports: &[index::report::BatchReport],
+    scan: &reprint::report::Report,
+) -> (BTreeMap<String, usize>, BTreeMap<String, usize>) {
+    let mut by_index = BTreeMap::new();
+    for a in reports.iter().flat_map(|r| &r.articles) {
+        by_index.insert(a.id.clone(), a.boilerplate.len());
+    }
+    let mut by_scan: BTreeMap<String, usize> = by_index.keys().map(|k| (k.clone(), 0)).collect();
+    for id in scan.boilerplate.iter().flat_map(|b| &b.ids) {
+        *by_scan.entry(id.clone()).or_default() += 1;
+    }
+    (by_index, by_scan)
+}
+
+/// Issue 18's equivalence: a generated feed added in date-ordered batches (1, 2 and 3 days)
+/// gives the reprint pairs and clusters of one scan over the whole window, except for the
+/// documented cases: a pair one of whose articles got another boilerplate verdict when it was
+/// added than the whole window gives it (an outlet's footer is boilerplate only once enough
+/// articles carry it, so the first days' articles are judged with the footer as text), and
+/// an OCR-noisy copy the scan found by character evidence that meets the new article in only
+/// one word band (`index::MIN_WORD_BANDS`), which the index does not read with the batch.
+#[test]
+fn batches_in_date_order_give_the_pairs_and_clusters_of_one_scan_but_early_boilerplate() {
+    let mut exact_runs = 0;
+    for (seed, articles, days, per_batch) in [(3u64, 300, 10, 1), (5, 500, 15, 2), (11, 400, 12, 3)]
+    {
+        let feed = feed(seed, articles, days);
+        let bs = batches(&feed, per_batch);
+        assert!(bs.len() >= 4, "seed {seed}: {} batches", bs.len());
+        let dir = scratch(&format!("index-equivalence-{seed}"));
+        let reports = add_all(&dir, &bs);
+        let scan = scan_all(&feed);
+        let got = reprint_pairs(&reports);
+        let want: BTreeSet<_> = scan
+            .pairs
+            .iter()
+            .filter(|p| p.kind == PairKind::Reprint)
+            .map(|p| pair(&p.a, &p.b))
+            .collect();
+        let (bp_index, bp_scan) = boilerplate_counts(&reports, &scan);
+        let judged_otherwise = |id: &String| bp_index.get(id) != bp_scan.get(id);
+        // Pairs the scan judged by character evidence (OCR-noisy text).
+        let by_chars: BTreeSet<_> = scan
+            .pairs
+            .iter()
+            .filter(|p| p.evidence == reprint::report::EvidenceKind::Characters)
+            .map(|p| pair(&p.a, &p.b))
+            .collect();
+        let differing: Vec<_> = want.symmetric_difference(&got).collect();
+        for &ab in &differing {
+            let (a, b) = ab;
+            let noisy_missed = by_chars.contains(ab) && !got.contains(ab);
+            assert!(
+                judged_otherwise(a) || judged_otherwise(b) || noisy_missed,
+                "seed {seed}: pair {a} {b} differs from the scan, but both articles got the \
+                 scan's boilerplate verdict (index {:?} {:?}, scan {:?} {:?}) and it is no \
+                 noisy pair the index missed",
+                bp_index.get(a),
+                bp_index.get(b),
+                bp_scan.get(a),
+                bp_scan.get(b)
+            );
+        }
+        // The documented case stays rare: at most 4% of the pairs.
+        assert!(
+            differing.len() * 25 <= want.len(),
+            "seed {seed}: {} of {} pairs differ",
+            differing.len(),
+            want.len()
+        );
+        // Clusters: equal, except those holding an article of a differing pair.
+        let touched: BTreeSet<&String> = differing.iter().flat_map(|(a, b)| [a, b]).collect();
+        let listed = index::clusters(&dir).unwrap();
+        let by_index: BTreeSet<BTreeSet<String>> = listed
+            .clusters
+            .iter()
+            .map(|c| c.members.iter().map(|m| m.id.clone()).collect())
+            .collect();
+        let by_scan: BTreeSet<BTreeSet<String>> = scan
+            .clusters
+            .iter()
+            .map(|c| c.members.iter().cloned().collect())
+            .collect();
+        for c in by_index.symmetric_difference(&by_scan) {
+            assert!(
+                c.iter().any(|id| touched.contains(id)),
+                "seed {seed}: cluster {c:?} differs from the scan's without a differing pair"
+            );
+        }
+        assert!(
+            by_scan.len() >= 20,
+            "seed {seed}: {} clusters",
+            by_scan.len()
+        );
+        exact_runs += usize::from(differing.is_empty());
+    }
+    // At least one feed is reproduced exactly, so the test cannot pass by excusing everything.
+    assert!(exact_runs >= 1);
+}
+
+/// A base story with at least `paras` paragraphs and `words` words, after `skip` such ones.
+fn story(skip: usize, paras: usize, words: usize) -> &'static reprint::synth::BaseStory {
+    base()
+        .iter()
+        .filter(|s| {
+            s.paragraphs.len() >= paras
+                && s.paragraphs
+                    .iter()
+                    .map(|p| p.split(' ').count())
+                    .sum::<usize>()
+                    >= words
+        })
+        .nth(skip)
+        .expect("the bundled base has long stories")
+}
+
+fn art(id: &str, source: &str, date: &str, paragraphs: &[String]) -> NewArticle {
+    NewArticle {
+        id: id.into(),
+        title: format!("Headline of {id}"),
+        source: source.into(),
+        date: date.into(),
+        text: paragraphs.join("\n\n"),
+    }
+}
+
+fn listed(dir: &Path) -> BTreeMap<String, (String, BTreeSet<String>)> {
+    index::clusters(dir)
+        .unwrap()
+        .clusters
+        .into_iter()
+        .map(|c| {
+            let members = c.members.into_iter().map(|m| m.id).collect();
+            (c.id, (c.canonical, members))
+        })
+        .collect()
+}
+
+/// Cluster ids stay put: a new reprint joins the id its story has; an earlier copy arriving
+/// late is an explicit `canonical_superseded` event; an article that reprints two clusters'
+/// articles merges them by an explicit `merged` event; ids are never reused; re-adding a
+/// batch adds nothing. `query` reports what `add` then does, without changing the index.
+#[test]
+fn cluster_ids_stay_put_and_changes_are_explicit_events() {
+    let s1 = &story(0, 6, 350).paragraphs;
+    let s2 = &story(1, 6, 350).paragraphs;
+    let s3 = &story(2, 8, 450).paragraphs;
+    let half = s3.len() / 2;
+    let dir = scratch("index-cluster-ids");
+    index::init(&dir, &Config::default()).unwrap();
+    let cfg = Config::default();
+    let day1 = vec![
+        art("wire-1", "Wire", "2024-05-02T08:00:00Z", s1),
+        art(
+            "local-1",
+            "Local A",
+            "2024-05-02T10:00:00Z",
+            &s1[..s1.len() - 1],
+        ),
+        art("other-1", "Local B", "2024-05-02T11:00:00Z", s2),
+        art("half-a", "Local C", "2024-05-02T12:00:00Z", &s3[..half]),
+        art("half-b", "Local D", "2024-05-02T13:00:00Z", &s3[half..]),
+    ];
+    let r1 = index::add(&dir, day1, vec![], &cfg).unwrap();
+    let id = |r: &index::report::BatchReport, a: &str| {
+        let x = r.articles.iter().find(|x| x.id == a).unwrap();
+        (index::report::cluster_name(x.cluster), x.canonical.clone())
+    };
+    let (c1, canon) = id(&r1, "wire-1");
+    assert_eq!(canon, "wire-1");
+    assert_eq!(id(&r1, "local-1"), (c1.clone(), "wire-1".to_string()));
+    let (c_other, _) = id(&r1, "other-1");
+    let (c_a, _) = id(&r1, "half-a");
+    let (c_b, _) = id(&r1, "half-b");
+    let distinct: BTreeSet<_> = [&c1, &c_other, &c_a, &c_b].into_iter().collect();
+    assert_eq!(distinct.len(), 4, "{distinct:?}");
+    assert!(r1.events.is_empty(), "{:?}", r1.events);
+    let before = listed(&dir);
+    let next_before = index::stats(&dir).unwrap().next_cluster;
+
+    let day2 = vec![
+        art("local-2", "Local E", "2024-05-03T09:00:00Z", &s1[1..]),
+        art("early-1", "Wire", "2024-05-01T07:00:00Z", s1),
+        art("full-3", "Wire", "2024-05-01T09:00:00Z", s3),
+        art("fresh-2", "Local F", "2024-05-03T10:00:00Z", &s2[..2]),
+    ];
+    let q = index::query(&dir, day2.clone(), vec![], &cfg).unwrap();
+    assert_eq!(listed(&dir), before, "query changed the index");
+    let r2 = index::add(&dir, day2.clone(), vec![], &cfg).unwrap();
+    assert_eq!(q.articles, r2.articles);
+    assert_eq!(q.events, r2.events);
+    assert_eq!((q.command, r2.command), ("query", "add"));
+
+    assert_eq!(id(&r2, "local-2"), (c1.clone(), "early-1".to_string()));
+    assert_eq!(id(&r2, "early-1"), (c1.clone(), "early-1".to_string()));
+    assert_eq!(id(&r2, "full-3").0, c_a);
+    let ev = serde_json::to_value(&r2.events).unwrap();
+    let want = serde_json::json!([
+        {"event": "canonical_superseded", "cluster": c1, "old": "wire-1", "new": "early-1"},
+        {"event": "merged", "from": c_b, "into": c_a, "by": "full-3"},
+        {"event": "canonical_superseded", "cluster": c_a, "old": "half-a", "new": "full-3"},
+    ]);
+    assert_eq!(ev, want);
+    // A story no earlier article shares gets an id never given before.
+    let (c_fresh, _) = id(&r2, "fresh-2");
+    let n: u64 = c_fresh[1..].parse().unwrap();
+    assert!(
+        n >= next_before,
+        "{c_fresh} reuses an id below {next_before}"
+    );
+
+    let after = listed(&dir);
+    let set = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+    assert_eq!(
+        after[&c1],
+        (
+            "early-1".to_string(),
+            set(&["wire-1", "local-1", "local-2", "early-1"])
+        )
+    );
+    assert_eq!(
+        after[&c_a],
+        ("full-3".to_string(), set(&["half-a", "half-b", "full-3"]))
+    );
+    assert!(
+        !after.contains_key(&c_b),
+        "a merged id is listed under the id it joined"
+    );
+    assert!(!after.contains_key(&c_other));
+
+    // The same batch again: every id is known, nothing is written.
+    let gen = index::stats(&dir).unwrap().generation;
+    let again = index::add(&dir, day2, vec![], &cfg).unwrap();
+    assert_eq!(again.summary.skipped, 4);
+    assert!(again.articles.is_empty() && again.segment.is_none());
+    assert_eq!(index::stats(&dir).unwrap().generation, gen);
+    assert_eq!(listed(&dir), after);
+    let checked = index::check(&dir).unwrap();
+    assert_eq!((checked.segments, checked.articles), (2, 9));
+}
+
+/// Settings are fixed when the index is made: a flag that asks for another value is refused
+/// naming it, and a run without flags uses the index's settings.
+#[test]
+fn add_with_other_settings_is_refused_naming_them() {
+    let dir = scratch("index-settings");
+    let made = Config {
+        threshold: 0.6,
+        ..Config::default()
+    };
+    index::init(&dir, &made).unwrap();
+    let batch = vec![art("a", "Wire", "2024-05-02", &story(0, 6, 350).paragraphs)];
+    let asked = Config {
+        threshold: 0.7,
+        min_repeat_words: 9,
+        ..Config::default()
+    };
+    let err = index::add(&dir, batch.clone(), vec![], &asked)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("manifest.json"), "{err}");
+    assert!(err.contains("--threshold 0.7 (the index has 0.6)"), "{err}");
+    assert!(
+        err.contains("--min-repeat-words 9 (the index has 6)"),
+        "{err}"
+    );
+    assert_eq!(index::stats(&dir).unwrap().generation, 0);
+    let r = index::add(&dir, batch, vec![], &Config::default()).unwrap();
+    assert_eq!(r.summary.articles, 1);
+    assert_eq!(index::stats(&dir).unwrap().settings.threshold, 0.6);
+    // A second init in the same place is refused.
+    let err = index::init(&dir, &Config::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("already"), "{err}");
+}
+
+/// Known-answer vectors: the candidate keys and the settings fingerprint of this build. If
+/// these change, indexes written before cannot be added to (the fingerprint refuses them):
+/// bump `index::KEYS_VERSION` or `store::FORMAT_VERSION` and say so in the CHANGELOG.
+#[test]
+fn known_answer_vectors_pin_the_index_hashing() {
+    let text = "The harbour council voted on Monday to rebuild the old ferry pier before \
+        winter.\n\nMembers said the repairs would cost far less than a new pier further up \
+        the coast, and work starts next month.";
+    let cfg = Config::default();
+    let keys = reprint::pipeline::IndexKeys::new(&cfg).of(text);
+    assert_eq!(keys.len(), KAV_KEYS_LEN, "{keys:x?}");
+    assert_eq!(&keys[..3], &KAV_KEYS_HEAD, "{keys:x?}");
+    let settings = index::Settings::of(&Config::default());
+    assert_eq!(index::fingerprint(&settings), KAV_FINGERPRINT);
+    assert_eq!(xxhash_rust::xxh3::xxh3_64(b"reprint index"), KAV_XXH3);
+}
+const KAV_KEYS_LEN: usize = 66;
+const KAV_KEYS_HEAD: [u64; 3] = [
+    0x1e2e_74f6_fb8f_e3c8,
+    0x29a6_4db7_d83d_d89e,
+    0x4002_0be5_8a6f_ea4d,
+];
+const KAV_FINGERPRINT: &str = "7a707cae7edf7b4f";
+const KAV_XXH3: u64 = 10_138_724_459_980_872_916;

@@ -1,0 +1,287 @@
+//! `reprint index` crash safety and damage (issue 18): an abort injected after each write
+//! step leaves the index in its state before or after the command, and a rerun ends where a
+//! clean run does; a flipped byte in any file is a checksum error naming the file (exit 1),
+//! never a panic. Also the writer's lock and the CLI's exit codes and JSON. Runs the real
+//! binary.
+
+// The feeds are generated (`reprint::synth`, developer tooling).
+#![cfg(feature = "tooling")]
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use common::{json_of, s, scratch, stderr};
+
+/// Runs `reprint ARGS` with `REPRINT_INDEX_ABORT_AFTER` set to `abort` (when given).
+fn run(args: &[&str], abort: Option<u32>) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_reprint"));
+    c.args(args)
+        .current_dir(common::root())
+        .stdin(Stdio::null())
+        .env_remove("REPRINT_INDEX_ABORT_AFTER");
+    if let Some(k) = abort {
+        c.env("REPRINT_INDEX_ABORT_AFTER", k.to_string());
+    }
+    c.output().unwrap()
+}
+
+fn ok(out: &Output) {
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(out));
+}
+
+/// Three daily batches of a generated feed, as JSONL files in `dir`.
+fn day_files(dir: &Path) -> Vec<PathBuf> {
+    let base = reprint::synth::load_base(&common::root().join("data/base-stories.jsonl")).unwrap();
+    let cfg = reprint::synth::SynthConfig {
+        seed: 4,
+        articles: 150,
+        days: 3,
+        ..Default::default()
+    };
+    let mut days: std::collections::BTreeMap<String, Vec<u8>> = Default::default();
+    for a in reprint::synth::generate(&base, &cfg).articles {
+        let e = days.entry(a.date[..10].to_string()).or_default();
+        reprint::synth::write_article(e, &a).unwrap();
+    }
+    days.into_values()
+        .enumerate()
+        .map(|(i, lines)| {
+            let p = dir.join(format!("day{i}.jsonl"));
+            fs::write(&p, lines).unwrap();
+            p
+        })
+        .collect()
+}
+
+/// Every file of an index directory but the lock, by name.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .filter(|(n, _)| n != "LOCK")
+        .map(|(n, p)| (n, fs::read(p).unwrap()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    let _ = fs::remove_dir_all(to);
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+/// What a reader sees: the cluster list as JSON.
+fn clusters(dir: &Path) -> serde_json::Value {
+    let out = run(&["index", "clusters", s(dir), "--format", "json"], None);
+    ok(&out);
+    json_of(&out)
+}
+
+#[test]
+fn an_abort_after_any_write_step_leaves_the_state_before_or_after_and_a_rerun_ends_clean() {
+    let work = scratch("index-crash");
+    let days = day_files(&work);
+    assert!(days.len() >= 3, "{} days", days.len());
+    // The clean runs: after day 0 (`before`), after day 1 (`after`), and after expiring.
+    let before = work.join("before");
+    ok(&run(&["index", "init", s(&before)], None));
+    ok(&run(&["index", "add", s(&before), s(&days[0]), "-q"], None));
+    let after = work.join("after");
+    copy_dir(&before, &after);
+    ok(&run(&["index", "add", s(&after), s(&days[1]), "-q"], None));
+    let (c_before, c_after) = (clusters(&before), clusters(&after));
+    assert_ne!(c_before, c_after);
+    let clean_after = snapshot(&after);
+
+    // `add` has six write steps: segment (temporary file, rename, directory sync), then the
+    // manifest (the same three). Step 5 is the commit.
+    for k in 1..=6 {
+        let dir = work.join(format!("add-abort-{k}"));
+        copy_dir(&before, &dir);
+        let out = run(&["index", "add", s(&dir), s(&days[1]), "-q"], Some(k));
+        assert_eq!(out.status.code(), Some(86), "step {k}: {}", stderr(&out));
+        ok(&run(&["index", "check", s(&dir)], None));
+        let seen = clusters(&dir);
+        if k < 5 {
+            assert_eq!(seen, c_before, "step {k}: not the state before");
+        } else {
+            assert_eq!(seen, c_after, "step {k}: not the state after");
+        }
+        // The rerun cleans up and ends byte for byte where the clean run did.
+        ok(&run(&["index", "add", s(&dir), s(&days[1]), "-q"], None));
+        assert_eq!(
+            snapshot(&dir),
+            clean_after,
+            "step {k}: rerun differs from a clean run"
+        );
+    }
+
+    // `expire` replaces the manifest (three steps), then removes the dropped segment.
+    ok(&run(&["index", "add", s(&after), s(&days[2]), "-q"], None));
+    let full = snapshot(&after);
+    let expired = work.join("expired");
+    copy_dir(&after, &expired);
+    let out = run(&["index", "expire", s(&expired), "--keep-days", "1"], None);
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("expired 1 segments"));
+    let c_expired = clusters(&expired);
+    let c_full = clusters(&after);
+    assert_ne!(c_expired, c_full);
+    for k in 1..=4 {
+        let dir = work.join(format!("expire-abort-{k}"));
+        copy_dir(&after, &dir);
+        assert_eq!(snapshot(&dir), full);
+        let out = run(&["index", "expire", s(&dir), "--keep-days", "1"], Some(k));
+        assert_eq!(out.status.code(), Some(86), "step {k}: {}", stderr(&out));
+        ok(&run(&["index", "check", s(&dir)], None));
+        assert_eq!(
+            &clusters(&dir),
+            if k < 2 { &c_full } else { &c_expired },
+            "step {k}"
+        );
+        ok(&run(
+            &["index", "expire", s(&dir), "--keep-days", "1"],
+            None,
+        ));
+        assert_eq!(
+            snapshot(&dir),
+            snapshot(&expired),
+            "step {k}: rerun differs"
+        );
+    }
+}
+
+#[test]
+fn a_flipped_byte_in_any_file_is_a_checksum_error_naming_the_file() {
+    let work = scratch("index-flip");
+    let days = day_files(&work);
+    let good = work.join("good");
+    ok(&run(&["index", "init", s(&good)], None));
+    for d in &days[..2] {
+        ok(&run(&["index", "add", s(&good), s(d), "-q"], None));
+    }
+    let files: Vec<String> = snapshot(&good).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(files.len(), 3, "{files:?}");
+    let bad = work.join("bad");
+    let mut rounds = 0;
+    for name in &files {
+        let bytes = fs::read(good.join(name)).unwrap();
+        // 16 positions spread over the file, first and last byte included.
+        for i in 0..16 {
+            let at = i * (bytes.len() - 1) / 15;
+            copy_dir(&good, &bad);
+            let mut b = bytes.clone();
+            b[at] ^= 0x20;
+            fs::write(bad.join(name), &b).unwrap();
+            let out = run(&["index", "check", s(&bad)], None);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(1), "{name} byte {at}: {err}");
+            assert!(
+                err.contains(name) && err.contains("checksum"),
+                "{name} byte {at}: {err}"
+            );
+            // Readers fail the same way or answer from the parts they checked; never a panic.
+            for args in [
+                vec!["index", "clusters", s(&bad)],
+                vec!["index", "query", s(&bad), s(&days[2]), "-q"],
+                vec!["index", "stats", s(&bad)],
+            ] {
+                let out = run(&args, None);
+                assert!(
+                    matches!(out.status.code(), Some(0 | 1)),
+                    "{args:?}: {}",
+                    stderr(&out)
+                );
+                assert!(!stderr(&out).contains("panicked"), "{args:?}");
+            }
+            rounds += 1;
+        }
+    }
+    assert_eq!(rounds, 48);
+}
+
+#[test]
+fn one_writer_at_a_time_while_readers_read() {
+    let work = scratch("index-lock");
+    let days = day_files(&work);
+    let dir = work.join("ix");
+    ok(&run(&["index", "init", s(&dir)], None));
+    ok(&run(&["index", "add", s(&dir), s(&days[0]), "-q"], None));
+    let lock = fs::OpenOptions::new()
+        .write(true)
+        .open(dir.join("LOCK"))
+        .unwrap();
+    lock.try_lock().unwrap();
+    let out = run(&["index", "add", s(&dir), s(&days[1])], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("LOCK: another reprint process is writing"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(
+        &["index", "query", s(&dir), s(&days[1]), "--format", "json"],
+        None,
+    );
+    ok(&out);
+    let v = json_of(&out);
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["command"], "query");
+    assert!(
+        v["summary"]["reprint_indexed"].as_u64().unwrap() > 0,
+        "{}",
+        v["summary"]
+    );
+    drop(lock);
+    let out = run(
+        &["index", "add", s(&dir), s(&days[1]), "--format", "json"],
+        None,
+    );
+    ok(&out);
+    let added = json_of(&out);
+    assert_eq!(added["articles"], v["articles"]);
+    assert_eq!(added["segment"], "seg-00000002.rps");
+}
+
+#[test]
+fn cli_refuses_other_settings_an_unknown_dir_and_html() {
+    let work = scratch("index-cli");
+    let days = day_files(&work);
+    let dir = work.join("ix");
+    ok(&run(
+        &["index", "init", s(&dir), "--threshold", "0.6"],
+        None,
+    ));
+    let out = run(
+        &["index", "add", s(&dir), s(&days[0]), "--threshold", "0.7"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--threshold 0.7 (the index has 0.6)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(
+        &["index", "add", s(&dir), s(&days[0]), "--format", "html"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let nowhere = work.join("nowhere");
+    let out = run(&["index", "stats", s(&nowhere)], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no index here"), "{}", stderr(&out));
+    let out = run(&["index", "init", s(&dir), "extra.jsonl"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(&["index", "init", s(&dir)], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("already"), "{}", stderr(&out));
+}
