@@ -265,7 +265,8 @@ fn push_str(s: &str, out: &mut Vec<u8>) {
 
 /// Appends `v` as the JSON value a JSONL writer would give the CLI for it: str, bytes of
 /// UTF-8, int, float, bool and None as themselves (a NaN, `pd.NA` or `pd.NaT`, pandas'
-/// missing values, as null, as pandas' own `to_json` writes them), a date or time as its
+/// missing values, as null, as pandas' own `to_json` writes them), a numpy scalar as the value
+/// it holds, a date or time as its
 /// `isoformat()`, a list or tuple as an array and a mapping as an object
 /// (whose contents the reader never looks at). Anything else is the warning returned.
 fn push_value(v: &Bound<'_, PyAny>, field: &str, out: &mut Vec<u8>) -> Result<(), String> {
@@ -318,6 +319,8 @@ fn push_value(v: &Bound<'_, PyAny>, field: &str, out: &mut Vec<u8>) -> Result<()
         push_bytes(b.as_bytes(), field, out)?;
     } else if let Ok(b) = v.downcast::<PyByteArray>() {
         push_bytes(&b.to_vec(), field, out)?;
+    } else if let Some(native) = numpy_item(v) {
+        push_value(&native, field, out)?;
     } else if let Some(iso) = isoformat(v) {
         push_str(&iso, out);
     } else if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
@@ -331,6 +334,17 @@ fn push_value(v: &Bound<'_, PyAny>, field: &str, out: &mut Vec<u8>) -> Result<()
         ));
     }
     Ok(())
+}
+
+/// A numpy scalar (`np.int64`, `np.float32`, `np.bool_`, `np.str_` …, found by its `dtype`
+/// and `item`, so that numpy is not needed) as the Python value it holds.
+fn numpy_item<'py>(v: &Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
+    if !v.hasattr("dtype").unwrap_or(false) {
+        return None;
+    }
+    let item = v.call_method0("item").ok()?;
+    // An array's `item` of one element is a scalar too; anything still numpy is refused.
+    (!item.hasattr("dtype").unwrap_or(true)).then_some(item)
 }
 
 /// A date or time (`datetime`, `date`, pandas' `Timestamp`, which `read_json` makes of a

@@ -135,3 +135,17 @@ def test_nothing_to_read_is_an_empty_report_with_a_note() -> None:
     assert report.summary["articles"] == 0 and report.clusters == []
     assert [w["message"] for w in report.warnings] == ["empty file: no article read"]
     assert report.malformed == 0
+
+
+def test_numpy_scalars_are_their_values() -> None:
+    np = pytest.importorskip("numpy")
+    records = [dict(r) for r in GOOD]
+    plain = [dict(r) for r in GOOD]
+    for i, r in enumerate(records):
+        r["id"], plain[i]["id"] = np.int64(i), i
+        r["text"] = np.str_(r["text"])
+    records[0]["title"], plain[0]["title"] = np.float32(1.5), 1.5
+    records[1]["title"], plain[1]["title"] = np.bool_(True), True
+    report = reprint.scan(records)
+    assert report.json() == reprint.scan(plain).json()
+    assert report.malformed == 0 and report.summary["articles"] == 40
