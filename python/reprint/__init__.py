@@ -155,6 +155,12 @@ class Report:
         the others are about input with nothing to analyse, or a repeated id."""
         return self._native.malformed
 
+    @property
+    def seconds(self) -> dict[str, float]:
+        """Wall-clock seconds of :func:`scan`'s steps: ``lines`` (records to JSON lines, with
+        the GIL), ``read`` and ``scan`` (without it). Empty for :func:`clean`'s report."""
+        return dict(self._native.seconds)
+
     def __repr__(self) -> str:
         s = self.summary
         return (

@@ -6,6 +6,7 @@ __version__: str
 
 class NativeReport:
     malformed: int
+    seconds: list[tuple[str, float]]
     def json(self, pretty: bool = False) -> str: ...
 
 def scan(records: Sequence[Any], options: dict[str, Any], name: str) -> NativeReport: ...

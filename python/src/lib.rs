@@ -10,6 +10,7 @@
 //! is a counted warning (record skipped), a bad setting is a `ConfigError`.
 
 use std::collections::BTreeMap;
+use std::time::Instant;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -534,6 +535,10 @@ struct NativeReport {
     #[pyo3(get)]
     malformed: usize,
     threads: usize,
+    /// Wall-clock seconds of each step: records to JSON lines (GIL held), reading them, and
+    /// the scan (GIL released).
+    #[pyo3(get)]
+    seconds: Vec<(&'static str, f64)>,
 }
 
 #[pymethods]
@@ -566,8 +571,11 @@ fn scan(
     name: &str,
 ) -> PyResult<NativeReport> {
     let s = settings(py, options)?;
+    let t = Instant::now();
     let (bytes, rejected) = to_jsonl(records, &s.cfg, name)?;
+    let t_lines = t.elapsed().as_secs_f64();
     let loaded = read(py, &bytes, rejected, name, &s.cfg)?;
+    let t_read = t.elapsed().as_secs_f64();
     drop(bytes);
     let pool = pool(py, s.threads)?;
     let malformed = loaded.malformed;
@@ -577,10 +585,16 @@ fn scan(
             pool.install(|| reprint::pipeline::scan(&loaded.corpus, loaded.warnings, cfg))
         })
         .map_err(|e| library_error(py, e))?;
+    let t_scan = t.elapsed().as_secs_f64();
     Ok(NativeReport {
         report,
         malformed,
         threads: s.threads,
+        seconds: vec![
+            ("lines", t_lines),
+            ("read", t_read - t_lines),
+            ("scan", t_scan - t_read),
+        ],
     })
 }
 
@@ -633,6 +647,7 @@ fn clean(
             report,
             malformed,
             threads: s.threads,
+            seconds: Vec::new(),
         },
         kept,
         sidecar,

@@ -23,6 +23,8 @@ def test_example_feed_json_is_the_cli_json_byte_for_byte(cli: Path) -> None:
     assert report.summary["articles"] == 300
     assert len(report.clusters) == report.summary["clusters"] == 30
     assert report.malformed == 0 and report.warnings == []
+    steps = report.seconds
+    assert list(steps) == ["lines", "read", "scan"] and all(v >= 0 for v in steps.values())
 
 
 def test_generated_feed_json_is_the_cli_json_with_and_without_settings(
