@@ -14,6 +14,9 @@ VENV=.venv-ci
 echo "== python: cargo fmt --check (python/)"
 cargo fmt --manifest-path python/Cargo.toml -- --check
 
+# --locked, as fuzz/ builds: python/Cargo.lock also pins the root crate's dependencies, so a
+# dependency added at the root needs python/Cargo.lock refreshed (`cargo check
+# --manifest-path python/Cargo.toml` without --locked does it).
 echo "== python: cargo clippy -D warnings (python/)"
 cargo clippy --manifest-path python/Cargo.toml --locked --all-targets -- -D warnings
 
