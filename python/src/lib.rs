@@ -64,6 +64,19 @@ const FIELD_SETTINGS: [&str; 5] = [
     "date_field",
 ];
 
+/// `s` as a Python str.
+fn py_str(py: Python<'_>, s: &str) -> PyObject {
+    PyString::new(py, s).into_any().unbind()
+}
+
+/// `v` as a Python int.
+fn py_int(py: Python<'_>, v: u64) -> PyObject {
+    match v.into_pyobject(py) {
+        Ok(o) => o.into_any().unbind(),
+        Err(never) => match never {},
+    }
+}
+
 /// A Python exception of class `kind` from `reprint._errors`, with attributes.
 fn error(py: Python<'_>, kind: &str, message: String, attrs: &[(&str, PyObject)]) -> PyErr {
     let made = (|| -> PyResult<PyErr> {
@@ -86,7 +99,7 @@ fn library_error(py: Python<'_>, e: reprint::Error) -> PyErr {
                 py,
                 "ConfigError",
                 format!("invalid {snake}: {message}"),
-                &[("name", snake.into_pyobject(py).unwrap().into_any().unbind())],
+                &[("name", py_str(py, &snake))],
             )
         }
         reprint::Error::Strict {
@@ -105,15 +118,14 @@ fn library_error(py: Python<'_>, e: reprint::Error) -> PyErr {
 
 /// An `InputError` about record `line - 1` (0-based index) of input `file`.
 fn input_error(py: Python<'_>, file: &str, line: u64, message: String) -> PyErr {
-    let int = |v: u64| v.into_pyobject(py).unwrap().into_any().unbind();
     error(
         py,
         "InputError",
         message,
         &[
-            ("file", file.into_pyobject(py).unwrap().into_any().unbind()),
-            ("line", int(line)),
-            ("index", int(line.saturating_sub(1))),
+            ("file", py_str(py, file)),
+            ("line", py_int(py, line)),
+            ("index", py_int(py, line.saturating_sub(1))),
         ],
     )
 }
@@ -123,7 +135,7 @@ fn config_error(py: Python<'_>, name: &str, message: String) -> PyErr {
         py,
         "ConfigError",
         format!("invalid {name}: {message}"),
-        &[("name", name.into_pyobject(py).unwrap().into_any().unbind())],
+        &[("name", py_str(py, name))],
     )
 }
 
@@ -479,10 +491,14 @@ fn read(
 ) -> PyResult<reprint::input::Loaded> {
     if cfg.strict {
         if let Some(first) = rejected.first() {
-            // A problem the reader finds before it comes first, as it would in a file.
-            let before = line_start(bytes, first.line);
-            py.allow_threads(|| reprint::input::read_jsonl_bytes(name, &bytes[..before], cfg))
-                .map_err(|e| library_error(py, e))?;
+            // A problem the reader finds before it comes first, as it would in a file. (With
+            // no record before it there is nothing to read: an empty prefix would be an
+            // "empty file" note, which strict mode would raise instead.)
+            let before = &bytes[..line_start(bytes, first.line)];
+            if !before.iter().all(|b| b.is_ascii_whitespace()) {
+                py.allow_threads(|| reprint::input::read_jsonl_bytes(name, before, cfg))
+                    .map_err(|e| library_error(py, e))?;
+            }
             return Err(input_error(
                 py,
                 &first.file,

@@ -93,6 +93,14 @@ def test_strict_raises_at_the_first_bad_record() -> None:
         reprint.scan(with_bad([{"id": "y", "text": b"\xff"}]), strict=True)
     assert e.value.index == 3 and "UTF-8" in str(e.value)
     assert isinstance(e.value, ValueError)
+    # The first record itself, after rejected ones only: its own message, not "empty file".
+    with pytest.raises(reprint.InputError, match="record is of type int") as e:
+        reprint.scan([7, *GOOD], strict=True)
+    assert e.value.index == 0
+    # A blank text before a rejected record: the reader's warning comes first.
+    with pytest.raises(reprint.InputError, match="is empty") as e:
+        reprint.scan([{"id": "a", "text": "  "}, 7, *GOOD], strict=True)
+    assert e.value.index == 0
 
 
 @pytest.mark.parametrize(
