@@ -10,8 +10,8 @@ The same library as the ``reprint`` command line, over records held in Python::
     report.json()            # the bytes ``reprint scan --format json`` prints
 
 ``records`` is a list of dicts (or strs: bare texts), a pandas DataFrame or a pyarrow Table.
-Record ``i`` is read as line ``i + 1`` of a JSONL file called ``name`` (default
-``"<records>"``) would be read by the CLI: the same field names and renaming flags, a record
+Record ``i`` is read as the CLI reads line ``i + 1`` of a JSONL file named ``name`` (default
+``"<records>"``): the same field names and renaming flags, a record
 without an id gets the id ``name:i+1``, a repeated id gets ``#2``, and every record that
 cannot be read is a counted warning in the report (``Report.warnings``, ``Report.malformed``),
 never a crash. ``strict=True`` raises :class:`InputError` at the first one instead.
