@@ -391,6 +391,58 @@ pub fn read_inputs_analysed<A: Analyser>(
     Ok(loaded)
 }
 
+/// Reads JSONL `bytes` held in memory as if they were the file `name`: the articles, their
+/// ids (`name:line` when a record has none), the warnings and the renaming of repeated ids
+/// are those [`read_inputs`] gives for a plain JSONL file of these bytes. The articles keep
+/// their texts. For callers that hold records rather than files (the Python package
+/// serialises its records to one JSON line each, so its field rules are the CLI's).
+///
+/// ```
+/// let cfg = reprint::Config::default();
+/// let bytes = b"{\"id\":\"a\",\"text\":\"One short article.\"}\n\n{\"text\":7}\n";
+/// let loaded = reprint::input::read_jsonl_bytes("records", bytes, &cfg)?;
+/// assert_eq!(loaded.corpus.len(), 1);
+/// assert_eq!(loaded.corpus.text(0)?, "One short article.");
+/// assert_eq!((loaded.warnings[0].file.as_str(), loaded.warnings[0].line), ("records", 3));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_jsonl_bytes(name: &str, bytes: &[u8], cfg: &Config) -> Result<Loaded> {
+    let mut loaded = Loaded::default();
+    let name: Arc<str> = Arc::from(name);
+    let mut order = InputOrder::default();
+    order.next_entry(&loaded);
+    let mut sink = Sink {
+        warnings: &mut loaded.warnings,
+        malformed: &mut loaded.malformed,
+        strict: cfg.strict,
+    };
+    let mut to = Reading {
+        name: &name,
+        cfg,
+        out: &mut loaded.corpus.articles,
+        sink: &mut sink,
+        analyser: &mut NoAnalysis,
+    };
+    parse(InputFormat::Jsonl, bytes, false, &mut to)?;
+    loaded.bytes = bytes.len() as u64;
+    loaded.sources.push(SourceFile {
+        name,
+        format: InputFormat::Jsonl,
+        retained: None,
+    });
+    order.next_entry(&loaded);
+    let renamed = make_ids_unique(
+        &mut loaded.corpus.articles,
+        &mut Sink {
+            warnings: &mut loaded.warnings,
+            malformed: &mut loaded.malformed,
+            strict: cfg.strict,
+        },
+    )?;
+    order.sort(&mut loaded.warnings, &renamed);
+    Ok(loaded)
+}
+
 /// Which input each warning belongs to, so that warnings found late (a duplicate id is
 /// known only when all ids are) are listed in input order: by input, then line.
 #[derive(Default)]
@@ -793,4 +845,44 @@ fn make_ids_unique(articles: &mut [Article], sink: &mut Sink) -> Result<Vec<usiz
 /// The 1-based line of byte offset `pos` in `bytes`.
 pub(crate) fn line_of(bytes: &[u8], pos: usize) -> u64 {
     memchr::memchr_iter(b'\n', &bytes[..pos.min(bytes.len())]).count() as u64 + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same bytes read from memory and from a file named the same: the same articles,
+    /// ids (a missing one is `name:line`), renamed duplicates and warnings.
+    #[test]
+    fn jsonl_bytes_read_as_the_file_of_those_bytes() {
+        let bytes: &[u8] = b"\xEF\xBB\xBF{\"id\":\"a\",\"text\":\"first text\"}\n\n\
+            {\"text\":\"no id here\"}\nnot json\n{\"id\":\"a\",\"text\":\"again a\"}\n\
+            {\"id\":[1],\"text\":\"compound id\"}\n{\"id\":\"e\",\"text\":\" \"}\r\n";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feed.jsonl");
+        std::fs::write(&path, bytes).unwrap();
+        let cfg = Config::default();
+        let from_file = read_inputs(std::slice::from_ref(&path), &cfg).unwrap();
+        let name = path.to_string_lossy();
+        let from_bytes = read_jsonl_bytes(&name, bytes, &cfg).unwrap();
+        let ids = |l: &Loaded| -> Vec<(String, u64)> {
+            l.corpus
+                .articles
+                .iter()
+                .map(|a| (a.id.clone(), a.origin.line))
+                .collect()
+        };
+        assert_eq!(ids(&from_bytes), ids(&from_file));
+        assert_eq!(from_bytes.warnings, from_file.warnings);
+        assert_eq!(from_bytes.malformed, from_file.malformed);
+        assert_eq!(from_bytes.warnings.len(), 4, "{:?}", from_bytes.warnings);
+        assert_eq!(ids(&from_bytes)[1].0, format!("{name}:3"));
+        assert_eq!(ids(&from_bytes)[2].0, "a#2");
+        for i in 0..from_bytes.corpus.len() {
+            assert_eq!(
+                from_bytes.corpus.text(i).unwrap(),
+                from_file.corpus.text(i).unwrap()
+            );
+        }
+    }
 }

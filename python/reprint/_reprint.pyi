@@ -1,0 +1,16 @@
+"""The native module (Rust, PyO3). Use the ``reprint`` package, which wraps it."""
+
+from typing import Any, Sequence
+
+__version__: str
+
+class NativeReport:
+    malformed: int
+    seconds: list[tuple[str, float]]
+    def json(self, pretty: bool = False) -> str: ...
+
+def scan(records: Sequence[Any], options: dict[str, Any], name: str) -> NativeReport: ...
+def clean(
+    records: Sequence[Any], options: dict[str, Any], name: str
+) -> tuple[NativeReport, list[tuple[int, str | None]], str]: ...
+def defaults() -> dict[str, Any]: ...
