@@ -249,8 +249,12 @@ fn listed(dir: &Path) -> BTreeMap<String, (String, BTreeSet<String>)> {
         .clusters
         .into_iter()
         .map(|c| {
-            let members = c.members.into_iter().map(|m| m.id).collect();
-            (c.id, (c.canonical, members))
+            let members: Vec<String> = c.members.into_iter().map(|m| m.id).collect();
+            // Listed as scan lists a cluster: the canonical first while it is in the window.
+            if members.contains(&c.canonical) {
+                assert_eq!(members[0], c.canonical, "{}: {members:?}", c.id);
+            }
+            (c.id, (c.canonical, members.into_iter().collect()))
         })
         .collect()
 }

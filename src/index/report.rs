@@ -353,7 +353,8 @@ pub struct ListedCluster {
     pub id: String,
     /// The canonical as recorded; it may have left the window (expired).
     pub canonical: String,
-    /// Members in the window, in the order they were added.
+    /// Members in the window: the canonical first when it is still there (as `scan` lists a
+    /// cluster), then the others in the order they were added.
     pub members: Vec<Member>,
 }
 
@@ -370,22 +371,29 @@ impl ClusterList {
         let clusters = groups
             .into_iter()
             .filter(|(_, m)| m.len() > 1)
-            .map(|(id, members)| ListedCluster {
-                id: cluster_name(id),
-                canonical: index
+            .map(|(id, mut members)| {
+                let canonical = index
                     .manifest
                     .clusters
                     .get(&id)
-                    .map_or_else(|| members[0].id.clone(), |c| c.canonical.clone()),
-                members: members
-                    .into_iter()
-                    .map(|a| Member {
-                        id: a.id,
-                        date: a.date,
-                        source: a.source,
-                        title: a.title,
-                    })
-                    .collect(),
+                    .map_or_else(|| members[0].id.clone(), |c| c.canonical.clone());
+                // The canonical first, as `scan` lists a cluster; the others as added.
+                if let Some(k) = members.iter().position(|m| m.id == canonical) {
+                    members[..=k].rotate_right(1);
+                }
+                ListedCluster {
+                    id: cluster_name(id),
+                    canonical,
+                    members: members
+                        .into_iter()
+                        .map(|a| Member {
+                            id: a.id,
+                            date: a.date,
+                            source: a.source,
+                            title: a.title,
+                        })
+                        .collect(),
+                }
             })
             .collect();
         ClusterList {
