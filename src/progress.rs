@@ -32,6 +32,21 @@ struct State {
     stop: AtomicBool,
 }
 
+impl State {
+    /// A stage announced again right after itself (stage 1, begun by the reader and completed
+    /// by the scan) goes on as the same stage: same number, same start, its count kept.
+    fn start(&self, stage: &'static str, total: u64) {
+        let mut current = self.stage.lock().unwrap_or_else(|e| e.into_inner());
+        let again = current.0 == stage && self.stage_index.load(Ordering::Relaxed) > 0;
+        if !again {
+            *current = (stage, Instant::now());
+            self.done.store(0, Ordering::Relaxed);
+            self.stage_index.fetch_add(1, Ordering::Relaxed);
+        }
+        self.total.store(total, Ordering::Relaxed);
+    }
+}
+
 /// A one-line progress display on stderr (stage, items done of total, rate, ETA), redrawn
 /// every [`Bar::REDRAW`] by a background thread and erased when the bar is dropped.
 pub struct Bar {
@@ -92,10 +107,7 @@ impl Bar {
 
 impl Progress for Bar {
     fn start(&self, stage: &'static str, total: u64) {
-        *self.state.stage.lock().unwrap_or_else(|e| e.into_inner()) = (stage, Instant::now());
-        self.state.done.store(0, Ordering::Relaxed);
-        self.state.total.store(total, Ordering::Relaxed);
-        self.state.stage_index.fetch_add(1, Ordering::Relaxed);
+        self.state.start(stage, total);
     }
 
     fn inc(&self, n: u64) {
@@ -171,6 +183,46 @@ mod tests {
             render("align", 7, 8, 0, 10, Duration::ZERO),
             "reprint: [7/8] align  0 / 10"
         );
+    }
+
+    #[test]
+    fn stages_are_numbered_once_each_even_when_stage_one_is_announced_twice() {
+        let s = State {
+            stage: Mutex::new(("reading", Instant::now())),
+            stage_index: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+            total: AtomicU64::new(0),
+            stop: AtomicBool::new(false),
+        };
+        let at = |s: &State| {
+            let name = s.stage.lock().unwrap().0;
+            (
+                s.stage_index.load(Ordering::Relaxed),
+                name,
+                s.done.load(Ordering::Relaxed),
+                s.total.load(Ordering::Relaxed),
+            )
+        };
+        // The reader runs stage 1 as it reads (no total yet), then the scan announces it again.
+        s.start("shingle+repeats", 0);
+        s.done.fetch_add(300, Ordering::Relaxed);
+        s.start("shingle+repeats", 300);
+        assert_eq!(at(&s), (1, "shingle+repeats", 300, 300));
+        s.start("boilerplate", 0);
+        assert_eq!(at(&s), (2, "boilerplate", 0, 0));
+        // What the scan announces after the reader, in order: every stage once, numbered 1..=9.
+        let s2 = State {
+            stage: Mutex::new(("reading", Instant::now())),
+            stage_index: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+            total: AtomicU64::new(0),
+            stop: AtomicBool::new(false),
+        };
+        s2.start(crate::pipeline::STAGES[0], 0);
+        for (k, name) in crate::pipeline::STAGES.iter().enumerate() {
+            s2.start(name, 10);
+            assert_eq!(at(&s2).0, k as u64 + 1, "{name}");
+        }
     }
 
     #[test]
