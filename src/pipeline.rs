@@ -305,7 +305,7 @@ pub fn scan_analysed(
     Ok((report, stats))
 }
 
-/// The stages in the order [`run`] takes them. Progress and the per-stage times in
+/// The stages in the order a scan runs them. Progress and the per-stage times in
 /// [`Stats::seconds`] are keyed by it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
