@@ -37,7 +37,7 @@ pub const CHAR_GRAM: usize = 6;
 
 /// The thresholds of the evidence rule (see the module docs). Part of
 /// [`Config`](crate::Config) (`Config::evidence`); the report's parameters list each field.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     /// Words a paragraph needs to count as story body (shorter lines are headlines, bylines,
     /// captions, timestamps). Unit: words. Default 8.

@@ -378,17 +378,7 @@ pub fn read_inputs_analysed<A: Analyser>(
             retained: keep.then_some(bytes),
         });
     }
-    order.next_entry(&loaded);
-    let renamed = make_ids_unique(
-        &mut loaded.corpus.articles,
-        &mut Sink {
-            warnings: &mut loaded.warnings,
-            malformed: &mut loaded.malformed,
-            strict: cfg.strict,
-        },
-    )?;
-    order.sort(&mut loaded.warnings, &renamed);
-    Ok(loaded)
+    finish(loaded, order, cfg)
 }
 
 /// Reads JSONL `bytes` held in memory as if they were the file `name`: the articles, their
@@ -430,6 +420,11 @@ pub fn read_jsonl_bytes(name: &str, bytes: &[u8], cfg: &Config) -> Result<Loaded
         format: InputFormat::Jsonl,
         retained: None,
     });
+    finish(loaded, order, cfg)
+}
+
+/// The end of every read: repeated ids renamed (with a warning each), warnings in input order.
+fn finish(mut loaded: Loaded, mut order: InputOrder, cfg: &Config) -> Result<Loaded> {
     order.next_entry(&loaded);
     let renamed = make_ids_unique(
         &mut loaded.corpus.articles,
