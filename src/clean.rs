@@ -203,9 +203,22 @@ fn para_key(text: &str) -> ParaKey {
     (crate::hash::sequence(&hashes), hashes.len())
 }
 
-/// Decides what to cut. `details` must come from the same scan as `report`
-/// ([`crate::pipeline::scan_with_details`]), run with [`crate::Config::all_pairs`] set, as
-/// `reprint clean` does: a report lists a cluster's pairs only through its canonical, and when
+/// The scan [`plan`] needs: [`crate::pipeline::scan_with_details`] with every verified pair
+/// listed ([`crate::Config::all_pairs`]), whatever `cfg` says.
+pub fn scan(
+    corpus: &Corpus,
+    warnings: Vec<Warning>,
+    cfg: &crate::Config,
+) -> crate::Result<(Report, crate::pipeline::Stats, Details)> {
+    let cfg = crate::Config {
+        all_pairs: true,
+        ..cfg.clone()
+    };
+    crate::pipeline::scan_with_details(corpus, warnings, &cfg)
+}
+
+/// Decides what to cut. `details` must come from the same scan as `report`, run with
+/// [`crate::Config::all_pairs`] set, as [`scan`] runs it: a report lists a cluster's pairs only through its canonical, and when
 /// the member that stays is another one (`Keep::Longest`, or a canonical with nothing left)
 /// a member whose reprint pair with it is unlisted would stay. Deterministic: it depends only
 /// on its inputs.

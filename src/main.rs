@@ -418,10 +418,7 @@ fn default_sidecar(out: &std::path::Path) -> std::path::PathBuf {
 
 fn clean(args: CleanArgs) -> reprint::Result<Exit> {
     use reprint::clean::{self, write, Keep, Policy};
-    let mut cfg = args.scan.config();
-    // The removal walk needs every reprint pair, not only those the report would list
-    // (see `clean::plan`).
-    cfg.all_pairs = true;
+    let cfg = args.scan.config();
     cfg.validate()?;
     let sidecar = args
         .removed
@@ -454,8 +451,7 @@ fn clean(args: CleanArgs) -> reprint::Result<Exit> {
     }
     // Decide the layout before the scan, so mixed inputs fail fast.
     let layout = write::layout(&corpus, &args.scan.inputs, &cfg, &sources)?;
-    let (report, _, details) =
-        pool.install(|| reprint::pipeline::scan_with_details(&corpus, loaded.warnings, &cfg))?;
+    let (report, _, details) = pool.install(|| clean::scan(&corpus, loaded.warnings, &cfg))?;
     let policy = Policy {
         keep: match args.keep {
             KeepArg::Canonical => Keep::Canonical,

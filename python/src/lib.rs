@@ -635,8 +635,7 @@ fn clean(
     let corpus = &loaded.corpus;
     let done = py.allow_threads(|| {
         pool.install(|| -> reprint::Result<_> {
-            let (report, _, details) =
-                reprint::pipeline::scan_with_details(corpus, loaded.warnings, cfg)?;
+            let (report, _, details) = reprint::clean::scan(corpus, loaded.warnings, cfg)?;
             let plan = reprint::clean::plan(corpus, &report, &details, policy)?;
             let mut kept = Vec::new();
             for (k, (a, p)) in corpus.articles.iter().zip(&plan.articles).enumerate() {

@@ -118,7 +118,8 @@ def test_defaults_are_the_library_s_and_the_cli_s(cli: Path) -> None:
         flag = "--" + k.replace("_", "-")
         assert flag in help_text, flag
         if not isinstance(v, bool):
-            after = help_text.split(flag + " ")[1][:600]
+            # The flag's own line ("--flag <VALUE>"), not a mention in another flag's help.
+            after = help_text.split(flag + " <")[1][:600]
             assert f"[default: {v}]" in after, (flag, v)
 
 
