@@ -347,7 +347,7 @@ pub struct ScanArgs {
     #[arg(long, default_value_t = Config::default().evidence.char_coverage)]
     pub char_coverage: f64,
 
-    /// As --char-coverage, when either article reads as noisy text (OCR).
+    /// As --char-coverage, when either article reads as noisy text (OCR) and the two differ as garbles of one text.
     #[arg(long, default_value_t = Config::default().evidence.noisy_char_coverage)]
     pub noisy_char_coverage: f64,
 

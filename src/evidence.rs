@@ -52,8 +52,9 @@ pub struct Rule {
     /// Share (0..1] of a body paragraph's character 6-grams found in the other article from
     /// which the paragraph appears there, for OCR-garbled text. A ratio; default 0.65.
     pub char_coverage: f64,
-    /// As `char_coverage`, when either article reads as noisy text ([`crate::noise`]): OCR
-    /// errors on both copies break more grams. A ratio; default 0.5.
+    /// As `char_coverage`, when either article reads as noisy text in its feed and the pair
+    /// differs as OCR garbles of one text do ([`crate::noise`]): OCR errors on both copies
+    /// break more grams. A ratio; default 0.5.
     pub noisy_char_coverage: f64,
     /// Share of the shorter body's paragraphs that must appear in the other article, strictly
     /// more than this (0..1), for a reprint. A ratio; default 0.5.
@@ -370,8 +371,9 @@ fn side(x: &Profile, other: &Profile, rule: &Rule, chars: bool) -> Side {
 
 /// The evidence of a pair. Character grams are used, and added to the profiles, only when
 /// word evidence alone does not make a reprint; when `noisy` (either side reads as noisy
-/// text, [`crate::noise`]) a paragraph appears from [`Rule::noisy_char_coverage`] of its
-/// character grams, else from [`Rule::char_coverage`].
+/// text, [`crate::noise`]) and the two differ as garbles of one text, a paragraph appears
+/// from [`Rule::noisy_char_coverage`] of its character grams, else from
+/// [`Rule::char_coverage`] ([`compare_chars`]).
 pub fn compare(
     a: &mut Profile,
     text_a: &str,
@@ -399,34 +401,50 @@ pub fn chars_may_lift(words: &Evidence, body_a: usize, body_b: usize) -> bool {
 }
 
 /// The evidence of a pair by word shingles or character grams, given `words`, its evidence
-/// by word shingles alone ([`compare_words`]): the better of the two.
+/// by word shingles alone ([`compare_words`]): the better of the two. When `flagged` (either
+/// side reads as noisy text in its feed, [`crate::noise::noisy_articles`]) and the two texts
+/// differ as OCR garbles of one text do ([`crate::noise::differ_as_garbles`], asked only when
+/// it changes the evidence), a paragraph appears from [`Rule::noisy_char_coverage`] of its
+/// grams instead of [`Rule::char_coverage`].
 pub fn compare_chars(
     a: &mut Profile,
     text_a: &str,
     b: &mut Profile,
     text_b: &str,
     rule: &Rule,
-    noisy: bool,
+    flagged: bool,
     words: Evidence,
 ) -> Evidence {
     a.add_chars(text_a);
     b.add_chars(text_b);
-    let rule = Rule {
-        char_coverage: if noisy {
-            rule.noisy_char_coverage
+    let at = |char_coverage: f64| {
+        let chars = judge(
+            a,
+            b,
+            &Rule {
+                char_coverage,
+                ..*rule
+            },
+            true,
+        );
+        if chars.kind > words.kind {
+            Evidence {
+                measure: Measure::Characters,
+                ..chars
+            }
         } else {
-            rule.char_coverage
-        },
-        ..*rule
-    };
-    let chars = judge(a, b, &rule, true);
-    if chars.kind > words.kind {
-        Evidence {
-            measure: Measure::Characters,
-            ..chars
+            words.clone()
         }
+    };
+    let clean = at(rule.char_coverage);
+    if !flagged || rule.noisy_char_coverage == rule.char_coverage {
+        return clean;
+    }
+    let lenient = at(rule.noisy_char_coverage);
+    if lenient == clean || !crate::noise::differ_as_garbles(text_a, text_b) {
+        clean
     } else {
-        words
+        lenient
     }
 }
 
@@ -869,6 +887,51 @@ mod tests {
             (Kind::Reprint, Measure::Characters),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn a_rewrite_flagged_noisy_by_its_feed_keeps_the_clean_character_rule() {
+        let paragraphs = [
+            "The regional council approved on Thursday a plan to rebuild the coastal road \
+             between the two harbour towns, which was closed after the spring floods washed \
+             away a section near the old lighthouse.",
+            "Engineers estimate that the work will take eighteen months and cost about forty \
+             million, most of it paid from the national infrastructure fund set up last year.",
+            "Residents of the northern villages have complained that the detour adds almost an \
+             hour to the journey to the hospital and the secondary school in the county town.",
+            "The council leader said construction crews would start in the autumn and that one \
+             lane would reopen before the tourist season, subject to the weather.",
+        ];
+        let original = paragraphs.join("\n\n");
+        // A press-release rewrite: other words in every sentence, as a trade site edits.
+        let rewrite = original
+            .replace("approved on Thursday", "backed this week")
+            .replace("rebuild", "reconstruct")
+            .replace("which was closed", "shut")
+            .replace("Engineers estimate", "Planners expect")
+            .replace("take eighteen months", "last a year and a half")
+            .replace("most of it paid", "largely funded")
+            .replace("have complained", "say")
+            .replace("almost an", "nearly one")
+            .replace("said construction crews", "told reporters builders")
+            .replace("subject to", "depending on");
+        let r = rule();
+        let judge_at = |char_coverage: f64| {
+            let (mut pa, mut pb) = (Profile::default(), Profile::default());
+            pa.fill(&original, 5, &r, |_| false);
+            pb.fill(&rewrite, 5, &r, |_| false);
+            let words = compare_words(&pa, &pb, &r);
+            let rule = Rule { char_coverage, ..r };
+            compare_chars(&mut pa, &original, &mut pb, &rewrite, &rule, false, words)
+        };
+        let (clean, lenient) = (judge_at(r.char_coverage), judge_at(r.noisy_char_coverage));
+        assert_ne!(clean, lenient, "the lenient rule would change this pair");
+        assert!(!crate::noise::differ_as_garbles(&original, &rewrite));
+        let (mut pa, mut pb) = (Profile::default(), Profile::default());
+        pa.fill(&original, 5, &r, |_| false);
+        pb.fill(&rewrite, 5, &r, |_| false);
+        let flagged = compare(&mut pa, &original, &mut pb, &rewrite, &r, true);
+        assert_eq!(flagged, clean);
     }
 
     fn char_sample(text: &str) -> CharSample {

@@ -9,6 +9,12 @@
 //! Words are counted on a sample: only words whose hash falls in one eighth of the hash
 //! range (the same eighth for every article, so a sampled word is counted in every article
 //! that has it). Counts of the sampled words are exact; the share is estimated from them.
+//!
+//! The feed's count alone overcalls small feeds: in 100 clean trade-press articles half have
+//! 5% of their words found nowhere else (names, jargon). So the lenient character rule for
+//! noisy text also needs the pair itself to look garbled ([`differ_as_garbles`]): the words
+//! one copy has and the other lacks are, for OCR, one misread letter away from the other's
+//! ("tbe", "the"), and for a rewrite, other words.
 
 use crate::normalize::Token;
 
@@ -66,6 +72,114 @@ pub fn noisy_articles(keys: &[u32], ends: &[u32]) -> Vec<bool> {
         .collect()
 }
 
+/// Letters a word needs to be weighed by [`differ_as_garbles`]: shorter words have too many
+/// one-letter neighbours that are other words.
+pub const GARBLE_MIN_LETTERS: usize = 5;
+
+/// Longer letter runs are not words (ids, run-together garbage) and are skipped.
+const GARBLE_MAX_LETTERS: usize = 24;
+
+/// Share of one text's unmatched words (of [`GARBLE_MIN_LETTERS`] or more letters, not in the
+/// other text) that are one inner-letter edit away from a word of the other text, from which
+/// [`differ_as_garbles`] says the two differ as OCR garbles of one text do. On the ICDAR 2017
+/// periodicals (real OCR beside its corrected text) 0.1 is reached by 91% of the pairs with a
+/// 4-8% character error rate and 77% above 8%; by 2% of the rewritten press releases of
+/// news-story-chains and 3% of the partial-reuse pairs of a real one-day news feed.
+pub const GARBLE_SHARE: f64 = 0.1;
+
+/// The words of a text of [`GARBLE_MIN_LETTERS`] to [`GARBLE_MAX_LETTERS`] letters,
+/// lower-cased (long s read as s): `letters[ends[i-1]..ends[i]]` is word `i`, `hashes[i]`
+/// its hash. Repeated words are kept (counted once by [`near_share`]).
+#[derive(Default)]
+struct Words {
+    letters: Vec<char>,
+    ends: Vec<u32>,
+    hashes: Vec<u64>,
+}
+
+impl Words {
+    fn of(text: &str) -> Words {
+        let mut w = Words::default();
+        let mut start = 0usize;
+        let close = |w: &mut Words, start: &mut usize| {
+            let len = w.letters.len() - *start;
+            if (GARBLE_MIN_LETTERS..=GARBLE_MAX_LETTERS).contains(&len) {
+                w.hashes
+                    .push(form_hash(w.letters[*start..].iter().copied()));
+                w.ends.push(w.letters.len() as u32);
+                *start = w.letters.len();
+            } else {
+                w.letters.truncate(*start);
+            }
+        };
+        for c in text.chars() {
+            if c == 'ſ' {
+                w.letters.push('s');
+            } else if c.is_alphabetic() {
+                w.letters.extend(c.to_lowercase());
+            } else if w.letters.len() > start {
+                close(&mut w, &mut start);
+            }
+        }
+        close(&mut w, &mut start);
+        w
+    }
+
+    fn word(&self, i: usize) -> &[char] {
+        let lo = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.letters[lo..self.ends[i] as usize]
+    }
+}
+
+fn form_hash(chars: impl Iterator<Item = char>) -> u64 {
+    let mut h = 0x243F_6A88_85A3_08D3u64;
+    for c in chars {
+        h = crate::hash::fmix64(h ^ u64::from(c as u32));
+    }
+    h
+}
+
+/// The hashes of `word` without one of its inner letters (first and last kept).
+fn inner_deletions(word: &[char]) -> impl Iterator<Item = u64> + '_ {
+    (1..word.len() - 1).map(|i| form_hash(word[..i].iter().chain(&word[i + 1..]).copied()))
+}
+
+/// Share of `a`'s distinct words not in `b` that are one inner-letter edit (an inserted,
+/// dropped or changed letter, first and last letters kept) from a word of `b`; `None` when
+/// every word of `a` is in `b`. Edits at the ends are not counted: they are mostly
+/// inflections ("report", "reports"), which rewrites make and OCR does not favour.
+fn near_share(a: &Words, b: &Words) -> Option<f64> {
+    use std::collections::HashSet;
+    let whole: HashSet<u64> = b.hashes.iter().copied().collect();
+    let mut near = whole.clone();
+    for i in 0..b.hashes.len() {
+        near.extend(inner_deletions(b.word(i)));
+    }
+    let mut seen = HashSet::new();
+    let (mut unmatched, mut close) = (0usize, 0usize);
+    for (i, h) in a.hashes.iter().enumerate() {
+        if whole.contains(h) || !seen.insert(*h) {
+            continue;
+        }
+        unmatched += 1;
+        if near.contains(h) || inner_deletions(a.word(i)).any(|d| near.contains(&d)) {
+            close += 1;
+        }
+    }
+    (unmatched > 0).then(|| close as f64 / unmatched as f64)
+}
+
+/// Whether texts `a` and `b` differ as OCR garbles of one text do: at least [`GARBLE_SHARE`]
+/// of one side's unmatched words are a letter's edit from a word of the other ("tbe" beside
+/// "the", "Governmeut" beside "Government"). Rewritten or separately written stories differ by
+/// other words instead. Judged on the pair itself, so it needs no feed statistics and holds
+/// in a feed of three articles as in one of a million, and when both copies are noisy.
+pub fn differ_as_garbles(a: &str, b: &str) -> bool {
+    let (wa, wb) = (Words::of(a), Words::of(b));
+    let share = |x, y| near_share(x, y).unwrap_or(0.0);
+    share(&wa, &wb).max(share(&wb, &wa)) >= GARBLE_SHARE
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +220,41 @@ mod tests {
             .join(" ");
         let noisy = feed_noise(&[&clean, &clean, &garbled]);
         assert_eq!(noisy, [false, false, true]);
+    }
+
+    const STORY: &str = "The government announced on Tuesday that the harbour \
+        authority would receive additional funding for the construction of a new \
+        breakwater, after storms damaged the northern quay twice during the winter. \
+        Officials said the contract would be awarded before the summer and that local \
+        fishermen would be consulted about the position of the entrance channel.";
+
+    #[test]
+    fn ocr_garbles_differ_as_garbles_and_rewrites_do_not() {
+        // OCR: letters misread inside words, one word split, one long s.
+        let ocr = "The govcrnment announced on Tuesday that the harbour \
+            authority would reccive additional funding for the constrnction of a new \
+            break water, after storms damaged the northern qnay twice during the winter. \
+            Officials ſaid the contract would be awardcd before the summer and that local \
+            fisherrnen would be consulted about the position of the entrance channel.";
+        assert!(differ_as_garbles(STORY, ocr));
+        assert!(differ_as_garbles(ocr, STORY), "either order");
+        // Both copies garbled, differently.
+        let ocr2 = "The government annonnced on Tuesday that the harbour \
+            authority would receive additional fnnding for the construction of a new \
+            breakwater, after storms damagod the northern quay twice during the wintor.";
+        assert!(differ_as_garbles(ocr, ocr2));
+        // An edited version: other words, and inflections (edits at a word's end).
+        let rewrite = "Ministers confirmed on Tuesday that the port authority \
+            will be given extra money to build a new breakwater, after winter storms \
+            twice damaged the north quay. The contract is expected to be awarded before \
+            summer, and fishing crews will be asked where the channel should be placed.";
+        assert!(!differ_as_garbles(STORY, rewrite));
+        let inflected = STORY
+            .replace("announced", "announces")
+            .replace("storms", "storm")
+            .replace("damaged", "damages");
+        assert!(!differ_as_garbles(STORY, &inflected));
+        assert!(!differ_as_garbles(STORY, STORY), "nothing unmatched");
     }
 
     #[test]
