@@ -203,25 +203,22 @@ fn para_key(text: &str) -> ParaKey {
     (crate::hash::sequence(&hashes), hashes.len())
 }
 
-/// The scan [`plan`] needs: [`crate::pipeline::scan_with_details`] with every verified pair
-/// listed ([`crate::Config::all_pairs`]), whatever `cfg` says.
+/// The scan [`plan`] needs: [`crate::pipeline::scan_with_details`], whose details carry
+/// every reprint pair, listed in the report or not. Its report is the one `scan` prints with
+/// the same `cfg`.
 pub fn scan(
     corpus: &Corpus,
     warnings: Vec<Warning>,
     cfg: &crate::Config,
 ) -> crate::Result<(Report, crate::pipeline::Stats, Details)> {
-    let cfg = crate::Config {
-        all_pairs: true,
-        ..cfg.clone()
-    };
-    crate::pipeline::scan_with_details(corpus, warnings, &cfg)
+    crate::pipeline::scan_with_details(corpus, warnings, cfg)
 }
 
-/// Decides what to cut. `details` must come from the same scan as `report`, run with
-/// [`crate::Config::all_pairs`] set, as [`scan`] runs it: a report lists a cluster's pairs only through its canonical, and when
-/// the member that stays is another one (`Keep::Longest`, or a canonical with nothing left)
-/// a member whose reprint pair with it is unlisted would stay. Deterministic: it depends only
-/// on its inputs.
+/// Decides what to cut. `details` must come from the same scan as `report` ([`scan`]): the
+/// reprint pairs come from `details`, not from the report, which lists a cluster's pairs only
+/// through its canonical; when the member that stays is another one (`Keep::Longest`, or a
+/// canonical with nothing left) a member whose reprint pair with it is unlisted would stay.
+/// Deterministic: it depends only on its inputs.
 /// The error is a text that could not be read again ([`Corpus::text`]).
 ///
 /// The plan keeps the clean invariant (issue 17), which `tests/clean.rs` checks on generated
@@ -331,9 +328,18 @@ pub fn plan(
         remove_reprints(
             corpus,
             report,
+            &details.reprint_pairs,
             &index,
-            policy.keep,
-            &story_words,
+            |c, members| match policy.keep {
+                Keep::Longest => members
+                    .iter()
+                    .copied()
+                    // `max_by_key` keeps the last maximum; reversing keeps the first, so the
+                    // canonical (listed first) wins ties.
+                    .rev()
+                    .max_by_key(|&m| story_words[m]),
+                _ => index.get(c.canonical.as_str()).copied(),
+            },
             |m| all_flagged(&flags[m]),
             &mut removed,
         );
@@ -397,8 +403,9 @@ pub fn plan(
     Ok(Plan { articles, skipped })
 }
 
-/// Marks in `removed` the cluster members that are reprints of a member that stays. The
-/// member `keep` chooses stays (or, when nothing of it would be left, the first member in
+/// Marks in `removed` the cluster members that are reprints of a member that stays, given
+/// `pairs`, every pair judged a reprint. The member `choose` picks among a cluster's members
+/// still in (in the cluster's order) stays (or, when nothing of it would be left, the first member in
 /// the cluster's order of which something would); the others are taken in order of their
 /// distance from it through reprint pairs, and each is removed when it is a reprint of a
 /// member that stays (the one it stays closest to: the first kept member, then its `via`),
@@ -407,29 +414,28 @@ pub fn plan(
 fn remove_reprints(
     corpus: &Corpus,
     report: &Report,
+    pairs: &[crate::pipeline::ReprintPair],
     index: &HashMap<&str, usize>,
-    keep: Keep,
-    story_words: &[usize],
+    choose: impl Fn(&crate::report::Cluster, &[usize]) -> Option<usize>,
     nothing_left: impl Fn(usize) -> bool,
     removed: &mut [Option<Removal>],
 ) {
     let mut reprint_of: HashMap<usize, Vec<(usize, f64, f64)>> = HashMap::new();
-    for p in report
-        .pairs
-        .iter()
-        .filter(|p| p.kind == crate::report::PairKind::Reprint)
+    for &crate::pipeline::ReprintPair {
+        a,
+        b,
+        jaccard,
+        containment,
+    } in pairs
     {
-        let (Some(&a), Some(&b)) = (index.get(p.a.as_str()), index.get(p.b.as_str())) else {
-            continue;
-        };
         reprint_of
             .entry(a)
             .or_default()
-            .push((b, p.jaccard, p.containment));
+            .push((b, jaccard, containment));
         reprint_of
             .entry(b)
             .or_default()
-            .push((a, p.jaccard, p.containment));
+            .push((a, jaccard, containment));
     }
     for c in &report.clusters {
         let members: Vec<usize> = c
@@ -438,17 +444,7 @@ fn remove_reprints(
             .filter_map(|m| index.get(m.as_str()).copied())
             .filter(|&m| removed[m].is_none())
             .collect();
-        let chosen = match keep {
-            Keep::Longest => members
-                .iter()
-                .copied()
-                // `max_by_key` keeps the last maximum; reversing keeps the first, so the
-                // canonical (listed first) wins ties.
-                .rev()
-                .max_by_key(|&m| story_words[m]),
-            _ => index.get(c.canonical.as_str()).copied(),
-        };
-        let Some(root) = chosen
+        let Some(root) = choose(c, &members)
             .filter(|&m| !nothing_left(m))
             .or_else(|| members.iter().copied().find(|&m| !nothing_left(m)))
         else {

@@ -479,6 +479,10 @@ fn run(
     laps.start(Stage::Cluster, 0);
     let clusters = story_clusters(n, &rank, &verified, &judged);
     let membership = Membership::new(n, &clusters);
+    let reprint_pairs = match want {
+        Want::Report => Vec::new(),
+        Want::Details => ReprintPair::all(&judged, &verified),
+    };
     let listed = membership.listed(judged, &verified, cfg.all_pairs);
 
     laps.start(Stage::Align, listed.len());
@@ -492,7 +496,7 @@ fn run(
     let report = assemble(n, cfg, params, &stats, pairs, lists?, warnings);
     let details = match want {
         Want::Report => Details::default(),
-        Want::Details => Details::of(&analysed, &bp),
+        Want::Details => Details::of(&analysed, &bp, reprint_pairs),
     };
     stats.seconds = laps.finish();
     drop_later((analysed, runs, bp, membership, verified));
@@ -1283,8 +1287,8 @@ fn flatten_in_order<T>(groups: Vec<Result<Vec<T>>>) -> Result<Vec<T>> {
     Ok(out)
 }
 
-/// Per-article facts behind the report, for `reprint clean`: every paragraph's span and where
-/// the boilerplate stands, with the block it belongs to.
+/// Per-article facts behind the report, for `reprint clean`: every paragraph's span, where
+/// the boilerplate stands, with the block it belongs to, and every reprint pair.
 #[derive(Clone, Debug, Default)]
 pub struct Details {
     /// `paragraphs[a]`: the paragraphs of article `a` (the indices used by the report's
@@ -1292,11 +1296,48 @@ pub struct Details {
     pub paragraphs: Vec<Vec<Span>>,
     /// `boilerplate[a]`: the boilerplate runs of article `a`, in text order, disjoint.
     pub boilerplate: Vec<Vec<BoilerplateRun>>,
+    /// Every pair judged a reprint, in pair order, whether the report lists it or not (a
+    /// report lists a cluster's pairs through its canonical unless `all_pairs` is set, and
+    /// clean may keep another member).
+    pub reprint_pairs: Vec<ReprintPair>,
+}
+
+/// A pair judged a reprint: articles `a < b` (indices in the corpus) and their similarity,
+/// rounded as the report rounds it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReprintPair {
+    pub a: usize,
+    pub b: usize,
+    pub jaccard: f64,
+    pub containment: f64,
+}
+
+impl ReprintPair {
+    fn all(judged: &[(usize, Evidence)], verified: &[VerifiedPair]) -> Vec<ReprintPair> {
+        judged
+            .iter()
+            .filter(|(_, e)| e.kind == Kind::Reprint)
+            .map(|&(k, _)| {
+                let ((a, b), s) = verified[k];
+                ReprintPair {
+                    a: a as usize,
+                    b: b as usize,
+                    jaccard: round4(s.jaccard),
+                    containment: round4(s.containment),
+                }
+            })
+            .collect()
+    }
 }
 
 impl Details {
-    fn of(analysed: &[ArticleShingles], bp: &boilerplate::Boilerplate) -> Details {
+    fn of(
+        analysed: &[ArticleShingles],
+        bp: &boilerplate::Boilerplate,
+        reprint_pairs: Vec<ReprintPair>,
+    ) -> Details {
         Details {
+            reprint_pairs,
             paragraphs: analysed
                 .iter()
                 .map(|a| {

@@ -700,12 +700,8 @@ mod invariant {
 
     /// Checks the invariant on one plan; returns (cuts, removals) for the caller's counts.
     fn check(corpus: &Corpus, keep: Keep, keep_boilerplate: bool) -> (usize, usize) {
-        let cfg = reprint::Config {
-            all_pairs: true,
-            ..reprint::Config::default()
-        };
         let (report, _, details) =
-            reprint::pipeline::scan_with_details(corpus, Vec::new(), &cfg).unwrap();
+            reprint::clean::scan(corpus, Vec::new(), &reprint::Config::default()).unwrap();
         let plan = plan(
             corpus,
             &report,
@@ -722,12 +718,21 @@ mod invariant {
             corpus.len(),
             "every article has a verdict"
         );
-        let reprint_pairs: HashSet<(&str, &str)> = report
-            .pairs
+        // Every reprint verdict of the scan, listed in the report or not.
+        let id = |k: usize| corpus.articles[k].id.as_str();
+        let reprint_pairs: HashSet<(&str, &str)> = details
+            .reprint_pairs
             .iter()
-            .filter(|p| p.kind == PairKind::Reprint)
-            .flat_map(|p| [(p.a.as_str(), p.b.as_str()), (p.b.as_str(), p.a.as_str())])
+            .flat_map(|p| [(id(p.a), id(p.b)), (id(p.b), id(p.a))])
             .collect();
+        for p in report.pairs.iter().filter(|p| p.kind == PairKind::Reprint) {
+            assert!(
+                reprint_pairs.contains(&(p.a.as_str(), p.b.as_str())),
+                "the listed reprint pair {} / {} is among the details' pairs",
+                p.a,
+                p.b
+            );
+        }
         let kept: HashSet<&str> = corpus
             .articles
             .iter()
