@@ -842,18 +842,19 @@ fn story_clusters(
 /// Each article's cluster and the member it is linked `via`, and which members are
 /// canonicals: what decides which pairs the report lists and from which side each is aligned.
 struct Membership {
+    /// Each article's cluster (`u32::MAX`: none).
     cluster_of: Vec<u32>,
     via_of: Vec<u32>,
-    canonical: Vec<bool>,
+    /// Each cluster's canonical.
+    canonicals: Vec<u32>,
 }
 
 impl Membership {
     fn new(n: usize, clusters: &[cluster::Story]) -> Membership {
         let mut cluster_of = vec![u32::MAX; n];
         let mut via_of = vec![u32::MAX; n];
-        let mut canonical = vec![false; n];
+        let canonicals = clusters.iter().map(|c| c.canonical).collect();
         for (i, c) in clusters.iter().enumerate() {
-            canonical[c.canonical as usize] = true;
             for (&m, v) in c.members.iter().zip(&c.via) {
                 cluster_of[m as usize] = i as u32;
                 if let Some(v) = v {
@@ -864,12 +865,13 @@ impl Membership {
         Membership {
             cluster_of,
             via_of,
-            canonical,
+            canonicals,
         }
     }
 
     fn is_canonical(&self, x: u32) -> bool {
-        self.canonical[x as usize]
+        let c = self.cluster_of[x as usize];
+        c != u32::MAX && self.canonicals[c as usize] == x
     }
 
     /// The pairs the report lists, in pair order. A reprint pair of two members of one

@@ -33,6 +33,17 @@ struct State {
 }
 
 impl State {
+    /// Before any stage: reading, nothing counted.
+    fn new() -> State {
+        State {
+            stage: Mutex::new(("reading", Instant::now())),
+            stage_index: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+            total: AtomicU64::new(0),
+            stop: AtomicBool::new(false),
+        }
+    }
+
     /// A stage announced again right after itself (stage 1, begun by the reader and completed
     /// by the scan) goes on as the same stage: same number, same start, its count kept.
     fn start(&self, stage: &'static str, total: u64) {
@@ -61,13 +72,7 @@ impl Bar {
 
     /// Starts drawing. `stages` is the number of stages the run will announce (for "3/8").
     pub fn new(stages: u64) -> Bar {
-        let state = Arc::new(State {
-            stage: Mutex::new(("reading", Instant::now())),
-            stage_index: AtomicU64::new(0),
-            done: AtomicU64::new(0),
-            total: AtomicU64::new(0),
-            stop: AtomicBool::new(false),
-        });
+        let state = Arc::new(State::new());
         let s = Arc::clone(&state);
         let drawer = std::thread::Builder::new()
             .name("reprint-progress".into())
@@ -187,13 +192,7 @@ mod tests {
 
     #[test]
     fn stages_are_numbered_once_each_even_when_stage_one_is_announced_twice() {
-        let s = State {
-            stage: Mutex::new(("reading", Instant::now())),
-            stage_index: AtomicU64::new(0),
-            done: AtomicU64::new(0),
-            total: AtomicU64::new(0),
-            stop: AtomicBool::new(false),
-        };
+        let s = State::new();
         let at = |s: &State| {
             let name = s.stage.lock().unwrap().0;
             (
@@ -211,13 +210,7 @@ mod tests {
         s.start("boilerplate", 0);
         assert_eq!(at(&s), (2, "boilerplate", 0, 0));
         // What the scan announces after the reader, in order: every stage once, numbered 1..=9.
-        let s2 = State {
-            stage: Mutex::new(("reading", Instant::now())),
-            stage_index: AtomicU64::new(0),
-            done: AtomicU64::new(0),
-            total: AtomicU64::new(0),
-            stop: AtomicBool::new(false),
-        };
+        let s2 = State::new();
         s2.start(crate::pipeline::STAGES[0], 0);
         for (k, name) in crate::pipeline::STAGES.iter().enumerate() {
             s2.start(name, 10);
