@@ -538,13 +538,23 @@ pub struct CharSample {
 }
 
 impl CharSample {
+    /// The sampled keys, sorted and distinct.
+    pub fn keys(&self) -> &[u16] {
+        &self.keys
+    }
+
     /// Whether character evidence could find shared text in the pair: the share of the
     /// smaller sample found in the other reaches [`CHAR_SAMPLE_CONTAINMENT`], or the smaller
     /// has fewer than [`MIN_CHAR_SAMPLE`] grams (too few to tell).
     pub fn may_share(&self, other: &CharSample) -> bool {
+        self.shares(other, CHAR_SAMPLE_CONTAINMENT)
+    }
+
+    /// Whether the share of the smaller sample found in the other reaches `share`, or the
+    /// smaller has fewer than [`MIN_CHAR_SAMPLE`] grams (too few to tell).
+    pub fn shares(&self, other: &CharSample, share: f64) -> bool {
         let small = self.keys.len().min(other.keys.len());
-        small < MIN_CHAR_SAMPLE
-            || shared(&self.keys, &other.keys) as f64 >= CHAR_SAMPLE_CONTAINMENT * small as f64
+        small < MIN_CHAR_SAMPLE || shared(&self.keys, &other.keys) as f64 >= share * small as f64
     }
 }
 

@@ -361,7 +361,7 @@ fn scan(args: ScanArgs) -> reprint::Result<Exit> {
             malformed
         );
         eprintln!(
-            "reprint: lsh bands={} rows={} (threshold {}); candidates {} (lsh {}, shared paragraphs {}, words {}), gated {}, reprints {}, partial {} (by sets {}, by characters {}; noisy articles {}); read+shingle {:.2}s, total {:.2}s, printing {:.2}s",
+            "reprint: lsh bands={} rows={} (threshold {}); candidates {} (lsh {}, shared paragraphs {}, words {}, characters {}), gated {}, reprints {}, partial {} (by sets {}, by characters {}; noisy articles {}); read+shingle {:.2}s, total {:.2}s, printing {:.2}s",
             stats.bands,
             stats.rows,
             reprint::error::number(cfg.threshold),
@@ -369,6 +369,7 @@ fn scan(args: ScanArgs) -> reprint::Result<Exit> {
             stats.lsh_candidates,
             stats.paragraph_candidates,
             stats.word_candidates,
+            stats.char_candidates,
             stats.verified,
             stats.reprints,
             stats.partial,

@@ -41,6 +41,8 @@ pub struct Stats {
     pub lsh_candidates: usize,
     /// Candidates only the word signature found (noisy copies).
     pub word_candidates: usize,
+    /// Candidates with a noisy side only the character signature found.
+    pub char_candidates: usize,
     /// Articles that read as noisy text ([`crate::noise`]).
     pub noisy: usize,
     pub paragraph_candidates: usize,
@@ -457,11 +459,12 @@ fn run(
     (stats.bands, stats.rows, stats.shingles) = (params.bands, params.rows, shingles);
 
     laps.start(Stage::Candidates, 0);
-    let cands = candidates(keys, words, &noisy, &samples, paragraph_pairs);
+    let mut cands = candidates(keys, words, &noisy, &samples, paragraph_pairs);
     cands.count(&mut stats);
 
     laps.start(Stage::Verify, cands.pairs.len());
     let verified = verify_candidates(cfg, &cands, &sets, progress)?;
+    let char_pairs = std::mem::take(&mut cands.char_pairs);
     drop_later((cands, sets));
     stats.verified = verified.len();
 
@@ -471,6 +474,7 @@ fn run(
         mask: &bp.mask,
         noisy: &noisy,
         samples: &samples,
+        char_pairs: &char_pairs,
     };
     let judged = judge_pairs(corpus, cfg, &known, &verified, progress)?;
     drop_later(samples);
@@ -706,8 +710,11 @@ struct Candidates {
     pairs: Vec<(u32, u32)>,
     /// Pairs with a noisy side, which pass the gate whatever their shingles.
     noisy_pairs: Vec<(u32, u32)>,
+    /// Those only the character signature found ([`char_candidates`]), sorted.
+    char_pairs: Vec<(u32, u32)>,
     lsh: usize,
     words: usize,
+    chars: usize,
     paragraphs: usize,
 }
 
@@ -715,13 +722,15 @@ impl Candidates {
     fn count(&self, stats: &mut Stats) {
         stats.lsh_candidates = self.lsh;
         stats.word_candidates = self.words;
+        stats.char_candidates = self.chars;
         stats.paragraph_candidates = self.paragraphs;
         stats.candidates = self.pairs.len();
     }
 }
 
 /// Stage 4: candidates from the LSH bands (with the lead signatures), from the word
-/// signatures, and from shared story paragraphs (found beside stage 3).
+/// signatures, from the character signatures of pairs with a noisy side
+/// ([`char_candidates`]), and from shared story paragraphs (found beside stage 3).
 ///
 /// Word signatures pair a noisy article with any article in one band, two clean articles
 /// only in [`CLEAN_WORD_BANDS`] bands: clean copies share shingles, and separately written
@@ -762,12 +771,21 @@ fn candidates(
         met >= CLEAN_WORD_BANDS
     });
     drop(words);
+    let mut char_pairs = char_candidates(samples, noisy);
+    char_pairs.retain(|p| {
+        pairs.binary_search(p).is_err()
+            && word_pairs.binary_search(p).is_err()
+            && samples[p.0 as usize].shares(&samples[p.1 as usize], CHAR_ROUTE_SHARE)
+    });
+    let n_chars = char_pairs.len();
+    word_pairs.extend_from_slice(&char_pairs);
+    word_pairs.sort_unstable();
     let noisy_pairs: Vec<(u32, u32)> = word_pairs
         .iter()
         .copied()
         .filter(|&(a, b)| noisy[a as usize] || noisy[b as usize])
         .collect();
-    let (n_words, n_paragraphs) = (word_pairs.len(), paragraph_pairs.len());
+    let (n_words, n_paragraphs) = (word_pairs.len() - n_chars, paragraph_pairs.len());
     pairs.extend_from_slice(&word_pairs);
     pairs.extend(paragraph_pairs);
     pairs.par_sort_unstable();
@@ -775,10 +793,76 @@ fn candidates(
     Candidates {
         pairs,
         noisy_pairs,
+        char_pairs,
         lsh,
         words: n_words,
+        chars: n_chars,
         paragraphs: n_paragraphs,
     }
+}
+
+/// Bands of the character signature ([`char_candidates`]): at 2 rows, two articles whose
+/// rare sampled grams have Jaccard 0.3 meet in one of 16 bands three times in four.
+const CHAR_LSH: lsh::Params = lsh::Params { bands: 16, rows: 2 };
+/// A sampled character gram key found in more than this share of the articles is a common
+/// gram ("ofthe", "ingthe"), which every text of a language shares; the character signature
+/// is taken over the others.
+const COMMON_GRAM_SHARE: f64 = 0.01;
+/// Rare sampled grams an article needs for a character signature.
+const MIN_RARE_GRAMS: usize = 8;
+/// Share of the smaller character sample a pair only the character signature found must share
+/// ([`evidence::CharSample::shares`]): above the [`evidence::CHAR_SAMPLE_CONTAINMENT`] of the
+/// word route, as such a pair met on no word band. On the generated 100k feed 0.25 halves
+/// these pairs against 0.15 (20,013 -> 11,347) at the same ARI.
+const CHAR_ROUTE_SHARE: f64 = 0.25;
+
+fn char_hasher() -> &'static MinHasher {
+    static HASHER: std::sync::OnceLock<MinHasher> = std::sync::OnceLock::new();
+    HASHER.get_or_init(|| MinHasher::new(CHAR_LSH.bands * CHAR_LSH.rows))
+}
+
+/// Candidates with a noisy side from a signature of each article's rare sampled character
+/// grams ([`evidence::CharSample`], boilerplate left out): copies that OCR garbled, one or
+/// both, whose word sets share no [`WORD_LSH`] band (two copies at a 5% character error rate
+/// keep about half their grams, and trims and local intros thin the word sets further).
+/// Grams common in the feed are dropped first ([`COMMON_GRAM_SHARE`]), so that two
+/// unrelated articles share almost nothing.
+fn char_candidates(samples: &[evidence::CharSample], noisy: &[bool]) -> Vec<(u32, u32)> {
+    let mut df = vec![0u32; 1 << 16];
+    for s in samples {
+        for &k in s.keys() {
+            df[k as usize] += 1;
+        }
+    }
+    let common = ((samples.len() as f64 * COMMON_GRAM_SHARE) as u32).max(2);
+    let signed: Vec<Option<Vec<u32>>> = samples
+        .par_iter()
+        .map(|s| {
+            let rare: Vec<u64> = s
+                .keys()
+                .iter()
+                .filter(|&&k| df[k as usize] <= common)
+                .map(|&k| u64::from(k))
+                .collect();
+            if rare.len() < MIN_RARE_GRAMS {
+                return None;
+            }
+            let hasher = char_hasher();
+            let mut sig = vec![0u32; hasher.num_perms()];
+            hasher.signature_into(&rare, &mut sig);
+            let mut keys = vec![0u32; CHAR_LSH.bands];
+            lsh::band_keys(&sig, CHAR_LSH, &mut keys);
+            Some(keys)
+        })
+        .collect();
+    let active: Vec<bool> = signed.iter().map(Option::is_some).collect();
+    let keys: Vec<u32> = signed
+        .into_iter()
+        .flat_map(|k| k.unwrap_or_else(|| vec![0; CHAR_LSH.bands]))
+        .collect();
+    let mut pairs = lsh::candidates(&keys, CHAR_LSH.bands, &active, None);
+    pairs.retain(|&(a, b)| noisy[a as usize] || noisy[b as usize]);
+    pairs
 }
 
 /// Stage 5: the candidates that pass the gate on their exact sets, in candidate order.
@@ -944,6 +1028,9 @@ struct Known<'a> {
     /// Articles that read as noisy text ([`crate::noise`]).
     noisy: &'a [bool],
     samples: &'a [evidence::CharSample],
+    /// Candidates only the character signature found: their character evidence counts only
+    /// when the pair differs as OCR garbles do ([`crate::noise::differ_as_garbles`]).
+    char_pairs: &'a [(u32, u32)],
 }
 
 /// Stage 6: the passage evidence of each pair that passed the gate, in their order; pairs
@@ -965,6 +1052,7 @@ fn judge_pairs(
         mask,
         noisy,
         samples,
+        char_pairs,
     } = *known;
     let rule = cfg.evidence;
     let is_body =
@@ -1016,7 +1104,24 @@ fn judge_pairs(
                     let words = unread.unwrap_or_else(|| evidence::compare_words(pa, pb, &rule));
                     out.push(if chars(&words) {
                         let noisy = noisy[a] || noisy[b];
-                        evidence::compare_chars(pa, text_a, pb, &text_b, &rule, noisy, words)
+                        let by_chars_only = char_pairs.binary_search(&(a as u32, b as u32)).is_ok();
+                        let e = evidence::compare_chars(
+                            pa,
+                            text_a,
+                            pb,
+                            &text_b,
+                            &rule,
+                            noisy,
+                            words.clone(),
+                        );
+                        // A pair only the character signature proposed is there for OCR
+                        // noise: edited prose found that way is not taken on characters.
+                        let garbled = || crate::noise::differ_as_garbles(text_a, &text_b);
+                        if by_chars_only && e.measure == Measure::Characters && !garbled() {
+                            words
+                        } else {
+                            e
+                        }
                     } else {
                         words
                     });

@@ -568,10 +568,14 @@ mod invariant {
     use reprint::report::PairKind;
 
     /// Words as a reader compares them, written independently of the library's tokenizer:
-    /// lower case, apostrophes dropped, anything but a letter or a digit separates. A number
-    /// or a name that differs makes the words differ.
+    /// compatibility forms folded (NFKC: long s reads as s, a ligature as its letters), lower
+    /// case, apostrophes dropped, anything but a letter or a digit separates. A number or a
+    /// name that differs makes the words differ.
     fn words(text: &str) -> Vec<String> {
-        text.to_lowercase()
+        use unicode_normalization::UnicodeNormalization;
+        text.nfkc()
+            .collect::<String>()
+            .to_lowercase()
             .replace(['\'', '\u{2019}'], "")
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
