@@ -858,8 +858,7 @@ pub fn check(dir: &Path) -> Result<Checked> {
         let keys = s.keys()?;
         let id_rows = s.ids()?;
         s.check_blocks()?;
-        let mut articles = Vec::with_capacity(e.articles);
-        s.for_each_article(|a, _| articles.push(a))?;
+        let articles = s.all_articles()?;
         if articles.len() != e.articles {
             return Err(store::corrupt(
                 &s.path,
@@ -977,9 +976,9 @@ pub fn clusters(dir: &Path) -> Result<report::ClusterList> {
         };
         let mut groups: BTreeMap<u64, Vec<StoredArticle>> = BTreeMap::new();
         for s in &mut segments {
-            s.for_each_article(|a, _| {
+            for a in s.all_articles()? {
                 groups.entry(index.resolve(a.cluster)).or_default().push(a);
-            })?;
+            }
         }
         Ok(Some(report::ClusterList::build(index, groups)))
     })

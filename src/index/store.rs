@@ -15,10 +15,12 @@
 //!   - `ids`: the sorted id table, 12 bytes a row (xxh3 of the article id `u64`, article
 //!     `u32`), so a known id is found without reading any article (the exact id is compared
 //!     only on a hash hit);
-//!   - `pages`: the page table, 24 bytes a row, one row per block (first article `u32`,
-//!     compressed length `u32`, offset in `blocks` `u64`, xxh3 of the block `u64`);
-//!   - `blocks`: the articles (id, title, source, date, cluster and text) in runs of
-//!     [`BLOCK_BYTES`] of text or so, each run a zstd-compressed JSON list. Reading N articles
+//!   - `pages`: the page table: the block count `u32`; per block 24 bytes (articles `u32`,
+//!     compressed length `u32`, offset in `blocks` `u64`, xxh3 of the block `u64`); per
+//!     article 8 bytes (its block `u32` and its place in the block `u32`);
+//!   - `blocks`: the articles (id, title, source, date, cluster and text) in blocks of about
+//!     [`BLOCK_BYTES`] of text, each a zstd-compressed JSON list. Articles are stored grouped
+//!     by cluster, so a story's copies share a block and compress together. Reading N articles
 //!     decompresses the blocks they are in, not the segment (format 2; format 1 kept every
 //!     text in one compressed list, so one candidate cost the whole segment).
 //! - `LOCK`: held (an OS file lock, released when the process dies) by the one writer.
@@ -59,8 +61,10 @@ const HEADER_BYTES: usize = 8 + 4 + SECTIONS.len() * 24 + 8;
 pub const KEY_ROW_BYTES: usize = 12;
 /// Bytes per row of the id table.
 pub const ID_ROW_BYTES: usize = 12;
-/// Bytes per row of the page table.
-pub const PAGE_ROW_BYTES: usize = 24;
+/// Bytes per block row of the page table.
+pub const BLOCK_ROW_BYTES: usize = 24;
+/// Bytes per article row of the page table.
+pub const SLOT_ROW_BYTES: usize = 8;
 /// A block is closed once its articles' texts reach this many bytes (a block holds at least
 /// one article). Smaller blocks cost less to read per candidate and compress worse.
 pub const BLOCK_BYTES: usize = 16 * 1024;
@@ -319,43 +323,62 @@ fn zstd_json<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {
     zstd::bulk::compress(&json, 3).expect("zstd compresses in memory")
 }
 
-/// One row of the page table: block `b` holds articles `first` up to the next row's `first`
-/// (or the segment's end), `len` bytes at `offset` in the `blocks` section.
+/// A block as the page table describes it: `count` articles, `len` bytes at `offset` in the
+/// `blocks` section.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Page {
-    pub first: u32,
+pub struct Block {
+    pub count: u32,
     pub len: u32,
     pub offset: u64,
     pub xxh3: u64,
 }
 
-/// Splits the articles into blocks: returns the page table and the `blocks` section.
-fn encode_blocks(articles: &[StoredArticle], texts: &[String]) -> (Vec<Page>, Vec<u8>) {
+/// The page table: the blocks, and where each article is (block, place in the block).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pages {
+    pub blocks: Vec<Block>,
+    pub slots: Vec<(u32, u32)>,
+}
+
+/// Splits the articles into blocks, grouped by cluster (then in article order) so that a
+/// story's copies compress together: returns the page table and the `blocks` section.
+fn encode_blocks(articles: &[StoredArticle], texts: &[String]) -> (Pages, Vec<u8>) {
     assert_eq!(articles.len(), texts.len(), "one text per article");
-    let mut pages = Vec::new();
-    let mut blocks = Vec::new();
+    let mut order: Vec<usize> = (0..articles.len()).collect();
+    order.sort_by_key(|&i| (articles[i].cluster, i));
+    let mut pages = Pages {
+        blocks: Vec::new(),
+        slots: vec![(0, 0); articles.len()],
+    };
+    let mut data = Vec::new();
     let mut start = 0;
-    while start < articles.len() {
+    while start < order.len() {
         let mut end = start;
         let mut bytes = 0;
-        while end < articles.len() && (end == start || bytes < BLOCK_BYTES) {
-            bytes += texts[end].len();
+        while end < order.len() && (end == start || bytes < BLOCK_BYTES) {
+            bytes += texts[order[end]].len();
             end += 1;
         }
-        let run: Vec<(&StoredArticle, &str)> = (start..end)
-            .map(|i| (&articles[i], texts[i].as_str()))
+        let b = pages.blocks.len() as u32;
+        let run: Vec<(&StoredArticle, &str)> = order[start..end]
+            .iter()
+            .enumerate()
+            .map(|(slot, &i)| {
+                pages.slots[i] = (b, slot as u32);
+                (&articles[i], texts[i].as_str())
+            })
             .collect();
         let z = zstd_json(&run);
-        pages.push(Page {
-            first: start as u32,
+        pages.blocks.push(Block {
+            count: (end - start) as u32,
             len: u32::try_from(z.len()).expect("a block is far below 4 GB"),
-            offset: blocks.len() as u64,
+            offset: data.len() as u64,
             xxh3: xxh3_64(&z),
         });
-        blocks.extend_from_slice(&z);
+        data.extend_from_slice(&z);
         start = end;
     }
-    (pages, blocks)
+    (pages, data)
 }
 
 /// Encodes a segment; returns its bytes and its header checksum.
@@ -378,13 +401,20 @@ pub fn encode_segment(seg: &NewSegment) -> (Vec<u8>, u64) {
         ids.extend_from_slice(&h.to_le_bytes());
         ids.extend_from_slice(&a.to_le_bytes());
     }
-    let (page_rows, blocks) = encode_blocks(seg.articles, seg.texts);
-    let mut pages = Vec::with_capacity(page_rows.len() * PAGE_ROW_BYTES);
-    for p in &page_rows {
-        pages.extend_from_slice(&p.first.to_le_bytes());
+    let (table, blocks) = encode_blocks(seg.articles, seg.texts);
+    let mut pages = Vec::with_capacity(
+        4 + table.blocks.len() * BLOCK_ROW_BYTES + table.slots.len() * SLOT_ROW_BYTES,
+    );
+    pages.extend_from_slice(&(table.blocks.len() as u32).to_le_bytes());
+    for p in &table.blocks {
+        pages.extend_from_slice(&p.count.to_le_bytes());
         pages.extend_from_slice(&p.len.to_le_bytes());
         pages.extend_from_slice(&p.offset.to_le_bytes());
         pages.extend_from_slice(&p.xxh3.to_le_bytes());
+    }
+    for &(b, slot) in &table.slots {
+        pages.extend_from_slice(&b.to_le_bytes());
+        pages.extend_from_slice(&slot.to_le_bytes());
     }
     let sections = [&events, &keys, &ids, &pages, &blocks];
     let mut header = Vec::with_capacity(HEADER_BYTES);
@@ -427,7 +457,7 @@ fn le_u32(b: &[u8], at: usize) -> u32 {
 
 /// Sorted (u64, u32) rows of 12 bytes, the second below `articles`; `what` names the table.
 fn rows12(path: &Path, raw: &[u8], articles: usize, what: &str) -> Result<Vec<(u64, u32)>> {
-    if raw.len() % 12 != 0 {
+    if !raw.len().is_multiple_of(12) {
         return Err(corrupt(path, format!("the {what} table has a partial row")));
     }
     let rows: Vec<(u64, u32)> = raw
@@ -553,50 +583,73 @@ impl Segment {
         Ok(rows)
     }
 
-    /// The page table, checked: blocks in order, contiguous, covering every article and the
-    /// whole `blocks` section.
-    pub fn pages(&mut self) -> Result<Vec<Page>> {
+    /// The page table, checked: blocks contiguous and covering the whole `blocks` section,
+    /// each article in exactly one place of one block.
+    pub fn pages(&mut self) -> Result<Pages> {
         let raw = self.section(PAGES)?;
-        if raw.len() % PAGE_ROW_BYTES != 0 {
-            return Err(corrupt(&self.path, "the page table has a partial row"));
+        let bad = |what: &str| corrupt(&self.path, format!("the page table {what}"));
+        if raw.len() < 4 {
+            return Err(bad("has no block count"));
         }
-        let pages: Vec<Page> = raw
-            .chunks_exact(PAGE_ROW_BYTES)
-            .map(|r| Page {
-                first: le_u32(r, 0),
+        let n_blocks = le_u32(&raw, 0) as usize;
+        let slots_at = n_blocks
+            .checked_mul(BLOCK_ROW_BYTES)
+            .and_then(|b| b.checked_add(4))
+            .filter(|&at| at <= raw.len())
+            .ok_or_else(|| bad("is shorter than its block count says"))?;
+        if raw.len() - slots_at != self.articles * SLOT_ROW_BYTES {
+            return Err(bad("does not have one row per article"));
+        }
+        let blocks: Vec<Block> = raw[4..slots_at]
+            .chunks_exact(BLOCK_ROW_BYTES)
+            .map(|r| Block {
+                count: le_u32(r, 0),
                 len: le_u32(r, 4),
                 offset: le_u64(r, 8),
                 xxh3: le_u64(r, 16),
             })
             .collect();
-        let mut offset = 0u64;
-        for (b, p) in pages.iter().enumerate() {
-            let first_ok = if b == 0 {
-                p.first == 0
-            } else {
-                p.first > pages[b - 1].first
-            };
-            if !first_ok || p.first as usize >= self.articles || p.offset != offset {
-                return Err(corrupt(
-                    &self.path,
-                    format!("the page table's row {b} does not follow the one before"),
-                ));
+        // Where each block's places start in article-count terms, to check every place is
+        // taken once.
+        let mut base = Vec::with_capacity(blocks.len());
+        let (mut offset, mut places) = (0u64, 0usize);
+        for (b, p) in blocks.iter().enumerate() {
+            if p.count == 0 || p.offset != offset {
+                return Err(bad(&format!("row {b} does not follow the one before")));
             }
+            base.push(places);
             offset += u64::from(p.len);
+            places += p.count as usize;
         }
-        if offset != self.sections[BLOCKS].1 || pages.is_empty() != (self.articles == 0) {
-            return Err(corrupt(
-                &self.path,
-                "the page table does not cover the blocks section",
-            ));
+        if offset != self.sections[BLOCKS].1 || places != self.articles {
+            return Err(bad("does not cover the blocks section"));
         }
-        Ok(pages)
+        let slots: Vec<(u32, u32)> = raw[slots_at..]
+            .chunks_exact(SLOT_ROW_BYTES)
+            .map(|r| (le_u32(r, 0), le_u32(r, 4)))
+            .collect();
+        let mut taken = vec![false; self.articles];
+        for &(b, slot) in &slots {
+            let at = blocks
+                .get(b as usize)
+                .filter(|p| slot < p.count)
+                .map(|_| base[b as usize] + slot as usize);
+            match at {
+                Some(at) if !taken[at] => taken[at] = true,
+                _ => {
+                    return Err(bad(
+                        "puts two articles in one place or one outside its block",
+                    ))
+                }
+            }
+        }
+        Ok(Pages { blocks, slots })
     }
 
-    /// The articles of block `b` of `pages` (from [`Segment::pages`]), with their texts; the
-    /// block's checksum checked.
-    pub fn block(&mut self, pages: &[Page], b: usize) -> Result<Vec<(StoredArticle, String)>> {
-        let p = pages[b];
+    /// The articles of block `b` of `pages` (from [`Segment::pages`]), with their texts, in
+    /// the block's order; the block's checksum checked.
+    pub fn block(&mut self, pages: &Pages, b: usize) -> Result<Vec<(StoredArticle, String)>> {
+        let p = pages.blocks[b];
         let raw = self.read_at(self.sections[BLOCKS].0 + p.offset, u64::from(p.len))?;
         if xxh3_64(&raw) != p.xxh3 {
             return Err(corrupt(
@@ -605,52 +658,71 @@ impl Segment {
             ));
         }
         let rows: Vec<(StoredArticle, String)> = self.unzstd_json(&raw, &format!("block {b}"))?;
-        let end = pages.get(b + 1).map_or(self.articles, |n| n.first as usize);
-        if rows.len() != end - p.first as usize {
+        if rows.len() != p.count as usize {
             return Err(corrupt(
                 &self.path,
                 format!(
                     "block {b} holds {} articles, the page table says {}",
                     rows.len(),
-                    end - p.first as usize
+                    p.count
                 ),
             ));
         }
         Ok(rows)
     }
 
-    /// Articles `wanted` (sorted, deduplicated, below [`Segment::articles`]) with their
-    /// texts, in that order; decompresses only the blocks they are in.
+    /// Articles `wanted` (each below [`Segment::articles`]) with their texts, in that order;
+    /// decompresses only the blocks they are in, each once.
     pub fn read_articles(&mut self, wanted: &[u32]) -> Result<Vec<(StoredArticle, String)>> {
-        let mut out = Vec::with_capacity(wanted.len());
         if wanted.is_empty() {
-            return Ok(out);
+            return Ok(Vec::new());
         }
         let pages = self.pages()?;
-        let mut at = 0;
-        while at < wanted.len() {
-            let b = pages.partition_point(|p| p.first <= wanted[at]) - 1;
-            let first = pages[b].first;
-            let mut rows = self.block(&pages, b)?;
-            while at < wanted.len() && ((wanted[at] - first) as usize) < rows.len() {
-                let row = &mut rows[(wanted[at] - first) as usize];
-                out.push((row.0.clone(), std::mem::take(&mut row.1)));
-                at += 1;
+        let mut order: Vec<(u32, u32, usize)> = wanted
+            .iter()
+            .enumerate()
+            .map(|(at, &a)| {
+                let (b, slot) = pages.slots[a as usize];
+                (b, slot, at)
+            })
+            .collect();
+        order.sort_unstable();
+        let mut out: Vec<Option<(StoredArticle, String)>> = vec![None; wanted.len()];
+        for run in order.chunk_by(|x, y| x.0 == y.0) {
+            let mut rows = self.block(&pages, run[0].0 as usize)?;
+            for &(_, slot, at) in run {
+                let row = &mut rows[slot as usize];
+                out[at] = Some((row.0.clone(), std::mem::take(&mut row.1)));
             }
         }
-        Ok(out)
+        Ok(out
+            .into_iter()
+            .map(|r| r.expect("every wanted article is in a block read"))
+            .collect())
     }
 
-    /// Calls `f` with every article of the segment and its text, in order, one block in
-    /// memory at a time.
-    pub fn for_each_article(&mut self, mut f: impl FnMut(StoredArticle, String)) -> Result<()> {
+    /// Every article of the segment (without its text), in article order; one block in
+    /// memory at a time besides the articles.
+    pub fn all_articles(&mut self) -> Result<Vec<StoredArticle>> {
         let pages = self.pages()?;
-        for b in 0..pages.len() {
-            for (a, t) in self.block(&pages, b)? {
-                f(a, t);
+        let mut at_place: Vec<Vec<u32>> = pages
+            .blocks
+            .iter()
+            .map(|p| vec![0; p.count as usize])
+            .collect();
+        for (a, &(b, slot)) in pages.slots.iter().enumerate() {
+            at_place[b as usize][slot as usize] = a as u32;
+        }
+        let mut out: Vec<Option<StoredArticle>> = vec![None; self.articles];
+        for (b, places) in at_place.iter().enumerate() {
+            for ((stored, _), &a) in self.block(&pages, b)?.into_iter().zip(places) {
+                out[a as usize] = Some(stored);
             }
         }
-        Ok(())
+        Ok(out
+            .into_iter()
+            .map(|a| a.expect("the page table places every article"))
+            .collect())
     }
 
     /// Checks the `blocks` section's checksum as a whole (what `check` adds to the blocks'
@@ -683,7 +755,8 @@ mod tests {
                 title: format!("Title {i}"),
                 source: format!("s{}", i % 3),
                 date: format!("2026-12-{:02}", 1 + i % 28),
-                cluster: i as u64 + 1,
+                // Clusters interleaved, so storage order (by cluster) is not article order.
+                cluster: (i % 7) as u64,
             },
             // Texts of differing lengths, so blocks hold differing counts.
             format!("text {i} ").repeat(200 + 37 * (i % 11)),
@@ -727,15 +800,15 @@ mod tests {
         let (dir, entry, rows) = written(300);
         let mut s = Segment::open(dir.path(), &entry).unwrap().unwrap();
         let pages = s.pages().unwrap();
-        assert!(pages.len() > 20, "{} blocks", pages.len());
-        assert_eq!(pages[0].first, 0);
-        let wanted = [0u32, 1, 57, 58, 150, 299];
+        assert!(pages.blocks.len() > 20, "{} blocks", pages.blocks.len());
+        // Article 0 has the lowest cluster: first place of the first block.
+        assert_eq!(pages.slots[0], (0, 0));
+        let wanted = [299u32, 0, 1, 57, 58, 150];
         let got = s.read_articles(&wanted).unwrap();
         let want: Vec<_> = wanted.iter().map(|&a| rows[a as usize].clone()).collect();
         assert_eq!(got, want);
-        let mut all = Vec::new();
-        s.for_each_article(|a, t| all.push((a, t))).unwrap();
-        assert_eq!(all, rows);
+        let all = s.all_articles().unwrap();
+        assert_eq!(all, rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>());
         let mut ids: Vec<(u64, u32)> = rows
             .iter()
             .enumerate()
@@ -749,7 +822,7 @@ mod tests {
         // An empty segment has no blocks.
         let (dir, entry, _) = written(0);
         let mut s = Segment::open(dir.path(), &entry).unwrap().unwrap();
-        assert!(s.pages().unwrap().is_empty());
+        assert!(s.pages().unwrap().blocks.is_empty());
     }
 
     fn flipped(section: usize, at_row: usize, row_bytes: usize) -> String {
@@ -771,7 +844,7 @@ mod tests {
     #[test]
     fn a_flipped_byte_in_the_page_id_or_block_tables_is_a_checksum_error_naming_the_file() {
         for (section, row_bytes, what) in [
-            (PAGES, PAGE_ROW_BYTES, "pages section"),
+            (PAGES, BLOCK_ROW_BYTES, "pages section"),
             (IDS, ID_ROW_BYTES, "ids section"),
             (BLOCKS, 1, "block 0"),
         ] {
