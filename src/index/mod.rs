@@ -399,27 +399,26 @@ fn plan(
     // Merge it with each segment's table: per shared key, the batch's rows and the earlier
     // articles.
     let mut postings: BTreeMap<u64, Shared> = BTreeMap::new();
+    // The segment's table is streamed in slices (`Segment::for_each_key`), not held.
     for (si, s) in segments.iter_mut().enumerate() {
-        let table = s.keys()?;
-        let (mut i, mut j) = (0, 0);
-        while i < keys.len() && j < table.len() {
-            match keys[i].0.cmp(&table[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    let k = keys[i].0;
-                    let from = i;
-                    while i < keys.len() && keys[i].0 == k {
-                        i += 1;
-                    }
-                    let entry = postings.entry(k).or_insert((from..i, Vec::new()));
-                    while j < table.len() && table[j].0 == k {
-                        entry.1.push((si as u32, table[j].1));
-                        j += 1;
-                    }
+        let mut i = 0;
+        let mut run = 0..0;
+        s.for_each_key(|k, a| {
+            if run.is_empty() || keys[run.start].0 != k {
+                while i < keys.len() && keys[i].0 < k {
+                    i += 1;
                 }
+                let mut end = i;
+                while end < keys.len() && keys[end].0 == k {
+                    end += 1;
+                }
+                run = i..end;
             }
-        }
+            if !run.is_empty() {
+                let entry = postings.entry(k).or_insert((run.clone(), Vec::new()));
+                entry.1.push((si as u32, a));
+            }
+        })?;
     }
     // A paragraph or shingle band pulls its earlier articles in; word bands pull in an
     // earlier article only when it meets a new one in `MIN_WORD_BANDS` of them (as a scan

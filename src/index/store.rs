@@ -59,6 +59,8 @@ const BLOCKS: usize = 4;
 const HEADER_BYTES: usize = 8 + 4 + SECTIONS.len() * 24 + 8;
 /// Bytes per row of the key table.
 pub const KEY_ROW_BYTES: usize = 12;
+/// Rows of the key table read at once by [`Segment::for_each_key`] (about 100 KB).
+pub const KEY_SLICE_ROWS: usize = 8192;
 /// Bytes per row of the id table.
 pub const ID_ROW_BYTES: usize = 12;
 /// Bytes per block row of the page table.
@@ -566,8 +568,45 @@ impl Segment {
 
     /// The key table, checked to be sorted with articles in the segment.
     pub fn keys(&mut self) -> Result<Vec<(u64, u32)>> {
-        let raw = self.section(KEYS)?;
-        rows12(&self.path, &raw, self.articles, "key")
+        let mut rows = Vec::new();
+        self.for_each_key(|k, a| rows.push((k, a)))?;
+        Ok(rows)
+    }
+
+    /// Calls `f` with every (key, article) row of the key table in order, reading the table
+    /// in slices of [`KEY_SLICE_ROWS`] rows, so memory does not grow with the segment. The
+    /// section's checksum, and rows sorted and in range, are known only at the end: on an
+    /// error the caller must drop what `f` gathered.
+    pub fn for_each_key(&mut self, mut f: impl FnMut(u64, u32)) -> Result<()> {
+        let (off, len, want) = self.sections[KEYS];
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        let mut last = None;
+        let mut broken = !len.is_multiple_of(KEY_ROW_BYTES as u64);
+        let mut at = 0;
+        while at < len {
+            let n = (len - at).min((KEY_SLICE_ROWS * KEY_ROW_BYTES) as u64);
+            let raw = self.read_at(off + at, n)?;
+            h.update(&raw);
+            for r in raw.chunks_exact(KEY_ROW_BYTES) {
+                let row = (le_u64(r, 0), le_u32(r, 8));
+                broken = broken || last.is_some_and(|l| l > row) || row.1 as usize >= self.articles;
+                if !broken {
+                    last = Some(row);
+                    f(row.0, row.1);
+                }
+            }
+            at += n;
+        }
+        if h.digest() != want {
+            return Err(corrupt(&self.path, "checksum error in the keys section"));
+        }
+        if broken {
+            return Err(corrupt(
+                &self.path,
+                "the key table has a partial row, is not sorted or names a missing article",
+            ));
+        }
+        Ok(())
     }
 
     /// The id table: (id hash, article), sorted, one row per article.
