@@ -1,12 +1,14 @@
 //! `reprint index`: a persistent, incremental, crash-safe index of a feed (issue 18).
 //!
 //! A sibling of the batch pipeline over the same stage code. Each `add` writes one immutable
-//! segment ([`store`]) with the batch's articles, their texts (zstd) and a sorted table of
-//! their candidate keys ([`crate::pipeline::IndexKeys`]), then replaces the manifest
-//! atomically. To report on a batch, the index merges the batch's sorted keys with each
-//! segment's table, takes the earlier articles that share a key, and runs the batch pipeline
-//! ([`crate::pipeline::scan`]) over those and the batch; the result is mapped onto cluster ids
-//! that stay put (`assign_clusters`).
+//! segment ([`store`]) with the batch's articles and texts (zstd blocks with a page table), a
+//! sorted table of their id hashes and a sorted table of their candidate keys
+//! ([`crate::pipeline::IndexKeys`]), then replaces the manifest atomically. To report on a
+//! batch, the index skips ids it holds (id tables), merges the batch's sorted keys with each
+//! segment's key table, reads the earlier articles that share a key (only their blocks), and
+//! runs the batch pipeline ([`crate::pipeline::scan`]) over those and the batch; the result is
+//! mapped onto cluster ids that stay put (`assign_clusters`). One segment's tables are in
+//! memory at a time.
 //!
 //! Invariants:
 //! - Segments never change; the manifest is the only mutable file and names every live
