@@ -436,5 +436,5 @@ const KAV_KEYS_HEAD: [u64; 3] = [
     0x29a6_4db7_d83d_d89e,
     0x4002_0be5_8a6f_ea4d,
 ];
-const KAV_FINGERPRINT: &str = "7a707cae7edf7b4f";
+const KAV_FINGERPRINT: &str = "8396f192b4f4ba33";
 const KAV_XXH3: u64 = 10_138_724_459_980_872_916;

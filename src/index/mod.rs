@@ -1,12 +1,14 @@
 //! `reprint index`: a persistent, incremental, crash-safe index of a feed (issue 18).
 //!
 //! A sibling of the batch pipeline over the same stage code. Each `add` writes one immutable
-//! segment ([`store`]) with the batch's articles, their texts (zstd) and a sorted table of
-//! their candidate keys ([`crate::pipeline::IndexKeys`]), then replaces the manifest
-//! atomically. To report on a batch, the index merges the batch's sorted keys with each
-//! segment's table, takes the earlier articles that share a key, and runs the batch pipeline
-//! ([`crate::pipeline::scan`]) over those and the batch; the result is mapped onto cluster ids
-//! that stay put (`assign_clusters`).
+//! segment ([`store`]) with the batch's articles and texts (zstd blocks with a page table), a
+//! sorted table of their id hashes and a sorted table of their candidate keys
+//! ([`crate::pipeline::IndexKeys`]), then replaces the manifest atomically. To report on a
+//! batch, the index skips ids it holds (id tables), merges the batch's sorted keys with each
+//! segment's key table, reads the earlier articles that share a key (only their blocks), and
+//! runs the batch pipeline ([`crate::pipeline::scan`]) over those and the batch; the result is
+//! mapped onto cluster ids that stay put (`assign_clusters`). One segment's tables are in
+//! memory at a time.
 //!
 //! Invariants:
 //! - Segments never change; the manifest is the only mutable file and names every live
@@ -33,7 +35,7 @@ use crate::config::Config;
 use crate::corpus::{Article, Body, Corpus, Origin};
 use crate::error::{Error, Result};
 use crate::report::Warning;
-use store::{ClusterInfo, Manifest, SegmentEntry, SegmentMeta, Steps, StoredArticle};
+use store::{ClusterInfo, Manifest, SegmentEntry, Steps, StoredArticle};
 
 /// Version of the candidate keys ([`crate::pipeline::IndexKeys`]); part of the fingerprint.
 pub const KEYS_VERSION: u32 = 1;
@@ -330,7 +332,8 @@ struct Earlier {
 /// What a batch would do to the index: the report, and what `add` commits.
 pub struct Plan {
     pub report: report::BatchReport,
-    meta: SegmentMeta,
+    articles: Vec<StoredArticle>,
+    events: Vec<Event>,
     keys: Vec<(u64, u32)>,
     texts: Vec<String>,
     next_cluster: u64,
@@ -348,20 +351,36 @@ fn plan(
     let Some(mut segments) = index.segments()? else {
         return Ok(None);
     };
-    // Every indexed id (to skip repeats) and each segment's articles.
-    let mut metas = Vec::with_capacity(segments.len());
+    // Ids already indexed, to skip: the batch's id hashes merged with each segment's id
+    // table, the exact id read only on a hash hit. One segment's table in memory at a time.
+    let mut hashes: Vec<u64> = batch.iter().map(|a| store::id_hash(&a.id)).collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    let mut known: HashSet<String> = HashSet::new();
     for s in &mut segments {
-        metas.push(s.meta()?);
+        let ids = s.ids()?;
+        let mut hits: Vec<u32> = Vec::new();
+        let mut i = 0;
+        for &(h, a) in &ids {
+            while i < hashes.len() && hashes[i] < h {
+                i += 1;
+            }
+            if i == hashes.len() {
+                break;
+            }
+            if hashes[i] == h {
+                hits.push(a);
+            }
+        }
+        drop(ids);
+        hits.sort_unstable();
+        known.extend(s.read_articles(&hits)?.into_iter().map(|(a, _)| a.id));
     }
-    let known: HashSet<&str> = metas
-        .iter()
-        .flat_map(|m| m.articles.iter().map(|a| a.id.as_str()))
-        .collect();
     let mut seen = HashSet::new();
     let mut skipped = Vec::new();
     let mut fresh = Vec::new();
     for a in batch {
-        if known.contains(a.id.as_str()) || !seen.insert(a.id.clone()) {
+        if known.contains(&a.id) || !seen.insert(a.id.clone()) {
             skipped.push(a.id);
         } else {
             fresh.push(a);
@@ -382,27 +401,26 @@ fn plan(
     // Merge it with each segment's table: per shared key, the batch's rows and the earlier
     // articles.
     let mut postings: BTreeMap<u64, Shared> = BTreeMap::new();
-    for (si, (s, m)) in segments.iter_mut().zip(&metas).enumerate() {
-        let table = s.keys(m.articles.len())?;
-        let (mut i, mut j) = (0, 0);
-        while i < keys.len() && j < table.len() {
-            match keys[i].0.cmp(&table[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    let k = keys[i].0;
-                    let from = i;
-                    while i < keys.len() && keys[i].0 == k {
-                        i += 1;
-                    }
-                    let entry = postings.entry(k).or_insert((from..i, Vec::new()));
-                    while j < table.len() && table[j].0 == k {
-                        entry.1.push((si as u32, table[j].1));
-                        j += 1;
-                    }
+    // The segment's table is streamed in slices (`Segment::for_each_key`), not held.
+    for (si, s) in segments.iter_mut().enumerate() {
+        let mut i = 0;
+        let mut run = 0..0;
+        s.for_each_key(|k, a| {
+            if run.is_empty() || keys[run.start].0 != k {
+                while i < keys.len() && keys[i].0 < k {
+                    i += 1;
                 }
+                let mut end = i;
+                while end < keys.len() && keys[end].0 == k {
+                    end += 1;
+                }
+                run = i..end;
             }
-        }
+            if !run.is_empty() {
+                let entry = postings.entry(k).or_insert((run.clone(), Vec::new()));
+                entry.1.push((si as u32, a));
+            }
+        })?;
     }
     // A paragraph or shingle band pulls its earlier articles in; word bands pull in an
     // earlier article only when it meets a new one in `MIN_WORD_BANDS` of them (as a scan
@@ -431,46 +449,33 @@ fn plan(
     wanted.sort_unstable();
     wanted.dedup();
 
-    // The candidates' texts, segment by segment, in index order.
+    // The candidates with their texts, segment by segment, in index order; only the blocks
+    // they are in are read.
     let mut earlier: Vec<Earlier> = Vec::with_capacity(wanted.len());
-    let mut at = 0;
-    while at < wanted.len() {
-        let si = wanted[at].0;
-        let texts = segments[si as usize].texts()?;
-        let arts = &metas[si as usize].articles;
-        if texts.len() != arts.len() {
-            return Err(store::corrupt(
-                &segments[si as usize].path,
-                format!("{} texts for {} articles", texts.len(), arts.len()),
-            ));
-        }
-        while at < wanted.len() && wanted[at].0 == si {
-            let a = wanted[at].1 as usize;
-            earlier.push(Earlier {
-                stored: arts[a].clone(),
-                text: texts[a].clone(),
-            });
-            at += 1;
-        }
+    for run in wanted.chunk_by(|x, y| x.0 == y.0) {
+        let arts: Vec<u32> = run.iter().map(|&(_, a)| a).collect();
+        let got = segments[run[0].0 as usize].read_articles(&arts)?;
+        earlier.extend(
+            got.into_iter()
+                .map(|(stored, text)| Earlier { stored, text }),
+        );
     }
     let (report, assigned) = run_batch(index, &earlier, &fresh, skipped, warnings, cfg)?;
-    let meta = SegmentMeta {
-        articles: fresh
-            .iter()
-            .zip(&report.articles)
-            .map(|(a, r)| StoredArticle {
-                id: a.id.clone(),
-                title: a.title.clone(),
-                source: a.source.clone(),
-                date: a.date.clone(),
-                cluster: r.cluster,
-            })
-            .collect(),
-        events: assigned.events,
-    };
+    let articles = fresh
+        .iter()
+        .zip(&report.articles)
+        .map(|(a, r)| StoredArticle {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            source: a.source.clone(),
+            date: a.date.clone(),
+            cluster: r.cluster,
+        })
+        .collect();
     Ok(Some(Plan {
         report,
-        meta,
+        articles,
+        events: assigned.events,
         keys,
         texts: fresh.into_iter().map(|a| a.text).collect(),
         next_cluster: assigned.next_cluster,
@@ -708,27 +713,27 @@ pub fn add(
         ));
     };
     plan.report.command = "add";
-    if plan.meta.articles.is_empty() {
+    if plan.articles.is_empty() {
         return Ok(plan.report);
     }
     let mut steps = Steps::from_env();
     let mut m = index.manifest.clone();
     let file = format!("seg-{:08}.rps", m.next_segment);
     let (bytes, header) = store::encode_segment(&store::NewSegment {
-        meta: &plan.meta,
-        keys: &plan.keys,
+        articles: &plan.articles,
         texts: &plan.texts,
+        events: &plan.events,
+        keys: &plan.keys,
     });
     store::write_atomic(dir, &file, &bytes, &mut steps)?;
     let dates = plan
-        .meta
         .articles
         .iter()
         .map(|a| a.date.as_str())
         .filter(|d| !d.is_empty());
     m.segments.push(SegmentEntry {
         file: file.clone(),
-        articles: plan.meta.articles.len(),
+        articles: plan.articles.len(),
         bytes: bytes.len() as u64,
         header_xxh3: format!("{header:016x}"),
         min_date: dates.clone().min().unwrap_or_default().to_string(),
@@ -850,21 +855,34 @@ pub fn check(dir: &Path) -> Result<Checked> {
         let mut s = store::Segment::open(dir, e)?.ok_or_else(|| {
             store::corrupt(&dir.join(&e.file), "named by the manifest but missing")
         })?;
-        let meta = s.meta()?;
-        let keys = s.keys(meta.articles.len())?;
-        let texts = s.texts()?;
-        if meta.articles.len() != e.articles || texts.len() != e.articles {
+        s.events()?;
+        let keys = s.keys()?;
+        let id_rows = s.ids()?;
+        s.check_blocks()?;
+        let articles = s.all_articles()?;
+        if articles.len() != e.articles {
             return Err(store::corrupt(
                 &s.path,
                 format!(
-                    "{} articles and {} texts, the manifest says {}",
-                    meta.articles.len(),
-                    texts.len(),
+                    "{} articles, the manifest says {}",
+                    articles.len(),
                     e.articles
                 ),
             ));
         }
-        for a in &meta.articles {
+        let mut want: Vec<(u64, u32)> = articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (store::id_hash(&a.id), i as u32))
+            .collect();
+        want.sort_unstable();
+        if want != id_rows {
+            return Err(store::corrupt(
+                &s.path,
+                "the id table does not match the articles' ids",
+            ));
+        }
+        for a in &articles {
             if !ids.insert(a.id.clone()) {
                 return Err(store::corrupt(
                     &s.path,
@@ -959,7 +977,7 @@ pub fn clusters(dir: &Path) -> Result<report::ClusterList> {
         };
         let mut groups: BTreeMap<u64, Vec<StoredArticle>> = BTreeMap::new();
         for s in &mut segments {
-            for a in s.meta()?.articles {
+            for a in s.all_articles()? {
                 groups.entry(index.resolve(a.cluster)).or_default().push(a);
             }
         }

@@ -8,10 +8,21 @@
 //!   and header checksum; a reader reads only what it names. Its last line is
 //!   `#xxh3=<16 hex digits>`, the checksum of everything before it.
 //! - `seg-NNNNNNNN.rps`: one per `add`, never changed once the manifest names it. A fixed
-//!   header (magic, format version, three sections' offset, length and xxh3, the header's own
-//!   xxh3), then the sections: `meta` (zstd-compressed JSON: articles, cluster ids, events),
-//!   `keys` (the sorted key table, 12 bytes a row: key `u64`, article `u32`, little-endian)
-//!   and `texts` (zstd-compressed JSON list of the articles' texts).
+//!   header (magic, format version, five sections' offset, length and xxh3, the header's own
+//!   xxh3), then the sections, all integers little-endian:
+//!   - `events`: zstd-compressed JSON, the cluster events of the `add` that wrote it;
+//!   - `keys`: the sorted key table, 12 bytes a row (key `u64`, article `u32`);
+//!   - `ids`: the sorted id table, 12 bytes a row (xxh3 of the article id `u64`, article
+//!     `u32`), so a known id is found without reading any article (the exact id is compared
+//!     only on a hash hit);
+//!   - `pages`: the page table: the block count `u32`; per block 24 bytes (articles `u32`,
+//!     compressed length `u32`, offset in `blocks` `u64`, xxh3 of the block `u64`); per
+//!     article 8 bytes (its block `u32` and its place in the block `u32`);
+//!   - `blocks`: the articles (id, title, source, date, cluster and text) in blocks of about
+//!     [`BLOCK_BYTES`] of text, each a zstd-compressed JSON list. Articles are stored grouped
+//!     by cluster, so a story's copies share a block and compress together. Reading N articles
+//!     decompresses the blocks they are in, not the segment (format 2; format 1 kept every
+//!     text in one compressed list, so one candidate cost the whole segment).
 //! - `LOCK`: held (an OS file lock, released when the process dies) by the one writer.
 //!
 //! Files whose name starts with `.tmp-` and segments the manifest does not name are what a
@@ -27,7 +38,9 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::error::{Error, Result};
 
 /// Version of the on-disk format (manifest and segments); bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+/// Format 1 (texts in one compressed list per segment, no id or page table) is refused with
+/// a message that names both versions; rebuild such an index by adding its inputs again.
+pub const FORMAT_VERSION: u32 = 2;
 /// The manifest's file name.
 pub const MANIFEST: &str = "manifest.json";
 /// The writer's lock file.
@@ -35,10 +48,28 @@ pub const LOCK: &str = "LOCK";
 /// Prefix of temporary files (a crash may leave them; the next writer removes them).
 pub const TMP_PREFIX: &str = ".tmp-";
 const SEG_MAGIC: &[u8; 8] = b"RPRTSEG\0";
-/// Magic, version, 3 sections × (offset, length, xxh3), header xxh3.
-const HEADER_BYTES: usize = 8 + 4 + 3 * 24 + 8;
+/// The sections of a segment, in file order.
+const SECTIONS: [&str; 5] = ["events", "keys", "ids", "pages", "blocks"];
+const EVENTS: usize = 0;
+const KEYS: usize = 1;
+const IDS: usize = 2;
+const PAGES: usize = 3;
+const BLOCKS: usize = 4;
+/// Magic, version, 5 sections × (offset, length, xxh3), header xxh3.
+const HEADER_BYTES: usize = 8 + 4 + SECTIONS.len() * 24 + 8;
 /// Bytes per row of the key table.
 pub const KEY_ROW_BYTES: usize = 12;
+/// Rows of the key table read at once by [`Segment::for_each_key`] (about 100 KB).
+pub const KEY_SLICE_ROWS: usize = 8192;
+/// Bytes per row of the id table.
+pub const ID_ROW_BYTES: usize = 12;
+/// Bytes per block row of the page table.
+pub const BLOCK_ROW_BYTES: usize = 24;
+/// Bytes per article row of the page table.
+pub const SLOT_ROW_BYTES: usize = 8;
+/// A block is closed once its articles' texts reach this many bytes (a block holds at least
+/// one article). Smaller blocks cost less to read per candidate and compress worse.
+pub const BLOCK_BYTES: usize = 16 * 1024;
 
 /// An error about one index file: the path and what is wrong with it.
 pub fn corrupt(path: &Path, message: impl Into<String>) -> Error {
@@ -247,20 +278,27 @@ impl Manifest {
         let m: Manifest = serde_json::from_slice(body)
             .map_err(|e| corrupt(&path, format!("not a reprint index manifest: {e}")))?;
         if m.format != FORMAT_VERSION {
-            return Err(corrupt(
-                &path,
-                format!(
-                    "index format {} is not the format {FORMAT_VERSION} this reprint reads; \
-                     rebuild the index with this version",
-                    m.format
-                ),
-            ));
+            return Err(corrupt(&path, old_format(m.format)));
         }
         Ok(m)
     }
 }
 
-/// One article as a segment stores it (its text is in the `texts` section).
+/// The refusal of another format version (no reader or migration of format 1 yet).
+fn old_format(found: u32) -> String {
+    format!(
+        "index format {found} is not the format {FORMAT_VERSION} this reprint reads (format 2 \
+         stores texts in blocks with a page table); rebuild the index with this version: \
+         `reprint index init NEW`, then `reprint index add NEW` with the original inputs"
+    )
+}
+
+/// The hash of an article id in the id table.
+pub fn id_hash(id: &str) -> u64 {
+    xxh3_64(id.as_bytes())
+}
+
+/// One article as a segment stores it (its text is stored next to it, in the same block).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredArticle {
     pub id: String,
@@ -271,41 +309,121 @@ pub struct StoredArticle {
     pub cluster: u64,
 }
 
-/// A segment's `meta` section.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SegmentMeta {
-    pub articles: Vec<StoredArticle>,
-    /// The cluster events of the `add` that wrote this segment.
-    pub events: Vec<super::Event>,
-}
-
 /// A segment's contents, ready to write.
 pub struct NewSegment<'a> {
-    pub meta: &'a SegmentMeta,
+    pub articles: &'a [StoredArticle],
+    /// One per article.
+    pub texts: &'a [String],
+    /// The cluster events of the `add` that writes this segment.
+    pub events: &'a [super::Event],
     /// Sorted (key, article) rows.
     pub keys: &'a [(u64, u32)],
-    pub texts: &'a [String],
 }
 
-fn zstd_json<T: Serialize>(v: &T) -> Vec<u8> {
+fn zstd_json<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {
     let json = serde_json::to_vec(v).expect("segment data serialises");
     zstd::bulk::compress(&json, 3).expect("zstd compresses in memory")
 }
 
+/// A block as the page table describes it: `count` articles, `len` bytes at `offset` in the
+/// `blocks` section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub count: u32,
+    pub len: u32,
+    pub offset: u64,
+    pub xxh3: u64,
+}
+
+/// The page table: the blocks, and where each article is (block, place in the block).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pages {
+    pub blocks: Vec<Block>,
+    pub slots: Vec<(u32, u32)>,
+}
+
+/// Splits the articles into blocks, grouped by cluster (then in article order) so that a
+/// story's copies compress together: returns the page table and the `blocks` section.
+fn encode_blocks(articles: &[StoredArticle], texts: &[String]) -> (Pages, Vec<u8>) {
+    assert_eq!(articles.len(), texts.len(), "one text per article");
+    let mut order: Vec<usize> = (0..articles.len()).collect();
+    order.sort_by_key(|&i| (articles[i].cluster, i));
+    let mut pages = Pages {
+        blocks: Vec::new(),
+        slots: vec![(0, 0); articles.len()],
+    };
+    let mut data = Vec::new();
+    let mut start = 0;
+    while start < order.len() {
+        let mut end = start;
+        let mut bytes = 0;
+        while end < order.len() && (end == start || bytes < BLOCK_BYTES) {
+            bytes += texts[order[end]].len();
+            end += 1;
+        }
+        let b = pages.blocks.len() as u32;
+        let run: Vec<(&StoredArticle, &str)> = order[start..end]
+            .iter()
+            .enumerate()
+            .map(|(slot, &i)| {
+                pages.slots[i] = (b, slot as u32);
+                (&articles[i], texts[i].as_str())
+            })
+            .collect();
+        let z = zstd_json(&run);
+        pages.blocks.push(Block {
+            count: (end - start) as u32,
+            len: u32::try_from(z.len()).expect("a block is far below 4 GB"),
+            offset: data.len() as u64,
+            xxh3: xxh3_64(&z),
+        });
+        data.extend_from_slice(&z);
+        start = end;
+    }
+    (pages, data)
+}
+
 /// Encodes a segment; returns its bytes and its header checksum.
 pub fn encode_segment(seg: &NewSegment) -> (Vec<u8>, u64) {
-    let meta = zstd_json(seg.meta);
+    let events = zstd_json(seg.events);
     let mut keys = Vec::with_capacity(seg.keys.len() * KEY_ROW_BYTES);
     for &(k, a) in seg.keys {
         keys.extend_from_slice(&k.to_le_bytes());
         keys.extend_from_slice(&a.to_le_bytes());
     }
-    let texts = zstd_json(&seg.texts);
+    let mut id_rows: Vec<(u64, u32)> = seg
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (id_hash(&a.id), i as u32))
+        .collect();
+    id_rows.sort_unstable();
+    let mut ids = Vec::with_capacity(id_rows.len() * ID_ROW_BYTES);
+    for (h, a) in id_rows {
+        ids.extend_from_slice(&h.to_le_bytes());
+        ids.extend_from_slice(&a.to_le_bytes());
+    }
+    let (table, blocks) = encode_blocks(seg.articles, seg.texts);
+    let mut pages = Vec::with_capacity(
+        4 + table.blocks.len() * BLOCK_ROW_BYTES + table.slots.len() * SLOT_ROW_BYTES,
+    );
+    pages.extend_from_slice(&(table.blocks.len() as u32).to_le_bytes());
+    for p in &table.blocks {
+        pages.extend_from_slice(&p.count.to_le_bytes());
+        pages.extend_from_slice(&p.len.to_le_bytes());
+        pages.extend_from_slice(&p.offset.to_le_bytes());
+        pages.extend_from_slice(&p.xxh3.to_le_bytes());
+    }
+    for &(b, slot) in &table.slots {
+        pages.extend_from_slice(&b.to_le_bytes());
+        pages.extend_from_slice(&slot.to_le_bytes());
+    }
+    let sections = [&events, &keys, &ids, &pages, &blocks];
     let mut header = Vec::with_capacity(HEADER_BYTES);
     header.extend_from_slice(SEG_MAGIC);
     header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     let mut offset = HEADER_BYTES as u64;
-    for s in [&meta, &keys, &texts] {
+    for s in sections {
         header.extend_from_slice(&offset.to_le_bytes());
         header.extend_from_slice(&(s.len() as u64).to_le_bytes());
         header.extend_from_slice(&xxh3_64(s).to_le_bytes());
@@ -314,22 +432,47 @@ pub fn encode_segment(seg: &NewSegment) -> (Vec<u8>, u64) {
     let sum = xxh3_64(&header);
     header.extend_from_slice(&sum.to_le_bytes());
     let mut out = header;
-    out.extend_from_slice(&meta);
-    out.extend_from_slice(&keys);
-    out.extend_from_slice(&texts);
+    for s in sections {
+        out.extend_from_slice(s);
+    }
     (out, sum)
 }
 
-/// An open segment: its header read and checked against the manifest's entry.
+/// An open segment: its header read and checked against the manifest's entry. Tables are
+/// read on demand and not kept, so an open segment costs a file handle and its header.
 pub struct Segment {
     pub path: PathBuf,
     file: File,
-    /// (offset, length, xxh3) of meta, keys, texts.
-    sections: [(u64, u64, u64); 3],
+    /// Articles in the segment (the manifest's count, which the header's checksum backs).
+    pub articles: usize,
+    /// (offset, length, xxh3) of each section, in [`SECTIONS`] order.
+    sections: [(u64, u64, u64); SECTIONS.len()],
 }
 
 fn le_u64(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"))
+}
+
+fn le_u32(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"))
+}
+
+/// Sorted (u64, u32) rows of 12 bytes, the second below `articles`; `what` names the table.
+fn rows12(path: &Path, raw: &[u8], articles: usize, what: &str) -> Result<Vec<(u64, u32)>> {
+    if !raw.len().is_multiple_of(12) {
+        return Err(corrupt(path, format!("the {what} table has a partial row")));
+    }
+    let rows: Vec<(u64, u32)> = raw
+        .chunks_exact(12)
+        .map(|r| (le_u64(r, 0), le_u32(r, 8)))
+        .collect();
+    if rows.windows(2).any(|w| w[0] > w[1]) || rows.iter().any(|r| r.1 as usize >= articles) {
+        return Err(corrupt(
+            path,
+            format!("the {what} table is not sorted or names a missing article"),
+        ));
+    }
+    Ok(rows)
 }
 
 impl Segment {
@@ -349,10 +492,20 @@ impl Segment {
             ));
         }
         let mut h = [0u8; HEADER_BYTES];
-        file.read_exact(&mut h)
+        file.read_exact(&mut h[..12])
+            .map_err(|e| corrupt(&path, format!("segment header unreadable: {e}")))?;
+        if &h[..8] != SEG_MAGIC {
+            return Err(corrupt(&path, "checksum error in the segment header"));
+        }
+        let version = le_u32(&h, 8);
+        if version != FORMAT_VERSION {
+            // A format-1 segment under a format-2 manifest: damage or a hand-copied file.
+            return Err(corrupt(&path, old_format(version)));
+        }
+        file.read_exact(&mut h[12..])
             .map_err(|e| corrupt(&path, format!("segment header unreadable: {e}")))?;
         let sum = le_u64(&h, HEADER_BYTES - 8);
-        if &h[..8] != SEG_MAGIC || xxh3_64(&h[..HEADER_BYTES - 8]) != sum {
+        if xxh3_64(&h[..HEADER_BYTES - 8]) != sum {
             return Err(corrupt(&path, "checksum error in the segment header"));
         }
         if format!("{sum:016x}") != entry.header_xxh3 {
@@ -361,7 +514,7 @@ impl Segment {
                 "checksum error: the header is not the one the manifest names",
             ));
         }
-        let mut sections = [(0, 0, 0); 3];
+        let mut sections = [(0, 0, 0); SECTIONS.len()];
         for (i, s) in sections.iter_mut().enumerate() {
             let at = 12 + i * 24;
             *s = (le_u64(&h, at), le_u64(&h, at + 8), le_u64(&h, at + 16));
@@ -372,68 +525,408 @@ impl Segment {
         Ok(Some(Segment {
             path,
             file,
+            articles: entry.articles,
             sections,
         }))
     }
 
-    fn section(&mut self, i: usize) -> Result<Vec<u8>> {
-        const NAMES: [&str; 3] = ["meta", "keys", "texts"];
-        let (off, len, want) = self.sections[i];
+    /// `len` bytes at `off` of the file.
+    fn read_at(&mut self, off: u64, len: u64) -> Result<Vec<u8>> {
         let mut buf = vec![0u8; len as usize];
         self.file
             .seek(SeekFrom::Start(off))
             .and_then(|_| self.file.read_exact(&mut buf))
             .map_err(io(&self.path))?;
+        Ok(buf)
+    }
+
+    /// Section `i`, its checksum checked.
+    fn section(&mut self, i: usize) -> Result<Vec<u8>> {
+        let (off, len, want) = self.sections[i];
+        let buf = self.read_at(off, len)?;
         if xxh3_64(&buf) != want {
             return Err(corrupt(
                 &self.path,
-                format!("checksum error in the {} section", NAMES[i]),
+                format!("checksum error in the {} section", SECTIONS[i]),
             ));
         }
         Ok(buf)
     }
 
-    fn unzstd_json<T: serde::de::DeserializeOwned>(&mut self, i: usize) -> Result<T> {
-        let raw = self.section(i)?;
-        let json = zstd::stream::decode_all(&raw[..])
-            .map_err(|e| corrupt(&self.path, format!("section {i} does not decompress: {e}")))?;
-        serde_json::from_slice(&json).map_err(|e| {
-            corrupt(
-                &self.path,
-                format!("section {i} is not what reprint wrote: {e}"),
-            )
-        })
+    fn unzstd_json<T: serde::de::DeserializeOwned>(&self, raw: &[u8], what: &str) -> Result<T> {
+        let json = zstd::stream::decode_all(raw)
+            .map_err(|e| corrupt(&self.path, format!("{what} does not decompress: {e}")))?;
+        serde_json::from_slice(&json)
+            .map_err(|e| corrupt(&self.path, format!("{what} is not what reprint wrote: {e}")))
     }
 
-    pub fn meta(&mut self) -> Result<SegmentMeta> {
-        self.unzstd_json(0)
+    /// The cluster events of the `add` that wrote this segment.
+    pub fn events(&mut self) -> Result<Vec<super::Event>> {
+        let raw = self.section(EVENTS)?;
+        self.unzstd_json(&raw, "the events section")
     }
 
-    /// The key table, checked to be sorted with articles below `articles`.
-    pub fn keys(&mut self, articles: usize) -> Result<Vec<(u64, u32)>> {
-        let raw = self.section(1)?;
-        if raw.len() % KEY_ROW_BYTES != 0 {
-            return Err(corrupt(&self.path, "the key table has a partial row"));
+    /// The key table, checked to be sorted with articles in the segment.
+    pub fn keys(&mut self) -> Result<Vec<(u64, u32)>> {
+        let mut rows = Vec::new();
+        self.for_each_key(|k, a| rows.push((k, a)))?;
+        Ok(rows)
+    }
+
+    /// Calls `f` with every (key, article) row of the key table in order, reading the table
+    /// in slices of [`KEY_SLICE_ROWS`] rows, so memory does not grow with the segment. The
+    /// section's checksum, and rows sorted and in range, are known only at the end: on an
+    /// error the caller must drop what `f` gathered.
+    pub fn for_each_key(&mut self, mut f: impl FnMut(u64, u32)) -> Result<()> {
+        let (off, len, want) = self.sections[KEYS];
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        let mut last = None;
+        let mut broken = !len.is_multiple_of(KEY_ROW_BYTES as u64);
+        let mut at = 0;
+        while at < len {
+            let n = (len - at).min((KEY_SLICE_ROWS * KEY_ROW_BYTES) as u64);
+            let raw = self.read_at(off + at, n)?;
+            h.update(&raw);
+            for r in raw.chunks_exact(KEY_ROW_BYTES) {
+                let row = (le_u64(r, 0), le_u32(r, 8));
+                broken = broken || last.is_some_and(|l| l > row) || row.1 as usize >= self.articles;
+                if !broken {
+                    last = Some(row);
+                    f(row.0, row.1);
+                }
+            }
+            at += n;
         }
-        let rows: Vec<(u64, u32)> = raw
-            .chunks_exact(KEY_ROW_BYTES)
-            .map(|r| {
-                (
-                    le_u64(r, 0),
-                    u32::from_le_bytes(r[8..12].try_into().expect("4 bytes")),
-                )
-            })
-            .collect();
-        if rows.windows(2).any(|w| w[0] > w[1]) || rows.iter().any(|r| r.1 as usize >= articles) {
+        if h.digest() != want {
+            return Err(corrupt(&self.path, "checksum error in the keys section"));
+        }
+        if broken {
             return Err(corrupt(
                 &self.path,
-                "the key table is not sorted or names a missing article",
+                "the key table has a partial row, is not sorted or names a missing article",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The id table: (id hash, article), sorted, one row per article.
+    pub fn ids(&mut self) -> Result<Vec<(u64, u32)>> {
+        let raw = self.section(IDS)?;
+        let rows = rows12(&self.path, &raw, self.articles, "id")?;
+        if rows.len() != self.articles {
+            return Err(corrupt(
+                &self.path,
+                format!("{} id rows for {} articles", rows.len(), self.articles),
             ));
         }
         Ok(rows)
     }
 
-    pub fn texts(&mut self) -> Result<Vec<String>> {
-        self.unzstd_json(2)
+    /// The page table, checked: blocks contiguous and covering the whole `blocks` section,
+    /// each article in exactly one place of one block.
+    pub fn pages(&mut self) -> Result<Pages> {
+        let raw = self.section(PAGES)?;
+        let bad = |what: &str| corrupt(&self.path, format!("the page table {what}"));
+        if raw.len() < 4 {
+            return Err(bad("has no block count"));
+        }
+        let n_blocks = le_u32(&raw, 0) as usize;
+        let slots_at = n_blocks
+            .checked_mul(BLOCK_ROW_BYTES)
+            .and_then(|b| b.checked_add(4))
+            .filter(|&at| at <= raw.len())
+            .ok_or_else(|| bad("is shorter than its block count says"))?;
+        if raw.len() - slots_at != self.articles * SLOT_ROW_BYTES {
+            return Err(bad("does not have one row per article"));
+        }
+        let blocks: Vec<Block> = raw[4..slots_at]
+            .chunks_exact(BLOCK_ROW_BYTES)
+            .map(|r| Block {
+                count: le_u32(r, 0),
+                len: le_u32(r, 4),
+                offset: le_u64(r, 8),
+                xxh3: le_u64(r, 16),
+            })
+            .collect();
+        // Where each block's places start in article-count terms, to check every place is
+        // taken once.
+        let mut base = Vec::with_capacity(blocks.len());
+        let (mut offset, mut places) = (0u64, 0usize);
+        for (b, p) in blocks.iter().enumerate() {
+            if p.count == 0 || p.offset != offset {
+                return Err(bad(&format!("row {b} does not follow the one before")));
+            }
+            base.push(places);
+            offset += u64::from(p.len);
+            places += p.count as usize;
+        }
+        if offset != self.sections[BLOCKS].1 || places != self.articles {
+            return Err(bad("does not cover the blocks section"));
+        }
+        let slots: Vec<(u32, u32)> = raw[slots_at..]
+            .chunks_exact(SLOT_ROW_BYTES)
+            .map(|r| (le_u32(r, 0), le_u32(r, 4)))
+            .collect();
+        let mut taken = vec![false; self.articles];
+        for &(b, slot) in &slots {
+            let at = blocks
+                .get(b as usize)
+                .filter(|p| slot < p.count)
+                .map(|_| base[b as usize] + slot as usize);
+            match at {
+                Some(at) if !taken[at] => taken[at] = true,
+                _ => {
+                    return Err(bad(
+                        "puts two articles in one place or one outside its block",
+                    ))
+                }
+            }
+        }
+        Ok(Pages { blocks, slots })
+    }
+
+    /// The articles of block `b` of `pages` (from [`Segment::pages`]), with their texts, in
+    /// the block's order; the block's checksum checked.
+    pub fn block(&mut self, pages: &Pages, b: usize) -> Result<Vec<(StoredArticle, String)>> {
+        let p = pages.blocks[b];
+        let raw = self.read_at(self.sections[BLOCKS].0 + p.offset, u64::from(p.len))?;
+        if xxh3_64(&raw) != p.xxh3 {
+            return Err(corrupt(
+                &self.path,
+                format!("checksum error in block {b} of the blocks section"),
+            ));
+        }
+        let rows: Vec<(StoredArticle, String)> = self.unzstd_json(&raw, &format!("block {b}"))?;
+        if rows.len() != p.count as usize {
+            return Err(corrupt(
+                &self.path,
+                format!(
+                    "block {b} holds {} articles, the page table says {}",
+                    rows.len(),
+                    p.count
+                ),
+            ));
+        }
+        Ok(rows)
+    }
+
+    /// Articles `wanted` (each below [`Segment::articles`]) with their texts, in that order;
+    /// decompresses only the blocks they are in, each once.
+    pub fn read_articles(&mut self, wanted: &[u32]) -> Result<Vec<(StoredArticle, String)>> {
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let pages = self.pages()?;
+        let mut order: Vec<(u32, u32, usize)> = wanted
+            .iter()
+            .enumerate()
+            .map(|(at, &a)| {
+                let (b, slot) = pages.slots[a as usize];
+                (b, slot, at)
+            })
+            .collect();
+        order.sort_unstable();
+        let mut out: Vec<Option<(StoredArticle, String)>> = vec![None; wanted.len()];
+        for run in order.chunk_by(|x, y| x.0 == y.0) {
+            let mut rows = self.block(&pages, run[0].0 as usize)?;
+            for &(_, slot, at) in run {
+                let row = &mut rows[slot as usize];
+                out[at] = Some((row.0.clone(), std::mem::take(&mut row.1)));
+            }
+        }
+        Ok(out
+            .into_iter()
+            .map(|r| r.expect("every wanted article is in a block read"))
+            .collect())
+    }
+
+    /// Every article of the segment (without its text), in article order; one block in
+    /// memory at a time besides the articles.
+    pub fn all_articles(&mut self) -> Result<Vec<StoredArticle>> {
+        let pages = self.pages()?;
+        let mut at_place: Vec<Vec<u32>> = pages
+            .blocks
+            .iter()
+            .map(|p| vec![0; p.count as usize])
+            .collect();
+        for (a, &(b, slot)) in pages.slots.iter().enumerate() {
+            at_place[b as usize][slot as usize] = a as u32;
+        }
+        let mut out: Vec<Option<StoredArticle>> = vec![None; self.articles];
+        for (b, places) in at_place.iter().enumerate() {
+            for ((stored, _), &a) in self.block(&pages, b)?.into_iter().zip(places) {
+                out[a as usize] = Some(stored);
+            }
+        }
+        Ok(out
+            .into_iter()
+            .map(|a| a.expect("the page table places every article"))
+            .collect())
+    }
+
+    /// Checks the `blocks` section's checksum as a whole (what `check` adds to the blocks'
+    /// own checksums: a flipped byte between blocks cannot exist, but this costs one pass).
+    pub fn check_blocks(&mut self) -> Result<()> {
+        let (off, len, want) = self.sections[BLOCKS];
+        // Read in slices so a large segment does not need its blocks in memory at once.
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        let mut at = 0;
+        while at < len {
+            let n = (len - at).min(1 << 20);
+            h.update(&self.read_at(off + at, n)?);
+            at += n;
+        }
+        if h.digest() != want {
+            return Err(corrupt(&self.path, "checksum error in the blocks section"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(i: usize) -> (StoredArticle, String) {
+        (
+            StoredArticle {
+                id: format!("a{i}"),
+                title: format!("Title {i}"),
+                source: format!("s{}", i % 3),
+                date: format!("2026-12-{:02}", 1 + i % 28),
+                // Clusters interleaved, so storage order (by cluster) is not article order.
+                cluster: (i % 7) as u64,
+            },
+            // Texts of differing lengths, so blocks hold differing counts.
+            format!("text {i} ").repeat(200 + 37 * (i % 11)),
+        )
+    }
+
+    /// Writes a segment of `n` articles to a fresh directory; returns it and the entry.
+    fn written(
+        n: usize,
+    ) -> (
+        tempfile::TempDir,
+        SegmentEntry,
+        Vec<(StoredArticle, String)>,
+    ) {
+        let rows: Vec<(StoredArticle, String)> = (0..n).map(article).collect();
+        let articles: Vec<StoredArticle> = rows.iter().map(|r| r.0.clone()).collect();
+        let texts: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
+        let mut keys: Vec<(u64, u32)> = (0..n as u32).map(|a| (u64::from(a) * 7919, a)).collect();
+        keys.sort_unstable();
+        let (bytes, header) = encode_segment(&NewSegment {
+            articles: &articles,
+            texts: &texts,
+            events: &[],
+            keys: &keys,
+        });
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("seg-00000001.rps"), &bytes).unwrap();
+        let entry = SegmentEntry {
+            file: "seg-00000001.rps".into(),
+            articles: n,
+            bytes: bytes.len() as u64,
+            header_xxh3: format!("{header:016x}"),
+            min_date: String::new(),
+            max_date: String::new(),
+        };
+        (dir, entry, rows)
+    }
+
+    #[test]
+    fn the_page_table_finds_any_article_and_reads_only_its_blocks() {
+        let (dir, entry, rows) = written(300);
+        let mut s = Segment::open(dir.path(), &entry).unwrap().unwrap();
+        let pages = s.pages().unwrap();
+        assert!(pages.blocks.len() > 20, "{} blocks", pages.blocks.len());
+        // Article 0 has the lowest cluster: first place of the first block.
+        assert_eq!(pages.slots[0], (0, 0));
+        let wanted = [299u32, 0, 1, 57, 58, 150];
+        let got = s.read_articles(&wanted).unwrap();
+        let want: Vec<_> = wanted.iter().map(|&a| rows[a as usize].clone()).collect();
+        assert_eq!(got, want);
+        let all = s.all_articles().unwrap();
+        assert_eq!(all, rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>());
+        let mut ids: Vec<(u64, u32)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (id_hash(&r.0.id), i as u32))
+            .collect();
+        ids.sort_unstable();
+        assert_eq!(s.ids().unwrap(), ids);
+        assert_eq!(s.keys().unwrap().len(), 300);
+        s.check_blocks().unwrap();
+        assert_eq!(s.read_articles(&[]).unwrap(), Vec::new());
+        // An empty segment has no blocks.
+        let (dir, entry, _) = written(0);
+        let mut s = Segment::open(dir.path(), &entry).unwrap().unwrap();
+        assert!(s.pages().unwrap().blocks.is_empty());
+    }
+
+    fn flipped(section: usize, at_row: usize, row_bytes: usize) -> String {
+        let (dir, entry, _) = written(300);
+        let path = dir.path().join(&entry.file);
+        let mut bytes = fs::read(&path).unwrap();
+        let off = le_u64(&bytes, 12 + section * 24) as usize;
+        bytes[off + at_row * row_bytes + 3] ^= 0x20;
+        fs::write(&path, &bytes).unwrap();
+        let mut s = Segment::open(dir.path(), &entry).unwrap().unwrap();
+        let err = match section {
+            PAGES => s.read_articles(&[5]).unwrap_err(),
+            IDS => s.ids().unwrap_err(),
+            _ => s.read_articles(&[0]).unwrap_err(),
+        };
+        err.to_string()
+    }
+
+    #[test]
+    fn a_flipped_byte_in_the_page_id_or_block_tables_is_a_checksum_error_naming_the_file() {
+        for (section, row_bytes, what) in [
+            (PAGES, BLOCK_ROW_BYTES, "pages section"),
+            (IDS, ID_ROW_BYTES, "ids section"),
+            (BLOCKS, 1, "block 0"),
+        ] {
+            let err = flipped(section, 2, row_bytes);
+            assert!(
+                err.contains("seg-00000001.rps") && err.contains("checksum") && err.contains(what),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn format_1_is_refused_naming_both_versions() {
+        let (dir, entry, _) = written(3);
+        let path = dir.path().join(&entry.file);
+        let mut bytes = fs::read(&path).unwrap();
+        bytes[8..12].copy_from_slice(&1u32.to_le_bytes());
+        fs::write(&path, &bytes).unwrap();
+        let err = Segment::open(dir.path(), &entry)
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(
+            err.contains("seg-00000001.rps") && err.contains("index format 1 is not the format 2"),
+            "{err}"
+        );
+        // A format-1 manifest (checksum intact) is refused the same way.
+        let m = Manifest {
+            format: 1,
+            written_by: "0.1.0".into(),
+            fingerprint: String::new(),
+            settings: super::super::Settings::of(&crate::config::Config::default()),
+            generation: 1,
+            next_segment: 2,
+            next_cluster: 1,
+            segments: Vec::new(),
+            clusters: Default::default(),
+        };
+        fs::write(dir.path().join(MANIFEST), m.to_bytes()).unwrap();
+        let err = Manifest::read(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains(MANIFEST) && err.contains("index format 1 is not the format 2"),
+            "{err}"
+        );
     }
 }
