@@ -11,8 +11,8 @@
 //! reader writes a JSON number or boolean (ids may be numbers); dates and timestamps as
 //! ISO 8601 text, so dates still compare as text. A problem with a column (the text column
 //! missing, or not a string column) skips the file's rows with one warning that says how many;
-//! a row group that cannot be decoded skips its rows with one warning, and the next row group
-//! is read.
+//! a row group that cannot be decoded skips its rows from the batch that failed with one
+//! warning, and the next row group is read.
 //!
 //! Texts are kept in memory ([`Body::Text`]): a row cannot be read again cheaply by its
 //! position, as a JSONL line can. The crate's decoders run under `catch_unwind`, so a file
@@ -25,7 +25,7 @@ use ::parquet::basic::{Compression, ConvertedType, LogicalType, TimeUnit, Type a
 use ::parquet::column::reader::{ColumnReader, ColumnReaderImpl};
 use ::parquet::data_type::{ByteArray, DataType};
 use ::parquet::file::metadata::RowGroupMetaData;
-use ::parquet::file::reader::{ChunkReader, FileReader, RowGroupReader, SerializedFileReader};
+use ::parquet::file::reader::{ChunkReader, FileReader, SerializedFileReader};
 use ::parquet::schema::types::ColumnDescriptor;
 
 use super::{analyse_new, Analyser, Reading, Severity};
@@ -33,7 +33,8 @@ use crate::config::FieldNames;
 use crate::corpus::{Article, Body, Origin};
 use crate::error::Result;
 
-/// Values read from a column per call: bounds the level and value buffers.
+/// Rows read from every column in step before their articles are built: bounds the values
+/// held besides the articles' texts (a row group can hold a whole file).
 const BATCH_ROWS: usize = 8192;
 
 /// One cell of a column the reader uses.
@@ -216,37 +217,61 @@ pub(super) fn parse<R: ChunkReader + 'static, A: Analyser>(
             first_row = last_row + 1;
             continue;
         }
-        let decoded = catch_unwind(AssertUnwindSafe(|| {
-            read_row_group(&file, g, rows, &columns)
-        }));
-        match decoded {
-            Ok(Ok(values)) => {
-                let before = to.out.len();
-                articles(&values, first_row, rows, to)?;
-                analyse_new(to.out, before, None, to.analyser)?;
+        // The columns are read in step, a batch of rows at a time, so a row group's texts are
+        // not decoded whole before its articles are built; a failure skips the rest of it.
+        let mut readers = match catch_unwind(AssertUnwindSafe(|| open_group(&file, g, &columns))) {
+            Ok(Ok(readers)) => Some(readers),
+            Ok(Err(why)) => {
+                corrupt(to, g, first_row, last_row, &why)?;
+                None
             }
-            Ok(Err(why)) => to.sink.warn(
-                name,
-                first_row,
-                format!(
-                    "corrupt Parquet data in row group {} ({why}): rows {first_row} to \
-                     {last_row} skipped",
-                    g + 1
-                ),
-            )?,
-            Err(_) => to.sink.warn(
-                name,
-                first_row,
-                format!(
-                    "corrupt Parquet data in row group {} (the Parquet reader failed): rows \
-                     {first_row} to {last_row} skipped",
-                    g + 1
-                ),
-            )?,
+            Err(_) => {
+                corrupt(to, g, first_row, last_row, "the Parquet reader failed")?;
+                None
+            }
+        };
+        let mut done = 0;
+        while let Some(open) = readers.as_mut().filter(|_| done < rows) {
+            let n = BATCH_ROWS.min(rows - done);
+            let from = first_row + done as u64;
+            match catch_unwind(AssertUnwindSafe(|| read_batch(open, n))) {
+                Ok(Ok(values)) => {
+                    let before = to.out.len();
+                    articles(&values, from, n, to)?;
+                    analyse_new(to.out, before, None, to.analyser)?;
+                    done += n;
+                }
+                Ok(Err(why)) => {
+                    corrupt(to, g, from, last_row, &why)?;
+                    readers = None;
+                }
+                Err(_) => {
+                    corrupt(to, g, from, last_row, "the Parquet reader failed")?;
+                    readers = None;
+                }
+            }
         }
         first_row = last_row + 1;
     }
     Ok(())
+}
+
+/// The warning for rows `from..=last_row` of row group `g` (0-based), which cannot be decoded.
+fn corrupt<A: Analyser>(
+    to: &mut Reading<'_, '_, A>,
+    g: usize,
+    from: u64,
+    last_row: u64,
+    why: &str,
+) -> Result<()> {
+    to.sink.warn(
+        to.name,
+        from,
+        format!(
+            "corrupt Parquet data in row group {} ({why}): rows {from} to {last_row} skipped",
+            g + 1
+        ),
+    )
 }
 
 /// The codec of a used column of a row group that this build cannot decompress, named.
@@ -361,52 +386,69 @@ fn find_columns<R: ChunkReader + 'static, A: Analyser>(
     Ok(Some(found))
 }
 
-/// The values of the configured columns in row group `g` of `rows` rows, in [`FIELDS`]
-/// order (`None` for a field without a column), or why they could not be read.
-fn read_row_group<R: ChunkReader + 'static>(
+/// The readers of the configured columns in row group `g`, in [`FIELDS`] order (`None` for a
+/// field without a column), or why they could not be opened.
+type Readers = [Option<(ColumnReader, Column)>; 5];
+
+fn open_group<R: ChunkReader + 'static>(
     file: &SerializedFileReader<R>,
     g: usize,
-    rows: usize,
     columns: &[Option<Column>; 5],
-) -> std::result::Result<Vec<Option<Vec<Value>>>, String> {
+) -> std::result::Result<Readers, String> {
     let group = file.get_row_group(g).map_err(|e| e.to_string())?;
-    columns
-        .iter()
-        .map(|c| c.map(|c| read_column(group.as_ref(), c, rows)).transpose())
+    let mut readers: Readers = [None, None, None, None, None];
+    for (slot, c) in readers.iter_mut().zip(columns) {
+        if let Some(c) = c {
+            let reader = group
+                .get_column_reader(c.index)
+                .map_err(|e| e.to_string())?;
+            *slot = Some((reader, *c));
+        }
+    }
+    Ok(readers)
+}
+
+/// The next `rows` values of every open column, in [`FIELDS`] order.
+fn read_batch(
+    readers: &mut Readers,
+    rows: usize,
+) -> std::result::Result<Vec<Option<Vec<Value>>>, String> {
+    readers
+        .iter_mut()
+        .map(|r| {
+            r.as_mut()
+                .map(|(r, c)| read_column(r, *c, rows))
+                .transpose()
+        })
         .collect()
 }
 
-/// The `rows` values of column `c` in a row group.
+/// The next `rows` values of column `c`.
 fn read_column(
-    group: &dyn RowGroupReader,
+    reader: &mut ColumnReader,
     c: Column,
     rows: usize,
 ) -> std::result::Result<Vec<Value>, String> {
-    let reader = group
-        .get_column_reader(c.index)
-        .map_err(|e| e.to_string())?;
     let opt = c.optional;
-    let values = match (reader, c.kind) {
-        (ColumnReader::ByteArrayColumnReader(mut r), _) => {
-            read_values(&mut r, rows, opt, Value::Bytes)
+    match (reader, c.kind) {
+        (ColumnReader::ByteArrayColumnReader(r), _) => read_values(r, rows, opt, Value::Bytes),
+        (ColumnReader::BoolColumnReader(r), _) => {
+            read_values(r, rows, opt, |v| Value::Text(v.to_string()))
         }
-        (ColumnReader::BoolColumnReader(mut r), _) => {
-            read_values(&mut r, rows, opt, |v| Value::Text(v.to_string()))
+        (ColumnReader::FloatColumnReader(r), _) => {
+            read_values(r, rows, opt, |v| Value::Text(v.to_string()))
         }
-        (ColumnReader::FloatColumnReader(mut r), _) => {
-            read_values(&mut r, rows, opt, |v| Value::Text(v.to_string()))
+        (ColumnReader::DoubleColumnReader(r), _) => {
+            read_values(r, rows, opt, |v| Value::Text(v.to_string()))
         }
-        (ColumnReader::DoubleColumnReader(mut r), _) => {
-            read_values(&mut r, rows, opt, |v| Value::Text(v.to_string()))
-        }
-        (ColumnReader::Int32ColumnReader(mut r), kind) => read_values(&mut r, rows, opt, |v| {
+        (ColumnReader::Int32ColumnReader(r), kind) => read_values(r, rows, opt, |v| {
             Value::Text(match kind {
                 Kind::Date => date(i64::from(v)),
                 Kind::Int { signed: false } => (v as u32).to_string(),
                 _ => v.to_string(),
             })
         }),
-        (ColumnReader::Int64ColumnReader(mut r), kind) => read_values(&mut r, rows, opt, |v| {
+        (ColumnReader::Int64ColumnReader(r), kind) => read_values(r, rows, opt, |v| {
             Value::Text(match kind {
                 Kind::Date => date(v),
                 Kind::Timestamp { unit, utc } => timestamp(v, unit, utc),
@@ -414,9 +456,8 @@ fn read_column(
                 _ => v.to_string(),
             })
         }),
-        _ => return Err("a column of a type reprint does not read".into()),
-    };
-    values.map_err(|e| e.to_string())
+        _ => Err("a column of a type reprint does not read".into()),
+    }
 }
 
 /// Reads `rows` records of one column, a null where an optional column has no value.
@@ -436,10 +477,7 @@ fn read_values<T: DataType>(
             .read_records(want, optional.then_some(&mut defs), None, &mut vals)
             .map_err(|e| e.to_string())?;
         if records == 0 {
-            return Err(format!(
-                "a column ends after {} of its {rows} values",
-                out.len()
-            ));
+            return Err("a column ends before its row group's last row".into());
         }
         if optional {
             let mut vals = vals.drain(..);
@@ -454,10 +492,7 @@ fn read_values<T: DataType>(
         }
     }
     if out.len() != rows {
-        return Err(format!(
-            "a column holds {} values for {rows} rows",
-            out.len()
-        ));
+        return Err("a column holds more values than its row group has rows".into());
     }
     Ok(out)
 }
