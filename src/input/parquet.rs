@@ -192,7 +192,11 @@ pub(super) fn parse<R: ChunkReader + 'static, A: Analyser>(
         }
     };
     let meta = file.metadata();
-    let total_rows: i64 = meta.row_groups().iter().map(|g| g.num_rows()).sum();
+    // Counts from the footer, which a damaged file can make anything.
+    let total_rows = meta
+        .row_groups()
+        .iter()
+        .fold(0i64, |sum, g| sum.saturating_add(g.num_rows().max(0)));
     if total_rows <= 0 {
         return to.sink.note(name, 1, "empty file: no article read".into());
     }
@@ -202,7 +206,10 @@ pub(super) fn parse<R: ChunkReader + 'static, A: Analyser>(
     let mut first_row = 1u64;
     for g in 0..meta.num_row_groups() {
         let rows = meta.row_group(g).num_rows().max(0) as usize;
-        let last_row = (first_row + rows as u64).saturating_sub(1);
+        if rows == 0 {
+            continue;
+        }
+        let last_row = first_row.saturating_add(rows as u64 - 1);
         if let Some(codec) = unsupported_codec(meta.row_group(g), &columns) {
             to.sink.warn(
                 name,
@@ -214,7 +221,7 @@ pub(super) fn parse<R: ChunkReader + 'static, A: Analyser>(
                     g + 1
                 ),
             )?;
-            first_row = last_row + 1;
+            first_row = last_row.saturating_add(1);
             continue;
         }
         // The columns are read in step, a batch of rows at a time, so a row group's texts are
@@ -251,7 +258,7 @@ pub(super) fn parse<R: ChunkReader + 'static, A: Analyser>(
                 }
             }
         }
-        first_row = last_row + 1;
+        first_row = last_row.saturating_add(1);
     }
     Ok(())
 }
