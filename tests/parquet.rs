@@ -188,6 +188,28 @@ mod with_parquet {
             out.stdout == expected,
             "gzip-compressed: the reports differ"
         );
+        // `reprint index add` shares the reader: the same report from a fresh index.
+        let mut added = Vec::new();
+        for (label, feed) in [
+            ("jsonl", root().join("data/example/feed.jsonl")),
+            ("parquet", dir.join("feed-snappy.parquet")),
+        ] {
+            let ix = dir.join(format!("ix-{label}"));
+            let out = reprint(&["index", "init", path_str(&ix)]);
+            assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+            let out = reprint(&[
+                "index",
+                "add",
+                path_str(&ix),
+                path_str(&feed),
+                "--format",
+                "json",
+            ]);
+            assert_eq!(out.status.code(), Some(0), "{label}: {}", stderr(&out));
+            added.push(out.stdout);
+        }
+        assert!(!added[0].is_empty());
+        assert!(added[0] == added[1], "index add: the reports differ");
     }
 
     #[test]
