@@ -251,7 +251,8 @@ pub enum Format {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum InputFormatArg {
-    /// By name (.jsonl/.ndjson/.json JSONL, .rss/.atom/.xml feed, .txt text), else sniffed.
+    /// By name (.jsonl/.ndjson/.json JSONL, .rss/.atom/.xml feed, .txt text, .parquet
+    /// Parquet), else sniffed.
     Auto,
     /// Every input is JSONL.
     Jsonl,
@@ -259,6 +260,9 @@ pub enum InputFormatArg {
     Text,
     /// Every input is an RSS or Atom feed (told apart by its root element).
     Feed,
+    /// Every input is a Parquet file, one article per row (columns named by the --*-field
+    /// flags).
+    Parquet,
 }
 
 impl From<InputFormat> for InputFormatArg {
@@ -268,6 +272,7 @@ impl From<InputFormat> for InputFormatArg {
             InputFormat::Jsonl => InputFormatArg::Jsonl,
             InputFormat::Text => InputFormatArg::Text,
             InputFormat::Feed => InputFormatArg::Feed,
+            InputFormat::Parquet => InputFormatArg::Parquet,
         }
     }
 }
@@ -279,6 +284,7 @@ impl From<InputFormatArg> for InputFormat {
             InputFormatArg::Jsonl => InputFormat::Jsonl,
             InputFormatArg::Text => InputFormat::Text,
             InputFormatArg::Feed => InputFormat::Feed,
+            InputFormatArg::Parquet => InputFormat::Parquet,
         }
     }
 }
@@ -288,7 +294,8 @@ impl From<InputFormatArg> for InputFormat {
 #[derive(Debug, Args)]
 #[command(allow_negative_numbers = true)]
 pub struct ScanArgs {
-    /// JSONL files, text files, directories (walked in sorted order), or - for stdin.
+    /// JSONL files, Parquet files, text files, RSS/Atom feeds, directories (walked in sorted
+    /// order), or - for stdin.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
@@ -400,19 +407,19 @@ pub struct ScanArgs {
     )]
     pub key_memory_mib: usize,
 
-    /// JSONL field with the article id.
+    /// JSONL field or Parquet column with the article id.
     #[arg(long, default_value_t = FieldNames::default().id)]
     pub id_field: String,
-    /// JSONL field with the headline.
+    /// JSONL field or Parquet column with the headline.
     #[arg(long, default_value_t = FieldNames::default().title)]
     pub title_field: String,
-    /// JSONL field with the body text.
+    /// JSONL field or Parquet column with the body text.
     #[arg(long, default_value_t = FieldNames::default().text)]
     pub text_field: String,
-    /// JSONL field with the outlet name.
+    /// JSONL field or Parquet column with the outlet name.
     #[arg(long, default_value_t = FieldNames::default().source)]
     pub source_field: String,
-    /// JSONL field with the publication date.
+    /// JSONL field or Parquet column with the publication date.
     #[arg(long, default_value_t = FieldNames::default().date)]
     pub date_field: String,
 

@@ -38,9 +38,10 @@ impl Default for FieldNames {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum InputFormat {
     /// Chosen per input from its name without a `.gz`/`.zst` extension: `.jsonl`, `.ndjson`
-    /// and `.json` are JSONL, `.rss`, `.atom` and `.xml` are feeds, `.txt` is text. Any other
-    /// name, and stdin, is sniffed: JSONL when the first non-blank byte is `{`, a feed when
-    /// the first element is `<rss>` or `<feed>`, else one text article.
+    /// and `.json` are JSONL, `.rss`, `.atom` and `.xml` are feeds, `.txt` is text,
+    /// `.parquet` is Parquet. Any other name, and stdin, is sniffed: Parquet when it starts
+    /// with `PAR1`, JSONL when the first non-blank byte is `{`, a feed when the first element
+    /// is `<rss>` or `<feed>`, else one text article.
     #[default]
     Auto,
     /// Every input is JSONL, one article per line.
@@ -50,6 +51,10 @@ pub enum InputFormat {
     /// Every input is an RSS (0.9x, 1.0, 2.0) or Atom feed; which one is read from its root
     /// element.
     Feed,
+    /// Every input is a Parquet file, one article per row, its columns named by
+    /// [`FieldNames`] (needs the `parquet` cargo feature; without it such an input is an
+    /// error).
+    Parquet,
 }
 
 /// All parameters of a scan, and the one place their defaults are written:

@@ -52,8 +52,8 @@
 //! # Ok::<(), reprint::Error>(())
 //! ```
 //!
-//! Files are read with [`input::read_inputs`] (JSONL, text files, RSS/Atom, directories,
-//! stdin, gzip/zstd), whose [`input::Loaded`] holds the corpus and the input warnings to pass
+//! Files are read with [`input::read_inputs`] (JSONL, text files, RSS/Atom, Parquet with the
+//! `parquet` feature, directories, stdin, gzip/zstd), whose [`input::Loaded`] holds the corpus and the input warnings to pass
 //! on. The binary reads and runs stage 1 in one pass ([`pipeline::read_and_analyse`], then
 //! [`pipeline::scan_analysed`]); [`pipeline::scan`] does the same from a corpus, and
 //! [`pipeline::scan_with_details`] also returns what `reprint clean` needs.

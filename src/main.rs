@@ -450,6 +450,14 @@ fn clean(args: CleanArgs) -> reprint::Result<Exit> {
                 .into(),
         });
     }
+    if let Some(table) = sources.iter().find(|s| s.format == InputFormat::Parquet) {
+        return Err(reprint::Error::Unusable {
+            file: table.name.to_string(),
+            message: "a Parquet file, which clean cannot write back (it writes JSONL lines \
+                      and text files); scan it, or convert it to JSONL first"
+                .into(),
+        });
+    }
     // Decide the layout before the scan, so mixed inputs fail fast.
     let layout = write::layout(&corpus, &args.scan.inputs, &cfg, &sources)?;
     let (report, _, details) = pool.install(|| clean::scan(&corpus, loaded.warnings, &cfg))?;

@@ -1,5 +1,6 @@
-//! Reading articles: JSONL files, plain-text files, RSS and Atom feeds, directories of them,
-//! and stdin, any of them gzip- or zstd-compressed.
+//! Reading articles: JSONL files, plain-text files, RSS and Atom feeds, Parquet files (with
+//! the `parquet` cargo feature), directories of them, and stdin, any of them gzip- or
+//! zstd-compressed.
 //!
 //! Every problem with one record or one file becomes a [`Warning`] naming the file and line,
 //! and reading goes on; with `strict` the first one is returned as [`Error::Strict`]. An input
@@ -11,13 +12,15 @@
 //! Plain (uncompressed) JSONL and text files on disk are read without keeping their texts:
 //! JSONL in batches of lines, and every article records where its text is, for
 //! [`Corpus::text`](crate::corpus::Corpus::text) to read it again. Stdin,
-//! compressed inputs and RSS/Atom feeds are read whole and their texts kept in memory, as is
+//! compressed inputs, RSS/Atom feeds and Parquet files keep their texts in memory, as is
 //! everything when [`read_inputs_keeping`] is asked for [`Retain::AllBytes`] (`reprint clean`).
 
 mod compress;
 mod feed;
 mod jsonl;
 mod markup;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod text;
 
 use std::fs::File;
@@ -339,6 +342,8 @@ pub fn read_inputs_analysed<A: Analyser>(
             let reached = line_of(&bytes, bytes.len());
             let (kept, end) = match format {
                 InputFormat::Text => ("no article read (the text is incomplete)", bytes.len()),
+                // Parquet's footer, which says where everything is, is at the end.
+                InputFormat::Parquet => ("no row read (a Parquet file is read from its end)", 0),
                 InputFormat::Feed => ("the items closed before it are kept", bytes.len()),
                 // A record cut in the middle is not a malformed record but a lost one.
                 _ => (
@@ -350,7 +355,8 @@ pub fn read_inputs_analysed<A: Analyser>(
         });
         let parsed = &bytes[..damage.as_ref().map_or(bytes.len(), |d| d.4)];
         let nothing_left = damage.is_some()
-            && (format == InputFormat::Text || parsed.iter().all(|b| b.is_ascii_whitespace()));
+            && (matches!(format, InputFormat::Text | InputFormat::Parquet)
+                || parsed.iter().all(|b| b.is_ascii_whitespace()));
         if !nothing_left {
             let mut to = Reading {
                 name: &name,
@@ -500,6 +506,11 @@ fn parse<A: Analyser>(
     let (name, cfg) = (to.name, to.cfg);
     match format {
         InputFormat::Jsonl => return jsonl::parse(bytes, to),
+        // Held in memory: stdin, a compressed file, or every input of `reprint clean`.
+        #[cfg(feature = "parquet")]
+        InputFormat::Parquet => return parquet::parse(bytes::Bytes::copy_from_slice(bytes), to),
+        #[cfg(not(feature = "parquet"))]
+        InputFormat::Parquet => return Err(no_parquet(name)),
         InputFormat::Feed => feed::parse(name, bytes, cfg, to.out, to.sink, cut_short)?,
         InputFormat::Text | InputFormat::Auto => {
             text::parse(name, bytes, cfg, to.out, to.sink, None)?;
@@ -553,6 +564,36 @@ fn read_plain<A: Analyser>(
     let stored_format = match format {
         InputFormat::Jsonl => StoredFormat::Jsonl,
         InputFormat::Text | InputFormat::Auto => StoredFormat::Text,
+        InputFormat::Parquet if !is_file || compressed => {
+            file.read_to_end(&mut head).map_err(io)?;
+            return Ok(Some(head));
+        }
+        // A plain file is read where it is; its texts are kept in memory.
+        #[cfg(feature = "parquet")]
+        InputFormat::Parquet => {
+            loaded.bytes += file.metadata().map_err(io)?.len();
+            let mut sink = Sink {
+                warnings: &mut loaded.warnings,
+                malformed: &mut loaded.malformed,
+                strict: cfg.strict,
+            };
+            let mut to = Reading {
+                name,
+                cfg,
+                out: &mut loaded.corpus.articles,
+                sink: &mut sink,
+                analyser,
+            };
+            parquet::parse(file, &mut to)?;
+            loaded.sources.push(SourceFile {
+                name: name.clone(),
+                format,
+                retained: None,
+            });
+            return Ok(None);
+        }
+        #[cfg(not(feature = "parquet"))]
+        InputFormat::Parquet => return Err(no_parquet(name)),
         InputFormat::Feed => {
             file.read_to_end(&mut head).map_err(io)?;
             return Ok(Some(head));
@@ -620,7 +661,20 @@ fn format_of_name(file_name: &str) -> Option<InputFormat> {
         "jsonl" | "ndjson" | "json" => Some(InputFormat::Jsonl),
         "rss" | "atom" | "xml" => Some(InputFormat::Feed),
         "txt" | "text" => Some(InputFormat::Text),
+        "parquet" => Some(InputFormat::Parquet),
         _ => None,
+    }
+}
+
+/// The error for a Parquet input when the binary was built without the `parquet` feature.
+#[cfg(not(feature = "parquet"))]
+fn no_parquet(name: &str) -> Error {
+    Error::Unusable {
+        file: name.to_string(),
+        message: "a Parquet file, but this reprint was built without Parquet support (the \
+                  `parquet` cargo feature, on by default); rebuild with it, or convert the \
+                  file to JSONL"
+            .into(),
     }
 }
 
@@ -629,10 +683,14 @@ pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
-/// The format of content whose name says nothing (stdin, `feed.gz`, `notes.md`): JSONL when
-/// the first non-blank byte is `{`, a feed when the first element is `<rss>`, `<feed>` or
-/// RSS 1.0's `<rdf:RDF>`, else one text article.
+/// The format of content whose name says nothing (stdin, `feed.gz`, `notes.md`): Parquet when
+/// it starts with Parquet's magic `PAR1`, JSONL when the first non-blank byte is `{`, a feed
+/// when the first element is `<rss>`, `<feed>` or RSS 1.0's `<rdf:RDF>`, else one text
+/// article.
 fn sniff(bytes: &[u8]) -> InputFormat {
+    if bytes.starts_with(b"PAR1") {
+        return InputFormat::Parquet;
+    }
     let bytes = strip_bom(bytes);
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
     match start.map(|i| bytes[i]) {
