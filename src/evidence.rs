@@ -807,11 +807,17 @@ mod tests {
         (0..n).map(|i| para(s, i)).collect()
     }
 
+    /// The two texts prepared for comparison, with no boilerplate.
+    fn profiles(a: &str, b: &str, r: &Rule) -> (Profile, Profile) {
+        let (mut pa, mut pb) = (Profile::default(), Profile::default());
+        pa.fill(a, 5, r, |_| false);
+        pb.fill(b, 5, r, |_| false);
+        (pa, pb)
+    }
+
     fn judge_texts(a: &str, b: &str) -> Evidence {
         let r = rule();
-        let (mut pa, mut pb) = (Profile::default(), Profile::default());
-        pa.fill(a, 5, &r, |_| false);
-        pb.fill(b, 5, &r, |_| false);
+        let (mut pa, mut pb) = profiles(a, b, &r);
         compare(&mut pa, a, &mut pb, b, &r, false)
     }
 
@@ -882,9 +888,7 @@ mod tests {
             .replace("thousand", "thonsand")
             .replace("recommended", "recommeuded");
         let r = rule();
-        let (mut pa, mut pb) = (Profile::default(), Profile::default());
-        pa.fill(&clean, 5, &r, |_| false);
-        pb.fill(&garbled, 5, &r, |_| false);
+        let (mut pa, mut pb) = profiles(&clean, &garbled, &r);
         let words = judge(&pa, &pb, &r, false);
         assert_ne!(
             words.kind,
@@ -927,9 +931,7 @@ mod tests {
             .replace("subject to", "depending on");
         let r = rule();
         let judge_at = |char_coverage: f64| {
-            let (mut pa, mut pb) = (Profile::default(), Profile::default());
-            pa.fill(&original, 5, &r, |_| false);
-            pb.fill(&rewrite, 5, &r, |_| false);
+            let (mut pa, mut pb) = profiles(&original, &rewrite, &r);
             let words = compare_words(&pa, &pb, &r);
             let rule = Rule { char_coverage, ..r };
             compare_chars(&mut pa, &original, &mut pb, &rewrite, &rule, false, words)
@@ -937,9 +939,7 @@ mod tests {
         let (clean, lenient) = (judge_at(r.char_coverage), judge_at(r.noisy_char_coverage));
         assert_ne!(clean, lenient, "the lenient rule would change this pair");
         assert!(!crate::noise::differ_as_garbles(&original, &rewrite));
-        let (mut pa, mut pb) = (Profile::default(), Profile::default());
-        pa.fill(&original, 5, &r, |_| false);
-        pb.fill(&rewrite, 5, &r, |_| false);
+        let (mut pa, mut pb) = profiles(&original, &rewrite, &r);
         let flagged = compare(&mut pa, &original, &mut pb, &rewrite, &r, true);
         assert_eq!(flagged, clean);
     }
