@@ -386,7 +386,8 @@ pub fn compare(
     if !chars_may_lift(&words, a.body_words, b.body_words) {
         return words;
     }
-    compare_chars(a, text_a, b, text_b, rule, noisy, words)
+    let noise = if noisy { Noise::Flagged } else { Noise::Clean };
+    compare_chars(a, text_a, b, text_b, rule, noise, words)
 }
 
 /// The evidence of a pair by word shingles alone.
@@ -400,23 +401,39 @@ pub fn chars_may_lift(words: &Evidence, body_a: usize, body_b: usize) -> bool {
     words.kind != Kind::Reprint && body_a > 0 && body_b > 0
 }
 
+/// What is known of a pair's noise before its texts are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Noise {
+    /// Neither side reads as noisy text in its feed.
+    Clean,
+    /// A side reads as noisy text in its feed ([`crate::noise::noisy_articles`]).
+    Flagged,
+    /// As `Flagged`, and only the character signature proposed the pair: it is there for
+    /// OCR noise, so its character evidence counts only when the two differ as garbles.
+    FlaggedByCharsOnly,
+}
+
 /// The evidence of a pair by word shingles or character grams, given `words`, its evidence
-/// by word shingles alone ([`compare_words`]): the better of the two. When `flagged` (either
-/// side reads as noisy text in its feed, [`crate::noise::noisy_articles`]) and the two texts
-/// differ as OCR garbles of one text do ([`crate::noise::differ_as_garbles`], asked only when
-/// it changes the evidence), a paragraph appears from [`Rule::noisy_char_coverage`] of its
-/// grams instead of [`Rule::char_coverage`].
+/// by word shingles alone ([`compare_words`]): the better of the two. When a side is flagged
+/// noisy and the two texts differ as OCR garbles of one text do
+/// ([`crate::noise::differ_as_garbles`], asked at most once, and only when it changes the
+/// evidence), a paragraph appears from [`Rule::noisy_char_coverage`] of its grams instead of
+/// [`Rule::char_coverage`]. A pair [`Noise::FlaggedByCharsOnly`] keeps `words` unless it
+/// differs as garbles.
 pub fn compare_chars(
     a: &mut Profile,
     text_a: &str,
     b: &mut Profile,
     text_b: &str,
     rule: &Rule,
-    flagged: bool,
+    noise: Noise,
     words: Evidence,
 ) -> Evidence {
     a.add_chars(text_a);
     b.add_chars(text_b);
+    let mut garbled = None;
+    let mut garbles =
+        || *garbled.get_or_insert_with(|| crate::noise::differ_as_garbles(text_a, text_b));
     let at = |char_coverage: f64| {
         let chars = judge(
             a,
@@ -437,14 +454,20 @@ pub fn compare_chars(
         }
     };
     let clean = at(rule.char_coverage);
-    if !flagged || rule.noisy_char_coverage == rule.char_coverage {
-        return clean;
-    }
-    let lenient = at(rule.noisy_char_coverage);
-    if lenient == clean || !crate::noise::differ_as_garbles(text_a, text_b) {
+    let e = if noise == Noise::Clean || rule.noisy_char_coverage == rule.char_coverage {
         clean
     } else {
-        lenient
+        let lenient = at(rule.noisy_char_coverage);
+        if lenient == clean || !garbles() {
+            clean
+        } else {
+            lenient
+        }
+    };
+    if noise == Noise::FlaggedByCharsOnly && e.measure == Measure::Characters && !garbles() {
+        words
+    } else {
+        e
     }
 }
 
@@ -934,7 +957,15 @@ mod tests {
             let (mut pa, mut pb) = profiles(&original, &rewrite, &r);
             let words = compare_words(&pa, &pb, &r);
             let rule = Rule { char_coverage, ..r };
-            compare_chars(&mut pa, &original, &mut pb, &rewrite, &rule, false, words)
+            compare_chars(
+                &mut pa,
+                &original,
+                &mut pb,
+                &rewrite,
+                &rule,
+                Noise::Clean,
+                words,
+            )
         };
         let (clean, lenient) = (judge_at(r.char_coverage), judge_at(r.noisy_char_coverage));
         assert_ne!(clean, lenient, "the lenient rule would change this pair");

@@ -1028,8 +1028,8 @@ struct Known<'a> {
     /// Articles that read as noisy text ([`crate::noise`]).
     noisy: &'a [bool],
     samples: &'a [evidence::CharSample],
-    /// Candidates only the character signature found: their character evidence counts only
-    /// when the pair differs as OCR garbles do ([`crate::noise::differ_as_garbles`]).
+    /// Candidates only the character signature found ([`evidence::Noise::FlaggedByCharsOnly`]),
+    /// sorted.
     char_pairs: &'a [(u32, u32)],
 }
 
@@ -1103,25 +1103,14 @@ fn judge_pairs(
                     pb.fill(&text_b, cfg.ngram_words, &rule, |p| mask[b][p]);
                     let words = unread.unwrap_or_else(|| evidence::compare_words(pa, pb, &rule));
                     out.push(if chars(&words) {
-                        let noisy = noisy[a] || noisy[b];
-                        let by_chars_only = char_pairs.binary_search(&(a as u32, b as u32)).is_ok();
-                        let e = evidence::compare_chars(
-                            pa,
-                            text_a,
-                            pb,
-                            &text_b,
-                            &rule,
-                            noisy,
-                            words.clone(),
-                        );
-                        // A pair only the character signature proposed is there for OCR
-                        // noise: edited prose found that way is not taken on characters.
-                        let garbled = || crate::noise::differ_as_garbles(text_a, &text_b);
-                        if by_chars_only && e.measure == Measure::Characters && !garbled() {
-                            words
+                        let noise = if char_pairs.binary_search(&(a as u32, b as u32)).is_ok() {
+                            evidence::Noise::FlaggedByCharsOnly
+                        } else if noisy[a] || noisy[b] {
+                            evidence::Noise::Flagged
                         } else {
-                            e
-                        }
+                            evidence::Noise::Clean
+                        };
+                        evidence::compare_chars(pa, text_a, pb, &text_b, &rule, noise, words)
                     } else {
                         words
                     });
