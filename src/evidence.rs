@@ -411,6 +411,35 @@ pub enum Noise {
     /// As `Flagged`, and only the character signature proposed the pair: it is there for
     /// OCR noise, so its character evidence counts only when the two differ as garbles.
     FlaggedByCharsOnly,
+    /// Only the character signature proposed the pair, and neither side is flagged noisy:
+    /// copies of one scan whose garbles other pages share, so that no word reads as a
+    /// one-off. Only character evidence of garbles counts; any other verdict is
+    /// [`Kind::None`] ([`Evidence::for_noise`]), since on clean text the route only finds
+    /// briefs sharing a sentence.
+    CharsOnly,
+}
+
+impl Noise {
+    /// Whether only the character signature proposed the pair.
+    fn chars_only(self) -> bool {
+        matches!(self, Noise::FlaggedByCharsOnly | Noise::CharsOnly)
+    }
+}
+
+impl Evidence {
+    /// The evidence as the pair's `noise` lets it stand: a [`Noise::CharsOnly`] pair keeps
+    /// only a verdict measured on characters ([`compare_chars`] gives one only when the two
+    /// differ as garbles); any other is [`Kind::None`], and the pair is not listed.
+    pub fn for_noise(self, noise: Noise) -> Evidence {
+        if noise == Noise::CharsOnly && self.measure != Measure::Characters {
+            Evidence {
+                kind: Kind::None,
+                ..self
+            }
+        } else {
+            self
+        }
+    }
 }
 
 /// The evidence of a pair by word shingles or character grams, given `words`, its evidence
@@ -418,8 +447,8 @@ pub enum Noise {
 /// noisy and the two texts differ as OCR garbles of one text do
 /// ([`crate::noise::differ_as_garbles`], asked at most once, and only when it changes the
 /// evidence), a paragraph appears from [`Rule::noisy_char_coverage`] of its grams instead of
-/// [`Rule::char_coverage`]. A pair [`Noise::FlaggedByCharsOnly`] keeps `words` unless it
-/// differs as garbles.
+/// [`Rule::char_coverage`]. A pair only the character signature proposed keeps `words`
+/// unless it differs as garbles ([`Noise::FlaggedByCharsOnly`], [`Noise::CharsOnly`]).
 pub fn compare_chars(
     a: &mut Profile,
     text_a: &str,
@@ -464,10 +493,10 @@ pub fn compare_chars(
             lenient
         }
     };
-    if noise == Noise::FlaggedByCharsOnly && e.measure == Measure::Characters && !garbles() {
-        words
+    if noise.chars_only() && e.measure == Measure::Characters && !garbles() {
+        words.for_noise(noise)
     } else {
-        e
+        e.for_noise(noise)
     }
 }
 
@@ -667,8 +696,11 @@ fn judge(a: &Profile, b: &Profile, rule: &Rule, chars: bool) -> Evidence {
 }
 
 /// Share of the longer body that a copy sharing its opening unit needs to be a reprint
-/// (see [`Rule::long_share`] for any other): a story trimmed to its first quarter or third.
-pub const TRIMMED_LONG_SHARE: f64 = 0.25;
+/// (see [`Rule::long_share`] for any other): a story trimmed to its first three tenths or
+/// third. A teaser keeping a fifth of a story is partial reuse, even when its photo captions,
+/// counted as body, lift its share over a quarter (a Chicago Tribune teaser of an AP story in
+/// the Helsinki feed measured 0.274).
+pub const TRIMMED_LONG_SHARE: f64 = 0.30;
 
 /// Containment of the smaller shingle set in the larger from which the sets settle a pair.
 pub const SETTLED_CONTAINMENT: f64 = 0.9;
