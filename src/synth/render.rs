@@ -27,6 +27,11 @@ pub(super) struct Rendered {
 
 /// Salt of the write-through streams (one per story and update).
 const CHAIN_SALT: u64 = 0x7772_6974_655f_7468;
+/// Share of a story's words a trimmed copy keeps at least: the story-cluster definition takes
+/// a copy as a reprint when the shared text is about a third of the longer body
+/// ([`crate::evidence::TRIMMED_LONG_SHARE`] for a copy trimmed from the bottom), and a third
+/// of the paragraphs can be a sixth of the words.
+const MIN_TRIM_WORD_SHARE: f64 = 0.4;
 
 /// The generator of plan entry `idx`.
 fn rng_for(seed: u64, idx: usize) -> SplitMix64 {
@@ -376,11 +381,21 @@ fn reprint<'p>(plan: &'p Plan, s: usize, v: u8, rng: &mut SplitMix64) -> Body<'p
     if paras.len() >= 4 && rng.unit() < r.trim_tail {
         let len = paras.len();
         let min_keep = len.div_ceil(3).max(3);
-        let keep = if rng.unit() < r.deep_trim {
+        let mut keep = if rng.unit() < r.deep_trim {
             min_keep
         } else {
             min_keep + rng.below((len - min_keep) as u64) as usize
         };
+        // A copy keeping less of the story's words is a teaser (partial reuse) by the
+        // definition, not a reprint; the truth calls every trim a reprint, so trims keep
+        // enough words to be one.
+        let words: Vec<usize> = paras.iter().map(|p| p.split_whitespace().count()).collect();
+        let total: usize = words.iter().sum();
+        while keep < len
+            && (words[..keep].iter().sum::<usize>() as f64) < MIN_TRIM_WORD_SHARE * total as f64
+        {
+            keep += 1;
+        }
         if keep < len {
             paras.truncate(keep);
             done[TRIM] = true;
