@@ -123,6 +123,64 @@ fn both_copies_ocr_noisy() {
     assert_eq!(e.hard_negatives_clustered, 0);
 }
 
+/// Two OCR scans of each of eight stories, each scan printed on two pages, among the other
+/// bundled stories printed clean. The pages of one scan share its garbles, so none of their
+/// words is a one-off and neither reads as noisy text ([`reprint::noise`]), while a page of
+/// one scan and a page of the other, each at a 6% character error rate, share too few word
+/// shingles for the word signatures. Only the character signature finds the pairs across the
+/// scans; while it proposed only pairs with a noisy side, each story came out as two
+/// clusters (one per scan).
+#[test]
+fn ocr_copies_whose_garbles_are_shared() {
+    use reprint::hash::SplitMix64;
+    use std::fmt::Write as _;
+    let base = load_base(&root().join("data/base-stories.jsonl")).unwrap();
+    let mut rng = SplitMix64(4);
+    let (mut feed, mut scanned) = (String::new(), Vec::new());
+    let mut line = |id: &str, title: &str, text: &str| {
+        let rec = serde_json::json!({ "id": id, "title": title, "text": text });
+        writeln!(feed, "{rec}").unwrap();
+    };
+    for (s, story) in base.iter().enumerate() {
+        let text = story.paragraphs.join("\n\n");
+        if s >= 8 {
+            line(&story.id, &story.title, &text);
+            continue;
+        }
+        let mut pages = Vec::new();
+        for scan in 0..2 {
+            let ocr = reprint::synth::ocr::noise(&text, 0.06, &mut rng);
+            for page in 0..2 {
+                let id = format!("{}-scan{scan}-page{page}", story.id);
+                line(&id, &story.title, &ocr);
+                pages.push(id);
+            }
+        }
+        scanned.push(pages);
+    }
+    let dir = std::env::temp_dir().join(format!("reprint-shared-garbles-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("feed.jsonl");
+    std::fs::write(&path, &feed).unwrap();
+    let cfg = Config::default();
+    let loaded = reprint::input::read_inputs(&[path], &cfg).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(loaded.corpus.len(), base.len() + 3 * 8);
+    let (report, stats) = reprint::pipeline::scan(&loaded.corpus, loaded.warnings, &cfg).unwrap();
+    assert!(stats.char_candidates > 0, "{stats:#?}");
+    for pages in &scanned {
+        let found: Vec<_> = report
+            .clusters
+            .iter()
+            .filter(|c| c.members.iter().any(|m| pages.contains(m)))
+            .collect();
+        assert_eq!(found.len(), 1, "one cluster for {pages:?}: {found:#?}");
+        let mut members = found[0].members.clone();
+        members.sort();
+        assert_eq!(&members, pages, "the four pages and nothing else");
+    }
+}
+
 #[test]
 fn pairs_listed_by_default_are_canonical_or_cross_cluster_pairs() {
     let path = root().join("data/example/feed.jsonl");
