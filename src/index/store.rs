@@ -389,17 +389,30 @@ pub struct TablePages {
 impl TablePages {
     /// The pages that can hold a row of any of `keys` (sorted), in order, each once. A key's
     /// rows start in the last page whose first key is below it (a run of equal keys can
-    /// cross a page boundary) and end in the last page whose first key is at most it.
+    /// cross a page boundary) and end in the last page whose first key is at most it. One
+    /// walk over keys and pages together (a day's batch has more keys than the table has
+    /// pages), stopping once every page is taken.
     pub fn pages_for(&self, keys: &[u64]) -> Vec<usize> {
+        let n = self.first.len();
         let mut out: Vec<usize> = Vec::new();
+        // Pages with a first key below k, and at most k.
+        let (mut below, mut upto) = (0, 0);
         for &k in keys {
-            let end = self.first.partition_point(|&f| f <= k);
-            if end == 0 {
+            while below < n && self.first[below] < k {
+                below += 1;
+            }
+            while upto < n && self.first[upto] <= k {
+                upto += 1;
+            }
+            if upto == 0 {
                 continue;
             }
-            let lo = self.first.partition_point(|&f| f < k).max(1) - 1;
+            let lo = below.max(1) - 1;
             let start = out.last().map_or(lo, |&l| lo.max(l + 1));
-            out.extend(start..end);
+            out.extend(start..upto);
+            if out.len() == n {
+                break;
+            }
         }
         out
     }
