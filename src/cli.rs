@@ -203,6 +203,12 @@ pub struct SynthArgs {
     #[arg(long, default_value_t = 25)]
     pub max_reprints: usize,
 
+    /// Spread the articles' dates over exactly N consecutive days from 2024-03-01 (a copy
+    /// that would run past the last day is dated at its last minute), so the feed splits
+    /// into N daily batches. Default: 30 days, reprints running up to two days past.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub days: Option<u32>,
+
     /// Share of wire stories updated as write-through chains; default as in data/README.md.
     #[arg(long, value_name = "SHARE", value_parser = share)]
     pub write_through_rate: Option<f64>,

@@ -257,6 +257,10 @@ fn synth(args: SynthArgs) -> reprint::Result<Exit> {
         max_reprints: args.max_reprints,
         ..Default::default()
     };
+    if let Some(days) = args.days {
+        cfg.days = days;
+        cfg.within_days = true;
+    }
     // Rates given on the command line replace the library's defaults, which stay in one place.
     let set = |flag: Option<f64>, field: &mut f64| {
         if let Some(x) = flag {

@@ -770,3 +770,52 @@ fn synth_refuses_a_base_too_small_for_the_feed_and_its_default_base_works_anywhe
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `synth --days N` dates the feed over exactly N consecutive days from 2024-03-01 (a copy
+/// that would run past the last day is dated at its last minute), so it splits into N daily
+/// batches (benches/index_scale.sh). Without the flag the feed is byte for byte the one the
+/// build before the flag wrote (its xxh3 is pinned from that build, d0c432f), reprints
+/// running past the 30 days.
+#[test]
+fn synth_days_dates_the_feed_over_exactly_n_days_and_the_default_is_unchanged() {
+    let dir = scratch("synth-days");
+    let run = |extra: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_reprint"))
+            .args(["synth", "--seed", "3", "--articles", "400"])
+            .args(extra)
+            .args(["--out", "feed.jsonl", "--truth", "truth.json"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        std::fs::read(dir.join("feed.jsonl")).unwrap()
+    };
+    let days_of = |feed: &[u8]| -> std::collections::BTreeSet<i64> {
+        String::from_utf8_lossy(feed)
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                reprint::index::day_number(v["date"].as_str().unwrap()).unwrap()
+            })
+            .collect()
+    };
+    let first = reprint::index::day_number("2024-03-01").unwrap();
+    for n in [1, 3, 10] {
+        let feed = run(&["--days", &n.to_string()]);
+        assert_eq!(String::from_utf8_lossy(&feed).lines().count(), 400);
+        assert_eq!(days_of(&feed), (first..first + n).collect(), "--days {n}");
+    }
+    let feed = run(&[]);
+    assert_eq!(xxhash_rust::xxh3::xxh3_64(&feed), SYNTH_DEFAULT_XXH3);
+    let days = days_of(&feed);
+    assert_eq!(days.first(), Some(&first));
+    assert!(days.last().unwrap() - first >= 30, "{days:?}");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_reprint"))
+        .args(["synth", "--days", "0", "--truth", "t.json"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+const SYNTH_DEFAULT_XXH3: u64 = 16_959_603_713_173_263_771;

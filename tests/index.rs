@@ -438,3 +438,122 @@ const KAV_KEYS_HEAD: [u64; 3] = [
 ];
 const KAV_FINGERPRINT: &str = "8396f192b4f4ba33";
 const KAV_XXH3: u64 = 10_138_724_459_980_872_916;
+
+/// Rewrites every segment of the index in `dir` as format 2 wrote it (five sections: no page
+/// tables of the key and id tables, so a reader streams whole tables) and the manifest as
+/// format 2's.
+fn as_format_2(dir: &Path) {
+    use index::store::Manifest;
+    use xxhash_rust::xxh3::xxh3_64;
+    let le = |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap());
+    let mut m = Manifest::read(dir).unwrap();
+    for e in &mut m.segments {
+        let path = dir.join(&e.file);
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(bytes[8..12], 3u32.to_le_bytes(), "{}", e.file);
+        // Header: magic, version, (offset, length, xxh3) per section, xxh3 of the header.
+        let (v3, v2) = (12 + 7 * 24 + 8, 12 + 5 * 24 + 8);
+        let mut out = bytes[..8].to_vec();
+        out.extend_from_slice(&2u32.to_le_bytes());
+        let mut end = 0;
+        for i in 0..5 {
+            let at = 12 + i * 24;
+            out.extend_from_slice(&(le(&bytes, at) - (v3 - v2) as u64).to_le_bytes());
+            out.extend_from_slice(&bytes[at + 8..at + 24]);
+            end = (le(&bytes, at) + le(&bytes, at + 8)) as usize;
+        }
+        let sum = xxh3_64(&out);
+        out.extend_from_slice(&sum.to_le_bytes());
+        out.extend_from_slice(&bytes[v3..end]);
+        std::fs::write(&path, &out).unwrap();
+        e.bytes = out.len() as u64;
+        e.header_xxh3 = format!("{sum:016x}");
+    }
+    m.format = 2;
+    std::fs::write(dir.join(index::store::MANIFEST), m.to_bytes()).unwrap();
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+/// Format 3: a query through the key and id page tables (only the pages that can hold the
+/// batch's keys are read) gives the report of a whole-table lookup. The whole-table lookup is
+/// the same index rewritten as format 2 (no page tables, still read): the same queries give
+/// the same reports, `check` passes, and adding a batch to it gives the report and clusters
+/// of adding it to the format-3 index (a mixed index, its manifest now format 3).
+#[test]
+fn a_paged_lookup_gives_the_report_of_a_whole_table_lookup_and_format_2_is_still_read() {
+    let feed = feed(11, 700, 7);
+    let days = batches(&feed, 1);
+    let (history, last) = days.split_at(days.len() - 1);
+    let last = &last[0];
+    let paged = scratch("index-pages");
+    add_all(&paged, history);
+    let whole = scratch("index-pages-format-2");
+    copy_dir(&paged, &whole);
+    as_format_2(&whole);
+    assert_eq!(index::stats(&whole).unwrap().format, 2);
+    let cfg = Config::default();
+    let mut linked = 0;
+    for batch in [last.clone(), last[..1].to_vec(), history[2].clone()] {
+        let a = index::query(&paged, batch.clone(), vec![], &cfg).unwrap();
+        let b = index::query(&whole, batch, vec![], &cfg).unwrap();
+        assert_eq!(a, b);
+        linked += a.articles.iter().filter(|x| !x.links.is_empty()).count();
+    }
+    // The reports are not trivially equal: they find earlier copies.
+    assert!(linked > 10, "{linked} articles with links");
+    let checked = index::check(&whole).unwrap();
+    assert_eq!(checked, index::check(&paged).unwrap());
+    assert!(checked.keys > 10_000, "{checked:?}");
+    let a = index::add(&paged, last.clone(), vec![], &cfg).unwrap();
+    let b = index::add(&whole, last.clone(), vec![], &cfg).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(index::stats(&whole).unwrap().format, 3);
+    index::check(&whole).unwrap();
+    assert_eq!(listed(&paged), listed(&whole));
+    let _ = std::fs::remove_dir_all(&paged);
+    let _ = std::fs::remove_dir_all(&whole);
+}
+
+/// A flipped byte in a key page that a query reads is a checksum error naming the segment
+/// and the page, from `query` and from `check` (never a panic or a wrong answer).
+#[test]
+fn a_flipped_byte_in_a_key_page_is_a_checksum_error_of_query_and_check() {
+    use index::store::{Segment, KEYS, KEY_ROW_BYTES, TABLE_PAGE_ROWS};
+    let feed = feed(12, 300, 3);
+    let days = batches(&feed, 1);
+    let dir = scratch("index-page-flip");
+    add_all(&dir, &days[..2]);
+    let one = days[2][..1].to_vec();
+    let mut keys = reprint::pipeline::IndexKeys::new(&Config::default()).of(&one[0].text);
+    keys.sort_unstable();
+    keys.dedup();
+    let m = index::store::Manifest::read(&dir).unwrap();
+    let e = &m.segments[1];
+    let mut s = Segment::open(&dir, e).unwrap().unwrap();
+    let pages = s.table_pages(KEYS).unwrap().unwrap().pages_for(&keys);
+    assert!(
+        !pages.is_empty() && pages.len() <= keys.len() * 2,
+        "{pages:?}"
+    );
+    let p = pages[pages.len() / 2];
+    let path = dir.join(&e.file);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let keys_at = u64::from_le_bytes(bytes[12 + 24..12 + 32].try_into().unwrap()) as usize;
+    bytes[keys_at + p * TABLE_PAGE_ROWS * KEY_ROW_BYTES + 5] ^= 0x10;
+    std::fs::write(&path, &bytes).unwrap();
+    let want = format!("checksum error in page {p} of the keys section");
+    let err = index::query(&dir, one, vec![], &Config::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(&e.file) && err.contains(&want), "{err}");
+    let err = index::check(&dir).unwrap_err().to_string();
+    assert!(err.contains(&e.file) && err.contains(&want), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

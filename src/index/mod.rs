@@ -5,10 +5,11 @@
 //! sorted table of their id hashes and a sorted table of their candidate keys
 //! ([`crate::pipeline::IndexKeys`]), then replaces the manifest atomically. To report on a
 //! batch, the index skips ids it holds (id tables), merges the batch's sorted keys with each
-//! segment's key table, reads the earlier articles that share a key (only their blocks), and
-//! runs the batch pipeline ([`crate::pipeline::scan`]) over those and the batch; the result is
-//! mapped onto cluster ids that stay put (`assign_clusters`). One segment's tables are in
-//! memory at a time.
+//! segment's key table (reading only the pages its page table says can hold them), reads the
+//! earlier articles that share a key (only their blocks), and runs the batch pipeline
+//! ([`crate::pipeline::scan`]) over those and the batch; the result is mapped onto cluster ids
+//! that stay put (`assign_clusters`). One run of a segment's table pages is in memory at a
+//! time.
 //!
 //! Invariants:
 //! - Segments never change; the manifest is the only mutable file and names every live
@@ -113,11 +114,16 @@ const PROBE_TEXT: &str = "The harbour council voted on Monday to rebuild the old
     before winter, and members said the repairs would cost far less than a new pier.\n\n\
     The mayor told reporters that the ferry carries two thousand people a day.";
 
+/// The format number in every fingerprint: 2, where format 2 left it. Format 3 (page tables
+/// of the key and id tables) changes no key or verdict, so an index written by an earlier
+/// build keeps its fingerprint and can be added to.
+const FINGERPRINT_FORMAT: u32 = 2;
+
 /// The fingerprint of `s` under this build: xxh3 of the format and key versions, the
 /// settings, and the keys of a probe text, as 16 hex digits.
 pub fn fingerprint(s: &Settings) -> String {
     let mut bytes = Vec::new();
-    bytes.extend_from_slice(&store::FORMAT_VERSION.to_le_bytes());
+    bytes.extend_from_slice(&FINGERPRINT_FORMAT.to_le_bytes());
     bytes.extend_from_slice(&KEYS_VERSION.to_le_bytes());
     bytes.extend_from_slice(&serde_json::to_vec(s).expect("settings serialise"));
     let cfg = s.apply(&Config::default());
@@ -352,27 +358,22 @@ fn plan(
         return Ok(None);
     };
     // Ids already indexed, to skip: the batch's id hashes merged with each segment's id
-    // table, the exact id read only on a hash hit. One segment's table in memory at a time.
+    // table (only the pages that can hold them), the exact id read only on a hash hit.
     let mut hashes: Vec<u64> = batch.iter().map(|a| store::id_hash(&a.id)).collect();
     hashes.sort_unstable();
     hashes.dedup();
     let mut known: HashSet<String> = HashSet::new();
     for s in &mut segments {
-        let ids = s.ids()?;
         let mut hits: Vec<u32> = Vec::new();
         let mut i = 0;
-        for &(h, a) in &ids {
+        s.for_each_row(store::IDS, Some(&hashes), |h, a| {
             while i < hashes.len() && hashes[i] < h {
                 i += 1;
             }
-            if i == hashes.len() {
-                break;
-            }
-            if hashes[i] == h {
+            if i < hashes.len() && hashes[i] == h {
                 hits.push(a);
             }
-        }
-        drop(ids);
+        })?;
         hits.sort_unstable();
         known.extend(s.read_articles(&hits)?.into_iter().map(|(a, _)| a.id));
     }
@@ -397,15 +398,17 @@ fn plan(
         .flat_map(|(i, ks)| ks.iter().map(move |&k| (k, i as u32)))
         .collect();
     keys.sort_unstable();
+    let mut distinct: Vec<u64> = keys.iter().map(|&(k, _)| k).collect();
+    distinct.dedup();
 
     // Merge it with each segment's table: per shared key, the batch's rows and the earlier
-    // articles.
+    // articles. Only the table's pages that can hold a batch key are read, in order, one
+    // run of pages at a time (`Segment::for_each_row`).
     let mut postings: BTreeMap<u64, Shared> = BTreeMap::new();
-    // The segment's table is streamed in slices (`Segment::for_each_key`), not held.
     for (si, s) in segments.iter_mut().enumerate() {
         let mut i = 0;
         let mut run = 0..0;
-        s.for_each_key(|k, a| {
+        s.for_each_row(store::KEYS, Some(&distinct), |k, a| {
             if run.is_empty() || keys[run.start].0 != k {
                 while i < keys.len() && keys[i].0 < k {
                     i += 1;
@@ -418,10 +421,16 @@ fn plan(
             }
             if !run.is_empty() {
                 let entry = postings.entry(k).or_insert((run.clone(), Vec::new()));
-                entry.1.push((si as u32, a));
+                // A key past the cap is skipped below whatever else it holds: keeping one
+                // posting over the cap says so, and memory stays bounded per key however
+                // many segments carry a stock line.
+                if entry.1.len() <= MAX_KEY_POSTINGS {
+                    entry.1.push((si as u32, a));
+                }
             }
         })?;
     }
+    drop(distinct);
     // A paragraph or shingle band pulls its earlier articles in; word bands pull in an
     // earlier article only when it meets a new one in `MIN_WORD_BANDS` of them (as a scan
     // pairs two clean articles), since one band of common words pairs most of a topic.
@@ -718,6 +727,8 @@ pub fn add(
     }
     let mut steps = Steps::from_env();
     let mut m = index.manifest.clone();
+    // A format-2 index takes format-3 segments; its manifest says so from now on.
+    m.format = store::FORMAT_VERSION;
     let file = format!("seg-{:08}.rps", m.next_segment);
     let (bytes, header) = store::encode_segment(&store::NewSegment {
         articles: &plan.articles,
@@ -815,6 +826,7 @@ pub fn expire(dir: &Path, keep_days: u32) -> Result<Expired> {
         return Ok(out);
     }
     m.segments = kept;
+    m.format = store::FORMAT_VERSION;
     m.generation += 1;
     let mut steps = Steps::from_env();
     store::write_atomic(dir, store::MANIFEST, &m.to_bytes(), &mut steps)?;

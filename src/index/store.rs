@@ -8,7 +8,7 @@
 //!   and header checksum; a reader reads only what it names. Its last line is
 //!   `#xxh3=<16 hex digits>`, the checksum of everything before it.
 //! - `seg-NNNNNNNN.rps`: one per `add`, never changed once the manifest names it. A fixed
-//!   header (magic, format version, five sections' offset, length and xxh3, the header's own
+//!   header (magic, format version, seven sections' offset, length and xxh3, the header's own
 //!   xxh3), then the sections, all integers little-endian:
 //!   - `events`: zstd-compressed JSON, the cluster events of the `add` that wrote it;
 //!   - `keys`: the sorted key table, 12 bytes a row (key `u64`, article `u32`);
@@ -22,7 +22,17 @@
 //!     [`BLOCK_BYTES`] of text, each a zstd-compressed JSON list. Articles are stored grouped
 //!     by cluster, so a story's copies share a block and compress together. Reading N articles
 //!     decompresses the blocks they are in, not the segment (format 2; format 1 kept every
-//!     text in one compressed list, so one candidate cost the whole segment).
+//!     text in one compressed list, so one candidate cost the whole segment);
+//!   - `key_pages` and `id_pages` (format 3): the sparse index of the key and id tables, 16
+//!     bytes per page of [`TABLE_PAGE_ROWS`] rows (the page's first key `u64`, the xxh3 of
+//!     its bytes `u64`). A lookup of K keys binary-searches it and reads only the pages that
+//!     can hold them, each checked against its own checksum, instead of the whole table
+//!     ([`Segment::for_each_row`]).
+//!
+//! Format-2 segments (five sections, no `key_pages` or `id_pages`) are still read: their
+//! lookups stream the whole table as before, so an index written by an earlier build keeps
+//! working, and segments of both formats can live in one index. A write by this build marks
+//! the manifest format 3 (which an earlier build refuses, naming both versions).
 //! - `LOCK`: held (an OS file lock, released when the process dies) by the one writer.
 //!
 //! Files whose name starts with `.tmp-` and segments the manifest does not name are what a
@@ -40,7 +50,9 @@ use crate::error::{Error, Result};
 /// Version of the on-disk format (manifest and segments); bumped on any incompatible change.
 /// Format 1 (texts in one compressed list per segment, no id or page table) is refused with
 /// a message that names both versions; rebuild such an index by adding its inputs again.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
+/// The oldest format read: format 2 differs only by the key and id page tables.
+pub const OLDEST_FORMAT: u32 = 2;
 /// The manifest's file name.
 pub const MANIFEST: &str = "manifest.json";
 /// The writer's lock file.
@@ -48,19 +60,49 @@ pub const LOCK: &str = "LOCK";
 /// Prefix of temporary files (a crash may leave them; the next writer removes them).
 pub const TMP_PREFIX: &str = ".tmp-";
 const SEG_MAGIC: &[u8; 8] = b"RPRTSEG\0";
-/// The sections of a segment, in file order.
-const SECTIONS: [&str; 5] = ["events", "keys", "ids", "pages", "blocks"];
+/// The sections of a segment, in file order (a format-2 segment has the first five).
+const SECTIONS: [&str; 7] = [
+    "events",
+    "keys",
+    "ids",
+    "pages",
+    "blocks",
+    "key_pages",
+    "id_pages",
+];
 const EVENTS: usize = 0;
-const KEYS: usize = 1;
-const IDS: usize = 2;
+/// The key table (a sorted table of 12-byte rows, [`Segment::for_each_row`]).
+pub const KEYS: usize = 1;
+/// The id table (a sorted table of 12-byte rows, [`Segment::for_each_row`]).
+pub const IDS: usize = 2;
 const PAGES: usize = 3;
 const BLOCKS: usize = 4;
-/// Magic, version, 5 sections × (offset, length, xxh3), header xxh3.
-const HEADER_BYTES: usize = 8 + 4 + SECTIONS.len() * 24 + 8;
+const KEY_PAGES: usize = 5;
+const ID_PAGES: usize = 6;
+/// Sections of a segment of `version`.
+fn sections_of(version: u32) -> usize {
+    if version == 2 {
+        5
+    } else {
+        SECTIONS.len()
+    }
+}
+/// Magic, version, the sections' (offset, length, xxh3), header xxh3.
+const fn header_bytes(sections: usize) -> usize {
+    8 + 4 + sections * 24 + 8
+}
+const HEADER_BYTES: usize = header_bytes(SECTIONS.len());
 /// Bytes per row of the key table.
 pub const KEY_ROW_BYTES: usize = 12;
-/// Rows of the key table read at once by [`Segment::for_each_key`] (about 100 KB).
+/// Rows of a sorted table read at once by [`Segment::for_each_row`] (about 100 KB).
 pub const KEY_SLICE_ROWS: usize = 8192;
+/// Rows per page of the key and id page tables (3 KB of table). A one-article lookup reads
+/// about one page per key per segment; the page table costs 16 bytes per page (0.5% of the
+/// table). Smaller pages make the page table larger than the pages a lookup reads, larger
+/// ones read more rows per key (and the OS reads 4 KB at least).
+pub const TABLE_PAGE_ROWS: usize = 256;
+/// Bytes per row of a page table.
+pub const TABLE_PAGE_BYTES: usize = 16;
 /// Bytes per row of the id table.
 pub const ID_ROW_BYTES: usize = 12;
 /// Bytes per block row of the page table.
@@ -277,7 +319,7 @@ impl Manifest {
         }
         let m: Manifest = serde_json::from_slice(body)
             .map_err(|e| corrupt(&path, format!("not a reprint index manifest: {e}")))?;
-        if m.format != FORMAT_VERSION {
+        if !(OLDEST_FORMAT..=FORMAT_VERSION).contains(&m.format) {
             return Err(corrupt(&path, old_format(m.format)));
         }
         Ok(m)
@@ -287,8 +329,9 @@ impl Manifest {
 /// The refusal of another format version (no reader or migration of format 1 yet).
 fn old_format(found: u32) -> String {
     format!(
-        "index format {found} is not the format {FORMAT_VERSION} this reprint reads (format 2 \
-         stores texts in blocks with a page table); rebuild the index with this version: \
+        "index format {found} is not a format this reprint reads ({OLDEST_FORMAT} to \
+         {FORMAT_VERSION}; format 2 stores texts in blocks with a page table, format 3 adds \
+         page tables of the key and id tables); rebuild the index with this version: \
          `reprint index init NEW`, then `reprint index add NEW` with the original inputs"
     )
 }
@@ -333,6 +376,46 @@ pub struct Block {
     pub len: u32,
     pub offset: u64,
     pub xxh3: u64,
+}
+
+/// The page table of a sorted key or id table (format 3): per page of [`TABLE_PAGE_ROWS`]
+/// rows, its first key and the xxh3 of its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TablePages {
+    pub first: Vec<u64>,
+    pub xxh3: Vec<u64>,
+}
+
+impl TablePages {
+    /// The pages that can hold a row of any of `keys` (sorted), in order, each once. A key's
+    /// rows start in the last page whose first key is below it (a run of equal keys can
+    /// cross a page boundary) and end in the last page whose first key is at most it. One
+    /// walk over keys and pages together (a day's batch has more keys than the table has
+    /// pages), stopping once every page is taken.
+    pub fn pages_for(&self, keys: &[u64]) -> Vec<usize> {
+        let n = self.first.len();
+        let mut out: Vec<usize> = Vec::new();
+        // Pages with a first key below k, and at most k.
+        let (mut below, mut upto) = (0, 0);
+        for &k in keys {
+            while below < n && self.first[below] < k {
+                below += 1;
+            }
+            while upto < n && self.first[upto] <= k {
+                upto += 1;
+            }
+            if upto == 0 {
+                continue;
+            }
+            let lo = below.max(1) - 1;
+            let start = out.last().map_or(lo, |&l| lo.max(l + 1));
+            out.extend(start..upto);
+            if out.len() == n {
+                break;
+            }
+        }
+        out
+    }
 }
 
 /// The page table: the blocks, and where each article is (block, place in the block).
@@ -383,6 +466,18 @@ fn encode_blocks(articles: &[StoredArticle], texts: &[String]) -> (Pages, Vec<u8
     (pages, data)
 }
 
+/// The page table of a sorted table of 12-byte rows: per [`TABLE_PAGE_ROWS`] rows, the first
+/// key and the xxh3 of the page's bytes.
+fn table_pages(table: &[u8]) -> Vec<u8> {
+    let page_bytes = TABLE_PAGE_ROWS * KEY_ROW_BYTES;
+    let mut out = Vec::with_capacity(table.len().div_ceil(page_bytes) * TABLE_PAGE_BYTES);
+    for page in table.chunks(page_bytes) {
+        out.extend_from_slice(&page[..8]);
+        out.extend_from_slice(&xxh3_64(page).to_le_bytes());
+    }
+    out
+}
+
 /// Encodes a segment; returns its bytes and its header checksum.
 pub fn encode_segment(seg: &NewSegment) -> (Vec<u8>, u64) {
     let events = zstd_json(seg.events);
@@ -418,7 +513,9 @@ pub fn encode_segment(seg: &NewSegment) -> (Vec<u8>, u64) {
         pages.extend_from_slice(&b.to_le_bytes());
         pages.extend_from_slice(&slot.to_le_bytes());
     }
-    let sections = [&events, &keys, &ids, &pages, &blocks];
+    let key_pages = table_pages(&keys);
+    let id_pages = table_pages(&ids);
+    let sections = [&events, &keys, &ids, &pages, &blocks, &key_pages, &id_pages];
     let mut header = Vec::with_capacity(HEADER_BYTES);
     header.extend_from_slice(SEG_MAGIC);
     header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -443,9 +540,12 @@ pub fn encode_segment(seg: &NewSegment) -> (Vec<u8>, u64) {
 pub struct Segment {
     pub path: PathBuf,
     file: File,
+    /// The segment's format version (2 has no page tables of its key and id tables).
+    pub version: u32,
     /// Articles in the segment (the manifest's count, which the header's checksum backs).
     pub articles: usize,
-    /// (offset, length, xxh3) of each section, in [`SECTIONS`] order.
+    /// (offset, length, xxh3) of each section, in [`SECTIONS`] order (a format-2 segment's
+    /// last two are empty).
     sections: [(u64, u64, u64); SECTIONS.len()],
 }
 
@@ -455,24 +555,6 @@ fn le_u64(b: &[u8], at: usize) -> u64 {
 
 fn le_u32(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"))
-}
-
-/// Sorted (u64, u32) rows of 12 bytes, the second below `articles`; `what` names the table.
-fn rows12(path: &Path, raw: &[u8], articles: usize, what: &str) -> Result<Vec<(u64, u32)>> {
-    if !raw.len().is_multiple_of(12) {
-        return Err(corrupt(path, format!("the {what} table has a partial row")));
-    }
-    let rows: Vec<(u64, u32)> = raw
-        .chunks_exact(12)
-        .map(|r| (le_u64(r, 0), le_u32(r, 8)))
-        .collect();
-    if rows.windows(2).any(|w| w[0] > w[1]) || rows.iter().any(|r| r.1 as usize >= articles) {
-        return Err(corrupt(
-            path,
-            format!("the {what} table is not sorted or names a missing article"),
-        ));
-    }
-    Ok(rows)
 }
 
 impl Segment {
@@ -498,14 +580,16 @@ impl Segment {
             return Err(corrupt(&path, "checksum error in the segment header"));
         }
         let version = le_u32(&h, 8);
-        if version != FORMAT_VERSION {
-            // A format-1 segment under a format-2 manifest: damage or a hand-copied file.
+        if !(OLDEST_FORMAT..=FORMAT_VERSION).contains(&version) {
+            // A format-1 segment under a newer manifest: damage or a hand-copied file.
             return Err(corrupt(&path, old_format(version)));
         }
+        let n_sections = sections_of(version);
+        let h = &mut h[..header_bytes(n_sections)];
         file.read_exact(&mut h[12..])
             .map_err(|e| corrupt(&path, format!("segment header unreadable: {e}")))?;
-        let sum = le_u64(&h, HEADER_BYTES - 8);
-        if xxh3_64(&h[..HEADER_BYTES - 8]) != sum {
+        let sum = le_u64(h, h.len() - 8);
+        if xxh3_64(&h[..h.len() - 8]) != sum {
             return Err(corrupt(&path, "checksum error in the segment header"));
         }
         if format!("{sum:016x}") != entry.header_xxh3 {
@@ -515,9 +599,9 @@ impl Segment {
             ));
         }
         let mut sections = [(0, 0, 0); SECTIONS.len()];
-        for (i, s) in sections.iter_mut().enumerate() {
+        for (i, s) in sections.iter_mut().enumerate().take(n_sections) {
             let at = 12 + i * 24;
-            *s = (le_u64(&h, at), le_u64(&h, at + 8), le_u64(&h, at + 16));
+            *s = (le_u64(h, at), le_u64(h, at + 8), le_u64(h, at + 16));
             if s.0.checked_add(s.1).is_none_or(|end| end > len) {
                 return Err(corrupt(&path, "a section runs past the end of the file"));
             }
@@ -525,6 +609,7 @@ impl Segment {
         Ok(Some(Segment {
             path,
             file,
+            version,
             articles: entry.articles,
             sections,
         }))
@@ -569,50 +654,14 @@ impl Segment {
     /// The key table, checked to be sorted with articles in the segment.
     pub fn keys(&mut self) -> Result<Vec<(u64, u32)>> {
         let mut rows = Vec::new();
-        self.for_each_key(|k, a| rows.push((k, a)))?;
+        self.for_each_row(KEYS, None, |k, a| rows.push((k, a)))?;
         Ok(rows)
-    }
-
-    /// Calls `f` with every (key, article) row of the key table in order, reading the table
-    /// in slices of [`KEY_SLICE_ROWS`] rows, so memory does not grow with the segment. The
-    /// section's checksum, and rows sorted and in range, are known only at the end: on an
-    /// error the caller must drop what `f` gathered.
-    pub fn for_each_key(&mut self, mut f: impl FnMut(u64, u32)) -> Result<()> {
-        let (off, len, want) = self.sections[KEYS];
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        let mut last = None;
-        let mut broken = !len.is_multiple_of(KEY_ROW_BYTES as u64);
-        let mut at = 0;
-        while at < len {
-            let n = (len - at).min((KEY_SLICE_ROWS * KEY_ROW_BYTES) as u64);
-            let raw = self.read_at(off + at, n)?;
-            h.update(&raw);
-            for r in raw.chunks_exact(KEY_ROW_BYTES) {
-                let row = (le_u64(r, 0), le_u32(r, 8));
-                broken = broken || last.is_some_and(|l| l > row) || row.1 as usize >= self.articles;
-                if !broken {
-                    last = Some(row);
-                    f(row.0, row.1);
-                }
-            }
-            at += n;
-        }
-        if h.digest() != want {
-            return Err(corrupt(&self.path, "checksum error in the keys section"));
-        }
-        if broken {
-            return Err(corrupt(
-                &self.path,
-                "the key table has a partial row, is not sorted or names a missing article",
-            ));
-        }
-        Ok(())
     }
 
     /// The id table: (id hash, article), sorted, one row per article.
     pub fn ids(&mut self) -> Result<Vec<(u64, u32)>> {
-        let raw = self.section(IDS)?;
-        let rows = rows12(&self.path, &raw, self.articles, "id")?;
+        let mut rows = Vec::with_capacity(self.articles);
+        self.for_each_row(IDS, None, |h, a| rows.push((h, a)))?;
         if rows.len() != self.articles {
             return Err(corrupt(
                 &self.path,
@@ -620,6 +669,132 @@ impl Segment {
             ));
         }
         Ok(rows)
+    }
+
+    /// The page table of sorted table `table` ([`KEYS`] or [`IDS`]), checked to have one row
+    /// per page and first keys in order; `None` for a format-2 segment, which has none.
+    pub fn table_pages(&mut self, table: usize) -> Result<Option<TablePages>> {
+        if self.version < 3 {
+            return Ok(None);
+        }
+        let section = if table == KEYS { KEY_PAGES } else { ID_PAGES };
+        let raw = self.section(section)?;
+        let rows = self.sections[table].1 / KEY_ROW_BYTES as u64;
+        let pages = rows.div_ceil(TABLE_PAGE_ROWS as u64);
+        if raw.len() as u64 != pages * TABLE_PAGE_BYTES as u64 {
+            return Err(corrupt(
+                &self.path,
+                format!(
+                    "the {} section has {} bytes for the {pages} pages of the {} table",
+                    SECTIONS[section],
+                    raw.len(),
+                    SECTIONS[table]
+                ),
+            ));
+        }
+        let (first, xxh3): (Vec<u64>, Vec<u64>) = raw
+            .chunks_exact(TABLE_PAGE_BYTES)
+            .map(|r| (le_u64(r, 0), le_u64(r, 8)))
+            .unzip();
+        if first.windows(2).any(|w| w[0] > w[1]) {
+            return Err(corrupt(
+                &self.path,
+                format!("the {} section is not sorted", SECTIONS[section]),
+            ));
+        }
+        Ok(Some(TablePages { first, xxh3 }))
+    }
+
+    /// Calls `f` with the (key, article) rows of sorted table `table` ([`KEYS`] or [`IDS`]),
+    /// in order: every row; or, with `wanted` (sorted keys), at least every row whose key is
+    /// in `wanted` (with the other rows of the pages read: the caller filters).
+    ///
+    /// A format-3 segment with `wanted` reads only the pages its page table says can hold a
+    /// wanted key (in runs of consecutive pages), each checked against its own checksum
+    /// before its rows are passed on. Without `wanted`, or in a format-2 segment, the whole
+    /// table is streamed in slices of [`KEY_SLICE_ROWS`] rows and the section's checksum is
+    /// known only at the end. Rows are checked to be in order and to name an article of the
+    /// segment. On any error the caller must drop what `f` gathered. Memory does not grow
+    /// with the segment.
+    pub fn for_each_row(
+        &mut self,
+        table: usize,
+        wanted: Option<&[u64]>,
+        mut f: impl FnMut(u64, u32),
+    ) -> Result<()> {
+        let name = SECTIONS[table];
+        let (off, len, want) = self.sections[table];
+        if !len.is_multiple_of(KEY_ROW_BYTES as u64) {
+            return Err(corrupt(
+                &self.path,
+                format!("the {name} section has a partial row"),
+            ));
+        }
+        let page_bytes = (TABLE_PAGE_ROWS * KEY_ROW_BYTES) as u64;
+        let n_pages = len.div_ceil(page_bytes) as usize;
+        let paged = self.table_pages(table)?;
+        let pages: Vec<usize> = match (&paged, wanted) {
+            (Some(p), Some(w)) => p.pages_for(w),
+            _ => (0..n_pages).collect(),
+        };
+        let whole = pages.len() == n_pages;
+        let per_read = (KEY_SLICE_ROWS / TABLE_PAGE_ROWS).max(1);
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        let mut last = None;
+        let mut broken = false;
+        for run in pages.chunk_by(|x, y| x + 1 == *y) {
+            for reads in run.chunks(per_read) {
+                let start = reads[0] as u64 * page_bytes;
+                let end = ((reads[reads.len() - 1] as u64 + 1) * page_bytes).min(len);
+                let raw = self.read_at(off + start, end - start)?;
+                if whole {
+                    h.update(&raw);
+                }
+                for (p, page) in (reads[0]..).zip(raw.chunks(page_bytes as usize)) {
+                    if let Some(paged) = &paged {
+                        if xxh3_64(page) != paged.xxh3[p] {
+                            return Err(corrupt(
+                                &self.path,
+                                format!("checksum error in page {p} of the {name} section"),
+                            ));
+                        }
+                        if le_u64(page, 0) != paged.first[p] {
+                            return Err(corrupt(
+                                &self.path,
+                                format!(
+                                    "page {p} of the {name} section does not start with the \
+                                     key its page table names"
+                                ),
+                            ));
+                        }
+                    }
+                    for r in page.chunks_exact(KEY_ROW_BYTES) {
+                        let row = (le_u64(r, 0), le_u32(r, 8));
+                        broken = broken
+                            || last.is_some_and(|l| l > row)
+                            || row.1 as usize >= self.articles;
+                        if !broken {
+                            last = Some(row);
+                            f(row.0, row.1);
+                        }
+                    }
+                }
+            }
+        }
+        // A flipped byte is a checksum error before it is a row out of order.
+        if whole && h.digest() != want {
+            return Err(corrupt(
+                &self.path,
+                format!("checksum error in the {name} section"),
+            ));
+        }
+        if broken {
+            return Err(corrupt(
+                &self.path,
+                format!("the {name} table is not sorted or names a missing article"),
+            ));
+        }
+        Ok(())
     }
 
     /// The page table, checked: blocks contiguous and covering the whole `blocks` section,
@@ -907,7 +1082,8 @@ mod tests {
             .expect("refused")
             .to_string();
         assert!(
-            err.contains("seg-00000001.rps") && err.contains("index format 1 is not the format 2"),
+            err.contains("seg-00000001.rps")
+                && err.contains("index format 1 is not a format this reprint reads (2 to 3"),
             "{err}"
         );
         // A format-1 manifest (checksum intact) is refused the same way.
@@ -925,7 +1101,192 @@ mod tests {
         fs::write(dir.path().join(MANIFEST), m.to_bytes()).unwrap();
         let err = Manifest::read(dir.path()).unwrap_err().to_string();
         assert!(
-            err.contains(MANIFEST) && err.contains("index format 1 is not the format 2"),
+            err.contains(MANIFEST)
+                && err.contains("index format 1 is not a format this reprint reads (2 to 3"),
+            "{err}"
+        );
+    }
+
+    /// A segment of `n` articles whose key table has runs of equal keys longer than a page
+    /// (a stock line in many articles) between single keys; returns the directory, the
+    /// entry and the table.
+    fn written_keys(n: usize) -> (tempfile::TempDir, SegmentEntry, Vec<(u64, u32)>) {
+        let rows: Vec<(StoredArticle, String)> = (0..n).map(article).collect();
+        let articles: Vec<StoredArticle> = rows.iter().map(|r| r.0.clone()).collect();
+        let texts: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
+        let mut keys: Vec<(u64, u32)> = Vec::new();
+        for a in 0..n as u32 {
+            for j in 0..20u64 {
+                keys.push((
+                    (u64::from(a) * 20 + j).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                    a,
+                ));
+            }
+            // Every article carries two stock keys: runs of n rows each.
+            keys.push((u64::MAX / 3, a));
+            keys.push((u64::MAX / 3 * 2, a));
+        }
+        keys.sort_unstable();
+        let (bytes, header) = encode_segment(&NewSegment {
+            articles: &articles,
+            texts: &texts,
+            events: &[],
+            keys: &keys,
+        });
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("seg-00000001.rps"), &bytes).unwrap();
+        let entry = SegmentEntry {
+            file: "seg-00000001.rps".into(),
+            articles: n,
+            bytes: bytes.len() as u64,
+            header_xxh3: format!("{header:016x}"),
+            min_date: String::new(),
+            max_date: String::new(),
+        };
+        (dir, entry, keys)
+    }
+
+    /// The rows of `table` whose key is in `wanted`, through the page table.
+    fn looked_up(s: &mut Segment, wanted: &[u64]) -> Result<Vec<(u64, u32)>> {
+        let mut got = Vec::new();
+        s.for_each_row(KEYS, Some(wanted), |k, a| {
+            if wanted.binary_search(&k).is_ok() {
+                got.push((k, a))
+            }
+        })?;
+        Ok(got)
+    }
+
+    /// Rewrites a format-3 segment file as format 2 wrote it (five sections, no page tables
+    /// of the key and id tables); returns its new entry.
+    fn as_format_2(dir: &Path, entry: &SegmentEntry) -> SegmentEntry {
+        let path = dir.join(&entry.file);
+        let bytes = fs::read(&path).unwrap();
+        let shift = (HEADER_BYTES - header_bytes(5)) as u64;
+        let mut out = Vec::new();
+        out.extend_from_slice(SEG_MAGIC);
+        out.extend_from_slice(&2u32.to_le_bytes());
+        let mut end = 0;
+        for i in 0..5 {
+            let at = 12 + i * 24;
+            let (off, len) = (le_u64(&bytes, at), le_u64(&bytes, at + 8));
+            out.extend_from_slice(&(off - shift).to_le_bytes());
+            out.extend_from_slice(&bytes[at + 8..at + 24]);
+            end = off + len;
+        }
+        let sum = xxh3_64(&out);
+        out.extend_from_slice(&sum.to_le_bytes());
+        out.extend_from_slice(&bytes[HEADER_BYTES..end as usize]);
+        fs::write(&path, &out).unwrap();
+        SegmentEntry {
+            bytes: out.len() as u64,
+            header_xxh3: format!("{sum:016x}"),
+            ..entry.clone()
+        }
+    }
+
+    #[test]
+    fn a_lookup_through_the_page_table_finds_the_rows_of_a_whole_table_scan() {
+        let (dir, entry, keys) = written_keys(500);
+        let entry2_dir = tempfile::tempdir().unwrap();
+        fs::copy(
+            dir.path().join(&entry.file),
+            entry2_dir.path().join(&entry.file),
+        )
+        .unwrap();
+        let entry2 = as_format_2(entry2_dir.path(), &entry);
+        let mut s = Segment::open(dir.path(), &entry).unwrap().unwrap();
+        let mut old = Segment::open(entry2_dir.path(), &entry2).unwrap().unwrap();
+        assert_eq!((s.version, old.version), (3, 2));
+        assert_eq!(s.keys().unwrap(), keys);
+        assert_eq!(old.keys().unwrap(), keys);
+        let paged = s.table_pages(KEYS).unwrap().unwrap();
+        assert_eq!(paged.first.len(), keys.len().div_ceil(TABLE_PAGE_ROWS));
+        assert!(old.table_pages(KEYS).unwrap().is_none());
+        let present: Vec<u64> = keys.iter().map(|r| r.0).collect();
+        let cases: Vec<(&str, Vec<u64>)> = vec![
+            ("one key", vec![present[777]]),
+            (
+                "the first and last keys",
+                vec![present[0], present[present.len() - 1]],
+            ),
+            ("a run of 500 rows over three pages", vec![u64::MAX / 3]),
+            ("two runs", vec![u64::MAX / 3, u64::MAX / 3 * 2]),
+            (
+                "absent keys, below, between and above",
+                vec![0, present[10] + 1, u64::MAX],
+            ),
+            (
+                "every fifth key",
+                present.iter().step_by(5).copied().collect(),
+            ),
+            ("none", vec![]),
+        ];
+        for (what, mut wanted) in cases {
+            wanted.sort_unstable();
+            wanted.dedup();
+            let want: Vec<(u64, u32)> = keys
+                .iter()
+                .filter(|r| wanted.binary_search(&r.0).is_ok())
+                .copied()
+                .collect();
+            assert_eq!(looked_up(&mut s, &wanted).unwrap(), want, "{what}");
+            assert_eq!(
+                looked_up(&mut old, &wanted).unwrap(),
+                want,
+                "{what}, format 2"
+            );
+        }
+        // One key costs one page (its neighbour only when its rows cross into it).
+        let one = paged.pages_for(&[present[777]]);
+        assert!(
+            one.len() <= 2 && one.contains(&(777 / TABLE_PAGE_ROWS)),
+            "{one:?}"
+        );
+        let run = paged.pages_for(&[u64::MAX / 3]);
+        assert!((2..=4).contains(&run.len()), "{run:?}");
+        // The id table is paged the same way, and both formats read their articles.
+        assert_eq!(s.ids().unwrap(), old.ids().unwrap());
+        assert_eq!(
+            s.read_articles(&[3, 499]).unwrap(),
+            old.read_articles(&[3, 499]).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_flipped_byte_in_a_key_page_is_a_checksum_error_naming_the_file_and_page() {
+        let (dir, entry, keys) = written_keys(500);
+        let path = dir.path().join(&entry.file);
+        let mut bytes = fs::read(&path).unwrap();
+        let off = le_u64(&bytes, 12 + KEYS * 24) as usize;
+        let page = 7;
+        bytes[off + page * TABLE_PAGE_ROWS * KEY_ROW_BYTES + 100] ^= 0x01;
+        fs::write(&path, &bytes).unwrap();
+        let mut s = Segment::open(dir.path(), &entry).unwrap().unwrap();
+        let in_page = keys[page * TABLE_PAGE_ROWS + 3].0;
+        let elsewhere = keys[(page + 3) * TABLE_PAGE_ROWS + 3].0;
+        // A lookup that does not read the page does not see it; one that does fails.
+        assert_eq!(looked_up(&mut s, &[elsewhere]).unwrap().len(), 1);
+        for err in [
+            looked_up(&mut s, &[in_page]).unwrap_err().to_string(),
+            s.keys().unwrap_err().to_string(),
+        ] {
+            assert!(
+                err.contains("seg-00000001.rps")
+                    && err.contains("checksum error in page 7 of the keys section"),
+                "{err}"
+            );
+        }
+        // A flipped byte in the page table itself is its section's checksum error.
+        let mut bytes = fs::read(&path).unwrap();
+        bytes[off + page * TABLE_PAGE_ROWS * KEY_ROW_BYTES + 100] ^= 0x01;
+        let pages_off = le_u64(&bytes, 12 + KEY_PAGES * 24) as usize;
+        bytes[pages_off + 20] ^= 0x01;
+        fs::write(&path, &bytes).unwrap();
+        let mut s = Segment::open(dir.path(), &entry).unwrap().unwrap();
+        let err = looked_up(&mut s, &[elsewhere]).unwrap_err().to_string();
+        assert!(
+            err.contains("seg-00000001.rps") && err.contains("checksum error in the key_pages"),
             "{err}"
         );
     }

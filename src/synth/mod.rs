@@ -263,8 +263,13 @@ pub struct SynthConfig {
     pub outlets: usize,
     /// Wire services, 1-5. Default 3.
     pub wires: usize,
-    /// Days the feed spans, from 2024-03-01T00:00Z (reprints may run two days past). Default 30.
+    /// Days the feed spans, from 2024-03-01T00:00Z (reprints may run two days past unless
+    /// `within_days`). Default 30.
     pub days: u32,
+    /// Every date within the `days` days: a copy that would run past the last day is dated
+    /// at its last minute, so the feed splits into exactly `days` daily batches. Default
+    /// false (the feeds of earlier versions, byte for byte).
+    pub within_days: bool,
     /// Share of articles that are wire originals or reprints. Default 0.5.
     pub wire_share: f64,
     /// Share of articles that are briefs. The rest are local stories. Default 0.15.
@@ -359,6 +364,7 @@ impl Default for SynthConfig {
             outlets: 12,
             wires: 3,
             days: 30,
+            within_days: false,
             wire_share: 0.5,
             brief_share: 0.15,
             max_reprints: 25,
@@ -854,6 +860,11 @@ impl<'a> Plan<'a> {
     }
 
     fn entry(&mut self, kind: Kind, outlet: usize, minute: u64, rng: &mut SplitMix64) -> u32 {
+        let minute = if self.cfg.within_days {
+            minute.min(u64::from(self.cfg.days.max(1)) * 1440 - 1)
+        } else {
+            minute
+        };
         let o = &self.outlets[outlet];
         let top = o.top.is_some() && rng.unit() < o.top_rate;
         let bottom = o.bottom.is_some() && rng.unit() < o.bottom_rate;
