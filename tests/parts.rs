@@ -116,6 +116,9 @@ fn inputs(dir: &Path, articles: usize) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// Where to cut input `k` of these bytes: indices of its line ends.
+type Cuts = dyn Fn(usize, &[u8]) -> Vec<usize>;
+
 #[test]
 fn parts_cut_anywhere_give_the_cli_report() {
     let dir = tempfile::tempdir().unwrap();
@@ -129,7 +132,7 @@ fn parts_cut_anywhere_give_the_cli_report() {
     let lines_of = |data: &[u8]| line_ends(data).len();
     // Whole inputs; k even slices; every line its own slice for the small files and odd cuts
     // in the feed (its first line alone, a slice ending on its last line feed).
-    let cuttings: Vec<(&str, Box<dyn Fn(usize, &[u8]) -> Vec<usize>>)> = vec![
+    let cuttings: Vec<(&str, Box<Cuts>)> = vec![
         ("whole", Box::new(|_, _| vec![])),
         (
             "k=3",
