@@ -54,7 +54,8 @@ pub struct Part {
     pub name: String,
     /// The slice's first line in its input (1-based).
     pub first_line: u64,
-    /// Line feeds in the slice: the next slice of the input starts at `first_line + lines`.
+    /// Lines in the slice (its line feeds, plus a last line without one): the next slice of
+    /// the input starts at `first_line + lines`.
     pub lines: u64,
     /// Whether the slice held only white space (a whole input of such slices is "empty").
     pub blank: bool,
@@ -134,7 +135,7 @@ pub fn map_jsonl(
         input,
         name: name.to_string(),
         first_line,
-        lines: memchr::memchr_iter(b'\n', bytes).count() as u64,
+        lines: lines_of(bytes),
         blank: bytes.iter().all(|b| b.is_ascii_whitespace()),
         bytes: bytes.len() as u64,
         malformed: loaded.malformed as u64,
@@ -142,6 +143,13 @@ pub fn map_jsonl(
         articles,
         stage1: collect.outs,
     })
+}
+
+/// Lines a slice covers: its line feeds, and its last line when that has no line feed (only
+/// an input's last slice may end so; counting it makes a doubled last slice a clash).
+fn lines_of(bytes: &[u8]) -> u64 {
+    let feeds = memchr::memchr_iter(b'\n', bytes).count() as u64;
+    feeds + u64::from(bytes.last().is_some_and(|&b| b != b'\n'))
 }
 
 /// The reducer: puts `parts` in input order (by input, then first line, whatever order they
@@ -155,7 +163,9 @@ pub fn scan_parts(parts: Vec<Part>, cfg: &Config) -> Result<(Report, Stats)> {
 /// The corpus, warnings and stage 1 of the parts, in input order.
 fn join(parts: Vec<Part>, cfg: &Config) -> Result<(Corpus, Vec<Warning>, Analysed)> {
     let mut parts: Vec<(usize, Part)> = parts.into_iter().enumerate().collect();
-    parts.sort_by_key(|(_, p)| (p.input, p.first_line));
+    // A slice that owns no line (a byte range inside one long line) starts where the next
+    // does: it sorts first, so that the next still starts where it is due.
+    parts.sort_by_key(|(_, p)| (p.input, p.first_line, p.lines));
     check_tiling(&parts)?;
     // Whether every slice of each input was blank.
     let mut blank_inputs = std::collections::HashMap::new();
@@ -221,6 +231,10 @@ fn check_tiling(parts: &[(usize, Part)]) -> Result<()> {
                     ),
                 ));
             }
+        } else if p.bytes == 0 {
+            // An empty slice holds nothing and may come from anywhere in its input (a range
+            // inside the last line, which has no line feed, starts past it).
+            continue;
         } else if let Some((_, line)) = next {
             if p.first_line != line {
                 return Err(fail(
@@ -624,6 +638,8 @@ not json\n\
         let back = Part::from_bytes(&part.to_bytes()).unwrap();
         assert_eq!(back.to_bytes(), part.to_bytes());
         assert_eq!((back.len(), back.lines, back.warnings.len()), (2, 3, 1));
+        assert_eq!(lines_of(b"a\nb"), 2);
+        assert_eq!(lines_of(b""), 0);
     }
 
     #[test]

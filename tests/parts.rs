@@ -77,6 +77,32 @@ fn parts_json(inputs: &[(&str, Vec<u8>)], cuts_of: impl Fn(usize, &[u8]) -> Vec<
     out
 }
 
+/// [`parts_json`] of whole inputs, with empty slices before, inside and after each.
+fn parts_json_with_empty(inputs: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let cfg = Config::default();
+    let mut bytes = Vec::new();
+    for (k, (name, data)) in inputs.iter().enumerate() {
+        let cut = line_ends(data).first().copied().unwrap_or(0);
+        let rest_line = 1 + data[..cut].iter().filter(|&&b| b == b'\n').count() as u64;
+        let last = 1 + line_ends(data).len() as u64;
+        for (line, slice) in [
+            (1, &data[..0]),
+            (1, &data[..cut]),
+            (rest_line, &data[cut..cut]),
+            (rest_line, &data[cut..]),
+            (last, &data[..0]),
+        ] {
+            let part = map_jsonl(name, k as u32, line, slice, &cfg).unwrap();
+            bytes.push(part.to_bytes());
+        }
+    }
+    bytes.reverse();
+    let (report, _) = scan_parts(parts_from_bytes(&bytes).unwrap(), &cfg).unwrap();
+    let mut out = Vec::new();
+    Json { pretty: false }.print(&report, &mut out).unwrap();
+    out
+}
+
 /// A generated feed (`reprint synth`) in a temporary directory, and a small hand-made file
 /// with what the reader warns about: bad JSON, a missing text, a repeated id (repeated again
 /// in the feed after it), a missing id, blank lines and a byte-order mark.
@@ -150,6 +176,13 @@ fn parts_cut_anywhere_give_the_cli_report() {
             }),
         ),
     ];
+    // Empty slices too (a byte range inside one long line owns no line): at the start of an
+    // input, between two slices, at its end.
+    let with_empty = parts_json_with_empty(&inputs);
+    assert!(
+        with_empty == want,
+        "reducer report differs with empty slices"
+    );
     for (what, cuts) in cuttings {
         let got = parts_json(&inputs, cuts);
         assert!(got == want, "reducer report differs from the CLI's: {what}");
@@ -195,6 +228,17 @@ fn damaged_missing_or_doubled_parts_are_errors() {
     let doubled = scan_parts(parts_from_bytes(&[&p1, &p2, &p2]).unwrap(), &cfg);
     let msg = doubled.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(msg.contains("missing or given twice"), "{msg}");
+    // The last line without its line feed, given twice.
+    let no_feed = &feed[..feed.len() - 1];
+    let (m1, m2) = no_feed.split_at(line_ends(no_feed)[1]);
+    let q1 = map_jsonl("f", 0, 1, m1, &cfg).unwrap().to_bytes();
+    let q2 = map_jsonl("f", 0, 3, m2, &cfg).unwrap().to_bytes();
+    assert!(scan_parts(parts_from_bytes(&[&q2, &q1]).unwrap(), &cfg).is_ok());
+    let last_twice = scan_parts(parts_from_bytes(&[&q1, &q2, &q2]).unwrap(), &cfg);
+    assert!(
+        matches!(last_twice, Err(Error::Part { .. })),
+        "last line twice"
+    );
     let p3 = map_jsonl("g", 2, 1, l1, &cfg).unwrap().to_bytes();
     let gap = scan_parts(parts_from_bytes(&[&p1, &p2, &p3]).unwrap(), &cfg);
     assert!(matches!(gap, Err(Error::Part { .. })), "input 1 missing");

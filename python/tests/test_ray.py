@@ -90,6 +90,25 @@ def test_a_worker_killed_mid_stage_changes_nothing(
     assert got == want
 
 
+@pytest.mark.timeout(600)
+def test_ranges_inside_lines_and_a_last_line_without_feed(
+    local_ray: Path, cli: Path, tmp_path: Path
+) -> None:
+    # 40 ranges over a file of 4 lines: most ranges own no line start (empty parts), and the
+    # last line has no line feed, so ranges inside it start past the end.
+    small = tmp_path / "small.jsonl"
+    rows = [
+        '{"id":"a","text":"The harbour council voted on Monday to rebuild the old ferry pier before winter."}',
+        "not json",
+        '{"id":"b","text":"LONDON - The harbour council voted on Monday to rebuild the old ferry pier before winter."}',
+        '{"text":"No id, so the reader names it after its file and line; it has no line feed."}',
+    ]
+    small.write_text("\n".join(rows), encoding="utf-8")
+    want = cli_json(cli, str(small))
+    assert '"line":2' in want
+    assert reprint.ray.scan([str(small)], partitions=40) == want
+
+
 def test_bad_parts_and_settings_are_errors(local_ray: Path, feed: list[str]) -> None:
     from reprint import ConfigError, ReprintError, _reprint
 
