@@ -7,8 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Pinned: the build tool, the test runner, and the two libraries the tests feed the package
-# (pandas, pyarrow: optional for users, exercised here).
-PIP_PINS=(maturin==1.9.6 pytest==8.4.2 numpy==2.4.6 pandas==3.1.1 pyarrow==26.0.1)
+# (pandas, pyarrow: optional for users, exercised here); Ray Data for the distributed scan's
+# test (reprint.ray; ~620 MB) and pytest-timeout, which bounds each of its tests.
+PIP_PINS=(maturin==1.9.6 pytest==8.4.2 numpy==2.4.6 pandas==3.1.1 pyarrow==26.0.1
+  "ray[data]==2.60.0" pytest-timeout==2.4.0)
 VENV=.venv-ci
 
 echo "== python: cargo fmt --check (python/)"
@@ -46,5 +48,21 @@ rm -rf python/target/wheels
 echo "== python: pytest"
 # The pytest script, not `python -m pytest`: the latter puts the working directory on sys.path,
 # where python/reprint (without its native module) would shadow the installed package.
-REPRINT_BIN="$PWD/target/release/reprint" "$VENV/bin/pytest" -q -p no:cacheprovider python/tests
+# test_ray.py starts a local Ray (127.0.0.1, 2 CPUs, no dashboard, usage stats off) and shuts
+# it down in a fixture finalizer; Ray keeps its files under a directory of this run only, so
+# that if pytest itself is killed (the timeout below), the processes still running from that
+# directory are this run's Ray and are stopped one by one, and nobody else's Ray is touched.
+export RAY_USAGE_STATS_ENABLED=0
+RAY_TMPDIR="$(mktemp -d /tmp/reprint-ci-ray.XXXXXX)"
+export RAY_TMPDIR
+stop_ray() {
+  local pid
+  for pid in $(pgrep -f -- "$RAY_TMPDIR" || true); do
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  rm -rf "$RAY_TMPDIR"
+}
+trap stop_ray EXIT
+REPRINT_BIN="$PWD/target/release/reprint" timeout -k 30 1500 \
+  "$VENV/bin/pytest" -q -p no:cacheprovider python/tests
 echo "python: ok"

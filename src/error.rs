@@ -45,6 +45,9 @@ pub enum Error {
     Unusable { file: String, message: String },
     /// Writing the report failed (other than a broken pipe, which is not an error).
     Output(std::io::Error),
+    /// A part of a distributed scan ([`crate::parts`]) is damaged, of another version, or
+    /// does not fit with the other parts; `part` is its place in the list given (0-based).
+    Part { part: usize, message: String },
 }
 
 impl fmt::Display for Error {
@@ -74,6 +77,7 @@ impl fmt::Display for Error {
             Error::Config { name, message } => write!(f, "invalid --{name}: {message}"),
             Error::Unusable { file, message } => write!(f, "{file}: {message}"),
             Error::Output(e) => write!(f, "writing the report failed: {e}"),
+            Error::Part { part, message } => write!(f, "part {part}: {message}"),
         }
     }
 }

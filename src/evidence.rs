@@ -546,6 +546,17 @@ fn sampled(g: u32) -> Option<u16> {
 }
 
 impl ParagraphSamples {
+    /// The sampled keys and each paragraph's end in them, as held (for `crate::parts`, which
+    /// carries stage 1 between processes).
+    pub fn raw(&self) -> (&[u16], &[u32]) {
+        (&self.keys, &self.ends)
+    }
+
+    /// Samples from what [`raw`](Self::raw) gave.
+    pub fn from_raw(keys: Vec<u16>, ends: Vec<u32>) -> ParagraphSamples {
+        ParagraphSamples { keys, ends }
+    }
+
     /// The samples of `text`, whose paragraphs are `paragraphs`; `folded` and `grams` are
     /// buffers.
     pub fn of(

@@ -110,6 +110,7 @@ pub mod lsh;
 pub mod minhash;
 pub mod noise;
 pub mod normalize;
+pub mod parts;
 pub mod pipeline;
 pub mod progress;
 pub mod repeats;

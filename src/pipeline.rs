@@ -136,7 +136,7 @@ pub struct Analysed {
 impl Analysed {
     /// Appends the next articles' results; once the keys pass `cfg.key_memory_bytes`, moves every
     /// key not yet in the spill file there.
-    fn push(&mut self, chunk: Vec<Stage1Out>, cfg: &Config) -> Result<()> {
+    pub(crate) fn push(&mut self, chunk: Vec<Stage1Out>, cfg: &Config) -> Result<()> {
         for Stage1Out {
             shingles: a,
             runs: rs,
@@ -171,18 +171,25 @@ impl Analysed {
     }
 }
 
-/// Stage 1's result for one article.
-struct Stage1Out {
-    shingles: ArticleShingles,
+/// Stage 1's result for one article. It depends on the article's text and the settings
+/// only, so it can be computed anywhere and brought back (`crate::parts`).
+pub(crate) struct Stage1Out {
+    pub(crate) shingles: ArticleShingles,
     /// In-article repeats.
-    runs: Vec<RepeatRun>,
+    pub(crate) runs: Vec<RepeatRun>,
     /// The band keys of its word signature (empty when it has no word of
     /// [`MIN_SIGNATURE_WORD_BYTES`]).
-    word_keys: Vec<u32>,
+    pub(crate) word_keys: Vec<u32>,
     /// Sampled words for noise detection ([`crate::noise::sample_words`]).
-    sample: Vec<u32>,
+    pub(crate) sample: Vec<u32>,
     /// Sampled character grams ([`evidence::ParagraphSamples`]).
-    chars: evidence::ParagraphSamples,
+    pub(crate) chars: evidence::ParagraphSamples,
+}
+
+/// Stage 1 of one article with this thread's buffers: what the scan computes for it before
+/// any article is compared with another (`crate::parts` runs it on a slice of the input).
+pub(crate) fn analyse_text(text: &str, cfg: &Config) -> Stage1Out {
+    SCRATCH.with_borrow_mut(|scratch| analyse(text, cfg, scratch))
 }
 
 /// The noise-robust candidates: a MinHash signature of each article's set of words (not
@@ -190,7 +197,7 @@ struct Stage1Out {
 /// word but only that word, so an OCR copy whose shingle sets barely overlap still shares
 /// most of its words: at a 5% character error rate about 0.6 Jaccard on word sets, where two
 /// separately written stories on one event share about 0.2-0.3.
-const WORD_LSH: lsh::Params = lsh::Params { bands: 32, rows: 4 };
+pub(crate) const WORD_LSH: lsh::Params = lsh::Params { bands: 32, rows: 4 };
 /// Word-signature bands two clean articles must meet in to become a candidate pair.
 const CLEAN_WORD_BANDS: usize = 2;
 

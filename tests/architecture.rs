@@ -33,6 +33,7 @@ const OUTSIDE: &[&str] = &[
     "spill",
     "report",
     "pipeline",
+    "parts",
     "clean",
     "progress",
     "diagnostics",

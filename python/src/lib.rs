@@ -669,6 +669,60 @@ fn clean(
     ))
 }
 
+/// The Ray scan's map kernel ([`reprint::parts::map_jsonl`]): `data`, whole JSONL lines of
+/// input number `input` named `name` from line `first_line`, read and through stage 1, as
+/// the bytes of a part. The GIL is released while it works.
+#[pyfunction]
+fn map_jsonl<'py>(
+    py: Python<'py>,
+    name: &str,
+    input: u32,
+    first_line: u64,
+    data: &[u8],
+    options: &Bound<'py, PyDict>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let s = settings(py, options)?;
+    let pool = pool(py, s.threads)?;
+    let cfg = &s.cfg;
+    let part = py
+        .allow_threads(|| {
+            pool.install(|| {
+                reprint::parts::map_jsonl(name, input, first_line, data, cfg).map(|p| p.to_bytes())
+            })
+        })
+        .map_err(|e| library_error(py, e))?;
+    Ok(PyBytes::new(py, &part))
+}
+
+/// The Ray scan's reducer ([`reprint::parts::scan_parts`]): the parts' bytes, in any order,
+/// to the report, as `reprint scan --format json` prints it (`--pretty` with `pretty`).
+/// The GIL is released while it works.
+#[pyfunction]
+#[pyo3(signature = (parts, options, pretty = false))]
+fn scan_parts(
+    py: Python<'_>,
+    parts: Vec<Bound<'_, PyBytes>>,
+    options: &Bound<'_, PyDict>,
+    pretty: bool,
+) -> PyResult<String> {
+    let s = settings(py, options)?;
+    let pool = pool(py, s.threads)?;
+    let cfg = &s.cfg;
+    let raw: Vec<&[u8]> = parts.iter().map(|b| b.as_bytes()).collect();
+    let bytes = py
+        .allow_threads(|| {
+            pool.install(|| -> reprint::Result<Vec<u8>> {
+                let parts = reprint::parts::parts_from_bytes(&raw)?;
+                let (report, _) = reprint::parts::scan_parts(parts, cfg)?;
+                let mut out = Vec::new();
+                Json { pretty }.print(&report, &mut out)?;
+                Ok(out)
+            })
+        })
+        .map_err(|e| library_error(py, e))?;
+    String::from_utf8(bytes).map_err(|e| error(py, "ReprintError", e.to_string(), &[]))
+}
+
 /// The defaults of every setting, from `Config::default()` and `Policy::default()`.
 #[pyfunction]
 fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
@@ -740,6 +794,8 @@ fn _reprint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan, m)?)?;
     m.add_function(wrap_pyfunction!(clean, m)?)?;
     m.add_function(wrap_pyfunction!(defaults, m)?)?;
+    m.add_function(wrap_pyfunction!(map_jsonl, m)?)?;
+    m.add_function(wrap_pyfunction!(scan_parts, m)?)?;
     m.add_class::<NativeReport>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

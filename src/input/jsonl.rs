@@ -409,7 +409,7 @@ fn parse_line<A: Analyser>(
 /// Parses the lines of `bytes`, whose first line is line `first_line` of the file. With
 /// `at` = (stored file, file offset of `bytes[0]`) texts stay in the file. Returns the number
 /// of line feeds in `bytes`.
-fn parse_lines<A: Analyser>(
+pub(super) fn parse_lines<A: Analyser>(
     bytes: &[u8],
     first_line: u64,
     at: Option<(u32, u64)>,

@@ -429,6 +429,75 @@ pub fn read_jsonl_bytes(name: &str, bytes: &[u8], cfg: &Config) -> Result<Loaded
     finish(loaded, order, cfg)
 }
 
+/// Reads JSONL `bytes`, whole lines whose first is line `first_line` of the input `name`, as
+/// [`read_inputs`] reads those lines of a plain JSONL file, and runs `analyser` on each
+/// accepted text. Repeated ids are not renamed and an all-blank slice gives no "empty file"
+/// note: both depend on the rest of the input, and [`join_reads`] settles them once every
+/// slice is read (for `crate::parts`, which reads an input in slices on several machines).
+/// A byte-order mark is skipped at the start of line 1.
+pub fn read_jsonl_lines<A: Analyser>(
+    name: &str,
+    bytes: &[u8],
+    first_line: u64,
+    cfg: &Config,
+    analyser: &mut A,
+) -> Result<Loaded> {
+    let mut loaded = Loaded::default();
+    let name: Arc<str> = Arc::from(name);
+    let bytes = match first_line {
+        1 => strip_bom(bytes),
+        _ => bytes,
+    };
+    if !bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        let mut sink = Sink {
+            warnings: &mut loaded.warnings,
+            malformed: &mut loaded.malformed,
+            strict: cfg.strict,
+        };
+        let mut to = Reading {
+            name: &name,
+            cfg,
+            out: &mut loaded.corpus.articles,
+            sink: &mut sink,
+            analyser,
+        };
+        jsonl::parse_lines(bytes, first_line, None, &mut to)?;
+    }
+    loaded.bytes = bytes.len() as u64;
+    Ok(loaded)
+}
+
+/// The slices of [`read_jsonl_lines`] put together as one read: `reads` in input order, each
+/// with the number of its input and whether that input was blank as a whole (an "empty file"
+/// note at its line 1, as [`read_inputs`] gives). Repeated ids are renamed and warnings put in
+/// input order as at the end of [`read_inputs`].
+pub fn join_reads(reads: Vec<(usize, bool, Loaded)>, cfg: &Config) -> Result<Loaded> {
+    let mut loaded = Loaded::default();
+    let mut order = InputOrder::default();
+    let mut current = None;
+    for (input, blank, read) in reads {
+        if current != Some(input) {
+            order.next_entry(&loaded);
+            current = Some(input);
+            if blank {
+                let name = read.sources.first().map(|s| s.name.to_string());
+                let name = name.unwrap_or_default();
+                Sink {
+                    warnings: &mut loaded.warnings,
+                    malformed: &mut loaded.malformed,
+                    strict: cfg.strict,
+                }
+                .note(&name, 1, "empty file: no article read".into())?;
+            }
+        }
+        loaded.corpus.articles.extend(read.corpus.articles);
+        loaded.warnings.extend(read.warnings);
+        loaded.malformed += read.malformed;
+        loaded.bytes += read.bytes;
+    }
+    finish(loaded, order, cfg)
+}
+
 /// The end of every read: repeated ids renamed (with a warning each), warnings in input order.
 fn finish(mut loaded: Loaded, mut order: InputOrder, cfg: &Config) -> Result<Loaded> {
     order.next_entry(&loaded);

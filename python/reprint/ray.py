@@ -1,0 +1,230 @@
+"""reprint.ray: the scan of JSONL files on Ray Data, with the CLI's report (issue 19).
+
+::
+
+    import ray, reprint.ray
+    ray.init()
+    text = reprint.ray.scan(["a.jsonl", "b.jsonl"], partitions=8)   # the JSON report
+
+or, from a shell (on a cluster, with ``RAY_ADDRESS`` set)::
+
+    python -m reprint.ray a.jsonl b.jsonl --partitions 8 > report.json
+
+What runs where: the files are cut into byte ranges (about ``partitions`` of them, at least
+one per file), each range owning the lines that start in it. A first Ray Data map counts
+each range's line feeds, so the driver knows the line each range starts at; a second runs
+the map kernel (``_reprint.map_jsonl``: read the lines and run stage 1, in Rust) on each
+range and returns a *part* (versioned, checksummed bytes). The driver gives every part to
+the reducer (``_reprint.scan_parts``), which sorts them by input and line, whatever order Ray
+returned them in, checks that none is missing or doubled, and runs the remaining stages in
+Rust. The report is byte-identical to ``reprint scan --format json`` on the same files in
+the same order, for any number of partitions.
+
+Only stage 1 is distributed: the reducer holds every text and stage-1 value on the driver,
+as a one-machine scan does (see benches/results/ray-2026-12-02.md). Inputs are plain
+(uncompressed) JSONL files, read as JSONL whatever their names.
+
+Retries: Ray Data's map tasks are retried when their worker process dies (Ray Data submits
+them with ``max_retries=-1``, and the ``max_retries`` keyword of ``Dataset.map`` is
+deprecated in Ray 2.60 in favour of named parameters that do not include it), so a killed
+worker costs the range it held, which runs again and gives the same part.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from . import _reprint
+from ._errors import InputError
+
+__all__ = ["scan", "main"]
+
+#: Bytes per range when ``partitions`` is not given.
+DEFAULT_RANGE_BYTES = 64 << 20
+
+#: Settings only ``reprint.clean`` takes.
+_CLEAN_ONLY = ("keep", "keep_boilerplate", "min_boilerplate_words")
+
+#: Tests only: the path of a marker file. The first map task that finds it missing creates
+#: it and kills its own worker process (SIGKILL), so that Ray must run the range again.
+_FAULT_ENV = "REPRINT_RAY_KILL_ONCE"
+
+_READ_BYTES = 1 << 20
+
+
+def _line_start(f: Any, size: int, at: int) -> int:
+    """The first offset ``>= at`` where a line starts (0, or just after a line feed), or
+    ``size``. Both neighbours of a cut compute it alike, so every line has one owner."""
+    if at <= 0:
+        return 0
+    if at >= size:
+        return size
+    pos = at - 1
+    f.seek(pos)
+    while True:
+        chunk = f.read(_READ_BYTES)
+        if not chunk:
+            return size
+        nl = chunk.find(b"\n")
+        if nl >= 0:
+            return pos + nl + 1
+        pos += len(chunk)
+
+
+def _slice(row: dict[str, Any]) -> bytes:
+    with open(row["path"], "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        start = _line_start(f, size, row["start"])
+        end = _line_start(f, size, row["end"])
+        if end <= start:
+            return b""
+        f.seek(start)
+        return f.read(end - start)
+
+
+def _count(row: dict[str, Any]) -> dict[str, Any]:
+    """Ray map: the line feeds of a range."""
+    return {"input": row["input"], "start": row["start"], "lines": _slice(row).count(b"\n")}
+
+
+def _map(row: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+    """Ray map: a range through the map kernel, as a part."""
+    marker = os.environ.get(_FAULT_ENV)
+    if marker and not os.path.exists(marker):
+        with open(marker, "w") as f:
+            f.write(f"killed pid {os.getpid()} on input {row['input']} byte {row['start']}\n")
+        os.kill(os.getpid(), signal.SIGKILL)
+    data = _slice(row)
+    part = _reprint.map_jsonl(row["name"], row["input"], row["first_line"], data, options)
+    return {"part": part}
+
+
+def _ranges(paths: Sequence[str], partitions: int | None) -> list[dict[str, Any]]:
+    """About ``partitions`` byte ranges over the files (by size), at least one per file."""
+    sizes = []
+    for p in paths:
+        if not os.path.isfile(p):
+            raise InputError(f"{p}: not a file (reprint.ray reads plain JSONL files)")
+        sizes.append(os.path.getsize(p))
+    total = sum(sizes)
+    if partitions is None:
+        partitions = max(1, -(-total // DEFAULT_RANGE_BYTES))
+    if partitions < 1:
+        raise ValueError(f"partitions must be at least 1, got {partitions}")
+    ranges = []
+    for k, (p, size) in enumerate(zip(paths, sizes)):
+        n = max(1, round(partitions * size / total)) if total else 1
+        n = min(n, max(1, size))
+        cuts = [size * i // n for i in range(n + 1)]
+        for a, b in zip(cuts, cuts[1:]):
+            ranges.append({"input": k, "name": str(p), "path": os.path.abspath(p), "start": a, "end": b})
+    return ranges
+
+
+def scan(
+    dataset_or_paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    partitions: int | None = None,
+    pretty: bool = False,
+    **scan_options: Any,
+) -> str:
+    """Scans JSONL files on Ray Data and returns the JSON report, the bytes ``reprint scan
+    --format json FILES`` prints (``--pretty`` with ``pretty``) for the files in this order.
+
+    ``dataset_or_paths``: a path or a list of paths of plain JSONL files, named in the
+    report as given. ``partitions``: about how many byte ranges the files are cut into (at
+    least one per file; default one per 64 MiB). ``scan_options``: the settings of
+    ``reprint.scan`` (``threshold``, ``text_field`` …). Ray must be initialised
+    (``ray.init()``), or Ray Data starts a local instance.
+    """
+    import ray.data
+
+    if isinstance(dataset_or_paths, ray.data.Dataset):
+        raise TypeError(
+            "reprint.ray.scan reads JSONL files: pass their paths (a Dataset's rows carry no "
+            "input position, which the byte-identical report needs)"
+        )
+    if isinstance(dataset_or_paths, (str, os.PathLike)):
+        paths = [os.fspath(dataset_or_paths)]
+    else:
+        paths = [os.fspath(p) for p in dataset_or_paths]
+    if not paths:
+        raise InputError("no input files")
+    for name in _CLEAN_ONLY:
+        if name in scan_options:
+            raise TypeError(f"unexpected keyword argument {name!r} (a setting of clean)")
+    # Settings checked once here, before any task runs: a bad one is a ConfigError now.
+    _reprint.map_jsonl("<check>", 0, 1, b"", scan_options)
+
+    ranges = _ranges(paths, partitions)
+    counted = (
+        ray.data.from_items(ranges, override_num_blocks=len(ranges)).map(_count).take_all()
+    )
+    lines = {(r["input"], r["start"]): r["lines"] for r in counted}
+    if len(lines) != len(ranges):
+        raise RuntimeError(f"{len(lines)} line counts came back for {len(ranges)} ranges")
+    next_line: dict[int, int] = {}
+    for r in ranges:  # in input order: each range starts where the one before it ended
+        r["first_line"] = next_line.get(r["input"], 1)
+        next_line[r["input"]] = r["first_line"] + lines[(r["input"], r["start"])]
+    fault = os.environ.get(_FAULT_ENV)
+    parts = (
+        ray.data.from_items(ranges, override_num_blocks=len(ranges))
+        .map(
+            _map,
+            # One thread per task: Ray schedules a task per CPU.
+            fn_kwargs={"options": {"threads": 1, **scan_options}},
+            runtime_env={"env_vars": {_FAULT_ENV: fault}} if fault else None,
+        )
+        .take_all()
+    )
+    return _reprint.scan_parts([p["part"] for p in parts], dict(scan_options), pretty)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m reprint.ray FILES...``: the JSON report on stdout."""
+    ap = argparse.ArgumentParser(
+        prog="python -m reprint.ray",
+        description="Scan JSONL files on Ray Data; prints what `reprint scan --format json` prints.",
+    )
+    ap.add_argument("files", nargs="+", help="plain JSONL files, in input order")
+    ap.add_argument("--partitions", type=int, default=None, help="about how many byte ranges")
+    ap.add_argument("--pretty", action="store_true", help="indented JSON")
+    ap.add_argument(
+        "--address", default=None, help="Ray cluster to join (default: RAY_ADDRESS, else local)"
+    )
+    ap.add_argument("--threshold", type=float, default=None)
+    ap.add_argument("--text-field", default=None)
+    ap.add_argument("--id-field", default=None)
+    args = ap.parse_args(argv)
+
+    import ray
+
+    # A cluster named by --address or RAY_ADDRESS, else a Ray of this machine's own.
+    address = args.address or os.environ.get("RAY_ADDRESS") or "local"
+    ray.init(address=address, include_dashboard=False, log_to_driver=False)
+    try:
+        options = {
+            k: v
+            for k, v in [
+                ("threshold", args.threshold),
+                ("text_field", args.text_field),
+                ("id_field", args.id_field),
+            ]
+            if v is not None
+        }
+        text = scan(args.files, partitions=args.partitions, pretty=args.pretty, **options)
+    finally:
+        ray.shutdown()
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

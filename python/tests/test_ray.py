@@ -1,0 +1,137 @@
+"""The scan on Ray Data (``reprint.ray``, issue 19): a generated feed split into several files,
+scanned on a local Ray with 2 CPUs, must give the CLI's JSON byte for byte at 1, 3 and 8
+partitions, and again after a worker is killed in the middle of the map stage."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+ray = pytest.importorskip("ray", reason="CI installs ray[data] (python/ci.sh)")
+
+import reprint.ray  # noqa: E402
+from conftest import ROOT, cli_json, run_cli  # noqa: E402
+
+FILES = 4
+
+
+@pytest.fixture(scope="module")
+def feed(cli: Path, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """A generated feed of 3,000 articles in ``FILES`` files of unequal length, the middle
+    ones with a repeated id and a bad line, so warnings and renaming cross files."""
+    d = tmp_path_factory.mktemp("rayfeed")
+    whole = d / "feed.jsonl"
+    p = run_cli(
+        cli, "synth", "--seed", "11", "--articles", "3000", "--out", str(whole), "--truth", str(d / "t.json")
+    )
+    assert p.returncode == 0, p.stderr.decode()
+    lines = whole.read_bytes().splitlines(keepends=True)
+    cuts = [0, 400, 1300, 1310, len(lines)]
+    paths = []
+    for k in range(FILES):
+        path = d / f"part-{k}.jsonl"
+        body = b"".join(lines[cuts[k] : cuts[k + 1]])
+        if k in (1, 2):
+            body += b"not json\n" + lines[0]  # a malformed line, and the feed's first id again
+        path.write_bytes(body)
+        paths.append(str(path))
+    return paths
+
+
+@pytest.fixture(scope="module")
+def local_ray(tmp_path_factory: pytest.TempPathFactory):
+    marker = tmp_path_factory.mktemp("fault") / "killed"
+    ray.init(
+        address="local",
+        num_cpus=2,
+        include_dashboard=False,
+        log_to_driver=False,
+        _node_ip_address="127.0.0.1",
+        runtime_env={"env_vars": {"RAY_USAGE_STATS_ENABLED": "0"}},
+    )
+    try:
+        yield marker
+    finally:
+        ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def want(cli: Path, feed: list[str]) -> str:
+    text = cli_json(cli, *feed)
+    assert '"duplicate id' in text and text.count('"line"') >= 4, "warnings from several files"
+    return text
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("partitions", [1, 3, 8])
+def test_the_ray_scan_is_the_cli_report(local_ray: Path, feed: list[str], want: str, partitions: int) -> None:
+    got = reprint.ray.scan(feed, partitions=partitions)
+    assert len(want) > 100_000
+    assert got == want
+
+
+@pytest.mark.timeout(600)
+def test_a_worker_killed_mid_stage_changes_nothing(
+    local_ray: Path, feed: list[str], want: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first map task to run kills its own worker process (reprint.ray's fault hook for
+    # tests); Ray runs that range again on another worker.
+    marker = local_ray
+    assert not marker.exists()
+    monkeypatch.setenv("REPRINT_RAY_KILL_ONCE", str(marker))
+    got = reprint.ray.scan(feed, partitions=5)
+    assert marker.exists(), "the fault was injected"
+    assert "killed pid" in marker.read_text()
+    assert got == want
+
+
+@pytest.mark.timeout(600)
+def test_ranges_inside_lines_and_a_last_line_without_feed(
+    local_ray: Path, cli: Path, tmp_path: Path
+) -> None:
+    # 40 ranges over a file of 4 lines: most ranges own no line start (empty parts), and the
+    # last line has no line feed, so ranges inside it start past the end.
+    small = tmp_path / "small.jsonl"
+    rows = [
+        '{"id":"a","text":"The harbour council voted on Monday to rebuild the old ferry pier before winter."}',
+        "not json",
+        '{"id":"b","text":"LONDON - The harbour council voted on Monday to rebuild the old ferry pier before winter."}',
+        '{"text":"No id, so the reader names it after its file and line; it has no line feed."}',
+    ]
+    small.write_text("\n".join(rows), encoding="utf-8")
+    want = cli_json(cli, str(small))
+    assert '"line":2' in want
+    assert reprint.ray.scan([str(small)], partitions=40) == want
+
+
+def test_bad_parts_and_settings_are_errors(local_ray: Path, feed: list[str]) -> None:
+    from reprint import ConfigError, ReprintError, _reprint
+
+    part = _reprint.map_jsonl("x", 0, 1, b'{"id":"a","text":"some words here"}\n', {})
+    assert part[:8] == b"RPRTPART"
+    assert '"articles":1' in _reprint.scan_parts([part], {})
+    with pytest.raises(ReprintError, match="checksum"):
+        _reprint.scan_parts([part[:-1] + bytes([part[-1] ^ 1])], {})
+    with pytest.raises(ReprintError, match="missing or given twice"):
+        _reprint.scan_parts([part, part], {})
+    with pytest.raises(ConfigError):
+        reprint.ray.scan(feed, threshold=2.0)
+
+
+def test_the_module_prints_the_report(cli: Path, feed: list[str], want: str) -> None:
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+    p = subprocess.run(
+        [sys.executable, "-m", "reprint.ray", *feed, "--partitions", "3"],
+        capture_output=True,
+        env=env,
+        cwd=ROOT / "python" / "tests",
+        timeout=600,
+        check=False,
+    )
+    assert p.returncode == 0, p.stderr.decode()[-3000:]
+    assert p.stdout.decode() == want

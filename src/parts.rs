@@ -1,0 +1,659 @@
+//! A scan in two halves, for an engine that spreads work over machines (issue 19, the Ray
+//! scan in `python/reprint/ray.py`): a **map kernel** ([`map_jsonl`]) reads a slice of the
+//! input (whole JSONL lines of one input, from a known line) and runs stage 1 on it, which
+//! needs no other article; its result is a [`Part`], carried between processes as bytes
+//! ([`Part::to_bytes`]). The **reducer** ([`scan_parts`]) puts the parts back in input
+//! order and runs the remaining stages, giving the report [`pipeline::scan`] gives for the
+//! whole input read at once: the same articles, ids, warnings and stage-1 values, in the same
+//! order, so the JSON is the same bytes.
+//!
+//! Invariants:
+//!
+//! - a part says where it belongs (input number, first line, lines covered); the reducer sorts
+//!   by that, never by the order parts arrive in, and refuses a set of parts with a gap, an
+//!   overlap or a repeat, so a lost or doubled task is an error, not a different report
+//! - the bytes of a part start with a magic, a format version and an xxh3 checksum of the
+//!   rest; damaged, truncated or foreign bytes, or values that do not fit together, are an
+//!   [`Error::Part`], never a panic
+//! - only stage 1 is distributed: the reducer holds every article's text and stage-1 values,
+//!   as a one-machine scan does (see benches/results/ray-2026-12-02.md)
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::corpus::{Article, Body, Corpus, Origin};
+use crate::diagnostics::Warning;
+use crate::error::{Error, Result};
+use crate::evidence::ParagraphSamples;
+use crate::input::{Analyser, Loaded};
+use crate::pipeline::{self, Analysed, Stage1Out, Stats};
+use crate::progress::NoProgress;
+use crate::repeats::RepeatRun;
+use crate::report::Report;
+use crate::shingle::{ArticleShingles, Paragraph};
+
+/// The first bytes of every part.
+pub const MAGIC: [u8; 8] = *b"RPRTPART";
+
+/// The part format's version; a part of another version is refused. Stage 1's values change
+/// with the detection code, so parts are for one run of one build, not for keeping.
+pub const VERSION: u32 = 1;
+
+/// Magic, version, payload length (u64) and checksum (u64), in bytes.
+const HEADER_BYTES: usize = 8 + 4 + 8 + 8;
+
+/// Articles handed to [`Analysed`] at a time by the reducer.
+const PUSH_CHUNK: usize = 1 << 14;
+
+/// One slice of the input after stage 1: its articles (with their texts), the warnings its
+/// lines gave, and each article's stage-1 values.
+pub struct Part {
+    /// The input's number in input order (0-based).
+    pub input: u32,
+    /// The input's name, as articles and warnings carry it.
+    pub name: String,
+    /// The slice's first line in its input (1-based).
+    pub first_line: u64,
+    /// Lines in the slice (its line feeds, plus a last line without one): the next slice of
+    /// the input starts at `first_line + lines`.
+    pub lines: u64,
+    /// Whether the slice held only white space (a whole input of such slices is "empty").
+    pub blank: bool,
+    /// Bytes of the slice.
+    pub bytes: u64,
+    malformed: u64,
+    warnings: Vec<Warning>,
+    articles: Vec<Article>,
+    stage1: Vec<Stage1Out>,
+}
+
+impl std::fmt::Debug for Part {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Part")
+            .field("input", &self.input)
+            .field("name", &self.name)
+            .field("first_line", &self.first_line)
+            .field("lines", &self.lines)
+            .field("articles", &self.articles.len())
+            .field("warnings", &self.warnings.len())
+            .finish()
+    }
+}
+
+/// Stage 1 as the reader's analyser: results kept in input order.
+struct Collect<'a> {
+    cfg: &'a Config,
+    outs: Vec<Stage1Out>,
+}
+
+impl Analyser for Collect<'_> {
+    type Out = Stage1Out;
+    fn analyse(&self, text: &str) -> Stage1Out {
+        pipeline::analyse_text(text, self.cfg)
+    }
+    fn take(&mut self, outs: Vec<Stage1Out>) -> Result<()> {
+        self.outs.extend(outs);
+        Ok(())
+    }
+}
+
+/// The map kernel: reads `bytes`, whole JSONL lines of input number `input` named `name`
+/// whose first is line `first_line`, as a scan reads them, and runs stage 1 on every article.
+/// The slices of an input must end with a line feed, except its last.
+///
+/// ```
+/// let cfg = reprint::Config::default();
+/// let feed = b"{\"id\":\"a\",\"text\":\"One short article.\"}\nnot json\n";
+/// let part = reprint::parts::map_jsonl("feed.jsonl", 0, 1, feed, &cfg)?;
+/// let bytes = part.to_bytes();
+/// let (report, _) = reprint::parts::scan_parts(vec![reprint::parts::Part::from_bytes(&bytes)?], &cfg)?;
+/// assert_eq!(report.summary.articles, 1);
+/// assert_eq!(report.warnings[0].line, 2);
+/// # Ok::<(), reprint::Error>(())
+/// ```
+pub fn map_jsonl(
+    name: &str,
+    input: u32,
+    first_line: u64,
+    bytes: &[u8],
+    cfg: &Config,
+) -> Result<Part> {
+    if first_line == 0 {
+        return Err(Error::Part {
+            part: 0,
+            message: "first_line is 1-based, got 0".into(),
+        });
+    }
+    let mut collect = Collect {
+        cfg,
+        outs: Vec::new(),
+    };
+    let loaded = crate::input::read_jsonl_lines(name, bytes, first_line, cfg, &mut collect)?;
+    let articles = loaded.corpus.articles;
+    debug_assert_eq!(articles.len(), collect.outs.len());
+    Ok(Part {
+        input,
+        name: name.to_string(),
+        first_line,
+        lines: lines_of(bytes),
+        blank: bytes.iter().all(|b| b.is_ascii_whitespace()),
+        bytes: bytes.len() as u64,
+        malformed: loaded.malformed as u64,
+        warnings: loaded.warnings,
+        articles,
+        stage1: collect.outs,
+    })
+}
+
+/// Lines a slice covers: its line feeds, and its last line when that has no line feed (only
+/// an input's last slice may end so; counting it makes a doubled last slice a clash).
+fn lines_of(bytes: &[u8]) -> u64 {
+    let feeds = memchr::memchr_iter(b'\n', bytes).count() as u64;
+    feeds + u64::from(bytes.last().is_some_and(|&b| b != b'\n'))
+}
+
+/// The reducer: puts `parts` in input order (by input, then first line, whatever order they
+/// come in), checks that they cover each input without a gap or an overlap, and runs stages
+/// 2 on; the report is the one [`pipeline::scan`] gives for the inputs read whole.
+pub fn scan_parts(parts: Vec<Part>, cfg: &Config) -> Result<(Report, Stats)> {
+    let (corpus, warnings, analysed) = join(parts, cfg)?;
+    pipeline::scan_analysed(&corpus, warnings, analysed, cfg, &NoProgress)
+}
+
+/// The corpus, warnings and stage 1 of the parts, in input order.
+fn join(parts: Vec<Part>, cfg: &Config) -> Result<(Corpus, Vec<Warning>, Analysed)> {
+    let mut parts: Vec<(usize, Part)> = parts.into_iter().enumerate().collect();
+    // A slice that owns no line (a byte range inside one long line) starts where the next
+    // does: it sorts first, so that the next still starts where it is due.
+    parts.sort_by_key(|(_, p)| (p.input, p.first_line, p.lines));
+    check_tiling(&parts)?;
+    // Whether every slice of each input was blank.
+    let mut blank_inputs = std::collections::HashMap::new();
+    for (_, p) in &parts {
+        *blank_inputs.entry(p.input).or_insert(true) &= p.blank;
+    }
+    let mut reads = Vec::with_capacity(parts.len());
+    let mut stage1 = Vec::new();
+    for (_, p) in parts {
+        let blank = blank_inputs[&p.input];
+        stage1.push(p.stage1);
+        let mut loaded = Loaded {
+            warnings: p.warnings,
+            bytes: p.bytes,
+            malformed: p.malformed as usize,
+            ..Loaded::default()
+        };
+        loaded.corpus.articles = p.articles;
+        loaded.sources.push(crate::input::SourceFile {
+            name: Arc::from(p.name.as_str()),
+            format: crate::config::InputFormat::Jsonl,
+            retained: None,
+        });
+        reads.push((p.input as usize, blank, loaded));
+    }
+    let loaded = crate::input::join_reads(reads, cfg)?;
+    let mut analysed = Analysed::default();
+    let mut chunk = Vec::with_capacity(PUSH_CHUNK);
+    for out in stage1.into_iter().flatten() {
+        chunk.push(out);
+        if chunk.len() == PUSH_CHUNK {
+            analysed.push(std::mem::take(&mut chunk), cfg)?;
+        }
+    }
+    analysed.push(chunk, cfg)?;
+    Ok((loaded.corpus, loaded.warnings, analysed))
+}
+
+/// Parts sorted by (input, first line) must be inputs 0, 1, … each from line 1, each slice
+/// starting where the one before it ended.
+fn check_tiling(parts: &[(usize, Part)]) -> Result<()> {
+    let fail = |part: usize, message: String| Error::Part { part, message };
+    let mut next: Option<(u32, u64)> = None;
+    for (k, p) in parts {
+        let starts_input = match next {
+            None => true,
+            Some((input, _)) => p.input != input,
+        };
+        if starts_input {
+            let want = next.map_or(0, |(input, _)| input + 1);
+            if p.input != want {
+                return Err(fail(
+                    *k,
+                    format!("input {} follows input {want} missing", p.input),
+                ));
+            }
+            if p.first_line != 1 {
+                return Err(fail(
+                    *k,
+                    format!(
+                        "input {} ({}) starts at line {}: the part with its line 1 is missing",
+                        p.input, p.name, p.first_line
+                    ),
+                ));
+            }
+        } else if p.bytes == 0 {
+            // An empty slice holds nothing and may come from anywhere in its input (a range
+            // inside the last line, which has no line feed, starts past it).
+            continue;
+        } else if let Some((_, line)) = next {
+            if p.first_line != line {
+                return Err(fail(
+                    *k,
+                    format!(
+                        "input {} ({}): a part starts at line {} where line {line} was due \
+                         (a part missing or given twice)",
+                        p.input, p.name, p.first_line
+                    ),
+                ));
+            }
+        }
+        next = Some((p.input, p.first_line + p.lines));
+    }
+    Ok(())
+}
+
+impl Part {
+    /// Articles in the part.
+    pub fn len(&self) -> usize {
+        self.articles.len()
+    }
+
+    /// True when the slice held no article.
+    pub fn is_empty(&self) -> bool {
+        self.articles.is_empty()
+    }
+
+    /// The part as bytes: [`MAGIC`], [`VERSION`] (u32), the payload's length (u64) and its
+    /// xxh3 checksum (u64), then the payload; integers little-endian.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer(Vec::new());
+        w.u32(self.input);
+        w.str(&self.name);
+        w.u64(self.first_line);
+        w.u64(self.lines);
+        w.u8(self.blank as u8);
+        w.u64(self.bytes);
+        w.u64(self.malformed);
+        w.u64(self.warnings.len() as u64);
+        for x in &self.warnings {
+            w.str(&x.file);
+            w.u64(x.line);
+            w.str(&x.message);
+        }
+        w.u64(self.articles.len() as u64);
+        for (a, s) in self.articles.iter().zip(&self.stage1) {
+            w.str(&a.id);
+            w.str(&a.title);
+            w.str(&a.source);
+            w.str(&a.date);
+            w.u64(a.origin.line);
+            w.str(a.body.in_memory().unwrap_or_default());
+            w.u64(s.shingles.paragraphs.len() as u64);
+            for p in &s.shingles.paragraphs {
+                w.u32(p.start);
+                w.u32(p.end);
+                w.u32(p.first_token);
+                w.u32(p.end_token);
+                w.u64(p.hash);
+                w.u8(p.prose as u8);
+            }
+            w.u32s(&s.shingles.shingles);
+            w.u32s(&s.shingles.shingle_ends);
+            w.u64(s.runs.len() as u64);
+            for r in &s.runs {
+                for v in [r.first.0, r.first.1, r.repeat.0, r.repeat.1, r.words] {
+                    w.u64(v as u64);
+                }
+            }
+            w.u32s(&s.word_keys);
+            w.u32s(&s.sample);
+            let (keys, ends) = s.chars.raw();
+            w.u64(keys.len() as u64);
+            for &k in keys {
+                w.0.extend_from_slice(&k.to_le_bytes());
+            }
+            w.u32s(ends);
+        }
+        let payload = w.0;
+        let mut out = Vec::with_capacity(HEADER_BYTES + payload.len());
+        out.extend_from_slice(&MAGIC);
+        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        out.extend_from_slice(&crate::hash::bytes(&payload).to_le_bytes());
+        out.extend_from_slice(&payload);
+        out
+    }
+
+    /// A part from [`to_bytes`](Self::to_bytes): an [`Error::Part`] (numbered 0; see
+    /// [`parts_from_bytes`]) when the bytes are not a part of this version, are damaged, or
+    /// hold values that do not fit together.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Part> {
+        Part::decode(bytes).map_err(|message| Error::Part { part: 0, message })
+    }
+
+    fn decode(bytes: &[u8]) -> std::result::Result<Part, String> {
+        if bytes.len() < HEADER_BYTES {
+            return Err(format!(
+                "{} bytes, shorter than the {HEADER_BYTES}-byte header of a part",
+                bytes.len()
+            ));
+        }
+        if bytes[..8] != MAGIC {
+            return Err("not a reprint part (no RPRTPART magic)".into());
+        }
+        let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or_default());
+        if version != VERSION {
+            return Err(format!(
+                "part format version {version}, this build reads version {VERSION}"
+            ));
+        }
+        let len = u64::from_le_bytes(bytes[12..20].try_into().unwrap_or_default());
+        let sum = u64::from_le_bytes(bytes[20..28].try_into().unwrap_or_default());
+        let payload = &bytes[HEADER_BYTES..];
+        if payload.len() as u64 != len {
+            return Err(format!(
+                "payload of {} bytes, the header says {len} (truncated or padded)",
+                payload.len()
+            ));
+        }
+        let got = crate::hash::bytes(payload);
+        if got != sum {
+            return Err(format!(
+                "checksum mismatch: header {sum:#018x}, payload {got:#018x} (damaged)"
+            ));
+        }
+        let mut r = Reader { at: 0, b: payload };
+        let input = r.u32()?;
+        let name = r.string()?;
+        let first_line = r.u64()?;
+        let lines = r.u64()?;
+        let blank = r.bool()?;
+        let bytes = r.u64()?;
+        let malformed = r.u64()?;
+        let n = r.count(8 + 8 + 8)?;
+        let mut warnings = Vec::with_capacity(n);
+        for _ in 0..n {
+            warnings.push(Warning {
+                file: r.string()?,
+                line: r.u64()?,
+                message: r.string()?,
+            });
+        }
+        let file: Arc<str> = Arc::from(name.as_str());
+        let n = r.count(8 * 5)?;
+        let mut articles = Vec::with_capacity(n);
+        let mut stage1 = Vec::with_capacity(n);
+        for k in 0..n {
+            let id = r.string()?;
+            let title = r.string()?;
+            let source = r.string()?;
+            let date = r.string()?;
+            let line = r.u64()?;
+            let text = r.string()?;
+            let np = r.count(4 * 4 + 8 + 1)?;
+            let mut paragraphs = Vec::with_capacity(np);
+            for _ in 0..np {
+                paragraphs.push(Paragraph {
+                    start: r.u32()?,
+                    end: r.u32()?,
+                    first_token: r.u32()?,
+                    end_token: r.u32()?,
+                    hash: r.u64()?,
+                    prose: r.bool()?,
+                });
+            }
+            let shingles = r.u32s()?;
+            let shingle_ends = r.u32s()?;
+            let nr = r.count(8 * 5)?;
+            let mut runs = Vec::with_capacity(nr);
+            for _ in 0..nr {
+                let mut v = [0usize; 5];
+                for x in &mut v {
+                    *x = usize::try_from(r.u64()?).map_err(|e| e.to_string())?;
+                }
+                runs.push(RepeatRun {
+                    first: (v[0], v[1]),
+                    repeat: (v[2], v[3]),
+                    words: v[4],
+                });
+            }
+            let word_keys = r.u32s()?;
+            let sample = r.u32s()?;
+            let nk = r.count(2)?;
+            let mut keys = Vec::with_capacity(nk);
+            for _ in 0..nk {
+                keys.push(u16::from_le_bytes(
+                    r.take(2)?.try_into().unwrap_or_default(),
+                ));
+            }
+            let ends = r.u32s()?;
+            let out = Stage1Out {
+                shingles: ArticleShingles {
+                    paragraphs,
+                    shingles,
+                    shingle_ends,
+                },
+                runs,
+                word_keys,
+                sample,
+                chars: ParagraphSamples::from_raw(keys, ends),
+            };
+            check_article(&text, &out).map_err(|m| format!("article {k} ({id:?}): {m}"))?;
+            articles.push(Article {
+                id,
+                title,
+                body: Body::Text(text),
+                source,
+                date,
+                origin: Origin {
+                    file: file.clone(),
+                    line,
+                },
+            });
+            stage1.push(out);
+        }
+        if r.at != r.b.len() {
+            return Err(format!(
+                "{} bytes left after the last article",
+                r.b.len() - r.at
+            ));
+        }
+        if first_line == 0 {
+            return Err("first line 0 (lines are 1-based)".into());
+        }
+        Ok(Part {
+            input,
+            name,
+            first_line,
+            lines,
+            blank,
+            bytes,
+            malformed,
+            warnings,
+            articles,
+            stage1,
+        })
+    }
+}
+
+/// [`Part::from_bytes`] of each of `parts`, the error naming the first bad one's place.
+pub fn parts_from_bytes<B: AsRef<[u8]>>(parts: &[B]) -> Result<Vec<Part>> {
+    parts
+        .iter()
+        .enumerate()
+        .map(|(k, b)| Part::decode(b.as_ref()).map_err(|message| Error::Part { part: k, message }))
+        .collect()
+}
+
+/// That the stage-1 values of an article fit its text and each other, so that a part whose
+/// checksum was forged or computed over wrong values cannot make a later stage index out of
+/// bounds.
+fn check_article(text: &str, s: &Stage1Out) -> std::result::Result<(), String> {
+    let paragraphs = &s.shingles.paragraphs;
+    for p in paragraphs {
+        let (a, b) = (p.start as usize, p.end as usize);
+        if a > b || b > text.len() || !text.is_char_boundary(a) || !text.is_char_boundary(b) {
+            return Err(format!(
+                "paragraph {a}..{b} is not in its {}-byte text",
+                text.len()
+            ));
+        }
+        if p.first_token > p.end_token {
+            return Err("a paragraph's tokens end before they start".into());
+        }
+    }
+    let ends_fit = |ends: &[u32], len: usize, what: &str| {
+        let ok = ends.len() == paragraphs.len()
+            && ends.windows(2).all(|w| w[0] <= w[1])
+            && ends.last().is_none_or(|&e| e as usize <= len);
+        match ok {
+            true => Ok(()),
+            false => Err(format!("{what} ends do not fit its paragraphs")),
+        }
+    };
+    ends_fit(
+        &s.shingles.shingle_ends,
+        s.shingles.shingles.len(),
+        "shingle",
+    )?;
+    let (keys, ends) = s.chars.raw();
+    ends_fit(ends, keys.len(), "character sample")?;
+    let n = paragraphs.len();
+    if s.runs.iter().any(|r| {
+        r.first.0 > r.first.1 || r.repeat.0 > r.repeat.1 || r.first.1 >= n || r.repeat.1 >= n
+    }) {
+        return Err("a repeat names a paragraph the article does not have".into());
+    }
+    if !s.word_keys.is_empty() && s.word_keys.len() != pipeline::WORD_LSH.bands {
+        return Err(format!(
+            "{} word band keys, expected 0 or {}",
+            s.word_keys.len(),
+            pipeline::WORD_LSH.bands
+        ));
+    }
+    Ok(())
+}
+
+/// Little-endian writer of a part's payload.
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn str(&mut self, s: &str) {
+        self.u64(s.len() as u64);
+        self.0.extend_from_slice(s.as_bytes());
+    }
+    fn u32s(&mut self, v: &[u32]) {
+        self.u64(v.len() as u64);
+        for &x in v {
+            self.u32(x);
+        }
+    }
+}
+
+/// Bounds-checked reader of a payload: running out of bytes is an error message.
+struct Reader<'a> {
+    at: usize,
+    b: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> std::result::Result<&'a [u8], String> {
+        if self.b.len() - self.at < n {
+            return Err(format!(
+                "ends at byte {} of its payload, {n} more were due",
+                self.b.len()
+            ));
+        }
+        let s = &self.b[self.at..self.at + n];
+        self.at += n;
+        Ok(s)
+    }
+    fn u64(&mut self) -> std::result::Result<u64, String> {
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().unwrap_or_default(),
+        ))
+    }
+    fn u32(&mut self) -> std::result::Result<u32, String> {
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().unwrap_or_default(),
+        ))
+    }
+    fn bool(&mut self) -> std::result::Result<bool, String> {
+        match self.take(1)?[0] {
+            0 => Ok(false),
+            1 => Ok(true),
+            v => Err(format!("byte {} is {v}, not a boolean", self.at - 1)),
+        }
+    }
+    /// A count of items of at least `min_bytes` each, refused when the bytes left cannot
+    /// hold them (so a damaged count does not ask for a huge allocation).
+    fn count(&mut self, min_bytes: usize) -> std::result::Result<usize, String> {
+        let n = self.u64()?;
+        let left = (self.b.len() - self.at) as u64;
+        if n.saturating_mul(min_bytes.max(1) as u64) > left {
+            return Err(format!(
+                "a count of {n} items at byte {}, beyond the payload",
+                self.at - 8
+            ));
+        }
+        Ok(n as usize)
+    }
+    fn string(&mut self) -> std::result::Result<String, String> {
+        let n = self.count(1)?;
+        let at = self.at;
+        String::from_utf8(self.take(n)?.to_vec())
+            .map_err(|e| format!("text at byte {at} is not UTF-8: {e}"))
+    }
+    fn u32s(&mut self) -> std::result::Result<Vec<u32>, String> {
+        let n = self.count(4)?;
+        let raw = self.take(n * 4)?;
+        Ok(raw
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default()))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FEED: &[u8] = b"{\"id\":\"a\",\"text\":\"The council voted to rebuild the pier.\"}\n\
+not json\n\
+{\"id\":\"a\",\"text\":\"The council voted to rebuild the pier.\"}\n";
+
+    #[test]
+    fn a_part_survives_its_bytes() {
+        let cfg = Config::default();
+        let part = map_jsonl("f", 0, 1, FEED, &cfg).unwrap();
+        let back = Part::from_bytes(&part.to_bytes()).unwrap();
+        assert_eq!(back.to_bytes(), part.to_bytes());
+        assert_eq!((back.len(), back.lines, back.warnings.len()), (2, 3, 1));
+        assert_eq!(lines_of(b"a\nb"), 2);
+        assert_eq!(lines_of(b""), 0);
+    }
+
+    #[test]
+    fn every_flipped_byte_is_an_error() {
+        let bytes = map_jsonl("f", 0, 1, FEED, &Config::default())
+            .unwrap()
+            .to_bytes();
+        for i in 0..bytes.len() {
+            let mut bad = bytes.clone();
+            bad[i] ^= 0x20;
+            assert!(Part::from_bytes(&bad).is_err(), "byte {i}");
+        }
+        for n in 0..bytes.len() {
+            assert!(Part::from_bytes(&bytes[..n]).is_err(), "{n} bytes");
+        }
+    }
+}

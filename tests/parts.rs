@@ -1,0 +1,245 @@
+//! The distributed scan's two halves (`reprint::parts`, issue 19): inputs cut into slices at
+//! any line, each slice mapped on its own, the parts given to the reducer in any order, must
+//! give the CLI's `--format json` report byte for byte; a damaged, missing or doubled part is
+//! an error.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use reprint::parts::{map_jsonl, parts_from_bytes, scan_parts, Part};
+use reprint::report::{Json, Printer};
+use reprint::{Config, Error};
+
+/// The CLI's JSON report of `inputs`, run in the crate directory.
+fn cli_json(inputs: &[&str]) -> Vec<u8> {
+    let out = Command::new(env!("CARGO_BIN_EXE_reprint"))
+        .args(["scan", "--quiet", "--format", "json"])
+        .args(inputs)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("running reprint");
+    // 3: malformed input, which the hand-made file has on purpose.
+    assert!(
+        matches!(out.status.code(), Some(0 | 3)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// Byte offsets just after each line feed of `bytes`: where a slice may end.
+fn line_ends(bytes: &[u8]) -> Vec<usize> {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// `bytes` cut at the line ends whose indices are in `cuts` (sorted), as (first line, slice).
+fn slices<'a>(bytes: &'a [u8], cuts: &[usize]) -> Vec<(u64, &'a [u8])> {
+    let ends = line_ends(bytes);
+    let mut out = Vec::new();
+    let (mut from, mut line) = (0usize, 1u64);
+    for &c in cuts {
+        let Some(&to) = ends.get(c) else { continue };
+        if to <= from {
+            continue;
+        }
+        out.push((line, &bytes[from..to]));
+        line += bytes[from..to].iter().filter(|&&b| b == b'\n').count() as u64;
+        from = to;
+    }
+    out.push((line, &bytes[from..]));
+    out
+}
+
+/// The reducer's JSON of `inputs` (name, bytes), each cut where `cuts_of` says, the parts
+/// through their bytes and handed over last first.
+fn parts_json(inputs: &[(&str, Vec<u8>)], cuts_of: impl Fn(usize, &[u8]) -> Vec<usize>) -> Vec<u8> {
+    let cfg = Config::default();
+    let mut bytes = Vec::new();
+    for (k, (name, data)) in inputs.iter().enumerate() {
+        for (line, slice) in slices(data, &cuts_of(k, data)) {
+            bytes.push(
+                map_jsonl(name, k as u32, line, slice, &cfg)
+                    .unwrap()
+                    .to_bytes(),
+            );
+        }
+    }
+    bytes.reverse();
+    let parts = parts_from_bytes(&bytes).unwrap();
+    let (report, _) = scan_parts(parts, &cfg).unwrap();
+    let mut out = Vec::new();
+    Json { pretty: false }.print(&report, &mut out).unwrap();
+    out
+}
+
+/// [`parts_json`] of whole inputs, with empty slices before, inside and after each.
+fn parts_json_with_empty(inputs: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let cfg = Config::default();
+    let mut bytes = Vec::new();
+    for (k, (name, data)) in inputs.iter().enumerate() {
+        let cut = line_ends(data).first().copied().unwrap_or(0);
+        let rest_line = 1 + data[..cut].iter().filter(|&&b| b == b'\n').count() as u64;
+        let last = 1 + line_ends(data).len() as u64;
+        for (line, slice) in [
+            (1, &data[..0]),
+            (1, &data[..cut]),
+            (rest_line, &data[cut..cut]),
+            (rest_line, &data[cut..]),
+            (last, &data[..0]),
+        ] {
+            let part = map_jsonl(name, k as u32, line, slice, &cfg).unwrap();
+            bytes.push(part.to_bytes());
+        }
+    }
+    bytes.reverse();
+    let (report, _) = scan_parts(parts_from_bytes(&bytes).unwrap(), &cfg).unwrap();
+    let mut out = Vec::new();
+    Json { pretty: false }.print(&report, &mut out).unwrap();
+    out
+}
+
+/// A generated feed (`reprint synth`) in a temporary directory, and a small hand-made file
+/// with what the reader warns about: bad JSON, a missing text, a repeated id (repeated again
+/// in the feed after it), a missing id, blank lines and a byte-order mark.
+fn inputs(dir: &Path, articles: usize) -> Vec<(String, Vec<u8>)> {
+    let feed = dir.join("feed.jsonl");
+    let made = Command::new(env!("CARGO_BIN_EXE_reprint"))
+        .args(["synth", "--articles", &articles.to_string(), "--seed", "7"])
+        .arg("--out")
+        .arg(&feed)
+        .arg("--truth")
+        .arg(dir.join("truth.json"))
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let odd = dir.join("odd.jsonl");
+    std::fs::write(
+        &odd,
+        "\u{feff}{\"id\":\"x\",\"text\":\"The harbour council voted on Monday to rebuild the old \
+         ferry pier before winter, members said.\"}\n\
+         not json\n\n\
+         {\"id\":\"y\"}\n\
+         {\"id\":\"x\",\"text\":\"Another text under a repeated id, long enough to count.\"}\n\
+         {\"text\":\"No id here, so the reader names it after its file and line.\"}\n\
+         \n\
+         {\"id\":\"feed-000001\",\"text\":\"An id the generated feed uses too.\"}",
+    )
+    .unwrap();
+    let empty = dir.join("empty.jsonl");
+    std::fs::write(&empty, " \n\n").unwrap();
+    [odd, empty, feed]
+        .iter()
+        .map(|p: &PathBuf| (p.to_str().unwrap().to_string(), std::fs::read(p).unwrap()))
+        .collect()
+}
+
+/// Where to cut input `k` of these bytes: indices of its line ends.
+type Cuts = dyn Fn(usize, &[u8]) -> Vec<usize>;
+
+#[test]
+fn parts_cut_anywhere_give_the_cli_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = inputs(dir.path(), 1200);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let want = cli_json(&names);
+    assert!(want.len() > 10_000, "a real report");
+    let text = String::from_utf8_lossy(&want);
+    assert!(text.contains("empty file") && text.contains("duplicate id"));
+    let inputs: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let lines_of = |data: &[u8]| line_ends(data).len();
+    // Whole inputs; k even slices; every line its own slice for the small files and odd cuts
+    // in the feed (its first line alone, a slice ending on its last line feed).
+    let cuttings: Vec<(&str, Box<Cuts>)> = vec![
+        ("whole", Box::new(|_, _| vec![])),
+        (
+            "k=3",
+            Box::new(move |_, d| (1..3).map(|i| i * lines_of(d) / 3).collect()),
+        ),
+        (
+            "k=8",
+            Box::new(move |_, d| (1..8).map(|i| i * lines_of(d) / 8).collect()),
+        ),
+        (
+            "every line / odd",
+            Box::new(move |k, d| match k {
+                2 => vec![0, 1, 500, lines_of(d).saturating_sub(2)],
+                _ => (0..lines_of(d)).collect(),
+            }),
+        ),
+    ];
+    // Empty slices too (a byte range inside one long line owns no line): at the start of an
+    // input, between two slices, at its end.
+    let with_empty = parts_json_with_empty(&inputs);
+    assert!(
+        with_empty == want,
+        "reducer report differs with empty slices"
+    );
+    for (what, cuts) in cuttings {
+        let got = parts_json(&inputs, cuts);
+        assert!(got == want, "reducer report differs from the CLI's: {what}");
+    }
+}
+
+#[test]
+fn damaged_missing_or_doubled_parts_are_errors() {
+    let cfg = Config::default();
+    let feed = b"{\"id\":\"a\",\"text\":\"One short article about the pier.\"}\n\
+{\"id\":\"b\",\"text\":\"Another short article about the ferry.\"}\n\
+{\"id\":\"c\",\"text\":\"A third one, about the harbour.\"}\n";
+    let (l1, l2) = feed.split_at(line_ends(feed)[0]);
+    let p1 = map_jsonl("f", 0, 1, l1, &cfg).unwrap().to_bytes();
+    let p2 = map_jsonl("f", 0, 2, l2, &cfg).unwrap().to_bytes();
+    assert!(scan_parts(parts_from_bytes(&[&p2, &p1]).unwrap(), &cfg).is_ok());
+
+    // Damaged: a flipped byte in the payload, a cut, another version, not a part at all.
+    let mut flipped = p2.clone();
+    let last = flipped.len() - 3;
+    flipped[last] ^= 1;
+    let mut version = p2.clone();
+    version[8] = 9;
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("flipped", &flipped, "checksum mismatch"),
+        ("cut", &p2[..p2.len() - 10], "truncated"),
+        ("version", &version, "version 9"),
+        ("foreign", b"{\"not\":\"a part\"} and more bytes..", "magic"),
+    ];
+    for (what, bad, says) in cases {
+        match parts_from_bytes(&[&p1[..], bad]) {
+            Err(Error::Part { part: 1, message }) => {
+                assert!(message.contains(says), "{what}: {message}")
+            }
+            other => panic!("{what}: {other:?}"),
+        }
+        assert!(Part::from_bytes(bad).is_err(), "{what}");
+    }
+
+    // Missing or doubled: the reducer refuses rather than giving another report.
+    let missing_first = scan_parts(parts_from_bytes(&[&p2]).unwrap(), &cfg);
+    assert!(matches!(missing_first, Err(Error::Part { .. })));
+    let doubled = scan_parts(parts_from_bytes(&[&p1, &p2, &p2]).unwrap(), &cfg);
+    let msg = doubled.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(msg.contains("missing or given twice"), "{msg}");
+    // The last line without its line feed, given twice.
+    let no_feed = &feed[..feed.len() - 1];
+    let (m1, m2) = no_feed.split_at(line_ends(no_feed)[1]);
+    let q1 = map_jsonl("f", 0, 1, m1, &cfg).unwrap().to_bytes();
+    let q2 = map_jsonl("f", 0, 3, m2, &cfg).unwrap().to_bytes();
+    assert!(scan_parts(parts_from_bytes(&[&q2, &q1]).unwrap(), &cfg).is_ok());
+    let last_twice = scan_parts(parts_from_bytes(&[&q1, &q2, &q2]).unwrap(), &cfg);
+    assert!(
+        matches!(last_twice, Err(Error::Part { .. })),
+        "last line twice"
+    );
+    let p3 = map_jsonl("g", 2, 1, l1, &cfg).unwrap().to_bytes();
+    let gap = scan_parts(parts_from_bytes(&[&p1, &p2, &p3]).unwrap(), &cfg);
+    assert!(matches!(gap, Err(Error::Part { .. })), "input 1 missing");
+}
