@@ -977,6 +977,32 @@ mod tests {
         )
     }
 
+    /// Writes one segment of `articles` with their `texts` and key table `keys` to a fresh
+    /// directory; returns it and the segment's entry.
+    fn write_one(
+        articles: &[StoredArticle],
+        texts: &[String],
+        keys: &[(u64, u32)],
+    ) -> (tempfile::TempDir, SegmentEntry) {
+        let (bytes, header) = encode_segment(&NewSegment {
+            articles,
+            texts,
+            events: &[],
+            keys,
+        });
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("seg-00000001.rps"), &bytes).unwrap();
+        let entry = SegmentEntry {
+            file: "seg-00000001.rps".into(),
+            articles: articles.len(),
+            bytes: bytes.len() as u64,
+            header_xxh3: format!("{header:016x}"),
+            min_date: String::new(),
+            max_date: String::new(),
+        };
+        (dir, entry)
+    }
+
     /// Writes a segment of `n` articles to a fresh directory; returns it and the entry.
     fn written(
         n: usize,
@@ -990,22 +1016,7 @@ mod tests {
         let texts: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
         let mut keys: Vec<(u64, u32)> = (0..n as u32).map(|a| (u64::from(a) * 7919, a)).collect();
         keys.sort_unstable();
-        let (bytes, header) = encode_segment(&NewSegment {
-            articles: &articles,
-            texts: &texts,
-            events: &[],
-            keys: &keys,
-        });
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("seg-00000001.rps"), &bytes).unwrap();
-        let entry = SegmentEntry {
-            file: "seg-00000001.rps".into(),
-            articles: n,
-            bytes: bytes.len() as u64,
-            header_xxh3: format!("{header:016x}"),
-            min_date: String::new(),
-            max_date: String::new(),
-        };
+        let (dir, entry) = write_one(&articles, &texts, &keys);
         (dir, entry, rows)
     }
 
@@ -1127,22 +1138,7 @@ mod tests {
             keys.push((u64::MAX / 3 * 2, a));
         }
         keys.sort_unstable();
-        let (bytes, header) = encode_segment(&NewSegment {
-            articles: &articles,
-            texts: &texts,
-            events: &[],
-            keys: &keys,
-        });
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("seg-00000001.rps"), &bytes).unwrap();
-        let entry = SegmentEntry {
-            file: "seg-00000001.rps".into(),
-            articles: n,
-            bytes: bytes.len() as u64,
-            header_xxh3: format!("{header:016x}"),
-            min_date: String::new(),
-            max_date: String::new(),
-        };
+        let (dir, entry) = write_one(&articles, &texts, &keys);
         (dir, entry, keys)
     }
 
