@@ -493,11 +493,12 @@ pub fn compare_chars(
             lenient
         }
     };
-    if noise.chars_only() && e.measure == Measure::Characters && !garbles() {
-        words.for_noise(noise)
+    let e = if noise.chars_only() && e.measure == Measure::Characters && !garbles() {
+        words
     } else {
-        e.for_noise(noise)
-    }
+        e
+    };
+    e.for_noise(noise)
 }
 
 /// The word verdict of a pair whose boilerplate-free shingle sets share only `shared`

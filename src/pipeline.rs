@@ -763,12 +763,13 @@ fn candidates(
     let mut pairs = lsh::candidates(&keys.bands, keys.per_article, &keys.active, Some(leads));
     drop(keys);
     let lsh = pairs.len();
+    let noisy_pair = |&(a, b): &(u32, u32)| noisy[a as usize] || noisy[b as usize];
     let mut word_pairs = lsh::candidates(&words.keys, WORD_LSH.bands, &words.active, None);
     word_pairs.retain(|&(a, b)| {
         if pairs.binary_search(&(a, b)).is_ok() {
             return false;
         }
-        if noisy[a as usize] || noisy[b as usize] {
+        if noisy_pair(&(a, b)) {
             return samples[a as usize].may_share(&samples[b as usize]);
         }
         let (x, y) = (a as usize * WORD_LSH.bands, b as usize * WORD_LSH.bands);
@@ -780,21 +781,17 @@ fn candidates(
         met >= CLEAN_WORD_BANDS
     });
     drop(words);
-    let mut paragraph_pairs = paragraph_pairs;
-    paragraph_pairs.sort_unstable();
     let mut char_pairs = char_candidates(samples);
     char_pairs.retain(|p| {
+        let share = if noisy_pair(p) {
+            CHAR_ROUTE_SHARE
+        } else {
+            CLEAN_CHAR_ROUTE_SHARE
+        };
         pairs.binary_search(p).is_err()
             && word_pairs.binary_search(p).is_err()
             && paragraph_pairs.binary_search(p).is_err()
-            && samples[p.0 as usize].shares(
-                &samples[p.1 as usize],
-                if noisy[p.0 as usize] || noisy[p.1 as usize] {
-                    CHAR_ROUTE_SHARE
-                } else {
-                    CLEAN_CHAR_ROUTE_SHARE
-                },
-            )
+            && samples[p.0 as usize].shares(&samples[p.1 as usize], share)
     });
     let n_chars = char_pairs.len();
     word_pairs.extend_from_slice(&char_pairs);
@@ -802,9 +799,7 @@ fn candidates(
     let noisy_pairs: Vec<(u32, u32)> = word_pairs
         .iter()
         .copied()
-        .filter(|p| {
-            noisy[p.0 as usize] || noisy[p.1 as usize] || char_pairs.binary_search(p).is_ok()
-        })
+        .filter(|p| noisy_pair(p) || char_pairs.binary_search(p).is_ok())
         .collect();
     let (n_words, n_paragraphs) = (word_pairs.len() - n_chars, paragraph_pairs.len());
     pairs.extend_from_slice(&word_pairs);
@@ -1618,8 +1613,8 @@ fn outlet_numbers(corpus: &Corpus) -> Vec<u32> {
 }
 
 /// Pairs of articles that share a whole non-boilerplate paragraph of at least
-/// [`MIN_SHARED_PARAGRAPH_WORDS`] words. This finds trimmed reprints whose Jaccard is too low
-/// for the LSH bands; verification then decides.
+/// [`MIN_SHARED_PARAGRAPH_WORDS`] words, sorted and distinct. This finds trimmed reprints
+/// whose Jaccard is too low for the LSH bands; verification then decides.
 fn shared_paragraph_candidates(
     analysed: &[ArticleShingles],
     mask: &[Vec<bool>],

@@ -407,19 +407,9 @@ pub fn read_jsonl_bytes(name: &str, bytes: &[u8], cfg: &Config) -> Result<Loaded
     let name: Arc<str> = Arc::from(name);
     let mut order = InputOrder::default();
     order.next_entry(&loaded);
-    let mut sink = Sink {
-        warnings: &mut loaded.warnings,
-        malformed: &mut loaded.malformed,
-        strict: cfg.strict,
-    };
-    let mut to = Reading {
-        name: &name,
-        cfg,
-        out: &mut loaded.corpus.articles,
-        sink: &mut sink,
-        analyser: &mut NoAnalysis,
-    };
-    parse(InputFormat::Jsonl, bytes, false, &mut to)?;
+    read_into(&mut loaded, &name, cfg, &mut NoAnalysis, |to| {
+        parse(InputFormat::Jsonl, bytes, false, to)
+    })?;
     loaded.bytes = bytes.len() as u64;
     loaded.sources.push(SourceFile {
         name,
@@ -449,22 +439,35 @@ pub fn read_jsonl_lines<A: Analyser>(
         _ => bytes,
     };
     if !bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        let mut sink = Sink {
-            warnings: &mut loaded.warnings,
-            malformed: &mut loaded.malformed,
-            strict: cfg.strict,
-        };
-        let mut to = Reading {
-            name: &name,
-            cfg,
-            out: &mut loaded.corpus.articles,
-            sink: &mut sink,
-            analyser,
-        };
-        jsonl::parse_lines(bytes, first_line, None, &mut to)?;
+        read_into(&mut loaded, &name, cfg, analyser, |to| {
+            jsonl::parse_lines(bytes, first_line, None, to)
+        })?;
     }
     loaded.bytes = bytes.len() as u64;
     Ok(loaded)
+}
+
+/// Runs `read` with a [`Reading`] that puts articles, warnings and malformed records in
+/// `loaded`.
+fn read_into<A: Analyser, T>(
+    loaded: &mut Loaded,
+    name: &Arc<str>,
+    cfg: &Config,
+    analyser: &mut A,
+    read: impl FnOnce(&mut Reading<'_, '_, A>) -> Result<T>,
+) -> Result<T> {
+    let mut sink = Sink {
+        warnings: &mut loaded.warnings,
+        malformed: &mut loaded.malformed,
+        strict: cfg.strict,
+    };
+    read(&mut Reading {
+        name,
+        cfg,
+        out: &mut loaded.corpus.articles,
+        sink: &mut sink,
+        analyser,
+    })
 }
 
 /// The slices of [`read_jsonl_lines`] put together as one read: `reads` in input order, each
@@ -641,19 +644,7 @@ fn read_plain<A: Analyser>(
         #[cfg(feature = "parquet")]
         InputFormat::Parquet => {
             loaded.bytes += file.metadata().map_err(io)?.len();
-            let mut sink = Sink {
-                warnings: &mut loaded.warnings,
-                malformed: &mut loaded.malformed,
-                strict: cfg.strict,
-            };
-            let mut to = Reading {
-                name,
-                cfg,
-                out: &mut loaded.corpus.articles,
-                sink: &mut sink,
-                analyser,
-            };
-            parquet::parse(file, &mut to)?;
+            read_into(loaded, name, cfg, analyser, |to| parquet::parse(file, to))?;
             loaded.sources.push(SourceFile {
                 name: name.clone(),
                 format,

@@ -391,9 +391,9 @@ fn reprint<'p>(plan: &'p Plan, s: usize, v: u8, rng: &mut SplitMix64) -> Body<'p
         // enough words to be one.
         let words: Vec<usize> = paras.iter().map(|p| p.split_whitespace().count()).collect();
         let total: usize = words.iter().sum();
-        while keep < len
-            && (words[..keep].iter().sum::<usize>() as f64) < MIN_TRIM_WORD_SHARE * total as f64
-        {
+        let mut kept: usize = words[..keep].iter().sum();
+        while keep < len && (kept as f64) < MIN_TRIM_WORD_SHARE * total as f64 {
+            kept += words[keep];
             keep += 1;
         }
         if keep < len {
