@@ -122,6 +122,30 @@ pub fn candidates(
     active: &[bool],
     leads: Option<Leads<'_>>,
 ) -> Vec<(u32, u32)> {
+    collide(keys, bands, active, leads, |_, _| 1)
+}
+
+/// [`candidates`] without leads, of the pairs that meet in at least `need(a, b)` of all
+/// bands. A pair is listed in the band where it first meets, as [`candidates`] lists it, and
+/// only then are its meetings in all bands counted, so that pairs meeting less often are never
+/// listed: on the generated 100k feed the word signature met 8.6 million pairs in a band, of
+/// which 1.4 million met often enough.
+pub fn candidates_meeting(
+    keys: &[u32],
+    bands: usize,
+    active: &[bool],
+    need: impl Fn(u32, u32) -> usize + Sync,
+) -> Vec<(u32, u32)> {
+    collide(keys, bands, active, None, need)
+}
+
+fn collide(
+    keys: &[u32],
+    bands: usize,
+    active: &[bool],
+    leads: Option<Leads<'_>>,
+    need: impl Fn(u32, u32) -> usize + Sync,
+) -> Vec<(u32, u32)> {
     let n = active.len();
     debug_assert_eq!(keys.len(), n * bands);
     debug_assert!(n < 1 << 31);
@@ -169,16 +193,22 @@ pub fn candidates(
             // collide in most bands) are not listed, sorted and dropped once per band: a
             // lead and its copies met in 5.6 bands on average. Comparing the earlier bands'
             // keys costs much less.
-            let met_before = |x: &[u32], a: u32, b: u32| {
+            let met = |x: &[u32], a: u32, b: u32, upto: usize| {
                 let (sa, sb) = (a as usize * bands, b as usize * bands);
-                x[sa..sa + band]
+                x[sa..sa + upto]
                     .iter()
-                    .zip(&keys[sb..sb + band])
-                    .any(|(x, y)| x == y)
+                    .zip(&keys[sb..sb + upto])
+                    .filter(|(x, y)| x == y)
+                    .count()
             };
-            out.retain(|&(a, b)| !met_before(keys, a, b));
+            out.retain(|&(a, b)| {
+                met(keys, a, b, band) == 0 && {
+                    let need = need(a, b);
+                    need <= 1 || met(keys, a, b, bands) >= need
+                }
+            });
             if let Some(l) = leads {
-                cross.retain(|&(lead, y)| !met_before(l.keys, lead, y));
+                cross.retain(|&(lead, y)| met(l.keys, lead, y, band) == 0);
             }
             out.extend(cross.into_iter().map(|(x, y)| (x.min(y), x.max(y))));
             out.into_iter()

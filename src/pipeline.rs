@@ -764,35 +764,37 @@ fn candidates(
     drop(keys);
     let lsh = pairs.len();
     let noisy_pair = |&(a, b): &(u32, u32)| noisy[a as usize] || noisy[b as usize];
-    let mut word_pairs = lsh::candidates(&words.keys, WORD_LSH.bands, &words.active, None);
-    word_pairs.retain(|&(a, b)| {
-        if pairs.binary_search(&(a, b)).is_ok() {
-            return false;
-        }
+    // Two clean articles need CLEAN_WORD_BANDS meetings, a pair with a noisy side one.
+    let need = |a: u32, b: u32| {
         if noisy_pair(&(a, b)) {
-            return samples[a as usize].may_share(&samples[b as usize]);
-        }
-        let (x, y) = (a as usize * WORD_LSH.bands, b as usize * WORD_LSH.bands);
-        let met = words.keys[x..x + WORD_LSH.bands]
-            .iter()
-            .zip(&words.keys[y..y + WORD_LSH.bands])
-            .filter(|(p, q)| p == q)
-            .count();
-        met >= CLEAN_WORD_BANDS
-    });
-    drop(words);
-    let mut char_pairs = char_candidates(samples);
-    char_pairs.retain(|p| {
-        let share = if noisy_pair(p) {
-            CHAR_ROUTE_SHARE
+            1
         } else {
-            CLEAN_CHAR_ROUTE_SHARE
-        };
-        pairs.binary_search(p).is_err()
-            && word_pairs.binary_search(p).is_err()
-            && paragraph_pairs.binary_search(p).is_err()
-            && samples[p.0 as usize].shares(&samples[p.1 as usize], share)
-    });
+            CLEAN_WORD_BANDS
+        }
+    };
+    let word_pairs = lsh::candidates_meeting(&words.keys, WORD_LSH.bands, &words.active, need);
+    drop(words);
+    let mut word_pairs: Vec<(u32, u32)> = word_pairs
+        .into_par_iter()
+        .filter(|&(a, b)| {
+            pairs.binary_search(&(a, b)).is_err()
+                && (!noisy_pair(&(a, b)) || samples[a as usize].may_share(&samples[b as usize]))
+        })
+        .collect();
+    let char_pairs: Vec<(u32, u32)> = char_candidates(samples)
+        .into_par_iter()
+        .filter(|p| {
+            let share = if noisy_pair(p) {
+                CHAR_ROUTE_SHARE
+            } else {
+                CLEAN_CHAR_ROUTE_SHARE
+            };
+            pairs.binary_search(p).is_err()
+                && word_pairs.binary_search(p).is_err()
+                && paragraph_pairs.binary_search(p).is_err()
+                && samples[p.0 as usize].shares(&samples[p.1 as usize], share)
+        })
+        .collect();
     let n_chars = char_pairs.len();
     word_pairs.extend_from_slice(&char_pairs);
     word_pairs.sort_unstable();
