@@ -336,7 +336,30 @@ struct Side {
     gram_share: f64,
 }
 
-fn side(x: &Profile, other: &Profile, rule: &Rule, chars: bool) -> Side {
+/// How much of each unit of one side the other holds: the word shingles found, and, for
+/// a unit too few of whose shingles are found, the share of its character grams found
+/// (`None` when not measured). Measured once and judged at any character coverage.
+struct Cover {
+    units: Vec<(usize, usize, Option<f64>)>,
+}
+
+fn cover(x: &Profile, other: &Profile, rule: &Rule, chars: bool) -> Cover {
+    let units = x
+        .units
+        .iter()
+        .enumerate()
+        .map(|(u, unit)| {
+            let keys = &x.analysed.shingles[unit.keys.0 as usize..unit.keys.1 as usize];
+            let hit = keys.iter().filter(|&&k| other.words.contains(k)).count();
+            let by_words = hit as f64 >= rule.paragraph_coverage * keys.len() as f64;
+            let chars = (chars && !by_words).then(|| coverage(x.char_grams_of(u), &other.char_set));
+            (hit, keys.len(), chars)
+        })
+        .collect();
+    Cover { units }
+}
+
+fn side(x: &Profile, cover: &Cover, rule: &Rule) -> Side {
     let mut s = Side {
         shared: Vec::new(),
         paragraphs: 0,
@@ -345,15 +368,13 @@ fn side(x: &Profile, other: &Profile, rule: &Rule, chars: bool) -> Side {
         gram_share: 0.0,
     };
     let (mut found, mut total) = (0usize, 0usize);
-    for (u, unit) in x.units.iter().enumerate() {
+    for (u, (unit, &(hit, keys, chars))) in x.units.iter().zip(&cover.units).enumerate() {
         s.paragraphs += 1;
-        let keys = &x.analysed.shingles[unit.keys.0 as usize..unit.keys.1 as usize];
-        let hit = keys.iter().filter(|&&k| other.words.contains(k)).count();
-        let mut appears = hit as f64 >= rule.paragraph_coverage * keys.len() as f64;
+        let mut appears = hit as f64 >= rule.paragraph_coverage * keys as f64;
         found += hit;
-        total += keys.len();
-        if chars && !appears {
-            appears = coverage(x.char_grams_of(u), &other.char_set) >= rule.char_coverage;
+        total += keys;
+        if let Some(c) = chars.filter(|_| !appears) {
+            appears = c >= rule.char_coverage;
         }
         if appears {
             s.shared.push(u as u32);
@@ -463,10 +484,13 @@ pub fn compare_chars(
     let mut garbled = None;
     let mut garbles =
         || *garbled.get_or_insert_with(|| crate::noise::differ_as_garbles(text_a, text_b));
+    let (a, b) = (&*a, &*b);
+    let covers = Covers::of(a, b, rule, true);
     let at = |char_coverage: f64| {
-        let chars = judge(
+        let chars = judge_covered(
             a,
             b,
+            &covers,
             &Rule {
                 char_coverage,
                 ..*rule
@@ -648,10 +672,29 @@ pub const MIN_CHAR_SAMPLE: usize = 4;
 pub const CHAR_SAMPLE_CONTAINMENT: f64 = 0.15;
 
 fn judge(a: &Profile, b: &Profile, rule: &Rule, chars: bool) -> Evidence {
+    let covers = Covers::of(a, b, rule, chars);
+    judge_covered(a, b, &covers, rule, chars)
+}
+
+/// The [`Cover`]s of a pair, `a`'s of `b` and `b`'s of `a`.
+struct Covers(Cover, Cover);
+
+impl Covers {
+    fn of(a: &Profile, b: &Profile, rule: &Rule, chars: bool) -> Covers {
+        Covers(cover(a, b, rule, chars), cover(b, a, rule, chars))
+    }
+}
+
+/// [`judge`] from the pair's [`Covers`] measured with `chars` (at any `rule.char_coverage`).
+fn judge_covered(a: &Profile, b: &Profile, covers: &Covers, rule: &Rule, chars: bool) -> Evidence {
     let a_is_shorter = a.body_words <= b.body_words;
-    let (short, long) = if a_is_shorter { (a, b) } else { (b, a) };
-    let s = side(short, long, rule, chars);
-    let l = side(long, short, rule, chars);
+    let (short, long, short_cover, long_cover) = if a_is_shorter {
+        (a, b, &covers.0, &covers.1)
+    } else {
+        (b, a, &covers.1, &covers.0)
+    };
+    let s = side(short, short_cover, rule);
+    let l = side(long, long_cover, rule);
     let short_share = if s.paragraphs == 0 {
         0.0
     } else {
@@ -757,13 +800,21 @@ pub fn settled_by_sets(
 /// reads as s and ligatures as their letters, as OCR and typesetting write them either way.
 pub fn fold_chars(text: &str, out: &mut Vec<u32>) {
     out.clear();
-    for c in text.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                out.push(c.to_ascii_lowercase() as u32);
+    out.reserve(text.len());
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII, most of a news text, without decoding.
+        let byte = bytes[i];
+        if byte.is_ascii() {
+            if byte.is_ascii_alphanumeric() {
+                out.push(u32::from(byte.to_ascii_lowercase()));
             }
+            i += 1;
             continue;
         }
+        let c = text[i..].chars().next().expect("i is at a char boundary");
+        i += c.len_utf8();
         match c {
             'ſ' => out.push('s' as u32),
             'ﬀ' => out.extend(['f' as u32, 'f' as u32]),

@@ -243,6 +243,8 @@ impl std::hash::Hasher for IntHasher {
 
 /// `HashMap` with [`IntHasher`].
 pub type IntMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<IntHasher>>;
+/// `HashSet` with [`IntHasher`].
+pub type IntSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<IntHasher>>;
 
 /// Numbers `keys` in order of first appearance (equal keys, equal numbers), given a 64-bit
 /// hash of each (`hashes[i]` of the i-th key), so that the serial pass looks up integers. A

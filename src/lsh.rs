@@ -317,6 +317,36 @@ mod tests {
             sort_by_key_bits(&mut v, low);
             prop_assert_eq!(v, expected);
         }
+
+        /// Counting meetings inside the band loop keeps exactly the pairs that filtering the
+        /// first-meeting pairs by their meetings in all bands keeps, also past
+        /// [`MAX_BUCKET`] (few distinct keys make buckets of hundreds), where which band
+        /// lists a pair depends on the cap.
+        #[test]
+        fn pairs_meeting_often_enough_are_those_filtered_afterwards(
+            n in 2usize..700,
+            bands in 1usize..6,
+            distinct in 1u32..40,
+            seed in any::<u64>(),
+            need_of_odd in 1usize..4,
+        ) {
+            let keys: Vec<u32> = (0..n * bands)
+                .map(|i| (crate::hash::fmix64(seed ^ i as u64) % distinct as u64) as u32)
+                .collect();
+            let active: Vec<bool> = (0..n).map(|i| i % 7 != 3).collect();
+            // Odd articles stand for the noisy ones: a pair with one needs `need_of_odd`.
+            let need = |a: u32, b: u32| if (a | b) & 1 == 1 { need_of_odd } else { 2 };
+            let met = |a: u32, b: u32| {
+                (0..bands)
+                    .filter(|&k| keys[a as usize * bands + k] == keys[b as usize * bands + k])
+                    .count()
+            };
+            let expected: Vec<(u32, u32)> = candidates(&keys, bands, &active, None)
+                .into_iter()
+                .filter(|&(a, b)| met(a, b) >= need(a, b))
+                .collect();
+            prop_assert_eq!(candidates_meeting(&keys, bands, &active, need), expected);
+        }
     }
 
     /// Band keys of signatures of `k` values each, back to back.

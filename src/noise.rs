@@ -113,7 +113,14 @@ impl Words {
             }
         };
         for c in text.chars() {
-            if c == 'ſ' {
+            if c.is_ascii() {
+                // ASCII, most of a text, without the Unicode tables.
+                if c.is_ascii_alphabetic() {
+                    w.letters.push(c.to_ascii_lowercase());
+                } else if w.letters.len() > start {
+                    close(&mut w, &mut start);
+                }
+            } else if c == 'ſ' {
                 w.letters.push('s');
             } else if c.is_alphabetic() {
                 w.letters.extend(c.to_lowercase());
@@ -149,13 +156,16 @@ fn inner_deletions(word: &[char]) -> impl Iterator<Item = u64> + '_ {
 /// every word of `a` is in `b`. Edits at the ends are not counted: they are mostly
 /// inflections ("report", "reports"), which rewrites make and OCR does not favour.
 fn near_share(a: &Words, b: &Words) -> Option<f64> {
-    use std::collections::HashSet;
-    let whole: HashSet<u64> = b.hashes.iter().copied().collect();
-    let mut near = whole.clone();
+    use crate::hash::IntSet;
+    // The word hashes are hashes already: an integer hasher, not SipHash, spreads them.
+    let whole: IntSet<u64> = b.hashes.iter().copied().collect();
+    // Room for the words and about six inner deletions of each, so that it never grows.
+    let mut near = IntSet::with_capacity_and_hasher(b.letters.len(), Default::default());
+    near.extend(&whole);
     for i in 0..b.hashes.len() {
         near.extend(inner_deletions(b.word(i)));
     }
-    let mut seen = HashSet::new();
+    let mut seen = IntSet::default();
     let (mut unmatched, mut close) = (0usize, 0usize);
     for (i, h) in a.hashes.iter().enumerate() {
         if whole.contains(h) || !seen.insert(*h) {
