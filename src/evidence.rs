@@ -413,7 +413,7 @@ pub fn compare(
 
 /// The evidence of a pair by word shingles alone.
 pub fn compare_words(a: &Profile, b: &Profile, rule: &Rule) -> Evidence {
-    judge(a, b, rule, false)
+    judge(a, b, &Covers::of(a, b, rule, false), rule)
 }
 
 /// Whether character evidence could raise `words`, the word verdict of a pair whose bodies
@@ -487,7 +487,7 @@ pub fn compare_chars(
     let (a, b) = (&*a, &*b);
     let covers = Covers::of(a, b, rule, true);
     let at = |char_coverage: f64| {
-        let chars = judge_covered(
+        let chars = judge(
             a,
             b,
             &covers,
@@ -495,7 +495,6 @@ pub fn compare_chars(
                 char_coverage,
                 ..*rule
             },
-            true,
         );
         if chars.kind > words.kind {
             Evidence {
@@ -671,27 +670,33 @@ pub const MIN_CHAR_SAMPLE: usize = 4;
 /// evidence accepts share 45% or more.
 pub const CHAR_SAMPLE_CONTAINMENT: f64 = 0.15;
 
-fn judge(a: &Profile, b: &Profile, rule: &Rule, chars: bool) -> Evidence {
-    let covers = Covers::of(a, b, rule, chars);
-    judge_covered(a, b, &covers, rule, chars)
+/// The [`Cover`]s of a pair, `a`'s of `b` and `b`'s of `a`, and whether they measured
+/// character grams.
+struct Covers {
+    a: Cover,
+    b: Cover,
+    chars: bool,
 }
-
-/// The [`Cover`]s of a pair, `a`'s of `b` and `b`'s of `a`.
-struct Covers(Cover, Cover);
 
 impl Covers {
     fn of(a: &Profile, b: &Profile, rule: &Rule, chars: bool) -> Covers {
-        Covers(cover(a, b, rule, chars), cover(b, a, rule, chars))
+        Covers {
+            a: cover(a, b, rule, chars),
+            b: cover(b, a, rule, chars),
+            chars,
+        }
     }
 }
 
-/// [`judge`] from the pair's [`Covers`] measured with `chars` (at any `rule.char_coverage`).
-fn judge_covered(a: &Profile, b: &Profile, covers: &Covers, rule: &Rule, chars: bool) -> Evidence {
+/// The evidence of a pair from its [`Covers`], judged at `rule.char_coverage` where they
+/// measured character grams.
+fn judge(a: &Profile, b: &Profile, covers: &Covers, rule: &Rule) -> Evidence {
+    let chars = covers.chars;
     let a_is_shorter = a.body_words <= b.body_words;
     let (short, long, short_cover, long_cover) = if a_is_shorter {
-        (a, b, &covers.0, &covers.1)
+        (a, b, &covers.a, &covers.b)
     } else {
-        (b, a, &covers.1, &covers.0)
+        (b, a, &covers.b, &covers.a)
     };
     let s = side(short, short_cover, rule);
     let l = side(long, long_cover, rule);
@@ -1007,7 +1012,7 @@ mod tests {
             .replace("recommended", "recommeuded");
         let r = rule();
         let (mut pa, mut pb) = profiles(&clean, &garbled, &r);
-        let words = judge(&pa, &pb, &r, false);
+        let words = compare_words(&pa, &pb, &r);
         assert_ne!(
             words.kind,
             Kind::Reprint,

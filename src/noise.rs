@@ -113,16 +113,12 @@ impl Words {
             }
         };
         for c in text.chars() {
-            if c.is_ascii() {
-                // ASCII, most of a text, without the Unicode tables.
-                if c.is_ascii_alphabetic() {
-                    w.letters.push(c.to_ascii_lowercase());
-                } else if w.letters.len() > start {
-                    close(&mut w, &mut start);
-                }
+            // ASCII, most of a text, without the Unicode tables.
+            if c.is_ascii_alphabetic() {
+                w.letters.push(c.to_ascii_lowercase());
             } else if c == 'ſ' {
                 w.letters.push('s');
-            } else if c.is_alphabetic() {
+            } else if !c.is_ascii() && c.is_alphabetic() {
                 w.letters.extend(c.to_lowercase());
             } else if w.letters.len() > start {
                 close(&mut w, &mut start);
