@@ -581,20 +581,18 @@ impl ParagraphSamples {
         ParagraphSamples { keys, ends }
     }
 
-    /// The samples of `text`, whose paragraphs are `paragraphs`; `folded` and `grams` are
-    /// buffers.
-    pub fn of(
-        text: &str,
-        paragraphs: &[shingle::Paragraph],
-        folded: &mut Vec<u32>,
-        grams: &mut Vec<u32>,
-    ) -> ParagraphSamples {
+    /// The samples of `text`, whose paragraphs are `paragraphs`.
+    pub fn of(text: &str, paragraphs: &[shingle::Paragraph]) -> ParagraphSamples {
         let mut s = ParagraphSamples::default();
         for para in paragraphs {
-            fold_chars(&text[para.range()], folded);
-            grams.clear();
-            char_grams(folded, grams);
-            s.keys.extend(grams.iter().filter_map(|&g| sampled(g)));
+            // As `fold_chars` then `char_grams`, in one pass and keeping only the sampled.
+            let mut g = Grams::default();
+            for_each_folded(&text[para.range()], |c| {
+                if let Some(k) = g.push(c).and_then(sampled) {
+                    s.keys.push(k);
+                }
+            });
+            s.keys.extend(g.short().and_then(sampled));
             s.ends.push(s.keys.len() as u32);
         }
         s
@@ -645,19 +643,54 @@ impl CharSample {
     }
 }
 
-/// Number of keys two sorted, distinct lists share.
+/// One article's [`CharSample`] as a bitmap of its keys, so that its share with each of
+/// many partners is counted by looking up the partner's keys, not by merging two lists:
+/// stage 4 asks it of a million pairs, grouped by their first article.
+#[derive(Default)]
+pub struct SampleBits {
+    bits: Vec<u64>,
+    keys: Vec<u16>,
+}
+
+impl SampleBits {
+    /// Holds `sample` from now on (and no longer the one held before).
+    pub fn hold(&mut self, sample: &CharSample) {
+        if self.bits.is_empty() {
+            self.bits = vec![0; (1 << 16) / 64];
+        }
+        for &k in &self.keys {
+            self.bits[usize::from(k) / 64] = 0;
+        }
+        self.keys.clear();
+        self.keys.extend_from_slice(&sample.keys);
+        for &k in &self.keys {
+            self.bits[usize::from(k) / 64] |= 1 << (k % 64);
+        }
+    }
+
+    /// [`CharSample::shares`] of the sample held with `other`.
+    pub fn shares(&self, other: &CharSample, share: f64) -> bool {
+        let small = self.keys.len().min(other.keys.len());
+        small < MIN_CHAR_SAMPLE || {
+            let n = other
+                .keys
+                .iter()
+                .filter(|&&k| self.bits[usize::from(k) / 64] >> (k % 64) & 1 == 1)
+                .count();
+            n as f64 >= share * small as f64
+        }
+    }
+}
+
+/// Number of keys two sorted, distinct lists share: a merge walk without branches on the
+/// keys (which side steps is computed, not predicted), as stage 4 asks it of a million pairs.
 fn shared(a: &[u16], b: &[u16]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let (x, y) = (a[i], b[j]);
+        n += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     n
 }
@@ -806,6 +839,12 @@ pub fn settled_by_sets(
 pub fn fold_chars(text: &str, out: &mut Vec<u32>) {
     out.clear();
     out.reserve(text.len());
+    for_each_folded(text, |c| out.push(c));
+}
+
+/// Calls `f` on each character [`fold_chars`] gives for `text`, in order.
+#[inline]
+fn for_each_folded(text: &str, mut f: impl FnMut(u32)) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -813,24 +852,25 @@ pub fn fold_chars(text: &str, out: &mut Vec<u32>) {
         let byte = bytes[i];
         if byte.is_ascii() {
             if byte.is_ascii_alphanumeric() {
-                out.push(u32::from(byte.to_ascii_lowercase()));
+                f(u32::from(byte.to_ascii_lowercase()));
             }
             i += 1;
             continue;
         }
         let c = text[i..].chars().next().expect("i is at a char boundary");
         i += c.len_utf8();
+        let mut each = |s: &str| s.bytes().for_each(|b| f(u32::from(b)));
         match c {
-            'ſ' => out.push('s' as u32),
-            'ﬀ' => out.extend(['f' as u32, 'f' as u32]),
-            'ﬁ' => out.extend(['f' as u32, 'i' as u32]),
-            'ﬂ' => out.extend(['f' as u32, 'l' as u32]),
-            'ﬃ' => out.extend(['f' as u32, 'f' as u32, 'i' as u32]),
-            'ﬄ' => out.extend(['f' as u32, 'f' as u32, 'l' as u32]),
-            'ﬅ' | 'ﬆ' => out.extend(['s' as u32, 't' as u32]),
-            'æ' | 'Æ' => out.extend(['a' as u32, 'e' as u32]),
-            'œ' | 'Œ' => out.extend(['o' as u32, 'e' as u32]),
-            c if c.is_alphanumeric() => out.extend(c.to_lowercase().map(|l| l as u32)),
+            'ſ' => each("s"),
+            'ﬀ' => each("ff"),
+            'ﬁ' => each("fi"),
+            'ﬂ' => each("fl"),
+            'ﬃ' => each("ffi"),
+            'ﬄ' => each("ffl"),
+            'ﬅ' | 'ﬆ' => each("st"),
+            'æ' | 'Æ' => each("ae"),
+            'œ' | 'Œ' => each("oe"),
+            c if c.is_alphanumeric() => c.to_lowercase().for_each(|l| f(l as u32)),
             _ => {}
         }
     }
@@ -841,18 +881,46 @@ pub fn fold_chars(text: &str, out: &mut Vec<u32>) {
 /// window, so each step shifts one character in, and the key hashes the window: no gram is
 /// read twice.
 pub fn char_grams(chars: &[u32], out: &mut Vec<u32>) {
-    const BITS: u32 = 21;
-    const MASK: u128 = (1u128 << (BITS * CHAR_GRAM as u32)) - 1;
-    let key = |w: u128| (fmix64((w as u64) ^ fmix64((w >> 64) as u64)) >> 32) as u32;
-    let mut window = 0u128;
-    for (i, &c) in chars.iter().enumerate() {
-        window = ((window << BITS) | u128::from(c)) & MASK;
-        if i + 1 >= CHAR_GRAM {
-            out.push(key(window));
+    let mut grams = Grams::default();
+    for &c in chars {
+        if let Some(k) = grams.push(c) {
+            out.push(k);
         }
     }
-    if !chars.is_empty() && chars.len() < CHAR_GRAM {
-        out.push(key(window));
+    if let Some(k) = grams.short() {
+        out.push(k);
+    }
+}
+
+/// The sliding window of [`char_grams`]: characters go in one at a time, the key of each
+/// full gram comes out.
+#[derive(Default)]
+struct Grams {
+    window: u128,
+    seen: usize,
+}
+
+impl Grams {
+    const BITS: u32 = 21;
+    const MASK: u128 = (1u128 << (Self::BITS * CHAR_GRAM as u32)) - 1;
+
+    #[inline]
+    fn key(&self) -> u32 {
+        let w = self.window;
+        (fmix64((w as u64) ^ fmix64((w >> 64) as u64)) >> 32) as u32
+    }
+
+    /// Shifts `c` in; the key of the gram it ends, once there are [`CHAR_GRAM`] characters.
+    #[inline]
+    fn push(&mut self, c: u32) -> Option<u32> {
+        self.window = ((self.window << Self::BITS) | u128::from(c)) & Self::MASK;
+        self.seen += 1;
+        (self.seen >= CHAR_GRAM).then(|| self.key())
+    }
+
+    /// The key of a run shorter than a gram (but not empty), which stands for its one gram.
+    fn short(&self) -> Option<u32> {
+        (self.seen > 0 && self.seen < CHAR_GRAM).then(|| self.key())
     }
 }
 
@@ -1078,8 +1146,7 @@ mod tests {
     fn char_sample(text: &str) -> CharSample {
         let mut scratch = shingle::Scratch::default();
         let a = shingle::analyze(text, 5, &mut scratch);
-        ParagraphSamples::of(text, &a.paragraphs, &mut scratch.folded, &mut scratch.grams)
-            .sample(|_| true)
+        ParagraphSamples::of(text, &a.paragraphs).sample(|_| true)
     }
 
     #[test]
@@ -1210,5 +1277,51 @@ mod tests {
         set.fill(keys.iter().copied());
         assert!(keys.iter().all(|&k| set.contains(k)));
         assert!(!set.contains(7) && !set.contains(0));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn samples_are_the_sampled_grams_of_the_folded_paragraphs(
+            text in "([a-zA-Z0-9 .,ſﬁæŒÉß\u{0301}-]{0,40}\n\n){1,4}",
+        ) {
+            let mut scratch = shingle::Scratch::default();
+            let a = shingle::analyze(&text, 5, &mut scratch);
+            let got = ParagraphSamples::of(&text, &a.paragraphs);
+            let (mut folded, mut want, mut ends) = (Vec::new(), Vec::new(), Vec::new());
+            for para in &a.paragraphs {
+                fold_chars(&text[para.range()], &mut folded);
+                let mut grams = Vec::new();
+                char_grams(&folded, &mut grams);
+                want.extend(grams.into_iter().filter_map(sampled));
+                ends.push(want.len() as u32);
+            }
+            proptest::prop_assert_eq!(got.raw(), (&want[..], &ends[..]));
+        }
+
+        #[test]
+        fn sample_bits_share_as_the_samples_do(
+            a in proptest::collection::btree_set(0u16..2000, 0..60),
+            others in proptest::collection::vec(proptest::collection::btree_set(0u16..2000, 0..60), 1..4),
+            share in 0.0f64..1.0,
+        ) {
+            let sample = |s: &std::collections::BTreeSet<u16>| CharSample { keys: s.iter().copied().collect() };
+            let mut bits = SampleBits::default();
+            // Held after another sample, so that what the first held must be gone.
+            bits.hold(&sample(&others[0]));
+            bits.hold(&sample(&a));
+            for o in &others {
+                proptest::prop_assert_eq!(bits.shares(&sample(o), share), sample(&a).shares(&sample(o), share));
+            }
+        }
+
+        #[test]
+        fn shared_counts_the_keys_both_sorted_lists_hold(
+            a in proptest::collection::btree_set(0u16..300, 0..120),
+            b in proptest::collection::btree_set(0u16..300, 0..120),
+        ) {
+            let (va, vb): (Vec<u16>, Vec<u16>) = (a.iter().copied().collect(), b.iter().copied().collect());
+            proptest::prop_assert_eq!(shared(&va, &vb), a.intersection(&b).count());
+            proptest::prop_assert_eq!(shared(&vb, &va), a.intersection(&b).count());
+        }
     }
 }

@@ -134,17 +134,29 @@ impl Words {
     }
 }
 
+/// The hash of a word's letters: a chain, one step a letter, from [`FORM_SEED`].
 fn form_hash(chars: impl Iterator<Item = char>) -> u64 {
-    let mut h = 0x243F_6A88_85A3_08D3u64;
-    for c in chars {
-        h = crate::hash::fmix64(h ^ u64::from(c as u32));
-    }
-    h
+    chars.fold(FORM_SEED, form_step)
 }
 
-/// The hashes of `word` without one of its inner letters (first and last kept).
+const FORM_SEED: u64 = 0x243F_6A88_85A3_08D3;
+
+#[inline]
+fn form_step(h: u64, c: char) -> u64 {
+    crate::hash::fmix64(h ^ u64::from(c as u32))
+}
+
+/// The hashes of `word` without one of its inner letters (first and last kept), as
+/// [`form_hash`] gives them: each starts from the chain's state before the deleted letter, so
+/// only the letters after it are hashed again.
 fn inner_deletions(word: &[char]) -> impl Iterator<Item = u64> + '_ {
-    (1..word.len() - 1).map(|i| form_hash(word[..i].iter().chain(&word[i + 1..]).copied()))
+    let mut before = [0u64; GARBLE_MAX_LETTERS];
+    let mut h = FORM_SEED;
+    for (i, &c) in word.iter().enumerate().take(GARBLE_MAX_LETTERS) {
+        before[i] = h;
+        h = form_step(h, c);
+    }
+    (1..word.len() - 1).map(move |i| word[i + 1..].iter().copied().fold(before[i], form_step))
 }
 
 /// Share of `a`'s distinct words not in `b` that are one inner-letter edit (an inserted,
@@ -266,6 +278,18 @@ mod tests {
     #[test]
     fn short_articles_are_not_judged() {
         assert_eq!(feed_noise(&["tiny text here", &story(50)]), [false, false]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn deletions_hash_as_the_word_without_the_letter(word in "[a-zß-ÿ]{5,24}") {
+            let w: Vec<char> = word.chars().collect();
+            proptest::prop_assume!(w.len() <= GARBLE_MAX_LETTERS);
+            let naive: Vec<u64> = (1..w.len() - 1)
+                .map(|i| form_hash(w[..i].iter().chain(&w[i + 1..]).copied()))
+                .collect();
+            proptest::prop_assert_eq!(inner_deletions(&w).collect::<Vec<_>>(), naive);
+        }
     }
 
     #[test]

@@ -241,12 +241,7 @@ fn analyse(text: &str, cfg: &Config, scratch: &mut Scratch) -> Stage1Out {
     }
     let mut sample = Vec::new();
     crate::noise::sample_words(&scratch.tokens, &mut sample);
-    let chars = evidence::ParagraphSamples::of(
-        text,
-        &a.paragraphs,
-        &mut scratch.folded,
-        &mut scratch.grams,
-    );
+    let chars = evidence::ParagraphSamples::of(text, &a.paragraphs);
     Stage1Out {
         shingles: a,
         runs,
@@ -774,27 +769,22 @@ fn candidates(
     };
     let word_pairs = lsh::candidates_meeting(&words.keys, WORD_LSH.bands, &words.active, need);
     drop(words);
-    let mut word_pairs: Vec<(u32, u32)> = word_pairs
-        .into_par_iter()
-        .filter(|&(a, b)| {
-            pairs.binary_search(&(a, b)).is_err()
-                && (!noisy_pair(&(a, b)) || samples[a as usize].may_share(&samples[b as usize]))
-        })
-        .collect();
-    let char_pairs: Vec<(u32, u32)> = char_candidates(samples)
-        .into_par_iter()
-        .filter(|p| {
-            let share = if noisy_pair(p) {
-                CHAR_ROUTE_SHARE
-            } else {
-                CLEAN_CHAR_ROUTE_SHARE
-            };
-            pairs.binary_search(p).is_err()
-                && word_pairs.binary_search(p).is_err()
-                && paragraph_pairs.binary_search(p).is_err()
-                && samples[p.0 as usize].shares(&samples[p.1 as usize], share)
-        })
-        .collect();
+    let mut word_pairs = filter_by_first(&word_pairs, samples, |p, held| {
+        pairs.binary_search(p).is_err()
+            && (!noisy_pair(p)
+                || held.shares(&samples[p.1 as usize], evidence::CHAR_SAMPLE_CONTAINMENT))
+    });
+    let char_pairs = filter_by_first(&char_candidates(samples), samples, |p, held| {
+        let share = if noisy_pair(p) {
+            CHAR_ROUTE_SHARE
+        } else {
+            CLEAN_CHAR_ROUTE_SHARE
+        };
+        pairs.binary_search(p).is_err()
+            && word_pairs.binary_search(p).is_err()
+            && paragraph_pairs.binary_search(p).is_err()
+            && held.shares(&samples[p.1 as usize], share)
+    });
     let n_chars = char_pairs.len();
     word_pairs.extend_from_slice(&char_pairs);
     word_pairs.sort_unstable();
@@ -817,6 +807,25 @@ fn candidates(
         chars: n_chars,
         paragraphs: n_paragraphs,
     }
+}
+
+/// The `pairs` that `keep` keeps, in their order, filtered in parallel a run of pairs with
+/// one first article at a time: `keep` gets that article's [`evidence::CharSample`] held in
+/// an [`evidence::SampleBits`].
+fn filter_by_first(
+    pairs: &[(u32, u32)],
+    samples: &[evidence::CharSample],
+    keep: impl Fn(&(u32, u32), &evidence::SampleBits) -> bool + Sync,
+) -> Vec<(u32, u32)> {
+    let runs: Vec<&[(u32, u32)]> = pairs.chunk_by(|x, y| x.0 == y.0).collect();
+    let kept: Vec<Vec<(u32, u32)>> = runs
+        .par_iter()
+        .map_init(evidence::SampleBits::default, |held, run| {
+            held.hold(&samples[run[0].0 as usize]);
+            run.iter().copied().filter(|p| keep(p, held)).collect()
+        })
+        .collect();
+    kept.concat()
 }
 
 /// Bands of the character signature ([`char_candidates`]): at 2 rows, two articles whose
@@ -1066,8 +1075,9 @@ struct Known<'a> {
 /// shingle sets settle ([`evidence::settled_by_sets`]), or whose sets share too few shingles
 /// for any word verdict ([`evidence::too_few_shingles`]), are judged without it unless
 /// character evidence could raise them and their sampled character grams
-/// ([`evidence::CharSample`]) say it could find something. Pairs are grouped by `a`, so that
-/// `a` is read and prepared once for its group.
+/// ([`evidence::CharSample`]) say it could find something. The pairs read are taken in
+/// [`read_order`], so that each task prepares an article once for the pairs of its story
+/// that it judges ([`ProfileCache`]).
 fn judge_pairs(
     corpus: &Corpus,
     cfg: &Config,
@@ -1095,64 +1105,207 @@ fn judge_pairs(
                 .sum()
         })
         .collect();
-    let groups = groups_by_first(verified);
-
-    let judged: Vec<Result<Vec<Evidence>>> = groups
+    let noise_of = |a: usize, b: usize| {
+        let chars_only = char_pairs.binary_search(&(a as u32, b as u32)).is_ok();
+        match (chars_only, noisy[a] || noisy[b]) {
+            (true, true) => evidence::Noise::FlaggedByCharsOnly,
+            (true, false) => evidence::Noise::CharsOnly,
+            (false, true) => evidence::Noise::Flagged,
+            (false, false) => evidence::Noise::Clean,
+        }
+    };
+    // Character evidence where it could raise the word verdict and the samples say it
+    // could find something.
+    let chars = |a: usize, b: usize, words: &Evidence| {
+        evidence::chars_may_lift(words, body[a], body[b]) && samples[a].may_share(&samples[b])
+    };
+    // What the sets alone can say of a pair, and whether that is its verdict.
+    let unread = |a: usize, b: usize, sim: &Similarity| {
+        evidence::settled_by_sets(sim, (body[a], body[b]), &rule)
+            .or_else(|| evidence::too_few_shingles(sim.shared, (body[a], body[b])))
+    };
+    let mut judged: Vec<Option<Evidence>> = verified
         .par_iter()
+        .map(|&((a, b), ref sim)| {
+            let (a, b) = (a as usize, b as usize);
+            unread(a, b, sim)
+                .filter(|e| !chars(a, b, e))
+                .map(|e| e.for_noise(noise_of(a, b)))
+        })
+        .collect();
+    progress.inc(judged.iter().filter(|e| e.is_some()).count() as u64);
+    let read = read_order(verified, &judged, analysed.len());
+    let read_judged: Vec<Result<Vec<(u32, Evidence)>>> = read
+        .par_chunks(READ_CHUNK)
         .map_init(
-            || (evidence::Profile::default(), evidence::Profile::default()),
-            |(pa, pb), &(lo, hi)| {
-                let a = verified[lo].0 .0 as usize;
-                progress.inc((hi - lo) as u64);
-                let mut text_a = None;
-                let mut out = Vec::with_capacity(hi - lo);
-                for &((_, b), sim) in &verified[lo..hi] {
-                    let b = b as usize;
-                    let bodies = (body[a], body[b]);
-                    // Character evidence where it could raise the word verdict and the
-                    // samples say it could find something.
-                    let chars = |words: &Evidence| {
-                        evidence::chars_may_lift(words, body[a], body[b])
-                            && samples[a].may_share(&samples[b])
-                    };
-                    let chars_only = char_pairs.binary_search(&(a as u32, b as u32)).is_ok();
-                    let noise = match (chars_only, noisy[a] || noisy[b]) {
-                        (true, true) => evidence::Noise::FlaggedByCharsOnly,
-                        (true, false) => evidence::Noise::CharsOnly,
-                        (false, true) => evidence::Noise::Flagged,
-                        (false, false) => evidence::Noise::Clean,
-                    };
-                    let unread = evidence::settled_by_sets(&sim, bodies, &rule)
-                        .or_else(|| evidence::too_few_shingles(sim.shared, bodies));
-                    if let Some(e) = unread.as_ref().filter(|e| !chars(e)) {
-                        out.push(e.clone().for_noise(noise));
-                        continue;
-                    }
-                    if text_a.is_none() {
-                        let t = corpus.text(a)?;
-                        pa.fill(&t, cfg.ngram_words, &rule, |p| mask[a][p]);
-                        text_a = Some(t);
-                    }
-                    let text_a = text_a.as_deref().expect("read above");
-                    let text_b = corpus.text(b)?;
-                    pb.fill(&text_b, cfg.ngram_words, &rule, |p| mask[b][p]);
-                    let words = unread.unwrap_or_else(|| evidence::compare_words(pa, pb, &rule));
-                    out.push(if chars(&words) {
-                        evidence::compare_chars(pa, text_a, pb, &text_b, &rule, noise, words)
-                    } else {
-                        words.for_noise(noise)
-                    });
-                }
-                Ok(out)
+            || ProfileCache::new(PROFILE_CACHE),
+            |cache, chunk| {
+                progress.inc(chunk.len() as u64);
+                chunk
+                    .iter()
+                    .map(|&k| {
+                        let ((a, b), ref sim) = verified[k as usize];
+                        let (a, b) = (a as usize, b as usize);
+                        let prepare = |i: usize, p: &mut evidence::Profile, text: &str| {
+                            p.fill(text, cfg.ngram_words, &rule, |x| mask[i][x])
+                        };
+                        let (ea, eb) = cache.pair(a, b, corpus, prepare)?;
+                        let words = unread(a, b, sim).unwrap_or_else(|| {
+                            evidence::compare_words(&ea.profile, &eb.profile, &rule)
+                        });
+                        let noise = noise_of(a, b);
+                        let e = if chars(a, b, &words) {
+                            evidence::compare_chars(
+                                &mut ea.profile,
+                                &ea.text,
+                                &mut eb.profile,
+                                &eb.text,
+                                &rule,
+                                noise,
+                                words,
+                            )
+                        } else {
+                            words.for_noise(noise)
+                        };
+                        Ok((k, e))
+                    })
+                    .collect()
             },
         )
         .collect();
-    let judged = flatten_in_order(judged)?;
+    // The first error in pair order, else every verdict in its place.
+    let mut first_error: Option<(u32, crate::Error)> = None;
+    for (chunk, r) in read.chunks(READ_CHUNK).zip(read_judged) {
+        match r {
+            Ok(v) => {
+                for (k, e) in v {
+                    judged[k as usize] = Some(e);
+                }
+            }
+            Err(e) => {
+                let k = chunk.iter().copied().min().expect("chunks are not empty");
+                if first_error.as_ref().is_none_or(|(f, _)| k < *f) {
+                    first_error = Some((k, e));
+                }
+            }
+        }
+    }
+    if let Some((_, e)) = first_error {
+        return Err(e);
+    }
     Ok(judged
         .into_iter()
+        .map(|e| e.expect("every pair is judged, from its sets or its texts"))
         .enumerate()
         .filter(|(_, e)| e.kind != Kind::None)
         .collect())
+}
+
+/// Pairs whose texts stage 6 reads, a chunk of them to each task ([`ProfileCache`]).
+const READ_CHUNK: usize = 32;
+/// Articles a task keeps prepared ([`ProfileCache`]): with their character grams, about
+/// 50 KB each.
+const PROFILE_CACHE: usize = 64;
+
+/// The pairs of `verified` not judged yet (`judged[k]` is `None`), as indices, in an order
+/// that keeps the pairs of one story together, so that a task's [`ProfileCache`] meets its
+/// articles again: each article is labelled with the smallest article it is paired with (or
+/// itself), and pairs are sorted on the smaller label of their two sides, then on the pair.
+/// The order only decides which articles a task finds prepared, never a verdict.
+fn read_order(verified: &[VerifiedPair], judged: &[Option<Evidence>], articles: usize) -> Vec<u32> {
+    let mut label: Vec<u32> = (0..articles as u32).collect();
+    for (((a, b), _), e) in verified.iter().zip(judged) {
+        if e.is_none() {
+            label[*a as usize] = label[*a as usize].min(*b);
+            label[*b as usize] = label[*b as usize].min(*a);
+        }
+    }
+    let mut read: Vec<(u32, u32)> = verified
+        .iter()
+        .zip(judged)
+        .enumerate()
+        .filter(|(_, (_, e))| e.is_none())
+        .map(|(k, (((a, b), _), _))| (label[*a as usize].min(label[*b as usize]), k as u32))
+        .collect();
+    read.sort_unstable();
+    read.into_iter().map(|x| x.1).collect()
+}
+
+/// An article read and prepared for evidence, kept for its next pair.
+#[derive(Default)]
+struct Prepared {
+    article: usize,
+    text: String,
+    profile: evidence::Profile,
+    used: u64,
+}
+
+/// The last articles a stage-6 task prepared (least recently used out first), so that an
+/// article paired with several others of a chunk is read, tokenized and given its
+/// character grams once. Results do not depend on what the cache holds.
+struct ProfileCache {
+    slots: Vec<Prepared>,
+    capacity: usize,
+    clock: u64,
+}
+
+impl ProfileCache {
+    fn new(capacity: usize) -> ProfileCache {
+        ProfileCache {
+            slots: Vec::new(),
+            capacity,
+            clock: 0,
+        }
+    }
+
+    /// The slot of `article`, prepared with `prepare`, never evicting slot `keep`.
+    fn slot(
+        &mut self,
+        article: usize,
+        keep: Option<usize>,
+        corpus: &Corpus,
+        prepare: &impl Fn(usize, &mut evidence::Profile, &str),
+    ) -> Result<usize> {
+        self.clock += 1;
+        if let Some(i) = self.slots.iter().position(|s| s.article == article) {
+            self.slots[i].used = self.clock;
+            return Ok(i);
+        }
+        let i = if self.slots.len() < self.capacity {
+            self.slots.push(Prepared::default());
+            self.slots.len() - 1
+        } else {
+            (0..self.slots.len())
+                .filter(|&i| Some(i) != keep)
+                .min_by_key(|&i| self.slots[i].used)
+                .expect("a cache holds at least two slots")
+        };
+        let s = &mut self.slots[i];
+        s.article = usize::MAX;
+        s.text.clear();
+        s.text.push_str(&corpus.text(article)?);
+        prepare(article, &mut s.profile, &s.text);
+        s.article = article;
+        s.used = self.clock;
+        Ok(i)
+    }
+
+    /// The prepared articles `a` and `b` (`a != b`).
+    fn pair(
+        &mut self,
+        a: usize,
+        b: usize,
+        corpus: &Corpus,
+        prepare: impl Fn(usize, &mut evidence::Profile, &str),
+    ) -> Result<(&mut Prepared, &mut Prepared)> {
+        let ia = self.slot(a, None, corpus, &prepare)?;
+        let ib = self.slot(b, Some(ia), corpus, &prepare)?;
+        let [pa, pb] = self
+            .slots
+            .get_disjoint_mut([ia, ib])
+            .expect("a pair has two articles");
+        Ok((pa, pb))
+    }
 }
 
 /// Each article's [`evidence::CharSample`] outside boilerplate.
@@ -1165,21 +1318,6 @@ fn story_samples(
         .zip(mask)
         .map(|(s, m)| s.sample(|p| !m[p]))
         .collect()
-}
-
-/// The ranges `lo..hi` of `verified` that share their first article (pairs are sorted).
-fn groups_by_first(verified: &[VerifiedPair]) -> Vec<(usize, usize)> {
-    let mut groups = Vec::new();
-    let mut lo = 0;
-    for k in 1..=verified.len() {
-        if k == verified.len() || verified[k].0 .0 != verified[lo].0 .0 {
-            if k > lo {
-                groups.push((lo, k));
-            }
-            lo = k;
-        }
-    }
-    groups
 }
 
 /// The listed pairs with their shared spans, each tagged with its index in `listed`, group

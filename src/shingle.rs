@@ -75,9 +75,6 @@ pub struct Scratch {
     pub tokens: Vec<Token>,
     pub hashes: Vec<u64>,
     pub word: String,
-    /// Folded characters and character grams ([`crate::evidence::ParagraphSamples`]).
-    pub folded: Vec<u32>,
-    pub grams: Vec<u32>,
 }
 
 /// Tokenizes, segments and shingles `text`. The tokens stay in `scratch.tokens` and their
