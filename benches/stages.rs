@@ -225,7 +225,7 @@ fn repeats_bench(c: &mut Criterion) {
         repeats::find(
             &p.analysed[i].paragraphs,
             &p.tokens[i],
-            &[],
+            |_| false,
             p.cfg.min_repeat_words,
             p.cfg.repeat_similarity,
         )

@@ -213,15 +213,15 @@ fn word_hasher() -> &'static MinHasher {
 /// Stage 1 of one article: its shingles, its in-article repeats and its word band keys.
 fn analyse(text: &str, cfg: &Config, scratch: &mut Scratch) -> Stage1Out {
     let a = shingle::analyze(text, cfg.ngram_words, scratch);
-    let marked: Vec<bool> = scratch
-        .tokens
-        .iter()
-        .map(|t| repeats::is_number_or_name(&text[t.start as usize..t.end as usize]))
-        .collect();
+    let tokens = &scratch.tokens;
+    let marked = |t: usize| {
+        let t = &tokens[t];
+        repeats::is_number_or_name(&text[t.start as usize..t.end as usize])
+    };
     let runs = repeats::find(
         &a.paragraphs,
         &scratch.hashes,
-        &marked,
+        marked,
         cfg.min_repeat_words,
         cfg.repeat_similarity,
     );

@@ -222,15 +222,15 @@ pub fn is_number_or_name(word: &str) -> bool {
 }
 
 /// Finds the repeated runs of one article. `tokens` are the token hashes of the whole article,
-/// indexed by the paragraphs' token ranges; `marked[t]` says token `t` is a number or a name
-/// ([`is_number_or_name`]; empty: none is), and a near-exact pair needs the marked words of
+/// indexed by the paragraphs' token ranges; `marked(t)` says token `t` is a number or a name
+/// ([`is_number_or_name`]; asked only of the paragraphs of near-exact pairs), and a near-exact pair needs the marked words of
 /// one side all among the other side's words: a figure or a name *replaced* by another leaves
 /// each side a marked word the other lacks, a copy cut short or carrying one more name does
 /// not (an exact pair has them anyway).
 pub fn find(
     paragraphs: &[Paragraph],
     tokens: &[u64],
-    marked: &[bool],
+    marked: impl Fn(usize) -> bool,
     min_repeat_words: usize,
     repeat_similarity: f64,
 ) -> Vec<RepeatRun> {
@@ -246,14 +246,9 @@ pub fn find(
     // case have the same names; a changed figure or name is missing from the other side.
     let names_in = |p: usize, q: usize| {
         let r = paragraphs[p].first_token as usize..paragraphs[p].end_token as usize;
-        let Some(flags) = marked.get(r.clone()) else {
-            return true;
-        };
         let other = toks(q);
-        tokens[r]
-            .iter()
-            .zip(flags)
-            .all(|(h, &f)| !f || other.contains(h))
+        r.into_iter()
+            .all(|t| !marked(t) || other.contains(&tokens[t]))
     };
 
     // 1. Matching pairs.
@@ -374,12 +369,11 @@ mod tests {
         let mut s = Scratch::default();
         let a = analyze(text, 5, &mut s);
         let toks: Vec<u64> = s.tokens.iter().map(|t| t.hash).collect();
-        let marked: Vec<bool> = s
-            .tokens
-            .iter()
-            .map(|t| is_number_or_name(&text[t.start as usize..t.end as usize]))
-            .collect();
-        find(&a.paragraphs, &toks, &marked, min_words, 0.8)
+        let marked = |t: usize| {
+            let t = &s.tokens[t];
+            is_number_or_name(&text[t.start as usize..t.end as usize])
+        };
+        find(&a.paragraphs, &toks, marked, min_words, 0.8)
     }
 
     /// Issue 17: lines that differ by a figure or a name are different lines.
