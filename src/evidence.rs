@@ -584,15 +584,12 @@ impl ParagraphSamples {
     /// The samples of `text`, whose paragraphs are `paragraphs`.
     pub fn of(text: &str, paragraphs: &[shingle::Paragraph]) -> ParagraphSamples {
         let mut s = ParagraphSamples::default();
+        let (mut folded, mut grams) = (Vec::new(), Vec::new());
         for para in paragraphs {
-            // As `fold_chars` then `char_grams`, in one pass and keeping only the sampled.
-            let mut g = Grams::default();
-            for_each_folded(&text[para.range()], |c| {
-                if let Some(k) = g.push(c).and_then(sampled) {
-                    s.keys.push(k);
-                }
-            });
-            s.keys.extend(g.short().and_then(sampled));
+            fold_chars(&text[para.range()], &mut folded);
+            grams.clear();
+            char_grams(&folded, &mut grams);
+            s.keys.extend(grams.iter().filter_map(|&g| sampled(g)));
             s.ends.push(s.keys.len() as u32);
         }
         s
@@ -836,43 +833,66 @@ pub fn settled_by_sets(
 
 /// Appends the letters and digits of `text`, lower-cased, to `out` (cleared first); long s
 /// reads as s and ligatures as their letters, as OCR and typesetting write them either way.
+/// ASCII, most of a news text, is folded through a table and written without a branch on
+/// whether it is kept (a letter or digit is written and counted, anything else is written
+/// and overwritten).
 pub fn fold_chars(text: &str, out: &mut Vec<u32>) {
-    out.clear();
-    out.reserve(text.len());
-    for_each_folded(text, |c| out.push(c));
-}
-
-/// Calls `f` on each character [`fold_chars`] gives for `text`, in order.
-#[inline]
-fn for_each_folded(text: &str, mut f: impl FnMut(u32)) {
+    const FOLD: [u8; 128] = {
+        let mut t = [0u8; 128];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            if c.is_ascii_alphanumeric() {
+                t[b] = c.to_ascii_lowercase();
+            }
+            b += 1;
+        }
+        t
+    };
     let bytes = text.as_bytes();
+    out.clear();
+    out.resize(bytes.len(), 0);
+    let mut n = 0;
     let mut i = 0;
     while i < bytes.len() {
-        // ASCII, most of a news text, without decoding.
         let byte = bytes[i];
         if byte.is_ascii() {
-            if byte.is_ascii_alphanumeric() {
-                f(u32::from(byte.to_ascii_lowercase()));
-            }
+            let f = FOLD[usize::from(byte)];
+            // n <= i: no character folds to more characters than its bytes.
+            out[n] = u32::from(f);
+            n += usize::from(f != 0);
             i += 1;
             continue;
         }
         let c = text[i..].chars().next().expect("i is at a char boundary");
         i += c.len_utf8();
-        let mut each = |s: &str| s.bytes().for_each(|b| f(u32::from(b)));
-        match c {
-            'ſ' => each("s"),
-            'ﬀ' => each("ff"),
-            'ﬁ' => each("fi"),
-            'ﬂ' => each("fl"),
-            'ﬃ' => each("ffi"),
-            'ﬄ' => each("ffl"),
-            'ﬅ' | 'ﬆ' => each("st"),
-            'æ' | 'Æ' => each("ae"),
-            'œ' | 'Œ' => each("oe"),
-            c if c.is_alphanumeric() => c.to_lowercase().for_each(|l| f(l as u32)),
-            _ => {}
-        }
+        fold_non_ascii(c, |f| {
+            if n < out.len() {
+                out[n] = f;
+            } else {
+                out.push(f);
+            }
+            n += 1;
+        });
+    }
+    out.truncate(n);
+}
+
+/// The characters a non-ASCII `c` folds to, given to `f` in order.
+fn fold_non_ascii(c: char, mut f: impl FnMut(u32)) {
+    let mut each = |s: &str| s.bytes().for_each(|b| f(u32::from(b)));
+    match c {
+        'ſ' => each("s"),
+        'ﬀ' => each("ff"),
+        'ﬁ' => each("fi"),
+        'ﬂ' => each("fl"),
+        'ﬃ' => each("ffi"),
+        'ﬄ' => each("ffl"),
+        'ﬅ' | 'ﬆ' => each("st"),
+        'æ' | 'Æ' => each("ae"),
+        'œ' | 'Œ' => each("oe"),
+        c if c.is_alphanumeric() => c.to_lowercase().for_each(|l| f(l as u32)),
+        _ => {}
     }
 }
 
@@ -881,14 +901,48 @@ fn for_each_folded(text: &str, mut f: impl FnMut(u32)) {
 /// window, so each step shifts one character in, and the key hashes the window: no gram is
 /// read twice.
 pub fn char_grams(chars: &[u32], out: &mut Vec<u32>) {
-    let mut grams = Grams::default();
-    for &c in chars {
-        if let Some(k) = grams.push(c) {
-            out.push(k);
-        }
+    if chars.len() < CHAR_GRAM {
+        let mut grams = Grams::default();
+        chars.iter().for_each(|&c| _ = grams.push(c));
+        out.extend(grams.short());
+        return;
     }
-    if let Some(k) = grams.short() {
-        out.push(k);
+    let start = out.len();
+    out.resize(start + chars.len() + 1 - CHAR_GRAM, 0);
+    gram_keys(chars, &mut out[start..]);
+}
+
+/// `dst[i]`: the key of the gram `chars[i..i + CHAR_GRAM]`, as [`Grams`] gives it. Each key
+/// is computed from its own characters, not from the window before it, so the loop has no
+/// dependence from one gram to the next and is compiled for AVX-512 where the processor has
+/// it (eight grams at a time).
+fn gram_keys(chars: &[u32], dst: &mut [u32]) {
+    #[cfg(target_arch = "x86_64")]
+    if crate::avx512() {
+        // SAFETY: the processor has the features `gram_keys_avx512` is compiled for.
+        return unsafe { gram_keys_avx512(chars, dst) };
+    }
+    gram_keys_portable(chars, dst)
+}
+
+/// [`gram_keys_portable`] compiled for AVX-512; the same integer operations, so the same keys.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+fn gram_keys_avx512(chars: &[u32], dst: &mut [u32]) {
+    gram_keys_portable(chars, dst)
+}
+
+#[inline(always)]
+fn gram_keys_portable(chars: &[u32], dst: &mut [u32]) {
+    const { assert!(CHAR_GRAM == 6) };
+    let chars = &chars[..dst.len() + CHAR_GRAM - 1];
+    for (i, d) in dst.iter_mut().enumerate() {
+        let c: [u64; CHAR_GRAM] = std::array::from_fn(|k| u64::from(chars[i + k]));
+        // The 126-bit window of `Grams` (21 bits a character, the oldest highest), as its
+        // low and high 64 bits.
+        let lo = c[5] | c[4] << 21 | c[3] << 42 | c[2] << 63;
+        let hi = c[2] >> 1 | c[1] << 20 | c[0] << 41;
+        *d = (fmix64(lo ^ fmix64(hi)) >> 32) as u32;
     }
 }
 
@@ -1296,6 +1350,43 @@ mod tests {
                 ends.push(want.len() as u32);
             }
             proptest::prop_assert_eq!(got.raw(), (&want[..], &ends[..]));
+        }
+
+        #[test]
+        fn folding_keeps_letters_and_digits_lower_cased(text in "[a-zA-Z0-9 .,'ſﬁﬃæŒÉİßΣ\u{0301}\u{00a0}-]{0,60}") {
+            let mut want = Vec::new();
+            for c in text.chars() {
+                if c.is_ascii() {
+                    if c.is_ascii_alphanumeric() {
+                        want.push(c.to_ascii_lowercase() as u32);
+                    }
+                } else {
+                    fold_non_ascii(c, |f| want.push(f));
+                }
+            }
+            let mut got = vec![9; 3];
+            fold_chars(&text, &mut got);
+            proptest::prop_assert_eq!(got, want);
+        }
+
+        #[test]
+        fn gram_keys_are_the_sliding_window_keys(chars in proptest::collection::vec(
+            proptest::prop_oneof![0u32..128, 0u32..0x11_0000], 0..80)) {
+            let mut want = Vec::new();
+            let mut grams = Grams::default();
+            for &c in &chars {
+                want.extend(grams.push(c));
+            }
+            want.extend(grams.short());
+            let mut got = vec![7];
+            char_grams(&chars, &mut got);
+            proptest::prop_assert_eq!(got[0], 7);
+            proptest::prop_assert_eq!(&got[1..], &want[..]);
+            if chars.len() >= CHAR_GRAM {
+                let mut portable = vec![0; chars.len() + 1 - CHAR_GRAM];
+                gram_keys_portable(&chars, &mut portable);
+                proptest::prop_assert_eq!(portable, want);
+            }
         }
 
         #[test]
