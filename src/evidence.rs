@@ -147,6 +147,8 @@ pub struct Profile {
     char_ends: Vec<u32>,
     char_set: KeySet,
     has_chars: bool,
+    /// Its words as the garble test reads them, prepared on first use.
+    garble: std::cell::OnceCell<crate::noise::GarbleWords>,
     /// Buffers for shingling, folding and the character lookup set, reused across fills.
     scratch: shingle::Scratch,
     folded: Vec<u32>,
@@ -196,6 +198,13 @@ impl Profile {
         }
         self.words.fill(a.shingles.iter().copied());
         self.has_chars = false;
+        self.garble = std::cell::OnceCell::new();
+    }
+
+    /// Its words for the garble test; `text` is the text `fill` was given.
+    fn garble_words(&self, text: &str) -> &crate::noise::GarbleWords {
+        self.garble
+            .get_or_init(|| crate::noise::GarbleWords::of(text))
     }
 
     /// Adds the character grams of `text` (the text `fill` was given).
@@ -481,10 +490,13 @@ pub fn compare_chars(
 ) -> Evidence {
     a.add_chars(text_a);
     b.add_chars(text_b);
-    let mut garbled = None;
-    let mut garbles =
-        || *garbled.get_or_insert_with(|| crate::noise::differ_as_garbles(text_a, text_b));
     let (a, b) = (&*a, &*b);
+    let mut garbled = None;
+    let mut garbles = || {
+        *garbled.get_or_insert_with(|| {
+            crate::noise::garbled(a.garble_words(text_a), b.garble_words(text_b))
+        })
+    };
     let covers = Covers::of(a, b, rule, true);
     let at = |char_coverage: f64| {
         let chars = judge(

@@ -159,28 +159,60 @@ fn inner_deletions(word: &[char]) -> impl Iterator<Item = u64> + '_ {
     (1..word.len() - 1).map(move |i| word[i + 1..].iter().copied().fold(before[i], form_step))
 }
 
+/// A text's words as the garble test reads them, with the lookup sets it needs of them:
+/// prepared once for every pair the text is tested in.
+#[derive(Default)]
+pub struct GarbleWords {
+    words: Words,
+    /// The first word of each hash, in text order.
+    distinct: Vec<u32>,
+    /// Every word's hash.
+    whole: crate::hash::IntSet<u64>,
+    /// Every word's hash and the hashes of its inner deletions ([`inner_deletions`]).
+    near: crate::hash::IntSet<u64>,
+}
+
+impl GarbleWords {
+    pub fn of(text: &str) -> GarbleWords {
+        let words = Words::of(text);
+        // The word hashes are hashes already: an integer hasher, not SipHash, spreads them.
+        let mut whole =
+            crate::hash::IntSet::with_capacity_and_hasher(words.hashes.len(), Default::default());
+        // Room for the words and about six inner deletions of each, so that it never grows.
+        let mut near =
+            crate::hash::IntSet::with_capacity_and_hasher(words.letters.len(), Default::default());
+        let mut distinct = Vec::new();
+        for (i, &h) in words.hashes.iter().enumerate() {
+            if whole.insert(h) {
+                distinct.push(i as u32);
+                near.insert(h);
+                near.extend(inner_deletions(words.word(i)));
+            }
+        }
+        GarbleWords {
+            words,
+            distinct,
+            whole,
+            near,
+        }
+    }
+}
+
 /// Share of `a`'s distinct words not in `b` that are one inner-letter edit (an inserted,
 /// dropped or changed letter, first and last letters kept) from a word of `b`; `None` when
 /// every word of `a` is in `b`. Edits at the ends are not counted: they are mostly
 /// inflections ("report", "reports"), which rewrites make and OCR does not favour.
-fn near_share(a: &Words, b: &Words) -> Option<f64> {
-    use crate::hash::IntSet;
-    // The word hashes are hashes already: an integer hasher, not SipHash, spreads them.
-    let whole: IntSet<u64> = b.hashes.iter().copied().collect();
-    // Room for the words and about six inner deletions of each, so that it never grows.
-    let mut near = IntSet::with_capacity_and_hasher(b.letters.len(), Default::default());
-    near.extend(&whole);
-    for i in 0..b.hashes.len() {
-        near.extend(inner_deletions(b.word(i)));
-    }
-    let mut seen = IntSet::default();
+fn near_share(a: &GarbleWords, b: &GarbleWords) -> Option<f64> {
     let (mut unmatched, mut close) = (0usize, 0usize);
-    for (i, h) in a.hashes.iter().enumerate() {
-        if whole.contains(h) || !seen.insert(*h) {
+    for &i in &a.distinct {
+        let h = a.words.hashes[i as usize];
+        if b.whole.contains(&h) {
             continue;
         }
         unmatched += 1;
-        if near.contains(h) || inner_deletions(a.word(i)).any(|d| near.contains(&d)) {
+        if b.near.contains(&h)
+            || inner_deletions(a.words.word(i as usize)).any(|d| b.near.contains(&d))
+        {
             close += 1;
         }
     }
@@ -193,9 +225,13 @@ fn near_share(a: &Words, b: &Words) -> Option<f64> {
 /// other words instead. Judged on the pair itself, so it needs no feed statistics and holds
 /// in a feed of three articles as in one of a million, and when both copies are noisy.
 pub fn differ_as_garbles(a: &str, b: &str) -> bool {
-    let (wa, wb) = (Words::of(a), Words::of(b));
+    garbled(&GarbleWords::of(a), &GarbleWords::of(b))
+}
+
+/// [`differ_as_garbles`] of two prepared texts.
+pub fn garbled(a: &GarbleWords, b: &GarbleWords) -> bool {
     let share = |x, y| near_share(x, y).unwrap_or(0.0);
-    share(&wa, &wb).max(share(&wb, &wa)) >= GARBLE_SHARE
+    share(a, b).max(share(b, a)) >= GARBLE_SHARE
 }
 
 #[cfg(test)]
