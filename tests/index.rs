@@ -783,6 +783,50 @@ fn a_merge_keeps_expiry_exact_within_a_day_and_bounded_by_its_span() {
     )
     .unwrap();
     assert!(index::stats(&wide).unwrap().segments.len() < days.len());
+    // Merged twice (two days, then three): the second merge counts the span from the
+    // oldest day the first one held, not from its segments' newest dates.
+    let twice = scratch("index-merge-expire-twice");
+    copy_dir(&plain, &twice);
+    for max_days in [2, 3] {
+        merge(
+            &twice,
+            &Policy {
+                max_days,
+                ..Policy::default()
+            },
+        )
+        .unwrap();
+    }
+    // Per merged segment, how much longer than in the unmerged index its articles can stay:
+    // its newest day less the newest day of the unmerged segment each article was in.
+    let newest_of: BTreeMap<String, i64> = {
+        let m = index::store::Manifest::read(&plain).unwrap();
+        let mut out = BTreeMap::new();
+        for e in &m.segments {
+            let mut s = index::store::Segment::open(&plain, e).unwrap().unwrap();
+            for a in s.all_articles().unwrap() {
+                out.insert(a.id, index::day_number(&e.max_date).unwrap());
+            }
+        }
+        out
+    };
+    let longest_stay = |dir: &Path| {
+        let m = index::store::Manifest::read(dir).unwrap();
+        let mut longest = 0;
+        for e in &m.segments {
+            let newest = index::day_number(&e.max_date).unwrap();
+            let mut s = index::store::Segment::open(dir, e).unwrap().unwrap();
+            for a in s.all_articles().unwrap() {
+                longest = longest.max(newest - newest_of[&a.id]);
+            }
+        }
+        longest
+    };
+    assert_eq!(longest_stay(&plain), 0);
+    assert_eq!(longest_stay(&same_day), 0);
+    assert_eq!(longest_stay(&wide), i64::from(span - 1));
+    assert!(longest_stay(&twice) <= 2, "{}", longest_stay(&twice));
+    assert!(index::stats(&twice).unwrap().segments.len() < days.len() * 2);
 
     let expired = index::expire(&plain, keep).unwrap();
     assert!(expired.articles > 0, "{expired:?}");
@@ -805,7 +849,7 @@ fn a_merge_keeps_expiry_exact_within_a_day_and_bounded_by_its_span() {
     assert!(oldest >= cutoff - i64::from(span - 1), "{oldest} {cutoff}");
     // The bound is reached here: a merged segment holds days the unmerged index dropped.
     assert!(kept_wide.len() > kept.len() && oldest < cutoff);
-    for dir in [&plain, &same_day, &wide] {
+    for dir in [&plain, &same_day, &wide, &twice] {
         let _ = std::fs::remove_dir_all(dir);
     }
 }

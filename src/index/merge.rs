@@ -90,31 +90,30 @@ impl Policy {
 /// The runs of two or more adjacent segments of `segments` that [`merge`] rewrites as one,
 /// in order: from the first segment on, each run takes the next segment while the run's
 /// articles stay within `max_articles` and its newest dates within `max_days` days (all ISO
-/// or none), then the next run starts. A merged run cannot take its next segment either, so
-/// a second merge with the same policy finds nothing to do.
+/// or none; a merged segment's newest dates are those of the adds it holds, from
+/// `first_max_date` to `max_date`), then the next run starts. A merged run cannot take its
+/// next segment either, so a second merge with the same policy finds nothing to do.
 pub fn groups(segments: &[SegmentEntry], policy: &Policy) -> Vec<Range<usize>> {
-    let day = |s: &SegmentEntry| day_number(&s.max_date);
     let mut out = Vec::new();
     let mut start = 0;
     while start < segments.len() {
-        let first = day(&segments[start]);
-        let (mut lo, mut hi) = (first, first);
+        let mut days = newest_days(&segments[start]);
         let mut articles = segments[start].articles;
         let mut end = start + 1;
         while let Some(next) = segments.get(end) {
-            let span = match (lo.zip(hi), day(next)) {
-                (None, None) => Some((None, None)),
-                (Some((l, h)), Some(d)) => {
-                    let (l, h) = (l.min(d), h.max(d));
-                    (h - l < i64::from(policy.max_days)).then_some((Some(l), Some(h)))
+            let span = match (days, newest_days(next)) {
+                (None, None) => Some(None),
+                (Some((l, h)), Some((nl, nh))) => {
+                    let (l, h) = (l.min(nl), h.max(nh));
+                    (h - l < i64::from(policy.max_days)).then_some(Some((l, h)))
                 }
                 _ => None,
             };
-            let Some((l, h)) = span.filter(|_| articles + next.articles <= policy.max_articles)
+            let Some(span) = span.filter(|_| articles + next.articles <= policy.max_articles)
             else {
                 break;
             };
-            (lo, hi) = (l, h);
+            days = span;
             articles += next.articles;
             end += 1;
         }
@@ -124,6 +123,14 @@ pub fn groups(segments: &[SegmentEntry], policy: &Policy) -> Vec<Range<usize>> {
         start = end;
     }
     out
+}
+
+/// The oldest and newest of the newest days of the adds' segments that `s` holds (one day
+/// for an add's segment); `None` when its newest date is not ISO (it never expires).
+fn newest_days(s: &SegmentEntry) -> Option<(i64, i64)> {
+    let hi = day_number(&s.max_date)?;
+    let lo = day_number(&s.first_max_date).unwrap_or(hi);
+    Some((lo.min(hi), hi))
 }
 
 /// One segment a merge wrote.
@@ -230,12 +237,22 @@ fn write_merged(dir: &Path, parts: &[SegmentEntry], steps: &mut Steps) -> Result
         keys: &keys,
     });
     store::write_atomic(dir, &file, &bytes, steps)?;
-    Ok(SegmentEntry::new(
-        file,
-        &articles,
-        bytes.len() as u64,
-        header,
-    ))
+    let mut entry = SegmentEntry::new(file, &articles, bytes.len() as u64, header);
+    // The oldest newest date of the adds held, so a later merge bounds the whole span.
+    if let Some(first) = parts
+        .iter()
+        .filter_map(|p| {
+            let d = newest_days(p)?.0;
+            let text = [&p.first_max_date, &p.max_date]
+                .into_iter()
+                .find(|t| day_number(t) == Some(d))?;
+            Some((d, text.clone()))
+        })
+        .min()
+    {
+        entry.first_max_date = first.1;
+    }
+    Ok(entry)
 }
 
 #[cfg(test)]
@@ -250,6 +267,7 @@ mod tests {
             header_xxh3: String::new(),
             min_date: String::new(),
             max_date: max_date.into(),
+            first_max_date: String::new(),
         }
     }
 
@@ -350,12 +368,13 @@ mod tests {
             let mut at = 0;
             for r in &got {
                 after.extend_from_slice(&segs[at..r.start]);
-                let max = segs[r.clone()].iter().map(|s| s.max_date.clone()).max();
-                after.push(entry(
-                    "merged",
-                    segs[r.clone()].iter().map(|s| s.articles).sum(),
-                    &max.unwrap(),
-                ));
+                let run = &segs[r.clone()];
+                let max = run.iter().map(|s| s.max_date.clone()).max().unwrap();
+                let mut e = entry("merged", run.iter().map(|s| s.articles).sum(), &max);
+                if day_number(&max).is_some() {
+                    e.first_max_date = run.iter().map(|s| s.max_date.clone()).min().unwrap();
+                }
+                after.push(e);
                 at = r.end;
             }
             after.extend_from_slice(&segs[at..]);

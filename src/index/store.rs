@@ -9,10 +9,10 @@
 //!   `#xxh3=<16 hex digits>`, the checksum of everything before it.
 //! - `seg-NNNNNNNN.rps`: one per `add`, and `seg-FFFFFFFF-LLLLLLLL.rps`: one per run of
 //!   adjacent segments that `merge` rewrote as one (adds F to L). Never changed once the
-//!   manifest names it. A fixed
-//!   header (magic, format version, seven sections' offset, length and xxh3, the header's own
-//!   xxh3), then the sections, all integers little-endian:
-//!   - `events`: zstd-compressed JSON, the cluster events of the `add` that wrote it;
+//!   manifest names it. A fixed header (magic, format version, seven sections' offset,
+//!   length and xxh3, the header's own xxh3), then the sections, all integers little-endian:
+//!   - `events`: zstd-compressed JSON, the cluster events of the `add` that wrote it (of a
+//!     merged segment, those of the adds it holds, in order);
 //!   - `keys`: the sorted key table, 12 bytes a row (key `u64`, article `u32`);
 //!   - `ids`: the sorted id table, 12 bytes a row (xxh3 of the article id `u64`, article
 //!     `u32`), so a known id is found without reading any article (the exact id is compared
@@ -250,6 +250,12 @@ pub struct SegmentEntry {
     /// Earliest and latest article date (as text; empty when no article has one).
     pub min_date: String,
     pub max_date: String,
+    /// Of a merged segment whose newest date is ISO: the oldest of the newest dates of the
+    /// adds' segments it holds (`expire` drops a segment by its newest date, so an article
+    /// can stay up to the days between the two). Empty for an `add`'s segment, where it is
+    /// `max_date`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub first_max_date: String,
 }
 
 impl SegmentEntry {
@@ -268,6 +274,7 @@ impl SegmentEntry {
             header_xxh3: format!("{header:016x}"),
             min_date: dates.clone().min().unwrap_or_default().to_string(),
             max_date: dates.max().unwrap_or_default().to_string(),
+            first_max_date: String::new(),
         }
     }
 }
@@ -407,7 +414,8 @@ pub struct NewSegment<'a> {
     pub articles: &'a [StoredArticle],
     /// One per article.
     pub texts: &'a [String],
-    /// The cluster events of the `add` that writes this segment.
+    /// The cluster events of the `add` that writes this segment (of a merge: of the adds
+    /// its parts hold, in order).
     pub events: &'a [super::Event],
     /// Sorted (key, article) rows.
     pub keys: &'a [(u64, u32)],
@@ -696,7 +704,8 @@ impl Segment {
             .map_err(|e| corrupt(&self.path, format!("{what} is not what reprint wrote: {e}")))
     }
 
-    /// The cluster events of the `add` that wrote this segment.
+    /// The cluster events of the `add` that wrote this segment (of a merged segment: of the
+    /// adds it holds, in order).
     pub fn events(&mut self) -> Result<Vec<super::Event>> {
         let raw = self.section(EVENTS)?;
         self.unzstd_json(&raw, "the events section")
@@ -1050,6 +1059,7 @@ mod tests {
             header_xxh3: format!("{header:016x}"),
             min_date: String::new(),
             max_date: String::new(),
+            first_max_date: String::new(),
         };
         (dir, entry)
     }
