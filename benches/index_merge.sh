@@ -7,6 +7,8 @@
 # list. Times, user CPU and peak RSS from GNU time (/usr/bin/time).
 #
 #   benches/index_merge.sh [ARTICLES] [DAYS] [SPAN]    (defaults: 9300, 31, 10)
+#   env: BIN (a reprint binary to measure; default: build and use target/release/reprint),
+#        QUERIES (one-article query repeats, default 5)
 #
 # Needs python3 (to split the feed per day) and GNU time.
 set -euo pipefail
@@ -15,8 +17,10 @@ articles=${1:-9300}
 days=${2:-31}
 span=${3:-10}
 queries=${QUERIES:-5}
-bin=target/release/reprint
-cargo build --release --locked -q
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --locked -q
+fi
+bin=$(realpath "${BIN:-target/release/reprint}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 $bin synth --seed 7 --articles "$articles" --days "$days" -o "$work/feed.jsonl" \
@@ -48,6 +52,13 @@ measure() { # label index
   for i in $(seq "$queries"); do
     echo "$1 query one:  $(t $bin index query "$2" "$work/one.jsonl" -q --format json)"
   done
+  local start end
+  start=$(date +%s.%N)
+  for i in $(seq 20); do
+    $bin index query "$2" "$work/one.jsonl" -q --format json > /dev/null
+  done
+  end=$(date +%s.%N)
+  echo "$1 query one, 20 in a row: $(python3 -c "print(f'{($end - $start) / 20 * 1000:.1f} ms each')")"
   rm -rf "$work/add"
   cp -r "$2" "$work/add"
   echo "$1 add last day: $(t $bin index add "$work/add" "$last" -q --format json)"
