@@ -55,6 +55,9 @@ pub enum IndexCommand {
     Query(IndexBatchArgs),
     /// Drop the segments whose articles are all older than N days before the newest article.
     Expire(IndexExpireArgs),
+    /// Rewrite runs of adjacent small segments as one (same articles, clusters and reports),
+    /// so an index fed every hour keeps about one segment a day.
+    Merge(IndexMergeArgs),
     /// Verify every checksum and invariant of the index; exit 1 naming the first bad file.
     Check(IndexDirArgs),
     /// Print the index's counts, segments and settings.
@@ -92,6 +95,36 @@ pub struct IndexExpireArgs {
     /// Days kept before the newest article's date (dates `YYYY-MM-DD...`).
     #[arg(long, value_name = "N")]
     pub keep_days: u32,
+}
+
+/// `index merge`: the directory and the bounds of a merged segment.
+#[derive(Debug, Args)]
+pub struct IndexMergeArgs {
+    /// The index directory.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Articles a merged segment holds at most (merge holds one merged segment in memory,
+    /// about 9 KB per article on a generated feed).
+    #[arg(long, value_name = "N", default_value_t = reprint::index::merge::MAX_ARTICLES)]
+    pub max_articles: usize,
+    /// Days the newest dates of the merged segments may span. 1 merges segments of one day,
+    /// and expire drops exactly what it would have; with N, expire --keep-days K keeps an
+    /// article at most N - 1 days longer.
+    #[arg(long, value_name = "N", default_value_t = reprint::index::merge::MAX_DAYS)]
+    pub max_days: u32,
+    /// Output format (text or json).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+impl IndexMergeArgs {
+    /// The merge policy these flags ask for.
+    pub fn policy(&self) -> reprint::index::merge::Policy {
+        reprint::index::merge::Policy {
+            max_articles: self.max_articles,
+            max_days: self.max_days,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -50,10 +50,38 @@ pub fn run(cmd: IndexCommand) -> reprint::Result<Exit> {
             })?;
             Ok(Exit::Success)
         }
+        IndexCommand::Merge(a) => {
+            let m = index::merge::merge(&a.dir, &a.policy())?;
+            json_or_text(a.format, false, &m, |w| {
+                writeln!(
+                    w,
+                    "merged {} segments into {}; {} segments now (were {})",
+                    m.merged.iter().map(|s| s.from.len()).sum::<usize>(),
+                    m.merged.len(),
+                    m.segments_after,
+                    m.segments_before
+                )?;
+                for s in &m.merged {
+                    let seg = &s.segment;
+                    writeln!(
+                        w,
+                        "  {} {} articles {} bytes {} .. {} from {} segments",
+                        seg.file,
+                        seg.articles,
+                        seg.bytes,
+                        seg.min_date,
+                        seg.max_date,
+                        s.from.len()
+                    )?;
+                }
+                Ok(())
+            })?;
+            Ok(Exit::Success)
+        }
         IndexCommand::Check(a) => {
             let c = index::check(&a.dir)?;
             for f in &c.leftovers {
-                eprintln!("reprint: note: {f} was left by an interrupted write; the next add or expire removes it");
+                eprintln!("reprint: note: {f} was left by an interrupted write; the next add, expire or merge removes it");
             }
             json_or_text(a.format, false, &c, |w| {
                 writeln!(

@@ -594,3 +594,262 @@ fn a_flipped_byte_in_a_key_page_is_a_checksum_error_of_query_and_check() {
     assert!(err.contains(&e.file) && err.contains(&want), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A report's bytes as the CLI prints it: JSON, then text.
+fn printed(r: &index::report::BatchReport) -> (String, String) {
+    let mut text = Vec::new();
+    r.write_text(&mut text).unwrap();
+    (
+        serde_json::to_string(r).unwrap(),
+        String::from_utf8(text).unwrap(),
+    )
+}
+
+/// The cluster list's bytes as the CLI prints it: JSON, then text.
+fn printed_clusters(dir: &Path) -> (String, String) {
+    let list = index::clusters(dir).unwrap();
+    let mut text = Vec::new();
+    list.write_text(&mut text).unwrap();
+    (
+        serde_json::to_string(&list).unwrap(),
+        String::from_utf8(text).unwrap(),
+    )
+}
+
+/// Every stored article of the index in `dir` as (id, date, cluster), in index order.
+fn stored(dir: &Path) -> Vec<(String, String, u64)> {
+    let m = index::store::Manifest::read(dir).unwrap();
+    let mut out = Vec::new();
+    for e in &m.segments {
+        let mut s = index::store::Segment::open(dir, e).unwrap().unwrap();
+        for a in s.all_articles().unwrap() {
+            out.push((a.id, a.date, a.cluster));
+        }
+    }
+    out
+}
+
+/// What readers of `a` and `b` see is the same, but for the segments: the reports of
+/// `queries` and the cluster list byte for byte, the stats' counts, `check`'s counts.
+/// Returns the number of articles the queries linked to others.
+fn same_reads(a: &Path, b: &Path, queries: &[Vec<NewArticle>]) -> usize {
+    let cfg = Config::default();
+    let mut linked = 0;
+    for q in queries {
+        let ra = index::query(a, q.clone(), vec![], &cfg).unwrap();
+        let rb = index::query(b, q.clone(), vec![], &cfg).unwrap();
+        assert_eq!(printed(&ra), printed(&rb));
+        linked += ra.articles.iter().filter(|x| !x.links.is_empty()).count();
+    }
+    assert_eq!(printed_clusters(a), printed_clusters(b));
+    let (sa, sb) = (index::stats(a).unwrap(), index::stats(b).unwrap());
+    assert_eq!(
+        (sa.format, &sa.fingerprint, sa.generation, sa.articles),
+        (sb.format, &sb.fingerprint, sb.generation, sb.articles)
+    );
+    assert_eq!(
+        (sa.clusters, sa.next_cluster, &sa.settings),
+        (sb.clusters, sb.next_cluster, &sb.settings)
+    );
+    let (ca, cb) = (index::check(a).unwrap(), index::check(b).unwrap());
+    assert_eq!((ca.articles, ca.keys), (cb.articles, cb.keys));
+    assert!(ca.leftovers.is_empty() && cb.leftovers.is_empty());
+    assert_eq!(stored(a), stored(b));
+    linked
+}
+
+/// The feed's days, each cut into `per_day` batches (as an hourly feed writes several
+/// segments a day).
+fn parts_of(days: &[Vec<NewArticle>], per_day: usize) -> Vec<Vec<NewArticle>> {
+    days.iter()
+        .flat_map(|d| d.chunks(d.len().div_ceil(per_day)).map(|c| c.to_vec()))
+        .collect()
+}
+
+/// Issue 18's segment merge: merging the segments of each day, then of three days, and
+/// merging a format-2 index, changes no query report, cluster list, count or stored
+/// article, and the next `add` reports and lists exactly what it does on the unmerged index
+/// (its segment's name included). A reader holding the manifest from before the merge finds
+/// the replaced segments gone (`None`: it reads the manifest again), and segments it opened
+/// before stay readable.
+#[test]
+fn a_merge_changes_no_report_no_cluster_list_and_no_later_add() {
+    use index::merge::{merge, Policy};
+    use index::store::{Manifest, Segment};
+    let feed = feed(13, 700, 7);
+    let days = batches(&feed, 1);
+    // The last two days are the new batch (the feed's last day is short).
+    let (history, last) = days.split_at(days.len() - 2);
+    let last = &last.concat();
+    let parts = parts_of(history, 3);
+    assert_eq!(parts.len(), 3 * history.len());
+    let plain = scratch("index-merge-plain");
+    add_all(&plain, &parts);
+    let merged = scratch("index-merge");
+    copy_dir(&plain, &merged);
+    let queries = [
+        last.clone(),
+        last[..1].to_vec(),
+        // Known ids (skipped) beside new ones.
+        [&parts[4][..3], &last[5..8]].concat(),
+    ];
+
+    let old = Manifest::read(&merged).unwrap();
+    let mut held = Segment::open(&merged, &old.segments[0]).unwrap().unwrap();
+    let m = merge(&merged, &Policy::default()).unwrap();
+    assert_eq!(
+        (m.segments_before, m.segments_after),
+        (parts.len(), history.len())
+    );
+    assert_eq!(m.merged.len(), history.len());
+    assert_eq!(m.merged[0].segment.file, "seg-00000001-00000003.rps");
+    assert_eq!(
+        m.merged[0].from,
+        ["seg-00000001.rps", "seg-00000002.rps", "seg-00000003.rps"]
+    );
+    for e in &old.segments {
+        assert!(Segment::open(&merged, e).unwrap().is_none(), "{}", e.file);
+    }
+    let first = &parts[0][0];
+    let (a, text) = held.read_articles(&[0]).unwrap().remove(0);
+    assert_eq!((&a.id, &text), (&first.id, &first.text));
+    drop(held);
+    let linked = same_reads(&plain, &merged, &queries);
+    // The reports are not trivially equal: they find earlier copies.
+    assert!(linked > 10, "{linked} articles with links");
+    // A second merge with the same policy has nothing to do.
+    let again = merge(&merged, &Policy::default()).unwrap();
+    assert!(again.merged.is_empty(), "{again:?}");
+
+    // Merged segments merge again, over days.
+    let wide = Policy {
+        max_days: 3,
+        ..Policy::default()
+    };
+    let m = merge(&merged, &wide).unwrap();
+    assert_eq!(m.segments_after, history.len().div_ceil(3));
+    assert_eq!(m.merged[0].segment.file, "seg-00000001-00000009.rps");
+    same_reads(&plain, &merged, &queries);
+
+    // A format-2 index merges into format-3 segments.
+    let old_format = scratch("index-merge-format-2");
+    copy_dir(&plain, &old_format);
+    as_format_2(&old_format);
+    merge(&old_format, &wide).unwrap();
+    assert_eq!(index::stats(&old_format).unwrap().format, 3);
+    same_reads(&plain, &old_format, &queries);
+
+    // The next add: the same report (and segment name), clusters and stored articles.
+    let cfg = Config::default();
+    let want = index::add(&plain, last.clone(), vec![], &cfg).unwrap();
+    assert_eq!(
+        want.segment,
+        Some(index::store::segment_name(parts.len() as u64 + 1))
+    );
+    for dir in [&merged, &old_format] {
+        let got = index::add(dir, last.clone(), vec![], &cfg).unwrap();
+        assert_eq!(printed(&got), printed(&want));
+        same_reads(&plain, dir, &queries[1..]);
+    }
+    for dir in [&plain, &merged, &old_format] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+/// `expire` drops whole segments by their newest date. Segments merged within a day expire
+/// exactly as the unmerged ones; merged across N days, an article is kept at most N - 1 days
+/// past `--keep-days`, and never one the unmerged index keeps is dropped.
+#[test]
+fn a_merge_keeps_expiry_exact_within_a_day_and_bounded_by_its_span() {
+    use index::merge::{merge, Policy};
+    let feed = feed(14, 400, 10);
+    let days = batches(&feed, 1);
+    assert!(days.len() >= 8, "{} days", days.len());
+    let parts = parts_of(&days, 2);
+    let plain = scratch("index-merge-expire-plain");
+    add_all(&plain, &parts);
+    let same_day = scratch("index-merge-expire-day");
+    copy_dir(&plain, &same_day);
+    merge(&same_day, &Policy::default()).unwrap();
+    let (span, keep) = (4u32, 3u32);
+    let wide = scratch("index-merge-expire-wide");
+    copy_dir(&plain, &wide);
+    merge(
+        &wide,
+        &Policy {
+            max_days: span,
+            ..Policy::default()
+        },
+    )
+    .unwrap();
+    assert!(index::stats(&wide).unwrap().segments.len() < days.len());
+    // Merged twice (two days, then three): the second merge counts the span from the
+    // oldest day the first one held, not from its segments' newest dates.
+    let twice = scratch("index-merge-expire-twice");
+    copy_dir(&plain, &twice);
+    for max_days in [2, 3] {
+        merge(
+            &twice,
+            &Policy {
+                max_days,
+                ..Policy::default()
+            },
+        )
+        .unwrap();
+    }
+    // Per merged segment, how much longer than in the unmerged index its articles can stay:
+    // its newest day less the newest day of the unmerged segment each article was in.
+    let newest_of: BTreeMap<String, i64> = {
+        let m = index::store::Manifest::read(&plain).unwrap();
+        let mut out = BTreeMap::new();
+        for e in &m.segments {
+            let mut s = index::store::Segment::open(&plain, e).unwrap().unwrap();
+            for a in s.all_articles().unwrap() {
+                out.insert(a.id, index::day_number(&e.max_date).unwrap());
+            }
+        }
+        out
+    };
+    let longest_stay = |dir: &Path| {
+        let m = index::store::Manifest::read(dir).unwrap();
+        let mut longest = 0;
+        for e in &m.segments {
+            let newest = index::day_number(&e.max_date).unwrap();
+            let mut s = index::store::Segment::open(dir, e).unwrap().unwrap();
+            for a in s.all_articles().unwrap() {
+                longest = longest.max(newest - newest_of[&a.id]);
+            }
+        }
+        longest
+    };
+    assert_eq!(longest_stay(&plain), 0);
+    assert_eq!(longest_stay(&same_day), 0);
+    assert_eq!(longest_stay(&wide), i64::from(span - 1));
+    assert!(longest_stay(&twice) <= 2, "{}", longest_stay(&twice));
+    assert!(index::stats(&twice).unwrap().segments.len() < days.len() * 2);
+
+    let expired = index::expire(&plain, keep).unwrap();
+    assert!(expired.articles > 0, "{expired:?}");
+    let cutoff = expired.kept_from_day.unwrap();
+    let day = |d: &str| index::day_number(d).unwrap();
+    let kept = stored(&plain);
+    assert!(kept.iter().all(|a| day(&a.1) >= cutoff));
+    assert_eq!(
+        index::expire(&same_day, keep).unwrap().articles,
+        expired.articles
+    );
+    assert_eq!(stored(&same_day), kept);
+    assert_eq!(printed_clusters(&same_day), printed_clusters(&plain));
+
+    index::expire(&wide, keep).unwrap();
+    let kept_wide = stored(&wide);
+    let kept_ids: BTreeSet<&String> = kept_wide.iter().map(|a| &a.0).collect();
+    assert!(kept.iter().all(|a| kept_ids.contains(&a.0)));
+    let oldest = kept_wide.iter().map(|a| day(&a.1)).min().unwrap();
+    assert!(oldest >= cutoff - i64::from(span - 1), "{oldest} {cutoff}");
+    // The bound is reached here: a merged segment holds days the unmerged index dropped.
+    assert!(kept_wide.len() > kept.len() && oldest < cutoff);
+    for dir in [&plain, &same_day, &wide, &twice] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -285,3 +285,99 @@ fn cli_refuses_other_settings_an_unknown_dir_and_html() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("already"), "{}", stderr(&out));
 }
+
+/// The index's segment files as `stats` names them.
+fn segment_files(dir: &Path) -> Vec<String> {
+    let out = run(&["index", "stats", s(dir), "--format", "json"], None);
+    ok(&out);
+    json_of(&out)["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["file"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `merge` (issue 18): an abort after each of its write steps leaves the index as it was or
+/// as merged (both with the same clusters, and `check` passing), and a rerun ends byte for
+/// byte where a clean merge does.
+#[test]
+fn an_abort_after_any_merge_step_leaves_the_state_before_or_after_and_a_rerun_ends_clean() {
+    let work = scratch("index-crash-merge");
+    let days = day_files(&work);
+    // The first three days in two halves each: six segments, two a day.
+    let mut halves = Vec::new();
+    for (i, d) in days.iter().take(3).enumerate() {
+        let text = fs::read_to_string(d).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (j, half) in lines.chunks(lines.len().div_ceil(2)).enumerate() {
+            let p = work.join(format!("day{i}-{j}.jsonl"));
+            fs::write(&p, half.join("\n") + "\n").unwrap();
+            halves.push(p);
+        }
+    }
+    assert_eq!(halves.len(), 6);
+    let before = work.join("before");
+    ok(&run(&["index", "init", s(&before)], None));
+    for h in &halves {
+        ok(&run(&["index", "add", s(&before), s(h), "-q"], None));
+    }
+    let c_before = clusters(&before);
+    let files_before = segment_files(&before);
+    assert_eq!(files_before.len(), 6);
+    let merged = work.join("merged");
+    copy_dir(&before, &merged);
+    let out = run(&["index", "merge", s(&merged), "--format", "json"], None);
+    ok(&out);
+    let v = json_of(&out);
+    assert_eq!(
+        (v["segments_before"].as_u64(), v["segments_after"].as_u64()),
+        (Some(6), Some(3))
+    );
+    let files_after = segment_files(&merged);
+    assert_eq!(
+        files_after,
+        [
+            "seg-00000001-00000002.rps",
+            "seg-00000003-00000004.rps",
+            "seg-00000005-00000006.rps"
+        ]
+    );
+    assert_eq!(clusters(&merged), c_before);
+    ok(&run(&["index", "check", s(&merged)], None));
+    let clean = snapshot(&merged);
+    // Nothing more to merge: the rerun of a finished merge changes nothing.
+    let out = run(&["index", "merge", s(&merged)], None);
+    ok(&out);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("merged 0 segments into 0; 3 segments"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(snapshot(&merged), clean);
+
+    // Three merged segments (temporary file, rename, directory sync each: steps 1-9), the
+    // manifest (10-12; its rename, step 11, is the commit), then six removals (13-18).
+    for k in 1..=18 {
+        let dir = work.join(format!("merge-abort-{k}"));
+        copy_dir(&before, &dir);
+        let out = run(&["index", "merge", s(&dir)], Some(k));
+        assert_eq!(out.status.code(), Some(86), "step {k}: {}", stderr(&out));
+        ok(&run(&["index", "check", s(&dir)], None));
+        assert_eq!(clusters(&dir), c_before, "step {k}");
+        let want = if k < 11 { &files_before } else { &files_after };
+        assert_eq!(&segment_files(&dir), want, "step {k}");
+        ok(&run(&["index", "merge", s(&dir)], None));
+        assert_eq!(
+            snapshot(&dir),
+            clean,
+            "step {k}: rerun differs from a clean merge"
+        );
+    }
+    // Step 19 does not exist: the merge ends.
+    let dir = work.join("merge-abort-19");
+    copy_dir(&before, &dir);
+    ok(&run(&["index", "merge", s(&dir)], Some(19)));
+    assert_eq!(snapshot(&dir), clean);
+    let _ = fs::remove_dir_all(&work);
+}

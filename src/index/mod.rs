@@ -22,6 +22,7 @@
 //! - The output is the same for any thread count (the pipeline's guarantee; everything here
 //!   runs in input order).
 
+pub mod merge;
 pub mod report;
 pub mod store;
 
@@ -251,7 +252,7 @@ impl Index {
     }
 
     /// Opens every live segment, in manifest order. `Ok(None)` when one is gone (an `expire`
-    /// ran since the manifest was read).
+    /// or a `merge` ran since the manifest was read).
     fn segments(&self) -> Result<Option<Vec<store::Segment>>> {
         let mut out = Vec::with_capacity(self.manifest.segments.len());
         for e in &self.manifest.segments {
@@ -276,8 +277,8 @@ impl Index {
     }
 }
 
-/// Reads the index in `dir` with `read`, again from a fresh manifest when an `expire`
-/// removed a segment under it (a reader takes no lock).
+/// Reads the index in `dir` with `read`, again from a fresh manifest when an `expire` or a
+/// `merge` removed a segment under it (a reader takes no lock).
 fn with_fresh<T>(dir: &Path, mut read: impl FnMut(&Index) -> Result<Option<T>>) -> Result<T> {
     for _ in 0..5 {
         let index = Index::open(dir)?;
@@ -729,7 +730,7 @@ pub fn add(
     let mut m = index.manifest.clone();
     // A format-2 index takes format-3 segments; its manifest says so from now on.
     m.format = store::FORMAT_VERSION;
-    let file = format!("seg-{:08}.rps", m.next_segment);
+    let file = store::segment_name(m.next_segment);
     let (bytes, header) = store::encode_segment(&store::NewSegment {
         articles: &plan.articles,
         texts: &plan.texts,
@@ -737,19 +738,12 @@ pub fn add(
         keys: &plan.keys,
     });
     store::write_atomic(dir, &file, &bytes, &mut steps)?;
-    let dates = plan
-        .articles
-        .iter()
-        .map(|a| a.date.as_str())
-        .filter(|d| !d.is_empty());
-    m.segments.push(SegmentEntry {
-        file: file.clone(),
-        articles: plan.articles.len(),
-        bytes: bytes.len() as u64,
-        header_xxh3: format!("{header:016x}"),
-        min_date: dates.clone().min().unwrap_or_default().to_string(),
-        max_date: dates.max().unwrap_or_default().to_string(),
-    });
+    m.segments.push(SegmentEntry::new(
+        file.clone(),
+        &plan.articles,
+        bytes.len() as u64,
+        header,
+    ));
     m.next_segment += 1;
     m.next_cluster = plan.next_cluster;
     m.clusters = plan.clusters;
@@ -851,9 +845,25 @@ pub struct Checked {
 /// Verifies every checksum and invariant of the index in `dir`: each segment's header,
 /// sections and size against the manifest, its key table sorted and in range, one text per
 /// article, ids unique across segments, cluster ids below the next free id. The first
-/// problem is the error, naming its file.
+/// problem is the error, naming its file. Like every reader, it takes no lock: when a
+/// segment is gone because a writer (`expire`, `merge`) replaced the manifest meanwhile, it
+/// checks the new manifest's index instead.
 pub fn check(dir: &Path) -> Result<Checked> {
-    let index = Index::open(dir)?;
+    for _ in 0..5 {
+        if let Some(c) = check_index(&Index::open(dir)?)? {
+            return Ok(c);
+        }
+    }
+    Err(store::corrupt(
+        &dir.join(store::MANIFEST),
+        "keeps changing under this check (writers keep replacing it); run it again",
+    ))
+}
+
+/// [`check`] of the index as `index`'s manifest names it; `Ok(None)` when a segment it names
+/// is gone and the manifest on disk is another one now.
+fn check_index(index: &Index) -> Result<Option<Checked>> {
+    let dir = index.dir.as_path();
     let m = &index.manifest;
     let mpath = dir.join(store::MANIFEST);
     let mut ids = HashSet::new();
@@ -864,9 +874,15 @@ pub fn check(dir: &Path) -> Result<Checked> {
         leftovers: Vec::new(),
     };
     for e in &m.segments {
-        let mut s = store::Segment::open(dir, e)?.ok_or_else(|| {
-            store::corrupt(&dir.join(&e.file), "named by the manifest but missing")
-        })?;
+        let Some(mut s) = store::Segment::open(dir, e)? else {
+            if Manifest::read(dir)? != *m {
+                return Ok(None);
+            }
+            return Err(store::corrupt(
+                &dir.join(&e.file),
+                "named by the manifest but missing",
+            ));
+        };
         s.events()?;
         let keys = s.keys()?;
         let id_rows = s.ids()?;
@@ -943,7 +959,7 @@ pub fn check(dir: &Path) -> Result<Checked> {
         }
     }
     out.leftovers.sort();
-    Ok(out)
+    Ok(Some(out))
 }
 
 /// Counts for `reprint index stats`.

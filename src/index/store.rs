@@ -7,10 +7,12 @@
 //!   file, fsync, rename, fsync of the directory). It names every live segment with its size
 //!   and header checksum; a reader reads only what it names. Its last line is
 //!   `#xxh3=<16 hex digits>`, the checksum of everything before it.
-//! - `seg-NNNNNNNN.rps`: one per `add`, never changed once the manifest names it. A fixed
-//!   header (magic, format version, seven sections' offset, length and xxh3, the header's own
-//!   xxh3), then the sections, all integers little-endian:
-//!   - `events`: zstd-compressed JSON, the cluster events of the `add` that wrote it;
+//! - `seg-NNNNNNNN.rps`: one per `add`, and `seg-FFFFFFFF-LLLLLLLL.rps`: one per run of
+//!   adjacent segments that `merge` rewrote as one (adds F to L). Never changed once the
+//!   manifest names it. A fixed header (magic, format version, seven sections' offset,
+//!   length and xxh3, the header's own xxh3), then the sections, all integers little-endian:
+//!   - `events`: zstd-compressed JSON, the cluster events of the `add` that wrote it (of a
+//!     merged segment, those of the adds it holds, in order);
 //!   - `keys`: the sorted key table, 12 bytes a row (key `u64`, article `u32`);
 //!   - `ids`: the sorted id table, 12 bytes a row (xxh3 of the article id `u64`, article
 //!     `u32`), so a known id is found without reading any article (the exact id is compared
@@ -209,8 +211,8 @@ pub fn lock(dir: &Path) -> Result<WriterLock> {
         Ok(()) => Ok(WriterLock { _file: file }),
         Err(fs::TryLockError::WouldBlock) => Err(corrupt(
             &path,
-            "another reprint process is writing to this index (add or expire); try again when \
-             it has finished",
+            "another reprint process is writing to this index (add, expire or merge); try again \
+             when it has finished",
         )),
         Err(fs::TryLockError::Error(e)) => Err(io(&path)(e)),
     }
@@ -248,6 +250,61 @@ pub struct SegmentEntry {
     /// Earliest and latest article date (as text; empty when no article has one).
     pub min_date: String,
     pub max_date: String,
+    /// Of a merged segment whose newest date is ISO: the oldest of the newest dates of the
+    /// adds' segments it holds (`expire` drops a segment by its newest date, so an article
+    /// can stay up to the days between the two). Empty for an `add`'s segment, where it is
+    /// `max_date`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub first_max_date: String,
+}
+
+impl SegmentEntry {
+    /// The entry of segment `file` holding `articles`, encoded as `bytes` with header
+    /// checksum `header` ([`encode_segment`]); its dates are the articles' (empty ones left
+    /// out), compared as text.
+    pub fn new(file: String, articles: &[StoredArticle], bytes: u64, header: u64) -> SegmentEntry {
+        let dates = articles
+            .iter()
+            .map(|a| a.date.as_str())
+            .filter(|d| !d.is_empty());
+        SegmentEntry {
+            file,
+            articles: articles.len(),
+            bytes,
+            header_xxh3: format!("{header:016x}"),
+            min_date: dates.clone().min().unwrap_or_default().to_string(),
+            max_date: dates.max().unwrap_or_default().to_string(),
+            first_max_date: String::new(),
+        }
+    }
+}
+
+/// The file name of the segment the `number`-th `add` writes: `seg-NNNNNNNN.rps`.
+pub fn segment_name(number: u64) -> String {
+    format!("seg-{number:08}.rps")
+}
+
+/// The file name of a segment merged from the segments of adds `first` to `last`:
+/// `seg-FFFFFFFF-LLLLLLLL.rps`. No other segment can have it: `add` names its segment by a
+/// number past every earlier one, and a merge's range covers at least two numbers no live
+/// segment shares.
+pub fn merged_name(first: u64, last: u64) -> String {
+    format!("seg-{first:08}-{last:08}.rps")
+}
+
+/// The adds whose articles segment `file` holds, first and last: `seg-N.rps` holds N's,
+/// `seg-A-B.rps` (a merge) A's to B's. `None` for a name reprint does not write.
+pub fn segment_numbers(file: &str) -> Option<(u64, u64)> {
+    let stem = file.strip_prefix("seg-")?.strip_suffix(".rps")?;
+    let num = |t: &str| {
+        (t.len() >= 8 && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse().ok())
+            .flatten()
+    };
+    match stem.split_once('-') {
+        None => num(stem).map(|n| (n, n)),
+        Some((a, b)) => Some((num(a)?, num(b)?)).filter(|(a, b)| a < b),
+    }
 }
 
 /// What the index knows of a cluster with more than one member (a singleton cluster is its
@@ -357,7 +414,8 @@ pub struct NewSegment<'a> {
     pub articles: &'a [StoredArticle],
     /// One per article.
     pub texts: &'a [String],
-    /// The cluster events of the `add` that writes this segment.
+    /// The cluster events of the `add` that writes this segment (of a merge: of the adds
+    /// its parts hold, in order).
     pub events: &'a [super::Event],
     /// Sorted (key, article) rows.
     pub keys: &'a [(u64, u32)],
@@ -559,7 +617,8 @@ fn le_u32(b: &[u8], at: usize) -> u32 {
 
 impl Segment {
     /// Opens `dir/entry.file` and checks its header. `Ok(None)` when the file is gone (an
-    /// `expire` removed it after this reader read the manifest: read the manifest again).
+    /// `expire` or a `merge` removed it after this reader read the manifest: read the manifest
+    /// again).
     pub fn open(dir: &Path, entry: &SegmentEntry) -> Result<Option<Segment>> {
         let path = dir.join(&entry.file);
         let mut file = match File::open(&path) {
@@ -645,7 +704,8 @@ impl Segment {
             .map_err(|e| corrupt(&self.path, format!("{what} is not what reprint wrote: {e}")))
     }
 
-    /// The cluster events of the `add` that wrote this segment.
+    /// The cluster events of the `add` that wrote this segment (of a merged segment: of the
+    /// adds it holds, in order).
     pub fn events(&mut self) -> Result<Vec<super::Event>> {
         let raw = self.section(EVENTS)?;
         self.unzstd_json(&raw, "the events section")
@@ -999,6 +1059,7 @@ mod tests {
             header_xxh3: format!("{header:016x}"),
             min_date: String::new(),
             max_date: String::new(),
+            first_max_date: String::new(),
         };
         (dir, entry)
     }
