@@ -845,22 +845,10 @@ pub fn settled_by_sets(
 
 /// Appends the letters and digits of `text`, lower-cased, to `out` (cleared first); long s
 /// reads as s and ligatures as their letters, as OCR and typesetting write them either way.
-/// ASCII, most of a news text, is folded through a table and written without a branch on
-/// whether it is kept (a letter or digit is written and counted, anything else is written
-/// and overwritten).
+/// ASCII, most of a news text, is folded through the tokenizer's table (`normalize::LOWER`)
+/// and written without a branch on whether it is kept (a letter or digit is written and
+/// counted, anything else is written and overwritten).
 pub fn fold_chars(text: &str, out: &mut Vec<u32>) {
-    const FOLD: [u8; 128] = {
-        let mut t = [0u8; 128];
-        let mut b = 0;
-        while b < 128 {
-            let c = b as u8;
-            if c.is_ascii_alphanumeric() {
-                t[b] = c.to_ascii_lowercase();
-            }
-            b += 1;
-        }
-        t
-    };
     let bytes = text.as_bytes();
     out.clear();
     out.resize(bytes.len(), 0);
@@ -869,7 +857,7 @@ pub fn fold_chars(text: &str, out: &mut Vec<u32>) {
     while i < bytes.len() {
         let byte = bytes[i];
         if byte.is_ascii() {
-            let f = FOLD[usize::from(byte)];
+            let f = crate::normalize::LOWER[usize::from(byte)];
             // n <= i: no character folds to more characters than its bytes.
             out[n] = u32::from(f);
             n += usize::from(f != 0);

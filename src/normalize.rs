@@ -44,7 +44,7 @@ const RIGHT_QUOTE: [u8; 3] = [0xE2, 0x80, 0x99];
 
 /// Each ASCII letter or digit lowercased; 0 for every other byte (separators, the straight
 /// apostrophe, which is handled where it matters, and bytes of multi-byte characters).
-static LOWER: [u8; 256] = {
+pub(crate) static LOWER: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0;
     while i < 128 {
