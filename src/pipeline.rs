@@ -1173,7 +1173,9 @@ fn judge_pairs(
             },
         )
         .collect();
-    // The first error in pair order, else every verdict in its place.
+    // An error (a text that changed under the run) ends the stage: a task stops at its
+    // chunk's first, and of the chunks that failed, the one holding the earliest pair is
+    // reported, the same one whatever the threads. Else every verdict goes in its place.
     let mut first_error: Option<(u32, crate::Error)> = None;
     for (chunk, r) in read.chunks(READ_CHUNK).zip(read_judged) {
         match r {

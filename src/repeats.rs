@@ -223,10 +223,10 @@ pub fn is_number_or_name(word: &str) -> bool {
 
 /// Finds the repeated runs of one article. `tokens` are the token hashes of the whole article,
 /// indexed by the paragraphs' token ranges; `marked(t)` says token `t` is a number or a name
-/// ([`is_number_or_name`]; asked only of the paragraphs of near-exact pairs), and a near-exact pair needs the marked words of
-/// one side all among the other side's words: a figure or a name *replaced* by another leaves
-/// each side a marked word the other lacks, a copy cut short or carrying one more name does
-/// not (an exact pair has them anyway).
+/// ([`is_number_or_name`]; asked only of the paragraphs of near-exact pairs), and a
+/// near-exact pair needs the marked words of one side all among the other side's words: a
+/// figure or a name *replaced* by another leaves each side a marked word the other lacks, a
+/// copy cut short or carrying one more name does not (an exact pair has them anyway).
 pub fn find(
     paragraphs: &[Paragraph],
     tokens: &[u64],
