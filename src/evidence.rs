@@ -12,7 +12,12 @@
 //!   garbled by OCR (where one wrong letter breaks every shingle through it), at least
 //!   [`Rule::char_coverage`] of its character [`CHAR_GRAM`]-grams. Characters are letters and
 //!   digits only, case-folded, with spaces and punctuation dropped, so split and merged words,
-//!   end-of-line hyphens, long s and ligatures do not break them.
+//!   end-of-line hyphens, long s and ligatures do not break them. When a side reads as
+//!   noisy and the two differ as OCR garbles of one text, [`Rule::noisy_char_coverage`] is
+//!   enough, and so is an even cover at the pair's own noise level: every third of the
+//!   paragraph's grams found at [`NOISE_LEVEL_SCALE`] of the level its best-covered
+//!   paragraphs reach, never below [`NOISY_COVERAGE_FLOOR`] (heavy OCR noise lowers every
+//!   copied paragraph alike; a paragraph sharing one sentence is not evenly covered).
 //! - The pair is a **reprint** when more than [`Rule::short_share`] of the shorter body's
 //!   paragraphs appear in the longer, and the shared text is at least [`Rule::long_share`] of
 //!   the longer body (a digest carrying one story among many is not a reprint of it), or at
@@ -333,6 +338,16 @@ fn coverage(keys: &[u32], set: &KeySet) -> f64 {
     keys.iter().filter(|&&k| set.contains(k)).count() as f64 / keys.len() as f64
 }
 
+/// The least [`coverage`] of the three thirds of a unit's grams (in text order): how evenly
+/// the other article holds the unit. OCR noise breaks grams all through a copied paragraph;
+/// a paragraph that shares one sentence with the other has a third that is barely found.
+fn even_coverage(keys: &[u32], set: &KeySet) -> f64 {
+    let n = keys.len();
+    (0..3)
+        .map(|t| coverage(&keys[t * n / 3..(t + 1) * n / 3], set))
+        .fold(f64::INFINITY, f64::min)
+}
+
 /// One side's view of the other: which of its body paragraphs appear, and its body's
 /// shingle coverage.
 struct Side {
@@ -347,10 +362,15 @@ struct Side {
 
 /// How much of each unit of one side the other holds: the word shingles found, and, for
 /// a unit too few of whose shingles are found, the share of its character grams found
-/// (`None` when not measured). Measured once and judged at any character coverage.
+/// and the least share of any third of them ([`even_coverage`]) (`None` when not
+/// measured). Measured once and judged at any character coverage.
 struct Cover {
-    units: Vec<(usize, usize, Option<f64>)>,
+    units: Vec<UnitCover>,
 }
+
+/// One unit's [`Cover`]: word shingles found, word shingles, and character coverage with
+/// its [`even_coverage`] when measured.
+type UnitCover = (usize, usize, Option<(f64, f64)>);
 
 fn cover(x: &Profile, other: &Profile, rule: &Rule, chars: bool) -> Cover {
     let units = x
@@ -361,14 +381,22 @@ fn cover(x: &Profile, other: &Profile, rule: &Rule, chars: bool) -> Cover {
             let keys = &x.analysed.shingles[unit.keys.0 as usize..unit.keys.1 as usize];
             let hit = keys.iter().filter(|&&k| other.words.contains(k)).count();
             let by_words = hit as f64 >= rule.paragraph_coverage * keys.len() as f64;
-            let chars = (chars && !by_words).then(|| coverage(x.char_grams_of(u), &other.char_set));
+            let chars = (chars && !by_words).then(|| {
+                let grams = x.char_grams_of(u);
+                (
+                    coverage(grams, &other.char_set),
+                    even_coverage(grams, &other.char_set),
+                )
+            });
             (hit, keys.len(), chars)
         })
         .collect();
     Cover { units }
 }
 
-fn side(x: &Profile, cover: &Cover, rule: &Rule) -> Side {
+/// `even` is the [`even_coverage`] from which a unit also appears ([`noisy_coverage`]), or
+/// infinity.
+fn side(x: &Profile, cover: &Cover, rule: &Rule, even: f64) -> Side {
     let mut s = Side {
         shared: Vec::new(),
         paragraphs: 0,
@@ -382,8 +410,8 @@ fn side(x: &Profile, cover: &Cover, rule: &Rule) -> Side {
         let mut appears = hit as f64 >= rule.paragraph_coverage * keys as f64;
         found += hit;
         total += keys;
-        if let Some(c) = chars.filter(|_| !appears) {
-            appears = c >= rule.char_coverage;
+        if let Some((c, e)) = chars.filter(|_| !appears) {
+            appears = c >= rule.char_coverage || e >= even;
         }
         if appears {
             s.shared.push(u as u32);
@@ -422,7 +450,7 @@ pub fn compare(
 
 /// The evidence of a pair by word shingles alone.
 pub fn compare_words(a: &Profile, b: &Profile, rule: &Rule) -> Evidence {
-    judge(a, b, &Covers::of(a, b, rule, false), rule)
+    judge(a, b, &Covers::of(a, b, rule, false), rule, f64::INFINITY)
 }
 
 /// Whether character evidence could raise `words`, the word verdict of a pair whose bodies
@@ -498,7 +526,7 @@ pub fn compare_chars(
         })
     };
     let covers = Covers::of(a, b, rule, true);
-    let at = |char_coverage: f64| {
+    let at = |char_coverage: f64, even: f64| {
         let chars = judge(
             a,
             b,
@@ -507,6 +535,7 @@ pub fn compare_chars(
                 char_coverage,
                 ..*rule
             },
+            even,
         );
         if chars.kind > words.kind {
             Evidence {
@@ -517,11 +546,12 @@ pub fn compare_chars(
             words.clone()
         }
     };
-    let clean = at(rule.char_coverage);
+    let clean = at(rule.char_coverage, f64::INFINITY);
     let e = if noise == Noise::Clean || rule.noisy_char_coverage == rule.char_coverage {
         clean
     } else {
-        let lenient = at(rule.noisy_char_coverage);
+        let even = noisy_coverage(&covers, a.body_words <= b.body_words, rule);
+        let lenient = at(rule.noisy_char_coverage, even);
         if lenient == clean || !garbles() {
             clean
         } else {
@@ -535,6 +565,45 @@ pub fn compare_chars(
     };
     e.for_noise(noise)
 }
+
+/// The [`even_coverage`] from which a unit of a pair that differs as OCR garbles also
+/// appears, beside [`Rule::noisy_char_coverage`] of all its grams. Heavier OCR noise breaks
+/// more grams of every copied paragraph alike (at a 14% character error rate on one side
+/// about 40% of 6-grams survive, under that rule's half), so this threshold follows the
+/// pair's own copy level: [`NOISE_LEVEL_SCALE`] of the upper quartile of the shorter side's
+/// units' even coverages (a unit that appears by words counts as whole), never below
+/// [`NOISY_COVERAGE_FLOOR`] nor above the rule's. A pair with clean copied paragraphs keeps
+/// the rule's threshold; a paragraph sharing one sentence with the other is not evenly
+/// covered at any level.
+fn noisy_coverage(covers: &Covers, a_is_shorter: bool, rule: &Rule) -> f64 {
+    let short = if a_is_shorter { &covers.a } else { &covers.b };
+    let mut levels: Vec<f64> = short
+        .units
+        .iter()
+        .map(|&(hit, keys, chars)| {
+            if hit as f64 >= rule.paragraph_coverage * keys as f64 {
+                1.0
+            } else {
+                chars.map_or(0.0, |(_, even)| even)
+            }
+        })
+        .collect();
+    if levels.is_empty() {
+        return rule.noisy_char_coverage;
+    }
+    levels.sort_unstable_by(f64::total_cmp);
+    let level = levels[levels.len() * 3 / 4];
+    (NOISE_LEVEL_SCALE * level)
+        .max(NOISY_COVERAGE_FLOOR)
+        .min(rule.noisy_char_coverage)
+}
+
+/// Share of a garbled pair's copy level (the module docs) from which a unit appears.
+pub const NOISE_LEVEL_SCALE: f64 = 0.7;
+
+/// Even coverage below which no unit appears, however noisy the pair: two unrelated
+/// paragraphs of one news day share about a tenth of their grams.
+pub const NOISY_COVERAGE_FLOOR: f64 = 0.3;
 
 /// The word verdict of a pair whose boilerplate-free shingle sets share only `shared`
 /// shingles, when so few cannot make one: `None` when the text must be read. A verdict needs
@@ -732,7 +801,7 @@ impl Covers {
 
 /// The evidence of a pair from its [`Covers`], judged at `rule.char_coverage` where they
 /// measured character grams.
-fn judge(a: &Profile, b: &Profile, covers: &Covers, rule: &Rule) -> Evidence {
+fn judge(a: &Profile, b: &Profile, covers: &Covers, rule: &Rule, even: f64) -> Evidence {
     let chars = covers.chars;
     let a_is_shorter = a.body_words <= b.body_words;
     let (short, long, short_cover, long_cover) = if a_is_shorter {
@@ -740,8 +809,8 @@ fn judge(a: &Profile, b: &Profile, covers: &Covers, rule: &Rule) -> Evidence {
     } else {
         (b, a, &covers.b, &covers.a)
     };
-    let s = side(short, short_cover, rule);
-    let l = side(long, long_cover, rule);
+    let s = side(short, short_cover, rule, even);
+    let l = side(long, long_cover, rule, even);
     let short_share = if s.paragraphs == 0 {
         0.0
     } else {
@@ -1199,6 +1268,140 @@ mod tests {
         let (mut pa, mut pb) = profiles(&original, &rewrite, &r);
         let flagged = compare(&mut pa, &original, &mut pb, &rewrite, &r, true);
         assert_eq!(flagged, clean);
+    }
+
+    /// Four paragraphs of one made-up story, for the noise-level tests.
+    const NOISY_STORY: [&str; 4] = [
+        "The harbour commissioners met yesterday afternoon to consider the engineer's report \
+         upon the proposed extension of the northern pier, which recommended an addition of \
+         two hundred feet at a cost of eleven thousand pounds, to be raised by a loan.",
+        "Several members objected that the town could not bear a further charge upon the \
+         rates while the fishing season remained so poor, and proposed that the matter be \
+         adjourned until the annual accounts had been examined by the finance committee.",
+        "The chairman replied that the steamers which now passed the port for want of deep \
+         water would bring a larger revenue than the interest upon the loan, and that the \
+         merchants of the district had promised their support for the undertaking.",
+        "After a long discussion the resolution was carried by seven votes to four, and the \
+         clerk was instructed to apply to the Board of Trade for the necessary sanction \
+         before the contracts were advertised in the newspapers of the county.",
+    ];
+
+    /// OCR-like garbling: in the first `k` of every seven words, each word of four or more
+    /// letters has its second letter misread (and its seventh, if it has one).
+    fn garble(text: &str, k: usize) -> String {
+        let misread = |c: char| match c {
+            'e' => 'c',
+            'n' => 'u',
+            'a' => 'o',
+            'o' => 'a',
+            'i' => 'l',
+            'h' => 'b',
+            'u' => 'n',
+            'r' => 'v',
+            _ => 'x',
+        };
+        text.split(' ')
+            .enumerate()
+            .map(|(i, w)| {
+                let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+                if i % 7 >= k || letters < 4 {
+                    return w.to_string();
+                }
+                w.chars()
+                    .enumerate()
+                    .map(|(j, c)| if j == 1 || j == 6 { misread(c) } else { c })
+                    .collect()
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The verdict of a flagged-noisy pair, and the one the noisy rule alone (no threshold
+    /// from the pair's own noise level) would give.
+    fn noisy_verdicts(a: &str, b: &str) -> (Evidence, Kind) {
+        let r = rule();
+        let (mut pa, mut pb) = profiles(a, b, &r);
+        let e = compare(&mut pa, a, &mut pb, b, &r, true);
+        let covers = Covers::of(&pa, &pb, &r, true);
+        let noisy_rule = Rule {
+            char_coverage: r.noisy_char_coverage,
+            ..r
+        };
+        let fixed = judge(&pa, &pb, &covers, &noisy_rule, f64::INFINITY).kind;
+        (e, fixed)
+    }
+
+    #[test]
+    fn the_noisy_threshold_follows_the_pairs_copy_level() {
+        let r = rule();
+        let of = |units: Vec<UnitCover>| {
+            let covers = Covers {
+                a: Cover { units },
+                b: Cover { units: Vec::new() },
+                chars: true,
+            };
+            noisy_coverage(&covers, true, &r)
+        };
+        // Copied paragraphs found at about half their grams: 0.7 of that level.
+        let level = vec![(0, 40, Some((0.5, 0.45))); 4];
+        assert!((of(level) - NOISE_LEVEL_SCALE * 0.45).abs() < 1e-9);
+        // Heavier noise: never below the floor.
+        assert_eq!(of(vec![(0, 40, Some((0.2, 0.1))); 4]), NOISY_COVERAGE_FLOOR);
+        // Paragraphs copied word for word: the rule's own threshold.
+        let mut clean = vec![(40, 40, None); 3];
+        clean.push((0, 40, Some((0.45, 0.4))));
+        assert_eq!(of(clean), r.noisy_char_coverage);
+    }
+
+    #[test]
+    fn a_heavily_garbled_copy_is_found_at_its_own_noise_level() {
+        let clean = NOISY_STORY.join("\n\n");
+        let garbled = garble(&clean, 4);
+        assert!(crate::noise::differ_as_garbles(&clean, &garbled));
+        let (e, fixed) = noisy_verdicts(&clean, &garbled);
+        assert_ne!(fixed, Kind::Reprint, "the fixed noisy threshold misses it");
+        assert_eq!(
+            (e.kind, e.measure),
+            (Kind::Reprint, Measure::Characters),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_brief_sharing_one_garbled_sentence_is_not_a_reprint_at_any_noise_level() {
+        // Two one-paragraph briefs of other stories that print one long sentence alike.
+        let a = format!(
+            "Fire broke out late on Saturday night in a timber warehouse standing on the west \
+             side of the quay. {} Police said nobody was hurt and that the cause of the fire \
+             was not yet known to the brigade.",
+            NOISY_STORY[2]
+        );
+        let b = format!(
+            "A new schoolmaster has been appointed at Westbury by the managers of the national \
+             school after a long vacancy. {} The vicar presided at the annual dinner of the \
+             cricket club, held in the assembly rooms.",
+            garble(NOISY_STORY[2], 2)
+        );
+        assert!(crate::noise::differ_as_garbles(&a, &b));
+        let r = rule();
+        let (mut pa, mut pb) = profiles(&a, &b, &r);
+        pa.add_chars(&a);
+        pb.add_chars(&b);
+        let grams = pb.char_grams_of(0);
+        let (all, even) = (
+            coverage(grams, &pa.char_set),
+            even_coverage(grams, &pa.char_set),
+        );
+        assert!(
+            all >= NOISY_COVERAGE_FLOOR && all < r.noisy_char_coverage,
+            "the shared sentence is much of the brief: {all}"
+        );
+        assert!(
+            even < NOISY_COVERAGE_FLOOR,
+            "its ends are not shared: {even}"
+        );
+        let (e, _) = noisy_verdicts(&a, &b);
+        assert_ne!(e.kind, Kind::Reprint, "{e:?}");
     }
 
     fn char_sample(text: &str) -> CharSample {
