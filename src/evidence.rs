@@ -330,22 +330,33 @@ fn cut_units(
     push(lo, toks.len(), out);
 }
 
-/// Share of `keys` found in `set` (0 for no keys).
-fn coverage(keys: &[u32], set: &KeySet) -> f64 {
-    if keys.is_empty() {
-        return 0.0;
-    }
-    keys.iter().filter(|&&k| set.contains(k)).count() as f64 / keys.len() as f64
-}
-
-/// The least [`coverage`] of the three thirds of a unit's grams (in text order): how evenly
-/// the other article holds the unit. OCR noise breaks grams all through a copied paragraph;
-/// a paragraph that shares one sentence with the other has a third that is barely found.
-fn even_coverage(keys: &[u32], set: &KeySet) -> f64 {
+/// The share of a unit's grams found in `set`, and the least share of any of their three thirds (in
+/// text order): how evenly the other article holds the unit. OCR noise breaks grams all
+/// through a copied paragraph; a paragraph that shares one sentence with the other has a
+/// third that is barely found. One pass over the grams.
+fn char_cover(keys: &[u32], set: &KeySet) -> (f64, f64) {
     let n = keys.len();
-    (0..3)
-        .map(|t| coverage(&keys[t * n / 3..(t + 1) * n / 3], set))
-        .fold(f64::INFINITY, f64::min)
+    if n == 0 {
+        return (0.0, 0.0);
+    }
+    let mut hits = [0usize; 3];
+    for (t, hit) in hits.iter_mut().enumerate() {
+        *hit = keys[t * n / 3..(t + 1) * n / 3]
+            .iter()
+            .filter(|&&k| set.contains(k))
+            .count();
+    }
+    let even = (0..3)
+        .map(|t| {
+            let len = (t + 1) * n / 3 - t * n / 3;
+            if len == 0 {
+                0.0
+            } else {
+                hits[t] as f64 / len as f64
+            }
+        })
+        .fold(f64::INFINITY, f64::min);
+    (hits.iter().sum::<usize>() as f64 / n as f64, even)
 }
 
 /// One side's view of the other: which of its body paragraphs appear, and its body's
@@ -362,14 +373,14 @@ struct Side {
 
 /// How much of each unit of one side the other holds: the word shingles found, and, for
 /// a unit too few of whose shingles are found, the share of its character grams found
-/// and the least share of any third of them ([`even_coverage`]) (`None` when not
+/// and the least share of any third of them (even coverage ([`char_cover`])) (`None` when not
 /// measured). Measured once and judged at any character coverage.
 struct Cover {
     units: Vec<UnitCover>,
 }
 
 /// One unit's [`Cover`]: word shingles found, word shingles, and character coverage with
-/// its [`even_coverage`] when measured.
+/// its even coverage ([`char_cover`]) when measured.
 type UnitCover = (usize, usize, Option<(f64, f64)>);
 
 fn cover(x: &Profile, other: &Profile, rule: &Rule, chars: bool) -> Cover {
@@ -381,20 +392,15 @@ fn cover(x: &Profile, other: &Profile, rule: &Rule, chars: bool) -> Cover {
             let keys = &x.analysed.shingles[unit.keys.0 as usize..unit.keys.1 as usize];
             let hit = keys.iter().filter(|&&k| other.words.contains(k)).count();
             let by_words = hit as f64 >= rule.paragraph_coverage * keys.len() as f64;
-            let chars = (chars && !by_words).then(|| {
-                let grams = x.char_grams_of(u);
-                (
-                    coverage(grams, &other.char_set),
-                    even_coverage(grams, &other.char_set),
-                )
-            });
+            let chars =
+                (chars && !by_words).then(|| char_cover(x.char_grams_of(u), &other.char_set));
             (hit, keys.len(), chars)
         })
         .collect();
     Cover { units }
 }
 
-/// `even` is the [`even_coverage`] from which a unit also appears ([`noisy_coverage`]), or
+/// `even` is the even coverage ([`char_cover`]) from which a unit also appears ([`noisy_coverage`]), or
 /// infinity.
 fn side(x: &Profile, cover: &Cover, rule: &Rule, even: f64) -> Side {
     let mut s = Side {
@@ -566,7 +572,7 @@ pub fn compare_chars(
     e.for_noise(noise)
 }
 
-/// The [`even_coverage`] from which a unit of a pair that differs as OCR garbles also
+/// The even coverage ([`char_cover`]) from which a unit of a pair that differs as OCR garbles also
 /// appears, beside [`Rule::noisy_char_coverage`] of all its grams. Heavier OCR noise breaks
 /// more grams of every copied paragraph alike (at a 14% character error rate on one side
 /// about 40% of 6-grams survive, under that rule's half), so this threshold follows the
@@ -1388,10 +1394,7 @@ mod tests {
         pa.add_chars(&a);
         pb.add_chars(&b);
         let grams = pb.char_grams_of(0);
-        let (all, even) = (
-            coverage(grams, &pa.char_set),
-            even_coverage(grams, &pa.char_set),
-        );
+        let (all, even) = char_cover(grams, &pa.char_set);
         assert!(
             all >= NOISY_COVERAGE_FLOOR && all < r.noisy_char_coverage,
             "the shared sentence is much of the brief: {all}"
