@@ -163,7 +163,7 @@ pub fn merge(dir: &Path, policy: &Policy) -> Result<Merged> {
     let index = Index::open(dir)?;
     let mut m = index.manifest.clone();
     let live: Vec<String> = m.segments.iter().map(|s| s.file.clone()).collect();
-    store::clean_leftovers(dir, &live)?;
+    store::clean_leftovers(dir, &live, m.generation)?;
     let runs = groups(&m.segments, policy);
     let mut out = Merged {
         segments_before: m.segments.len(),
