@@ -145,7 +145,7 @@ pub struct IndexClustersArgs {
     /// The index directory.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// Output format (text or json).
+    /// Output format (text, json or html: one self-contained page).
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// Indent JSON output.

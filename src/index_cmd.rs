@@ -150,7 +150,11 @@ pub fn run(cmd: IndexCommand) -> reprint::Result<Exit> {
         }
         IndexCommand::Clusters(a) => {
             let list = index::clusters(&a.dir)?;
-            json_or_text(a.format, a.pretty, &list, |w| list.write_text(w))?;
+            if let Format::Html = a.format {
+                write_stdout(|w| output(list.write_html(w)))?;
+            } else {
+                json_or_text(a.format, a.pretty, &list, |w| list.write_text(w))?;
+            }
             Ok(Exit::Success)
         }
     }

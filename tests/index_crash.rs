@@ -511,3 +511,32 @@ fn an_abort_after_any_recluster_step_leaves_the_state_before_or_after_and_a_reru
     assert_eq!(clusters(&dir), c_after);
     let _ = fs::remove_dir_all(&work);
 }
+
+/// `index clusters --format html`: one self-contained page (no script, no external asset)
+/// with a section per cluster of the JSON list and every member in it.
+#[test]
+fn clusters_as_html_is_one_page_with_every_cluster_of_the_json_list() {
+    let work = scratch("index-clusters-html");
+    let days = day_files(&work);
+    let dir = work.join("ix");
+    ok(&run(&["index", "init", s(&dir)], None));
+    for d in &days[..2] {
+        ok(&run(&["index", "add", s(&dir), s(d), "-q"], None));
+    }
+    let list = clusters(&dir);
+    let out = run(&["index", "clusters", s(&dir), "--format", "html"], None);
+    ok(&out);
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.ends_with("</html>\n"));
+    assert!(!page.contains("<script") && !page.contains("src=") && !page.contains("href=\"http"));
+    let listed = list["clusters"].as_array().unwrap();
+    assert!(!listed.is_empty());
+    assert_eq!(page.matches("<section id=").count(), listed.len());
+    for c in listed {
+        assert!(page.contains(&format!("<section id=\"{}\">", c["id"].as_str().unwrap())));
+        for m in c["members"].as_array().unwrap() {
+            assert!(page.contains(m["id"].as_str().unwrap()), "{m}");
+        }
+    }
+    let _ = fs::remove_dir_all(&work);
+}
