@@ -81,7 +81,7 @@ pub fn run(cmd: IndexCommand) -> reprint::Result<Exit> {
         IndexCommand::Check(a) => {
             let c = index::check(&a.dir)?;
             for f in &c.leftovers {
-                eprintln!("reprint: note: {f} was left by an interrupted write; the next add, expire or merge removes it");
+                eprintln!("reprint: note: {f} was left by an interrupted write; the next add, expire, merge or recluster removes it");
             }
             json_or_text(a.format, false, &c, |w| {
                 writeln!(

@@ -215,7 +215,7 @@ pub fn lock(dir: &Path) -> Result<WriterLock> {
         Ok(()) => Ok(WriterLock { _file: file }),
         Err(fs::TryLockError::WouldBlock) => Err(corrupt(
             &path,
-            "another reprint process is writing to this index (add, expire or merge); try again \
+            "another reprint process is writing to this index (add, expire, merge or recluster); try again \
              when it has finished",
         )),
         Err(fs::TryLockError::Error(e)) => Err(io(&path)(e)),
