@@ -32,7 +32,7 @@ pub enum Command {
     /// boilerplate and reprints of a kept article; everything removed is listed in a sidecar.
     Clean(CleanArgs),
     /// Keep a persistent index of a feed: add daily batches and report on each against the
-    /// last days, query, expire, check, list the clusters (issue 18).
+    /// last days, query, expire, merge, check, list and recluster the clusters (issue 18).
     #[command(subcommand)]
     Index(IndexCommand),
     /// Print a shell completion script to stdout (e.g. `reprint completions bash >
