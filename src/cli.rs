@@ -32,7 +32,7 @@ pub enum Command {
     /// boilerplate and reprints of a kept article; everything removed is listed in a sidecar.
     Clean(CleanArgs),
     /// Keep a persistent index of a feed: add daily batches and report on each against the
-    /// last days, query, expire, check, list the clusters (issue 18).
+    /// last days, query, expire, merge, check, list and recluster the clusters (issue 18).
     #[command(subcommand)]
     Index(IndexCommand),
     /// Print a shell completion script to stdout (e.g. `reprint completions bash >
@@ -64,6 +64,9 @@ pub enum IndexCommand {
     Stats(IndexDirArgs),
     /// Print the window's clusters of two or more articles.
     Clusters(IndexClustersArgs),
+    /// Recompute the window's clusters as scan groups them, keep each old id with the new
+    /// cluster holding most of its articles, and print the old -> new map as JSON.
+    Recluster(IndexReclusterArgs),
 }
 
 /// `index init`: the directory, and the scan flags whose settings the index keeps.
@@ -142,12 +145,29 @@ pub struct IndexClustersArgs {
     /// The index directory.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// Output format (text or json).
+    /// Output format (text, json or html: one self-contained page).
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// Indent JSON output.
     #[arg(long)]
     pub pretty: bool,
+}
+
+/// `index recluster`: the directory; the map is always JSON.
+#[derive(Debug, Args)]
+pub struct IndexReclusterArgs {
+    /// The index directory.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Indent the JSON map.
+    #[arg(long)]
+    pub pretty: bool,
+    /// Worker threads (0 = one per core). The map is identical for every value.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Print nothing on stderr but fatal errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -81,7 +81,7 @@ pub fn run(cmd: IndexCommand) -> reprint::Result<Exit> {
         IndexCommand::Check(a) => {
             let c = index::check(&a.dir)?;
             for f in &c.leftovers {
-                eprintln!("reprint: note: {f} was left by an interrupted write; the next add, expire or merge removes it");
+                eprintln!("reprint: note: {f} was left by an interrupted write; the next add, expire, merge or recluster removes it");
             }
             json_or_text(a.format, false, &c, |w| {
                 writeln!(
@@ -121,9 +121,40 @@ pub fn run(cmd: IndexCommand) -> reprint::Result<Exit> {
             })?;
             Ok(Exit::Success)
         }
+        IndexCommand::Recluster(a) => {
+            let asked = reprint::Config::default();
+            let r =
+                thread_pool(a.threads).install(|| index::recluster::recluster(&a.dir, &asked))?;
+            if !a.quiet {
+                let moved: usize = r.map.clusters.iter().map(|c| c.moved.len()).sum();
+                eprintln!(
+                    "reprint: recluster of {} articles: {} clusters changed ({} fresh ids, {} articles moved), {} ids retired, {} unchanged; {}",
+                    r.map.articles,
+                    r.map.clusters.len(),
+                    r.fresh,
+                    moved,
+                    r.map.retired.len(),
+                    r.map.unchanged,
+                    if r.written {
+                        format!(
+                            "rewrote {} of {} segments, generation {}",
+                            r.rewritten, r.segments, r.map.generation
+                        )
+                    } else {
+                        "nothing to write".to_string()
+                    }
+                );
+            }
+            json_or_text(Format::Json, a.pretty, &r.map, |_| Ok(()))?;
+            Ok(Exit::Success)
+        }
         IndexCommand::Clusters(a) => {
             let list = index::clusters(&a.dir)?;
-            json_or_text(a.format, a.pretty, &list, |w| list.write_text(w))?;
+            if let Format::Html = a.format {
+                write_stdout(|w| output(list.write_html(w)))?;
+            } else {
+                json_or_text(a.format, a.pretty, &list, |w| list.write_text(w))?;
+            }
             Ok(Exit::Success)
         }
     }

@@ -856,3 +856,169 @@ fn a_merge_keeps_expiry_exact_within_a_day_and_bounded_by_its_span() {
         let _ = std::fs::remove_dir_all(dir);
     }
 }
+
+/// Every article's cluster id as `index clusters` lists it (clusters of two or more).
+fn cluster_of(dir: &Path) -> BTreeMap<String, String> {
+    index::clusters(dir)
+        .unwrap()
+        .clusters
+        .into_iter()
+        .flat_map(|c| {
+            let id = c.id;
+            c.members.into_iter().map(move |m| (m.id, id.clone()))
+        })
+        .collect()
+}
+
+fn member_sets(dir: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    index::clusters(dir)
+        .unwrap()
+        .clusters
+        .into_iter()
+        .map(|c| (c.id, c.members.into_iter().map(|m| m.id).collect()))
+        .collect()
+}
+
+/// `recluster` (issue 18: "re-clustering only by an explicit command that writes an old → new
+/// map"): on a feed whose daily adds grouped some articles otherwise than one scan of the
+/// window does, it gives the scan's clusters; the map accounts for every id (each old id kept
+/// by one cluster or retired, each moved article listed once under its new id, fresh ids past
+/// every id given before, no id reused); `check` passes; a second recluster is the identity
+/// map and writes nothing; after an expiry, clusters whose articles all expired are in no map.
+#[test]
+fn recluster_gives_the_scans_clusters_with_a_map_of_every_id_and_is_then_a_no_op() {
+    let feed = feed(3, 600, 10);
+    let dir = scratch("index-recluster");
+    add_all(&dir, &batches(&feed, 1));
+    let scan = scan_all(&feed);
+    let by_scan: BTreeSet<BTreeSet<String>> = scan
+        .clusters
+        .iter()
+        .map(|c| c.members.iter().cloned().collect())
+        .collect();
+    let sets_before = member_sets(&dir);
+    let of_before = cluster_of(&dir);
+    let by_index: BTreeSet<BTreeSet<String>> = sets_before.values().cloned().collect();
+    assert_ne!(
+        by_index, by_scan,
+        "the adds gave the scan's clusters: no divergence to fix"
+    );
+    let stats_before = index::stats(&dir).unwrap();
+
+    let r = index::recluster::recluster(&dir, &Config::default()).unwrap();
+    let map = &r.map;
+    assert!(r.written && r.rewritten >= 1, "{r:?}");
+    assert_eq!(map.version, 1);
+    assert_eq!(map.generation, stats_before.generation + 1);
+    assert_eq!(map.articles, feed.len());
+    let sets_after = member_sets(&dir);
+    let by_index: BTreeSet<BTreeSet<String>> = sets_after.values().cloned().collect();
+    assert_eq!(by_index, by_scan, "not the scan's clusters");
+    let of_after = cluster_of(&dir);
+
+    // Every moved article is listed once, under its new id, with the id it had.
+    let mut moved: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut news = BTreeSet::new();
+    for c in &map.clusters {
+        assert!(news.insert(c.new.clone()), "{} given twice", c.new);
+        let n: u64 = c.new[1..].parse().unwrap();
+        assert_eq!(c.fresh, n >= stats_before.next_cluster, "{c:?}");
+        assert!(
+            c.fresh || c.old.contains(&c.new),
+            "{c:?}: kept id not a member's"
+        );
+        for m in &c.moved {
+            assert_ne!(m.old, c.new);
+            assert!(c.old.contains(&m.old), "{c:?}");
+            let prev = moved.insert(m.id.clone(), (m.old.clone(), c.new.clone()));
+            assert!(prev.is_none(), "{} moved twice", m.id);
+        }
+    }
+    assert!(map.clusters.iter().any(|c| !c.moved.is_empty()));
+    for a in &feed {
+        let (old, new) = (of_before.get(&a.id), of_after.get(&a.id));
+        match moved.get(&a.id) {
+            Some((o, n)) => {
+                // Listed ids agree with the map (a single article is not listed).
+                assert!(old.is_none_or(|x| x == o), "{}: {old:?} vs {o}", a.id);
+                assert!(new.is_none_or(|x| x == n), "{}: {new:?} vs {n}", a.id);
+            }
+            None => {
+                if let (Some(o), Some(n)) = (old, new) {
+                    assert_eq!(o, n, "{} changed id without being listed", a.id);
+                }
+            }
+        }
+    }
+    // Each old id of a listed cluster is kept by exactly one cluster or retired; each listed
+    // cluster now is unchanged or in the map.
+    let kept: BTreeSet<&String> = map.clusters.iter().map(|c| &c.new).collect();
+    let retired: BTreeSet<&String> = map.retired.iter().collect();
+    for (id, members) in &sets_before {
+        let unchanged = sets_after.get(id) == Some(members);
+        let n = [unchanged, kept.contains(id), retired.contains(id)]
+            .iter()
+            .filter(|&&b| b)
+            .count();
+        assert_eq!(n, 1, "old {id}: unchanged {unchanged}");
+    }
+    for (id, members) in &sets_after {
+        assert!(
+            sets_before.get(id) == Some(members) || kept.contains(id),
+            "{id} is neither unchanged nor in the map"
+        );
+    }
+    let stats = index::stats(&dir).unwrap();
+    let fresh = map.clusters.iter().filter(|c| c.fresh).count() as u64;
+    assert_eq!(stats.next_cluster, stats_before.next_cluster + fresh);
+    assert_eq!(stats.clusters, sets_after.len());
+    let checked = index::check(&dir).unwrap();
+    assert!(checked.leftovers.is_empty(), "{:?}", checked.leftovers);
+    assert_eq!(checked.articles, feed.len());
+    let kept_map = std::fs::read(dir.join(format!("recluster-{:08}.json", map.generation)));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&kept_map.unwrap()).unwrap(),
+        serde_json::to_value(map).unwrap()
+    );
+
+    // Again: the identity map, and nothing written.
+    let manifest = std::fs::read(dir.join("manifest.json")).unwrap();
+    let again = index::recluster::recluster(&dir, &Config::default()).unwrap();
+    assert!(!again.written, "{again:?}");
+    assert!(again.map.clusters.is_empty() && again.map.retired.is_empty());
+    assert_eq!(again.map.generation, map.generation);
+    assert_eq!(again.map.unchanged, map.unchanged + map.clusters.len());
+    assert_eq!(std::fs::read(dir.join("manifest.json")).unwrap(), manifest);
+
+    // Expired clusters: in no map, and gone from the cluster table.
+    let gone = index::expire(&dir, 4).unwrap();
+    assert!(gone.articles > 0);
+    // Segments hold one day each, so the window is the days from the cut on.
+    let cut = gone.kept_from_day.unwrap();
+    let live: BTreeSet<String> = feed
+        .iter()
+        .filter(|a| index::day_number(&a.date).unwrap() >= cut)
+        .map(|a| a.id.clone())
+        .collect();
+    let after_expiry = index::recluster::recluster(&dir, &Config::default()).unwrap();
+    assert_eq!(after_expiry.map.articles, live.len());
+    for c in &after_expiry.map.clusters {
+        assert!(c.moved.iter().all(|m| live.contains(&m.id)), "{c:?}");
+    }
+    assert_eq!(
+        index::stats(&dir).unwrap().clusters,
+        member_sets(&dir).len()
+    );
+    index::check(&dir).unwrap();
+    // An add after a recluster works on the rewritten segments.
+    let again = index::add(
+        &dir,
+        batches(&feed, 1).pop().unwrap(),
+        vec![],
+        &Config::default(),
+    );
+    assert_eq!(
+        again.unwrap().summary.skipped,
+        batches(&feed, 1).pop().unwrap().len()
+    );
+}

@@ -381,3 +381,162 @@ fn an_abort_after_any_merge_step_leaves_the_state_before_or_after_and_a_rerun_en
     assert_eq!(snapshot(&dir), clean);
     let _ = fs::remove_dir_all(&work);
 }
+
+/// Daily batches of a larger generated feed (600 articles over 10 days, 8 outlets), in date
+/// order, whose daily adds group a few articles otherwise than one scan of the window does.
+fn diverging_day_files(dir: &Path) -> Vec<PathBuf> {
+    let base = reprint::synth::load_base(&common::root().join("data/base-stories.jsonl")).unwrap();
+    let cfg = reprint::synth::SynthConfig {
+        seed: 3,
+        articles: 600,
+        outlets: 8,
+        days: 10,
+        ..Default::default()
+    };
+    let mut articles = reprint::synth::generate(&base, &cfg).articles;
+    articles.sort_by(|a, b| a.date.cmp(&b.date));
+    let mut days: std::collections::BTreeMap<String, Vec<u8>> = Default::default();
+    for a in articles {
+        let e = days.entry(a.date[..10].to_string()).or_default();
+        reprint::synth::write_article(e, &a).unwrap();
+    }
+    days.into_values()
+        .enumerate()
+        .map(|(i, lines)| {
+            let p = dir.join(format!("day{i}.jsonl"));
+            fs::write(&p, lines).unwrap();
+            p
+        })
+        .collect()
+}
+
+/// `recluster` (issue 18): an abort after each of its write steps leaves the index as it was
+/// or as reclustered (`check` passing), a rerun ends byte for byte where a clean recluster
+/// does, and readers in other processes see the index before or after while it runs.
+#[test]
+fn an_abort_after_any_recluster_step_leaves_the_state_before_or_after_and_a_rerun_ends_clean() {
+    let work = scratch("index-crash-recluster");
+    let days = diverging_day_files(&work);
+    let before = work.join("before");
+    ok(&run(&["index", "init", s(&before)], None));
+    for d in &days {
+        ok(&run(&["index", "add", s(&before), s(d), "-q"], None));
+    }
+    let c_before = clusters(&before);
+    let done = work.join("done");
+    copy_dir(&before, &done);
+    let out = run(&["index", "recluster", s(&done)], None);
+    ok(&out);
+    let map = json_of(&out);
+    assert_eq!(map["version"], 1);
+    let c_after = clusters(&done);
+    assert_ne!(c_after, c_before);
+    ok(&run(&["index", "check", s(&done)], None));
+    let clean = snapshot(&done);
+    let rewritten = clean
+        .iter()
+        .filter(|(n, _)| n.starts_with("seg-") && n.contains(".g"))
+        .count() as u32;
+    assert!(rewritten >= 1, "no segment rewritten");
+    // A second recluster is the identity map and writes nothing.
+    let out = run(&["index", "recluster", s(&done)], None);
+    ok(&out);
+    let again = json_of(&out);
+    assert_eq!(again["clusters"], serde_json::json!([]));
+    assert_eq!(again["retired"], serde_json::json!([]));
+    assert!(
+        stderr(&out).contains("nothing to write"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(&done), clean);
+
+    // The rewritten segments (three steps each), the map (three), the manifest (three; its
+    // rename is the commit), then one removal per replaced segment.
+    let commit = 3 * rewritten + 5;
+    let last = 3 * rewritten + 6 + rewritten;
+    for k in 1..=last {
+        let dir = work.join(format!("recluster-abort-{k}"));
+        copy_dir(&before, &dir);
+        let out = run(&["index", "recluster", s(&dir)], Some(k));
+        assert_eq!(out.status.code(), Some(86), "step {k}: {}", stderr(&out));
+        ok(&run(&["index", "check", s(&dir)], None));
+        let want = if k < commit { &c_before } else { &c_after };
+        assert_eq!(&clusters(&dir), want, "step {k}");
+        let out = run(&["index", "recluster", s(&dir)], None);
+        ok(&out);
+        if k >= commit {
+            assert_eq!(json_of(&out)["clusters"], serde_json::json!([]), "step {k}");
+        } else {
+            assert_eq!(json_of(&out), map, "step {k}");
+        }
+        assert_eq!(
+            snapshot(&dir),
+            clean,
+            "step {k}: rerun differs from a clean run"
+        );
+    }
+    // Past the last step, the recluster ends.
+    let dir = work.join(format!("recluster-abort-{}", last + 1));
+    copy_dir(&before, &dir);
+    ok(&run(&["index", "recluster", s(&dir)], Some(last + 1)));
+    assert_eq!(snapshot(&dir), clean);
+
+    // Readers in other processes while a recluster runs: each sees the index before or after.
+    let dir = work.join("readers");
+    copy_dir(&before, &dir);
+    let mut writer = Command::new(env!("CARGO_BIN_EXE_reprint"))
+        .args(["index", "recluster", s(&dir), "-q"])
+        .current_dir(common::root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .env_remove("REPRINT_INDEX_ABORT_AFTER")
+        .spawn()
+        .unwrap();
+    let mut reads = 0;
+    loop {
+        let finished = writer.try_wait().unwrap().is_some();
+        let seen = clusters(&dir);
+        assert!(
+            seen == c_before || seen == c_after,
+            "read {reads}: neither state"
+        );
+        reads += 1;
+        if finished {
+            break;
+        }
+    }
+    assert!(writer.wait().unwrap().success());
+    assert!(reads >= 2);
+    assert_eq!(clusters(&dir), c_after);
+    let _ = fs::remove_dir_all(&work);
+}
+
+/// `index clusters --format html`: one self-contained page (no script, no external asset)
+/// with a section per cluster of the JSON list and every member in it.
+#[test]
+fn clusters_as_html_is_one_page_with_every_cluster_of_the_json_list() {
+    let work = scratch("index-clusters-html");
+    let days = day_files(&work);
+    let dir = work.join("ix");
+    ok(&run(&["index", "init", s(&dir)], None));
+    for d in &days[..2] {
+        ok(&run(&["index", "add", s(&dir), s(d), "-q"], None));
+    }
+    let list = clusters(&dir);
+    let out = run(&["index", "clusters", s(&dir), "--format", "html"], None);
+    ok(&out);
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.ends_with("</html>\n"));
+    assert!(!page.contains("<script") && !page.contains("src=") && !page.contains("href=\"http"));
+    let listed = list["clusters"].as_array().unwrap();
+    assert!(!listed.is_empty());
+    assert_eq!(page.matches("<section id=").count(), listed.len());
+    for c in listed {
+        assert!(page.contains(&format!("<section id=\"{}\">", c["id"].as_str().unwrap())));
+        for m in c["members"].as_array().unwrap() {
+            assert!(page.contains(m["id"].as_str().unwrap()), "{m}");
+        }
+    }
+    let _ = fs::remove_dir_all(&work);
+}

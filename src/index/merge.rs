@@ -163,7 +163,7 @@ pub fn merge(dir: &Path, policy: &Policy) -> Result<Merged> {
     let index = Index::open(dir)?;
     let mut m = index.manifest.clone();
     let live: Vec<String> = m.segments.iter().map(|s| s.file.clone()).collect();
-    store::clean_leftovers(dir, &live)?;
+    store::clean_leftovers(dir, &live, m.generation)?;
     let runs = groups(&m.segments, policy);
     let mut out = Merged {
         segments_before: m.segments.len(),
@@ -391,12 +391,36 @@ mod tests {
         let merged = store::merged_name(3, 1_000_000_000);
         assert_eq!(merged, "seg-00000003-1000000000.rps");
         assert_eq!(store::segment_numbers(&merged), Some((3, 1_000_000_000)));
+        // A recluster's rewrite keeps the adds in its name, so a later merge names its output
+        // as before.
+        let one = store::rewritten_name("seg-00000042.rps", 7).unwrap();
+        assert_eq!(one, "seg-00000042.g00000007.rps");
+        assert_eq!(store::segment_numbers(&one), Some((42, 42)));
+        let both = store::rewritten_name(&merged, 12).unwrap();
+        assert_eq!(both, "seg-00000003-1000000000.g00000012.rps");
+        assert_eq!(store::segment_numbers(&both), Some((3, 1_000_000_000)));
+        assert_eq!(
+            store::rewritten_name(&one, 9).unwrap(),
+            "seg-00000042.g00000009.rps"
+        );
+        assert_eq!(store::map_name(12), "recluster-00000012.json");
+        assert_eq!(store::map_generation("recluster-00000012.json"), Some(12));
+        for bad in [
+            "recluster-12.json",
+            "recluster-0000001x.json",
+            "manifest.json",
+        ] {
+            assert_eq!(store::map_generation(bad), None, "{bad}");
+        }
         for bad in [
             "seg-42.rps",
             "seg-00000005-00000005.rps",
             "seg-00000006-00000005.rps",
             "seg-0000000x.rps",
             "seg-00000001.rps.tmp",
+            "seg-00000001.g.rps",
+            "seg-00000001.g0000000x.rps",
+            "seg-00000001.g00000002.g00000003.rps",
             "manifest.json",
         ] {
             assert_eq!(store::segment_numbers(bad), None, "{bad}");

@@ -23,6 +23,7 @@
 //!   runs in input order).
 
 pub mod merge;
+pub mod recluster;
 pub mod report;
 pub mod store;
 
@@ -170,7 +171,7 @@ pub fn init(dir: &Path, cfg: &Config) -> Result<Index> {
             "an index already exists here",
         ));
     }
-    store::clean_leftovers(dir, &[])?;
+    store::clean_leftovers(dir, &[], 0)?;
     let settings = Settings::of(cfg);
     let manifest = Manifest {
         format: store::FORMAT_VERSION,
@@ -715,7 +716,7 @@ pub fn add(
         .iter()
         .map(|s| s.file.clone())
         .collect();
-    store::clean_leftovers(dir, &live)?;
+    store::clean_leftovers(dir, &live, index.manifest.generation)?;
     let Some(mut plan) = plan(&index, batch, warnings, &cfg)? else {
         return Err(store::corrupt(
             &dir.join(store::MANIFEST),
@@ -794,7 +795,7 @@ pub fn expire(dir: &Path, keep_days: u32) -> Result<Expired> {
     let index = Index::open(dir)?;
     let mut m = index.manifest.clone();
     let live: Vec<String> = m.segments.iter().map(|s| s.file.clone()).collect();
-    store::clean_leftovers(dir, &live)?;
+    store::clean_leftovers(dir, &live, m.generation)?;
     let newest = m
         .segments
         .iter()
@@ -939,7 +940,7 @@ fn check_index(index: &Index) -> Result<Option<Checked>> {
             ));
         }
     }
-    let live: HashSet<&str> = m.segments.iter().map(|s| s.file.as_str()).collect();
+    let live: Vec<String> = m.segments.iter().map(|s| s.file.clone()).collect();
     for entry in std::fs::read_dir(dir).map_err(|source| Error::Io {
         path: dir.to_path_buf(),
         source,
@@ -952,9 +953,7 @@ fn check_index(index: &Index) -> Result<Option<Checked>> {
             .file_name()
             .to_string_lossy()
             .into_owned();
-        if name.starts_with(store::TMP_PREFIX)
-            || (name.ends_with(".rps") && !live.contains(name.as_str()))
-        {
+        if store::is_leftover(&name, &live, m.generation) {
             out.leftovers.push(name);
         }
     }

@@ -1,5 +1,6 @@
 //! What `reprint index add` and `query` report on a batch, and the window's cluster list;
-//! JSON (schema [`SCHEMA_VERSION`], documented in the README) and text printers.
+//! JSON (schema [`SCHEMA_VERSION`], documented in the README) and text printers, and an HTML
+//! page of the cluster list (the scan page's head, style sheet and escaping).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -424,5 +425,47 @@ impl ClusterList {
             }
         }
         writeln!(w, "{} clusters", self.clusters.len())
+    }
+
+    /// One self-contained page (inline CSS, no script): per cluster, a table of its members
+    /// with the canonical marked, in the order of [`ClusterList::write_text`].
+    pub fn write_html(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        use crate::report::html::{esc, page_start};
+        page_start(w, "reprint index clusters")?;
+        w.write_all(b"<h1>reprint index clusters</h1>\n")?;
+        writeln!(
+            w,
+            "<p class=\"note\">{} clusters of two or more articles in the window (index \
+             generation {})</p>",
+            self.clusters.len(),
+            self.generation
+        )?;
+        for c in &self.clusters {
+            w.write_all(b"<section id=\"")?;
+            esc(w, &c.id)?;
+            w.write_all(b"\">\n<h3>")?;
+            esc(w, &c.id)?;
+            write!(
+                w,
+                " &middot; {} members &middot; canonical <span class=\"id\">",
+                c.members.len()
+            )?;
+            esc(w, &c.canonical)?;
+            w.write_all(b"</span></h3>\n<table>\n<tr><th>article</th><th>date</th><th>source</th><th>title</th></tr>\n")?;
+            for m in &c.members {
+                w.write_all(b"<tr><td class=\"id\">")?;
+                esc(w, &m.id)?;
+                if m.id == c.canonical {
+                    w.write_all(b" (canonical)")?;
+                }
+                for field in [&m.date, &m.source, &m.title] {
+                    w.write_all(b"</td><td>")?;
+                    esc(w, field)?;
+                }
+                w.write_all(b"</td></tr>\n")?;
+            }
+            w.write_all(b"</table>\n</section>\n")?;
+        }
+        w.write_all(b"</body>\n</html>\n")
     }
 }

@@ -37,8 +37,12 @@
 //! the manifest format 3 (which an earlier build refuses, naming both versions).
 //! - `LOCK`: held (an OS file lock, released when the process dies) by the one writer.
 //!
-//! Files whose name starts with `.tmp-` and segments the manifest does not name are what a
-//! crash leaves; the next writer removes them ([`clean_leftovers`]).
+//! - `recluster-GGGGGGGG.json`: the old → new cluster map of the `recluster` that committed
+//!   generation G, written before that manifest (so a committed recluster always has its map).
+//!
+//! Files whose name starts with `.tmp-`, segments the manifest does not name and maps of a
+//! generation past the manifest's are what a crash leaves; the next writer removes them
+//! ([`clean_leftovers`]).
 
 use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -211,7 +215,7 @@ pub fn lock(dir: &Path) -> Result<WriterLock> {
         Ok(()) => Ok(WriterLock { _file: file }),
         Err(fs::TryLockError::WouldBlock) => Err(corrupt(
             &path,
-            "another reprint process is writing to this index (add, expire or merge); try again \
+            "another reprint process is writing to this index (add, expire, merge or recluster); try again \
              when it has finished",
         )),
         Err(fs::TryLockError::Error(e)) => Err(io(&path)(e)),
@@ -220,13 +224,12 @@ pub fn lock(dir: &Path) -> Result<WriterLock> {
 
 /// Removes what a crashed writer left: temporary files and segments `live` does not name.
 /// Only a writer holding the lock calls this. Returns the names removed, sorted.
-pub fn clean_leftovers(dir: &Path, live: &[String]) -> Result<Vec<String>> {
+pub fn clean_leftovers(dir: &Path, live: &[String], generation: u64) -> Result<Vec<String>> {
     let mut removed = Vec::new();
     for entry in fs::read_dir(dir).map_err(io(dir))? {
         let entry = entry.map_err(io(dir))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let orphan = name.starts_with("seg-") && name.ends_with(".rps") && !live.contains(&name);
-        if name.starts_with(TMP_PREFIX) || orphan {
+        if is_leftover(&name, live, generation) {
             let p = entry.path();
             fs::remove_file(&p).map_err(io(&p))?;
             removed.push(name);
@@ -237,6 +240,29 @@ pub fn clean_leftovers(dir: &Path, live: &[String]) -> Result<Vec<String>> {
     }
     removed.sort();
     Ok(removed)
+}
+
+/// `name` is a file a crash left in an index whose manifest names segments `live` and is at
+/// `generation`: a temporary file, a segment the manifest does not name, or the map of a
+/// recluster that did not commit.
+pub fn is_leftover(name: &str, live: &[String], generation: u64) -> bool {
+    let orphan =
+        name.starts_with("seg-") && name.ends_with(".rps") && !live.iter().any(|l| l == name);
+    let uncommitted_map = map_generation(name).is_some_and(|g| g > generation);
+    name.starts_with(TMP_PREFIX) || orphan || uncommitted_map
+}
+
+/// The file name of the cluster map of the recluster that commits `generation`.
+pub fn map_name(generation: u64) -> String {
+    format!("recluster-{generation:08}.json")
+}
+
+/// The generation a recluster map file is of; `None` for any other name.
+pub fn map_generation(name: &str) -> Option<u64> {
+    let g = name.strip_prefix("recluster-")?.strip_suffix(".json")?;
+    (g.len() >= 8 && g.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| g.parse().ok())
+        .flatten()
 }
 
 /// A live segment as the manifest names it.
@@ -292,15 +318,37 @@ pub fn merged_name(first: u64, last: u64) -> String {
     format!("seg-{first:08}-{last:08}.rps")
 }
 
+/// The file name of segment `file` rewritten by the recluster that commits `generation`
+/// (the same articles with new cluster ids): `seg-N.gGGGGGGGG.rps` or `seg-A-B.gGGGGGGGG.rps`.
+/// No other segment can have it, since generations only grow. `None` for a name reprint does
+/// not write.
+pub fn rewritten_name(file: &str, generation: u64) -> Option<String> {
+    let (first, last) = segment_numbers(file)?;
+    let stem = if first == last {
+        segment_name(first)
+    } else {
+        merged_name(first, last)
+    };
+    Some(format!(
+        "{}.g{generation:08}.rps",
+        stem.strip_suffix(".rps")?
+    ))
+}
+
 /// The adds whose articles segment `file` holds, first and last: `seg-N.rps` holds N's,
-/// `seg-A-B.rps` (a merge) A's to B's. `None` for a name reprint does not write.
+/// `seg-A-B.rps` (a merge) A's to B's, and so do their rewrites by a recluster
+/// (`seg-N.gG.rps`, `seg-A-B.gG.rps`). `None` for a name reprint does not write.
 pub fn segment_numbers(file: &str) -> Option<(u64, u64)> {
-    let stem = file.strip_prefix("seg-")?.strip_suffix(".rps")?;
     let num = |t: &str| {
         (t.len() >= 8 && t.bytes().all(|b| b.is_ascii_digit()))
             .then(|| t.parse().ok())
             .flatten()
     };
+    let mut stem = file.strip_prefix("seg-")?.strip_suffix(".rps")?;
+    if let Some((s, g)) = stem.split_once(".g") {
+        num(g)?;
+        stem = s;
+    }
     match stem.split_once('-') {
         None => num(stem).map(|n| (n, n)),
         Some((a, b)) => Some((num(a)?, num(b)?)).filter(|(a, b)| a < b),

@@ -179,11 +179,7 @@ impl<'a> Page<'a> {
     }
 
     fn write(mut self, w: &mut dyn Write) -> Step<()> {
-        w.write_all(b"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")?;
-        w.write_all(b"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")?;
-        w.write_all(b"<title>reprint report</title>\n<style>\n")?;
-        w.write_all(CSS.as_bytes())?;
-        w.write_all(b"</style>\n</head>\n<body>\n")?;
+        page_start(w, "reprint report")?;
         self.header(w)?;
         self.repeats(w)?;
         self.boilerplate(w)?;
@@ -761,8 +757,20 @@ fn floor_boundary(text: &str, i: usize) -> usize {
     i
 }
 
+/// Writes a page's start up to `<body>`: doctype, `title` (escaped) and the inline style
+/// sheet. Shared with the index's cluster list (`reprint index clusters --format html`).
+pub(crate) fn page_start(w: &mut dyn Write, title: &str) -> io::Result<()> {
+    w.write_all(b"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")?;
+    w.write_all(b"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")?;
+    w.write_all(b"<title>")?;
+    esc(w, title)?;
+    w.write_all(b"</title>\n<style>\n")?;
+    w.write_all(CSS.as_bytes())?;
+    w.write_all(b"</style>\n</head>\n<body>\n")
+}
+
 /// Writes `s` HTML-escaped (safe in text and in quoted attribute values).
-fn esc(w: &mut dyn Write, s: &str) -> io::Result<()> {
+pub(crate) fn esc(w: &mut dyn Write, s: &str) -> io::Result<()> {
     let bytes = s.as_bytes();
     let mut last = 0;
     for (i, &b) in bytes.iter().enumerate() {

@@ -3,7 +3,7 @@
 //! reads (a repeat's opening words, a cluster member's headline and outlet) is taken from the
 //! corpus by the printer that shows it ([`Text`], [`Html`]), not carried in the report.
 
-mod html;
+pub(crate) mod html;
 mod json;
 mod text;
 
