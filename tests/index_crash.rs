@@ -41,8 +41,14 @@ fn day_files(dir: &Path) -> Vec<PathBuf> {
         days: 3,
         ..Default::default()
     };
+    write_days(dir, reprint::synth::generate(&base, &cfg).articles)
+}
+
+/// `articles` as one JSONL file per day in `dir` (`day0.jsonl`, … in date order), each
+/// day's articles in their order.
+fn write_days(dir: &Path, articles: Vec<reprint::synth::FeedArticle>) -> Vec<PathBuf> {
     let mut days: std::collections::BTreeMap<String, Vec<u8>> = Default::default();
-    for a in reprint::synth::generate(&base, &cfg).articles {
+    for a in articles {
         let e = days.entry(a.date[..10].to_string()).or_default();
         reprint::synth::write_article(e, &a).unwrap();
     }
@@ -395,19 +401,7 @@ fn diverging_day_files(dir: &Path) -> Vec<PathBuf> {
     };
     let mut articles = reprint::synth::generate(&base, &cfg).articles;
     articles.sort_by(|a, b| a.date.cmp(&b.date));
-    let mut days: std::collections::BTreeMap<String, Vec<u8>> = Default::default();
-    for a in articles {
-        let e = days.entry(a.date[..10].to_string()).or_default();
-        reprint::synth::write_article(e, &a).unwrap();
-    }
-    days.into_values()
-        .enumerate()
-        .map(|(i, lines)| {
-            let p = dir.join(format!("day{i}.jsonl"));
-            fs::write(&p, lines).unwrap();
-            p
-        })
-        .collect()
+    write_days(dir, articles)
 }
 
 /// `recluster` (issue 18): an abort after each of its write steps leaves the index as it was

@@ -231,14 +231,13 @@ fn write_merged(dir: &Path, parts: &[SegmentEntry], steps: &mut Steps) -> Result
         s.for_each_row(store::KEYS, None, |k, a| keys.push((k, base + a)))?;
     }
     keys.sort_unstable();
-    let (bytes, header) = store::encode_segment(&store::NewSegment {
+    let mut entry = store::NewSegment {
         articles: &articles,
         texts: &texts,
         events: &events,
         keys: &keys,
-    });
-    store::write_atomic(dir, &file, &bytes, steps)?;
-    let mut entry = SegmentEntry::new(file, &articles, bytes.len() as u64, header);
+    }
+    .write(dir, file, steps)?;
     // The oldest newest date of the adds held, so a later merge bounds the whole span.
     if let Some(first) = parts
         .iter()

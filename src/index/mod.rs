@@ -732,19 +732,14 @@ pub fn add(
     // A format-2 index takes format-3 segments; its manifest says so from now on.
     m.format = store::FORMAT_VERSION;
     let file = store::segment_name(m.next_segment);
-    let (bytes, header) = store::encode_segment(&store::NewSegment {
+    let entry = store::NewSegment {
         articles: &plan.articles,
         texts: &plan.texts,
         events: &plan.events,
         keys: &plan.keys,
-    });
-    store::write_atomic(dir, &file, &bytes, &mut steps)?;
-    m.segments.push(SegmentEntry::new(
-        file.clone(),
-        &plan.articles,
-        bytes.len() as u64,
-        header,
-    ));
+    }
+    .write(dir, file.clone(), &mut steps)?;
+    m.segments.push(entry);
     m.next_segment += 1;
     m.next_cluster = plan.next_cluster;
     m.clusters = plan.clusters;

@@ -360,14 +360,13 @@ fn rewrite(
     let mut keys = Vec::new();
     s.for_each_row(store::KEYS, None, |k, a| keys.push((k, a)))?;
     keys.sort_unstable();
-    let (bytes, header) = store::encode_segment(&store::NewSegment {
+    let mut entry = store::NewSegment {
         articles: &articles,
         texts: &texts,
         events: &events,
         keys: &keys,
-    });
-    store::write_atomic(dir, &file, &bytes, steps)?;
-    let mut entry = SegmentEntry::new(file, &articles, bytes.len() as u64, header);
+    }
+    .write(dir, file, steps)?;
     entry.first_max_date = e.first_max_date.clone();
     Ok(entry)
 }

@@ -584,6 +584,21 @@ fn table_pages(table: &[u8]) -> Vec<u8> {
     out
 }
 
+impl NewSegment<'_> {
+    /// Encodes the segment and writes it as `file` in `dir` ([`write_atomic`]); returns its
+    /// manifest entry.
+    pub fn write(&self, dir: &Path, file: String, steps: &mut Steps) -> Result<SegmentEntry> {
+        let (bytes, header) = encode_segment(self);
+        write_atomic(dir, &file, &bytes, steps)?;
+        Ok(SegmentEntry::new(
+            file,
+            self.articles,
+            bytes.len() as u64,
+            header,
+        ))
+    }
+}
+
 /// Encodes a segment; returns its bytes and its header checksum.
 pub fn encode_segment(seg: &NewSegment) -> (Vec<u8>, u64) {
     let events = zstd_json(seg.events);
