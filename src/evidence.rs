@@ -359,6 +359,12 @@ fn char_cover(keys: &[u32], set: &KeySet) -> (f64, f64) {
     (hits.iter().sum::<usize>() as f64 / n as f64, even)
 }
 
+/// Whether a unit with `hit` of its `keys` word shingles found in the other article appears
+/// there by words ([`Rule::paragraph_coverage`]).
+fn appears_by_words(hit: usize, keys: usize, rule: &Rule) -> bool {
+    hit as f64 >= rule.paragraph_coverage * keys as f64
+}
+
 /// One side's view of the other: which of its body paragraphs appear, and its body's
 /// shingle coverage.
 struct Side {
@@ -391,7 +397,7 @@ fn cover(x: &Profile, other: &Profile, rule: &Rule, chars: bool) -> Cover {
         .map(|(u, unit)| {
             let keys = &x.analysed.shingles[unit.keys.0 as usize..unit.keys.1 as usize];
             let hit = keys.iter().filter(|&&k| other.words.contains(k)).count();
-            let by_words = hit as f64 >= rule.paragraph_coverage * keys.len() as f64;
+            let by_words = appears_by_words(hit, keys.len(), rule);
             let chars =
                 (chars && !by_words).then(|| char_cover(x.char_grams_of(u), &other.char_set));
             (hit, keys.len(), chars)
@@ -413,7 +419,7 @@ fn side(x: &Profile, cover: &Cover, rule: &Rule, even: f64) -> Side {
     let (mut found, mut total) = (0usize, 0usize);
     for (u, (unit, &(hit, keys, chars))) in x.units.iter().zip(&cover.units).enumerate() {
         s.paragraphs += 1;
-        let mut appears = hit as f64 >= rule.paragraph_coverage * keys as f64;
+        let mut appears = appears_by_words(hit, keys, rule);
         found += hit;
         total += keys;
         if let Some((c, e)) = chars.filter(|_| !appears) {
@@ -587,7 +593,7 @@ fn noisy_coverage(covers: &Covers, a_is_shorter: bool, rule: &Rule) -> f64 {
         .units
         .iter()
         .map(|&(hit, keys, chars)| {
-            if hit as f64 >= rule.paragraph_coverage * keys as f64 {
+            if appears_by_words(hit, keys, rule) {
                 1.0
             } else {
                 chars.map_or(0.0, |(_, even)| even)
