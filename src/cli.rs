@@ -67,6 +67,10 @@ pub enum IndexCommand {
     /// Recompute the window's clusters as scan groups them, keep each old id with the new
     /// cluster holding most of its articles, and print the old -> new map as JSON.
     Recluster(IndexReclusterArgs),
+    /// Rewrite an index of format 1 (reprint builds before the block format) in the current
+    /// format, keeping every article, text, cluster id and event; key tables are computed
+    /// again with this build. An index already readable is left as it is.
+    Migrate(IndexDirArgs),
 }
 
 /// `index init`: the directory, and the scan flags whose settings the index keeps.

@@ -148,6 +148,21 @@ pub fn run(cmd: IndexCommand) -> reprint::Result<Exit> {
             json_or_text(Format::Json, a.pretty, &r.map, |_| Ok(()))?;
             Ok(Exit::Success)
         }
+        IndexCommand::Migrate(a) => {
+            let m = index::migrate::migrate(&a.dir, &reprint::Config::default())?;
+            json_or_text(a.format, false, &m, |w| {
+                if m.segments == 0 && m.from == m.to {
+                    writeln!(w, "index is format {}; nothing to migrate", m.from)
+                } else {
+                    writeln!(
+                        w,
+                        "migrated format {} to {}: {} segments, {} articles, generation {}",
+                        m.from, m.to, m.segments, m.articles, m.generation
+                    )
+                }
+            })?;
+            Ok(Exit::Success)
+        }
         IndexCommand::Clusters(a) => {
             let list = index::clusters(&a.dir)?;
             if let Format::Html = a.format {

@@ -281,10 +281,31 @@ fn cli_refuses_other_settings_an_unknown_dir_and_html() {
         None,
     );
     assert_eq!(out.status.code(), Some(1));
+    // A directory that does not exist, and one that holds no index: every command says so,
+    // naming the manifest it looked for, and leaves nothing behind (no LOCK file).
     let nowhere = work.join("nowhere");
-    let out = run(&["index", "stats", s(&nowhere)], None);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("no index here"), "{}", stderr(&out));
+    let empty = work.join("empty");
+    fs::create_dir_all(&empty).unwrap();
+    for d in [&nowhere, &empty] {
+        for args in [
+            vec!["index", "stats", s(d)],
+            vec!["index", "add", s(d), s(&days[0])],
+            vec!["index", "expire", s(d), "--keep-days", "1"],
+            vec!["index", "merge", s(d)],
+            vec!["index", "recluster", s(d)],
+            vec!["index", "migrate", s(d)],
+        ] {
+            let out = run(&args, None);
+            assert_eq!(out.status.code(), Some(1), "{args:?}");
+            let err = stderr(&out);
+            assert!(
+                err.contains("no index here") && err.contains("manifest.json"),
+                "{args:?}: {err}"
+            );
+        }
+    }
+    assert!(!nowhere.exists());
+    assert_eq!(fs::read_dir(&empty).unwrap().count(), 0);
     let out = run(&["index", "init", s(&dir), "extra.jsonl"], None);
     assert_eq!(out.status.code(), Some(1));
     let out = run(&["index", "init", s(&dir)], None);
@@ -531,6 +552,184 @@ fn clusters_as_html_is_one_page_with_every_cluster_of_the_json_list() {
         for m in c["members"].as_array().unwrap() {
             assert!(page.contains(m["id"].as_str().unwrap()), "{m}");
         }
+    }
+    let _ = fs::remove_dir_all(&work);
+}
+
+/// The format-1 fixture (`tests/fixtures/index-format1`, made by a stop-22 build; its
+/// README says how): the index of days 0 to 2, those days and a fourth, and the index's
+/// cluster list as that build printed it.
+fn format1_fixture() -> PathBuf {
+    common::root().join("tests/fixtures/index-format1")
+}
+
+/// A reprint link of an add report, as (new article, other article, kind), sorted.
+fn links(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    let mut v: Vec<(String, String, String)> = report["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| {
+            a["links"].as_array().unwrap().iter().map(move |l| {
+                (
+                    a["id"].as_str().unwrap().to_string(),
+                    l["id"].as_str().unwrap().to_string(),
+                    l["kind"].as_str().unwrap().to_string(),
+                )
+            })
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_format_1_index_is_migrated_keeping_every_article_and_cluster_id() {
+    let work = scratch("index-migrate");
+    let fixture = format1_fixture();
+    let day = |i: usize| fixture.join(format!("days/day{i}.jsonl"));
+    let dir = work.join("ix");
+    copy_dir(&fixture.join("index"), &dir);
+    let original = snapshot(&dir);
+    assert!(original.iter().any(|(n, _)| n == "seg-00000003.rps"));
+
+    // Every reader and writer refuses format 1, naming the command that migrates it, and
+    // changes nothing.
+    for args in [
+        vec!["index", "stats", s(&dir)],
+        vec!["index", "add", s(&dir), s(&day(3)), "-q"],
+    ] {
+        let out = run(&args, None);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("manifest.json") && err.contains("`reprint index migrate DIR`"),
+            "{err}"
+        );
+        assert_eq!(snapshot(&dir), original);
+    }
+
+    let out = run(&["index", "migrate", s(&dir), "--format", "json"], None);
+    ok(&out);
+    let m = json_of(&out);
+    assert_eq!((m["from"].as_u64(), m["to"].as_u64()), (Some(1), Some(3)));
+    assert_eq!(m["segments"], 3);
+    ok(&run(&["index", "check", s(&dir)], None));
+    let names: Vec<String> = snapshot(&dir).into_iter().map(|(n, _)| n).collect();
+    assert!(
+        !names.iter().any(|n| n == "seg-00000001.rps") && names.len() == 4,
+        "{names:?}"
+    );
+
+    // The same clusters, ids and canonicals as the format-1 build listed.
+    let old: serde_json::Value =
+        serde_json::from_slice(&fs::read(fixture.join("clusters.json")).unwrap()).unwrap();
+    assert!(old["clusters"].as_array().unwrap().len() >= 3);
+    assert_eq!(clusters(&dir)["clusters"], old["clusters"]);
+
+    // What this build writes for the same days: the same articles, key rows and
+    // fingerprint, so an add of the fourth day finds the same links in both.
+    let fresh = work.join("fresh");
+    ok(&run(&["index", "init", s(&fresh)], None));
+    for i in 0..3 {
+        ok(&run(&["index", "add", s(&fresh), s(&day(i)), "-q"], None));
+    }
+    let stats = |d: &Path| {
+        let out = run(&["index", "stats", s(d), "--format", "json"], None);
+        ok(&out);
+        json_of(&out)
+    };
+    let checked = |d: &Path| {
+        let out = run(&["index", "check", s(d), "--format", "json"], None);
+        ok(&out);
+        json_of(&out)
+    };
+    let (sm, sf) = (stats(&dir), stats(&fresh));
+    assert_eq!(sm["format"], 3);
+    assert_eq!(sm["fingerprint"], sf["fingerprint"]);
+    assert_eq!(sm["articles"], old_articles(&fixture));
+    assert_eq!(checked(&dir), checked(&fresh));
+    let add = |d: &Path| {
+        let out = run(
+            &["index", "add", s(d), s(&day(3)), "-q", "--format", "json"],
+            None,
+        );
+        ok(&out);
+        json_of(&out)
+    };
+    let (am, af) = (add(&dir), add(&fresh));
+    let found = links(&am);
+    assert!(
+        found.iter().any(|(_, _, kind)| kind == "reprint"),
+        "the fourth day reprints nothing indexed: {found:?}"
+    );
+    assert_eq!(found, links(&af));
+    assert_eq!(am["summary"]["candidates"], af["summary"]["candidates"]);
+
+    // A migrated (or any readable) index is left as it is.
+    let before = snapshot(&dir);
+    let out = run(&["index", "migrate", s(&dir)], None);
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("nothing to migrate"));
+    assert_eq!(snapshot(&dir), before);
+    let _ = fs::remove_dir_all(&work);
+}
+
+/// Articles the fixture's format-1 manifest counts.
+fn old_articles(fixture: &Path) -> u64 {
+    let text = fs::read_to_string(fixture.join("index/manifest.json")).unwrap();
+    let body = &text[..text.rfind("#xxh3=").unwrap()];
+    let m: serde_json::Value = serde_json::from_str(body).unwrap();
+    m["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["articles"].as_u64().unwrap())
+        .sum()
+}
+
+#[test]
+fn an_abort_after_any_migrate_step_leaves_the_state_before_or_after_and_a_rerun_ends_clean() {
+    let work = scratch("index-crash-migrate");
+    let fixture = format1_fixture();
+    let original = {
+        let d = work.join("original");
+        copy_dir(&fixture.join("index"), &d);
+        snapshot(&d)
+    };
+    let done = work.join("done");
+    copy_dir(&fixture.join("index"), &done);
+    ok(&run(&["index", "migrate", s(&done)], None));
+    let clean = snapshot(&done);
+    let c_after = clusters(&done);
+    // Three segments (three steps each), the manifest (three; its rename is the commit),
+    // then one removal per format-1 segment.
+    let (commit, last) = (3 * 3 + 2, 3 * 3 + 3 + 3);
+    for k in 1..=last {
+        let dir = work.join(format!("migrate-abort-{k}"));
+        copy_dir(&fixture.join("index"), &dir);
+        let out = run(&["index", "migrate", s(&dir)], Some(k));
+        assert_eq!(out.status.code(), Some(86), "step {k}: {}", stderr(&out));
+        if k < commit {
+            // Still format 1: refused by readers, its own files intact.
+            let out = run(&["index", "check", s(&dir)], None);
+            assert_eq!(out.status.code(), Some(1), "step {k}");
+            assert!(stderr(&out).contains("index migrate"), "step {k}");
+            let kept: Vec<_> = snapshot(&dir)
+                .into_iter()
+                .filter(|(n, _)| original.iter().any(|(o, _)| o == n))
+                .collect();
+            assert_eq!(kept, original, "step {k}: the format-1 files changed");
+        } else {
+            ok(&run(&["index", "check", s(&dir)], None));
+            assert_eq!(clusters(&dir), c_after, "step {k}");
+        }
+        ok(&run(&["index", "migrate", s(&dir)], None));
+        assert_eq!(
+            snapshot(&dir),
+            clean,
+            "step {k}: rerun differs from a clean run"
+        );
     }
     let _ = fs::remove_dir_all(&work);
 }

@@ -159,7 +159,7 @@ pub struct Merged {
 /// commit either opened the old files already or finds one gone and reads the new manifest.
 pub fn merge(dir: &Path, policy: &Policy) -> Result<Merged> {
     policy.validate()?;
-    let _lock = store::lock(dir)?;
+    let _lock = store::lock_index(dir)?;
     let index = Index::open(dir)?;
     let mut m = index.manifest.clone();
     let live: Vec<String> = m.segments.iter().map(|s| s.file.clone()).collect();

@@ -23,6 +23,7 @@
 //!   runs in input order).
 
 pub mod merge;
+pub mod migrate;
 pub mod recluster;
 pub mod report;
 pub mod store;
@@ -707,7 +708,7 @@ pub fn add(
     warnings: Vec<Warning>,
     asked: &Config,
 ) -> Result<report::BatchReport> {
-    let _lock = store::lock(dir)?;
+    let _lock = store::lock_index(dir)?;
     let index = Index::open(dir)?;
     let cfg = index.config(asked)?;
     let live: Vec<String> = index
@@ -786,7 +787,7 @@ pub struct Expired {
 /// The manifest is replaced first, then the files removed; a crash between leaves files the
 /// next writer removes.
 pub fn expire(dir: &Path, keep_days: u32) -> Result<Expired> {
-    let _lock = store::lock(dir)?;
+    let _lock = store::lock_index(dir)?;
     let index = Index::open(dir)?;
     let mut m = index.manifest.clone();
     let live: Vec<String> = m.segments.iter().map(|s| s.file.clone()).collect();

@@ -135,7 +135,7 @@ pub fn assign(groups: &[Vec<u64>], next_cluster: u64) -> (Vec<u64>, u64) {
 /// what an earlier crash left first. `asked` gives the settings that do not change verdicts
 /// (threads, memory), as for `add`.
 pub fn recluster(dir: &Path, asked: &Config) -> Result<Reclustered> {
-    let _lock = store::lock(dir)?;
+    let _lock = store::lock_index(dir)?;
     let index = Index::open(dir)?;
     let cfg = index.config(asked)?;
     let m = &index.manifest;

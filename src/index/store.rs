@@ -55,7 +55,7 @@ use crate::error::{Error, Result};
 
 /// Version of the on-disk format (manifest and segments); bumped on any incompatible change.
 /// Format 1 (texts in one compressed list per segment, no id or page table) is refused with
-/// a message that names both versions; rebuild such an index by adding its inputs again.
+/// a message that names both versions and `reprint index migrate` ([`super::migrate`]).
 pub const FORMAT_VERSION: u32 = 3;
 /// The oldest format read: format 2 differs only by the key and id page tables.
 pub const OLDEST_FORMAT: u32 = 2;
@@ -65,7 +65,7 @@ pub const MANIFEST: &str = "manifest.json";
 pub const LOCK: &str = "LOCK";
 /// Prefix of temporary files (a crash may leave them; the next writer removes them).
 pub const TMP_PREFIX: &str = ".tmp-";
-const SEG_MAGIC: &[u8; 8] = b"RPRTSEG\0";
+pub(super) const SEG_MAGIC: &[u8; 8] = b"RPRTSEG\0";
 /// The sections of a segment, in file order (a format-2 segment has the first five).
 const SECTIONS: [&str; 7] = [
     "events",
@@ -127,7 +127,7 @@ pub fn corrupt(path: &Path, message: impl Into<String>) -> Error {
     }
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+pub(super) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -200,6 +200,25 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8], steps: &mut Steps) -> 
 /// The writer's lock on `dir/LOCK`, held until dropped (or the process ends).
 pub struct WriterLock {
     _file: File,
+}
+
+/// Takes the writer's lock of the index in `dir`: fails with "no index here" naming the
+/// manifest when `dir` holds none (so no `LOCK` file is left in a directory that is not an
+/// index, and a missing directory gets the same message), else as [`lock`].
+pub fn lock_index(dir: &Path) -> Result<WriterLock> {
+    let manifest = dir.join(MANIFEST);
+    if !manifest.is_file() {
+        return Err(no_index(&manifest));
+    }
+    lock(dir)
+}
+
+/// The error of a directory that holds no index (its manifest is `manifest`).
+fn no_index(manifest: &Path) -> Error {
+    corrupt(
+        manifest,
+        "no index here (create one with `reprint index init DIR`)",
+    )
 }
 
 /// Takes the writer's lock, or fails at once naming the lock file if another writer holds it.
@@ -394,14 +413,19 @@ impl Manifest {
 
     /// Reads `dir`'s manifest, checking its checksum and format version.
     pub fn read(dir: &Path) -> Result<Manifest> {
+        let m = Manifest::read_any(dir)?;
+        if !(OLDEST_FORMAT..=FORMAT_VERSION).contains(&m.format) {
+            return Err(corrupt(&dir.join(MANIFEST), old_format(m.format)));
+        }
+        Ok(m)
+    }
+
+    /// Reads `dir`'s manifest, checking its checksum but not its format version (format 1's
+    /// manifest has the fields of this one; [`super::migrate`] reads it so).
+    pub fn read_any(dir: &Path) -> Result<Manifest> {
         let path = dir.join(MANIFEST);
         let bytes = match fs::read(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(corrupt(
-                    &path,
-                    "no index here (create one with `reprint index init DIR`)",
-                ))
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(no_index(&path)),
             r => r.map_err(io(&path))?,
         };
         let body_end = bytes
@@ -422,23 +446,27 @@ impl Manifest {
                 format!("checksum error: xxh3 is {got:016x}, the file says {want:016x}"),
             ));
         }
-        let m: Manifest = serde_json::from_slice(body)
-            .map_err(|e| corrupt(&path, format!("not a reprint index manifest: {e}")))?;
-        if !(OLDEST_FORMAT..=FORMAT_VERSION).contains(&m.format) {
-            return Err(corrupt(&path, old_format(m.format)));
-        }
-        Ok(m)
+        serde_json::from_slice(body)
+            .map_err(|e| corrupt(&path, format!("not a reprint index manifest: {e}")))
     }
 }
 
-/// The refusal of another format version (no reader or migration of format 1 yet).
-fn old_format(found: u32) -> String {
-    format!(
+/// The refusal of another format version: format 1 names the command that migrates it.
+pub fn old_format(found: u32) -> String {
+    let what = format!(
         "index format {found} is not a format this reprint reads ({OLDEST_FORMAT} to \
          {FORMAT_VERSION}; format 2 stores texts in blocks with a page table, format 3 adds \
-         page tables of the key and id tables); rebuild the index with this version: \
-         `reprint index init NEW`, then `reprint index add NEW` with the original inputs"
-    )
+         page tables of the key and id tables)"
+    );
+    if found == 1 {
+        format!("{what}; rewrite it in format {FORMAT_VERSION} with `reprint index migrate DIR`")
+    } else {
+        format!(
+            "{what}; it was written by a newer reprint: use that version, or rebuild the \
+             index with this one (`reprint index init NEW`, then `reprint index add NEW` with \
+             the original inputs)"
+        )
+    }
 }
 
 /// The hash of an article id in the id table.
@@ -670,11 +698,11 @@ pub struct Segment {
     sections: [(u64, u64, u64); SECTIONS.len()],
 }
 
-fn le_u64(b: &[u8], at: usize) -> u64 {
+pub(super) fn le_u64(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"))
 }
 
-fn le_u32(b: &[u8], at: usize) -> u32 {
+pub(super) fn le_u32(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"))
 }
 
@@ -1206,7 +1234,7 @@ mod tests {
     }
 
     #[test]
-    fn format_1_is_refused_naming_both_versions() {
+    fn other_formats_are_refused_naming_both_versions_and_format_1_names_migrate() {
         let (dir, entry, _) = written(3);
         let path = dir.path().join(&entry.file);
         let mut bytes = fs::read(&path).unwrap();
@@ -1237,7 +1265,16 @@ mod tests {
         let err = Manifest::read(dir.path()).unwrap_err().to_string();
         assert!(
             err.contains(MANIFEST)
-                && err.contains("index format 1 is not a format this reprint reads (2 to 3"),
+                && err.contains("index format 1 is not a format this reprint reads (2 to 3")
+                && err.contains("`reprint index migrate DIR`"),
+            "{err}"
+        );
+        // A format from a newer build is not sent to migrate.
+        let m = Manifest { format: 9, ..m };
+        fs::write(dir.path().join(MANIFEST), m.to_bytes()).unwrap();
+        let err = Manifest::read(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("index format 9") && err.contains("newer") && !err.contains("migrate"),
             "{err}"
         );
     }
