@@ -405,8 +405,8 @@ def main() -> int:
 
         # The map kernel alone on the first range of the last run, one thread, in-process.
         if not args.skip_kernel:
-            rng = reprint.ray._ranges(files, args.partitions[-1])[0]
-            data = reprint.ray._slice(rng)
+            rng = reprint._ranges.ranges(files, args.partitions[-1], "reprint.ray")[0]
+            data = reprint._ranges.read_range(rng)
             lines = data.count(b"\n")
             t = time.perf_counter()
             part = _reprint.map_jsonl(rng["name"], rng["input"], 1, data, {"threads": 1})
@@ -442,14 +442,14 @@ def in_process(args: argparse.Namespace, files: list[str], n: int, want: str,
     monitor = Monitor()
     monitor.start()
     try:
-        ranges = reprint.ray._ranges(files, args.partitions[0])
+        ranges = reprint._ranges.ranges(files, args.partitions[0], "reprint.ray")
         monitor.set_phase("map")
         rss0 = monitor.me.memory()[0]
         parts, per = [], []
         next_line: dict[int, int] = {}
         t = time.perf_counter()
         for rng in ranges:
-            data = reprint.ray._slice(rng)
+            data = reprint._ranges.read_range(rng)
             first = next_line.get(rng["input"], 1)
             next_line[rng["input"]] = first + data.count(b"\n")
             t1 = time.perf_counter()

@@ -40,56 +40,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import _reprint
-from ._errors import InputError
+from ._ranges import check_options, first_lines, paths_of, ranges, read_range
 
 __all__ = ["scan", "main"]
-
-#: Bytes per range when ``partitions`` is not given.
-DEFAULT_RANGE_BYTES = 64 << 20
-
-#: Settings only ``reprint.clean`` takes.
-_CLEAN_ONLY = ("keep", "keep_boilerplate", "min_boilerplate_words")
 
 #: Tests only: the path of a marker file. The first map task that finds it missing creates
 #: it and kills its own worker process (SIGKILL), so that Ray must run the range again.
 _FAULT_ENV = "REPRINT_RAY_KILL_ONCE"
 
-_READ_BYTES = 1 << 20
-
-
-def _line_start(f: Any, size: int, at: int) -> int:
-    """The first offset ``>= at`` where a line starts (0, or just after a line feed), or
-    ``size``. Both neighbours of a cut compute it alike, so every line has one owner."""
-    if at <= 0:
-        return 0
-    if at >= size:
-        return size
-    pos = at - 1
-    f.seek(pos)
-    while True:
-        chunk = f.read(_READ_BYTES)
-        if not chunk:
-            return size
-        nl = chunk.find(b"\n")
-        if nl >= 0:
-            return pos + nl + 1
-        pos += len(chunk)
-
-
-def _slice(row: dict[str, Any]) -> bytes:
-    with open(row["path"], "rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        start = _line_start(f, size, row["start"])
-        end = _line_start(f, size, row["end"])
-        if end <= start:
-            return b""
-        f.seek(start)
-        return f.read(end - start)
-
 
 def _count(row: dict[str, Any]) -> dict[str, Any]:
     """Ray map: the line feeds of a range."""
-    return {"input": row["input"], "start": row["start"], "lines": _slice(row).count(b"\n")}
+    return {"input": row["input"], "start": row["start"], "lines": read_range(row).count(b"\n")}
 
 
 def _map(row: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
@@ -99,31 +61,9 @@ def _map(row: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
         with open(marker, "w") as f:
             f.write(f"killed pid {os.getpid()} on input {row['input']} byte {row['start']}\n")
         os.kill(os.getpid(), signal.SIGKILL)
-    data = _slice(row)
+    data = read_range(row)
     part = _reprint.map_jsonl(row["name"], row["input"], row["first_line"], data, options)
     return {"part": part}
-
-
-def _ranges(paths: Sequence[str], partitions: int | None) -> list[dict[str, Any]]:
-    """About ``partitions`` byte ranges over the files (by size), at least one per file."""
-    sizes = []
-    for p in paths:
-        if not os.path.isfile(p):
-            raise InputError(f"{p}: not a file (reprint.ray reads plain JSONL files)")
-        sizes.append(os.path.getsize(p))
-    total = sum(sizes)
-    if partitions is None:
-        partitions = max(1, -(-total // DEFAULT_RANGE_BYTES))
-    if partitions < 1:
-        raise ValueError(f"partitions must be at least 1, got {partitions}")
-    ranges = []
-    for k, (p, size) in enumerate(zip(paths, sizes)):
-        n = max(1, round(partitions * size / total)) if total else 1
-        n = min(n, max(1, size))
-        cuts = [size * i // n for i in range(n + 1)]
-        for a, b in zip(cuts, cuts[1:]):
-            ranges.append({"input": k, "name": str(p), "path": os.path.abspath(p), "start": a, "end": b})
-    return ranges
 
 
 def scan(
@@ -149,32 +89,14 @@ def scan(
             "reprint.ray.scan reads JSONL files: pass their paths (a Dataset's rows carry no "
             "input position, which the byte-identical report needs)"
         )
-    if isinstance(dataset_or_paths, (str, os.PathLike)):
-        paths = [os.fspath(dataset_or_paths)]
-    else:
-        paths = [os.fspath(p) for p in dataset_or_paths]
-    if not paths:
-        raise InputError("no input files")
-    for name in _CLEAN_ONLY:
-        if name in scan_options:
-            raise TypeError(f"unexpected keyword argument {name!r} (a setting of clean)")
-    # Settings checked once here, before any task runs: a bad one is a ConfigError now.
-    _reprint.map_jsonl("<check>", 0, 1, b"", scan_options)
-
-    ranges = _ranges(paths, partitions)
-    counted = (
-        ray.data.from_items(ranges, override_num_blocks=len(ranges)).map(_count).take_all()
-    )
-    lines = {(r["input"], r["start"]): r["lines"] for r in counted}
-    if len(lines) != len(ranges):
-        raise RuntimeError(f"{len(lines)} line counts came back for {len(ranges)} ranges")
-    next_line: dict[int, int] = {}
-    for r in ranges:  # in input order: each range starts where the one before it ended
-        r["first_line"] = next_line.get(r["input"], 1)
-        next_line[r["input"]] = r["first_line"] + lines[(r["input"], r["start"])]
+    paths = paths_of(dataset_or_paths)
+    check_options(scan_options)
+    rs = ranges(paths, partitions, "reprint.ray")
+    counted = ray.data.from_items(rs, override_num_blocks=len(rs)).map(_count).take_all()
+    first_lines(rs, counted)
     fault = os.environ.get(_FAULT_ENV)
     parts = (
-        ray.data.from_items(ranges, override_num_blocks=len(ranges))
+        ray.data.from_items(rs, override_num_blocks=len(rs))
         .map(
             _map,
             # One thread per task: Ray schedules a task per CPU.

@@ -49,3 +49,38 @@ def generated(cli: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert p.returncode == 0, p.stderr.decode()
     return feed
+
+
+#: Files the distributed scans' feed is split into.
+FILES = 4
+
+
+@pytest.fixture(scope="session")
+def feed(cli: Path, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """A generated feed of 3,000 articles in ``FILES`` files of unequal length, the middle
+    ones with a repeated id and a bad line, so warnings and renaming cross files."""
+    d = tmp_path_factory.mktemp("splitfeed")
+    whole = d / "feed.jsonl"
+    p = run_cli(
+        cli, "synth", "--seed", "11", "--articles", "3000", "--out", str(whole), "--truth", str(d / "t.json")
+    )
+    assert p.returncode == 0, p.stderr.decode()
+    lines = whole.read_bytes().splitlines(keepends=True)
+    cuts = [0, 400, 1300, 1310, len(lines)]
+    paths = []
+    for k in range(FILES):
+        path = d / f"part-{k}.jsonl"
+        body = b"".join(lines[cuts[k] : cuts[k + 1]])
+        if k in (1, 2):
+            body += b"not json\n" + lines[0]  # a malformed line, and the feed's first id again
+        path.write_bytes(body)
+        paths.append(str(path))
+    return paths
+
+
+@pytest.fixture(scope="session")
+def want(cli: Path, feed: list[str]) -> str:
+    """The CLI's JSON report on ``feed``, which the distributed scans must print."""
+    text = cli_json(cli, *feed)
+    assert '"duplicate id' in text and text.count('"line"') >= 4, "warnings from several files"
+    return text

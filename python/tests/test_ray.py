@@ -15,33 +15,7 @@ os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 ray = pytest.importorskip("ray", reason="CI installs ray[data] (python/ci.sh)")
 
 import reprint.ray  # noqa: E402
-from conftest import ROOT, cli_json, run_cli  # noqa: E402
-
-FILES = 4
-
-
-@pytest.fixture(scope="module")
-def feed(cli: Path, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    """A generated feed of 3,000 articles in ``FILES`` files of unequal length, the middle
-    ones with a repeated id and a bad line, so warnings and renaming cross files."""
-    d = tmp_path_factory.mktemp("rayfeed")
-    whole = d / "feed.jsonl"
-    p = run_cli(
-        cli, "synth", "--seed", "11", "--articles", "3000", "--out", str(whole), "--truth", str(d / "t.json")
-    )
-    assert p.returncode == 0, p.stderr.decode()
-    lines = whole.read_bytes().splitlines(keepends=True)
-    cuts = [0, 400, 1300, 1310, len(lines)]
-    paths = []
-    for k in range(FILES):
-        path = d / f"part-{k}.jsonl"
-        body = b"".join(lines[cuts[k] : cuts[k + 1]])
-        if k in (1, 2):
-            body += b"not json\n" + lines[0]  # a malformed line, and the feed's first id again
-        path.write_bytes(body)
-        paths.append(str(path))
-    return paths
-
+from conftest import ROOT, cli_json  # noqa: E402
 
 @pytest.fixture(scope="module")
 def local_ray(tmp_path_factory: pytest.TempPathFactory):
@@ -58,13 +32,6 @@ def local_ray(tmp_path_factory: pytest.TempPathFactory):
         yield marker
     finally:
         ray.shutdown()
-
-
-@pytest.fixture(scope="module")
-def want(cli: Path, feed: list[str]) -> str:
-    text = cli_json(cli, *feed)
-    assert '"duplicate id' in text and text.count('"line"') >= 4, "warnings from several files"
-    return text
 
 
 @pytest.mark.timeout(600)

@@ -1,0 +1,104 @@
+"""Byte ranges of JSONL files for the distributed scans (``reprint.ray``, ``reprint.spark``):
+where the files are cut, which lines a range owns, the line each range starts at, and the
+checks both engines run on the driver before any task."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from . import _CLEAN_ONLY, _reprint
+from ._errors import InputError
+
+#: Bytes per range when ``partitions`` is not given.
+DEFAULT_RANGE_BYTES = 64 << 20
+
+_READ_BYTES = 1 << 20
+
+
+def paths_of(dataset_or_paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:
+    """One path or a list of paths, as strings; at least one."""
+    if isinstance(dataset_or_paths, (str, os.PathLike)):
+        paths = [os.fspath(dataset_or_paths)]
+    else:
+        paths = [os.fspath(p) for p in dataset_or_paths]
+    if not paths:
+        raise InputError("no input files")
+    return paths
+
+
+def check_options(scan_options: dict[str, Any]) -> None:
+    """The settings checked once on the driver, before any task runs: a bad one is a
+    ``ConfigError`` (or ``TypeError``) now, not a failed task."""
+    for name in _CLEAN_ONLY:
+        if name in scan_options:
+            raise TypeError(f"unexpected keyword argument {name!r} (a setting of clean)")
+    _reprint.map_jsonl("<check>", 0, 1, b"", scan_options)
+
+
+def _line_start(f: Any, size: int, at: int) -> int:
+    """The first offset ``>= at`` where a line starts (0, or just after a line feed), or
+    ``size``. Both neighbours of a cut compute it alike, so every line has one owner."""
+    if at <= 0:
+        return 0
+    if at >= size:
+        return size
+    pos = at - 1
+    f.seek(pos)
+    while True:
+        chunk = f.read(_READ_BYTES)
+        if not chunk:
+            return size
+        nl = chunk.find(b"\n")
+        if nl >= 0:
+            return pos + nl + 1
+        pos += len(chunk)
+
+
+def read_range(row: dict[str, Any]) -> bytes:
+    """The bytes of the lines that start in ``row``'s range of its file."""
+    with open(row["path"], "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        start = _line_start(f, size, row["start"])
+        end = _line_start(f, size, row["end"])
+        if end <= start:
+            return b""
+        f.seek(start)
+        return f.read(end - start)
+
+
+def ranges(paths: Sequence[str], partitions: int | None, engine: str) -> list[dict[str, Any]]:
+    """About ``partitions`` byte ranges over the files (by size), at least one per file, in
+    input order; each ``{"input", "name", "path", "start", "end"}``."""
+    sizes = []
+    for p in paths:
+        if not os.path.isfile(p):
+            raise InputError(f"{p}: not a file ({engine} reads plain JSONL files)")
+        sizes.append(os.path.getsize(p))
+    total = sum(sizes)
+    if partitions is None:
+        partitions = max(1, -(-total // DEFAULT_RANGE_BYTES))
+    if partitions < 1:
+        raise ValueError(f"partitions must be at least 1, got {partitions}")
+    out = []
+    for k, (p, size) in enumerate(zip(paths, sizes)):
+        n = max(1, round(partitions * size / total)) if total else 1
+        n = min(n, max(1, size))
+        cuts = [size * i // n for i in range(n + 1)]
+        for a, b in zip(cuts, cuts[1:]):
+            out.append({"input": k, "name": str(p), "path": os.path.abspath(p), "start": a, "end": b})
+    return out
+
+
+def first_lines(rs: list[dict[str, Any]], counted: Iterable[dict[str, Any]]) -> None:
+    """Sets each range's ``first_line`` from the line feeds the engine counted per range
+    (``{"input", "start", "lines"}``, in any order): a range starts where the one before it
+    in its file ended."""
+    lines = {(r["input"], r["start"]): r["lines"] for r in counted}
+    if len(lines) != len(rs):
+        raise RuntimeError(f"{len(lines)} line counts came back for {len(rs)} ranges")
+    next_line: dict[int, int] = {}
+    for r in rs:  # in input order
+        r["first_line"] = next_line.get(r["input"], 1)
+        next_line[r["input"]] = r["first_line"] + lines[(r["input"], r["start"])]
