@@ -202,15 +202,13 @@ fn json_or_text<T: serde::Serialize>(
 fn html_refused() -> reprint::Error {
     reprint::Error::Config {
         name: "format",
-        message: "the index prints text or json".into(),
+        message: "this index command prints text or json (add, query and clusters also print html)"
+            .into(),
     }
 }
 
 /// `index add` (`commit`) or `index query`.
 fn batch(a: IndexBatchArgs, commit: bool) -> reprint::Result<Exit> {
-    if let Format::Html = a.scan.format {
-        return Err(html_refused());
-    }
     let cfg = a.scan.config();
     cfg.validate()?;
     let pool = thread_pool(a.scan.threads);
@@ -226,8 +224,12 @@ fn batch(a: IndexBatchArgs, commit: bool) -> reprint::Result<Exit> {
             index::query(&a.dir, articles, warnings, &cfg)
         }
     })?;
-    json_or_text(a.scan.format, a.scan.pretty, &report, |w| {
-        report.write_text(w)
-    })?;
+    if let Format::Html = a.scan.format {
+        write_stdout(|w| output(report.write_html(w)))?;
+    } else {
+        json_or_text(a.scan.format, a.scan.pretty, &report, |w| {
+            report.write_text(w)
+        })?;
+    }
     Ok(Exit::after(malformed))
 }

@@ -258,7 +258,7 @@ fn one_writer_at_a_time_while_readers_read() {
 }
 
 #[test]
-fn cli_refuses_other_settings_an_unknown_dir_and_html() {
+fn cli_refuses_other_settings_an_unknown_dir_and_html_where_there_is_none() {
     let work = scratch("index-cli");
     let days = day_files(&work);
     let dir = work.join("ix");
@@ -276,11 +276,13 @@ fn cli_refuses_other_settings_an_unknown_dir_and_html() {
         "{}",
         stderr(&out)
     );
-    let out = run(
-        &["index", "add", s(&dir), s(&days[0]), "--format", "html"],
-        None,
-    );
+    let out = run(&["index", "stats", s(&dir), "--format", "html"], None);
     assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("prints text or json"),
+        "{}",
+        stderr(&out)
+    );
     // A directory that does not exist, and one that holds no index: every command says so,
     // naming the manifest it looked for, and leaves nothing behind (no LOCK file).
     let nowhere = work.join("nowhere");
@@ -731,5 +733,113 @@ fn an_abort_after_any_migrate_step_leaves_the_state_before_or_after_and_a_rerun_
             "step {k}: rerun differs from a clean run"
         );
     }
+    let _ = fs::remove_dir_all(&work);
+}
+
+/// `index add --format html` (and `query`): one self-contained page with a section per new
+/// article that shares text or repeats itself (those of the JSON report), each link's
+/// shared passages in this article's words, and its repeats.
+#[test]
+fn add_and_query_as_html_show_every_linked_article_with_its_passages() {
+    let work = scratch("index-batch-html");
+    let days = day_files(&work);
+    let dir = work.join("ix");
+    ok(&run(&["index", "init", s(&dir)], None));
+    ok(&run(&["index", "add", s(&dir), s(&days[0]), "-q"], None));
+    let out = run(
+        &[
+            "index",
+            "query",
+            s(&dir),
+            s(&days[1]),
+            "-q",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    ok(&out);
+    let report = json_of(&out);
+    let out = run(
+        &[
+            "index",
+            "query",
+            s(&dir),
+            s(&days[1]),
+            "-q",
+            "--format",
+            "html",
+        ],
+        None,
+    );
+    ok(&out);
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
+    assert!(!page.contains("<script") && page.contains("<h1>reprint index query</h1>"));
+    // The texts of the day, to check the passages against the JSON's byte ranges.
+    let texts: std::collections::HashMap<String, String> = fs::read_to_string(&days[1])
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let esc = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#39;")
+    };
+    let mut sections = 0;
+    let mut passages = 0;
+    for a in report["articles"].as_array().unwrap() {
+        let id = a["id"].as_str().unwrap();
+        let links = a["links"].as_array().unwrap();
+        let shown = !links.is_empty() || !a["repeats"].as_array().unwrap().is_empty();
+        assert_eq!(
+            page.contains(&format!("<section id=\"{}\">", esc(id))),
+            shown,
+            "{id}"
+        );
+        sections += usize::from(shown);
+        for l in links {
+            for sp in l["spans"].as_array().unwrap() {
+                let (b0, b1) = (
+                    sp["this"][0].as_u64().unwrap() as usize,
+                    sp["this"][1].as_u64().unwrap() as usize,
+                );
+                // The passage's first words, as the page prints them (whitespace folded).
+                let words: Vec<&str> = texts[id][b0..b1].split_whitespace().take(6).collect();
+                assert!(page.contains(&esc(&words.join(" "))), "{id}: {words:?}");
+                passages += 1;
+            }
+        }
+    }
+    assert!(
+        sections >= 5 && passages >= 5,
+        "{sections} sections, {passages} passages"
+    );
+    // add prints the same page but for its title and the segment it wrote.
+    let out = run(
+        &[
+            "index",
+            "add",
+            s(&dir),
+            s(&days[1]),
+            "-q",
+            "--format",
+            "html",
+        ],
+        None,
+    );
+    ok(&out);
+    let added = String::from_utf8(out.stdout).unwrap();
+    assert!(added.contains("<h1>reprint index add</h1>") && added.contains("seg-00000002.rps"));
+    assert_eq!(added.matches("<section id=").count(), sections);
     let _ = fs::remove_dir_all(&work);
 }

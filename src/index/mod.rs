@@ -554,7 +554,7 @@ fn run_batch(
         &assigned.events,
         skipped,
         warnings,
-    );
+    )?;
     Ok((rep, assigned))
 }
 

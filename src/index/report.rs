@@ -1,6 +1,6 @@
 //! What `reprint index add` and `query` report on a batch, and the window's cluster list;
-//! JSON (schema [`SCHEMA_VERSION`], documented in the README) and text printers, and an HTML
-//! page of the cluster list (the scan page's head, style sheet and escaping).
+//! JSON (schema [`SCHEMA_VERSION`], documented in the README), text and HTML printers (the
+//! pages share the scan page's head, style sheet and escaping).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -21,12 +21,19 @@ pub fn cluster_name(id: u64) -> String {
     format!("c{id}")
 }
 
+/// Characters of a passage's text kept for the HTML page ([`Shared::text`], [`Repeat::text`]).
+pub const PASSAGE_CHARS: usize = 400;
+
 /// A passage shared with the other article: bytes of this article's text and of the other's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Shared {
     pub this: [usize; 2],
     pub other: [usize; 2],
     pub words: usize,
+    /// This article's words of the passage, at most [`PASSAGE_CHARS`] characters, for the
+    /// HTML page (the JSON gives the byte ranges only).
+    #[serde(skip)]
+    pub text: String,
 }
 
 /// Another article this one shares a story with (a reprint pair or partial reuse).
@@ -53,6 +60,9 @@ pub struct Repeat {
     pub first: [usize; 2],
     pub repeat: [usize; 2],
     pub exact: bool,
+    /// The repeated run's words, at most [`PASSAGE_CHARS`] characters, for the HTML page.
+    #[serde(skip)]
+    pub text: String,
 }
 
 /// A boilerplate block this article carries.
@@ -160,7 +170,7 @@ impl BatchReport {
         events: &[Event],
         skipped: Vec<String>,
         warnings: Vec<Warning>,
-    ) -> BatchReport {
+    ) -> crate::Result<BatchReport> {
         let pos: HashMap<&str, usize> = corpus
             .articles
             .iter()
@@ -182,6 +192,14 @@ impl BatchReport {
             })
             .collect();
         let new_at = |id: &str| pos.get(id).filter(|&&p| p >= n_old).map(|&p| p - n_old);
+        // The words of bytes `r` of article `a`'s text, for the HTML page.
+        let passage = |a: usize, r: [usize; 2]| -> crate::Result<String> {
+            let text = corpus.text(a)?;
+            Ok(snippet(
+                text.get(r[0]..r[1]).unwrap_or_default(),
+                PASSAGE_CHARS,
+            ))
+        };
         for p in &scan.pairs {
             let (Some(&pa), Some(&pb)) = (pos.get(p.a.as_str()), pos.get(p.b.as_str())) else {
                 continue;
@@ -191,6 +209,16 @@ impl BatchReport {
                     continue;
                 }
                 let o = &corpus.articles[other];
+                let mut spans = Vec::with_capacity(p.spans.len());
+                for s in &p.spans {
+                    let this = if mine_is_a { s.a } else { s.b };
+                    spans.push(Shared {
+                        this,
+                        other: if mine_is_a { s.b } else { s.a },
+                        words: s.words,
+                        text: passage(me, this)?,
+                    });
+                }
                 articles[me - n_old].links.push(Link {
                     id: o.id.clone(),
                     date: o.date.clone(),
@@ -201,25 +229,19 @@ impl BatchReport {
                     long_share: p.long_share,
                     jaccard: p.jaccard,
                     containment: p.containment,
-                    spans: p
-                        .spans
-                        .iter()
-                        .map(|s| Shared {
-                            this: if mine_is_a { s.a } else { s.b },
-                            other: if mine_is_a { s.b } else { s.a },
-                            words: s.words,
-                        })
-                        .collect(),
+                    spans,
                 });
             }
         }
         for r in &scan.repeats {
             if let Some(me) = new_at(&r.article) {
+                let repeat = [r.repeat.start, r.repeat.end];
                 articles[me].repeats.push(Repeat {
                     words: r.words,
                     first: [r.first.start, r.first.end],
-                    repeat: [r.repeat.start, r.repeat.end],
+                    repeat,
                     exact: r.exact,
+                    text: passage(n_old + me, repeat)?,
                 });
             }
         }
@@ -249,7 +271,7 @@ impl BatchReport {
             linked: articles.iter().filter(|a| !a.links.is_empty()).count(),
             events: events.len(),
         };
-        BatchReport {
+        Ok(BatchReport {
             version: SCHEMA_VERSION,
             command: "add",
             segment: None,
@@ -258,7 +280,7 @@ impl BatchReport {
             events: events.iter().map(EventReport::from).collect(),
             skipped,
             warnings,
-        }
+        })
     }
 
     /// Writes the text form: one block per new article that shares text with another or
@@ -337,6 +359,179 @@ impl BatchReport {
             self.segment.as_ref().map_or(String::new(), |f| format!(", segment {f}"))
         )
     }
+}
+
+impl BatchReport {
+    /// One self-contained page (inline CSS, no script, the scan page's style sheet): the
+    /// summary, the cluster events, then per new article that shares text or repeats itself
+    /// (as [`BatchReport::write_text`] selects them) its links with their scores and the
+    /// shared passages' words, its repeats and the boilerplate it carries; then the skipped
+    /// ids and the input warnings.
+    pub fn write_html(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        use crate::report::html::{esc, page_start};
+        let title = format!("reprint index {}", self.command);
+        page_start(w, &title)?;
+        w.write_all(b"<h1>")?;
+        esc(w, &title)?;
+        w.write_all(b"</h1>\n<table class=\"summary\">\n")?;
+        let s = &self.summary;
+        for (what, n) in [
+            ("new articles", s.articles),
+            ("skipped (already indexed)", s.skipped),
+            ("earlier articles read", s.candidates),
+            ("reprinting indexed articles", s.reprint_indexed),
+            ("sharing text with any article", s.linked),
+            ("cluster events", s.events),
+        ] {
+            writeln!(w, "<tr><th>{what}</th><td>{n}</td></tr>")?;
+        }
+        w.write_all(b"</table>\n")?;
+        if let Some(seg) = &self.segment {
+            w.write_all(b"<p class=\"note\">written as segment <span class=\"id\">")?;
+            esc(w, seg)?;
+            w.write_all(b"</span></p>\n")?;
+        }
+        if !self.events.is_empty() {
+            w.write_all(b"<h2>Cluster events</h2>\n<ul>\n")?;
+            for e in &self.events {
+                let line = match e {
+                    EventReport::CanonicalSuperseded { cluster, old, new } => {
+                        format!("{cluster}: canonical {old} superseded by the earlier {new}")
+                    }
+                    EventReport::Merged { from, into, by } => {
+                        format!("{from} merged into {into} by {by}")
+                    }
+                };
+                w.write_all(b"<li>")?;
+                esc(w, &line)?;
+                w.write_all(b"</li>\n")?;
+            }
+            w.write_all(b"</ul>\n")?;
+        }
+        let shown: Vec<&ArticleReport> = self
+            .articles
+            .iter()
+            .filter(|a| !a.links.is_empty() || !a.repeats.is_empty())
+            .collect();
+        writeln!(w, "<h2>New articles that share text ({})</h2>", shown.len())?;
+        for a in shown {
+            write_article_html(w, a)?;
+        }
+        for (head, items) in [
+            ("Skipped ids", &self.skipped),
+            (
+                "Input warnings",
+                &self
+                    .warnings
+                    .iter()
+                    .map(|x| format!("{}:{}: {}", x.file, x.line, x.message))
+                    .collect(),
+            ),
+        ] {
+            if items.is_empty() {
+                continue;
+            }
+            writeln!(w, "<h2>{head} ({})</h2>\n<ul>", items.len())?;
+            for x in items {
+                w.write_all(b"<li>")?;
+                esc(w, x)?;
+                w.write_all(b"</li>\n")?;
+            }
+            w.write_all(b"</ul>\n")?;
+        }
+        w.write_all(b"</body>\n</html>\n")
+    }
+}
+
+/// One new article's section of the batch page.
+fn write_article_html(w: &mut dyn Write, a: &ArticleReport) -> std::io::Result<()> {
+    use crate::report::html::esc;
+    w.write_all(b"<section id=\"")?;
+    esc(w, &a.id)?;
+    w.write_all(b"\">\n<h3><span class=\"id\">")?;
+    esc(w, &a.id)?;
+    w.write_all(b"</span> &middot; ")?;
+    esc(w, &a.date)?;
+    w.write_all(b" &middot; ")?;
+    esc(w, &a.source)?;
+    write!(
+        w,
+        " &middot; cluster {} &middot; canonical <span class=\"id\">",
+        cluster_name(a.cluster)
+    )?;
+    esc(w, &a.canonical)?;
+    w.write_all(b"</span></h3>\n")?;
+    if !a.links.is_empty() {
+        w.write_all(b"<table>\n<tr><th>kind</th><th>article</th><th>date</th><th>source</th><th>short share</th><th>long share</th><th>Jaccard</th><th>shared words</th></tr>\n")?;
+        for l in &a.links {
+            let kind = match l.kind {
+                PairKind::Reprint => "reprint",
+                PairKind::Partial => "partial",
+            };
+            let words: usize = l.spans.iter().map(|s| s.words).sum();
+            write!(
+                w,
+                "<tr><td>{kind} {}</td><td class=\"id\">",
+                if l.indexed { "of indexed" } else { "in batch" }
+            )?;
+            esc(w, &l.id)?;
+            w.write_all(b"</td><td class=\"d\">")?;
+            esc(w, &l.date)?;
+            w.write_all(b"</td><td>")?;
+            esc(w, &l.source)?;
+            writeln!(
+                w,
+                "</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{words}</td></tr>",
+                l.short_share, l.long_share, l.jaccard
+            )?;
+        }
+        w.write_all(b"</table>\n")?;
+        for l in a.links.iter().filter(|l| !l.spans.is_empty()) {
+            write!(
+                w,
+                "<details><summary>{} shared passages with <span class=\"id\">",
+                l.spans.len()
+            )?;
+            esc(w, &l.id)?;
+            w.write_all(b"</span></summary>\n")?;
+            for sp in &l.spans {
+                writeln!(
+                    w,
+                    "<p class=\"note\">{} words: bytes {}-{} here, {}-{} there</p>",
+                    sp.words, sp.this[0], sp.this[1], sp.other[0], sp.other[1]
+                )?;
+                w.write_all(b"<blockquote><mark class=\"shared\">")?;
+                esc(w, &sp.text)?;
+                w.write_all(b"</mark></blockquote>\n")?;
+            }
+            w.write_all(b"</details>\n")?;
+        }
+    }
+    for r in &a.repeats {
+        writeln!(
+            w,
+            "<p class=\"note\">{} repeat of {} words: bytes {}-{} again at {}-{}</p>",
+            if r.exact { "exact" } else { "near-exact" },
+            r.words,
+            r.first[0],
+            r.first[1],
+            r.repeat[0],
+            r.repeat[1]
+        )?;
+        w.write_all(b"<blockquote><mark class=\"repeat\">")?;
+        esc(w, &r.text)?;
+        w.write_all(b"</mark></blockquote>\n")?;
+    }
+    if !a.boilerplate.is_empty() {
+        w.write_all(b"<p class=\"note\">boilerplate it carries:</p>\n<ul>\n")?;
+        for b in &a.boilerplate {
+            write!(w, "<li>({} articles, {} outlets) ", b.articles, b.outlets)?;
+            esc(w, &b.snippet)?;
+            w.write_all(b"</li>\n")?;
+        }
+        w.write_all(b"</ul>\n")?;
+    }
+    w.write_all(b"</section>\n")
 }
 
 /// One member of a listed cluster.
