@@ -746,34 +746,25 @@ fn add_and_query_as_html_show_every_linked_article_with_its_passages() {
     let dir = work.join("ix");
     ok(&run(&["index", "init", s(&dir)], None));
     ok(&run(&["index", "add", s(&dir), s(&days[0]), "-q"], None));
-    let out = run(
-        &[
-            "index",
-            "query",
-            s(&dir),
-            s(&days[1]),
-            "-q",
-            "--format",
-            "json",
-        ],
-        None,
-    );
-    ok(&out);
-    let report = json_of(&out);
-    let out = run(
-        &[
-            "index",
-            "query",
-            s(&dir),
-            s(&days[1]),
-            "-q",
-            "--format",
-            "html",
-        ],
-        None,
-    );
-    ok(&out);
-    let page = String::from_utf8(out.stdout).unwrap();
+    // `index COMMAND` of the second day in FORMAT, which must succeed.
+    let batch = |command: &str, format: &str| {
+        let out = run(
+            &[
+                "index",
+                command,
+                s(&dir),
+                s(&days[1]),
+                "-q",
+                "--format",
+                format,
+            ],
+            None,
+        );
+        ok(&out);
+        out
+    };
+    let report = json_of(&batch("query", "json"));
+    let page = String::from_utf8(batch("query", "html").stdout).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
     assert!(!page.contains("<script") && page.contains("<h1>reprint index query</h1>"));
     // The texts of the day, to check the passages against the JSON's byte ranges.
@@ -825,20 +816,7 @@ fn add_and_query_as_html_show_every_linked_article_with_its_passages() {
         "{sections} sections, {passages} passages"
     );
     // add prints the same page but for its title and the segment it wrote.
-    let out = run(
-        &[
-            "index",
-            "add",
-            s(&dir),
-            s(&days[1]),
-            "-q",
-            "--format",
-            "html",
-        ],
-        None,
-    );
-    ok(&out);
-    let added = String::from_utf8(out.stdout).unwrap();
+    let added = String::from_utf8(batch("add", "html").stdout).unwrap();
     assert!(added.contains("<h1>reprint index add</h1>") && added.contains("seg-00000002.rps"));
     assert_eq!(added.matches("<section id=").count(), sections);
     let _ = fs::remove_dir_all(&work);

@@ -4,6 +4,7 @@ checks both engines run on the driver before any task."""
 
 from __future__ import annotations
 
+import argparse
 import os
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -102,3 +103,25 @@ def first_lines(rs: list[dict[str, Any]], counted: Iterable[dict[str, Any]]) -> 
     for r in rs:  # in input order
         r["first_line"] = next_line.get(r["input"], 1)
         next_line[r["input"]] = r["first_line"] + lines[(r["input"], r["start"])]
+
+
+def parser(prog: str, engine: str) -> argparse.ArgumentParser:
+    """The command line both engines' entry points take: files, partitions, pretty, and the
+    settings a user most often changes."""
+    ap = argparse.ArgumentParser(
+        prog=prog,
+        description=f"Scan JSONL files on {engine}; prints what `reprint scan --format json` prints.",
+    )
+    ap.add_argument("files", nargs="+", help="plain JSONL files, in input order")
+    ap.add_argument("--partitions", type=int, default=None, help="about how many byte ranges")
+    ap.add_argument("--pretty", action="store_true", help="indented JSON")
+    ap.add_argument("--threshold", type=float, default=None)
+    ap.add_argument("--text-field", default=None)
+    ap.add_argument("--id-field", default=None)
+    return ap
+
+
+def options_of(args: argparse.Namespace) -> dict[str, Any]:
+    """The scan settings given on the command line of ``parser``."""
+    given = [("threshold", args.threshold), ("text_field", args.text_field), ("id_field", args.id_field)]
+    return {k: v for k, v in given if v is not None}

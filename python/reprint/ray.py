@@ -32,7 +32,6 @@ worker costs the range it held, which runs again and gives the same part.
 
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import sys
@@ -40,7 +39,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import _reprint
-from ._ranges import check_options, first_lines, paths_of, ranges, read_range
+from ._ranges import check_options, first_lines, options_of, parser, paths_of, ranges, read_range
 
 __all__ = ["scan", "main"]
 
@@ -110,19 +109,10 @@ def scan(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m reprint.ray FILES...``: the JSON report on stdout."""
-    ap = argparse.ArgumentParser(
-        prog="python -m reprint.ray",
-        description="Scan JSONL files on Ray Data; prints what `reprint scan --format json` prints.",
-    )
-    ap.add_argument("files", nargs="+", help="plain JSONL files, in input order")
-    ap.add_argument("--partitions", type=int, default=None, help="about how many byte ranges")
-    ap.add_argument("--pretty", action="store_true", help="indented JSON")
+    ap = parser("python -m reprint.ray", "Ray Data")
     ap.add_argument(
         "--address", default=None, help="Ray cluster to join (default: RAY_ADDRESS, else local)"
     )
-    ap.add_argument("--threshold", type=float, default=None)
-    ap.add_argument("--text-field", default=None)
-    ap.add_argument("--id-field", default=None)
     args = ap.parse_args(argv)
 
     import ray
@@ -131,16 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     address = args.address or os.environ.get("RAY_ADDRESS") or "local"
     ray.init(address=address, include_dashboard=False, log_to_driver=False)
     try:
-        options = {
-            k: v
-            for k, v in [
-                ("threshold", args.threshold),
-                ("text_field", args.text_field),
-                ("id_field", args.id_field),
-            ]
-            if v is not None
-        }
-        text = scan(args.files, partitions=args.partitions, pretty=args.pretty, **options)
+        text = scan(args.files, partitions=args.partitions, pretty=args.pretty, **options_of(args))
     finally:
         ray.shutdown()
     sys.stdout.write(text)

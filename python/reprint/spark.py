@@ -36,7 +36,6 @@ Only stage 1 is distributed, and the parts travel to the driver through ``collec
 
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import sys
@@ -45,7 +44,15 @@ from typing import Any
 
 # Absolute imports: ``spark-submit`` runs this file as a script, outside its package.
 from reprint import _reprint
-from reprint._ranges import check_options, first_lines, paths_of, ranges, read_range
+from reprint._ranges import (
+    check_options,
+    first_lines,
+    options_of,
+    parser,
+    paths_of,
+    ranges,
+    read_range,
+)
 
 __all__ = ["scan", "main"]
 
@@ -137,32 +144,14 @@ def scan(
 def main(argv: Sequence[str] | None = None) -> int:
     """``spark-submit spark.py FILES...`` (or ``python -m reprint.spark``): the JSON report
     on stdout."""
-    ap = argparse.ArgumentParser(
-        prog="python -m reprint.spark",
-        description="Scan JSONL files on Spark; prints what `reprint scan --format json` prints.",
-    )
-    ap.add_argument("files", nargs="+", help="plain JSONL files, in input order")
-    ap.add_argument("--partitions", type=int, default=None, help="about how many byte ranges")
-    ap.add_argument("--pretty", action="store_true", help="indented JSON")
-    ap.add_argument("--threshold", type=float, default=None)
-    ap.add_argument("--text-field", default=None)
-    ap.add_argument("--id-field", default=None)
+    ap = parser("python -m reprint.spark", "Spark")
     args = ap.parse_args(argv)
 
     from pyspark.sql import SparkSession
 
     spark = SparkSession.builder.appName("reprint scan").getOrCreate()
     try:
-        options = {
-            k: v
-            for k, v in [
-                ("threshold", args.threshold),
-                ("text_field", args.text_field),
-                ("id_field", args.id_field),
-            ]
-            if v is not None
-        }
-        text = scan(spark, args.files, partitions=args.partitions, pretty=args.pretty, **options)
+        text = scan(spark, args.files, partitions=args.partitions, pretty=args.pretty, **options_of(args))
     finally:
         spark.stop()
     sys.stdout.write(text)

@@ -90,13 +90,7 @@ pub fn migrate(dir: &Path, asked: &Config) -> Result<Migrated> {
                 format!("names segment {:?}, not a name reprint writes", e.file),
             )
         })?;
-        let per_article: Vec<Vec<u64>> = texts.par_iter().map(|t| keyer.of(t)).collect();
-        let mut keys: Vec<(u64, u32)> = per_article
-            .iter()
-            .enumerate()
-            .flat_map(|(i, ks)| ks.iter().map(move |&k| (k, i as u32)))
-            .collect();
-        keys.sort_unstable();
+        let keys = super::key_table(&keyer, texts.par_iter().map(String::as_str));
         let mut entry = store::NewSegment {
             articles: &meta.articles,
             texts: &texts,

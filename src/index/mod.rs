@@ -394,13 +394,7 @@ fn plan(
 
     // The batch's sorted key table.
     let keyer = crate::pipeline::IndexKeys::new(cfg);
-    let per_article: Vec<Vec<u64>> = fresh.par_iter().map(|a| keyer.of(&a.text)).collect();
-    let mut keys: Vec<(u64, u32)> = per_article
-        .iter()
-        .enumerate()
-        .flat_map(|(i, ks)| ks.iter().map(move |&k| (k, i as u32)))
-        .collect();
-    keys.sort_unstable();
+    let keys = key_table(&keyer, fresh.par_iter().map(|a| a.text.as_str()));
     let mut distinct: Vec<u64> = keys.iter().map(|&(k, _)| k).collect();
     distinct.dedup();
 
@@ -493,6 +487,22 @@ fn plan(
         next_cluster: assigned.next_cluster,
         clusters: assigned.clusters,
     }))
+}
+
+/// The sorted (key, article) table of `texts`, articles numbered in their order: the `keys`
+/// section of a segment (for `add`, and for `migrate`, which computes it again).
+pub(crate) fn key_table<'a>(
+    keyer: &crate::pipeline::IndexKeys<'_>,
+    texts: impl IndexedParallelIterator<Item = &'a str>,
+) -> Vec<(u64, u32)> {
+    let per_article: Vec<Vec<u64>> = texts.map(|t| keyer.of(t)).collect();
+    let mut keys: Vec<(u64, u32)> = per_article
+        .iter()
+        .enumerate()
+        .flat_map(|(i, ks)| ks.iter().map(move |&k| (k, i as u32)))
+        .collect();
+    keys.sort_unstable();
+    keys
 }
 
 /// The clusters a batch's articles get ([`assign_clusters`]).
