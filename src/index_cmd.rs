@@ -151,7 +151,7 @@ pub fn run(cmd: IndexCommand) -> reprint::Result<Exit> {
         IndexCommand::Migrate(a) => {
             let m = index::migrate::migrate(&a.dir, &reprint::Config::default())?;
             json_or_text(a.format, false, &m, |w| {
-                if m.segments == 0 && m.from == m.to {
+                if m.from == m.to {
                     writeln!(w, "index is format {}; nothing to migrate", m.from)
                 } else {
                     writeln!(
@@ -165,13 +165,30 @@ pub fn run(cmd: IndexCommand) -> reprint::Result<Exit> {
         }
         IndexCommand::Clusters(a) => {
             let list = index::clusters(&a.dir)?;
-            if let Format::Html = a.format {
-                write_stdout(|w| output(list.write_html(w)))?;
-            } else {
-                json_or_text(a.format, a.pretty, &list, |w| list.write_text(w))?;
-            }
+            json_text_or_html(
+                a.format,
+                a.pretty,
+                &list,
+                |w| list.write_text(w),
+                |w| list.write_html(w),
+            )?;
             Ok(Exit::Success)
         }
+    }
+}
+
+/// Prints `value` as one JSON document, or with `text` or `html` (the commands that print
+/// a page).
+fn json_text_or_html<T: serde::Serialize>(
+    format: Format,
+    pretty: bool,
+    value: &T,
+    text: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    html: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> reprint::Result<()> {
+    match format {
+        Format::Html => write_stdout(|w| output(html(w))),
+        _ => json_or_text(format, pretty, value, text),
     }
 }
 
@@ -224,12 +241,12 @@ fn batch(a: IndexBatchArgs, commit: bool) -> reprint::Result<Exit> {
             index::query(&a.dir, articles, warnings, &cfg)
         }
     })?;
-    if let Format::Html = a.scan.format {
-        write_stdout(|w| output(report.write_html(w)))?;
-    } else {
-        json_or_text(a.scan.format, a.scan.pretty, &report, |w| {
-            report.write_text(w)
-        })?;
-    }
+    json_text_or_html(
+        a.scan.format,
+        a.scan.pretty,
+        &report,
+        |w| report.write_text(w),
+        |w| report.write_html(w),
+    )?;
     Ok(Exit::after(malformed))
 }

@@ -194,12 +194,7 @@ pub fn merge(dir: &Path, policy: &Policy) -> Result<Merged> {
     m.format = store::FORMAT_VERSION;
     m.written_by = env!("CARGO_PKG_VERSION").to_string();
     store::write_atomic(dir, store::MANIFEST, &m.to_bytes(), &mut steps)?;
-    for file in out.merged.iter().flat_map(|s| &s.from) {
-        let p = dir.join(file);
-        std::fs::remove_file(&p).map_err(|source| Error::Io { path: p, source })?;
-        steps.done();
-    }
-    store::sync_dir(dir)?;
+    store::remove_replaced(dir, out.merged.iter().flat_map(|s| &s.from), &mut steps)?;
     Ok(out)
 }
 

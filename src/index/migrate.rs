@@ -24,7 +24,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use super::store::{self, le_u32, le_u64, Manifest, SegmentEntry, Steps, StoredArticle};
 use super::Event;
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// The format this command migrates.
 pub const FROM_FORMAT: u32 = 1;
@@ -106,12 +106,7 @@ pub fn migrate(dir: &Path, asked: &Config) -> Result<Migrated> {
     nm.written_by = env!("CARGO_PKG_VERSION").to_string();
     nm.fingerprint = super::fingerprint(&nm.settings);
     store::write_atomic(dir, store::MANIFEST, &nm.to_bytes(), &mut steps)?;
-    for file in &live {
-        let p = dir.join(file);
-        std::fs::remove_file(&p).map_err(|source| Error::Io { path: p, source })?;
-        steps.done();
-    }
-    store::sync_dir(dir)?;
+    store::remove_replaced(dir, &live, &mut steps)?;
     Ok(Migrated {
         from: m.format,
         to: nm.format,

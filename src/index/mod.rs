@@ -831,12 +831,7 @@ pub fn expire(dir: &Path, keep_days: u32) -> Result<Expired> {
     m.generation += 1;
     let mut steps = Steps::from_env();
     store::write_atomic(dir, store::MANIFEST, &m.to_bytes(), &mut steps)?;
-    for s in &gone {
-        let p = dir.join(&s.file);
-        std::fs::remove_file(&p).map_err(|source| Error::Io { path: p, source })?;
-        steps.done();
-    }
-    store::sync_dir(dir)?;
+    store::remove_replaced(dir, gone.iter().map(|s| &s.file), &mut steps)?;
     Ok(out)
 }
 

@@ -35,7 +35,7 @@ use super::store::{self, ClusterInfo, SegmentEntry, Steps, StoredArticle};
 use super::Index;
 use crate::config::Config;
 use crate::corpus::{Article, Body, Corpus, Origin};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Version of the map's JSON shape ([`ClusterMap`]).
 pub const MAP_VERSION: u32 = 1;
@@ -313,12 +313,7 @@ pub fn recluster(dir: &Path, asked: &Config) -> Result<Reclustered> {
     nm.format = store::FORMAT_VERSION;
     nm.written_by = env!("CARGO_PKG_VERSION").to_string();
     store::write_atomic(dir, store::MANIFEST, &nm.to_bytes(), &mut steps)?;
-    for file in &replaced {
-        let p = dir.join(file);
-        std::fs::remove_file(&p).map_err(|source| Error::Io { path: p, source })?;
-        steps.done();
-    }
-    store::sync_dir(dir)?;
+    store::remove_replaced(dir, &replaced, &mut steps)?;
     Ok(Reclustered {
         map,
         written: true,

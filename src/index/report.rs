@@ -142,6 +142,18 @@ pub enum EventReport {
     },
 }
 
+impl EventReport {
+    /// The event in words, as the text and HTML printers show it.
+    fn describe(&self) -> String {
+        match self {
+            EventReport::CanonicalSuperseded { cluster, old, new } => {
+                format!("{cluster} canonical {old} superseded by earlier {new}")
+            }
+            EventReport::Merged { from, into, by } => format!("{from} merged into {into} by {by}"),
+        }
+    }
+}
+
 impl From<&Event> for EventReport {
     fn from(e: &Event) -> Self {
         match e {
@@ -301,10 +313,7 @@ impl BatchReport {
                 a.canonical
             )?;
             for l in &a.links {
-                let kind = match l.kind {
-                    PairKind::Reprint => "reprint",
-                    PairKind::Partial => "partial",
-                };
+                let kind = l.kind.name();
                 let words: usize = l.spans.iter().map(|s| s.words).sum();
                 writeln!(
                     w,
@@ -335,15 +344,7 @@ impl BatchReport {
             }
         }
         for e in &self.events {
-            match e {
-                EventReport::CanonicalSuperseded { cluster, old, new } => writeln!(
-                    w,
-                    "event: {cluster} canonical {old} superseded by earlier {new}"
-                )?,
-                EventReport::Merged { from, into, by } => {
-                    writeln!(w, "event: {from} merged into {into} by {by}")?
-                }
-            }
+            writeln!(w, "event: {}", e.describe())?;
         }
         let s = &self.summary;
         writeln!(
@@ -359,9 +360,7 @@ impl BatchReport {
             self.segment.as_ref().map_or(String::new(), |f| format!(", segment {f}"))
         )
     }
-}
 
-impl BatchReport {
     /// One self-contained page (inline CSS, no script, the scan page's style sheet): the
     /// summary, the cluster events, then per new article that shares text or repeats itself
     /// (as [`BatchReport::write_text`] selects them) its links with their scores and the
@@ -394,16 +393,8 @@ impl BatchReport {
         if !self.events.is_empty() {
             w.write_all(b"<h2>Cluster events</h2>\n<ul>\n")?;
             for e in &self.events {
-                let line = match e {
-                    EventReport::CanonicalSuperseded { cluster, old, new } => {
-                        format!("{cluster}: canonical {old} superseded by the earlier {new}")
-                    }
-                    EventReport::Merged { from, into, by } => {
-                        format!("{from} merged into {into} by {by}")
-                    }
-                };
                 w.write_all(b"<li>")?;
-                esc(w, &line)?;
+                esc(w, &e.describe())?;
                 w.write_all(b"</li>\n")?;
             }
             w.write_all(b"</ul>\n")?;
@@ -464,10 +455,7 @@ fn write_article_html(w: &mut dyn Write, a: &ArticleReport) -> std::io::Result<(
     if !a.links.is_empty() {
         w.write_all(b"<table>\n<tr><th>kind</th><th>article</th><th>date</th><th>source</th><th>short share</th><th>long share</th><th>Jaccard</th><th>shared words</th></tr>\n")?;
         for l in &a.links {
-            let kind = match l.kind {
-                PairKind::Reprint => "reprint",
-                PairKind::Partial => "partial",
-            };
+            let kind = l.kind.name();
             let words: usize = l.spans.iter().map(|s| s.words).sum();
             write!(
                 w,

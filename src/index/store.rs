@@ -221,6 +221,22 @@ fn no_index(manifest: &Path) -> Error {
     )
 }
 
+/// Removes the segment files a committed manifest no longer names (`files`, in `dir`), each
+/// a write step, then syncs the directory: the last part of `expire`, `merge`, `recluster`
+/// and `migrate`, after their manifest's commit.
+pub fn remove_replaced<'a>(
+    dir: &Path,
+    files: impl IntoIterator<Item = &'a String>,
+    steps: &mut Steps,
+) -> Result<()> {
+    for file in files {
+        let p = dir.join(file);
+        fs::remove_file(&p).map_err(io(&p))?;
+        steps.done();
+    }
+    sync_dir(dir)
+}
+
 /// Takes the writer's lock, or fails at once naming the lock file if another writer holds it.
 pub fn lock(dir: &Path) -> Result<WriterLock> {
     let path = dir.join(LOCK);

@@ -135,6 +135,16 @@ pub enum PairKind {
     Partial,
 }
 
+impl PairKind {
+    /// Its name in the JSON, and in the text and HTML printers.
+    pub fn name(self) -> &'static str {
+        match self {
+            PairKind::Reprint => "reprint",
+            PairKind::Partial => "partial",
+        }
+    }
+}
+
 /// Which measure found the shared paragraphs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
