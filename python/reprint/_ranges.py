@@ -69,6 +69,17 @@ def read_range(row: dict[str, Any]) -> bytes:
         return f.read(end - start)
 
 
+def range_lines(row: dict[str, Any]) -> int:
+    """The line feeds of ``row``'s range (the first job of both engines)."""
+    return read_range(row).count(b"\n")
+
+
+def map_range(row: dict[str, Any], options: dict[str, Any]) -> bytes:
+    """``row``'s range through the map kernel (stage 1, in Rust), as a part: the second job
+    of both engines. ``row`` carries its ``first_line`` (``first_lines``)."""
+    return _reprint.map_jsonl(row["name"], row["input"], row["first_line"], read_range(row), options)
+
+
 def ranges(paths: Sequence[str], partitions: int | None, engine: str) -> list[dict[str, Any]]:
     """About ``partitions`` byte ranges over the files (by size), at least one per file, in
     input order; each ``{"input", "name", "path", "start", "end"}``."""

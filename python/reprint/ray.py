@@ -39,7 +39,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import _reprint
-from ._ranges import check_options, first_lines, options_of, parser, paths_of, ranges, read_range
+from ._ranges import (
+    check_options,
+    first_lines,
+    map_range,
+    options_of,
+    parser,
+    paths_of,
+    range_lines,
+    ranges,
+)
 
 __all__ = ["scan", "main"]
 
@@ -50,7 +59,7 @@ _FAULT_ENV = "REPRINT_RAY_KILL_ONCE"
 
 def _count(row: dict[str, Any]) -> dict[str, Any]:
     """Ray map: the line feeds of a range."""
-    return {"input": row["input"], "start": row["start"], "lines": read_range(row).count(b"\n")}
+    return {"input": row["input"], "start": row["start"], "lines": range_lines(row)}
 
 
 def _map(row: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
@@ -60,9 +69,7 @@ def _map(row: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
         with open(marker, "w") as f:
             f.write(f"killed pid {os.getpid()} on input {row['input']} byte {row['start']}\n")
         os.kill(os.getpid(), signal.SIGKILL)
-    data = read_range(row)
-    part = _reprint.map_jsonl(row["name"], row["input"], row["first_line"], data, options)
-    return {"part": part}
+    return {"part": map_range(row, options)}
 
 
 def scan(

@@ -47,11 +47,12 @@ from reprint import _reprint
 from reprint._ranges import (
     check_options,
     first_lines,
+    map_range,
     options_of,
     parser,
     paths_of,
+    range_lines,
     ranges,
-    read_range,
 )
 
 __all__ = ["scan", "main"]
@@ -69,7 +70,7 @@ def _count_batches(rs: list[dict[str, Any]]) -> Any:
 
         for b in batches:
             ids = b.column("id").to_pylist()
-            lines = [read_range(rs[i]).count(b"\n") for i in ids]
+            lines = [range_lines(rs[i]) for i in ids]
             yield pa.RecordBatch.from_arrays(
                 [pa.array(ids, pa.int64()), pa.array(lines, pa.int64())], names=["id", "lines"]
             )
@@ -91,12 +92,7 @@ def _map_batches(rs: list[dict[str, Any]], options: dict[str, Any], marker: str 
             os.kill(os.getpid(), signal.SIGKILL)
         for b in batches:
             ids = b.column("id").to_pylist()
-            parts = []
-            for i in ids:
-                r = rs[i]
-                parts.append(
-                    _reprint.map_jsonl(r["name"], r["input"], r["first_line"], read_range(r), options)
-                )
+            parts = [map_range(rs[i], options) for i in ids]
             yield pa.RecordBatch.from_arrays(
                 [pa.array(ids, pa.int64()), pa.array(parts, pa.binary())], names=["id", "part"]
             )
