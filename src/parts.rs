@@ -7,6 +7,12 @@
 //! whole input read at once: the same articles, ids, warnings and stage-1 values, in the same
 //! order, so the JSON is the same bytes.
 //!
+//! A part carries its texts ([`map_jsonl`]) or, when the slice was read from the input's file
+//! ([`map_jsonl_at`], what the Ray and Spark scans do), where each text is in that file: the
+//! reducer then reads again, from the file, only the texts a scan reads again (the listed
+//! pairs', the report's examples), as a one-machine scan does, and the part is about half the
+//! size.
+//!
 //! Invariants:
 //!
 //! - a part says where it belongs (input number, first line, lines covered); the reducer sorts
@@ -15,13 +21,16 @@
 //! - the bytes of a part start with a magic, a format version and an xxh3 checksum of the
 //!   rest; damaged, truncated or foreign bytes, or values that do not fit together, are an
 //!   [`Error::Part`], never a panic
-//! - only stage 1 is distributed: the reducer holds every article's text and stage-1 values,
-//!   as a one-machine scan does (see benches/results/ray-2026-12-02.md)
+//! - only stage 1 is distributed: the reducer holds every article's stage-1 values (and the
+//!   texts of parts that carry them); see benches/results/ray-2026-12-02.md
+//! - a text given by its place is read with the reader's own decoder and checked as
+//!   [`Corpus::text`] checks a scan's: a file that changed or vanished since the map is an
+//!   [`Error::Reread`] or [`Error::Io`] naming it, never another report
 
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::corpus::{Article, Body, Corpus, Origin};
+use crate::corpus::{Article, Body, Corpus, Origin, StoredFile, StoredFormat, TextStore};
 use crate::diagnostics::Warning;
 use crate::error::{Error, Result};
 use crate::evidence::ParagraphSamples;
@@ -37,7 +46,7 @@ pub const MAGIC: [u8; 8] = *b"RPRTPART";
 
 /// The part format's version; a part of another version is refused. Stage 1's values change
 /// with the detection code, so parts are for one run of one build, not for keeping.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// Magic, version, payload length (u64) and checksum (u64), in bytes.
 const HEADER_BYTES: usize = 8 + 4 + 8 + 8;
@@ -118,6 +127,49 @@ pub fn map_jsonl(
     bytes: &[u8],
     cfg: &Config,
 ) -> Result<Part> {
+    map(name, input, first_line, None, bytes, cfg)
+}
+
+/// [`map_jsonl`] for `bytes` read from the input's file, `name`, at byte `offset`: the part
+/// keeps where each text is in that file instead of the text (about half the part's bytes),
+/// and the reducer reads again, from the file `name`, the texts a scan reads again (those of
+/// the listed pairs and the report's examples), as a one-machine scan does. The reducer must
+/// see the file unchanged at that name.
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("feed.jsonl");
+/// std::fs::write(&path, "{\"id\":\"a\",\"text\":\"One short article.\"}\nnot json\n")?;
+/// let (name, bytes) = (path.to_str().unwrap(), std::fs::read(&path)?);
+/// let cfg = reprint::Config::default();
+/// // The second line, read from its place in the file.
+/// let at = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+/// let first = reprint::parts::map_jsonl_at(name, 0, 1, 0, &bytes[..at], &cfg)?;
+/// let second = reprint::parts::map_jsonl_at(name, 0, 2, at as u64, &bytes[at..], &cfg)?;
+/// assert!(first.to_bytes().len() > 0);
+/// let (report, _) = reprint::parts::scan_parts(vec![second, first], &cfg)?;
+/// assert_eq!((report.summary.articles, report.warnings[0].line), (1, 2));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn map_jsonl_at(
+    name: &str,
+    input: u32,
+    first_line: u64,
+    offset: u64,
+    bytes: &[u8],
+    cfg: &Config,
+) -> Result<Part> {
+    map(name, input, first_line, Some(offset), bytes, cfg)
+}
+
+fn map(
+    name: &str,
+    input: u32,
+    first_line: u64,
+    at: Option<u64>,
+    bytes: &[u8],
+    cfg: &Config,
+) -> Result<Part> {
     if first_line == 0 {
         return Err(Error::Part {
             part: 0,
@@ -128,7 +180,7 @@ pub fn map_jsonl(
         cfg,
         outs: Vec::new(),
     };
-    let loaded = crate::input::read_jsonl_lines(name, bytes, first_line, cfg, &mut collect)?;
+    let loaded = crate::input::read_jsonl_lines(name, bytes, first_line, at, cfg, &mut collect)?;
     let articles = loaded.corpus.articles;
     debug_assert_eq!(articles.len(), collect.outs.len());
     Ok(Part {
@@ -174,8 +226,33 @@ fn join(parts: Vec<Part>, cfg: &Config) -> Result<(Corpus, Vec<Warning>, Analyse
     }
     let mut reads = Vec::with_capacity(parts.len());
     let mut stage1 = Vec::new();
-    for (_, p) in parts {
+    // The files texts are read from again, one per input whose parts hold text positions.
+    let mut store = TextStore::default();
+    let mut stored: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    for (_, mut p) in parts {
         let blank = blank_inputs[&p.input];
+        if p.articles
+            .iter()
+            .any(|a| matches!(a.body, Body::Line { .. }))
+        {
+            let number = match stored.get(&p.input) {
+                Some(&k) => k,
+                None => {
+                    let k = store.files.len() as u32;
+                    store
+                        .files
+                        .push(stored_file(&p.name, store.open < MAX_OPEN_FILES)?);
+                    store.open += 1;
+                    stored.insert(p.input, k);
+                    k
+                }
+            };
+            for a in &mut p.articles {
+                if let Body::Line { ref mut file, .. } = a.body {
+                    *file = number;
+                }
+            }
+        }
         stage1.push(p.stage1);
         let mut loaded = Loaded {
             warnings: p.warnings,
@@ -191,7 +268,8 @@ fn join(parts: Vec<Part>, cfg: &Config) -> Result<(Corpus, Vec<Warning>, Analyse
         });
         reads.push((p.input as usize, blank, loaded));
     }
-    let loaded = crate::input::join_reads(reads, cfg)?;
+    let mut loaded = crate::input::join_reads(reads, cfg)?;
+    loaded.corpus.store = store;
     let mut analysed = Analysed::default();
     let mut chunk = Vec::with_capacity(PUSH_CHUNK);
     for out in stage1.into_iter().flatten() {
@@ -202,6 +280,25 @@ fn join(parts: Vec<Part>, cfg: &Config) -> Result<(Corpus, Vec<Warning>, Analyse
     }
     analysed.push(chunk, cfg)?;
     Ok((loaded.corpus, loaded.warnings, analysed))
+}
+
+/// Input files a reducer keeps open to read texts again; beyond these, a file is opened per
+/// read (as a scan does).
+const MAX_OPEN_FILES: usize = 64;
+
+/// The input file `name`, whose texts a part gave as positions, to read them again: an
+/// [`Error::Io`] naming it when it cannot be opened.
+fn stored_file(name: &str, keep_open: bool) -> Result<StoredFile> {
+    let path = std::path::PathBuf::from(name);
+    let file = std::fs::File::open(&path).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(StoredFile {
+        path,
+        format: StoredFormat::Jsonl,
+        handle: keep_open.then(|| Arc::new(file)),
+    })
 }
 
 /// Parts sorted by (input, first line) must be inputs 0, 1, … each from line 1, each slice
@@ -287,7 +384,7 @@ impl Part {
             w.str(&a.source);
             w.str(&a.date);
             w.u64(a.origin.line);
-            w.str(a.body.in_memory().unwrap_or_default());
+            w.body(&a.body);
             w.u64(s.shingles.paragraphs.len() as u64);
             for p in &s.shingles.paragraphs {
                 w.u32(p.start);
@@ -389,7 +486,7 @@ impl Part {
             let source = r.string()?;
             let date = r.string()?;
             let line = r.u64()?;
-            let text = r.string()?;
+            let body = r.body()?;
             let np = r.count(4 * 4 + 8 + 1)?;
             let mut paragraphs = Vec::with_capacity(np);
             for _ in 0..np {
@@ -438,11 +535,11 @@ impl Part {
                 sample,
                 chars: ParagraphSamples::from_raw(keys, ends),
             };
-            check_article(&text, &out).map_err(|m| format!("article {k} ({id:?}): {m}"))?;
+            check_article(&body, &out).map_err(|m| format!("article {k} ({id:?}): {m}"))?;
             articles.push(Article {
                 id,
                 title,
-                body: Body::Text(text),
+                body,
                 source,
                 date,
                 origin: Origin {
@@ -488,15 +585,21 @@ pub fn parts_from_bytes<B: AsRef<[u8]>>(parts: &[B]) -> Result<Vec<Part>> {
 /// That the stage-1 values of an article fit its text and each other, so that a part whose
 /// checksum was forged or computed over wrong values cannot make a later stage index out of
 /// bounds.
-fn check_article(text: &str, s: &Stage1Out) -> std::result::Result<(), String> {
+///
+/// A text given by its position is checked against its length only: its characters are read
+/// with the file, and only the map kernel of this build (the part's version) writes spans.
+fn check_article(body: &Body, s: &Stage1Out) -> std::result::Result<(), String> {
     let paragraphs = &s.shingles.paragraphs;
+    let (text, len) = match body {
+        Body::Text(t) => (Some(t.as_str()), t.len()),
+        Body::Line { text_len, .. } => (None, *text_len as usize),
+        Body::File { .. } => return Err("a whole-file text in a part".into()),
+    };
+    let boundary = |x: usize| text.is_none_or(|t| t.is_char_boundary(x));
     for p in paragraphs {
         let (a, b) = (p.start as usize, p.end as usize);
-        if a > b || b > text.len() || !text.is_char_boundary(a) || !text.is_char_boundary(b) {
-            return Err(format!(
-                "paragraph {a}..{b} is not in its {}-byte text",
-                text.len()
-            ));
+        if a > b || b > len || !boundary(a) || !boundary(b) {
+            return Err(format!("paragraph {a}..{b} is not in its {len}-byte text"));
         }
         if p.first_token > p.end_token {
             return Err("a paragraph's tokens end before they start".into());
@@ -551,6 +654,35 @@ impl Writer {
         self.u64(s.len() as u64);
         self.0.extend_from_slice(s.as_bytes());
     }
+    /// A text as tag 0 and the text, or as tag 1 and its place in the input's file
+    /// ([`Body::Line`], the file's number left out: the reducer numbers the files). A part
+    /// never holds a whole-file text ([`map_jsonl`] reads JSONL); were one there, it is
+    /// written as tag 2 and its length, which [`Reader::body`] refuses.
+    fn body(&mut self, body: &Body) {
+        match *body {
+            Body::Text(ref s) => {
+                self.u8(0);
+                self.str(s);
+            }
+            Body::Line {
+                offset,
+                len,
+                text_len,
+                text_at,
+                raw_len,
+                ..
+            } => {
+                self.u8(1);
+                for v in [offset, len, text_len, text_at, raw_len] {
+                    self.u64(v);
+                }
+            }
+            Body::File { len, .. } => {
+                self.u8(2);
+                self.u64(len);
+            }
+        }
+    }
     fn u32s(&mut self, v: &[u32]) {
         self.u64(v.len() as u64);
         for &x in v {
@@ -586,6 +718,37 @@ impl<'a> Reader<'a> {
         Ok(u32::from_le_bytes(
             self.take(4)?.try_into().unwrap_or_default(),
         ))
+    }
+    /// A text written by [`Writer::body`].
+    fn body(&mut self) -> std::result::Result<Body, String> {
+        match self.take(1)?[0] {
+            0 => Ok(Body::Text(self.string()?)),
+            1 => {
+                let (offset, len, text_len, text_at, raw_len) = (
+                    self.u64()?,
+                    self.u64()?,
+                    self.u64()?,
+                    self.u64()?,
+                    self.u64()?,
+                );
+                let fits = text_at.checked_add(raw_len).is_some_and(|end| end <= len)
+                    && offset.checked_add(len).is_some();
+                if !fits {
+                    return Err(format!(
+                        "a text at bytes {text_at}+{raw_len} of a {len}-byte line at {offset}"
+                    ));
+                }
+                Ok(Body::Line {
+                    file: 0,
+                    offset,
+                    len,
+                    text_len,
+                    text_at,
+                    raw_len,
+                })
+            }
+            v => Err(format!("byte {} is {v}, not a text's tag", self.at - 1)),
+        }
     }
     fn bool(&mut self) -> std::result::Result<bool, String> {
         match self.take(1)?[0] {

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use reprint::parts::{map_jsonl, parts_from_bytes, scan_parts, Part};
+use reprint::parts::{map_jsonl, map_jsonl_at, parts_from_bytes, scan_parts, Part};
 use reprint::report::{Json, Printer};
 use reprint::{Config, Error};
 
@@ -55,18 +55,38 @@ fn slices<'a>(bytes: &'a [u8], cuts: &[usize]) -> Vec<(u64, &'a [u8])> {
     out
 }
 
+/// How the map kernel gets a slice's texts to the reducer.
+#[derive(Clone, Copy, Debug)]
+enum Texts {
+    /// In the part ([`map_jsonl`]).
+    Carried,
+    /// As positions in the input's file, which the reducer reads again ([`map_jsonl_at`]).
+    InFile,
+}
+
+/// Slice `slice` of input `k` (`name`, whose bytes are `data`) through the map kernel.
+fn map_slice(texts: Texts, name: &str, k: usize, line: u64, data: &[u8], slice: &[u8]) -> Part {
+    let cfg = Config::default();
+    let offset = (slice.as_ptr() as usize - data.as_ptr() as usize) as u64;
+    match texts {
+        Texts::Carried => map_jsonl(name, k as u32, line, slice, &cfg),
+        Texts::InFile => map_jsonl_at(name, k as u32, line, offset, slice, &cfg),
+    }
+    .unwrap()
+}
+
 /// The reducer's JSON of `inputs` (name, bytes), each cut where `cuts_of` says, the parts
 /// through their bytes and handed over last first.
-fn parts_json(inputs: &[(&str, Vec<u8>)], cuts_of: impl Fn(usize, &[u8]) -> Vec<usize>) -> Vec<u8> {
+fn parts_json(
+    inputs: &[(&str, Vec<u8>)],
+    texts: Texts,
+    cuts_of: impl Fn(usize, &[u8]) -> Vec<usize>,
+) -> Vec<u8> {
     let cfg = Config::default();
     let mut bytes = Vec::new();
     for (k, (name, data)) in inputs.iter().enumerate() {
         for (line, slice) in slices(data, &cuts_of(k, data)) {
-            bytes.push(
-                map_jsonl(name, k as u32, line, slice, &cfg)
-                    .unwrap()
-                    .to_bytes(),
-            );
+            bytes.push(map_slice(texts, name, k, line, data, slice).to_bytes());
         }
     }
     bytes.reverse();
@@ -78,7 +98,7 @@ fn parts_json(inputs: &[(&str, Vec<u8>)], cuts_of: impl Fn(usize, &[u8]) -> Vec<
 }
 
 /// [`parts_json`] of whole inputs, with empty slices before, inside and after each.
-fn parts_json_with_empty(inputs: &[(&str, Vec<u8>)]) -> Vec<u8> {
+fn parts_json_with_empty(inputs: &[(&str, Vec<u8>)], texts: Texts) -> Vec<u8> {
     let cfg = Config::default();
     let mut bytes = Vec::new();
     for (k, (name, data)) in inputs.iter().enumerate() {
@@ -92,8 +112,7 @@ fn parts_json_with_empty(inputs: &[(&str, Vec<u8>)]) -> Vec<u8> {
             (rest_line, &data[cut..]),
             (last, &data[..0]),
         ] {
-            let part = map_jsonl(name, k as u32, line, slice, &cfg).unwrap();
-            bytes.push(part.to_bytes());
+            bytes.push(map_slice(texts, name, k, line, data, slice).to_bytes());
         }
     }
     bytes.reverse();
@@ -176,16 +195,64 @@ fn parts_cut_anywhere_give_the_cli_report() {
             }),
         ),
     ];
-    // Empty slices too (a byte range inside one long line owns no line): at the start of an
-    // input, between two slices, at its end.
-    let with_empty = parts_json_with_empty(&inputs);
+    // Texts carried in the parts, and given as their places in the files (read again by
+    // the reducer, the byte-order mark of a file's first slice skipped).
+    for texts in [Texts::Carried, Texts::InFile] {
+        // Empty slices too (a byte range inside one long line owns no line): at the start of
+        // an input, between two slices, at its end.
+        let with_empty = parts_json_with_empty(&inputs, texts);
+        assert!(
+            with_empty == want,
+            "reducer report differs with empty slices ({texts:?})"
+        );
+        for (what, cuts) in &cuttings {
+            let got = parts_json(&inputs, texts, cuts);
+            assert!(
+                got == want,
+                "reducer report differs from the CLI's: {what} ({texts:?})"
+            );
+        }
+    }
+}
+
+#[test]
+fn parts_that_give_texts_by_place_are_smaller_and_the_reducer_reads_the_file_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = inputs(dir.path(), 600);
+    let (name, data) = &files[2];
+    let cfg = Config::default();
+    let carried = map_jsonl(name, 0, 1, data, &cfg).unwrap().to_bytes();
+    let placed = map_jsonl_at(name, 0, 1, 0, data, &cfg).unwrap().to_bytes();
+    // The part keeps 40 bytes of place per text instead of the text.
+    let texts: usize = files[2].1.len();
     assert!(
-        with_empty == want,
-        "reducer report differs with empty slices"
+        placed.len() * 10 < carried.len() * 7 && carried.len() - placed.len() > texts / 2,
+        "carried {} bytes, placed {} (feed {texts})",
+        carried.len(),
+        placed.len()
     );
-    for (what, cuts) in cuttings {
-        let got = parts_json(&inputs, cuts);
-        assert!(got == want, "reducer report differs from the CLI's: {what}");
+    let parts = || parts_from_bytes(&[&placed]).unwrap();
+    assert!(scan_parts(parts(), &cfg).is_ok());
+
+    // The file changed after the map: the reducer says which record it could not read
+    // again (it reads the texts of listed pairs), never a panic or another report.
+    let mut changed = data.clone();
+    let at = changed
+        .windows(8)
+        .position(|w| w == b"\"text\":\"")
+        .unwrap()
+        + 8;
+    changed.insert(at, b'X');
+    std::fs::write(name, &changed).unwrap();
+    match scan_parts(parts(), &cfg) {
+        Err(Error::Reread { file, line, .. }) => assert!(file == *name && line >= 1),
+        other => panic!("changed file: {:?}", other.map(|r| r.0.summary)),
+    }
+    // The file gone: an error naming it.
+    std::fs::remove_file(name).unwrap();
+    match scan_parts(parts(), &cfg) {
+        Err(e @ Error::Io { .. }) => assert!(e.to_string().contains(name.as_str()), "{e}"),
+        other => panic!("missing file: {:?}", other.map(|r| r.0.summary)),
     }
 }
 

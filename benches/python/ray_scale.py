@@ -406,10 +406,11 @@ def main() -> int:
         # The map kernel alone on the first range of the last run, one thread, in-process.
         if not args.skip_kernel:
             rng = reprint._ranges.ranges(files, args.partitions[-1], "reprint.ray")[0]
-            data = reprint._ranges.read_range(rng)
+            start, data = reprint._ranges._read_range(rng)
             lines = data.count(b"\n")
             t = time.perf_counter()
-            part = _reprint.map_jsonl(rng["name"], rng["input"], 1, data, {"threads": 1})
+            part = _reprint.map_jsonl(rng["name"], rng["input"], 1, data, {"threads": 1},
+                                      offset=start)
             s = time.perf_counter() - t
             fig["kernel"] = {"articles": lines, "wall_s": round(s, 2),
                              "articles_per_core_s": round(lines / s),
@@ -449,12 +450,13 @@ def in_process(args: argparse.Namespace, files: list[str], n: int, want: str,
         next_line: dict[int, int] = {}
         t = time.perf_counter()
         for rng in ranges:
-            data = reprint._ranges.read_range(rng)
+            start, data = reprint._ranges._read_range(rng)
             first = next_line.get(rng["input"], 1)
             next_line[rng["input"]] = first + data.count(b"\n")
             t1 = time.perf_counter()
+            # As reprint.ray's tasks do (_ranges.map_range): texts as places in the file.
             parts.append(_reprint.map_jsonl(rng["name"], rng["input"], first, data,
-                                            {"threads": args.kernel_threads}))
+                                            {"threads": args.kernel_threads}, offset=start))
             per.append({"articles": data.count(b"\n"), "slice_mb": round(len(data) / MB, 1),
                         "part_mb": round(len(parts[-1]) / MB, 1),
                         "wall_s": round(time.perf_counter() - t1, 2)})

@@ -57,16 +57,21 @@ def _line_start(f: Any, size: int, at: int) -> int:
         pos += len(chunk)
 
 
-def read_range(row: dict[str, Any]) -> bytes:
-    """The bytes of the lines that start in ``row``'s range of its file."""
+def _read_range(row: dict[str, Any]) -> tuple[int, bytes]:
+    """Where the lines that start in ``row``'s range of its file start, and their bytes."""
     with open(row["path"], "rb") as f:
         size = os.fstat(f.fileno()).st_size
         start = _line_start(f, size, row["start"])
         end = _line_start(f, size, row["end"])
         if end <= start:
-            return b""
+            return start, b""
         f.seek(start)
-        return f.read(end - start)
+        return start, f.read(end - start)
+
+
+def read_range(row: dict[str, Any]) -> bytes:
+    """The bytes of the lines that start in ``row``'s range of its file."""
+    return _read_range(row)[1]
 
 
 def range_lines(row: dict[str, Any]) -> int:
@@ -76,8 +81,11 @@ def range_lines(row: dict[str, Any]) -> int:
 
 def map_range(row: dict[str, Any], options: dict[str, Any]) -> bytes:
     """``row``'s range through the map kernel (stage 1, in Rust), as a part: the second job
-    of both engines. ``row`` carries its ``first_line`` (``first_lines``)."""
-    return _reprint.map_jsonl(row["name"], row["input"], row["first_line"], read_range(row), options)
+    of both engines. ``row`` carries its ``first_line`` (``first_lines``). The part keeps
+    where its texts are in the file, not the texts: the reducer, on the driver, reads the
+    ones it needs from the file again, by the name the driver was given."""
+    start, data = _read_range(row)
+    return _reprint.map_jsonl(row["name"], row["input"], row["first_line"], data, options, offset=start)
 
 
 def ranges(paths: Sequence[str], partitions: int | None, engine: str) -> list[dict[str, Any]]:

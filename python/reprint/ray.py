@@ -14,14 +14,17 @@ What runs where: the files are cut into byte ranges (about ``partitions`` of the
 one per file), each range owning the lines that start in it. A first Ray Data map counts
 each range's line feeds, so the driver knows the line each range starts at; a second runs
 the map kernel (``_reprint.map_jsonl``: read the lines and run stage 1, in Rust) on each
-range and returns a *part* (versioned, checksummed bytes). The driver gives every part to
+range and returns a *part* (versioned, checksummed bytes; it keeps where each text is in its
+file, not the text). The driver gives every part to
 the reducer (``_reprint.scan_parts``), which sorts them by input and line, whatever order Ray
 returned them in, checks that none is missing or doubled, and runs the remaining stages in
 Rust. The report is byte-identical to ``reprint scan --format json`` on the same files in
 the same order, for any number of partitions.
 
-Only stage 1 is distributed: the reducer holds every text and stage-1 value on the driver,
-as a one-machine scan does (see benches/results/ray-2026-12-02.md). Inputs are plain
+Only stage 1 is distributed: the reducer holds every stage-1 value on the driver, and reads
+again from the files the texts it needs (the listed pairs', the report's examples), as a
+one-machine scan does, so the driver must read the files by the names it was given, unchanged
+since the tasks read them (see benches/results/ray-2026-12-02.md). Inputs are plain
 (uncompressed) JSONL files, read as JSONL whatever their names.
 
 Retries: Ray Data's map tasks are retried when their worker process dies (Ray Data submits

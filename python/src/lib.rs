@@ -669,10 +669,13 @@ fn clean(
     ))
 }
 
-/// The Ray scan's map kernel ([`reprint::parts::map_jsonl`]): `data`, whole JSONL lines of
-/// input number `input` named `name` from line `first_line`, read and through stage 1, as
-/// the bytes of a part. The GIL is released while it works.
+/// The distributed scans' map kernel ([`reprint::parts::map_jsonl`]): `data`, whole JSONL
+/// lines of input number `input` named `name` from line `first_line`, read and through stage
+/// 1, as the bytes of a part. With `offset`, `data` was read from the file `name` at that
+/// byte, and the part keeps where its texts are there instead of the texts
+/// ([`reprint::parts::map_jsonl_at`]). The GIL is released while it works.
 #[pyfunction]
+#[pyo3(signature = (name, input, first_line, data, options, offset = None))]
 fn map_jsonl<'py>(
     py: Python<'py>,
     name: &str,
@@ -680,6 +683,7 @@ fn map_jsonl<'py>(
     first_line: u64,
     data: &[u8],
     options: &Bound<'py, PyDict>,
+    offset: Option<u64>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let s = settings(py, options)?;
     let pool = pool(py, s.threads)?;
@@ -687,7 +691,13 @@ fn map_jsonl<'py>(
     let part = py
         .allow_threads(|| {
             pool.install(|| {
-                reprint::parts::map_jsonl(name, input, first_line, data, cfg).map(|p| p.to_bytes())
+                match offset {
+                    Some(at) => {
+                        reprint::parts::map_jsonl_at(name, input, first_line, at, data, cfg)
+                    }
+                    None => reprint::parts::map_jsonl(name, input, first_line, data, cfg),
+                }
+                .map(|p| p.to_bytes())
             })
         })
         .map_err(|e| library_error(py, e))?;

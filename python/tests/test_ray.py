@@ -90,6 +90,32 @@ def test_bad_parts_and_settings_are_errors(local_ray: Path, feed: list[str]) -> 
         reprint.ray.scan(feed, threshold=2.0)
 
 
+def test_parts_give_texts_by_place_and_the_reducer_reads_the_file(feed: list[str], want: str) -> None:
+    # What reprint.ray's tasks make (_ranges.map_range): parts that keep where each text is in
+    # its file. Cut at a line end inside the first file, they give the CLI's report, and are
+    # much smaller than parts that carry the texts.
+    from reprint import ReprintError, _reprint
+
+    first = open(feed[0], "rb").read()
+    cut = first.index(b"\n", len(first) // 2) + 1
+    lines = first[:cut].count(b"\n")
+    parts = [
+        _reprint.map_jsonl(feed[0], 0, 1 + lines, first[cut:], {}, offset=cut),
+        _reprint.map_jsonl(feed[0], 0, 1, first[:cut], {}, offset=0),
+    ]
+    for k, path in enumerate(feed[1:], start=1):
+        parts.append(_reprint.map_jsonl(path, k, 1, open(path, "rb").read(), {}, offset=0))
+    assert _reprint.scan_parts(parts, {}) == want
+    carried = _reprint.map_jsonl(feed[0], 0, 1, first, {})
+    placed = _reprint.map_jsonl(feed[0], 0, 1, first, {}, offset=0)
+    assert len(placed) * 10 < len(carried) * 7
+    # The reducer reads texts again by the part's name: a name it cannot open is an error
+    # naming it, not a crash or another report.
+    gone = _reprint.map_jsonl("no/such/feed.jsonl", 0, 1, first, {}, offset=0)
+    with pytest.raises(ReprintError, match="no/such/feed.jsonl"):
+        _reprint.scan_parts([gone], {})
+
+
 def test_the_module_prints_the_report(cli: Path, feed: list[str], want: str) -> None:
     env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
     p = subprocess.run(

@@ -425,22 +425,30 @@ pub fn read_jsonl_bytes(name: &str, bytes: &[u8], cfg: &Config) -> Result<Loaded
 /// note: both depend on the rest of the input, and [`join_reads`] settles them once every
 /// slice is read (for `crate::parts`, which reads an input in slices on several machines).
 /// A byte-order mark is skipped at the start of line 1.
+///
+/// With `at: Some(offset)`, `bytes` are those of the input's file from byte `offset`: the
+/// articles keep where their texts are in that file ([`Body::Line`](crate::corpus::Body),
+/// naming stored file 0) instead of the texts; else they keep their texts.
 pub fn read_jsonl_lines<A: Analyser>(
     name: &str,
     bytes: &[u8],
     first_line: u64,
+    at: Option<u64>,
     cfg: &Config,
     analyser: &mut A,
 ) -> Result<Loaded> {
     let mut loaded = Loaded::default();
     let name: Arc<str> = Arc::from(name);
+    let whole = bytes.len();
     let bytes = match first_line {
         1 => strip_bom(bytes),
         _ => bytes,
     };
+    // Where `bytes` start in the file, past a byte-order mark.
+    let at = at.map(|offset| (0, offset + (whole - bytes.len()) as u64));
     if !bytes.iter().all(|b| b.is_ascii_whitespace()) {
         read_into(&mut loaded, &name, cfg, analyser, |to| {
-            jsonl::parse_lines(bytes, first_line, None, to)
+            jsonl::parse_lines(bytes, first_line, at, to)
         })?;
     }
     loaded.bytes = bytes.len() as u64;
