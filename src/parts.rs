@@ -208,24 +208,167 @@ fn lines_of(bytes: &[u8]) -> u64 {
 /// come in), checks that they cover each input without a gap or an overlap, and runs stages
 /// 2 on; the report is the one [`pipeline::scan`] gives for the inputs read whole.
 pub fn scan_parts(parts: Vec<Part>, cfg: &Config) -> Result<(Report, Stats)> {
-    let (corpus, warnings, analysed) = join(parts, cfg)?;
-    pipeline::scan_analysed(&corpus, warnings, analysed, cfg, &NoProgress)
+    let mut reducer = Reducer::new(cfg.clone(), parts.iter().map(|p| (p.input, p.first_line)));
+    for p in parts {
+        reducer.add(p)?;
+    }
+    reducer.finish()
 }
 
-/// The corpus, warnings and stage 1 of the parts, in input order.
-fn join(parts: Vec<Part>, cfg: &Config) -> Result<(Corpus, Vec<Warning>, Analysed)> {
-    let mut parts: Vec<(usize, Part)> = parts.into_iter().enumerate().collect();
-    // A slice that owns no line (a byte range inside one long line) starts where the next
-    // does: it sorts first, so that the next still starts where it is due.
-    parts.sort_by_key(|(_, p)| (p.input, p.first_line, p.lines));
-    check_tiling(&parts)?;
+/// The reducer taking parts one at a time, as an engine hands them over, so that a caller
+/// need not hold them all: each part's stage-1 values go into the scan's analysis (whose
+/// shingle keys move to the spill file past `--key-memory`) as soon as every part before it
+/// in input order has come, and only its articles' metadata is kept. [`Reducer::finish`]
+/// checks the tiling and runs stages 2 on, as [`scan_parts`] does.
+///
+/// ```
+/// let cfg = reprint::Config::default();
+/// let (one, two) = (b"{\"id\":\"a\",\"text\":\"One short article.\"}\n", b"not json\n");
+/// let parts = [
+///     reprint::parts::map_jsonl("feed.jsonl", 0, 1, one, &cfg)?,
+///     reprint::parts::map_jsonl("feed.jsonl", 0, 2, two, &cfg)?,
+/// ];
+/// // The ranges' starts (input, first line), known before any part comes.
+/// let mut reducer = reprint::parts::Reducer::new(cfg, [(0, 1), (0, 2)]);
+/// for part in parts.into_iter().rev() {
+///     reducer.add(part)?;
+/// }
+/// let (report, _) = reducer.finish()?;
+/// assert_eq!((report.summary.articles, report.warnings[0].line), (1, 2));
+/// # Ok::<(), reprint::Error>(())
+/// ```
+pub struct Reducer {
+    cfg: Config,
+    /// The starts (input, first line) of the slices to come, sorted and distinct, and how
+    /// many slices start at each (a slice that owns no line starts where the next does).
+    starts: Vec<(u32, u64)>,
+    due: Vec<u32>,
+    /// Slices come so far at each start.
+    came: Vec<u32>,
+    /// Stage-1 values of slices come before their turn, by start.
+    waiting: Vec<Option<Vec<Stage1Out>>>,
+    /// The first start whose slices have not all come.
+    next: usize,
+    /// Every part come, in the order it came, without its stage-1 values.
+    parts: Vec<(usize, Part)>,
+    analysed: Analysed,
+    chunk: Vec<Stage1Out>,
+}
+
+impl Reducer {
+    /// A reducer for slices starting at `starts`: each slice's (input, first line), in any
+    /// order, once per slice. A part that starts elsewhere, or comes once too often, is an
+    /// [`Error::Part`].
+    pub fn new(cfg: Config, starts: impl IntoIterator<Item = (u32, u64)>) -> Reducer {
+        let mut all: Vec<(u32, u64)> = starts.into_iter().collect();
+        all.sort_unstable();
+        let mut distinct: Vec<(u32, u64)> = Vec::new();
+        let mut due = Vec::new();
+        for s in all {
+            match distinct.last() {
+                Some(&last) if last == s => *due.last_mut().expect("one per start") += 1,
+                _ => {
+                    distinct.push(s);
+                    due.push(1);
+                }
+            }
+        }
+        let n = distinct.len();
+        Reducer {
+            cfg,
+            starts: distinct,
+            due,
+            came: vec![0; n],
+            waiting: (0..n).map(|_| None).collect(),
+            next: 0,
+            parts: Vec::new(),
+            analysed: Analysed::default(),
+            chunk: Vec::with_capacity(PUSH_CHUNK),
+        }
+    }
+
+    /// Takes the next part, in any order.
+    pub fn add(&mut self, mut part: Part) -> Result<()> {
+        let k = self.parts.len();
+        let fail = |message: String| Error::Part { part: k, message };
+        let start = (part.input, part.first_line);
+        let Ok(at) = self.starts.binary_search(&start) else {
+            return Err(fail(format!(
+                "input {} ({}) line {}: no slice was due to start there",
+                part.input, part.name, part.first_line
+            )));
+        };
+        if self.came[at] == self.due[at] {
+            return Err(fail(format!(
+                "input {} ({}) line {}: a part given twice",
+                part.input, part.name, part.first_line
+            )));
+        }
+        self.came[at] += 1;
+        if !part.stage1.is_empty() {
+            if self.waiting[at].is_some() {
+                return Err(fail(format!(
+                    "input {} ({}) line {}: a part given twice (two with articles start there)",
+                    part.input, part.name, part.first_line
+                )));
+            }
+            self.waiting[at] = Some(std::mem::take(&mut part.stage1));
+        }
+        self.parts.push((k, part));
+        while self.next < self.starts.len() && self.came[self.next] == self.due[self.next] {
+            if let Some(outs) = self.waiting[self.next].take() {
+                self.push(outs)?;
+            }
+            self.next += 1;
+        }
+        Ok(())
+    }
+
+    /// Stage-1 values in input order into the analysis, [`PUSH_CHUNK`] articles at a time.
+    fn push(&mut self, outs: Vec<Stage1Out>) -> Result<()> {
+        for out in outs {
+            self.chunk.push(out);
+            if self.chunk.len() == PUSH_CHUNK {
+                let full = std::mem::replace(&mut self.chunk, Vec::with_capacity(PUSH_CHUNK));
+                self.analysed.push(full, &self.cfg)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The report, once every part has come: the parts must tile their inputs.
+    pub fn finish(mut self) -> Result<(Report, Stats)> {
+        let mut parts = std::mem::take(&mut self.parts);
+        // A slice that owns no line (a byte range inside one long line) starts where the
+        // next does: it sorts first, so that the next still starts where it is due.
+        parts.sort_by_key(|(_, p)| (p.input, p.first_line, p.lines));
+        check_tiling(&parts)?;
+        if self.next < self.starts.len() {
+            let at = self.next;
+            let (input, line) = self.starts[at];
+            return Err(Error::Part {
+                part: parts.len(),
+                message: format!(
+                    "input {input} line {line}: {} of {} parts due there came",
+                    self.came[at], self.due[at]
+                ),
+            });
+        }
+        let chunk = std::mem::take(&mut self.chunk);
+        self.analysed.push(chunk, &self.cfg)?;
+        let (corpus, warnings) = join(parts, &self.cfg)?;
+        pipeline::scan_analysed(&corpus, warnings, self.analysed, &self.cfg, &NoProgress)
+    }
+}
+
+/// The corpus and warnings of the parts (sorted and tiling), in input order.
+fn join(parts: Vec<(usize, Part)>, cfg: &Config) -> Result<(Corpus, Vec<Warning>)> {
     // Whether every slice of each input was blank.
     let mut blank_inputs = std::collections::HashMap::new();
     for (_, p) in &parts {
         *blank_inputs.entry(p.input).or_insert(true) &= p.blank;
     }
     let mut reads = Vec::with_capacity(parts.len());
-    let mut stage1 = Vec::new();
     // The files texts are read from again, one per input whose parts hold text positions.
     let mut store = TextStore::default();
     let mut stored: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
@@ -253,7 +396,6 @@ fn join(parts: Vec<Part>, cfg: &Config) -> Result<(Corpus, Vec<Warning>, Analyse
                 }
             }
         }
-        stage1.push(p.stage1);
         let mut loaded = Loaded {
             warnings: p.warnings,
             bytes: p.bytes,
@@ -270,16 +412,7 @@ fn join(parts: Vec<Part>, cfg: &Config) -> Result<(Corpus, Vec<Warning>, Analyse
     }
     let mut loaded = crate::input::join_reads(reads, cfg)?;
     loaded.corpus.store = store;
-    let mut analysed = Analysed::default();
-    let mut chunk = Vec::with_capacity(PUSH_CHUNK);
-    for out in stage1.into_iter().flatten() {
-        chunk.push(out);
-        if chunk.len() == PUSH_CHUNK {
-            analysed.push(std::mem::take(&mut chunk), cfg)?;
-        }
-    }
-    analysed.push(chunk, cfg)?;
-    Ok((loaded.corpus, loaded.warnings, analysed))
+    Ok((loaded.corpus, loaded.warnings))
 }
 
 /// Input files a reducer keeps open to read texts again; beyond these, a file is opened per

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use reprint::parts::{map_jsonl, map_jsonl_at, parts_from_bytes, scan_parts, Part};
+use reprint::parts::{map_jsonl, map_jsonl_at, parts_from_bytes, scan_parts, Part, Reducer};
 use reprint::report::{Json, Printer};
 use reprint::{Config, Error};
 
@@ -294,7 +294,7 @@ fn damaged_missing_or_doubled_parts_are_errors() {
     assert!(matches!(missing_first, Err(Error::Part { .. })));
     let doubled = scan_parts(parts_from_bytes(&[&p1, &p2, &p2]).unwrap(), &cfg);
     let msg = doubled.err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(msg.contains("missing or given twice"), "{msg}");
+    assert!(msg.contains("given twice"), "{msg}");
     // The last line without its line feed, given twice.
     let no_feed = &feed[..feed.len() - 1];
     let (m1, m2) = no_feed.split_at(line_ends(no_feed)[1]);
@@ -309,4 +309,76 @@ fn damaged_missing_or_doubled_parts_are_errors() {
     let p3 = map_jsonl("g", 2, 1, l1, &cfg).unwrap().to_bytes();
     let gap = scan_parts(parts_from_bytes(&[&p1, &p2, &p3]).unwrap(), &cfg);
     assert!(matches!(gap, Err(Error::Part { .. })), "input 1 missing");
+}
+
+#[test]
+fn the_reducer_takes_parts_one_at_a_time_and_refuses_strays_doubles_and_gaps() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = inputs(dir.path(), 900);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let want = cli_json(&names);
+    let cfg = Config::default();
+    // Each input in 4 slices, plus an empty slice where the feed's third slice starts (a
+    // range inside a line owns none): the starts a driver knows before any part comes.
+    let mut made: Vec<((u32, u64), Vec<u8>)> = Vec::new();
+    for (k, (name, data)) in files.iter().enumerate() {
+        let n = line_ends(data).len();
+        let cuts: Vec<usize> = (1..4).map(|i| i * n / 4).collect();
+        for (j, (line, slice)) in slices(data, &cuts).into_iter().enumerate() {
+            let part = map_slice(Texts::InFile, name, k, line, data, slice);
+            made.push(((k as u32, line), part.to_bytes()));
+            if k == 2 && j == 2 {
+                let empty = map_slice(Texts::InFile, name, k, line, data, &slice[..0]);
+                made.push(((k as u32, line), empty.to_bytes()));
+            }
+        }
+    }
+    let starts: Vec<(u32, u64)> = made.iter().map(|(s, _)| *s).collect();
+    let report_of = |order: &[usize]| {
+        let mut r = Reducer::new(cfg.clone(), starts.iter().copied());
+        for &i in order {
+            r.add(Part::from_bytes(&made[i].1).unwrap())?;
+        }
+        let (report, _) = r.finish()?;
+        let mut out = Vec::new();
+        Json { pretty: false }.print(&report, &mut out).unwrap();
+        Ok::<_, Error>(out)
+    };
+    // In order, last first, and interleaved: the CLI's report each time.
+    let n = made.len();
+    let in_order: Vec<usize> = (0..n).collect();
+    let reversed: Vec<usize> = (0..n).rev().collect();
+    let mut interleaved: Vec<usize> = (0..n).step_by(2).collect();
+    interleaved.extend((1..n).step_by(2).rev());
+    for order in [&in_order, &reversed, &interleaved] {
+        assert!(report_of(order).unwrap() == want, "order {order:?}");
+    }
+    // A part that starts where no slice was due, one given twice, one that never comes.
+    let mut r = Reducer::new(cfg.clone(), starts.iter().copied().skip(1));
+    match r.add(Part::from_bytes(&made[0].1).unwrap()) {
+        Err(Error::Part { message, .. }) => assert!(message.contains("no slice"), "{message}"),
+        other => panic!("stray: {other:?}"),
+    }
+    let mut r = Reducer::new(cfg.clone(), starts.iter().copied());
+    r.add(Part::from_bytes(&made[1].1).unwrap()).unwrap();
+    match r.add(Part::from_bytes(&made[1].1).unwrap()) {
+        Err(Error::Part { message, .. }) => assert!(message.contains("twice"), "{message}"),
+        other => panic!("double: {other:?}"),
+    }
+    let skip_last = &in_order[..n - 1];
+    match report_of(skip_last) {
+        Err(Error::Part { .. }) => {}
+        Err(e) => panic!("gap: {e}"),
+        Ok(_) => panic!("gap: a report without the last part"),
+    }
+    // The empty slice that never comes is missed too: the driver said it would.
+    let no_empty: Vec<usize> = (0..n)
+        .filter(|&i| !Part::from_bytes(&made[i].1).unwrap().is_empty() || made[i].0 .0 != 2)
+        .collect();
+    assert!(no_empty.len() < n);
+    match report_of(&no_empty) {
+        Err(Error::Part { message, .. }) => assert!(message.contains("came"), "{message}"),
+        Err(e) => panic!("empty part missing: {e}"),
+        Ok(_) => panic!("a report without the empty part the driver expected"),
+    }
 }

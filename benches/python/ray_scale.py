@@ -14,9 +14,9 @@ this run. Measured, on one machine:
   ``--partitions``: wall; the bytes of every part it hands to the reducer (the shuffle of
   stage 1: total, per range, per article); the peak RSS of every process of this Ray (the
   workers, the raylet with the object store, the GCS ...) and of the driver, polled every
-  0.2 s from a thread, by phase (stage 1 on Ray, then the reducer); and the reducer itself
-  (``_reprint.scan_parts``, which ``reprint.ray.scan`` calls on the driver): wall, and the
-  driver's RSS before it and at its peak;
+  0.2 s from a thread, by phase (stage 1 on Ray, during which the parts stream into the
+  driver's ``_reprint.Reducer``, then the reducer's ``finish``); and ``finish`` itself (the
+  stages after stage 1, on the driver): wall, and the driver's RSS before it and at its peak;
 - the map kernel alone on one range (``_reprint.map_jsonl``, one thread, in this process,
   after Ray is stopped): articles per core-second, for a projection of stage 1.
 
@@ -35,8 +35,8 @@ invocations share the split files (the report names them) and the CLI's report.
 RSS is resident memory as /proc reports it (``/proc/PID/statm``), peaks of 0.2 s samples, so a
 shorter spike can be missed; ``rss_private`` subtracts the shared pages (file-backed and
 the object store's shared memory, which every process that maps an object counts again).
-The reducer is timed by wrapping ``scan_parts`` as ``reprint.ray`` sees it; the wrapped call
-is the real one, and its report is checked like the rest. Ray is stopped at the end, also on
+The reducer is timed by wrapping ``_reprint.Reducer`` as ``reprint._ranges.reduce_parts``
+sees it; the wrapped calls are the real ones, and the report is checked like the rest. Ray is stopped at the end, also on
 failure, and any process of this Ray still alive then is stopped by its pid.
 """
 
@@ -196,8 +196,10 @@ class Monitor:
 
 
 class Reducer:
-    """``_reprint`` as ``reprint.ray`` sees it, with ``scan_parts`` timed and its parts
-    measured; everything else is the extension module itself."""
+    """``_reprint`` as the driver's ``reprint._ranges.reduce_parts`` sees it, with the
+    ``Reducer``'s parts measured as they are added (during stage 1: parts stream to it) and
+    its ``finish`` (the stages after stage 1) timed; everything else is the extension module
+    itself."""
 
     def __init__(self, monitor: Monitor) -> None:
         self.monitor = monitor
@@ -207,19 +209,35 @@ class Reducer:
     def __getattr__(self, name: str) -> Any:
         return getattr(_reprint, name)
 
-    def scan_parts(self, parts: list[bytes], options: dict[str, Any], *rest: Any) -> str:
-        m = self.monitor
-        m.set_phase(self.label + "/reduce")
+    def Reducer(self, starts: list[Any], options: dict[str, Any]) -> "TimedReducer":
+        return TimedReducer(self, _reprint.Reducer(starts, options))
+
+
+class TimedReducer:
+    """A ``_reprint.Reducer`` whose parts are weighed and whose ``finish`` is timed."""
+
+    def __init__(self, outer: Reducer, inner: Any) -> None:
+        self.outer, self.inner = outer, inner
+        self.part_bytes: list[int] = []
+
+    def add(self, part: bytes) -> None:
+        self.part_bytes.append(len(part))
+        self.inner.add(part)
+
+    def finish(self, pretty: bool = False) -> str:
+        o = self.outer
+        m = o.monitor
+        m.set_phase(o.label + "/reduce")
         rss_before = m.me.memory()[0]
         t = time.perf_counter()
-        out = _reprint.scan_parts(parts, options, *rest)
+        out = self.inner.finish(pretty)
         s = time.perf_counter() - t
-        m.set_phase(self.label + "/after")
-        peak = max(e["rss"] for e in m.peaks[self.label + "/reduce"].values()
+        m.set_phase(o.label + "/after")
+        peak = max(e["rss"] for e in m.peaks[o.label + "/reduce"].values()
                    if e["kind"] == "driver")
-        self.calls.append({
-            "label": self.label, "wall_s": round(s, 2), "parts": len(parts),
-            "part_bytes": [len(p) for p in parts],
+        o.calls.append({
+            "label": o.label, "wall_s": round(s, 2), "parts": len(self.part_bytes),
+            "part_bytes": self.part_bytes,
             "driver_rss_before_mb": round(rss_before / MB, 1),
             "driver_rss_peak_mb": round(peak / MB, 1),
         })
@@ -353,7 +371,7 @@ def main() -> int:
                     w.write(f.readline())
             reprint.ray.scan([warm], partitions=args.cpus)
             print(f"ray start {fig['ray_init_s']} s (and a warm-up scan)", flush=True)
-            reprint.ray._reprint = reducer  # the driver's calls only; workers import their own
+            reprint._ranges._reprint = reducer  # the driver's calls only; workers import their own
             for parts in args.partitions:
                 label = f"p{parts}"
                 reducer.label = label
@@ -394,7 +412,7 @@ def main() -> int:
                 print(f"  driver RSS before the reducer {call['driver_rss_before_mb']} MB, peak "
                       f"{call['driver_rss_peak_mb']} MB", flush=True)
         finally:
-            reprint.ray._reprint = _reprint
+            reprint._ranges._reprint = _reprint
             ray.shutdown()
             monitor.stop()
             time.sleep(1)
@@ -439,34 +457,41 @@ def in_process(args: argparse.Namespace, files: list[str], n: int, want: str,
                fig: dict[str, Any]) -> None:
     """Without Ray: the ranges ``reprint.ray.scan`` would make, through the map kernel here,
     in order (the parts are the bytes a Ray task returns: same kernel, same range, same first
-    line), then the reducer; RSS of this process polled as in the Ray runs."""
+    line), each handed to the reducer (``_reprint.Reducer``) as it is made and let go, then
+    the reducer's ``finish``; RSS of this process polled as in the Ray runs."""
     monitor = Monitor()
     monitor.start()
     try:
         ranges = reprint._ranges.ranges(files, args.partitions[0], "reprint.ray")
         monitor.set_phase("map")
         rss0 = monitor.me.memory()[0]
-        parts, per = [], []
+        pb, per = [], []
         next_line: dict[int, int] = {}
+        starts = []
+        for rng in ranges:  # the line each range starts at, as the count job finds it
+            starts.append((rng["input"], next_line.get(rng["input"], 1)))
+            next_line[rng["input"]] = starts[-1][1] + reprint._ranges.range_lines(rng)
+        reducer = _reprint.Reducer(starts, {})
+        add_s = 0.0
         t = time.perf_counter()
-        for rng in ranges:
+        for rng, (_, first) in zip(ranges, starts):
             start, data = reprint._ranges._read_range(rng)
-            first = next_line.get(rng["input"], 1)
-            next_line[rng["input"]] = first + data.count(b"\n")
             t1 = time.perf_counter()
             # As reprint.ray's tasks do (_ranges.map_range): texts as places in the file.
-            parts.append(_reprint.map_jsonl(rng["name"], rng["input"], first, data,
-                                            {"threads": args.kernel_threads}, offset=start))
+            part = _reprint.map_jsonl(rng["name"], rng["input"], first, data,
+                                      {"threads": args.kernel_threads}, offset=start)
+            t2 = time.perf_counter()
+            reducer.add(part)
+            add_s += time.perf_counter() - t2
+            pb.append(len(part))
             per.append({"articles": data.count(b"\n"), "slice_mb": round(len(data) / MB, 1),
-                        "part_mb": round(len(parts[-1]) / MB, 1),
-                        "wall_s": round(time.perf_counter() - t1, 2)})
-            del data
+                        "part_mb": round(len(part) / MB, 1), "wall_s": round(t2 - t1, 2)})
+            del data, part
         map_s = time.perf_counter() - t
-        pb = [len(p) for p in parts]
         monitor.set_phase("reduce")
         rss1 = monitor.me.memory()[0]
         t = time.perf_counter()
-        got = _reprint.scan_parts(parts, {})
+        got = reducer.finish()
         red_s = time.perf_counter() - t
         monitor.set_phase("idle")
         assert got == want, "reducer report differs from the CLI's"
@@ -475,14 +500,14 @@ def in_process(args: argparse.Namespace, files: list[str], n: int, want: str,
         peak_red = monitor.summary(["reduce"])["driver"][0]
         fig["in_process"] = {
             "ranges": len(ranges), "kernel_threads": args.kernel_threads,
-            "map_wall_s": round(map_s, 2), "per_range": per,
+            "map_wall_s": round(map_s, 2), "reducer_add_s": round(add_s, 2), "per_range": per,
             "shuffle_mb": round(sum(pb) / MB, 1), "bytes_per_article": round(sum(pb) / n),
             "rss_start_mb": round(rss0 / MB, 1), "rss_map_peak_mb": peak_map["rss_mb"],
             "reducer": {"wall_s": round(red_s, 2), "rss_before_mb": round(rss1 / MB, 1),
                         "rss_peak_mb": peak_red["rss_mb"]},
         }
-        print(f"no Ray: map kernel ({args.kernel_threads} threads) over {len(ranges)} ranges "
-              f"{map_s:.2f} s; shuffle {sum(pb) / MB:.1f} MB ({sum(pb) / n:.0f} B/article), parts "
+        print(f"no Ray: map kernel ({args.kernel_threads} threads) over {len(ranges)} ranges, "
+              f"each part added to the reducer as made, {map_s:.2f} s (adding {add_s:.2f} s); shuffle {sum(pb) / MB:.1f} MB ({sum(pb) / n:.0f} B/article), parts "
               f"{[e['part_mb'] for e in per]} MB; RSS {rss0 / MB:.0f} -> {peak_map['rss_mb']} MB",
               flush=True)
         print(f"no Ray: reducer {red_s:.2f} s, identical to the CLI; RSS before {rss1 / MB:.0f} MB, "

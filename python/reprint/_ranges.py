@@ -88,6 +88,18 @@ def map_range(row: dict[str, Any], options: dict[str, Any]) -> bytes:
     return _reprint.map_jsonl(row["name"], row["input"], row["first_line"], data, options, offset=start)
 
 
+def reduce_parts(rs: list[dict[str, Any]], parts: Iterable[bytes], options: dict[str, Any],
+                 pretty: bool) -> str:
+    """The report of the ranges ``rs`` (with their ``first_line``) from their parts, taken one
+    at a time in any order (``_reprint.Reducer``): a part's stage-1 values go into the
+    analysis as soon as the parts before it have come, so the caller need not hold every
+    part; the reducer checks that every range's part came, once."""
+    reducer = _reprint.Reducer([(r["input"], r["first_line"]) for r in rs], options)
+    for part in parts:
+        reducer.add(part)
+    return reducer.finish(pretty)
+
+
 def ranges(paths: Sequence[str], partitions: int | None, engine: str) -> list[dict[str, Any]]:
     """About ``partitions`` byte ranges over the files (by size), at least one per file, in
     input order; each ``{"input", "name", "path", "start", "end"}``."""

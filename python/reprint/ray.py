@@ -15,10 +15,11 @@ one per file), each range owning the lines that start in it. A first Ray Data ma
 each range's line feeds, so the driver knows the line each range starts at; a second runs
 the map kernel (``_reprint.map_jsonl``: read the lines and run stage 1, in Rust) on each
 range and returns a *part* (versioned, checksummed bytes; it keeps where each text is in its
-file, not the text). The driver gives every part to
-the reducer (``_reprint.scan_parts``), which sorts them by input and line, whatever order Ray
-returned them in, checks that none is missing or doubled, and runs the remaining stages in
-Rust. The report is byte-identical to ``reprint scan --format json`` on the same files in
+file, not the text). The parts stream to the driver as the tasks finish, and the driver hands
+each to the reducer (``_reprint.Reducer``) and lets it go: the reducer moves a part's stage-1
+values into the scan's analysis as soon as every part before it in input order has come
+(whatever order Ray returns them in), checks that none is missing or doubled, and runs the
+remaining stages in Rust. The report is byte-identical to ``reprint scan --format json`` on the same files in
 the same order, for any number of partitions.
 
 Only stage 1 is distributed: the reducer holds every stage-1 value on the driver, and reads
@@ -41,7 +42,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from . import _reprint
 from ._ranges import (
     check_options,
     first_lines,
@@ -51,6 +51,7 @@ from ._ranges import (
     paths_of,
     range_lines,
     ranges,
+    reduce_parts,
 )
 
 __all__ = ["scan", "main"]
@@ -104,17 +105,15 @@ def scan(
     counted = ray.data.from_items(rs, override_num_blocks=len(rs)).map(_count).take_all()
     first_lines(rs, counted)
     fault = os.environ.get(_FAULT_ENV)
-    parts = (
-        ray.data.from_items(rs, override_num_blocks=len(rs))
-        .map(
-            _map,
-            # One thread per task: Ray schedules a task per CPU.
-            fn_kwargs={"options": {"threads": 1, **scan_options}},
-            runtime_env={"env_vars": {_FAULT_ENV: fault}} if fault else None,
-        )
-        .take_all()
+    parts = ray.data.from_items(rs, override_num_blocks=len(rs)).map(
+        _map,
+        # One thread per task: Ray schedules a task per CPU.
+        fn_kwargs={"options": {"threads": 1, **scan_options}},
+        runtime_env={"env_vars": {_FAULT_ENV: fault}} if fault else None,
     )
-    return _reprint.scan_parts([p["part"] for p in parts], dict(scan_options), pretty)
+    # Streamed to the reducer as the tasks finish, in whatever order: the driver holds a
+    # part only until the reducer has taken it.
+    return reduce_parts(rs, (row["part"] for row in parts.iter_rows()), dict(scan_options), pretty)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -24,9 +24,10 @@ a *part* (versioned, checksummed bytes, which keep where each text is in its fil
 text: the reducer reads the texts it needs from the files again). Both jobs are ``mapInArrow`` over a DataFrame of
 range numbers, one range per Spark partition, so the kernel sees exactly one range and
 Spark's task retries re-run a range whole (a range's part is the same on every run). The
-driver collects the parts and gives them to the reducer (``_reprint.scan_parts``), which
-sorts them by input and line, whatever order Spark returned them in, checks that none is
-missing or doubled, and runs the remaining stages in Rust. The report is byte-identical to
+driver collects the parts and gives them, one at a time, to the reducer
+(``_reprint.Reducer``), which puts them in input and line order, whatever order Spark
+returned them in, checks that none is missing or doubled, and runs the remaining stages in
+Rust. The report is byte-identical to
 ``reprint scan --format json`` on the same files in the same order, for any number of
 partitions.
 
@@ -46,7 +47,6 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 # Absolute imports: ``spark-submit`` runs this file as a script, outside its package.
-from reprint import _reprint
 from reprint._ranges import (
     check_options,
     first_lines,
@@ -56,6 +56,7 @@ from reprint._ranges import (
     paths_of,
     range_lines,
     ranges,
+    reduce_parts,
 )
 
 __all__ = ["scan", "main"]
@@ -137,7 +138,15 @@ def scan(
         .mapInArrow(_map_batches(rs, options, os.environ.get(_FAULT_ENV)), "id long, part binary")
         .collect()
     )
-    return _reprint.scan_parts([bytes(r.part) for r in parts], dict(scan_options), pretty)
+    # collect() gives every part at once (toLocalIterator would run one task at a time); the
+    # reducer takes them in range order, each let go once taken.
+    parts.reverse()
+
+    def drain() -> Iterator[bytes]:
+        while parts:
+            yield bytes(parts.pop().part)
+
+    return reduce_parts(rs, drain(), dict(scan_options), pretty)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

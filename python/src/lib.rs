@@ -733,6 +733,72 @@ fn scan_parts(
     String::from_utf8(bytes).map_err(|e| error(py, "ReprintError", e.to_string(), &[]))
 }
 
+/// The reducer taking parts one at a time ([`reprint::parts::Reducer`]), so that the driver
+/// of a distributed scan need not hold every part: `add` decodes a part and moves its
+/// stage-1 values into the analysis once the parts before it have come; `finish` prints the
+/// report as `scan_parts` does. The GIL is released while it works.
+#[pyclass(frozen, module = "reprint._reprint")]
+struct Reducer {
+    /// `None` once finished.
+    inner: std::sync::Mutex<Option<reprint::parts::Reducer>>,
+    pool: rayon::ThreadPool,
+}
+
+#[pymethods]
+impl Reducer {
+    /// A reducer for the slices starting at `starts`, each slice's `(input, first_line)`
+    /// (in any order, once per slice), with the scan's `options`.
+    #[new]
+    fn new(py: Python<'_>, starts: Vec<(u32, u64)>, options: &Bound<'_, PyDict>) -> PyResult<Self> {
+        let s = settings(py, options)?;
+        Ok(Reducer {
+            inner: std::sync::Mutex::new(Some(reprint::parts::Reducer::new(s.cfg, starts))),
+            pool: pool(py, s.threads)?,
+        })
+    }
+
+    /// Takes the next part's bytes, in any order.
+    fn add(&self, py: Python<'_>, part: &[u8]) -> PyResult<()> {
+        let done = py.allow_threads(|| {
+            let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            let Some(r) = inner.as_mut() else {
+                return Err(None);
+            };
+            self.pool
+                .install(|| reprint::parts::Part::from_bytes(part).and_then(|p| r.add(p)))
+                .map_err(Some)
+        });
+        done.map_err(|e| match e {
+            Some(e) => library_error(py, e),
+            None => finished(py),
+        })
+    }
+
+    /// The report, once every part has come, as `reprint scan --format json` prints it
+    /// (`--pretty` with `pretty`). The reducer cannot be used after.
+    #[pyo3(signature = (pretty = false))]
+    fn finish(&self, py: Python<'_>, pretty: bool) -> PyResult<String> {
+        let taken = self.inner.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let r = taken.ok_or_else(|| finished(py))?;
+        let bytes = py
+            .allow_threads(|| {
+                self.pool.install(|| -> reprint::Result<Vec<u8>> {
+                    let (report, _) = r.finish()?;
+                    let mut out = Vec::new();
+                    Json { pretty }.print(&report, &mut out)?;
+                    Ok(out)
+                })
+            })
+            .map_err(|e| library_error(py, e))?;
+        String::from_utf8(bytes).map_err(|e| error(py, "ReprintError", e.to_string(), &[]))
+    }
+}
+
+/// The error of a reducer used after `finish`.
+fn finished(py: Python<'_>) -> PyErr {
+    error(py, "ReprintError", "the reducer has finished".into(), &[])
+}
+
 /// The defaults of every setting, from `Config::default()` and `Policy::default()`.
 #[pyfunction]
 fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
@@ -807,6 +873,7 @@ fn _reprint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(map_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(scan_parts, m)?)?;
     m.add_class::<NativeReport>()?;
+    m.add_class::<Reducer>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -84,8 +84,24 @@ def test_bad_parts_and_settings_are_errors(local_ray: Path, feed: list[str]) -> 
     assert '"articles":1' in _reprint.scan_parts([part], {})
     with pytest.raises(ReprintError, match="checksum"):
         _reprint.scan_parts([part[:-1] + bytes([part[-1] ^ 1])], {})
-    with pytest.raises(ReprintError, match="missing or given twice"):
+    with pytest.raises(ReprintError, match="given twice"):
         _reprint.scan_parts([part, part], {})
+    # The streaming reducer: a part twice, a part due that never came, use after finish.
+    r = _reprint.Reducer([(0, 1)], {})
+    r.add(part)
+    with pytest.raises(ReprintError, match="given twice"):
+        r.add(part)
+    r = _reprint.Reducer([(0, 1), (1, 1)], {})
+    r.add(part)
+    with pytest.raises(ReprintError, match="0 of 1 parts due"):
+        r.finish()
+    r = _reprint.Reducer([(0, 1)], {"threads": 1})
+    r.add(part)
+    assert '"articles":1' in r.finish()
+    with pytest.raises(ReprintError, match="finished"):
+        r.add(part)
+    with pytest.raises(ReprintError, match="finished"):
+        r.finish()
     with pytest.raises(ConfigError):
         reprint.ray.scan(feed, threshold=2.0)
 
