@@ -121,6 +121,26 @@ pub struct TextStore {
     pub(crate) open: usize,
 }
 
+/// Stored JSONL files kept open for reading texts again; files past this many are opened for
+/// each read (text files always are: a directory can hold very many).
+const MAX_OPEN_FILES: usize = 64;
+
+impl TextStore {
+    /// Adds `file`, opened at `path`, as the next stored file and returns its number. A JSONL
+    /// file is kept open while fewer than [`MAX_OPEN_FILES`] are; a text file never is.
+    pub(crate) fn add(&mut self, path: PathBuf, format: StoredFormat, file: File) -> u32 {
+        let number = self.files.len() as u32;
+        let keep_open = format == StoredFormat::Jsonl && self.open < MAX_OPEN_FILES;
+        self.open += usize::from(keep_open);
+        self.files.push(StoredFile {
+            path,
+            format,
+            handle: keep_open.then(|| Arc::new(file)),
+        });
+        number
+    }
+}
+
 /// The articles of one run, in input order, and the files their texts are read from.
 #[derive(Clone, Debug, Default)]
 pub struct Corpus {

@@ -30,7 +30,7 @@
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::corpus::{Article, Body, Corpus, Origin, StoredFile, StoredFormat, TextStore};
+use crate::corpus::{Article, Body, Corpus, Origin, StoredFormat, TextStore};
 use crate::diagnostics::Warning;
 use crate::error::{Error, Result};
 use crate::evidence::ParagraphSamples;
@@ -381,11 +381,7 @@ fn join(parts: Vec<(usize, Part)>, cfg: &Config) -> Result<(Corpus, Vec<Warning>
             let number = match stored.get(&p.input) {
                 Some(&k) => k,
                 None => {
-                    let k = store.files.len() as u32;
-                    store
-                        .files
-                        .push(stored_file(&p.name, store.open < MAX_OPEN_FILES)?);
-                    store.open += 1;
+                    let k = store_input(&mut store, &p.name)?;
                     stored.insert(p.input, k);
                     k
                 }
@@ -415,23 +411,16 @@ fn join(parts: Vec<(usize, Part)>, cfg: &Config) -> Result<(Corpus, Vec<Warning>
     Ok((loaded.corpus, loaded.warnings))
 }
 
-/// Input files a reducer keeps open to read texts again; beyond these, a file is opened per
-/// read (as a scan does).
-const MAX_OPEN_FILES: usize = 64;
-
-/// The input file `name`, whose texts a part gave as positions, to read them again: an
-/// [`Error::Io`] naming it when it cannot be opened.
-fn stored_file(name: &str, keep_open: bool) -> Result<StoredFile> {
+/// Opens the input file `name`, whose texts a part gave as positions, and adds it to `store`
+/// (kept open as a scan keeps its JSONL files), returning its number: an [`Error::Io`]
+/// naming it when it cannot be opened.
+fn store_input(store: &mut TextStore, name: &str) -> Result<u32> {
     let path = std::path::PathBuf::from(name);
     let file = std::fs::File::open(&path).map_err(|source| Error::Io {
         path: path.clone(),
         source,
     })?;
-    Ok(StoredFile {
-        path,
-        format: StoredFormat::Jsonl,
-        handle: keep_open.then(|| Arc::new(file)),
-    })
+    Ok(store.add(path, StoredFormat::Jsonl, file))
 }
 
 /// Parts sorted by (input, first line) must be inputs 0, 1, … each from line 1, each slice

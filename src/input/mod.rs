@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::{Config, InputFormat};
-use crate::corpus::{Article, Corpus, StoredFile, StoredFormat};
+use crate::corpus::{Article, Corpus, StoredFormat};
 use crate::diagnostics::Warning;
 use crate::error::{Error, Result};
 
@@ -61,10 +61,6 @@ pub struct SourceFile {
     /// (stdin, and compressed files) and only with [`Retain::AllBytes`].
     pub retained: Option<Vec<u8>>,
 }
-
-/// Stored JSONL files kept open for reading texts again; files past this many are opened for
-/// each read (text files always are: a directory can hold very many).
-const MAX_OPEN_FILES: usize = 64;
 
 /// Bytes read from the start of a file before deciding how to read it: enough for the
 /// compression magic, a byte-order mark, and what sniffing looks at.
@@ -679,7 +675,7 @@ fn read_plain<A: Analyser>(
         strict: cfg.strict,
     };
     let out = &mut loaded.corpus.articles;
-    let keep_open = match stored_format {
+    match stored_format {
         StoredFormat::Jsonl => {
             let input = jsonl::StoredInput {
                 path,
@@ -696,23 +692,19 @@ fn read_plain<A: Analyser>(
                 analyser,
             };
             loaded.bytes += jsonl::parse_stored(input, &mut to)?;
-            loaded.corpus.store.open < MAX_OPEN_FILES
         }
         StoredFormat::Text => {
             file.read_to_end(&mut head).map_err(io)?;
             loaded.bytes += head.len() as u64;
             let text = text::parse(name, &head, cfg, out, &mut sink, Some(store))?;
             analyse_new(out, before, text, analyser)?;
-            false
         }
-    };
+    }
     if loaded.corpus.articles.len() > before {
-        loaded.corpus.store.open += usize::from(keep_open);
-        loaded.corpus.store.files.push(StoredFile {
-            path: path.to_path_buf(),
-            format: stored_format,
-            handle: keep_open.then(|| Arc::new(file)),
-        });
+        loaded
+            .corpus
+            .store
+            .add(path.to_path_buf(), stored_format, file);
     }
     loaded.sources.push(SourceFile {
         name: name.clone(),
