@@ -531,13 +531,48 @@ pub fn compare_chars(
     a.add_chars(text_a);
     b.add_chars(text_b);
     let (a, b) = (&*a, &*b);
+    let a_is_shorter = a.body_words <= b.body_words;
+    let (short, long) = if a_is_shorter { (a, b) } else { (b, a) };
+    let noisy_rule = noise != Noise::Clean && rule.noisy_char_coverage != rule.char_coverage;
+    let short_cover = cover(short, long, rule, true);
+    // A verdict needs `min_shared_words` of the shorter body to appear in the other. When even
+    // the most lenient threshold this pair can be judged at leaves fewer, the characters find
+    // nothing, and the longer side need not be measured.
+    let (coverage, even) = if noisy_rule {
+        (
+            rule.char_coverage.min(rule.noisy_char_coverage),
+            noisy_coverage(&short_cover, rule),
+        )
+    } else {
+        (rule.char_coverage, f64::INFINITY)
+    };
+    let most = Rule {
+        char_coverage: coverage,
+        ..*rule
+    };
+    if side(short, &short_cover, &most, even).appearing_words < rule.min_shared_words {
+        return words.for_noise(noise);
+    }
+    let long_cover = cover(long, short, rule, true);
+    let covers = if a_is_shorter {
+        Covers {
+            a: short_cover,
+            b: long_cover,
+            chars: true,
+        }
+    } else {
+        Covers {
+            a: long_cover,
+            b: short_cover,
+            chars: true,
+        }
+    };
     let mut garbled = None;
     let mut garbles = || {
         *garbled.get_or_insert_with(|| {
             crate::noise::garbled(a.garble_words(text_a), b.garble_words(text_b))
         })
     };
-    let covers = Covers::of(a, b, rule, true);
     let at = |char_coverage: f64, even: f64| {
         let chars = judge(
             a,
@@ -559,10 +594,9 @@ pub fn compare_chars(
         }
     };
     let clean = at(rule.char_coverage, f64::INFINITY);
-    let e = if noise == Noise::Clean || rule.noisy_char_coverage == rule.char_coverage {
+    let e = if !noisy_rule {
         clean
     } else {
-        let even = noisy_coverage(&covers, a.body_words <= b.body_words, rule);
         let lenient = at(rule.noisy_char_coverage, even);
         if lenient == clean || !garbles() {
             clean
@@ -582,13 +616,12 @@ pub fn compare_chars(
 /// appears, beside [`Rule::noisy_char_coverage`] of all its grams. Heavier OCR noise breaks
 /// more grams of every copied paragraph alike (at a 14% character error rate on one side
 /// about 40% of 6-grams survive, under that rule's half), so this threshold follows the
-/// pair's own copy level: [`NOISE_LEVEL_SCALE`] of the upper quartile of the shorter side's
-/// units' even coverages (a unit that appears by words counts as whole), never below
+/// pair's own copy level: [`NOISE_LEVEL_SCALE`] of the upper quartile of the even coverages of
+/// `short`'s units (the shorter side's; a unit that appears by words counts as whole), never below
 /// [`NOISY_COVERAGE_FLOOR`] nor above the rule's. A pair with clean copied paragraphs keeps
 /// the rule's threshold; a paragraph sharing one sentence with the other is not evenly
 /// covered at any level.
-fn noisy_coverage(covers: &Covers, a_is_shorter: bool, rule: &Rule) -> f64 {
-    let short = if a_is_shorter { &covers.a } else { &covers.b };
+fn noisy_coverage(short: &Cover, rule: &Rule) -> f64 {
     let mut levels: Vec<f64> = short
         .units
         .iter()
@@ -1346,14 +1379,7 @@ mod tests {
     #[test]
     fn the_noisy_threshold_follows_the_pairs_copy_level() {
         let r = rule();
-        let of = |units: Vec<UnitCover>| {
-            let covers = Covers {
-                a: Cover { units },
-                b: Cover { units: Vec::new() },
-                chars: true,
-            };
-            noisy_coverage(&covers, true, &r)
-        };
+        let of = |units: Vec<UnitCover>| noisy_coverage(&Cover { units }, &r);
         // Copied paragraphs found at about half their grams: 0.7 of that level.
         let level = vec![(0, 40, Some((0.5, 0.45))); 4];
         assert!((of(level) - NOISE_LEVEL_SCALE * 0.45).abs() < 1e-9);
