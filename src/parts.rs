@@ -290,27 +290,24 @@ impl Reducer {
     /// Takes the next part, in any order.
     pub fn add(&mut self, mut part: Part) -> Result<()> {
         let k = self.parts.len();
-        let fail = |message: String| Error::Part { part: k, message };
+        let fail = |what: &str| Error::Part {
+            part: k,
+            message: format!(
+                "input {} ({}) line {}: {what}",
+                part.input, part.name, part.first_line
+            ),
+        };
         let start = (part.input, part.first_line);
         let Ok(at) = self.starts.binary_search(&start) else {
-            return Err(fail(format!(
-                "input {} ({}) line {}: no slice was due to start there",
-                part.input, part.name, part.first_line
-            )));
+            return Err(fail("no slice was due to start there"));
         };
         if self.came[at] == self.due[at] {
-            return Err(fail(format!(
-                "input {} ({}) line {}: a part given twice",
-                part.input, part.name, part.first_line
-            )));
+            return Err(fail("a part given twice"));
         }
         self.came[at] += 1;
         if !part.stage1.is_empty() {
             if self.waiting[at].is_some() {
-                return Err(fail(format!(
-                    "input {} ({}) line {}: a part given twice (two with articles start there)",
-                    part.input, part.name, part.first_line
-                )));
+                return Err(fail("a part given twice (two with articles start there)"));
             }
             self.waiting[at] = Some(std::mem::take(&mut part.stage1));
         }
