@@ -5,8 +5,9 @@
 //! own paragraphs instead:
 //!
 //! - A **body paragraph** has at least [`Rule::min_body_words`] words, reads as prose
-//!   ([`crate::shingle::reads_as_prose`]: not a headline, byline, timestamp or photo caption)
-//!   and is not boilerplate.
+//!   ([`crate::shingle::reads_as_prose`]: not a headline, byline, timestamp or photo caption),
+//!   is not boilerplate, and is not a blurb of a page's list of other stories
+//!   ([`body_flags`]).
 //! - A body paragraph **appears** in the other article when at least
 //!   [`Rule::paragraph_coverage`] of its word n-gram shingles are found there, or, for text
 //!   garbled by OCR (where one wrong letter breaks every shingle through it), at least
@@ -172,13 +173,7 @@ impl Profile {
     ) {
         self.analysed = shingle::analyze(text, ngram_words, &mut self.scratch);
         let a = &self.analysed;
-        self.body.clear();
-        self.body.extend(
-            a.paragraphs
-                .iter()
-                .enumerate()
-                .map(|(p, para)| is_body(para, rule) && !boilerplate(p)),
-        );
+        body_flags(&a.paragraphs, rule, boilerplate, &mut self.body);
         self.body_words = a
             .paragraphs
             .iter()
@@ -255,9 +250,65 @@ impl Profile {
     }
 }
 
-/// Whether a paragraph that is not boilerplate is story body: long enough, and prose.
+/// Whether a paragraph that is not boilerplate reads as story body: long enough, and prose.
+/// [`body_flags`] also asks where it stands.
 pub fn is_body(p: &crate::shingle::Paragraph, rule: &Rule) -> bool {
     p.words() >= rule.min_body_words && p.prose
+}
+
+/// Words under which a body paragraph that stands alone is not story body when the body
+/// paragraph before or after it stands alone too ([`body_flags`]). About the 200 characters
+/// from which jusText's context-free pass calls a block good on its own.
+pub const LONE_BODY_WORDS: usize = 30;
+
+/// Which paragraphs of an article are story body, into `out`: [`is_body`] and not
+/// boilerplate (`boilerplate(p)`), less the blurbs of a list of other stories.
+///
+/// A body paragraph *stands alone* when the nearest paragraph before it and the nearest
+/// after it that are not skipped (lines under [`Rule::min_body_words`] words, boilerplate)
+/// are not body, or there are none. A body paragraph under [`LONE_BODY_WORDS`] words that
+/// stands alone is a blurb, not story body, when the body paragraph before or after it
+/// (whatever lies between) stands alone too: a page's list of other stories ("most
+/// popular", "more in World", a link list) is one-sentence blurbs, each between a headline
+/// and a timestamp, where a story's paragraphs follow one another. A story paragraph set
+/// apart by an inserted "Related:" line or a photo caption has a neighbour in the story
+/// that does not stand alone, and a one-paragraph brief has no body neighbour at all, so
+/// both stay body. Pages of one site carry the same list, so without this two of its pages
+/// on different stories read as reprints of each other (the `pages` block of
+/// `benches/eval/score.py`).
+pub fn body_flags(
+    paragraphs: &[crate::shingle::Paragraph],
+    rule: &Rule,
+    boilerplate: impl Fn(usize) -> bool,
+    out: &mut Vec<bool>,
+) {
+    out.clear();
+    out.extend(
+        paragraphs
+            .iter()
+            .enumerate()
+            .map(|(p, para)| is_body(para, rule) && !boilerplate(p)),
+    );
+    let counted = |q: &usize| paragraphs[*q].words() >= rule.min_body_words && !boilerplate(*q);
+    let body_at = |q: Option<usize>| q.is_some_and(|q| out[q]);
+    // Each body paragraph, and whether it stands alone.
+    let alone: Vec<(usize, bool)> = (0..paragraphs.len())
+        .filter(|&p| out[p])
+        .map(|p| {
+            let before = (0..p).rev().find(counted);
+            let after = (p + 1..paragraphs.len()).find(counted);
+            (p, !body_at(before) && !body_at(after))
+        })
+        .collect();
+    for (i, &(p, lone)) in alone.iter().enumerate() {
+        let next_alone = |j: Option<usize>| j.and_then(|j| alone.get(j)).is_some_and(|x| x.1);
+        if lone
+            && paragraphs[p].words() < LONE_BODY_WORDS
+            && (next_alone(i.checked_sub(1)) || next_alone(Some(i + 1)))
+        {
+            out[p] = false;
+        }
+    }
 }
 
 /// Words from which a body paragraph is cut into units at sentence ends, so that a text
@@ -1202,6 +1253,81 @@ mod tests {
             e.shared_b.len(),
             6,
             "captions and headlines are not body: {e:?}"
+        );
+    }
+
+    /// A site's list of other stories, as its pages print it around their own story: a
+    /// headline, a one-sentence blurb and a timestamp per item.
+    fn story_list(items: usize) -> Vec<String> {
+        (0..items)
+            .flat_map(|k| {
+                [
+                    format!("Headline {k} of another story the site ran on this day"),
+                    para(&format!("blurb{k}x"), 0),
+                    format!("{}H ago", k + 1),
+                ]
+            })
+            .collect()
+    }
+
+    fn body_of(text: &str) -> Vec<bool> {
+        let mut scratch = shingle::Scratch::default();
+        let a = shingle::analyze(text, 5, &mut scratch);
+        let mut out = Vec::new();
+        body_flags(&a.paragraphs, &rule(), |_| false, &mut out);
+        out
+    }
+
+    #[test]
+    fn two_pages_of_one_site_sharing_its_list_of_other_stories_are_not_reprints() {
+        let list = story_list(8);
+        let page = |s: &str| {
+            let mut p = list[..12].to_vec();
+            p.push(format!(
+                "The headline of story {s} on this page of the site"
+            ));
+            p.extend(story(s, 5));
+            p.extend(list[12..].iter().cloned());
+            p.join("\n")
+        };
+        let (a, b) = (page("x"), page("y"));
+        // Every blurb reads as prose and is shared; the two stories are not.
+        let body = body_of(&a);
+        assert_eq!(body.iter().filter(|&&x| x).count(), 5, "{body:?}");
+        let e = judge_texts(&a, &b);
+        assert_ne!(e.kind, Kind::Reprint, "{e:?}");
+        assert_eq!(e.short_share, 0.0, "{e:?}");
+        // The story still is one with its own copy on another site.
+        let mut copy = story("x", 5);
+        copy.insert(0, "By A Reporter, Other Site".into());
+        assert_eq!(judge_texts(&a, &copy.join("\n")).kind, Kind::Reprint);
+    }
+
+    #[test]
+    fn only_blurbs_that_stand_alone_next_to_another_lone_blurb_leave_the_body() {
+        let s = story("x", 4);
+        // A story paragraph set apart by an inserted line keeps a neighbour in the story.
+        let related = "Related: Another headline on another topic from this week";
+        let text = [s[0].as_str(), s[1].as_str(), related, s[2].as_str()].join("\n");
+        assert_eq!(body_of(&text), [true, true, false, true]);
+        // A one-paragraph brief among page furniture has no body neighbour at all.
+        let brief = [
+            "Headline of the brief in a few words here today",
+            s[0].as_str(),
+            "2H ago",
+        ];
+        assert_eq!(body_of(&brief.join("\n")), [false, true, false]);
+        // Two lone blurbs are a list; a long paragraph standing alone stays body.
+        let long = story("long", 3).join(" ");
+        let mut list = story_list(2);
+        let item = [
+            "Headline of a video the site ran on this day too".into(),
+            long,
+        ];
+        list.splice(3..3, item.into_iter().chain(["4H ago".to_string()]));
+        assert_eq!(
+            body_of(&list.join("\n")),
+            [false, false, false, false, true, false, false, false, false]
         );
     }
 

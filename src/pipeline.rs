@@ -1106,15 +1106,17 @@ fn judge_pairs(
         char_pairs,
     } = *known;
     let rule = cfg.evidence;
-    let is_body =
-        |i: usize, p: usize| evidence::is_body(&analysed[i].paragraphs[p], &rule) && !mask[i][p];
     // Each article's body words, for pairs judged without their text.
     let body: Vec<usize> = (0..analysed.len())
         .into_par_iter()
-        .map(|i| {
-            (0..analysed[i].paragraphs.len())
-                .filter(|&p| is_body(i, p))
-                .map(|p| analysed[i].paragraphs[p].words())
+        .map_init(Vec::new, |flags, i| {
+            let paragraphs = &analysed[i].paragraphs;
+            evidence::body_flags(paragraphs, &rule, |p| mask[i][p], flags);
+            paragraphs
+                .iter()
+                .zip(flags.iter())
+                .filter(|x| *x.1)
+                .map(|x| x.0.words())
                 .sum()
         })
         .collect();

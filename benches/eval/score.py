@@ -5,7 +5,7 @@ benches/eval/storychains/) and on the ICDAR 2017 OCR pairs.
 Usage (from the crate root):
 
     python3 benches/eval/score.py --bin PATH [--data ../shared/data-src] [--json]
-                                  [--only helsinki|icdar|storychains ...] [-- EXTRA SCAN FLAGS]
+                                  [--only helsinki|icdar|storychains|pages ...] [-- EXTRA SCAN FLAGS]
 
 Runs `PATH scan --format json [EXTRA] FEED` once per feed (exit code 3 = input warnings, accepted)
 and reads only `clusters[].members` (plus, if present, `pairs[].kind`); other fields are ignored,
@@ -27,6 +27,15 @@ Blocks printed:
 * storychains (news-story-chains-2021), if benches/eval/storychains/ exists: same cluster
   measures against its reprint-level stories.jsonl, plus the dataset's own "same story chain"
   labels (co-clustered unrelated pairs = errors; recall on chain pairs for reference).
+* pages (article-extraction-benchmark): page chrome around a story. Each of the 181 records
+  becomes two articles, its gold article body and the whole visible text of its page (the
+  html-text baseline's output: navigation, teaser lists, footers, comments around the story),
+  both with the page's host as source, written to a temporary feed. The gold body and its page
+  are one story, so their pair should be a reprint: counted by the pair's kind in the report
+  (reprint, partial, not listed) and by co-clustering. Two different records are different
+  articles (pages of one site share only its chrome), so a reprint pair between them is an
+  error: counted, with the pairs listed as partial for reference, and the story-cluster pair
+  precision / recall / ARI over the 362 articles.
 Standard library only.
 """
 import argparse
@@ -219,6 +228,31 @@ def storychains(data, binary, extra):
     return res
 
 
+def pages(data, binary, extra):
+    import tempfile
+
+    src = os.path.join(data, "article-extraction-benchmark", "article-extraction-benchmark.jsonl")
+    if not os.path.exists(src):
+        return None
+    recs = jsonl(src)
+    with tempfile.TemporaryDirectory() as tmp:
+        feed = os.path.join(tmp, "pages.jsonl")
+        with open(feed, "w", encoding="utf-8") as f:
+            for r in recs:
+                for kind, text in (("gold", r["text"]), ("page", r["full_page_text"])):
+                    f.write(json.dumps({"id": f"{r['id']}/{kind}", "text": text, "source": r["source"]}) + "\n")
+        rep, secs = scan(binary, feed, extra)
+    record = lambda x: x.rsplit("/", 1)[0]
+    kinds = pair_kinds(rep)
+    own = collections.Counter(kinds.get(key(f"{r['id']}/gold", f"{r['id']}/page"), "not listed") for r in recs)
+    cross = collections.Counter(k for (a, b), k in kinds.items() if record(a) != record(b))
+    cmap = cluster_map(rep)
+    ids = [f"{r['id']}/{kind}" for r in recs for kind in ("gold", "page")]
+    truth = {x: "record:" + record(x) for x in ids}
+    return {"seconds": round(secs, 2), "records": len(recs), "gold_page_pairs": dict(own),
+            "cross_record_pairs": dict(cross), "clusters": cluster_scores(truth, labels_from(cmap, ids, "c"))}
+
+
 def fmt(x):
     return "-" if x is None else f"{x:.4f}" if isinstance(x, float) else str(x)
 
@@ -247,9 +281,9 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--data", default="../shared/data-src")
     ap.add_argument("--json", action="store_true", help="print one JSON document instead of the table")
-    ap.add_argument("--only", choices=["helsinki", "icdar", "storychains"], action="append")
+    ap.add_argument("--only", choices=["helsinki", "icdar", "storychains", "pages"], action="append")
     a = ap.parse_args(argv)
-    want = set(a.only or ["helsinki", "icdar", "storychains"])
+    want = set(a.only or ["helsinki", "icdar", "storychains", "pages"])
     res = {"bin": a.bin, "extra_flags": extra}
     if "helsinki" in want:
         res["helsinki"] = helsinki(a.data, a.bin, extra)
@@ -259,6 +293,10 @@ def main():
         sc = storychains(a.data, a.bin, extra)
         if sc:
             res["storychains"] = sc
+    if "pages" in want:
+        pg = pages(a.data, a.bin, extra)
+        if pg:
+            res["pages"] = pg
     if a.json:
         print(json.dumps(res, indent=1))
         return
@@ -287,6 +325,15 @@ def main():
         cl = s["chain_labels"]
         print(f"  dataset labels: unrelated pairs co-clustered {cl['unrelated_co_clustered']}/{cl['unrelated_pairs']},"
               f" same-chain pairs co-clustered {cl['chain_pairs_co_clustered']}/{cl['chain_pairs']} (chains include follow-ups)")
+    if "pages" in res:
+        g = res["pages"]
+        print(f"pages (article-extraction-benchmark: {g['records']} gold bodies and their whole pages; scan {g['seconds']} s)")
+        own = g["gold_page_pairs"]
+        print(f"  gold body / its page, pair kind     reprint {own.get('reprint', 0)}  partial {own.get('partial', 0)}"
+              f"  not listed {own.get('not listed', 0)}  (of {g['records']})")
+        cr = g["cross_record_pairs"]
+        print(f"  different records, pair kind       reprint {cr.get('reprint', 0)} (errors)  partial {cr.get('partial', 0)}")
+        print_cluster_line("clusters (pairs, ARI)", g["clusters"])
 
 
 if __name__ == "__main__":
