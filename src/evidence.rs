@@ -301,10 +301,10 @@ pub fn body_flags(
         })
         .collect();
     for (i, &(p, lone)) in alone.iter().enumerate() {
-        let next_alone = |j: Option<usize>| j.and_then(|j| alone.get(j)).is_some_and(|x| x.1);
+        let neighbour_alone = |j: Option<usize>| j.and_then(|j| alone.get(j)).is_some_and(|x| x.1);
         if lone
             && paragraphs[p].words() < LONE_BODY_WORDS
-            && (next_alone(i.checked_sub(1)) || next_alone(Some(i + 1)))
+            && (neighbour_alone(i.checked_sub(1)) || neighbour_alone(Some(i + 1)))
         {
             out[p] = false;
         }
