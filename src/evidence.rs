@@ -173,14 +173,7 @@ impl Profile {
     ) {
         self.analysed = shingle::analyze(text, ngram_words, &mut self.scratch);
         let a = &self.analysed;
-        body_flags(&a.paragraphs, rule, boilerplate, &mut self.body);
-        self.body_words = a
-            .paragraphs
-            .iter()
-            .zip(&self.body)
-            .filter(|x| *x.1)
-            .map(|x| x.0.words())
-            .sum();
+        self.body_words = body_flags(&a.paragraphs, rule, boilerplate, &mut self.body);
         self.units.clear();
         let mut first_key = 0u32;
         for (p, para) in a.paragraphs.iter().enumerate() {
@@ -262,7 +255,8 @@ pub fn is_body(p: &crate::shingle::Paragraph, rule: &Rule) -> bool {
 pub const LONE_BODY_WORDS: usize = 30;
 
 /// Which paragraphs of an article are story body, into `out`: [`is_body`] and not
-/// boilerplate (`boilerplate(p)`), less the blurbs of a list of other stories.
+/// boilerplate (`boilerplate(p)`), less the blurbs of a list of other stories. Returns the
+/// body's words.
 ///
 /// A body paragraph *stands alone* when the nearest paragraph before it and the nearest
 /// after it that are not skipped (lines under [`Rule::min_body_words`] words, boilerplate)
@@ -281,7 +275,7 @@ pub fn body_flags(
     rule: &Rule,
     boilerplate: impl Fn(usize) -> bool,
     out: &mut Vec<bool>,
-) {
+) -> usize {
     out.clear();
     out.extend(
         paragraphs
@@ -309,6 +303,12 @@ pub fn body_flags(
             out[p] = false;
         }
     }
+    paragraphs
+        .iter()
+        .zip(out.iter())
+        .filter(|x| *x.1)
+        .map(|x| x.0.words())
+        .sum()
 }
 
 /// Words from which a body paragraph is cut into units at sentence ends, so that a text
@@ -605,18 +605,15 @@ pub fn compare_chars(
         return words.for_noise(noise);
     }
     let long_cover = cover(long, short, rule, true);
-    let covers = if a_is_shorter {
-        Covers {
-            a: short_cover,
-            b: long_cover,
-            chars: true,
-        }
+    let (cover_a, cover_b) = if a_is_shorter {
+        (short_cover, long_cover)
     } else {
-        Covers {
-            a: long_cover,
-            b: short_cover,
-            chars: true,
-        }
+        (long_cover, short_cover)
+    };
+    let covers = Covers {
+        a: cover_a,
+        b: cover_b,
+        chars: true,
     };
     let mut garbled = None;
     let mut garbles = || {

@@ -1110,14 +1110,7 @@ fn judge_pairs(
     let body: Vec<usize> = (0..analysed.len())
         .into_par_iter()
         .map_init(Vec::new, |flags, i| {
-            let paragraphs = &analysed[i].paragraphs;
-            evidence::body_flags(paragraphs, &rule, |p| mask[i][p], flags);
-            paragraphs
-                .iter()
-                .zip(flags.iter())
-                .filter(|x| *x.1)
-                .map(|x| x.0.words())
-                .sum()
+            evidence::body_flags(&analysed[i].paragraphs, &rule, |p| mask[i][p], flags)
         })
         .collect();
     let noise_of = |a: usize, b: usize| {
