@@ -479,6 +479,36 @@ impl Part {
         self.articles.is_empty()
     }
 
+    /// Counts lines of the slice its maker left blank, because the records it was writing
+    /// there as JSONL could not be written (the Python binding's records: a value JSON has no
+    /// form for), as malformed lines with these warnings, as a one-machine read of those
+    /// records counts them. Each warning's line must be a line of the slice that gave no
+    /// article; the part's warnings stay in line order.
+    pub fn reject(&mut self, rejected: Vec<Warning>) -> Result<()> {
+        let lines = self.first_line..self.first_line.saturating_add(self.lines);
+        for w in &rejected {
+            let why = if !lines.contains(&w.line) {
+                "is outside the slice"
+            } else if self.articles.iter().any(|a| a.origin.line == w.line) {
+                "gave an article"
+            } else {
+                continue;
+            };
+            return Err(Error::Part {
+                part: 0,
+                message: format!(
+                    "input {} ({}) line {}: rejected line {} {why}",
+                    self.input, self.name, self.first_line, w.line
+                ),
+            });
+        }
+        self.malformed += rejected.len() as u64;
+        self.warnings.extend(rejected);
+        // Stable: a blank line gives no other warning.
+        self.warnings.sort_by_key(|w| w.line);
+        Ok(())
+    }
+
     /// The part as bytes: [`MAGIC`], [`VERSION`] (u32), the payload's length (u64) and its
     /// xxh3 checksum (u64), then the payload; integers little-endian.
     pub fn to_bytes(&self) -> Vec<u8> {

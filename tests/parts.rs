@@ -382,3 +382,48 @@ fn the_reducer_takes_parts_one_at_a_time_and_refuses_strays_doubles_and_gaps() {
         Ok(_) => panic!("a report without the empty part the driver expected"),
     }
 }
+
+#[test]
+fn rejected_lines_count_as_a_one_machine_read_of_those_records_counts_them() {
+    // The Python binding writes records as JSONL and leaves blank the line of a record it
+    // cannot write (`Part::reject`); a scan of the records on one machine counts that line as
+    // malformed, with the binding's warning in its place. Two slices, the second with a
+    // rejected record, must give that report.
+    let dir = tempfile::tempdir().unwrap();
+    let (_, data) = inputs(dir.path(), 300).pop().unwrap();
+    let mut lines: Vec<&[u8]> = data.split_inclusive(|&b| b == b'\n').collect();
+    lines[200] = b"\n";
+    let whole: Vec<u8> = lines.concat();
+    let rejected = |line| reprint::diagnostics::Warning {
+        file: "records".into(),
+        line,
+        message: "field \"text\" is a dict: record skipped".into(),
+    };
+    let cfg = Config::default();
+    let mut loaded = reprint::input::read_jsonl_bytes("records", &whole, &cfg).unwrap();
+    loaded.malformed += 1;
+    loaded.warnings.push(rejected(201));
+    loaded.warnings.sort_by_key(|w| w.line);
+    let (report, _) = reprint::pipeline::scan(&loaded.corpus, loaded.warnings, &cfg).unwrap();
+    let mut want = Vec::new();
+    Json { pretty: false }.print(&report, &mut want).unwrap();
+    assert!(String::from_utf8_lossy(&want).contains("\"line\":201"));
+
+    let cut = line_ends(&whole)[149];
+    let first = map_jsonl("records", 0, 1, &whole[..cut], &cfg).unwrap();
+    let mut second = map_jsonl("records", 0, 151, &whole[cut..], &cfg).unwrap();
+    // A line outside the slice, or one that gave an article, is not the slice's to reject.
+    for line in [150, 152] {
+        let e = second.reject(vec![rejected(line)]).unwrap_err();
+        assert!(matches!(e, Error::Part { .. }), "{e}");
+    }
+    second.reject(vec![rejected(201)]).unwrap();
+    let parts = parts_from_bytes(&[second.to_bytes(), first.to_bytes()]).unwrap();
+    let (report, _) = scan_parts(parts, &cfg).unwrap();
+    let mut got = Vec::new();
+    Json { pretty: false }.print(&report, &mut got).unwrap();
+    assert_eq!(
+        String::from_utf8(got).unwrap(),
+        String::from_utf8(want).unwrap()
+    );
+}

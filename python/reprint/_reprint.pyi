@@ -22,6 +22,13 @@ def map_jsonl(
     options: dict[str, Any],
     offset: int | None = None,
 ) -> bytes: ...
+def map_records(
+    records: list[Any],
+    name: str,
+    first_line: int,
+    last: bool,
+    options: dict[str, Any],
+) -> bytes: ...
 def scan_parts(parts: list[bytes], options: dict[str, Any], pretty: bool = False) -> str: ...
 
 class Reducer:

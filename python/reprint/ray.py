@@ -1,10 +1,12 @@
-"""reprint.ray: the scan of JSONL files on Ray Data, with the CLI's report (issue 19).
+"""reprint.ray: the scan of JSONL files, or of a Ray Dataset, on Ray, with the CLI's report
+(issue 19).
 
 ::
 
     import ray, reprint.ray
     ray.init()
     text = reprint.ray.scan(["a.jsonl", "b.jsonl"], partitions=8)   # the JSON report
+    text = reprint.ray.scan(ray.data.read_parquet("corpus/"), text_field="body")
 
 or, from a shell (on a cluster, with ``RAY_ADDRESS`` set)::
 
@@ -28,10 +30,19 @@ one-machine scan does, so the driver must read the files by the names it was giv
 since the tasks read them (see benches/results/ray-2026-12-02.md). Inputs are plain
 (uncompressed) JSONL files, read as JSONL whatever their names.
 
+A Ray Dataset is scanned as ``reprint.scan`` scans its rows (``ds.materialize().take_all()``,
+row ``i`` as line ``i + 1`` of an input called ``name``): the driver materializes it (the
+blocks stay in the object store), cuts it into contiguous splits (``split_at_indices``), so
+each split's first row is known from the counts before it, and runs a Ray task per split that
+takes the split's rows and runs the map kernel over records (``_reprint.map_records``); the
+parts stream to the same reducer. These parts carry their texts (a row has no file place to
+read it again from), so the reducer holds the feed's texts as well.
+
 Retries: Ray Data's map tasks are retried when their worker process dies (Ray Data submits
 them with ``max_retries=-1``, and the ``max_retries`` keyword of ``Dataset.map`` is
 deprecated in Ray 2.60 in favour of named parameters that do not include it), so a killed
-worker costs the range it held, which runs again and gives the same part.
+worker costs the range it held, which runs again and gives the same part. A Dataset's split
+tasks are plain Ray tasks with Ray's three retries.
 """
 
 from __future__ import annotations
@@ -42,7 +53,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from . import _reprint
 from ._ranges import (
+    DEFAULT_RANGE_BYTES,
     check_options,
     first_lines,
     map_range,
@@ -66,41 +79,104 @@ def _count(row: dict[str, Any]) -> dict[str, Any]:
     return {"input": row["input"], "start": row["start"], "lines": range_lines(row)}
 
 
-def _map(row: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
-    """Ray map: a range through the map kernel, as a part."""
+def _fault(where: str) -> None:
+    """Tests only: kills this worker process once (see ``_FAULT_ENV``)."""
     marker = os.environ.get(_FAULT_ENV)
     if marker and not os.path.exists(marker):
         with open(marker, "w") as f:
-            f.write(f"killed pid {os.getpid()} on input {row['input']} byte {row['start']}\n")
+            f.write(f"killed pid {os.getpid()} on {where}\n")
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _map(row: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+    """Ray map: a range through the map kernel, as a part."""
+    _fault(f"input {row['input']} byte {row['start']}")
     return {"part": map_range(row, options)}
 
 
+def _map_rows(rows: Any, name: str, first_line: int, last: bool, options: dict[str, Any]) -> bytes:
+    """Ray task: one split of a Dataset's rows, the rows ``first_line``, ``first_line + 1``,
+    … of the input, through the map kernel over records, as a part."""
+    _fault(f"{name} row {first_line}")
+    return _reprint.map_records(rows.take_all(), name, first_line, last, options)
+
+
+def _scan_dataset(ds: Any, partitions: int | None, name: str, pretty: bool,
+                  scan_options: dict[str, Any]) -> str:
+    """``scan`` of a Ray Dataset: the rows in the order of ``ds.materialize()``, cut into
+    ``partitions`` contiguous splits (``split_at_indices``), each split's place in the input
+    known from the row counts before it; a task per split makes its part, and the parts
+    stream to the reducer as the tasks finish."""
+    import ray
+
+    if partitions is not None and partitions < 1:
+        raise ValueError(f"partitions must be at least 1, got {partitions}")
+    mat = ds.materialize()
+    rows = mat.count()
+    if partitions is None:
+        partitions = max(1, -(-mat.size_bytes() // DEFAULT_RANGE_BYTES))
+    k = max(1, min(partitions, rows))
+    splits = mat.split_at_indices([rows * i // k for i in range(1, k)]) if k > 1 else [mat]
+    firsts, line = [], 1
+    for split in splits:
+        firsts.append(line)
+        line += split.count()
+    fault = os.environ.get(_FAULT_ENV)
+    # One thread per task, a task per CPU; a task whose worker dies runs again (Ray's task
+    # retries), on the same split, and gives the same part.
+    task = ray.remote(_map_rows).options(
+        num_cpus=1,
+        max_retries=3,
+        runtime_env={"env_vars": {_FAULT_ENV: fault}} if fault else None,
+    )
+    options = {"threads": 1, **scan_options}
+    pending = [
+        task.remote(split, name, first, at == len(splits) - 1, options)
+        for at, (split, first) in enumerate(zip(splits, firsts))
+    ]
+    reducer = _reprint.Reducer([(0, first) for first in firsts], dict(scan_options))
+    # The parts in the order they finish; the driver holds one until the reducer takes it.
+    while pending:
+        done, pending = ray.wait(pending, num_returns=1)
+        reducer.add(ray.get(done[0]))
+    return reducer.finish(pretty)
+
+
 def scan(
-    dataset_or_paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    dataset_or_paths: Any,
     *,
     partitions: int | None = None,
     pretty: bool = False,
+    name: str = "<records>",
     **scan_options: Any,
 ) -> str:
-    """Scans JSONL files on Ray Data and returns the JSON report, the bytes ``reprint scan
-    --format json FILES`` prints (``--pretty`` with ``pretty``) for the files in this order.
+    """Scans JSONL files, or a Ray Dataset, on Ray and returns the JSON report.
 
-    ``dataset_or_paths``: a path or a list of paths of plain JSONL files, named in the
-    report as given. ``partitions``: about how many byte ranges the files are cut into (at
-    least one per file; default one per 64 MiB). ``scan_options``: the settings of
-    ``reprint.scan`` (``threshold``, ``text_field`` …). Ray must be initialised
-    (``ray.init()``), or Ray Data starts a local instance.
+    ``dataset_or_paths``, either:
+
+    - a path or a list of paths of plain JSONL files, named in the report as given: the
+      report is the bytes ``reprint scan --format json FILES`` prints (``--pretty`` with
+      ``pretty``) for the files in this order. ``partitions``: about how many byte ranges
+      the files are cut into (at least one per file; default one per 64 MiB).
+    - a ``ray.data.Dataset`` of records (``ray.data.read_parquet(...)``, ``read_json``,
+      ``from_pandas`` …): the report is the one ``reprint.scan(rows, name=name)`` gives for
+      the rows in the order of ``ds.materialize()`` (``.take_all()`` gives that list), row
+      ``i`` read as line ``i + 1`` of an input called ``name``. The Dataset is materialized
+      (its blocks stay in the object store; the driver holds none of them) and cut into
+      ``partitions`` contiguous splits (default one per 64 MiB). Ray Data does not keep the
+      order of rows through its operators unless told to, so for the same report on every
+      run set ``DataContext.get_current().execution_options.preserve_order = True``, or pass
+      a Dataset already materialized.
+
+    ``scan_options``: the settings of ``reprint.scan`` (``threshold``, ``text_field`` …). Ray
+    must be initialised (``ray.init()``), or Ray starts a local instance.
     """
     import ray.data
 
-    if isinstance(dataset_or_paths, ray.data.Dataset):
-        raise TypeError(
-            "reprint.ray.scan reads JSONL files: pass their paths (a Dataset's rows carry no "
-            "input position, which the byte-identical report needs)"
-        )
-    paths = paths_of(dataset_or_paths)
     check_options(scan_options)
+    if isinstance(dataset_or_paths, ray.data.Dataset):
+        return _scan_dataset(dataset_or_paths, partitions, name, pretty, scan_options)
+    paths = paths_of(dataset_or_paths)
     rs = ranges(paths, partitions, "reprint.ray")
     counted = ray.data.from_items(rs, override_num_blocks=len(rs)).map(_count).take_all()
     first_lines(rs, counted)

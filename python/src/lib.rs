@@ -447,12 +447,13 @@ fn record_line(
     result
 }
 
-/// The records as JSONL bytes, record `i` on line `i + 1`; a record that cannot be written is
-/// a blank line (the reader skips it, and line numbers stay) and a warning here.
+/// The records as JSONL bytes, record `i` on line `first_line + i`; a record that cannot be
+/// written is a blank line (the reader skips it, and line numbers stay) and a warning here.
 fn to_jsonl(
     records: &Bound<'_, PyAny>,
     cfg: &Config,
     name: &str,
+    first_line: u64,
 ) -> PyResult<(Vec<u8>, Vec<Warning>)> {
     let f = &cfg.fields;
     // Each name once: the reader gives a name that is two fields to the text first.
@@ -472,7 +473,7 @@ fn to_jsonl(
         if let Err(message) = record_line(&r, &fields, &f.text, &mut out) {
             rejected.push(Warning {
                 file: name.to_string(),
-                line: i as u64 + 1,
+                line: first_line + i as u64,
                 message,
             });
         }
@@ -490,22 +491,9 @@ fn read(
     cfg: &Config,
 ) -> PyResult<reprint::input::Loaded> {
     if cfg.strict {
-        if let Some(first) = rejected.first() {
-            // A problem the reader finds before it comes first, as it would in a file. (With
-            // no record before it there is nothing to read: an empty prefix would be an
-            // "empty file" note, which strict mode would raise instead.)
-            let before = &bytes[..line_start(bytes, first.line)];
-            if !before.iter().all(|b| b.is_ascii_whitespace()) {
-                py.allow_threads(|| reprint::input::read_jsonl_bytes(name, before, cfg))
-                    .map_err(|e| library_error(py, e))?;
-            }
-            return Err(input_error(
-                py,
-                &first.file,
-                first.line,
-                format!("{}:{}: {} (strict)", first.file, first.line, first.message),
-            ));
-        }
+        strict_rejected(py, bytes, &rejected, 1, |before| {
+            reprint::input::read_jsonl_bytes(name, before, cfg).map(drop)
+        })?;
     }
     let mut loaded = py
         .allow_threads(|| reprint::input::read_jsonl_bytes(name, bytes, cfg))
@@ -517,6 +505,34 @@ fn read(
         loaded.warnings.sort_by_key(|w| w.line);
     }
     Ok(loaded)
+}
+
+/// The strict mode's error for the first of `rejected` (records of `bytes`,
+/// whose first line is line `first_line`, that could not be written): a problem the reader
+/// finds before it comes first, as it would in a file, so `read_before` reads the lines before
+/// it. (With no record before it there is nothing to read: an empty prefix would be an "empty
+/// file" note, which strict mode would raise instead.)
+fn strict_rejected(
+    py: Python<'_>,
+    bytes: &[u8],
+    rejected: &[Warning],
+    first_line: u64,
+    read_before: impl FnOnce(&[u8]) -> reprint::Result<()> + Send,
+) -> PyResult<()> {
+    let Some(first) = rejected.first() else {
+        return Ok(());
+    };
+    let before = &bytes[..line_start(bytes, first.line + 1 - first_line)];
+    if !before.iter().all(|b| b.is_ascii_whitespace()) {
+        py.allow_threads(|| read_before(before))
+            .map_err(|e| library_error(py, e))?;
+    }
+    Err(input_error(
+        py,
+        &first.file,
+        first.line,
+        format!("{}:{}: {} (strict)", first.file, first.line, first.message),
+    ))
 }
 
 /// Byte offset where 1-based line `line` of `bytes` starts.
@@ -588,7 +604,7 @@ fn scan(
 ) -> PyResult<NativeReport> {
     let s = settings(py, options)?;
     let t = Instant::now();
-    let (bytes, rejected) = to_jsonl(records, &s.cfg, name)?;
+    let (bytes, rejected) = to_jsonl(records, &s.cfg, name, 1)?;
     let t_lines = t.elapsed().as_secs_f64();
     let loaded = read(py, &bytes, rejected, name, &s.cfg)?;
     let t_read = t.elapsed().as_secs_f64();
@@ -626,7 +642,7 @@ fn clean(
     name: &str,
 ) -> PyResult<(NativeReport, Vec<(u64, Option<String>)>, String)> {
     let s = settings(py, options)?;
-    let (bytes, rejected) = to_jsonl(records, &s.cfg, name)?;
+    let (bytes, rejected) = to_jsonl(records, &s.cfg, name, 1)?;
     let loaded = read(py, &bytes, rejected, name, &s.cfg)?;
     drop(bytes);
     let pool = pool(py, s.threads)?;
@@ -698,6 +714,49 @@ fn map_jsonl<'py>(
                     None => reprint::parts::map_jsonl(name, input, first_line, data, cfg),
                 }
                 .map(|p| p.to_bytes())
+            })
+        })
+        .map_err(|e| library_error(py, e))?;
+    Ok(PyBytes::new(py, &part))
+}
+
+/// The map kernel over records ([`reprint::parts::map_jsonl`]), for a scan of a Ray Dataset:
+/// `records` (as `scan` takes them) are rows `first_line`, `first_line + 1`, … of the input
+/// named `name`, read as `scan` reads them, as the bytes of a part. `last`: whether they are
+/// the input's last rows (a slice before them ends with a line feed). The GIL is released
+/// while the reader and stage 1 work.
+#[pyfunction]
+#[pyo3(signature = (records, name, first_line, last, options))]
+fn map_records<'py>(
+    py: Python<'py>,
+    records: &Bound<'py, PyAny>,
+    name: &str,
+    first_line: u64,
+    last: bool,
+    options: &Bound<'py, PyDict>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let s = settings(py, options)?;
+    let cfg = &s.cfg;
+    if first_line == 0 {
+        return Err(error(py, "ReprintError", "first_line is 1-based, got 0".into(), &[]));
+    }
+    let (mut bytes, rejected) = to_jsonl(records, cfg, name, first_line)?;
+    let rows = records.len()?;
+    if !last && rows > 0 {
+        bytes.push(b'\n');
+    }
+    if cfg.strict {
+        strict_rejected(py, &bytes, &rejected, first_line, |before| {
+            reprint::parts::map_jsonl(name, 0, first_line, before, cfg).map(drop)
+        })?;
+    }
+    let pool = pool(py, s.threads)?;
+    let part = py
+        .allow_threads(|| {
+            pool.install(|| {
+                let mut part = reprint::parts::map_jsonl(name, 0, first_line, &bytes, cfg)?;
+                part.reject(rejected)?;
+                Ok::<_, reprint::Error>(part.to_bytes())
             })
         })
         .map_err(|e| library_error(py, e))?;
@@ -871,6 +930,7 @@ fn _reprint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(clean, m)?)?;
     m.add_function(wrap_pyfunction!(defaults, m)?)?;
     m.add_function(wrap_pyfunction!(map_jsonl, m)?)?;
+    m.add_function(wrap_pyfunction!(map_records, m)?)?;
     m.add_function(wrap_pyfunction!(scan_parts, m)?)?;
     m.add_class::<NativeReport>()?;
     m.add_class::<Reducer>()?;

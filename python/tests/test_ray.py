@@ -1,9 +1,11 @@
 """The scan on Ray Data (``reprint.ray``, issue 19): a generated feed split into several files,
 scanned on a local Ray with 2 CPUs, must give the CLI's JSON byte for byte at 1, 3 and 8
-partitions, and again after a worker is killed in the middle of the map stage."""
+partitions, and again after a worker is killed in the middle of the map stage. The same feed
+as a Ray Dataset of records must give the report ``reprint.scan`` gives for its rows."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -144,3 +146,92 @@ def test_the_module_prints_the_report(cli: Path, feed: list[str], want: str) -> 
     )
     assert p.returncode == 0, p.stderr.decode()[-3000:]
     assert p.stdout.decode() == want
+
+
+@pytest.fixture(scope="module")
+def dataset(local_ray: Path, feed: list[str]):
+    """The split feed's records as a Ray Dataset of 6 blocks (materialized, so its order is
+    fixed), with a text that is null, two records the binding cannot write as JSON, a number
+    for an id, and a repeated id; and the report ``reprint.scan`` gives its rows."""
+    rows = []
+    for path in feed:
+        for line in open(path, encoding="utf-8"):
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    rows[10]["text"] = None  # the reader's warning
+    rows[20]["text"] = float("inf")  # the binding's: JSON has no infinity
+    rows[25]["text"] = {"a", "set"}  # the binding's: not a JSON type
+    rows[30]["id"] = 30
+    rows.append(dict(rows[40]))
+    ds = ray.data.from_items(rows, override_num_blocks=6).materialize()
+    want = reprint.scan(ds.take_all()).json()
+    return ds, want
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("partitions", [1, 3, 8])
+def test_a_dataset_scan_is_the_report_of_its_rows(dataset, partitions: int) -> None:
+    ds, want = dataset
+    summary = json.loads(want)["summary"]
+    assert summary["articles"] > 2900 and summary["reprint_pairs"] > 1000
+    assert summary["warnings"] >= 4  # the null text, the two records not written, the id
+    assert reprint.ray.scan(ds, partitions=partitions) == want
+
+
+@pytest.mark.timeout(600)
+def test_a_dataset_scan_survives_a_worker_killed_mid_stage(
+    dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ds, want = dataset
+    marker = tmp_path / "killed"
+    monkeypatch.setenv("REPRINT_RAY_KILL_ONCE", str(marker))
+    got = reprint.ray.scan(ds, partitions=4)
+    assert "killed pid" in marker.read_text()
+    assert got == want
+
+
+@pytest.mark.timeout(600)
+def test_a_parquet_dataset_an_empty_one_and_strict_mode(local_ray: Path, tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    from reprint import InputError
+
+    story = (
+        "The harbour council voted on Monday to rebuild the old ferry pier before winter, "
+        "after a survey found the pilings rotten. Work starts in March and the ferry will "
+        "use the fish quay until the new pier opens, the council said in a statement. "
+        "Fishermen at the meeting asked for a second landing stage, and the mayor promised "
+        "an answer by the end of the month."
+    )
+    bodies = [f"{story} Reported by desk {k}." if k % 3 else f"Desk {k} files a brief of its own on the tides." for k in range(60)]
+    for k, part in enumerate([bodies[:25], bodies[25:]]):
+        table = pa.table({"id": list(range(k * 25, k * 25 + len(part))), "body": part})
+        pq.write_table(table, tmp_path / f"p{k}.parquet", row_group_size=7)
+    # Arrow blocks from Parquet row groups of 7 rows (``ray.data.from_arrow``: this Ray's
+    # ``read_parquet`` needs an fsspec the pinned set does not have).
+    files = [pq.ParquetFile(tmp_path / f"p{k}.parquet") for k in range(2)]
+    groups = [f.read_row_group(g) for f in files for g in range(f.num_row_groups)]
+    assert len(groups) == 9
+    ds = ray.data.from_arrow(groups).materialize()
+    want = reprint.scan(ds.take_all(), text_field="body", name="news").json()
+    assert json.loads(want)["summary"]["articles"] == 60
+    assert json.loads(want)["summary"]["clusters"] >= 1
+    assert reprint.ray.scan(ds, partitions=5, text_field="body", name="news") == want
+
+    empty = ray.data.from_items([{"text": "x"}]).filter(lambda r: False)
+    assert reprint.ray.scan(empty) == reprint.scan([]).json()
+
+    # The middle split is one record the binding cannot write as JSON (its line stays, blank),
+    # with a null text after it.
+    rows = [{"id": "a", "text": story}, {"id": "b", "text": float("inf")}, {"id": "c", "text": None},
+            {"id": "d", "text": story}]
+    bad = ray.data.from_items(rows, override_num_blocks=4).materialize()
+    want = reprint.scan(bad.take_all()).json()
+    assert '"line":2' in want and '"line":3' in want
+    assert json.loads(want)["summary"]["articles"] == 2
+    assert reprint.ray.scan(bad, partitions=4) == want
+    with pytest.raises(InputError, match="<records>:2: .*infinity|<records>:2: .*inf"):
+        reprint.ray.scan(bad, partitions=4, strict=True)
