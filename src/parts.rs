@@ -162,6 +162,44 @@ pub fn map_jsonl_at(
     map(name, input, first_line, Some(offset), bytes, cfg)
 }
 
+/// The map kernel for a Parquet file: row groups `groups` (0-based) of the plain Parquet file
+/// at `path`, input number `input` named `name`, read as a scan reads that file
+/// ([`crate::input::read_parquet_groups`]) and through stage 1. The part starts at the row
+/// the range starts at in the whole file (`first_line`, 1-based) and covers its rows
+/// (`lines`), from the file's footer; it carries its texts. Ranges that tile a file's row
+/// groups (ranges past its last group are empty) give, put together, the report of the whole
+/// file (`tests/parquet.rs`).
+#[cfg(feature = "parquet")]
+pub fn map_parquet(
+    name: &str,
+    input: u32,
+    path: &std::path::Path,
+    groups: std::ops::Range<usize>,
+    cfg: &Config,
+) -> Result<Part> {
+    let rows = crate::input::parquet_row_groups(path)?.unwrap_or_default();
+    let before: u64 = rows.iter().take(groups.start).sum();
+    let within: u64 = rows.iter().take(groups.end).skip(groups.start).sum();
+    let mut collect = Collect {
+        cfg,
+        outs: Vec::new(),
+    };
+    let loaded = crate::input::read_parquet_groups(name, path, groups, cfg, &mut collect)?;
+    debug_assert_eq!(loaded.corpus.articles.len(), collect.outs.len());
+    Ok(Part {
+        input,
+        name: name.to_string(),
+        first_line: before + 1,
+        lines: within,
+        blank: false,
+        bytes: loaded.bytes,
+        malformed: loaded.malformed as u64,
+        warnings: loaded.warnings,
+        articles: loaded.corpus.articles,
+        stage1: collect.outs,
+    })
+}
+
 fn map(
     name: &str,
     input: u32,

@@ -572,6 +572,81 @@ mod with_parquet {
     }
 
     #[test]
+    fn row_group_ranges_mapped_apart_give_the_files_report() {
+        // The distributed scans' Parquet kernel (`parts::map_parquet`): a file's row groups
+        // cut into ranges, each read and through stage 1 on its own, put together by the
+        // reducer, must give the CLI's report of the files byte for byte, with what is said of
+        // a whole file (no text column, an unreadable footer) said once.
+        use reprint::parts::{map_parquet, scan_parts};
+        use reprint::report::{Json, Printer};
+        let dir = scratch("parquet-ranges");
+        // The example feed in row groups of 7 rows, with a null text, a text that is not
+        // UTF-8 and the first id again.
+        let mut cols = example_columns(["id", "title", "text", "source", "date"]);
+        if let Col::Str(ids) = &mut cols[0].1 {
+            ids[150] = ids[0].clone();
+        }
+        if let Col::Str(texts) = &mut cols[2].1 {
+            texts[3] = None;
+            texts[100] = Some(b"caf\xe9 au lait".to_vec());
+        }
+        let feed = dir.join("feed.parquet");
+        write(&feed, &cols, Compression::SNAPPY, 7);
+        let no_text = dir.join("no-text.parquet");
+        write(
+            &no_text,
+            &example_columns(["id", "title", "body", "source", "date"]),
+            Compression::SNAPPY,
+            50,
+        );
+        let broken = dir.join("broken.parquet");
+        std::fs::write(&broken, b"PAR1 not a footer PAR1").unwrap();
+        let files = [&feed, &no_text, &broken];
+        let mut args = vec!["scan", "--format", "json"];
+        args.extend(files.iter().map(|p| path_str(p)));
+        let out = reprint(&args);
+        assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+        let expected = out.stdout;
+        let r: serde_json::Value = serde_json::from_slice(&expected).unwrap();
+        assert_eq!(r["summary"]["articles"], 298);
+        assert!(r["summary"]["clusters"].as_u64().unwrap() > 0);
+
+        let cfg = reprint::Config::default();
+        let groups: Vec<usize> = files
+            .iter()
+            .map(|p| {
+                reprint::input::parquet_row_groups(p)
+                    .unwrap()
+                    .map_or(0, |g| g.len())
+            })
+            .collect();
+        assert_eq!(groups, [43, 6, 0]);
+        // Ranges of `width` row groups, and an empty one past each file's end.
+        for width in [1, 3, 43] {
+            let mut parts = Vec::new();
+            for (k, (path, &n)) in files.iter().zip(&groups).enumerate() {
+                let mut start = 0;
+                loop {
+                    let end = start + width;
+                    let part = map_parquet(path_str(path), k as u32, path, start..end, &cfg);
+                    parts.push(part.unwrap());
+                    if end >= n {
+                        break;
+                    }
+                    start = end;
+                }
+                let past = n + 1..n + 4;
+                parts.push(map_parquet(path_str(path), k as u32, path, past, &cfg).unwrap());
+            }
+            parts.reverse();
+            let (report, _) = scan_parts(parts, &cfg).unwrap();
+            let mut got = Vec::new();
+            Json { pretty: false }.print(&report, &mut got).unwrap();
+            assert!(got == expected, "ranges of {width}: the reports differ");
+        }
+    }
+
+    #[test]
     fn clean_refuses_parquet_naming_the_file() {
         let dir = scratch("parquet-clean");
         let path = dir.join("feed.parquet");

@@ -1,4 +1,4 @@
-"""Byte ranges of JSONL files for the distributed scans (``reprint.ray``, ``reprint.spark``):
+"""Ranges of JSONL and Parquet files for the distributed scans (``reprint.ray``, ``reprint.spark``):
 where the files are cut, which lines a range owns, the line each range starts at, and the
 checks both engines run on the driver before any task."""
 
@@ -75,17 +75,37 @@ def read_range(row: dict[str, Any]) -> bytes:
 
 
 def range_lines(row: dict[str, Any]) -> int:
-    """The line feeds of ``row``'s range (the first job of both engines)."""
+    """The line feeds of ``row``'s range (the first job of both engines); a Parquet range's
+    rows, known from the file's footer."""
+    if row.get("groups") is not None:
+        return row["rows"]
     return read_range(row).count(b"\n")
 
 
 def map_range(row: dict[str, Any], options: dict[str, Any]) -> bytes:
     """``row``'s range through the map kernel (stage 1, in Rust), as a part: the second job
-    of both engines. ``row`` carries its ``first_line`` (``first_lines``). The part keeps
-    where its texts are in the file, not the texts: the reducer, on the driver, reads the
-    ones it needs from the file again, by the name the driver was given."""
+    of both engines. ``row`` carries its ``first_line`` (``first_lines``). A JSONL range's
+    part keeps where its texts are in the file, not the texts: the reducer, on the driver,
+    reads the ones it needs from the file again, by the name the driver was given. A Parquet
+    range (row groups of the file, read by the CLI's own reader) carries its texts."""
+    if row.get("groups") is not None:
+        first, end = row["groups"]
+        return _reprint.map_parquet(row["name"], row["input"], row["path"], first, end, options)
     start, data = _read_range(row)
     return _reprint.map_jsonl(row["name"], row["input"], row["first_line"], data, options, offset=start)
+
+
+def is_parquet(path: str) -> bool:
+    """Whether the scan reads ``path`` as Parquet, as the CLI decides: by the name's
+    extension (``.parquet``; ``.jsonl``, ``.ndjson`` and ``.json`` are JSONL), else by
+    Parquet's magic ``PAR1`` at the start. Anything else is read as JSONL."""
+    ext = os.path.splitext(path)[1].lower()
+    if ext in (".jsonl", ".ndjson", ".json"):
+        return False
+    if ext == ".parquet":
+        return True
+    with open(path, "rb") as f:
+        return f.read(4) == b"PAR1"
 
 
 def reduce_parts(rs: list[dict[str, Any]], parts: Iterable[bytes], options: dict[str, Any],
@@ -101,12 +121,15 @@ def reduce_parts(rs: list[dict[str, Any]], parts: Iterable[bytes], options: dict
 
 
 def ranges(paths: Sequence[str], partitions: int | None, engine: str) -> list[dict[str, Any]]:
-    """About ``partitions`` byte ranges over the files (by size), at least one per file, in
-    input order; each ``{"input", "name", "path", "start", "end"}``."""
+    """About ``partitions`` ranges over the files (by size), at least one per file, in input
+    order: byte ranges of a JSONL file, each ``{"input", "name", "path", "start", "end"}``,
+    and ranges of a Parquet file's row groups, each ``{"input", "name", "path", "start",
+    "groups": [first, end], "rows"}`` (``start`` = ``first``; one range of no group when the
+    footer cannot be read, which the range's task reports as the CLI does)."""
     sizes = []
     for p in paths:
         if not os.path.isfile(p):
-            raise InputError(f"{p}: not a file ({engine} reads plain JSONL files)")
+            raise InputError(f"{p}: not a file ({engine} reads plain JSONL and Parquet files)")
         sizes.append(os.path.getsize(p))
     total = sum(sizes)
     if partitions is None:
@@ -116,6 +139,14 @@ def ranges(paths: Sequence[str], partitions: int | None, engine: str) -> list[di
     out = []
     for k, (p, size) in enumerate(zip(paths, sizes)):
         n = max(1, round(partitions * size / total)) if total else 1
+        if is_parquet(p):
+            groups = _reprint.parquet_row_groups(p) or []
+            n = min(n, max(1, len(groups)))
+            cuts = [len(groups) * i // n for i in range(n + 1)]
+            for a, b in zip(cuts, cuts[1:]):
+                out.append({"input": k, "name": str(p), "path": os.path.abspath(p), "start": a,
+                            "groups": [a, b], "rows": sum(groups[a:b])})
+            continue
         n = min(n, max(1, size))
         cuts = [size * i // n for i in range(n + 1)]
         for a, b in zip(cuts, cuts[1:]):
@@ -141,10 +172,10 @@ def parser(prog: str, engine: str) -> argparse.ArgumentParser:
     settings a user most often changes."""
     ap = argparse.ArgumentParser(
         prog=prog,
-        description=f"Scan JSONL files on {engine}; prints what `reprint scan --format json` prints.",
+        description=f"Scan JSONL and Parquet files on {engine}; prints what `reprint scan --format json` prints.",
     )
-    ap.add_argument("files", nargs="+", help="plain JSONL files, in input order")
-    ap.add_argument("--partitions", type=int, default=None, help="about how many byte ranges")
+    ap.add_argument("files", nargs="+", help="plain JSONL or Parquet files, in input order")
+    ap.add_argument("--partitions", type=int, default=None, help="about how many ranges")
     ap.add_argument("--pretty", action="store_true", help="indented JSON")
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--text-field", default=None)

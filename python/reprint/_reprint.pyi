@@ -1,5 +1,6 @@
 """The native module (Rust, PyO3). Use the ``reprint`` package, which wraps it."""
 
+import os
 from typing import Any, Sequence
 
 __version__: str
@@ -27,6 +28,15 @@ def map_records(
     name: str,
     first_line: int,
     last: bool,
+    options: dict[str, Any],
+) -> bytes: ...
+def parquet_row_groups(path: str | os.PathLike[str]) -> list[int] | None: ...
+def map_parquet(
+    name: str,
+    input: int,
+    path: str | os.PathLike[str],
+    first_group: int,
+    end_group: int,
     options: dict[str, Any],
 ) -> bytes: ...
 def scan_parts(parts: list[bytes], options: dict[str, Any], pretty: bool = False) -> str: ...

@@ -1,5 +1,5 @@
-"""reprint.ray: the scan of JSONL files, or of a Ray Dataset, on Ray, with the CLI's report
-(issue 19).
+"""reprint.ray: the scan of JSONL and Parquet files, or of a Ray Dataset, on Ray, with the
+CLI's report (issue 19).
 
 ::
 
@@ -28,7 +28,11 @@ Only stage 1 is distributed: the reducer holds every stage-1 value on the driver
 again from the files the texts it needs (the listed pairs', the report's examples), as a
 one-machine scan does, so the driver must read the files by the names it was given, unchanged
 since the tasks read them (see benches/results/ray-2026-12-02.md). Inputs are plain
-(uncompressed) JSONL files, read as JSONL whatever their names.
+(uncompressed) JSONL and Parquet files. A file is Parquet as the CLI decides (a ``.parquet``
+name, or Parquet's magic at the start of a name without a JSONL extension) and is cut at row
+groups instead of bytes: each range's task reads its row groups with the CLI's own reader
+(``_reprint.map_parquet``), rows numbered as in the whole file, so the report is the CLI's
+here too; those parts carry their texts. Any other file is read as JSONL.
 
 A Ray Dataset is scanned as ``reprint.scan`` scans its rows (``ds.materialize().take_all()``,
 row ``i`` as line ``i + 1`` of an input called ``name``): the driver materializes it (the
@@ -150,14 +154,15 @@ def scan(
     name: str = "<records>",
     **scan_options: Any,
 ) -> str:
-    """Scans JSONL files, or a Ray Dataset, on Ray and returns the JSON report.
+    """Scans JSONL or Parquet files, or a Ray Dataset, on Ray and returns the JSON report.
 
     ``dataset_or_paths``, either:
 
-    - a path or a list of paths of plain JSONL files, named in the report as given: the
-      report is the bytes ``reprint scan --format json FILES`` prints (``--pretty`` with
-      ``pretty``) for the files in this order. ``partitions``: about how many byte ranges
-      the files are cut into (at least one per file; default one per 64 MiB).
+    - a path or a list of paths of plain JSONL or Parquet files, named in the report as
+      given: the report is the bytes ``reprint scan --format json FILES`` prints
+      (``--pretty`` with ``pretty``) for the files in this order. ``partitions``: about how
+      many ranges the files are cut into (at least one per file; a JSONL file at line
+      starts, a Parquet file at row groups; default one per 64 MiB).
     - a ``ray.data.Dataset`` of records (``ray.data.read_parquet(...)``, ``read_json``,
       ``from_pandas`` …): the report is the one ``reprint.scan(rows, name=name)`` gives for
       the rows in the order of ``ds.materialize()`` (``.take_all()`` gives that list), row

@@ -115,8 +115,8 @@ def scan(
     """Scans JSONL files on Spark and returns the JSON report, the bytes ``reprint scan
     --format json FILES`` prints (``--pretty`` with ``pretty``) for the files in this order.
 
-    ``spark``: a ``SparkSession``. ``paths``: a path or a list of paths of plain JSONL files
-    that every executor can read, named in the report as given. ``partitions``: about how
+    ``spark``: a ``SparkSession``. ``paths``: a path or a list of paths of plain JSONL or
+    Parquet files (cut as ``reprint.ray`` cuts them) that every executor can read, named in the report as given. ``partitions``: about how
     many byte ranges (and Spark tasks) the files are cut into (at least one per file; default
     one per 64 MiB). ``scan_options``: the settings of ``reprint.scan`` (``threshold``,
     ``text_field`` …).

@@ -720,6 +720,43 @@ fn map_jsonl<'py>(
     Ok(PyBytes::new(py, &part))
 }
 
+/// Rows of each row group of the Parquet file at `path`, or `None` when its footer cannot be
+/// read (a scan gives that file one warning): where the distributed scans cut a Parquet file.
+#[pyfunction]
+fn parquet_row_groups(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Option<Vec<u64>>> {
+    py.allow_threads(|| reprint::input::parquet_row_groups(&path))
+        .map_err(|e| library_error(py, e))
+}
+
+/// The distributed scans' map kernel for Parquet ([`reprint::parts::map_parquet`]): row groups
+/// `first_group..end_group` of the Parquet file at `path`, input number `input` named `name`,
+/// read as the CLI reads that file and through stage 1, as the bytes of a part (with its
+/// texts). The GIL is released while it works.
+#[pyfunction]
+#[pyo3(signature = (name, input, path, first_group, end_group, options))]
+fn map_parquet<'py>(
+    py: Python<'py>,
+    name: &str,
+    input: u32,
+    path: std::path::PathBuf,
+    first_group: usize,
+    end_group: usize,
+    options: &Bound<'py, PyDict>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let s = settings(py, options)?;
+    let pool = pool(py, s.threads)?;
+    let cfg = &s.cfg;
+    let part = py
+        .allow_threads(|| {
+            pool.install(|| {
+                let groups = first_group..end_group;
+                reprint::parts::map_parquet(name, input, &path, groups, cfg).map(|p| p.to_bytes())
+            })
+        })
+        .map_err(|e| library_error(py, e))?;
+    Ok(PyBytes::new(py, &part))
+}
+
 /// The map kernel over records ([`reprint::parts::map_jsonl`]), for a scan of a Ray Dataset:
 /// `records` (as `scan` takes them) are rows `first_line`, `first_line + 1`, … of the input
 /// named `name`, read as `scan` reads them, as the bytes of a part. `last`: whether they are
@@ -738,7 +775,12 @@ fn map_records<'py>(
     let s = settings(py, options)?;
     let cfg = &s.cfg;
     if first_line == 0 {
-        return Err(error(py, "ReprintError", "first_line is 1-based, got 0".into(), &[]));
+        return Err(error(
+            py,
+            "ReprintError",
+            "first_line is 1-based, got 0".into(),
+            &[],
+        ));
     }
     let (mut bytes, rejected) = to_jsonl(records, cfg, name, first_line)?;
     let rows = records.len()?;
@@ -931,6 +973,8 @@ fn _reprint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(defaults, m)?)?;
     m.add_function(wrap_pyfunction!(map_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(map_records, m)?)?;
+    m.add_function(wrap_pyfunction!(map_parquet, m)?)?;
+    m.add_function(wrap_pyfunction!(parquet_row_groups, m)?)?;
     m.add_function(wrap_pyfunction!(scan_parts, m)?)?;
     m.add_class::<NativeReport>()?;
     m.add_class::<Reducer>()?;

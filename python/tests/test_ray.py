@@ -149,6 +149,38 @@ def test_the_module_prints_the_report(cli: Path, feed: list[str], want: str) -> 
 
 
 @pytest.fixture(scope="module")
+def mixed(feed: list[str], tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The split feed with its second file (a bad line, a repeated id) as Parquet in row
+    groups of 97 rows, one text null, under a name without the extension (found by its
+    magic, as the CLI finds it)."""
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    rows = []
+    for line in open(feed[1], encoding="utf-8"):
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    rows[7]["text"] = None
+    path = tmp_path_factory.mktemp("mixed") / "part-1.data"
+    pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=97)
+    return [feed[0], str(path), *feed[2:]]
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("partitions", [1, 4, 9])
+def test_parquet_files_are_cut_at_row_groups_and_give_the_cli_report(
+    local_ray: Path, cli: Path, mixed: list[str], partitions: int
+) -> None:
+    want = cli_json(cli, *mixed)
+    r = json.loads(want)
+    assert r["summary"]["articles"] > 2900
+    assert any(w["file"] == mixed[1] and "null" in w["message"] for w in r["warnings"])
+    assert reprint.ray.scan(mixed, partitions=partitions) == want
+
+
+@pytest.fixture(scope="module")
 def dataset(local_ray: Path, feed: list[str]):
     """The split feed's records as a Ray Dataset of 6 blocks (materialized, so its order is
     fixed), with a text that is null, two records the binding cannot write as JSON, a number

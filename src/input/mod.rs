@@ -451,6 +451,48 @@ pub fn read_jsonl_lines<A: Analyser>(
     Ok(loaded)
 }
 
+/// Rows of each row group of the Parquet file at `path`, as [`read_parquet_groups`] numbers
+/// them, or `None` when its footer cannot be read (a scan gives that file one warning).
+#[cfg(feature = "parquet")]
+pub fn parquet_row_groups(path: &Path) -> Result<Option<Vec<u64>>> {
+    let file = File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(parquet::row_groups(file))
+}
+
+/// Row groups `groups` (0-based) of the plain Parquet file at `path`, input `name`, read as a
+/// scan reads that file, with its rows numbered as in the whole file (from the footer): the
+/// ranges of a file's row groups, read each on its own and put together by [`join_reads`]
+/// (none blank), give what the whole file gives. What concerns the whole file (a footer that
+/// cannot be read, no usable text column, an empty file) comes from the range that starts at
+/// row group 0; `loaded.bytes` is the file's size there and 0 elsewhere. Texts are kept in
+/// memory, as a scan keeps a Parquet file's.
+#[cfg(feature = "parquet")]
+pub fn read_parquet_groups<A: Analyser>(
+    name: &str,
+    path: &Path,
+    groups: std::ops::Range<usize>,
+    cfg: &Config,
+    analyser: &mut A,
+) -> Result<Loaded> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = File::open(path).map_err(io)?;
+    let mut loaded = Loaded::default();
+    if groups.start == 0 {
+        loaded.bytes = file.metadata().map_err(io)?.len();
+    }
+    let name: Arc<str> = Arc::from(name);
+    read_into(&mut loaded, &name, cfg, analyser, |to| {
+        parquet::parse(file, to, Some(groups))
+    })?;
+    Ok(loaded)
+}
+
 /// Runs `read` with a [`Reading`] that puts articles, warnings and malformed records in
 /// `loaded`.
 fn read_into<A: Analyser, T>(
@@ -584,7 +626,9 @@ fn parse<A: Analyser>(
         InputFormat::Jsonl => return jsonl::parse(bytes, to),
         // Held in memory: stdin, a compressed file, or every input of `reprint clean`.
         #[cfg(feature = "parquet")]
-        InputFormat::Parquet => return parquet::parse(bytes::Bytes::copy_from_slice(bytes), to),
+        InputFormat::Parquet => {
+            return parquet::parse(bytes::Bytes::copy_from_slice(bytes), to, None)
+        }
         #[cfg(not(feature = "parquet"))]
         InputFormat::Parquet => return Err(no_parquet(name)),
         InputFormat::Feed => feed::parse(name, bytes, cfg, to.out, to.sink, cut_short)?,
@@ -648,7 +692,9 @@ fn read_plain<A: Analyser>(
         #[cfg(feature = "parquet")]
         InputFormat::Parquet => {
             loaded.bytes += file.metadata().map_err(io)?.len();
-            read_into(loaded, name, cfg, analyser, |to| parquet::parse(file, to))?;
+            read_into(loaded, name, cfg, analyser, |to| {
+                parquet::parse(file, to, None)
+            })?;
             loaded.sources.push(SourceFile {
                 name: name.clone(),
                 format,

@@ -165,15 +165,31 @@ struct Column {
     optional: bool,
 }
 
-/// Reads the Parquet file `reader` (a file on disk, or bytes in memory) as input `to.name`.
+/// Rows of each row group of the Parquet file `reader` (what [`parse`] numbers rows by), or
+/// `None` when its footer cannot be read.
+pub(super) fn row_groups<R: ChunkReader + 'static>(reader: R) -> Option<Vec<u64>> {
+    let opened = catch_unwind(AssertUnwindSafe(|| SerializedFileReader::new(reader)));
+    let file = opened.ok()?.ok()?;
+    let groups = file.metadata().row_groups();
+    Some(groups.iter().map(|g| g.num_rows().max(0) as u64).collect())
+}
+
+/// Reads the Parquet file `reader` (a file on disk, or bytes in memory) as input `to.name`:
+/// the whole file, or with `groups` only those row groups (0-based), their rows numbered as in
+/// the whole file. What is said of the whole file (a footer that cannot be read, an empty
+/// file, a column that cannot be used) is said by the range that starts at row group 0 only,
+/// so that ranges tiling a file give what the whole file gives.
 pub(super) fn parse<R: ChunkReader + 'static, A: Analyser>(
     reader: R,
     to: &mut Reading<'_, '_, A>,
+    groups: Option<std::ops::Range<usize>>,
 ) -> Result<()> {
     let name = to.name;
+    let whole = groups.as_ref().is_none_or(|g| g.start == 0);
     let opened = catch_unwind(AssertUnwindSafe(|| SerializedFileReader::new(reader)));
     let file = match opened {
         Ok(Ok(f)) => f,
+        Ok(Err(_)) | Err(_) if !whole => return Ok(()),
         Ok(Err(e)) => {
             return to.sink.warn(
                 name,
@@ -198,15 +214,23 @@ pub(super) fn parse<R: ChunkReader + 'static, A: Analyser>(
         .iter()
         .fold(0i64, |sum, g| sum.saturating_add(g.num_rows().max(0)));
     if total_rows <= 0 {
-        return to.sink.note(name, 1, "empty file: no article read".into());
+        return match whole {
+            true => to.sink.note(name, 1, "empty file: no article read".into()),
+            false => Ok(()),
+        };
     }
-    let Some(columns) = find_columns(&file, to, total_rows)? else {
+    let Some(columns) = find_columns(&file, to, total_rows, whole)? else {
         return Ok(());
     };
+    let groups = groups.unwrap_or(0..meta.num_row_groups());
     let mut first_row = 1u64;
-    for g in 0..meta.num_row_groups() {
+    for g in 0..meta.num_row_groups().min(groups.end) {
         let rows = meta.row_group(g).num_rows().max(0) as usize;
         if rows == 0 {
+            continue;
+        }
+        if g < groups.start {
+            first_row = first_row.saturating_add(rows as u64);
             continue;
         }
         let last_row = first_row.saturating_add(rows as u64 - 1);
@@ -303,11 +327,13 @@ fn unsupported_codec(group: &RowGroupMetaData, columns: &[Option<Column>; 5]) ->
 }
 
 /// The leaf column of each configured field, in [`FIELDS`] order; `None` (after one warning)
-/// when the text column is missing or unusable, so no row gives an article.
+/// when the text column is missing or unusable, so no row gives an article. The warnings and
+/// notes about columns are given only when `speak`.
 fn find_columns<R: ChunkReader + 'static, A: Analyser>(
     file: &SerializedFileReader<R>,
     to: &mut Reading<'_, '_, A>,
     total_rows: i64,
+    speak: bool,
 ) -> Result<Option<[Option<Column>; 5]>> {
     let (name, f) = (to.name, &to.cfg.fields);
     let schema = file.metadata().file_metadata().schema_descr();
@@ -352,7 +378,9 @@ fn find_columns<R: ChunkReader + 'static, A: Analyser>(
                 }
             }
         };
-        match (field, top, problem) {
+        // What to say about the field's column (a warning, or a note), and whether the file
+        // gives no article.
+        let (said, skip_file) = match (field, top, problem) {
             (Field::Text, None, _) => {
                 let names: Vec<&str> = schema
                     .root_schema()
@@ -360,34 +388,31 @@ fn find_columns<R: ChunkReader + 'static, A: Analyser>(
                     .iter()
                     .map(|t| t.name())
                     .collect();
-                to.sink.warn(
-                    name,
-                    1,
-                    format!(
-                        "no {wanted:?} column (the columns are {names:?}; --text-field names \
-                         the text column): all {total_rows} rows skipped"
-                    ),
-                )?;
-                return Ok(None);
+                let message = format!(
+                    "no {wanted:?} column (the columns are {names:?}; --text-field names the \
+                     text column): all {total_rows} rows skipped"
+                );
+                (Some((Severity::Malformed, message)), true)
             }
             (Field::Text, _, Some(why)) => {
-                to.sink.warn(
-                    name,
-                    1,
-                    format!("column {wanted:?} is {why}: all {total_rows} rows skipped"),
-                )?;
-                return Ok(None);
+                let message = format!("column {wanted:?} is {why}: all {total_rows} rows skipped");
+                (Some((Severity::Malformed, message)), true)
             }
-            (Field::Id, _, Some(why)) => to.sink.warn(
-                name,
-                1,
-                format!("column {wanted:?} is {why}: every id is {name}:<row>"),
-            )?,
+            (Field::Id, _, Some(why)) => {
+                let message = format!("column {wanted:?} is {why}: every id is {name}:<row>");
+                (Some((Severity::Malformed, message)), false)
+            }
             (_, _, Some(why)) => {
-                to.sink
-                    .note(name, 1, format!("column {wanted:?} is {why}: not read"))?
+                let message = format!("column {wanted:?} is {why}: not read");
+                (Some((Severity::Benign, message)), false)
             }
-            _ => {}
+            _ => (None, false),
+        };
+        if let Some((severity, message)) = said.filter(|_| speak) {
+            to.sink.warn_as(severity, name, 1, message)?;
+        }
+        if skip_file {
+            return Ok(None);
         }
     }
     Ok(Some(found))
