@@ -702,20 +702,22 @@ fn map_jsonl<'py>(
     offset: Option<u64>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let s = settings(py, options)?;
+    part_bytes(py, &s, |cfg| match offset {
+        Some(at) => reprint::parts::map_jsonl_at(name, input, first_line, at, data, cfg),
+        None => reprint::parts::map_jsonl(name, input, first_line, data, cfg),
+    })
+}
+
+/// The part `map` makes with the settings `s`, as bytes, made on a pool of `s.threads` with
+/// the GIL released.
+fn part_bytes<'py>(
+    py: Python<'py>,
+    s: &Settings,
+    map: impl FnOnce(&Config) -> reprint::Result<reprint::parts::Part> + Send,
+) -> PyResult<Bound<'py, PyBytes>> {
     let pool = pool(py, s.threads)?;
-    let cfg = &s.cfg;
     let part = py
-        .allow_threads(|| {
-            pool.install(|| {
-                match offset {
-                    Some(at) => {
-                        reprint::parts::map_jsonl_at(name, input, first_line, at, data, cfg)
-                    }
-                    None => reprint::parts::map_jsonl(name, input, first_line, data, cfg),
-                }
-                .map(|p| p.to_bytes())
-            })
-        })
+        .allow_threads(|| pool.install(|| map(&s.cfg).map(|p| p.to_bytes())))
         .map_err(|e| library_error(py, e))?;
     Ok(PyBytes::new(py, &part))
 }
@@ -744,17 +746,9 @@ fn map_parquet<'py>(
     options: &Bound<'py, PyDict>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let s = settings(py, options)?;
-    let pool = pool(py, s.threads)?;
-    let cfg = &s.cfg;
-    let part = py
-        .allow_threads(|| {
-            pool.install(|| {
-                let groups = first_group..end_group;
-                reprint::parts::map_parquet(name, input, &path, groups, cfg).map(|p| p.to_bytes())
-            })
-        })
-        .map_err(|e| library_error(py, e))?;
-    Ok(PyBytes::new(py, &part))
+    part_bytes(py, &s, |cfg| {
+        reprint::parts::map_parquet(name, input, &path, first_group..end_group, cfg)
+    })
 }
 
 /// The map kernel over records ([`reprint::parts::map_jsonl`]), for a scan of a Ray Dataset:
@@ -792,17 +786,11 @@ fn map_records<'py>(
             reprint::parts::map_jsonl(name, 0, first_line, before, cfg).map(drop)
         })?;
     }
-    let pool = pool(py, s.threads)?;
-    let part = py
-        .allow_threads(|| {
-            pool.install(|| {
-                let mut part = reprint::parts::map_jsonl(name, 0, first_line, &bytes, cfg)?;
-                part.reject(rejected)?;
-                Ok::<_, reprint::Error>(part.to_bytes())
-            })
-        })
-        .map_err(|e| library_error(py, e))?;
-    Ok(PyBytes::new(py, &part))
+    part_bytes(py, &s, |cfg| {
+        let mut part = reprint::parts::map_jsonl(name, 0, first_line, &bytes, cfg)?;
+        part.reject(rejected)?;
+        Ok(part)
+    })
 }
 
 /// The Ray scan's reducer ([`reprint::parts::scan_parts`]): the parts' bytes, in any order,
