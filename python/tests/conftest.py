@@ -84,3 +84,18 @@ def want(cli: Path, feed: list[str]) -> str:
     text = cli_json(cli, *feed)
     assert '"duplicate id' in text and text.count('"line"') >= 4, "warnings from several files"
     return text
+
+
+def same_report(got: str, want: str) -> None:
+    """Fails, saying where, unless two reports are the same text. (``assert got == want``
+    would do, but when it fails pytest diffs the two strings, and on reports of a megabyte
+    that takes minutes of CPU.)"""
+    if got == want:
+        return
+    at = next((i for i, (x, y) in enumerate(zip(got, want)) if x != y), min(len(got), len(want)))
+    lo = max(0, at - 300)
+    pytest.fail(
+        f"the reports differ from character {at} (lengths {len(got)} and {len(want)}):\n"
+        f"  got  ...{got[lo:at + 300]!r}\n  want ...{want[lo:at + 300]!r}",
+        pytrace=False,
+    )
