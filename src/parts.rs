@@ -177,14 +177,14 @@ pub fn map_parquet(
     groups: std::ops::Range<usize>,
     cfg: &Config,
 ) -> Result<Part> {
-    let rows = crate::input::parquet_row_groups(path)?.unwrap_or_default();
-    let before: u64 = rows.iter().take(groups.start).sum();
-    let within: u64 = rows.iter().take(groups.end).skip(groups.start).sum();
     let mut collect = Collect {
         cfg,
         outs: Vec::new(),
     };
-    let loaded = crate::input::read_parquet_groups(name, path, groups, cfg, &mut collect)?;
+    let (start, end) = (groups.start, groups.end);
+    let (loaded, rows) = crate::input::read_parquet_groups(name, path, groups, cfg, &mut collect)?;
+    let before: u64 = rows.iter().take(start).sum();
+    let within: u64 = rows.iter().take(end).skip(start).sum();
     debug_assert_eq!(loaded.corpus.articles.len(), collect.outs.len());
     Ok(Part {
         input,

@@ -468,7 +468,8 @@ pub fn parquet_row_groups(path: &Path) -> Result<Option<Vec<u64>>> {
 /// (none blank), give what the whole file gives. What concerns the whole file (a footer that
 /// cannot be read, no usable text column, an empty file) comes from the range that starts at
 /// row group 0; `loaded.bytes` is the file's size there and 0 elsewhere. Texts are kept in
-/// memory, as a scan keeps a Parquet file's.
+/// memory, as a scan keeps a Parquet file's. Also returns the rows of each row group of the
+/// file, as [`parquet_row_groups`] gives them (none when the footer cannot be read).
 #[cfg(feature = "parquet")]
 pub fn read_parquet_groups<A: Analyser>(
     name: &str,
@@ -476,7 +477,7 @@ pub fn read_parquet_groups<A: Analyser>(
     groups: std::ops::Range<usize>,
     cfg: &Config,
     analyser: &mut A,
-) -> Result<Loaded> {
+) -> Result<(Loaded, Vec<u64>)> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -487,10 +488,10 @@ pub fn read_parquet_groups<A: Analyser>(
         loaded.bytes = file.metadata().map_err(io)?.len();
     }
     let name: Arc<str> = Arc::from(name);
-    read_into(&mut loaded, &name, cfg, analyser, |to| {
+    let rows = read_into(&mut loaded, &name, cfg, analyser, |to| {
         parquet::parse(file, to, Some(groups))
     })?;
-    Ok(loaded)
+    Ok((loaded, rows))
 }
 
 /// Runs `read` with a [`Reading`] that puts articles, warnings and malformed records in
@@ -627,7 +628,7 @@ fn parse<A: Analyser>(
         // Held in memory: stdin, a compressed file, or every input of `reprint clean`.
         #[cfg(feature = "parquet")]
         InputFormat::Parquet => {
-            return parquet::parse(bytes::Bytes::copy_from_slice(bytes), to, None)
+            return parquet::parse(bytes::Bytes::copy_from_slice(bytes), to, None).map(drop)
         }
         #[cfg(not(feature = "parquet"))]
         InputFormat::Parquet => return Err(no_parquet(name)),

@@ -169,58 +169,68 @@ struct Column {
 /// `None` when its footer cannot be read.
 pub(super) fn row_groups<R: ChunkReader + 'static>(reader: R) -> Option<Vec<u64>> {
     let opened = catch_unwind(AssertUnwindSafe(|| SerializedFileReader::new(reader)));
-    let file = opened.ok()?.ok()?;
-    let groups = file.metadata().row_groups();
-    Some(groups.iter().map(|g| g.num_rows().max(0) as u64).collect())
+    Some(group_rows(opened.ok()?.ok()?.metadata()))
+}
+
+/// Rows of each row group, from a footer, which a damaged file can make anything.
+fn group_rows(meta: &::parquet::file::metadata::ParquetMetaData) -> Vec<u64> {
+    meta.row_groups()
+        .iter()
+        .map(|g| g.num_rows().max(0) as u64)
+        .collect()
 }
 
 /// Reads the Parquet file `reader` (a file on disk, or bytes in memory) as input `to.name`:
 /// the whole file, or with `groups` only those row groups (0-based), their rows numbered as in
 /// the whole file. What is said of the whole file (a footer that cannot be read, an empty
 /// file, a column that cannot be used) is said by the range that starts at row group 0 only,
-/// so that ranges tiling a file give what the whole file gives.
+/// so that ranges tiling a file give what the whole file gives. Returns the rows of each row
+/// group of the file ([`row_groups`]; none when its footer cannot be read), where a range's
+/// rows are numbered from.
 pub(super) fn parse<R: ChunkReader + 'static, A: Analyser>(
     reader: R,
     to: &mut Reading<'_, '_, A>,
     groups: Option<std::ops::Range<usize>>,
-) -> Result<()> {
+) -> Result<Vec<u64>> {
     let name = to.name;
     let whole = groups.as_ref().is_none_or(|g| g.start == 0);
     let opened = catch_unwind(AssertUnwindSafe(|| SerializedFileReader::new(reader)));
     let file = match opened {
         Ok(Ok(f)) => f,
-        Ok(Err(_)) | Err(_) if !whole => return Ok(()),
+        Ok(Err(_)) | Err(_) if !whole => return Ok(Vec::new()),
         Ok(Err(e)) => {
-            return to.sink.warn(
+            to.sink.warn(
                 name,
                 1,
                 format!("not a readable Parquet file ({e}): file skipped"),
-            )
+            )?;
+            return Ok(Vec::new());
         }
         Err(_) => {
-            return to.sink.warn(
+            to.sink.warn(
                 name,
                 1,
                 "not a readable Parquet file (the Parquet reader failed on its footer): \
                  file skipped"
                     .into(),
-            )
+            )?;
+            return Ok(Vec::new());
         }
     };
     let meta = file.metadata();
-    // Counts from the footer, which a damaged file can make anything.
-    let total_rows = meta
-        .row_groups()
+    let counts = group_rows(meta);
+    let total_rows = counts
         .iter()
-        .fold(0i64, |sum, g| sum.saturating_add(g.num_rows().max(0)));
+        .fold(0i64, |sum, &n| sum.saturating_add(n as i64));
     if total_rows <= 0 {
-        return match whole {
-            true => to.sink.note(name, 1, "empty file: no article read".into()),
-            false => Ok(()),
-        };
+        if whole {
+            to.sink
+                .note(name, 1, "empty file: no article read".into())?;
+        }
+        return Ok(counts);
     }
     let Some(columns) = find_columns(&file, to, total_rows, whole)? else {
-        return Ok(());
+        return Ok(counts);
     };
     let groups = groups.unwrap_or(0..meta.num_row_groups());
     let mut first_row = 1u64;
@@ -284,7 +294,7 @@ pub(super) fn parse<R: ChunkReader + 'static, A: Analyser>(
         }
         first_row = last_row.saturating_add(1);
     }
-    Ok(())
+    Ok(counts)
 }
 
 /// The warning for rows `from..=last_row` of row group `g` (0-based), which cannot be decoded.
