@@ -120,11 +120,10 @@ def _scan_dataset(ds: Any, partitions: int | None, name: str, pretty: bool,
     if partitions is None:
         partitions = max(1, -(-mat.size_bytes() // DEFAULT_RANGE_BYTES))
     k = max(1, min(partitions, rows))
-    splits = mat.split_at_indices([rows * i // k for i in range(1, k)]) if k > 1 else [mat]
-    firsts, line = [], 1
-    for split in splits:
-        firsts.append(line)
-        line += split.count()
+    # Split i holds rows cuts[i] .. cuts[i + 1] - 1 (0-based): its first line is cuts[i] + 1.
+    cuts = [rows * i // k for i in range(k)]
+    splits = mat.split_at_indices(cuts[1:]) if k > 1 else [mat]
+    firsts = [c + 1 for c in cuts]
     fault = os.environ.get(_FAULT_ENV)
     # One thread per task, a task per CPU; a task whose worker dies runs again (Ray's task
     # retries), on the same split, and gives the same part.
