@@ -1,4 +1,5 @@
-"""reprint.spark: the scan of JSONL files on Apache Spark, with the CLI's report (issue 19).
+"""reprint.spark: the scan of JSONL or Parquet files, or of a DataFrame, on Apache Spark, with
+the CLI's report (issue 19).
 
 A recipe for teams on Spark, over the same kernels as ``reprint.ray``; it is not run in CI
 (``python/tests/test_spark.py`` runs where ``pyspark`` and Java are installed; see
@@ -36,6 +37,14 @@ Only stage 1 is distributed, and the parts travel to the driver through ``collec
 ``spark.driver.maxResultSize`` above that (its default, 1 GB, is about 400,000 articles).
 The driver must read the files by the names it was given, unchanged since the tasks read
 them.
+
+A DataFrame of records (``spark.read.parquet(...)``, ``spark.read.json(...)``,
+``createDataFrame`` …) is scanned the same way with Spark's partitions as the slices: it is
+pinned first (``localCheckpoint``: both jobs then see the same rows in the same partitions,
+whatever its plan), a first job counts each partition's rows, and a second runs the map
+kernel over records (``_reprint.map_records``) on each non-empty partition, as row
+``first_line``, ``first_line + 1``, … of one input. The report is the one ``reprint.scan``
+gives for the rows in the order of ``df.collect()``. Such parts carry their texts.
 """
 
 from __future__ import annotations
@@ -47,6 +56,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 # Absolute imports: ``spark-submit`` runs this file as a script, outside its package.
+from reprint import _reprint
 from reprint._ranges import (
     check_options,
     first_lines,
@@ -90,10 +100,7 @@ def _map_batches(rs: list[dict[str, Any]], options: dict[str, Any], marker: str 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
-        if marker and not os.path.exists(marker):
-            with open(marker, "w") as f:
-                f.write(f"killed pid {os.getpid()}\n")
-            os.kill(os.getpid(), signal.SIGKILL)
+        _kill_once(marker)
         for b in batches:
             ids = b.column("id").to_pylist()
             parts = [map_range(rs[i], options) for i in ids]
@@ -104,25 +111,110 @@ def _map_batches(rs: list[dict[str, Any]], options: dict[str, Any], marker: str 
     return run
 
 
+def _kill_once(marker: str | None) -> None:
+    """Tests only: the first task to find ``marker`` missing creates it and kills its own
+    Python worker, so that Spark must run the task again."""
+    if marker and not os.path.exists(marker):
+        with open(marker, "w") as f:
+            f.write(f"killed pid {os.getpid()}\n")
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _count_rows(batches: Iterator[Any]) -> Iterator[Any]:
+    """mapInArrow over a DataFrame: the partition's number and its rows (one row out per
+    partition, an empty one included)."""
+    import pyarrow as pa
+    from pyspark import TaskContext
+
+    rows = sum(b.num_rows for b in batches)
+    yield pa.RecordBatch.from_arrays(
+        [pa.array([TaskContext.get().partitionId()], pa.int64()), pa.array([rows], pa.int64())],
+        names=["partition", "rows"],
+    )
+
+
+def _map_partitions(firsts: dict[int, int], last: int, name: str, options: dict[str, Any],
+                    marker: str | None) -> Any:
+    """mapInArrow over a DataFrame: a non-empty partition's rows, rows ``firsts[p]``, … of
+    the input, through the map kernel over records, as a part."""
+
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+        from pyspark import TaskContext
+
+        p = TaskContext.get().partitionId()
+        got = list(batches)
+        if p not in firsts:
+            return
+        _kill_once(marker)
+        rows = pa.Table.from_batches(got).to_pylist() if got else []
+        part = _reprint.map_records(rows, name, firsts[p], p == last, options)
+        yield pa.RecordBatch.from_arrays(
+            [pa.array([p], pa.int64()), pa.array([part], pa.binary())], names=["partition", "part"]
+        )
+
+    return run
+
+
+def _scan_frame(df: Any, name: str, pretty: bool, scan_options: dict[str, Any]) -> str:
+    """``scan`` of a DataFrame: its partitions as the slices of one input (see the module's
+    docstring)."""
+    # Pinned, so that the count and the map see the same rows in the same partitions even
+    # when the plan would not give them twice (a shuffle, a random sample).
+    pinned = df.localCheckpoint(eager=True)
+    counts = {r.partition: r.rows for r in pinned.mapInArrow(_count_rows, "partition long, rows long").collect()}
+    firsts: dict[int, int] = {}
+    line = 1
+    for p in sorted(counts):
+        if counts[p]:
+            firsts[p] = line
+            line += counts[p]
+    options = {"threads": 1, **scan_options}
+    if not firsts:
+        # No rows at all: the report of no records, as one empty slice.
+        reducer = _reprint.Reducer([(0, 1)], dict(scan_options))
+        reducer.add(_reprint.map_records([], name, 1, True, options))
+        return reducer.finish(pretty)
+    job = _map_partitions(firsts, max(firsts), name, options, os.environ.get(_FAULT_ENV))
+    parts = pinned.mapInArrow(job, "partition long, part binary").collect()
+    reducer = _reprint.Reducer([(0, firsts[p]) for p in sorted(firsts)], dict(scan_options))
+    # The reducer puts the parts in line order; each is let go once taken.
+    while parts:
+        reducer.add(bytes(parts.pop().part))
+    return reducer.finish(pretty)
+
+
 def scan(
     spark: Any,
-    paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    frame_or_paths: Any,
     *,
     partitions: int | None = None,
     pretty: bool = False,
+    name: str = "<records>",
     **scan_options: Any,
 ) -> str:
-    """Scans JSONL files on Spark and returns the JSON report, the bytes ``reprint scan
-    --format json FILES`` prints (``--pretty`` with ``pretty``) for the files in this order.
+    """Scans JSONL or Parquet files, or a DataFrame, on Spark and returns the JSON report.
 
-    ``spark``: a ``SparkSession``. ``paths``: a path or a list of paths of plain JSONL or
-    Parquet files (cut as ``reprint.ray`` cuts them) that every executor can read, named in the report as given. ``partitions``: about how
-    many byte ranges (and Spark tasks) the files are cut into (at least one per file; default
-    one per 64 MiB). ``scan_options``: the settings of ``reprint.scan`` (``threshold``,
-    ``text_field`` …).
+    ``spark``: a ``SparkSession``. ``frame_or_paths``, either:
+
+    - a path or a list of paths of plain JSONL or Parquet files that every executor can read,
+      named in the report as given: the report is the bytes ``reprint scan --format json
+      FILES`` prints (``--pretty`` with ``pretty``) for the files in this order.
+      ``partitions``: about how many ranges (and Spark tasks) the files are cut into (at
+      least one per file; a JSONL file at line starts, a Parquet file at row groups; default
+      one per 64 MiB).
+    - a ``pyspark.sql.DataFrame`` of records (``spark.read.parquet(...)`` …): the report is
+      the one ``reprint.scan(rows, name=name)`` gives for its rows in the order of
+      ``df.collect()`` (``[r.asDict() for r in df.collect()]``), row ``i`` read as line
+      ``i + 1`` of an input called ``name``; one task per Spark partition (``partitions`` is
+      not used: repartition the DataFrame to choose).
+
+    ``scan_options``: the settings of ``reprint.scan`` (``threshold``, ``text_field`` …).
     """
-    files = paths_of(paths)
     check_options(scan_options)
+    if hasattr(frame_or_paths, "mapInArrow") and hasattr(frame_or_paths, "localCheckpoint"):
+        return _scan_frame(frame_or_paths, name, pretty, scan_options)
+    files = paths_of(frame_or_paths)
     rs = ranges(files, partitions, "reprint.spark")
     n = len(rs)
     counted = (

@@ -86,6 +86,26 @@ def want(cli: Path, feed: list[str]) -> str:
     return text
 
 
+@pytest.fixture(scope="session")
+def mixed(feed: list[str], tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The split feed with its second file (a bad line, a repeated id) as Parquet in row
+    groups of 97 rows, one text null, under a name without the extension (found by its
+    magic, as the CLI finds it)."""
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    rows = []
+    for line in open(feed[1], encoding="utf-8"):
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    rows[7]["text"] = None
+    path = tmp_path_factory.mktemp("mixed") / "part-1.data"
+    pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=97)
+    return [feed[0], str(path), *feed[2:]]
+
+
 def same_report(got: str, want: str) -> None:
     """Fails, saying where, unless two reports are the same text. (``assert got == want``
     would do, but when it fails pytest diffs the two strings, and on reports of a megabyte

@@ -148,26 +148,6 @@ def test_the_module_prints_the_report(cli: Path, feed: list[str], want: str) -> 
     same_report(p.stdout.decode(), want)
 
 
-@pytest.fixture(scope="module")
-def mixed(feed: list[str], tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    """The split feed with its second file (a bad line, a repeated id) as Parquet in row
-    groups of 97 rows, one text null, under a name without the extension (found by its
-    magic, as the CLI finds it)."""
-    pa = pytest.importorskip("pyarrow")
-    import pyarrow.parquet as pq
-
-    rows = []
-    for line in open(feed[1], encoding="utf-8"):
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    rows[7]["text"] = None
-    path = tmp_path_factory.mktemp("mixed") / "part-1.data"
-    pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=97)
-    return [feed[0], str(path), *feed[2:]]
-
-
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("partitions", [1, 4, 9])
 def test_parquet_files_are_cut_at_row_groups_and_give_the_cli_report(

@@ -1,10 +1,12 @@
 """The scan on Spark (``reprint.spark``, issue 19): a recipe CI does not run (``python/ci.sh``
 installs no Spark). Where ``pyspark`` and Java are installed, a local Spark with 2 cores must
 give the CLI's JSON byte for byte at 1, 3 and 8 partitions, and again after a Python worker
-is killed in the middle of the map stage (Spark runs the task again)."""
+is killed in the middle of the map stage (Spark runs the task again); on Parquet files too;
+and a DataFrame's scan must give ``reprint.scan``'s JSON for its rows."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -17,7 +19,7 @@ if shutil.which("java") is None:
     pytest.skip("Spark needs Java", allow_module_level=True)
 
 import reprint.spark  # noqa: E402
-from conftest import same_report  # noqa: E402
+from conftest import cli_json, read_jsonl, same_report  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +70,95 @@ def test_bad_settings_fail_before_any_task(spark, feed: list[str]) -> None:
         reprint.spark.scan(spark, feed, threshold=2.0)
     with pytest.raises(TypeError, match="a setting of clean"):
         reprint.spark.scan(spark, feed, keep="first")
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("partitions", [1, 4])
+def test_parquet_files_on_spark_are_cut_at_row_groups(spark, cli: Path, mixed: list[str], partitions: int) -> None:
+    want = cli_json(cli, *mixed)
+    assert any(w["file"] == mixed[1] and "null" in w["message"] for w in json.loads(want)["warnings"])
+    same_report(reprint.spark.scan(spark, mixed, partitions=partitions), want)
+
+
+FIELDS = ("id", "title", "text", "source", "date")
+
+
+@pytest.fixture(scope="module")
+def frame_rows(feed: list[str]) -> list[dict]:
+    """The split feed's records (its malformed lines left out, its repeated ids kept), one
+    text null and one missing its title."""
+    rows = []
+    for path in feed:
+        for line in open(path, encoding="utf-8"):
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    rows[10]["text"] = None
+    rows[11]["title"] = None
+    return [{k: r.get(k) for k in FIELDS} for r in rows]
+
+
+def frame(spark, rows: list[dict], slices: int):
+    """A DataFrame of ``rows`` in ``slices`` partitions, in order."""
+    from pyspark.sql import Row
+
+    rdd = spark.sparkContext.parallelize([Row(**r) for r in rows], slices)
+    return spark.createDataFrame(rdd, ", ".join(f"{k} string" for k in FIELDS))
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("slices", [1, 3, 8])
+def test_a_dataframe_scan_is_the_report_of_its_rows(spark, frame_rows: list[dict], slices: int) -> None:
+    want = reprint.scan(frame_rows).json()
+    summary = json.loads(want)["summary"]
+    assert summary["articles"] > 2900 and summary["reprint_pairs"] > 1000
+    assert summary["warnings"] >= 3  # the null text and two repeated ids
+    df = frame(spark, frame_rows, slices)
+    assert df.rdd.getNumPartitions() == slices
+    same_report(reprint.spark.scan(spark, df), want)
+
+
+@pytest.mark.timeout(600)
+def test_a_dataframe_scan_survives_a_killed_worker_and_empty_partitions(
+    spark, frame_rows: list[dict], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    want = reprint.scan(frame_rows, name="feed").json()
+    marker = tmp_path / "killed"
+    monkeypatch.setenv("REPRINT_SPARK_KILL_ONCE", str(marker))
+    same_report(reprint.spark.scan(spark, frame(spark, frame_rows, 5), name="feed"), want)
+    assert "killed pid" in marker.read_text()
+    monkeypatch.delenv("REPRINT_SPARK_KILL_ONCE")
+
+    # Three rows in eight partitions (five of them empty), and no rows at all.
+    few = frame_rows[:3]
+    assert frame(spark, few, 8).rdd.glom().map(len).collect().count(0) == 5
+    same_report(reprint.spark.scan(spark, frame(spark, few, 8)), reprint.scan(few).json())
+    empty = spark.createDataFrame([], ", ".join(f"{k} string" for k in FIELDS))
+    same_report(reprint.spark.scan(spark, empty), reprint.scan([]).json())
+
+
+@pytest.mark.timeout(600)
+def test_a_dataframe_read_from_parquet_is_the_report_of_its_collected_rows(
+    spark, frame_rows: list[dict], tmp_path: Path
+) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    # Three files in row groups of 250, a body field under another name; Spark splits the
+    # files into partitions of at most 256 KiB.
+    for k in range(3):
+        chunk = frame_rows[k * 1000 : (k + 1) * 1000 + (100 if k == 2 else 0)]
+        table = pa.Table.from_pylist([{"key": r["id"], "body": r["text"], "source": r["source"]} for r in chunk])
+        pq.write_table(table, tmp_path / f"f{k}.parquet", row_group_size=250)
+    spark.conf.set("spark.sql.files.maxPartitionBytes", 256 * 1024)
+    try:
+        df = spark.read.parquet(str(tmp_path))
+        assert df.rdd.getNumPartitions() > 3
+        rows = [r.asDict() for r in df.collect()]
+        settings = {"text_field": "body", "id_field": "key", "strict": False}
+        want = reprint.scan(rows, **settings).json()
+        assert json.loads(want)["summary"]["articles"] > 2900
+        same_report(reprint.spark.scan(spark, df, **settings), want)
+    finally:
+        spark.conf.unset("spark.sql.files.maxPartitionBytes")
