@@ -267,3 +267,85 @@ fn malformed_xml_warns_at_its_line_and_keeps_earlier_items() {
     let strict = reprint(&["scan", "--strict", s(&f)]);
     assert_eq!(strict.status.code(), Some(1));
 }
+
+/// `input::file_kind` (how the distributed scans decide what they can cut) decides as the
+/// reader does: by compression magic or name first, then the name's extension, then the
+/// first bytes; and `input::input_entries` lists a directory's files in the order the CLI
+/// reads them (that the Ray scan of a directory gives the CLI's report is
+/// `python/tests/test_ray.py`).
+#[test]
+fn file_kinds_and_listed_inputs_are_the_readers() {
+    use reprint::config::InputFormat::{Feed, Jsonl, Parquet, Text};
+    use reprint::input::{file_kind, input_entries, Entry, FileKind};
+    let dir = scratch("kinds");
+    let plain = std::fs::read(root().join(FEED)).unwrap();
+    let cfg = reprint::Config::default();
+    let cases: Vec<(&str, Vec<u8>, FileKind)> = vec![
+        ("a.jsonl", plain.clone(), FileKind::Plain(Jsonl)),
+        ("a.jsonl.gz", gzip(&plain), FileKind::Compressed("gzip")),
+        ("a.data", zstd(&plain), FileKind::Compressed("zstd")),
+        // Named as gzip without its magic: the reader skips it with a warning.
+        ("b.jsonl.gz", plain.clone(), FileKind::Compressed("gzip")),
+        (
+            "a.rss",
+            std::fs::read(root().join(RSS)).unwrap(),
+            FileKind::Plain(Feed),
+        ),
+        (
+            "atom",
+            std::fs::read(root().join(ATOM)).unwrap(),
+            FileKind::Plain(Feed),
+        ),
+        (
+            "seed.txt",
+            std::fs::read(root().join(SEED)).unwrap(),
+            FileKind::Plain(Text),
+        ),
+        ("noext", plain.clone(), FileKind::Plain(Jsonl)),
+        // The extension wins over the content, as in a scan.
+        ("c.txt", plain.clone(), FileKind::Plain(Text)),
+        (
+            "d",
+            b"PAR1 and not much else".to_vec(),
+            FileKind::Plain(Parquet),
+        ),
+        ("e", b"  a plain article".to_vec(), FileKind::Plain(Text)),
+    ];
+    for (name, bytes, want) in &cases {
+        std::fs::write(dir.join(name), bytes).unwrap();
+        assert_eq!(file_kind(&dir.join(name), &cfg).unwrap(), *want, "{name}");
+    }
+    assert!(file_kind(&dir.join("missing"), &cfg).is_err());
+
+    // Listed in byte order of names, hidden entries skipped, sub-directories walked.
+    std::fs::create_dir_all(dir.join("tree/b")).unwrap();
+    std::fs::write(dir.join("tree/b/2.jsonl"), &plain).unwrap();
+    std::fs::write(dir.join("tree/B.jsonl"), &plain).unwrap();
+    std::fs::write(dir.join("tree/.hidden.jsonl"), &plain).unwrap();
+    std::fs::write(dir.join("tree/a.jsonl"), &plain).unwrap();
+    let listed: Vec<String> = input_entries(&[dir.join("tree"), dir.join("a.rss")])
+        .unwrap()
+        .into_iter()
+        .map(|e| match e {
+            Entry::File { path, .. } => path.to_string_lossy().into_owned(),
+            Entry::Problem { path, message, .. } => panic!("{path}: {message}"),
+        })
+        .collect();
+    let t = |p: &str| s(&dir.join(p)).to_string();
+    assert_eq!(
+        listed,
+        [
+            t("tree/B.jsonl"),
+            t("tree/a.jsonl"),
+            t("tree/b/2.jsonl"),
+            t("a.rss")
+        ]
+    );
+    std::fs::create_dir_all(dir.join("empty/.git")).unwrap();
+    match &input_entries(&[dir.join("empty")]).unwrap()[..] {
+        [Entry::Problem { message, .. }] => {
+            assert!(message.contains("no input files"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+}

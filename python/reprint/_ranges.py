@@ -19,13 +19,18 @@ _READ_BYTES = 1 << 20
 
 
 def paths_of(dataset_or_paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:
-    """One path or a list of paths, as strings; at least one."""
+    """One path or a list of paths, as strings, each directory replaced by the files found
+    in it as the CLI lists them (``_reprint.input_files``); at least one."""
     if isinstance(dataset_or_paths, (str, os.PathLike)):
         paths = [os.fspath(dataset_or_paths)]
     else:
         paths = [os.fspath(p) for p in dataset_or_paths]
     if not paths:
         raise InputError("no input files")
+    if any(os.path.isdir(p) for p in paths):
+        paths = _reprint.input_files(paths)
+        if not paths:
+            raise InputError("no input files: the directories hold none")
     return paths
 
 
@@ -95,19 +100,6 @@ def map_range(row: dict[str, Any], options: dict[str, Any]) -> bytes:
     return _reprint.map_jsonl(row["name"], row["input"], row["first_line"], data, options, offset=start)
 
 
-def is_parquet(path: str) -> bool:
-    """Whether the scan reads ``path`` as Parquet, as the CLI decides: by the name's
-    extension (``.parquet``; ``.jsonl``, ``.ndjson`` and ``.json`` are JSONL), else by
-    Parquet's magic ``PAR1`` at the start. Anything else is read as JSONL."""
-    ext = os.path.splitext(path)[1].lower()
-    if ext in (".jsonl", ".ndjson", ".json"):
-        return False
-    if ext == ".parquet":
-        return True
-    with open(path, "rb") as f:
-        return f.read(4) == b"PAR1"
-
-
 def reduce_parts(rs: list[dict[str, Any]], parts: Iterable[bytes], options: dict[str, Any],
                  pretty: bool) -> str:
     """The report of the ranges ``rs`` (with their ``first_line``) from their parts, taken one
@@ -127,9 +119,18 @@ def ranges(paths: Sequence[str], partitions: int | None, engine: str) -> list[di
     "groups": [first, end], "rows"}`` (``start`` = ``first``; one range of no group when the
     footer cannot be read, which the range's task reports as the CLI does)."""
     sizes = []
+    kinds = []
     for p in paths:
         if not os.path.isfile(p):
             raise InputError(f"{p}: not a file ({engine} reads plain JSONL and Parquet files)")
+        kind = _reprint.file_kind(p)
+        if kind not in ("jsonl", "parquet"):
+            what = {"feed": "an RSS or Atom feed", "text": "a plain-text article"}.get(kind, f"{kind}-compressed")
+            raise InputError(
+                f"{p}: {what}: {engine} cuts plain JSONL and Parquet files only "
+                "(decompress it or convert it first, or scan it with `reprint scan`)"
+            )
+        kinds.append(kind)
         sizes.append(os.path.getsize(p))
     total = sum(sizes)
     if partitions is None:
@@ -137,9 +138,9 @@ def ranges(paths: Sequence[str], partitions: int | None, engine: str) -> list[di
     if partitions < 1:
         raise ValueError(f"partitions must be at least 1, got {partitions}")
     out = []
-    for k, (p, size) in enumerate(zip(paths, sizes)):
+    for k, (p, size, kind) in enumerate(zip(paths, sizes, kinds)):
         n = max(1, round(partitions * size / total)) if total else 1
-        if is_parquet(p):
+        if kind == "parquet":
             groups = _reprint.parquet_row_groups(p) or []
             n = min(n, max(1, len(groups)))
             cuts = [len(groups) * i // n for i in range(n + 1)]
@@ -174,7 +175,7 @@ def parser(prog: str, engine: str) -> argparse.ArgumentParser:
         prog=prog,
         description=f"Scan JSONL and Parquet files on {engine}; prints what `reprint scan --format json` prints.",
     )
-    ap.add_argument("files", nargs="+", help="plain JSONL or Parquet files, in input order")
+    ap.add_argument("files", nargs="+", help="plain JSONL or Parquet files or directories of them, in input order")
     ap.add_argument("--partitions", type=int, default=None, help="about how many ranges")
     ap.add_argument("--pretty", action="store_true", help="indented JSON")
     ap.add_argument("--threshold", type=float, default=None)

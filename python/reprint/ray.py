@@ -157,8 +157,8 @@ def scan(
 
     ``dataset_or_paths``, either:
 
-    - a path or a list of paths of plain JSONL or Parquet files, named in the report as
-      given: the report is the bytes ``reprint scan --format json FILES`` prints
+    - a path or a list of paths of plain JSONL or Parquet files or of directories of them
+      (walked as the CLI walks them), named in the report as the CLI names them: the report is the bytes ``reprint scan --format json FILES`` prints
       (``--pretty`` with ``pretty``) for the files in this order. ``partitions``: about how
       many ranges the files are cut into (at least one per file; a JSONL file at line
       starts, a Parquet file at row groups; default one per 64 MiB).

@@ -197,8 +197,8 @@ def scan(
 
     ``spark``: a ``SparkSession``. ``frame_or_paths``, either:
 
-    - a path or a list of paths of plain JSONL or Parquet files that every executor can read,
-      named in the report as given: the report is the bytes ``reprint scan --format json
+    - a path or a list of paths of plain JSONL or Parquet files, or of directories of them,
+      that every executor can read, named in the report as the CLI names them: the report is the bytes ``reprint scan --format json
       FILES`` prints (``--pretty`` with ``pretty``) for the files in this order.
       ``partitions``: about how many ranges (and Spark tasks) the files are cut into (at
       least one per file; a JSONL file at line starts, a Parquet file at row groups; default

@@ -730,6 +730,48 @@ fn parquet_row_groups(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Opti
         .map_err(|e| library_error(py, e))
 }
 
+/// The files a scan of `paths` reads, in its order, as the CLI lists them: each path as
+/// named, a directory replaced by the files found in it (recursively, in byte order of
+/// names, hidden entries skipped, links followed), each named by its path. Something in a
+/// directory that the CLI would skip with a warning (not a regular file, a link loop, a
+/// directory that cannot be listed) is an `InputError` naming it: the distributed scans do
+/// not skip.
+#[pyfunction]
+fn input_files(py: Python<'_>, paths: Vec<std::path::PathBuf>) -> PyResult<Vec<String>> {
+    let entries = py
+        .allow_threads(|| reprint::input::input_entries(&paths))
+        .map_err(|e| library_error(py, e))?;
+    entries
+        .into_iter()
+        .map(|e| match e {
+            reprint::input::Entry::File { path, .. } => Ok(path.to_string_lossy().into_owned()),
+            reprint::input::Entry::Problem { path, message, .. } => Err(error(
+                py,
+                "InputError",
+                format!("{path}: {message} (the distributed scans read every file they list)"),
+                &[],
+            )),
+        })
+        .collect()
+}
+
+/// How the CLI would read the file at `path`: `"jsonl"`, `"parquet"`, `"feed"` or `"text"`
+/// for a plain file, or the compression (`"gzip"`, `"zstd"`) it would decompress first.
+#[pyfunction]
+fn file_kind(py: Python<'_>, path: std::path::PathBuf) -> PyResult<&'static str> {
+    use reprint::config::InputFormat;
+    let kind = py
+        .allow_threads(|| reprint::input::file_kind(&path, &reprint::Config::default()))
+        .map_err(|e| library_error(py, e))?;
+    Ok(match kind {
+        reprint::input::FileKind::Compressed(c) => c,
+        reprint::input::FileKind::Plain(InputFormat::Parquet) => "parquet",
+        reprint::input::FileKind::Plain(InputFormat::Feed) => "feed",
+        reprint::input::FileKind::Plain(InputFormat::Jsonl) => "jsonl",
+        reprint::input::FileKind::Plain(InputFormat::Text | InputFormat::Auto) => "text",
+    })
+}
+
 /// The distributed scans' map kernel for Parquet ([`reprint::parts::map_parquet`]): row groups
 /// `first_group..end_group` of the Parquet file at `path`, input number `input` named `name`,
 /// read as the CLI reads that file and through stage 1, as the bytes of a part (with its
@@ -963,6 +1005,8 @@ fn _reprint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(map_records, m)?)?;
     m.add_function(wrap_pyfunction!(map_parquet, m)?)?;
     m.add_function(wrap_pyfunction!(parquet_row_groups, m)?)?;
+    m.add_function(wrap_pyfunction!(input_files, m)?)?;
+    m.add_function(wrap_pyfunction!(file_kind, m)?)?;
     m.add_function(wrap_pyfunction!(scan_parts, m)?)?;
     m.add_class::<NativeReport>()?;
     m.add_class::<Reducer>()?;

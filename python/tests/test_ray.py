@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,6 +107,49 @@ def test_bad_parts_and_settings_are_errors(local_ray: Path, feed: list[str]) -> 
         r.finish()
     with pytest.raises(ConfigError):
         reprint.ray.scan(feed, threshold=2.0)
+
+
+@pytest.mark.timeout(600)
+def test_a_directory_is_read_as_the_cli_reads_it_and_other_kinds_are_refused(
+    local_ray: Path, cli: Path, mixed: list[str], tmp_path: Path
+) -> None:
+    import gzip
+
+    from reprint import InputError
+
+    # The mixed feed (a Parquet file among JSONL) under a tree whose byte order of names is
+    # not the order of the files' creation, with a hidden file the walk skips.
+    tree = tmp_path / "tree"
+    places = ["b/x.jsonl", "B.data", "a.jsonl", "b/a/y.jsonl"]
+    for src, place in zip(mixed, places):
+        (tree / place).parent.mkdir(parents=True, exist_ok=True)
+        (tree / place).write_bytes(Path(src).read_bytes())
+    (tree / ".hidden.jsonl").write_bytes(Path(mixed[0]).read_bytes())
+    want = cli_json(cli, str(tree), mixed[0])
+    r = json.loads(want)
+    assert r["summary"]["articles"] > 3000
+    assert any(w["file"] == str(tree / "B.data") for w in r["warnings"])
+    for partitions in (2, 7):
+        same_report(reprint.ray.scan([tree, mixed[0]], partitions=partitions), want)
+
+    # What the CLI reads but the ranges cannot cut is refused, naming the file.
+    gz = tmp_path / "feed.jsonl.gz"
+    gz.write_bytes(gzip.compress(Path(mixed[0]).read_bytes()))
+    txt = tmp_path / "story.txt"
+    txt.write_text("One plain article of a few words.\n")
+    rss = tmp_path / "feed.xml"
+    rss.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>')
+    for path, what in ((gz, "gzip-compressed"), (txt, "plain-text article"), (rss, "RSS or Atom feed")):
+        with pytest.raises(InputError, match=re.escape(f"{path}: ") + f"(an? )?{what}: reprint.ray cuts"):
+            reprint.ray.scan([mixed[0], path])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError, match="no input files"):
+        reprint.ray.scan(empty)
+    fifo = tree / "b" / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="pipe.*not a regular file"):
+        reprint.ray.scan(tree)
 
 
 def test_parts_give_texts_by_place_and_the_reducer_reads_the_file(feed: list[str], want: str) -> None:

@@ -100,7 +100,7 @@ pub(crate) struct Sink<'a> {
 
 /// What a warning says about the input (see [`Loaded::malformed`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Severity {
+pub enum Severity {
     /// Input that could not be read as written.
     Malformed,
     /// Input read as written with nothing to analyse, or a note on a kept record.
@@ -229,17 +229,7 @@ pub fn read_inputs_analysed<A: Analyser>(
 ) -> Result<Loaded> {
     let keep_bytes = retain == Retain::AllBytes;
     let mut loaded = Loaded::default();
-    let mut entries: Vec<Entry> = Vec::new();
-    for p in inputs {
-        if p.as_os_str() != "-" && p.is_dir() {
-            walk(p, &mut entries)?;
-        } else {
-            entries.push(Entry::File {
-                path: p.clone(),
-                named: true,
-            });
-        }
-    }
+    let entries = input_entries(inputs)?;
     let mut order = InputOrder::default();
     for entry in entries {
         order.next_entry(&loaded);
@@ -327,12 +317,7 @@ pub fn read_inputs_analysed<A: Analyser>(
             }
         };
         loaded.bytes += bytes.len() as u64;
-        let format = match cfg.input_format {
-            InputFormat::Auto => inner_name
-                .and_then(format_of_name)
-                .unwrap_or_else(|| sniff(&bytes)),
-            f => f,
-        };
+        let format = decide_format(cfg, inner_name, &bytes);
         // A damaged stream: keep what was complete, then warn once at the line reached.
         let damage = fault.map(|(c, why)| {
             let reached = line_of(&bytes, bytes.len());
@@ -655,33 +640,11 @@ fn read_plain<A: Analyser>(
         source,
     };
     let mut file = File::open(path).map_err(io)?;
-    // Enough of the start to decide as `read_inputs_keeping` would from the whole file:
-    // sniffing looks at the first non-blank byte and 4 KiB from it.
-    let mut head = Vec::new();
-    loop {
-        let k = (&mut file)
-            .take(HEAD_BYTES)
-            .read_to_end(&mut head)
-            .map_err(io)?;
-        let bytes = strip_bom(&head);
-        let seen = bytes
-            .iter()
-            .position(|b| !b.is_ascii_whitespace())
-            .is_some_and(|p| bytes.len() >= p + 4096);
-        if k == 0 || seen {
-            break;
-        }
-    }
+    let mut head = read_head(&mut file).map_err(io)?;
     let file_name = path.file_name().and_then(|n| n.to_str());
     let is_file = file.metadata().map_err(io)?.is_file();
-    let compressed =
-        compress::from_magic(&head).is_some() || file_name.and_then(compress::from_name).is_some();
-    let format = match cfg.input_format {
-        InputFormat::Auto => file_name
-            .and_then(format_of_name)
-            .unwrap_or_else(|| sniff(&head)),
-        f => f,
-    };
+    let compressed = compression_of(file_name, &head).is_some();
+    let format = decide_format(cfg, file_name, &head);
     let stored_format = match format {
         InputFormat::Jsonl => StoredFormat::Jsonl,
         InputFormat::Text | InputFormat::Auto => StoredFormat::Text,
@@ -773,6 +736,66 @@ fn format_of_name(file_name: &str) -> Option<InputFormat> {
     }
 }
 
+/// The start of `file`, enough to decide its format as from the whole file: sniffing looks
+/// at the first non-blank byte and 4 KiB from it.
+fn read_head(file: &mut File) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::new();
+    loop {
+        let k = file.take(HEAD_BYTES).read_to_end(&mut head)?;
+        let bytes = strip_bom(&head);
+        let seen = bytes
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .is_some_and(|p| bytes.len() >= p + 4096);
+        if k == 0 || seen {
+            return Ok(head);
+        }
+    }
+}
+
+/// The format an input is read as: the configured one, else by the file's name, else by its
+/// first bytes.
+fn decide_format(cfg: &Config, file_name: Option<&str>, head: &[u8]) -> InputFormat {
+    match cfg.input_format {
+        InputFormat::Auto => file_name
+            .and_then(format_of_name)
+            .unwrap_or_else(|| sniff(head)),
+        f => f,
+    }
+}
+
+/// The compression a file is read through, by its first bytes or, failing that, its name
+/// (a file named so but without the magic bytes is skipped with a warning).
+fn compression_of(file_name: Option<&str>, head: &[u8]) -> Option<&'static str> {
+    compress::from_magic(head)
+        .or_else(|| file_name.and_then(compress::from_name).map(|(c, _)| c))
+        .map(compress::Compression::name)
+}
+
+/// How a read would take file `path`, decided as [`read_inputs`] decides it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// Read where it is, in this format (never `Auto`).
+    Plain(InputFormat),
+    /// Decompressed first (`"gzip"`, `"zstd"` …).
+    Compressed(&'static str),
+}
+
+/// How a read of `path` with `cfg` would take it (a plain file in which format, or
+/// compressed): the distributed scans cut plain JSONL and Parquet files and refuse the rest.
+pub fn file_kind(path: &Path, cfg: &Config) -> Result<FileKind> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let head = read_head(&mut File::open(path).map_err(io)?).map_err(io)?;
+    let file_name = path.file_name().and_then(|n| n.to_str());
+    Ok(match compression_of(file_name, &head) {
+        Some(c) => FileKind::Compressed(c),
+        None => FileKind::Plain(decide_format(cfg, file_name, &head)),
+    })
+}
+
 /// The error for a Parquet input when the binary was built without the `parquet` feature.
 #[cfg(not(feature = "parquet"))]
 fn no_parquet(name: &str) -> Error {
@@ -853,14 +876,35 @@ fn read_all(path: &Path) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// The inputs a read of `inputs` reads, in its order: each path named, a directory replaced
+/// by the files found in it (recursively, in byte order of names, names starting with `.`
+/// skipped, links followed), with the problems met while walking. The distributed scans
+/// list their files with it, so a directory is read as the CLI reads it.
+pub fn input_entries(inputs: &[PathBuf]) -> Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    for p in inputs {
+        if p.as_os_str() != "-" && p.is_dir() {
+            walk(p, &mut entries)?;
+        } else {
+            entries.push(Entry::File {
+                path: p.clone(),
+                named: true,
+            });
+        }
+    }
+    Ok(entries)
+}
+
 /// One input to read, or a problem met while walking a directory, in input order.
-enum Entry {
+#[derive(Debug)]
+pub enum Entry {
     /// A file: named on the command line, or found in a directory.
     File { path: PathBuf, named: bool },
     /// Something in a directory that gives no file to read: one warning, the walk goes on.
     Problem {
         path: String,
         message: String,
+        /// Whether the warning counts as a malformed input.
         severity: Severity,
     },
 }
