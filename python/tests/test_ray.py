@@ -266,8 +266,8 @@ def test_a_parquet_dataset_an_empty_one_and_strict_mode(local_ray: Path, tmp_pat
     for k, part in enumerate([bodies[:25], bodies[25:]]):
         table = pa.table({"id": list(range(k * 25, k * 25 + len(part))), "body": part})
         pq.write_table(table, tmp_path / f"p{k}.parquet", row_group_size=7)
-    # Arrow blocks from Parquet row groups of 7 rows (``ray.data.from_arrow``: this Ray's
-    # ``read_parquet`` needs an fsspec the pinned set does not have).
+    # Arrow blocks from Parquet row groups of 7 rows (``ray.data.from_arrow``), one block a
+    # row group.
     files = [pq.ParquetFile(tmp_path / f"p{k}.parquet") for k in range(2)]
     groups = [f.read_row_group(g) for f in files for g in range(f.num_row_groups)]
     assert len(groups) == 9
@@ -276,6 +276,12 @@ def test_a_parquet_dataset_an_empty_one_and_strict_mode(local_ray: Path, tmp_pat
     assert json.loads(want)["summary"]["articles"] == 60
     assert json.loads(want)["summary"]["clusters"] >= 1
     same_report(reprint.ray.scan(ds, partitions=5, text_field="body", name="news"), want)
+    # And as a user reads them: ``read_parquet`` over the directory.
+    ds = ray.data.read_parquet(str(tmp_path)).materialize()
+    rows = ds.take_all()
+    assert sorted(r["id"] for r in rows) == list(range(60))
+    want = reprint.scan(rows, text_field="body", name="news").json()
+    same_report(reprint.ray.scan(ds, partitions=3, text_field="body", name="news"), want)
 
     empty = ray.data.from_items([{"text": "x"}]).filter(lambda r: False)
     assert reprint.ray.scan(empty) == reprint.scan([]).json()
