@@ -24,45 +24,21 @@ fast. Ray is stopped at the end, also on failure.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 
-import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 import ray  # noqa: E402
 
 import reprint  # noqa: E402
 import reprint.ray  # noqa: E402
 
-COLUMNS = ("id", "title", "text", "source", "date")
-
-
-def cli(binary: str, path: str) -> tuple[float, str]:
-    t = time.perf_counter()
-    p = subprocess.run([binary, "scan", "--format", "json", "--quiet", path], capture_output=True, check=False)
-    wall = time.perf_counter() - t
-    if p.returncode not in (0, 3):
-        raise SystemExit(f"reprint scan {path}: exit {p.returncode}: {p.stderr.decode()[-2000:]}")
-    return wall, p.stdout.decode()
-
-
-def to_parquet(feed: str, out: str, group_rows: int) -> int:
-    """FEED's records as a Parquet file of string columns; returns the rows written."""
-    rows = []
-    with open(feed, encoding="utf-8") as f:
-        for line in f:
-            r = json.loads(line)
-            rows.append({k: (None if r.get(k) is None else str(r[k])) for k in COLUMNS})
-    schema = pa.schema([(k, pa.string()) for k in COLUMNS])
-    pq.write_table(pa.Table.from_pylist(rows, schema=schema), out, row_group_size=group_rows)
-    return len(rows)
-
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from inputs_common import cli, print_table, to_parquet  # noqa: E402
 
 def main() -> int:
     ap = argparse.ArgumentParser()
@@ -117,11 +93,7 @@ def main() -> int:
     finally:
         ray.shutdown()
 
-    print("| run | wall s | report |")
-    print("|---|---|---|")
-    for name, wall, check in results:
-        print(f"| {name} | {wall:.2f} | {check} |")
-    return 0 if all(c != "DIFFERS" for _, _, c in results) else 1
+    return print_table(results)
 
 
 if __name__ == "__main__":

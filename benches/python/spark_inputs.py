@@ -5,7 +5,7 @@ DataFrame read from it.
     python benches/python/spark_inputs.py FEED [--bin target/release/reprint]
         [--partitions 4 8] [--group-rows 10000]
 
-FEED (JSONL) is written as Parquet (``ray_inputs.to_parquet``: string columns id, title,
+FEED (JSONL) is written as Parquet (``inputs_common.to_parquet``: string columns id, title,
 text, source, date; row groups of ``--group-rows`` rows) in a directory of this run. Times,
 wall clock, on a local Spark (``local[2]``, driver memory 6g, ``maxResultSize`` unbounded,
 UI off; the session started and a small scan run before the clock):
@@ -38,7 +38,7 @@ import reprint
 import reprint.spark
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ray_inputs import cli, to_parquet  # noqa: E402
+from inputs_common import cli, print_table, to_parquet  # noqa: E402
 
 
 def main() -> int:
@@ -103,11 +103,7 @@ def main() -> int:
     finally:
         spark.stop()
 
-    print("| run | wall s | report |")
-    print("|---|---|---|")
-    for name, wall, check in results:
-        print(f"| {name} | {wall:.2f} | {check} |")
-    return 0 if all(c != "DIFFERS" for _, _, c in results) else 1
+    return print_table(results)
 
 
 if __name__ == "__main__":

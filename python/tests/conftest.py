@@ -39,6 +39,29 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
+def feed_records(paths: list[str]) -> list[dict]:
+    """The records of JSONL files in order, their malformed lines left out."""
+    rows = []
+    for path in paths:
+        for line in open(path, encoding="utf-8"):
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    return rows
+
+
+def tree_of(files: list[str], root: Path) -> Path:
+    """``files`` copied under ``root`` at places whose byte order of names is not the
+    order of ``files`` (``B.data`` sorts before ``a.jsonl``, sub-directories in between)."""
+    places = ["b/x.jsonl", "B.data", "a.jsonl", "b/a/y.jsonl"]
+    assert len(files) <= len(places)
+    for src, place in zip(files, places):
+        (root / place).parent.mkdir(parents=True, exist_ok=True)
+        (root / place).write_bytes(Path(src).read_bytes())
+    return root
+
+
 @pytest.fixture(scope="session")
 def generated(cli: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated feed of 1,500 articles (bundled base stories, seed 3)."""
@@ -94,12 +117,7 @@ def mixed(feed: list[str], tmp_path_factory: pytest.TempPathFactory) -> list[str
     pa = pytest.importorskip("pyarrow")
     import pyarrow.parquet as pq
 
-    rows = []
-    for line in open(feed[1], encoding="utf-8"):
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
+    rows = feed_records(feed[1:2])
     rows[7]["text"] = None
     path = tmp_path_factory.mktemp("mixed") / "part-1.data"
     pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=97)

@@ -18,7 +18,7 @@ os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 ray = pytest.importorskip("ray", reason="CI installs ray[data] (python/ci.sh)")
 
 import reprint.ray  # noqa: E402
-from conftest import ROOT, cli_json, same_report  # noqa: E402
+from conftest import ROOT, cli_json, feed_records, same_report, tree_of  # noqa: E402
 
 @pytest.fixture(scope="module")
 def local_ray(tmp_path_factory: pytest.TempPathFactory):
@@ -119,11 +119,7 @@ def test_a_directory_is_read_as_the_cli_reads_it_and_other_kinds_are_refused(
 
     # The mixed feed (a Parquet file among JSONL) under a tree whose byte order of names is
     # not the order of the files' creation, with a hidden file the walk skips.
-    tree = tmp_path / "tree"
-    places = ["b/x.jsonl", "B.data", "a.jsonl", "b/a/y.jsonl"]
-    for src, place in zip(mixed, places):
-        (tree / place).parent.mkdir(parents=True, exist_ok=True)
-        (tree / place).write_bytes(Path(src).read_bytes())
+    tree = tree_of(mixed, tmp_path / "tree")
     (tree / ".hidden.jsonl").write_bytes(Path(mixed[0]).read_bytes())
     want = cli_json(cli, str(tree), mixed[0])
     r = json.loads(want)
@@ -209,13 +205,7 @@ def dataset(local_ray: Path, feed: list[str]):
     """The split feed's records as a Ray Dataset of 6 blocks (materialized, so its order is
     fixed), with a text that is null, two records the binding cannot write as JSON, a number
     for an id, and a repeated id; and the report ``reprint.scan`` gives its rows."""
-    rows = []
-    for path in feed:
-        for line in open(path, encoding="utf-8"):
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue
+    rows = feed_records(feed)
     rows[10]["text"] = None  # the reader's warning
     rows[20]["text"] = float("inf")  # the binding's: JSON has no infinity
     rows[25]["text"] = {"a", "set"}  # the binding's: not a JSON type

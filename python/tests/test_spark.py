@@ -19,7 +19,7 @@ if shutil.which("java") is None:
     pytest.skip("Spark needs Java", allow_module_level=True)
 
 import reprint.spark  # noqa: E402
-from conftest import cli_json, read_jsonl, same_report  # noqa: E402
+from conftest import cli_json, feed_records, same_report, tree_of  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -87,13 +87,7 @@ FIELDS = ("id", "title", "text", "source", "date")
 def frame_rows(feed: list[str]) -> list[dict]:
     """The split feed's records (its malformed lines left out, its repeated ids kept), one
     text null and one missing its title."""
-    rows = []
-    for path in feed:
-        for line in open(path, encoding="utf-8"):
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue
+    rows = feed_records(feed)
     rows[10]["text"] = None
     rows[11]["title"] = None
     return [{k: r.get(k) for k in FIELDS} for r in rows]
@@ -162,3 +156,11 @@ def test_a_dataframe_read_from_parquet_is_the_report_of_its_collected_rows(
         same_report(reprint.spark.scan(spark, df, **settings), want)
     finally:
         spark.conf.unset("spark.sql.files.maxPartitionBytes")
+
+
+@pytest.mark.timeout(600)
+def test_a_directory_on_spark_is_read_as_the_cli_reads_it(spark, cli: Path, mixed: list[str], tmp_path: Path) -> None:
+    tree = tree_of(mixed, tmp_path / "tree")
+    want = cli_json(cli, str(tree))
+    assert json.loads(want)["summary"]["articles"] > 2900
+    same_report(reprint.spark.scan(spark, tree, partitions=3), want)
