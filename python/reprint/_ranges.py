@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -98,6 +99,15 @@ def map_range(row: dict[str, Any], options: dict[str, Any]) -> bytes:
         return _reprint.map_parquet(row["name"], row["input"], row["path"], first, end, options)
     start, data = _read_range(row)
     return _reprint.map_jsonl(row["name"], row["input"], row["first_line"], data, options, offset=start)
+
+
+def kill_once(marker: str | None, where: str = "") -> None:
+    """Tests only: the first map task to find the file ``marker`` missing creates it and
+    kills its own worker process (SIGKILL), so that the engine must run the task again."""
+    if marker and not os.path.exists(marker):
+        with open(marker, "w") as f:
+            f.write(f"killed pid {os.getpid()}{f' on {where}' if where else ''}\n")
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def reduce_parts(rs: list[dict[str, Any]], parts: Iterable[bytes], options: dict[str, Any],

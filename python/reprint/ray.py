@@ -52,7 +52,6 @@ tasks are plain Ray tasks with Ray's three retries.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -62,6 +61,7 @@ from ._ranges import (
     DEFAULT_RANGE_BYTES,
     check_options,
     first_lines,
+    kill_once,
     map_range,
     options_of,
     parser,
@@ -85,11 +85,7 @@ def _count(row: dict[str, Any]) -> dict[str, Any]:
 
 def _fault(where: str) -> None:
     """Tests only: kills this worker process once (see ``_FAULT_ENV``)."""
-    marker = os.environ.get(_FAULT_ENV)
-    if marker and not os.path.exists(marker):
-        with open(marker, "w") as f:
-            f.write(f"killed pid {os.getpid()} on {where}\n")
-        os.kill(os.getpid(), signal.SIGKILL)
+    kill_once(os.environ.get(_FAULT_ENV), where)
 
 
 def _map(row: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
@@ -158,8 +154,9 @@ def scan(
     ``dataset_or_paths``, either:
 
     - a path or a list of paths of plain JSONL or Parquet files or of directories of them
-      (walked as the CLI walks them), named in the report as the CLI names them: the report is the bytes ``reprint scan --format json FILES`` prints
-      (``--pretty`` with ``pretty``) for the files in this order. ``partitions``: about how
+      (walked as the CLI walks them), named in the report as the CLI names them: the report
+      is the bytes ``reprint scan --format json FILES`` prints (``--pretty`` with
+      ``pretty``) for the files in this order. ``partitions``: about how
       many ranges the files are cut into (at least one per file; a JSONL file at line
       starts, a Parquet file at row groups; default one per 64 MiB).
     - a ``ray.data.Dataset`` of records (``ray.data.read_parquet(...)``, ``read_json``,

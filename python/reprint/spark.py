@@ -50,7 +50,6 @@ gives for the rows in the order of ``df.collect()``. Such parts carry their text
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -60,6 +59,7 @@ from reprint import _reprint
 from reprint._ranges import (
     check_options,
     first_lines,
+    kill_once,
     map_range,
     options_of,
     parser,
@@ -100,7 +100,7 @@ def _map_batches(rs: list[dict[str, Any]], options: dict[str, Any], marker: str 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
-        _kill_once(marker)
+        kill_once(marker)
         for b in batches:
             ids = b.column("id").to_pylist()
             parts = [map_range(rs[i], options) for i in ids]
@@ -109,15 +109,6 @@ def _map_batches(rs: list[dict[str, Any]], options: dict[str, Any], marker: str 
             )
 
     return run
-
-
-def _kill_once(marker: str | None) -> None:
-    """Tests only: the first task to find ``marker`` missing creates it and kills its own
-    Python worker, so that Spark must run the task again."""
-    if marker and not os.path.exists(marker):
-        with open(marker, "w") as f:
-            f.write(f"killed pid {os.getpid()}\n")
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _count_rows(batches: Iterator[Any]) -> Iterator[Any]:
@@ -146,7 +137,7 @@ def _map_partitions(firsts: dict[int, int], last: int, name: str, options: dict[
         got = list(batches)
         if p not in firsts:
             return
-        _kill_once(marker)
+        kill_once(marker)
         rows = pa.Table.from_batches(got).to_pylist() if got else []
         part = _reprint.map_records(rows, name, firsts[p], p == last, options)
         yield pa.RecordBatch.from_arrays(
@@ -198,8 +189,9 @@ def scan(
     ``spark``: a ``SparkSession``. ``frame_or_paths``, either:
 
     - a path or a list of paths of plain JSONL or Parquet files, or of directories of them,
-      that every executor can read, named in the report as the CLI names them: the report is the bytes ``reprint scan --format json
-      FILES`` prints (``--pretty`` with ``pretty``) for the files in this order.
+      that every executor can read, named in the report as the CLI names them: the report
+      is the bytes ``reprint scan --format json FILES`` prints (``--pretty`` with
+      ``pretty``) for the files in this order.
       ``partitions``: about how many ranges (and Spark tasks) the files are cut into (at
       least one per file; a JSONL file at line starts, a Parquet file at row groups; default
       one per 64 MiB).
