@@ -733,8 +733,9 @@ impl Candidates {
 /// Stage 4: candidates from the LSH bands (with the lead signatures), from the word
 /// signatures, from the character signatures ([`char_candidates`]), and from shared story
 /// paragraphs (found beside stage 3). A pair only the character signature found passes the
-/// gate as a pair with a noisy side does, and stage 6 keeps it only on character evidence of
-/// garbles ([`evidence::Noise::CharsOnly`]).
+/// gate as a pair with a noisy side does, and stage 6 keeps it on character evidence of
+/// garbles, or on words resting on more than one shared passage
+/// ([`evidence::Noise::CharsOnly`]).
 ///
 /// Word signatures pair a noisy article with any article in one band, two clean articles
 /// only in [`CLEAN_WORD_BANDS`] bands: clean copies share shingles, and separately written

@@ -148,7 +148,7 @@ fn boilerplate_counts(
 /// (whose common grams are counted over the whole feed), which the index does not read with
 /// the batch; and, the other way, a pair the index takes as a reprint by words that only the
 /// scan's character signature proposed, with no noisy side, which the scan keeps only on
-/// character evidence of garbles.
+/// character evidence of garbles or on words resting on two or more shared passages.
 #[test]
 fn batches_in_date_order_give_the_pairs_and_clusters_of_one_scan_but_early_boilerplate() {
     let (mut exact_runs, mut chars_found, mut chars_total) = (0, 0, 0);
@@ -187,8 +187,8 @@ fn batches_in_date_order_give_the_pairs_and_clusters_of_one_scan_but_early_boile
                 !got.contains(ab) && (by_chars.contains(ab) || ocr.contains(a) || ocr.contains(b));
             // A reprint by words the index finds through its word bands, which the scan does
             // not list at all: only the scan's character signature proposed it, and such a
-            // pair with no noisy side is kept only on character evidence of garbles
-            // (`evidence::Noise::CharsOnly`).
+            // pair with no noisy side is kept only on character evidence of garbles, or on
+            // words resting on two or more shared passages (`evidence::Noise::CharsOnly`).
             let chars_only = got.contains(ab) && !listed_by_scan.contains(ab);
             assert!(
                 judged_otherwise(a) || judged_otherwise(b) || noisy_missed || chars_only,
@@ -207,19 +207,20 @@ fn batches_in_date_order_give_the_pairs_and_clusters_of_one_scan_but_early_boile
                     .map(|p| (p.kind, p.evidence)),
             );
         }
-        // The documented cases stay rare: at most a tenth of the pairs. The index files no
+        // The documented cases stay rare: at most an eighth of the pairs. The index files no
         // character signature (its keys may not depend on the feed, and the scan's signature
         // keeps only the grams rare in the feed), so the OCR'd copies only the scan's
         // character signature proposes are its largest gap: 12 of 286 pairs on seed 3 with
-        // a signature of 16 bands met once, 24 of 291 with 128 bands met twice (every one an
-        // OCR'd copy or a boilerplate case, as the loop above checks).
+        // a signature of 16 bands met once, 24 of 291 with 128 bands met twice, 30 of 291
+        // once the scan keeps such a pair on words resting on two or more shared passages
+        // (every one an OCR'd copy or a boilerplate case, as the loop above checks).
         eprintln!(
             "seed {seed}: {} of {} pairs differ",
             differing.len(),
             want.len()
         );
         assert!(
-            differing.len() * 10 <= want.len(),
+            differing.len() * 8 <= want.len(),
             "seed {seed}: {} of {} pairs differ",
             differing.len(),
             want.len()
