@@ -564,15 +564,14 @@ impl Noise {
 pub const CHARS_ONLY_WORD_UNITS: usize = 2;
 
 impl Evidence {
-    /// Body units of the shorter side that appear in the other (`None` for a pair the sets
-    /// settled, whose lists are left empty).
-    fn shorter_units_shared(&self) -> Option<usize> {
-        let units = if self.a_is_shorter {
-            &self.shared_a
+    /// Body units of the shorter side that appear in the other (none listed for a pair the
+    /// sets settled).
+    fn shorter_units_shared(&self) -> usize {
+        if self.a_is_shorter {
+            self.shared_a.len()
         } else {
-            &self.shared_b
-        };
-        (self.measure != Measure::Sets).then_some(units.len())
+            self.shared_b.len()
+        }
     }
 
     /// The evidence as the pair's `noise` lets it stand: a [`Noise::CharsOnly`] pair keeps a
@@ -584,9 +583,7 @@ impl Evidence {
         let stands = match self.measure {
             Measure::Characters => true,
             Measure::Sets => self.kind == Kind::Reprint,
-            Measure::Words => self
-                .shorter_units_shared()
-                .is_some_and(|u| u >= CHARS_ONLY_WORD_UNITS),
+            Measure::Words => self.shorter_units_shared() >= CHARS_ONLY_WORD_UNITS,
         };
         if noise == Noise::CharsOnly && !stands {
             Evidence {

@@ -51,6 +51,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -250,8 +251,6 @@ def storychains(data, binary, extra):
 
 
 def pages(data, binary, extra):
-    import tempfile
-
     src = os.path.join(data, "article-extraction-benchmark", "article-extraction-benchmark.jsonl")
     if not os.path.exists(src):
         return None
@@ -348,8 +347,6 @@ def main():
     want = set(a.only or ["helsinki", "icdar", "storychains", "pages"])
     res = {"bin": a.bin, "extra_flags": extra}
     if a.mixed:
-        import tempfile
-
         global MIXED
         with tempfile.TemporaryDirectory() as tmp:
             feed = os.path.join(tmp, "mixed.jsonl")
