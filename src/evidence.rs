@@ -159,6 +159,8 @@ pub struct Profile {
     has_chars: bool,
     /// Its words as the garble test reads them, prepared on first use.
     garble: std::cell::OnceCell<crate::noise::GarbleWords>,
+    /// Its figures with their places ([`crate::figures`]), prepared on first use.
+    figures: std::cell::OnceCell<crate::figures::Figures>,
     /// Buffers for shingling, folding and the character lookup set, reused across fills.
     scratch: shingle::Scratch,
     folded: Vec<u32>,
@@ -196,6 +198,21 @@ impl Profile {
         self.words.fill(a.shingles.iter().copied());
         self.has_chars = false;
         self.garble = std::cell::OnceCell::new();
+        self.figures = std::cell::OnceCell::new();
+    }
+
+    /// Its figures; `text` is the text `fill` was given (whose tokens the scratch still holds).
+    fn figures(&self, text: &str) -> &crate::figures::Figures {
+        self.figures.get_or_init(|| {
+            let mut f = crate::figures::Figures::default();
+            f.fill(
+                text,
+                &self.scratch.tokens,
+                &self.analysed.paragraphs,
+                &self.body,
+            );
+            f
+        })
     }
 
     /// Its words for the garble test; `text` is the text `fill` was given.
@@ -508,11 +525,13 @@ pub fn compare(
     noisy: bool,
 ) -> Evidence {
     let words = compare_words(a, b, rule);
-    if !chars_may_lift(&words, a.body_words, b.body_words) {
-        return words;
-    }
     let noise = if noisy { Noise::Flagged } else { Noise::Clean };
-    compare_chars(a, text_a, b, text_b, rule, noise, words)
+    let e = if chars_may_lift(&words, a.body_words, b.body_words) {
+        compare_chars(a, text_a, b, text_b, rule, noise, words)
+    } else {
+        words
+    };
+    e.for_form(noise, a, text_a, b, text_b)
 }
 
 /// The evidence of a pair by word shingles alone.
@@ -583,6 +602,45 @@ impl Evidence {
             Measure::Words => self.shorter_units_shared() >= CHARS_ONLY_WORD_UNITS,
         };
         if noise == Noise::CharsOnly && !stands {
+            Evidence {
+                kind: Kind::None,
+                ..self
+            }
+        } else {
+            self
+        }
+    }
+}
+
+impl Evidence {
+    /// The evidence as the figures of `a` and `b` (the pair's profiles, of `text_a` and
+    /// `text_b`) let it stand: two articles that neither reads as noisy, judged from their
+    /// text, that print other figures where they print the same words are two reports of
+    /// one form ([`crate::figures`]), and get [`Kind::None`]. OCR misreads digits as it
+    /// misreads letters, so a pair with a side flagged noisy keeps its verdict, and so does
+    /// one whose texts differ as OCR garbles ([`crate::noise::garbled`]; an OCR'd copy need
+    /// not read as noisy in its feed). A verdict the shingle sets settled stands too: the two
+    /// are nearly one text.
+    pub fn for_form(
+        self,
+        noise: Noise,
+        a: &Profile,
+        text_a: &str,
+        b: &Profile,
+        text_b: &str,
+    ) -> Evidence {
+        let read_clean = matches!(noise, Noise::Clean | Noise::CharsOnly);
+        if self.kind == Kind::None || self.measure == Measure::Sets || !read_clean {
+            return self;
+        }
+        let (short, long) = if self.a_is_shorter {
+            (a.figures(text_a), b.figures(text_b))
+        } else {
+            (b.figures(text_b), a.figures(text_a))
+        };
+        if crate::figures::of_one_form(short, long)
+            && !crate::noise::garbled(a.garble_words(text_a), b.garble_words(text_b))
+        {
             Evidence {
                 kind: Kind::None,
                 ..self
@@ -1524,6 +1582,57 @@ mod tests {
         let (mut pa, mut pb) = profiles(&original, &rewrite, &r);
         let flagged = compare(&mut pa, &original, &mut pb, &rewrite, &r, true);
         assert_eq!(flagged, clean);
+    }
+
+    /// A daily forecast written from a template (a made-up central bank): long fixed
+    /// sentences, one figure each.
+    fn daily_forecast(day: &str, figures: [&str; 4]) -> String {
+        let [shortage, drain, notes, balances] = figures;
+        [
+            format!(
+                "The Bank of Northland said on March {day} that it forecast a shortage of \
+                 around {shortage} mln crowns in the money market today, as the quarter's \
+                 tax payments fall due."
+            ),
+            format!(
+                "Among the main factors affecting liquidity, bills maturing in official hands \
+                 and the take-up of treasury bills will drain some {drain} mln crowns from the \
+                 system over the day."
+            ),
+            format!(
+                "A rise in the note circulation ahead of the long weekend will take out a \
+                 further {notes} mln crowns, while exchequer transactions will add a small \
+                 amount to the system."
+            ),
+            format!(
+                "Bankers' balances below target will take out around {balances} mln crowns, \
+                 the bank said, and it will give its first view of the day's help at noon."
+            ),
+        ]
+        .join("\n\n")
+    }
+
+    /// Issue 16 (Reuters-21578): two daily forecasts from one form share every sentence but
+    /// its figure, and the words call them a reprint; their figures say they are two reports.
+    #[test]
+    fn two_clean_forecasts_from_one_form_are_not_reprints_by_their_figures() {
+        let monday = daily_forecast("2", ["700", "410", "120", "95"]);
+        let thursday = daily_forecast("19", ["350", "180", "60", "40"]);
+        let r = rule();
+        let (pa, pb) = profiles(&monday, &thursday, &r);
+        let words = compare_words(&pa, &pb, &r);
+        assert_eq!(words.kind, Kind::Reprint, "{words:?}");
+        assert_eq!(judge_texts(&monday, &thursday).kind, Kind::None);
+        // A side flagged noisy keeps the verdict: OCR misreads digits.
+        let (mut pa, mut pb) = profiles(&monday, &thursday, &r);
+        let flagged = compare(&mut pa, &monday, &mut pb, &thursday, &r, true);
+        assert_eq!(flagged.kind, Kind::Reprint, "{flagged:?}");
+        // A later version of one forecast that revises one figure is the same report, and
+        // so is a copy whose figures read one digit wrong, as a scan does.
+        let revised = daily_forecast("2", ["700", "520", "120", "95"]);
+        assert_eq!(judge_texts(&monday, &revised).kind, Kind::Reprint);
+        let misread = daily_forecast("2", ["709", "416", "126", "95"]);
+        assert_eq!(judge_texts(&monday, &misread).kind, Kind::Reprint);
     }
 
     /// One weekly report written from a template: the same sentences around other dates,

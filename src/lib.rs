@@ -102,6 +102,7 @@ pub mod error;
 #[cfg(feature = "tooling")]
 pub mod eval;
 pub mod evidence;
+pub mod figures;
 pub mod hash;
 pub mod index;
 pub mod input;

@@ -1176,7 +1176,10 @@ fn judge_pairs(
                         } else {
                             words.for_noise(noise)
                         };
-                        Ok((k, e))
+                        Ok((
+                            k,
+                            e.for_form(noise, &ea.profile, &ea.text, &eb.profile, &eb.text),
+                        ))
                     })
                     .collect()
             },

@@ -21,6 +21,7 @@ const STAGES: &[&str] = &[
     "lsh",
     "verify",
     "evidence",
+    "figures",
     "noise",
     "cluster",
     "align",
