@@ -610,9 +610,7 @@ impl Evidence {
             self
         }
     }
-}
 
-impl Evidence {
     /// The evidence as the figures of `a` and `b` (the pair's profiles, of `text_a` and
     /// `text_b`) let it stand: two articles that neither reads as noisy, judged from their
     /// text, that print other figures where they print the same words are two reports of

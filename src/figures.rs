@@ -90,7 +90,7 @@ pub struct Figures {
 impl Figures {
     /// Collects the figures of `text`, whose tokens are `tokens` and paragraphs `paragraphs`
     /// (as stage 1 made them); `body[p]` says whether paragraph `p` is story body. A figure
-    /// needs two tokens on each side in the article.
+    /// needs the tokens of its place on each side in the article.
     pub fn fill(&mut self, text: &str, tokens: &[Token], paragraphs: &[Paragraph], body: &[bool]) {
         self.figures.clear();
         let bytes = text.as_bytes();
@@ -115,13 +115,13 @@ impl Figures {
                 if i >= PLACE_TOKENS && j + PLACE_TOKENS <= tokens.len() {
                     // A figure among the words around stands as any figure: "from 0.50 to
                     // 0.64" and "from 0.64 to 0.71" put their first figures in one place.
-                    let word = |t: &Token| if digit(t) { ANY_FIGURE } else { t.hash };
-                    let around = [
-                        word(&tokens[i - 2]),
-                        word(&tokens[i - 1]),
-                        word(&tokens[j]),
-                        word(&tokens[j + 1]),
-                    ];
+                    let mut around = [0u64; 2 * PLACE_TOKENS];
+                    let side = tokens[i - PLACE_TOKENS..i]
+                        .iter()
+                        .chain(&tokens[j..j + PLACE_TOKENS]);
+                    for (h, t) in around.iter_mut().zip(side) {
+                        *h = if digit(t) { ANY_FIGURE } else { t.hash };
+                    }
                     let value = Digits::of(&tokens[i..j], bytes);
                     self.figures.push(Figure {
                         place: crate::hash::sequence(&around),
