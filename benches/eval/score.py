@@ -5,7 +5,7 @@ benches/eval/storychains/) and on the ICDAR 2017 OCR pairs.
 Usage (from the crate root):
 
     python3 benches/eval/score.py --bin PATH [--data ../shared/data-src] [--json]
-                                  [--only helsinki|icdar|storychains|pages|reuters ...]
+                                  [--only helsinki|icdar|icdar-short|storychains|pages|reuters ...]
                                   [--mixed]
                                   [-- EXTRA SCAN FLAGS]
 
@@ -26,6 +26,11 @@ Blocks printed:
 * icdar (icdar2017-ocr-periodicals/feed.jsonl): recall of GS/OCR pairs co-clustered, overall,
   by language and by CER band (<2%, 2-4%, 4-8%, >=8%); pair precision (co-clustered pairs that
   are a GS/OCR pair) and ARI over the 896 records.
+* icdar-short: the same pairs cut to their first paragraph and to their first two (median 95
+  and 186 GS words), four articles per pair in one feed scanned alone (also with --mixed):
+  recall of each cut's GS/OCR pair co-clustered, by cut, by the cut's GS words and by CER; ARI
+  (all four articles of a pair are one story). Real OCR'd news is often a short item, where a
+  text holds few words to tell noise from a rewrite by.
 * storychains (news-story-chains-2021), if benches/eval/storychains/ exists: same cluster
   measures against its reprint-level stories.jsonl, plus the dataset's own "same story chain"
   labels (co-clustered unrelated pairs = errors; recall on chain pairs for reference).
@@ -77,8 +82,8 @@ BACKGROUND = [
 ]
 
 
-def scan(binary, path, extra):
-    if MIXED is not None:
+def scan(binary, path, extra, alone=False):
+    if MIXED is not None and not alone:
         return MIXED
     t = time.time()
     out = subprocess.run([binary, "scan", "--format", "json", *extra, path], capture_output=True, check=False)
@@ -234,6 +239,54 @@ def icdar(data, binary, extra):
     return {"seconds": round(secs, 2), "recall": rec, "clusters": cluster_scores(truth, pred)}
 
 
+def words_band(n):
+    return "<60" if n < 60 else "60-99" if n < 100 else "100-149" if n < 150 else ">=150"
+
+
+def icdar_short(data, binary, extra):
+    """The ICDAR pairs cut short: each pair's first paragraph, and its first two, on both sides
+    (the OCR record has the same paragraph breaks as its GS), as four articles per pair in one
+    feed, scanned alone even with --mixed. All four are one story (the first paragraph is a
+    trimmed copy of the first two). Recall of each cut's GS/OCR pair co-clustered, by cut,
+    by the GS words of the cut and by the pair's CER; ARI over the feed."""
+    d = os.path.join(data, "icdar2017-ocr-periodicals")
+    recs = {r["id"]: r for r in jsonl(os.path.join(d, "feed.jsonl"))}
+    pairs = jsonl(os.path.join(d, "pairs.jsonl"))
+    cuts = []
+    with tempfile.TemporaryDirectory() as tmp:
+        feed = os.path.join(tmp, "short.jsonl")
+        with open(feed, "w", encoding="utf-8") as f:
+            for p in pairs:
+                gs, ocr = recs[p["gs"]]["text"].split("\n\n"), recs[p["ocr"]]["text"].split("\n\n")
+                if len(gs) != len(ocr):
+                    continue
+                for k in (1, 2):
+                    for side, paras in ((p["gs"], gs), (p["ocr"], ocr)):
+                        r = recs[side]
+                        f.write(json.dumps({"id": f"{side}/p{k}", "title": "", "text": "\n\n".join(paras[:k]),
+                                            "source": r["source"], "date": ""}) + "\n")
+                    cuts.append({"gs": f"{p['gs']}/p{k}", "ocr": f"{p['ocr']}/p{k}", "story": p["gs"], "cut": k,
+                                 "words": len("\n\n".join(gs[:k]).split()), "cer": p["cer"]})
+        rep, secs = scan(binary, feed, extra, alone=True)
+    cmap = cluster_map(rep)
+    found = lambda c: c["gs"] in cmap and cmap[c["gs"]] == cmap.get(c["ocr"])
+    groups = collections.defaultdict(list)
+    for c in cuts:
+        groups["all"].append(c)
+        groups[f"cut {c['cut']}"].append(c)
+        groups["words " + words_band(c["words"])].append(c)
+        groups["cer " + band(c["cer"])].append(c)
+    order = ["all", "cut 1", "cut 2", "words <60", "words 60-99", "words 100-149", "words >=150",
+             "cer <2%", "cer 2-4%", "cer 4-8%", "cer >=8%"]
+    rec = {g: {"n": len(groups[g]), "found": sum(1 for c in groups[g] if found(c)),
+               "recall": (sum(1 for c in groups[g] if found(c)) / len(groups[g])) if groups[g] else None}
+           for g in order if g in groups}
+    ids = [x for c in cuts for x in (c["gs"], c["ocr"])]
+    truth = {x: "story:" + c["story"] for c in cuts for x in (c["gs"], c["ocr"])}
+    return {"seconds": round(secs, 2), "cuts": len(cuts), "recall": rec,
+            "clusters": cluster_scores(truth, labels_from(cmap, ids, "c"))}
+
+
 def storychains(data, binary, extra):
     d = os.path.join(HERE, "storychains")
     if not os.path.isdir(d):
@@ -368,11 +421,11 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--data", default="../shared/data-src")
     ap.add_argument("--json", action="store_true", help="print one JSON document instead of the table")
-    ap.add_argument("--only", choices=["helsinki", "icdar", "storychains", "pages", "reuters"], action="append")
+    ap.add_argument("--only", choices=["helsinki", "icdar", "icdar-short", "storychains", "pages", "reuters"], action="append")
     ap.add_argument("--mixed", action="store_true",
                     help="scan every set and the background feeds as one feed, and score each set from that report")
     a = ap.parse_args(argv)
-    want = set(a.only or ["helsinki", "icdar", "storychains", "pages", "reuters"])
+    want = set(a.only or ["helsinki", "icdar", "icdar-short", "storychains", "pages", "reuters"])
     res = {"bin": a.bin, "extra_flags": extra}
     if a.mixed:
         global MIXED
@@ -385,6 +438,8 @@ def main():
         res["helsinki"] = helsinki(a.data, a.bin, extra)
     if "icdar" in want:
         res["icdar"] = icdar(a.data, a.bin, extra)
+    if "icdar-short" in want:
+        res["icdar_short"] = icdar_short(a.data, a.bin, extra)
     if "storychains" in want:
         sc = storychains(a.data, a.bin, extra)
         if sc:
@@ -419,6 +474,11 @@ def main():
     if "icdar" in res:
         c = res["icdar"]
         print(f"icdar2017 (896 records, 448 GS/OCR pairs; scan {c['seconds']} s)")
+        print("  pair recall: " + "  ".join(f"{g} {v['found']}/{v['n']}={fmt(v['recall'])}" for g, v in c["recall"].items()))
+        print_cluster_line("clusters (pairs, ARI)", c["clusters"])
+    if "icdar_short" in res:
+        c = res["icdar_short"]
+        print(f"icdar2017 cut short ({c['cuts']} GS/OCR pairs of the first paragraph or two, scanned alone; scan {c['seconds']} s)")
         print("  pair recall: " + "  ".join(f"{g} {v['found']}/{v['n']}={fmt(v['recall'])}" for g, v in c["recall"].items()))
         print_cluster_line("clusters (pairs, ARI)", c["clusters"])
     if "storychains" in res:
