@@ -97,50 +97,62 @@ pub const GARBLE_SHARE: f64 = 0.1;
 /// (`benches/results/quality-2026-12-06-templates.md`).
 pub const GARBLE_MIN_CLOSE: usize = 2;
 
-/// The words of a text of [`GARBLE_MIN_LETTERS`] to [`GARBLE_MAX_LETTERS`] letters,
-/// lower-cased (long s read as s): `letters[ends[i-1]..ends[i]]` is word `i`, `hashes[i]`
-/// its hash. Repeated words are kept (counted once by [`near_enough`]).
+/// Runs of a text's letters, or letters and digits (`digits`), of `lens` characters,
+/// lower-cased and folded as the character evidence folds them
+/// (`normalize::fold_non_ascii`: long s as s, ligatures as their letters):
+/// `chars[ends[i-1]..ends[i]]` is run `i`, `hashes[i]` its hash ([`form_hash`]). Repeated
+/// runs are kept. The garble test's words are runs of [`GARBLE_MIN_LETTERS`] to
+/// [`GARBLE_MAX_LETTERS`] letters (counted once by [`near_enough`]); its tokens, read in
+/// place, every run of letters and digits.
 #[derive(Default)]
-struct Words {
-    letters: Vec<char>,
+struct Runs {
+    chars: Vec<char>,
     ends: Vec<u32>,
     hashes: Vec<u64>,
 }
 
-impl Words {
-    fn of(text: &str) -> Words {
-        let mut w = Words::default();
+impl Runs {
+    fn of(text: &str, digits: bool, lens: std::ops::RangeInclusive<usize>) -> Runs {
+        let mut r = Runs::default();
         let mut start = 0usize;
-        let close = |w: &mut Words, start: &mut usize| {
-            let len = w.letters.len() - *start;
-            if (GARBLE_MIN_LETTERS..=GARBLE_MAX_LETTERS).contains(&len) {
-                w.hashes
-                    .push(form_hash(w.letters[*start..].iter().copied()));
-                w.ends.push(w.letters.len() as u32);
-                *start = w.letters.len();
+        let close = |r: &mut Runs, start: &mut usize| {
+            if lens.contains(&(r.chars.len() - *start)) {
+                r.hashes.push(form_hash(r.chars[*start..].iter().copied()));
+                r.ends.push(r.chars.len() as u32);
+                *start = r.chars.len();
             } else {
-                w.letters.truncate(*start);
+                r.chars.truncate(*start);
             }
         };
         for c in text.chars() {
             // ASCII, most of a text, without the Unicode tables.
-            if c.is_ascii_alphabetic() {
-                w.letters.push(c.to_ascii_lowercase());
-            } else if c == 'ſ' {
-                w.letters.push('s');
-            } else if !c.is_ascii() && c.is_alphabetic() {
-                w.letters.extend(c.to_lowercase());
-            } else if w.letters.len() > start {
-                close(&mut w, &mut start);
+            if c.is_ascii_alphabetic() || (digits && c.is_ascii_digit()) {
+                r.chars.push(c.to_ascii_lowercase());
+            } else if !c.is_ascii() && (c.is_alphabetic() || (digits && c.is_alphanumeric())) {
+                crate::normalize::fold_non_ascii(c, |l| r.chars.extend(char::from_u32(l)));
+            } else if r.chars.len() > start {
+                close(&mut r, &mut start);
             }
         }
-        close(&mut w, &mut start);
-        w
+        if r.chars.len() > start {
+            close(&mut r, &mut start);
+        }
+        r
     }
 
-    fn word(&self, i: usize) -> &[char] {
+    /// The garble test's words of `text`.
+    fn words(text: &str) -> Runs {
+        Runs::of(text, false, GARBLE_MIN_LETTERS..=GARBLE_MAX_LETTERS)
+    }
+
+    /// Every token of `text`.
+    fn tokens(text: &str) -> Runs {
+        Runs::of(text, true, 1..=usize::MAX)
+    }
+
+    fn get(&self, i: usize) -> &[char] {
         let lo = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.letters[lo..self.ends[i] as usize]
+        &self.chars[lo..self.ends[i] as usize]
     }
 }
 
@@ -173,30 +185,63 @@ fn inner_deletions(word: &[char]) -> impl Iterator<Item = u64> + '_ {
 /// prepared once for every pair the text is tested in.
 #[derive(Default)]
 pub struct GarbleWords {
-    words: Words,
+    words: Runs,
     /// The first word of each hash, in text order.
     distinct: Vec<u32>,
     /// Every word's hash.
     whole: crate::hash::IntSet<u64>,
     /// Every word's hash and the hashes of its inner deletions ([`inner_deletions`]).
     near: crate::hash::IntSet<u64>,
+    /// The text's tokens by place, for [`misread_in_place`]: taken on first use, as most
+    /// pairs are settled by [`near_enough`] or never asked.
+    in_place: std::cell::OnceCell<InPlace>,
+}
+
+/// A text's tokens with the lookups [`misread_in_place`] needs of them.
+struct InPlace {
+    tokens: Runs,
+    /// Every token's hash.
+    token_set: crate::hash::IntSet<u64>,
+    /// The token at each place ([`place`] of its neighbours), `u32::MAX` where two tokens
+    /// share a place.
+    places: crate::hash::IntMap<u64, u32>,
+}
+
+impl InPlace {
+    fn of(text: &str) -> InPlace {
+        let tokens = Runs::tokens(text);
+        let token_set = tokens.hashes.iter().copied().collect();
+        let mut places =
+            crate::hash::IntMap::with_capacity_and_hasher(tokens.hashes.len(), Default::default());
+        for i in 1..tokens.hashes.len().saturating_sub(1) {
+            places
+                .entry(place(&tokens.hashes, i))
+                .and_modify(|t| *t = u32::MAX)
+                .or_insert(i as u32);
+        }
+        InPlace {
+            tokens,
+            token_set,
+            places,
+        }
+    }
 }
 
 impl GarbleWords {
     pub fn of(text: &str) -> GarbleWords {
-        let words = Words::of(text);
+        let words = Runs::words(text);
         // The word hashes are hashes already: an integer hasher, not SipHash, spreads them.
         let mut whole =
             crate::hash::IntSet::with_capacity_and_hasher(words.hashes.len(), Default::default());
         // Room for the words and about six inner deletions of each, so that it never grows.
         let mut near =
-            crate::hash::IntSet::with_capacity_and_hasher(words.letters.len(), Default::default());
+            crate::hash::IntSet::with_capacity_and_hasher(words.chars.len(), Default::default());
         let mut distinct = Vec::new();
         for (i, &h) in words.hashes.iter().enumerate() {
             if whole.insert(h) {
                 distinct.push(i as u32);
                 near.insert(h);
-                near.extend(inner_deletions(words.word(i)));
+                near.extend(inner_deletions(words.get(i)));
             }
         }
         GarbleWords {
@@ -204,8 +249,118 @@ impl GarbleWords {
             distinct,
             whole,
             near,
+            in_place: std::cell::OnceCell::new(),
         }
     }
+}
+
+/// The place of token `i` (neither the first nor the last): its two neighbours.
+fn place(hashes: &[u64], i: usize) -> u64 {
+    crate::hash::fmix64(hashes[i - 1] ^ hashes[i + 1].rotate_left(23))
+}
+
+/// Tokens standing in one text where the other prints another, read letter by letter
+/// (`misread_in_place`), from which two texts differ as OCR garbles of one text
+/// ([`garbled`]).
+pub const MISREADS: usize = 2;
+
+/// The longest common subsequence of two tokens' characters, in characters.
+fn common_run(a: &[char], b: &[char]) -> usize {
+    let mut row = vec![0usize; b.len() + 1];
+    for &x in a {
+        let mut diagonal = 0;
+        for (j, &y) in b.iter().enumerate() {
+            let next = if x == y {
+                diagonal + 1
+            } else {
+                row[j + 1].max(row[j])
+            };
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+/// Whether `part` is a run of `whole`'s characters ("direct" in "indirect").
+fn contains(whole: &[char], part: &[char]) -> bool {
+    whole.windows(part.len()).any(|w| w == part)
+}
+
+/// Edits (inserted, dropped or changed characters) between two tokens, if at most `max`.
+fn edits_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, &x) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &y) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(x != y))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    (row[b.len()] <= max).then_some(row[b.len()])
+}
+
+/// Whether `a` prints [`MISREADS`] or more tokens, and more than it prints other words, in
+/// places where `b` prints a token that reads almost the same. A place is a token's two
+/// neighbours; a token of `a` found nowhere in `b`, with a letter in it, is weighed against
+/// the token `b` prints between the same neighbours, if `b` prints one token there: it is a
+/// **misread** when the two lengths differ by one character at most and one
+/// character differs, or fewer than a third of the longer one's ("Houb" and "Hour", "sheeting"
+/// and "shooting", "Gd" and "6d"), and **another word** otherwise ("Monday" and "Sunday",
+/// "spokesman" and "spokeswoman", "Showa" and "Nippon"). A token inside the other ("report"
+/// and "reports", "direct" and "indirect") is neither, and figures are left to
+/// `crate::figures`.
+///
+/// This reads garbles that [`near_enough`] does not: misreads at a word's first or last
+/// letter, two in one word, short words, and texts too short to hold two garbled words of
+/// [`GARBLE_MIN_LETTERS`]. Two reports written from one template print other names in the
+/// same places, and a rewrite other words.
+fn misread_in_place(a: &InPlace, b: &InPlace) -> bool {
+    let (ta, tb) = (&a.tokens, &b.tokens);
+    let (mut misread, mut garble, mut other, mut unmatched) = (0usize, 0usize, 0usize, 0usize);
+    let mut seen = crate::hash::IntSet::<u64>::default();
+    for i in 1..ta.hashes.len().saturating_sub(1) {
+        let h = ta.hashes[i];
+        let word = ta.get(i);
+        if b.token_set.contains(&h)
+            || !word.iter().any(|c| c.is_alphabetic())
+            || word.len() > GARBLE_MAX_LETTERS
+            || !seen.insert(h)
+        {
+            continue;
+        }
+        unmatched += 1;
+        let Some(&j) = b.places.get(&place(&ta.hashes, i)) else {
+            continue;
+        };
+        if j == u32::MAX {
+            continue;
+        }
+        let there = tb.get(j as usize);
+        if contains(there, word) || contains(word, there) {
+            continue;
+        }
+        let longer = word.len().max(there.len());
+        let strict = word.len().abs_diff(there.len()) <= 1
+            && edits_within(word, there, 1.max((longer - 1) / 3)).is_some();
+        if strict {
+            misread += 1;
+        } else if 2 * common_run(word, there) >= longer {
+            garble += 1;
+        } else {
+            other += 1;
+        }
+    }
+    misread >= MISREADS
+        && misread + garble > other
+        && (misread + garble) as f64 >= GARBLE_SHARE * unmatched as f64
 }
 
 /// Whether `a`'s distinct words not in `b` include [`GARBLE_MIN_CLOSE`] or more, and at least
@@ -222,7 +377,7 @@ fn near_enough(a: &GarbleWords, b: &GarbleWords) -> bool {
         }
         unmatched += 1;
         if b.near.contains(&h)
-            || inner_deletions(a.words.word(i as usize)).any(|d| b.near.contains(&d))
+            || inner_deletions(a.words.get(i as usize)).any(|d| b.near.contains(&d))
         {
             close += 1;
         }
@@ -238,12 +393,17 @@ fn near_enough(a: &GarbleWords, b: &GarbleWords) -> bool {
 /// it needs no feed statistics and holds in a feed of three articles as in one of a million,
 /// and when both copies are noisy.
 pub fn differ_as_garbles(a: &str, b: &str) -> bool {
-    garbled(&GarbleWords::of(a), &GarbleWords::of(b))
+    garbled(&GarbleWords::of(a), a, &GarbleWords::of(b), b)
 }
 
-/// [`differ_as_garbles`] of two prepared texts.
-pub fn garbled(a: &GarbleWords, b: &GarbleWords) -> bool {
-    near_enough(a, b) || near_enough(b, a)
+/// [`differ_as_garbles`] of two prepared texts; `text_a` and `text_b` are the texts they
+/// were prepared from.
+pub fn garbled(a: &GarbleWords, text_a: &str, b: &GarbleWords, text_b: &str) -> bool {
+    near_enough(a, b) || near_enough(b, a) || {
+        let pa = a.in_place.get_or_init(|| InPlace::of(text_a));
+        let pb = b.in_place.get_or_init(|| InPlace::of(text_b));
+        misread_in_place(pa, pb) || misread_in_place(pb, pa)
+    }
 }
 
 #[cfg(test)]
@@ -338,6 +498,74 @@ mod tests {
         // A second misread word beside the other's spelling: then the share decides.
         let misread = first.replace("management", "managemcnt");
         assert!(differ_as_garbles(&misread, second));
+    }
+
+    /// A short item of an old newspaper and its OCR: misreads at a word's first or last
+    /// letter and in short words, one garbled word of five letters or more.
+    const ITEM: &str = "The result of the polling in the northern division was made known \
+        to-day as follows. The Conservative candidate was returned by a majority of 77 votes, \
+        a gain of a seat from the Liberals, who held it at the last two elections.";
+    const ITEM_OCR: &str = "Tho result of the polling in the northern division was mads known \
+        to-day as follows. Tbe Conservative candidate was returned by a majority of 77 votes, \
+        a gaiu of a seat from the Liberals, who held it at tho last two elcctions.";
+
+    #[test]
+    fn a_short_ocr_copy_differs_as_garbles_in_place() {
+        let (a, b) = (GarbleWords::of(ITEM), GarbleWords::of(ITEM_OCR));
+        assert!(
+            !near_enough(&a, &b) && !near_enough(&b, &a),
+            "one garbled word of five letters is too few for the word test"
+        );
+        // "Tho", "mads", "Tbe", "gaiu" stand where the corrected text prints "the", "made",
+        // "The", "gain" (read the other way, "the" is found elsewhere in the OCR, and "a gain
+        // of" shares its place with "a majority of").
+        let (pa, pb) = (InPlace::of(ITEM), InPlace::of(ITEM_OCR));
+        assert!(misread_in_place(&pb, &pa));
+        assert!(differ_as_garbles(ITEM, ITEM_OCR) && differ_as_garbles(ITEM_OCR, ITEM));
+        // A heavier garble reads almost the same letters in order.
+        let heavy = ITEM_OCR.replace("Conservative", "Cohscrvatiye");
+        assert!(differ_as_garbles(ITEM, &heavy));
+    }
+
+    #[test]
+    fn reports_from_one_template_print_other_words_in_place() {
+        // Two reports of one form: another day and term, "spokeswoman" for "spokesman",
+        // "indirect" for "direct", other figures.
+        let first = "The central bank entered the money market to arrange two-day repurchase \
+            agreements for its own account on Monday, a spokesman said. Funds were trading at \
+            6-1/8 pct at the time of the direct injection of reserves, dealers said.";
+        let second = "The central bank entered the money market to arrange six-day repurchase \
+            agreements for its own account on Sunday, a spokeswoman said. Funds were trading at \
+            6-3/4 pct at the time of the indirect injection of reserves, dealers said.";
+        assert!(!differ_as_garbles(first, second));
+        assert!(!differ_as_garbles(second, first), "either order");
+        // The same report with two words misread is garbled.
+        let misread = first
+            .replace("money", "moncy")
+            .replace("account", "acconnt");
+        assert!(differ_as_garbles(first, &misread));
+    }
+
+    #[test]
+    fn ligatures_read_as_their_letters() {
+        let set = "The ﬁgures at the two previous elections were ofﬁcially stated.";
+        let plain = "The figures at the two previous elections were officially stated.";
+        assert_eq!(Runs::words(set).hashes, Runs::words(plain).hashes);
+        assert_eq!(Runs::tokens(set).hashes, Runs::tokens(plain).hashes);
+        assert!(!differ_as_garbles(set, plain), "nothing unmatched");
+    }
+
+    #[test]
+    fn edits_and_common_runs_count_characters() {
+        let c = |s: &str| s.chars().collect::<Vec<_>>();
+        assert_eq!(edits_within(&c("sheeting"), &c("shooting"), 2), Some(2));
+        assert_eq!(edits_within(&c("sheeting"), &c("shooting"), 1), None);
+        assert_eq!(edits_within(&c("hour"), &c("houb"), 1), Some(1));
+        assert_eq!(edits_within(&c("paris"), &c("pftris"), 2), Some(2));
+        assert_eq!(common_run(&c("compte"), &c("cohptk")), 4);
+        assert_eq!(common_run(&c("showa"), &c("nippon")), 1);
+        assert!(contains(&c("indirect"), &c("direct")));
+        assert!(!contains(&c("direct"), &c("indirect")));
     }
 
     #[test]

@@ -536,6 +536,25 @@ fn dateline_len_of_any(p: &str) -> usize {
 /// See [`dateline_len`].
 pub const MAX_DATELINE_CHARS: usize = 60;
 
+/// The characters a non-ASCII `c` folds to, given to `f` in order: long s as s, a ligature
+/// as its letters, any other letter or digit lower-cased, nothing for the rest.
+pub(crate) fn fold_non_ascii(c: char, mut f: impl FnMut(u32)) {
+    let mut each = |s: &str| s.bytes().for_each(|b| f(u32::from(b)));
+    match c {
+        'ſ' => each("s"),
+        'ﬀ' => each("ff"),
+        'ﬁ' => each("fi"),
+        'ﬂ' => each("fl"),
+        'ﬃ' => each("ffi"),
+        'ﬄ' => each("ffl"),
+        'ﬅ' | 'ﬆ' => each("st"),
+        'æ' | 'Æ' => each("ae"),
+        'œ' | 'Œ' => each("oe"),
+        c if c.is_alphanumeric() => c.to_lowercase().for_each(|l| f(l as u32)),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
