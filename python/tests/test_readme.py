@@ -20,7 +20,7 @@ def test_the_readme_example_runs_and_matches_the_cli(
     ns: dict = {}
     exec(compile(block.group(1), "README.md", "exec"), ns)
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("<reprint.Report articles=300 clusters=30 pairs=127 ")
+    assert out[0].startswith("<reprint.Report articles=300 clusters=30 pairs=128 ")
     same_report(ns["text"], cli_json(cli, "data/example/feed.jsonl"))
     assert len(ns["biggest"]["members"]) >= 2
     # The shared passage is in the other article of the pair too, where its span says.
