@@ -1046,8 +1046,7 @@ fn judge(a: &Profile, b: &Profile, covers: &Covers, rule: &Rule, even: f64) -> E
     let enough = shared_words >= rule.min_shared_words;
     // A page without a story body of its own (a video page's one-line description, a teaser,
     // a link list) shares text with stories but is not one of them.
-    let story = short.body_words >= rule.min_story_words
-        && (short.body_words >= SHORT_STORY_WORDS || long_share >= SHORT_STORY_LONG_SHARE);
+    let story = has_story(short.body_words, long_share, rule);
     // A copy trimmed from the bottom shares the longer story's opening: it needs less of the
     // longer body than a page that carries the story somewhere among others (a live blog).
     let trimmed = l.shared.first() == Some(&0) && long_share >= TRIMMED_LONG_SHARE;
@@ -1094,6 +1093,15 @@ pub const SHORT_STORY_WORDS: usize = 60;
 /// and the Reuters-21578 briefs keep what items of 40 words gained.
 pub const SHORT_STORY_LONG_SHARE: f64 = 0.66;
 
+/// Whether the shorter side of a pair, of `short_words` body words, has a story that can be
+/// a reprint of the longer, of whose body the shared text is `long_share`: at least
+/// [`Rule::min_story_words`], and a short item ([`SHORT_STORY_WORDS`]) sharing
+/// [`SHORT_STORY_LONG_SHARE`] of the longer body.
+fn has_story(short_words: usize, long_share: f64, rule: &Rule) -> bool {
+    short_words >= rule.min_story_words
+        && (short_words >= SHORT_STORY_WORDS || long_share >= SHORT_STORY_LONG_SHARE)
+}
+
 /// Share of the longer body that a copy sharing its opening unit needs to be a reprint
 /// (see [`Rule::long_share`] for any other): a story trimmed to its first three tenths or
 /// third. A teaser keeping a fifth of a story is partial reuse, even when its photo captions,
@@ -1121,8 +1129,7 @@ pub fn settled_by_sets(
     let short_words = body_words.0.min(body_words.1);
     if sim.containment < SETTLED_CONTAINMENT
         || long_share < SETTLED_LONG_SHARE
-        || short_words < rule.min_story_words
-        || (short_words < SHORT_STORY_WORDS && long_share < SHORT_STORY_LONG_SHARE)
+        || !has_story(short_words, long_share, rule)
         || rule.paragraph_coverage > 0.6
         || rule.short_share >= 0.75
         || rule.long_share > SETTLED_LONG_SHARE
@@ -1560,7 +1567,7 @@ mod tests {
         let r = rule();
         let (mut pa, mut pb) = profiles(clean, ocr, &r);
         assert!(
-            (r.min_story_words..60).contains(&pa.body_words),
+            (r.min_story_words..SHORT_STORY_WORDS).contains(&pa.body_words),
             "a short item: {}",
             pa.body_words
         );
