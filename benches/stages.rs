@@ -578,6 +578,45 @@ fn cluster_bench(c: &mut Criterion) {
 }
 
 /// Prints the corpus once, so the results file can quote it.
+/// The garble test of stage 6 (`noise`): preparing each text's words, and asking of the
+/// verified pairs whether they differ as OCR garbles, as `evidence::compare_chars` asks.
+fn noise_bench(c: &mut Criterion) {
+    use reprint::noise::{self, GarbleWords};
+    let p = prepared();
+    let text = |i: u32| common::text(&p.corpus.articles[i as usize]);
+    let texts: Vec<&str> = p.corpus.articles.iter().map(common::text).collect();
+    let words: Vec<GarbleWords> = texts.iter().map(|t| GarbleWords::of(t)).collect();
+    let garbled = |pairs: &[(u32, u32)]| {
+        pairs
+            .iter()
+            .filter(|&&(a, b)| {
+                noise::garbled(&words[a as usize], text(a), &words[b as usize], text(b))
+            })
+            .count()
+    };
+    // The planted copies are clean: a garble test that calls most of them garbled is broken.
+    let planted = planted_pairs(&p.plants);
+    assert!(
+        garbled(&planted) * 10 < planted.len(),
+        "clean planted copies read as garbles"
+    );
+    assert!(!p.verified.is_empty());
+    let mut g = c.benchmark_group("noise");
+    g.throughput(Throughput::Bytes(p.text_bytes));
+    g.bench_function("garble_words", |b| {
+        b.iter(|| {
+            for t in &texts {
+                black_box(GarbleWords::of(black_box(t)));
+            }
+        })
+    });
+    g.throughput(Throughput::Elements(p.verified.len() as u64));
+    g.bench_function("garbled_verified_pairs", |b| {
+        b.iter(|| garbled(black_box(&p.verified)))
+    });
+    g.finish();
+}
+
 fn describe(_: &mut Criterion) {
     let p = prepared();
     let pl = &p.plants;
@@ -612,6 +651,6 @@ criterion_group! {
     name = stages;
     config = config();
     targets = describe, shingle_bench, repeats_bench, boilerplate_bench, minhash_bench,
-        lsh_bench, verify_bench, align_bench, cluster_bench
+        lsh_bench, verify_bench, align_bench, cluster_bench, noise_bench
 }
 criterion_main!(stages);
