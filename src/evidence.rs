@@ -153,6 +153,8 @@ pub struct Profile {
     pub analysed: ArticleShingles,
     body: Vec<bool>,
     body_words: usize,
+    /// Whether it is a teaser page ([`is_teaser`]).
+    teaser: bool,
     /// The body cut into units: its paragraphs, a long one cut at sentence ends.
     units: Vec<Unit>,
     words: KeySet,
@@ -185,6 +187,7 @@ impl Profile {
         self.analysed = shingle::analyze(text, ngram_words, &mut self.scratch);
         let a = &self.analysed;
         self.body_words = body_flags(&a.paragraphs, rule, boilerplate, &mut self.body);
+        self.teaser = is_teaser(&a.paragraphs, &self.body);
         self.units.clear();
         let mut first_key = 0u32;
         for (p, para) in a.paragraphs.iter().enumerate() {
@@ -335,6 +338,20 @@ pub fn body_flags(
         .filter(|x| *x.1)
         .map(|x| x.0.words())
         .sum()
+}
+
+/// Whether a page whose story body is `body` (flags over `paragraphs`, [`body_flags`]) is
+/// a teaser: its body is one paragraph, which breaks off mid-sentence
+/// ([`crate::shingle::breaks_off`]), among other lines (a headline, a "More" link). A teaser
+/// page prints a story's opening cut off at a fixed length: an excerpt of a story, not a
+/// story of its own, so it is never a reprint (its pairs can be partial reuse). A brief
+/// ends its sentence, and a text that is one paragraph alone is judged as it is.
+pub fn is_teaser(paragraphs: &[crate::shingle::Paragraph], body: &[bool]) -> bool {
+    let mut body_paragraphs = paragraphs.iter().zip(body).filter(|x| *x.1).map(|x| x.0);
+    match (body_paragraphs.next(), body_paragraphs.next()) {
+        (Some(p), None) => p.cut && paragraphs.len() > 1,
+        _ => false,
+    }
 }
 
 /// Words from which a body paragraph is cut into units at sentence ends, so that a text
@@ -1046,7 +1063,7 @@ fn judge(a: &Profile, b: &Profile, covers: &Covers, rule: &Rule, even: f64) -> E
     let enough = shared_words >= rule.min_shared_words;
     // A page without a story body of its own (a video page's one-line description, a teaser,
     // a link list) shares text with stories but is not one of them.
-    let story = has_story(short.body_words, long_share, rule);
+    let story = has_story(short.body_words, long_share, rule) && !a.teaser && !b.teaser;
     // A copy trimmed from the bottom shares the longer story's opening: it needs less of the
     // longer body than a page that carries the story somewhere among others (a live blog).
     let trimmed = l.shared.first() == Some(&0) && long_share >= TRIMMED_LONG_SHARE;
@@ -1122,6 +1139,7 @@ pub const SETTLED_LONG_SHARE: f64 = 0.45;
 pub fn settled_by_sets(
     sim: &crate::verify::Similarity,
     body_words: (usize, usize),
+    teaser: bool,
     rule: &Rule,
 ) -> Option<Evidence> {
     let long_share = sim.containment * sim.size_ratio;
@@ -1130,6 +1148,7 @@ pub fn settled_by_sets(
     if sim.containment < SETTLED_CONTAINMENT
         || long_share < SETTLED_LONG_SHARE
         || !has_story(short_words, long_share, rule)
+        || teaser
         || rule.paragraph_coverage > 0.6
         || rule.short_share >= 0.75
         || rule.long_share > SETTLED_LONG_SHARE
@@ -1508,8 +1527,12 @@ mod tests {
             containment: 0.95,
             size_ratio: 0.55,
         };
-        let settled = settled_by_sets(&sim, (320, 600), &rule()).expect("settled");
+        let settled = settled_by_sets(&sim, (320, 600), false, &rule()).expect("settled");
         assert_eq!(stands(&settled, Noise::CharsOnly), Kind::Reprint);
+        assert!(
+            settled_by_sets(&sim, (320, 600), true, &rule()).is_none(),
+            "a teaser's pairs are read"
+        );
     }
 
     #[test]
@@ -1518,6 +1541,48 @@ mod tests {
         let stub = format!("Watch: the summit\n\n{}", x[0]);
         let e = judge_texts(&stub, &x.join("\n\n"));
         assert_ne!(e.kind, Kind::Reprint, "{e:?}");
+    }
+
+    #[test]
+    fn two_copies_of_a_teaser_page_are_partial_reuse_not_a_story() {
+        // An aggregator's teaser: a headline, the outlet, "More", and the story's opening
+        // cut off at a fixed length, mid-sentence.
+        let opening =
+            "(CNN) - The top Democrats in Congress on Friday called for the president to \
+            cancel his summit with the Russian leader after the Justice Department announced \
+            indictments against twelve Russian intelligence officers. \"The president should \
+            cancel his meeting until Russia takes transparent steps to prove that it won't \
+            interfere in future elections,\" the Senate minority leader said in a statement. \
+            The top Democrat in the House,";
+        let page = |outlet: &str, body: &str| {
+            format!("Democrats call on Trump to cancel Putin meeting\n\n{outlet}\n\nMore\n\n{body}")
+        };
+        let r = rule();
+        let (a, b) = (
+            page("Local 10 Miami", opening),
+            page("KHOU 11 Houston", opening),
+        );
+        let (mut pa, mut pb) = profiles(&a, &b, &r);
+        assert!(pa.teaser && pb.teaser && pa.body_words >= r.min_story_words);
+        let e = compare(&mut pa, &a, &mut pb, &b, &r, false);
+        assert_eq!(e.kind, Kind::Partial, "{e:?}");
+        // The same pages with a paragraph that ends its sentence carry a story.
+        let ended = opening.replace("in the House,", "in the House agreed.");
+        let (a, b) = (
+            page("Local 10 Miami", &ended),
+            page("KHOU 11 Houston", &ended),
+        );
+        let (mut pa, mut pb) = profiles(&a, &b, &r);
+        assert!(!pa.teaser);
+        assert_eq!(
+            compare(&mut pa, &a, &mut pb, &b, &r, false).kind,
+            Kind::Reprint
+        );
+        // A text that is the paragraph alone is judged as it is.
+        let (mut pa, mut pb) = profiles(opening, opening, &r);
+        assert!(!pa.teaser);
+        let e = compare(&mut pa, opening, &mut pb, opening, &r, false);
+        assert_eq!(e.kind, Kind::Reprint);
     }
 
     #[test]

@@ -46,7 +46,7 @@ pub const MAGIC: [u8; 8] = *b"RPRTPART";
 
 /// The part format's version; a part of another version is refused. Stage 1's values change
 /// with the detection code, so parts are for one run of one build, not for keeping.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Magic, version, payload length (u64) and checksum (u64), in bytes.
 const HEADER_BYTES: usize = 8 + 4 + 8 + 8;
@@ -579,7 +579,7 @@ impl Part {
                 w.u32(p.first_token);
                 w.u32(p.end_token);
                 w.u64(p.hash);
-                w.u8(p.prose as u8);
+                w.u8(p.prose as u8 | (p.cut as u8) << 1);
             }
             w.u32s(&s.shingles.shingles);
             w.u32s(&s.shingles.shingle_ends);
@@ -677,13 +677,18 @@ impl Part {
             let np = r.count(4 * 4 + 8 + 1)?;
             let mut paragraphs = Vec::with_capacity(np);
             for _ in 0..np {
+                let (start, end) = (r.u32()?, r.u32()?);
+                let (first_token, end_token) = (r.u32()?, r.u32()?);
+                let hash = r.u64()?;
+                let [prose, cut] = r.flags()?;
                 paragraphs.push(Paragraph {
-                    start: r.u32()?,
-                    end: r.u32()?,
-                    first_token: r.u32()?,
-                    end_token: r.u32()?,
-                    hash: r.u64()?,
-                    prose: r.bool()?,
+                    start,
+                    end,
+                    first_token,
+                    end_token,
+                    hash,
+                    prose,
+                    cut,
                 });
             }
             let shingles = r.u32s()?;
@@ -943,6 +948,14 @@ impl<'a> Reader<'a> {
             1 => Ok(true),
             v => Err(format!("byte {} is {v}, not a boolean", self.at - 1)),
         }
+    }
+    /// `N` booleans packed in one byte, the first in its lowest bit.
+    fn flags<const N: usize>(&mut self) -> std::result::Result<[bool; N], String> {
+        let v = self.take(1)?[0];
+        if u32::from(v) >> N != 0 {
+            return Err(format!("byte {} is {v}, not {N} flags", self.at - 1));
+        }
+        Ok(std::array::from_fn(|i| v >> i & 1 == 1))
     }
     /// A count of items of at least `min_bytes` each, refused when the bytes left cannot
     /// hold them (so a damaged count does not ask for a huge allocation).

@@ -1107,13 +1107,16 @@ fn judge_pairs(
         char_pairs,
     } = *known;
     let rule = cfg.evidence;
-    // Each article's body words, for pairs judged without their text.
-    let body: Vec<usize> = (0..analysed.len())
+    // Each article's body words, and whether it is a teaser, for pairs judged without
+    // their text.
+    let (body, teaser): (Vec<usize>, Vec<bool>) = (0..analysed.len())
         .into_par_iter()
         .map_init(Vec::new, |flags, i| {
-            evidence::body_flags(&analysed[i].paragraphs, &rule, |p| mask[i][p], flags)
+            let paragraphs = &analysed[i].paragraphs;
+            let words = evidence::body_flags(paragraphs, &rule, |p| mask[i][p], flags);
+            (words, evidence::is_teaser(paragraphs, flags))
         })
-        .collect();
+        .unzip();
     let noise_of = |a: usize, b: usize| {
         let chars_only = char_pairs.binary_search(&(a as u32, b as u32)).is_ok();
         match (chars_only, noisy[a] || noisy[b]) {
@@ -1130,7 +1133,7 @@ fn judge_pairs(
     };
     // What the sets alone can say of a pair, and whether that is its verdict.
     let unread = |a: usize, b: usize, sim: &Similarity| {
-        evidence::settled_by_sets(sim, (body[a], body[b]), &rule)
+        evidence::settled_by_sets(sim, (body[a], body[b]), teaser[a] || teaser[b], &rule)
             .or_else(|| evidence::too_few_shingles(sim.shared, (body[a], body[b])))
     };
     let mut judged: Vec<Option<Evidence>> = verified

@@ -25,6 +25,8 @@ pub struct Paragraph {
     /// Whether it reads as running prose ([`reads_as_prose`]), not a headline, byline,
     /// timestamp or photo caption.
     pub prose: bool,
+    /// Whether it breaks off instead of ending ([`breaks_off`]).
+    pub cut: bool,
 }
 
 impl Paragraph {
@@ -108,6 +110,7 @@ pub fn analyze(text: &str, ngram_words: usize, scratch: &mut Scratch) -> Article
                 &text[span.start..span.end],
                 scratch.tokens.len() - first as usize,
             ),
+            cut: breaks_off(&text[span.start..span.end]),
         });
     }
     // The keys of all articles are what stage 1 holds until stage 3, so their vector is
@@ -160,19 +163,30 @@ pub fn reads_as_prose(p: &str, words: usize) -> bool {
     if words >= PROSE_WORDS {
         return true;
     }
-    let last = t
-        .trim_end_matches(['"', '\'', '”', '’', '»', ')', ']', '」', '』'])
-        .chars()
-        .next_back();
+    let last = t.trim_end_matches(CLOSING).chars().next_back();
     matches!(
         last,
         Some('.' | '!' | '?' | '…' | ':' | ';' | '。' | '！' | '？')
     )
 }
 
+/// Closing quotes and brackets, which may follow the end of a sentence.
+const CLOSING: [char; 9] = ['"', '\'', '”', '’', '»', ')', ']', '」', '』'];
+
+/// Whether paragraph `p` breaks off instead of ending a sentence: it ends (before any
+/// closing quotes or brackets) on a letter, a digit or a comma, or with an ellipsis, as the
+/// first paragraph of a story cut off at a fixed length on a teaser page does.
+pub fn breaks_off(p: &str) -> bool {
+    let t = p.trim_end().trim_end_matches(CLOSING);
+    t.ends_with("...")
+        || t.chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == ',' || c == '…')
+}
+
 #[cfg(test)]
 mod prose_tests {
-    use super::reads_as_prose;
+    use super::{breaks_off, reads_as_prose};
 
     #[test]
     fn prose_captions_headlines_and_bylines() {
@@ -188,6 +202,23 @@ mod prose_tests {
         for (text, want) in cases {
             let words = crate::normalize::tokenize(text).len();
             assert_eq!(reads_as_prose(text, words), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn paragraphs_cut_off_mid_sentence_break_off() {
+        let cases: [(&str, bool); 8] = [
+            ("The top Democrats in Congress called for the summit to be cancelled.", false),
+            ("\"It makes strategic sense,\" the chief executive said.\u{201d}  ", false),
+            ("Is the summit still on? Nobody in Helsinki would say:", false),
+            ("The Helsinki summit comes on the heels of visits where thousands", true),
+            ("Senate Minority Leader Chuck Schumer said in a statement. The top Democrat in the House,", true),
+            ("Donald Trump met one on one with Vladimir Putin behind closed doors ...", true),
+            ("He trailed off, and the room waited for the rest of the sentence\u{2026}", true),
+            ("Watch the full news conference at https://usat.ly/2zIQWL2", true),
+        ];
+        for (text, want) in cases {
+            assert_eq!(breaks_off(text), want, "{text}");
         }
     }
 }
@@ -474,6 +505,7 @@ mod tests {
                 end_token: keys.len() as u32,
                 hash: 0,
                 prose: true,
+                cut: false,
             });
             a.shingles.extend_from_slice(keys);
             a.shingle_ends.push(a.shingles.len() as u32);

@@ -222,3 +222,76 @@ fn pairs_listed_by_default_are_canonical_or_cross_cluster_pairs() {
         assert_eq!(listed, !implied, "{} {}", p.a, p.b);
     }
 }
+
+/// Two copies of an aggregator's teaser page (a headline, the outlet, "More", and a story's
+/// opening cut off mid-sentence) are listed as partial reuse and make no story cluster, even
+/// when their shingle sets alone would settle them; the full story and its reprint beside them
+/// still form one.
+#[test]
+fn copies_of_a_teaser_page_make_no_story_cluster() {
+    use reprint::corpus::{Article, Body, Corpus, Origin};
+    use reprint::report::PairKind;
+    use std::sync::Arc;
+
+    let story = [
+        "The top Democrats in Congress on Friday called for the president to cancel his summit \
+         with the Russian leader after the Justice Department announced indictments against \
+         twelve Russian intelligence officers accused of hacking party emails.",
+        "\"The president should cancel his meeting until Russia takes transparent steps to \
+         prove that it won't interfere in future elections,\" the Senate minority leader said \
+         in a statement released by his office on Friday afternoon.",
+        "The top Democrat in the House agreed, saying that meeting the Russian leader on the \
+         heels of the indictments would be an insult to the country and to its democracy.",
+        "The White House said the summit in Helsinki would go ahead as planned on Monday, and \
+         that the president would raise the question of election meddling with his host.",
+    ];
+    let full = story.join("\n\n");
+    let cut = &story[..2].join(" ");
+    let cut = &cut[..cut.rfind(" in a statement").expect("the opening has it")];
+    let teaser = |outlet: &str| {
+        format!("Democrats call on Trump to cancel Putin meeting\n\n{outlet}\n\nMore\n\n{cut},")
+    };
+    let texts = [
+        ("teaser-1", teaser("Local 10 Miami")),
+        ("teaser-2", teaser("Local 10 Miami")),
+        ("story-1", full.clone()),
+        (
+            "story-2",
+            format!("By a staff writer\n\n{full}\n\nShare this story"),
+        ),
+    ];
+    let file: Arc<str> = Arc::from("feed");
+    let corpus = Corpus::in_memory(
+        texts
+            .iter()
+            .map(|(id, text)| Article {
+                id: id.to_string(),
+                title: String::new(),
+                body: Body::Text(text.clone()),
+                source: format!("outlet of {id}"),
+                date: String::new(),
+                origin: Origin {
+                    file: file.clone(),
+                    line: 1,
+                },
+            })
+            .collect(),
+    );
+    let (report, _) = reprint::pipeline::scan(&corpus, vec![], &Config::default()).unwrap();
+    let kind = |a: &str, b: &str| {
+        report
+            .pairs
+            .iter()
+            .find(|p| (p.a == a && p.b == b) || (p.a == b && p.b == a))
+            .map(|p| p.kind)
+    };
+    assert_eq!(kind("teaser-1", "teaser-2"), Some(PairKind::Partial));
+    assert_eq!(kind("story-1", "story-2"), Some(PairKind::Reprint));
+    let clustered: Vec<&str> = report
+        .clusters
+        .iter()
+        .flat_map(|c| c.members.iter().map(String::as_str))
+        .collect();
+    assert_eq!(clustered.len(), 2, "{clustered:?}");
+    assert!(clustered.contains(&"story-1") && clustered.contains(&"story-2"));
+}
