@@ -31,6 +31,7 @@
 //!   words.
 //! - Only an article whose body has at least [`Rule::min_story_words`] words can be a reprint:
 //!   a video page's one-line description, a teaser or a link list has no story of its own.
+//!   Nor can a teaser page whose one body paragraph breaks off mid-sentence ([`is_teaser`]).
 //! - It is **partial reuse** (listed, never clustered) when the shorter body is mostly found
 //!   in the longer but is a small part of it (a teaser, a compilation), or when at least
 //!   [`Rule::partial_words`] words of body paragraphs appear (a page quoting another at length).
@@ -1134,8 +1135,9 @@ pub const SETTLED_LONG_SHARE: f64 = 0.45;
 /// The verdict of a pair whose boilerplate-free shingle sets alone settle it: the smaller set
 /// is nearly all in the larger and covers most of it, so more than half of the shorter body's
 /// paragraphs must appear in the other (a paragraph that does not appear misses at least 40%
-/// of its shingles) and the longer body is well covered. `sim` is the sets' similarity, and
-/// `body_words` the two articles' body words. `None` when the text must be read.
+/// of its shingles) and the longer body is well covered. `sim` is the sets' similarity,
+/// `body_words` the two articles' body words, and `teaser` whether either is a teaser page
+/// ([`is_teaser`]), which the sets never settle. `None` when the text must be read.
 pub fn settled_by_sets(
     sim: &crate::verify::Similarity,
     body_words: (usize, usize),
