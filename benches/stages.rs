@@ -577,7 +577,6 @@ fn cluster_bench(c: &mut Criterion) {
     g.finish();
 }
 
-/// Prints the corpus once, so the results file can quote it.
 /// The garble test of stage 6 (`noise`): preparing each text's words, and asking of the
 /// verified pairs whether they differ as OCR garbles, as `evidence::compare_chars` asks.
 fn noise_bench(c: &mut Criterion) {
@@ -617,6 +616,7 @@ fn noise_bench(c: &mut Criterion) {
     g.finish();
 }
 
+/// Prints the corpus once, so the results file can quote it.
 fn describe(_: &mut Criterion) {
     let p = prepared();
     let pl = &p.plants;

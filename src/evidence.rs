@@ -1064,7 +1064,7 @@ fn judge(a: &Profile, b: &Profile, covers: &Covers, rule: &Rule, even: f64) -> E
     let enough = shared_words >= rule.min_shared_words;
     // A page without a story body of its own (a video page's one-line description, a teaser,
     // a link list) shares text with stories but is not one of them.
-    let story = has_story(short.body_words, long_share, rule) && !a.teaser && !b.teaser;
+    let story = has_story(short.body_words, long_share, a.teaser || b.teaser, rule);
     // A copy trimmed from the bottom shares the longer story's opening: it needs less of the
     // longer body than a page that carries the story somewhere among others (a live blog).
     let trimmed = l.shared.first() == Some(&0) && long_share >= TRIMMED_LONG_SHARE;
@@ -1114,9 +1114,11 @@ pub const SHORT_STORY_LONG_SHARE: f64 = 0.66;
 /// Whether the shorter side of a pair, of `short_words` body words, has a story that can be
 /// a reprint of the longer, of whose body the shared text is `long_share`: at least
 /// [`Rule::min_story_words`], and a short item ([`SHORT_STORY_WORDS`]) sharing
-/// [`SHORT_STORY_LONG_SHARE`] of the longer body.
-fn has_story(short_words: usize, long_share: f64, rule: &Rule) -> bool {
-    short_words >= rule.min_story_words
+/// [`SHORT_STORY_LONG_SHARE`] of the longer body; never when either side is a teaser page
+/// (`teaser`, [`is_teaser`]).
+fn has_story(short_words: usize, long_share: f64, teaser: bool, rule: &Rule) -> bool {
+    !teaser
+        && short_words >= rule.min_story_words
         && (short_words >= SHORT_STORY_WORDS || long_share >= SHORT_STORY_LONG_SHARE)
 }
 
@@ -1149,8 +1151,7 @@ pub fn settled_by_sets(
     let short_words = body_words.0.min(body_words.1);
     if sim.containment < SETTLED_CONTAINMENT
         || long_share < SETTLED_LONG_SHARE
-        || !has_story(short_words, long_share, rule)
-        || teaser
+        || !has_story(short_words, long_share, teaser, rule)
         || rule.paragraph_coverage > 0.6
         || rule.short_share >= 0.75
         || rule.long_share > SETTLED_LONG_SHARE

@@ -319,16 +319,17 @@ fn edits_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
 
 /// Whether `a` prints [`MISREADS`] or more tokens in places where `b` prints a token that
 /// reads almost the same (or one, with heavier garbles making [`IN_PLACE_GARBLES`]), these
-/// and the heavier garbles outnumber the other words it prints in place, and together they are [`GARBLE_SHARE`] of its unmatched tokens (as for
-/// [`near_enough`]: a template with one typo a side is not garbled). A place is a token's two
-/// neighbours; a token of `a` found nowhere in `b`, with a letter in it, is weighed against
-/// the token `b` prints between the same neighbours, if `b` prints one token there: it is a
-/// **misread** when the two lengths differ by one character at most and one
-/// character differs, or fewer than a third of the longer one's ("Houb" and "Hour", "sheeting"
-/// and "shooting", "Gd" and "6d"), a **heavier garble** when half the longer one's characters
-/// read in order in the other ("cohptk" and "compte"), and **another word** otherwise ("Monday" and "Sunday",
-/// "spokesman" and "spokeswoman", "Showa" and "Nippon"). A token inside the other ("report"
-/// and "reports", "direct" and "indirect") is neither, and figures are left to
+/// and the heavier garbles outnumber the other words it prints in place, and together they
+/// are [`GARBLE_SHARE`] of its unmatched tokens (as for [`near_enough`]: a template with one
+/// typo a side is not garbled). A place is a token's two neighbours; a token of `a` found
+/// nowhere in `b`, with a letter in it, is weighed against the token `b` prints between the
+/// same neighbours, if `b` prints one token there: it is a **misread** when the two lengths
+/// differ by one character at most and one character differs, or fewer than a third of the
+/// longer one's ("Houb" and "Hour", "sheeting" and "shooting", "Gd" and "6d"), a **heavier
+/// garble** when half the longer one's characters read in order in the other ("cohptk" and
+/// "compte"), and **another word** otherwise ("Monday" and "Sunday", "spokesman" and
+/// "spokeswoman", "Showa" and "Nippon"). A token inside the other ("report" and "reports",
+/// "direct" and "indirect") is neither, and figures are left to
 /// `crate::figures`.
 ///
 /// This reads garbles that [`near_enough`] does not: misreads at a word's first or last

@@ -163,21 +163,25 @@ pub fn reads_as_prose(p: &str, words: usize) -> bool {
     if words >= PROSE_WORDS {
         return true;
     }
-    let last = t.trim_end_matches(CLOSING).chars().next_back();
+    let last = before_closing(t).chars().next_back();
     matches!(
         last,
         Some('.' | '!' | '?' | '…' | ':' | ';' | '。' | '！' | '？')
     )
 }
 
-/// Closing quotes and brackets, which may follow the end of a sentence.
-const CLOSING: [char; 9] = ['"', '\'', '”', '’', '»', ')', ']', '」', '』'];
+/// `p` without trailing whitespace and the closing quotes and brackets that may follow the
+/// end of a sentence: where a sentence would end.
+fn before_closing(p: &str) -> &str {
+    p.trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', '»', ')', ']', '」', '』'])
+}
 
 /// Whether paragraph `p` breaks off instead of ending a sentence: it ends (before any
 /// closing quotes or brackets) on a letter, a digit or a comma, or with an ellipsis, as the
 /// first paragraph of a story cut off at a fixed length on a teaser page does.
 pub fn breaks_off(p: &str) -> bool {
-    let t = p.trim_end().trim_end_matches(CLOSING);
+    let t = before_closing(p);
     t.ends_with("...")
         || t.chars()
             .next_back()
