@@ -48,6 +48,10 @@ pub enum Error {
     /// A part of a distributed scan ([`crate::parts`]) is damaged, of another version, or
     /// does not fit with the other parts; `part` is its place in the list given (0-based).
     Part { part: usize, message: String },
+    /// A task of stage 6 handed out by a distributed scan ([`crate::tasks`]), or its
+    /// verdicts, is damaged, of another version, or does not fit; `task` is its place in the
+    /// list handed out (0-based).
+    Task { task: usize, message: String },
 }
 
 impl fmt::Display for Error {
@@ -78,6 +82,7 @@ impl fmt::Display for Error {
             Error::Unusable { file, message } => write!(f, "{file}: {message}"),
             Error::Output(e) => write!(f, "writing the report failed: {e}"),
             Error::Part { part, message } => write!(f, "part {part}: {message}"),
+            Error::Task { task, message } => write!(f, "stage-6 task {task}: {message}"),
         }
     }
 }

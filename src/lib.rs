@@ -121,7 +121,9 @@ pub mod shingle;
 pub mod spill;
 #[cfg(feature = "tooling")]
 pub mod synth;
+pub mod tasks;
 pub mod verify;
+pub(crate) mod wire;
 
 pub use config::Config;
 pub use error::{Error, Result};

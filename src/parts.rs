@@ -21,8 +21,10 @@
 //! - the bytes of a part start with a magic, a format version and an xxh3 checksum of the
 //!   rest; damaged, truncated or foreign bytes, or values that do not fit together, are an
 //!   [`Error::Part`], never a panic
-//! - only stage 1 is distributed: the reducer holds every article's stage-1 values (and the
-//!   texts of parts that carry them); see benches/results/ray-2026-12-02.md
+//! - stage 1 is distributed, and so is stage 6's reading when the reducer is given a
+//!   [`pipeline::Judges`] ([`Reducer::finish_judged`], each task run by [`judge`]); the
+//!   reducer holds every article's stage-1 values (and the texts of parts that carry them)
+//!   and runs the other stages; see benches/results/ray-2026-12-02.md
 //! - a text given by its place is read with the reader's own decoder and checked as
 //!   [`Corpus::text`] checks a scan's: a file that changed or vanished since the map is an
 //!   [`Error::Reread`] or [`Error::Io`] naming it, never another report
@@ -40,6 +42,7 @@ use crate::progress::NoProgress;
 use crate::repeats::RepeatRun;
 use crate::report::Report;
 use crate::shingle::{ArticleShingles, Paragraph};
+use crate::wire::{self, Reader, Writer};
 
 /// The first bytes of every part.
 pub const MAGIC: [u8; 8] = *b"RPRTPART";
@@ -47,9 +50,6 @@ pub const MAGIC: [u8; 8] = *b"RPRTPART";
 /// The part format's version; a part of another version is refused. Stage 1's values change
 /// with the detection code, so parts are for one run of one build, not for keeping.
 pub const VERSION: u32 = 3;
-
-/// Magic, version, payload length (u64) and checksum (u64), in bytes.
-const HEADER_BYTES: usize = 8 + 4 + 8 + 8;
 
 /// Articles handed to [`Analysed`] at a time by the reducer.
 const PUSH_CHUNK: usize = 1 << 14;
@@ -372,7 +372,17 @@ impl Reducer {
     }
 
     /// The report, once every part has come: the parts must tile their inputs.
-    pub fn finish(mut self) -> Result<(Report, Stats)> {
+    pub fn finish(self) -> Result<(Report, Stats)> {
+        self.finish_with(None)
+    }
+
+    /// [`Reducer::finish`], with the pairs stage 6 reads judged by `judges` (tasks handed out
+    /// to an engine, each run by [`judge`]) instead of here: the same report.
+    pub fn finish_judged(self, judges: &dyn pipeline::Judges) -> Result<(Report, Stats)> {
+        self.finish_with(Some(judges))
+    }
+
+    fn finish_with(mut self, judges: Option<&dyn pipeline::Judges>) -> Result<(Report, Stats)> {
         let mut parts = std::mem::take(&mut self.parts);
         // A slice that owns no line (a byte range inside one long line) starts where the
         // next does: it sorts first, so that the next still starts where it is due.
@@ -392,8 +402,49 @@ impl Reducer {
         let chunk = std::mem::take(&mut self.chunk);
         self.analysed.push(chunk, &self.cfg)?;
         let (corpus, warnings) = join(parts, &self.cfg)?;
-        pipeline::scan_analysed(&corpus, warnings, self.analysed, &self.cfg, &NoProgress)
+        let (analysed, cfg) = (self.analysed, &self.cfg);
+        pipeline::scan_analysed_judged(&corpus, warnings, analysed, cfg, &NoProgress, judges)
     }
+}
+
+/// The distributed scans' stage-6 kernel: the verdicts of a task's pairs
+/// ([`crate::tasks::Task`] bytes in, [`crate::tasks::verdicts_to_bytes`] out), as
+/// [`pipeline::judge_task`] gives them. `cfg` must be the scan's settings, as for the map
+/// kernel. Bad bytes are an [`Error::Task`].
+///
+/// ```
+/// use reprint::tasks::{ReadPair, Task, TaskArticle};
+/// let story = "The council voted on Tuesday to rebuild the old pier, which storms closed in \
+///              March, at a cost of four million pounds spread over three years. Work starts \
+///              in the spring, once the harbour board has agreed where the ferries will berth \
+///              in the meantime, and the contractor expects the first section to reopen to \
+///              walkers before the summer season, the council's leader told reporters.";
+/// let article = |article: u32, text: &str| TaskArticle {
+///     article,
+///     text: text.into(),
+///     boilerplate: vec![false],
+/// };
+/// let task = Task {
+///     articles: vec![article(4, story), article(9, story)],
+///     pairs: vec![ReadPair {
+///         k: 0,
+///         a: 4,
+///         b: 9,
+///         noise: reprint::evidence::Noise::Clean,
+///         may_share: true,
+///         settled: None,
+///     }],
+/// };
+/// let cfg = reprint::Config::default();
+/// let bytes = reprint::parts::judge(&task.to_bytes(), &cfg)?;
+/// let verdicts = reprint::tasks::verdicts_from_bytes(&bytes, 0, 1)?;
+/// assert_eq!(verdicts[0].kind, reprint::evidence::Kind::Reprint);
+/// # Ok::<(), reprint::Error>(())
+/// ```
+pub fn judge(task: &[u8], cfg: &Config) -> Result<Vec<u8>> {
+    let task = crate::tasks::Task::from_bytes(task)?;
+    let verdicts = pipeline::judge_task(&task, cfg)?;
+    Ok(crate::tasks::verdicts_to_bytes(&verdicts))
 }
 
 /// The corpus and warnings of the parts (sorted and tiling), in input order.
@@ -571,7 +622,7 @@ impl Part {
             w.str(&a.source);
             w.str(&a.date);
             w.u64(a.origin.line);
-            w.body(&a.body);
+            write_body(&mut w, &a.body);
             w.u64(s.shingles.paragraphs.len() as u64);
             for p in &s.shingles.paragraphs {
                 w.u32(p.start);
@@ -598,14 +649,7 @@ impl Part {
             }
             w.u32s(ends);
         }
-        let payload = w.0;
-        let mut out = Vec::with_capacity(HEADER_BYTES + payload.len());
-        out.extend_from_slice(&MAGIC);
-        out.extend_from_slice(&VERSION.to_le_bytes());
-        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        out.extend_from_slice(&crate::hash::bytes(&payload).to_le_bytes());
-        out.extend_from_slice(&payload);
-        out
+        wire::frame(&MAGIC, VERSION, &w.0)
     }
 
     /// A part from [`to_bytes`](Self::to_bytes): an [`Error::Part`] (numbered 0; see
@@ -616,36 +660,7 @@ impl Part {
     }
 
     fn decode(bytes: &[u8]) -> std::result::Result<Part, String> {
-        if bytes.len() < HEADER_BYTES {
-            return Err(format!(
-                "{} bytes, shorter than the {HEADER_BYTES}-byte header of a part",
-                bytes.len()
-            ));
-        }
-        if bytes[..8] != MAGIC {
-            return Err("not a reprint part (no RPRTPART magic)".into());
-        }
-        let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or_default());
-        if version != VERSION {
-            return Err(format!(
-                "part format version {version}, this build reads version {VERSION}"
-            ));
-        }
-        let len = u64::from_le_bytes(bytes[12..20].try_into().unwrap_or_default());
-        let sum = u64::from_le_bytes(bytes[20..28].try_into().unwrap_or_default());
-        let payload = &bytes[HEADER_BYTES..];
-        if payload.len() as u64 != len {
-            return Err(format!(
-                "payload of {} bytes, the header says {len} (truncated or padded)",
-                payload.len()
-            ));
-        }
-        let got = crate::hash::bytes(payload);
-        if got != sum {
-            return Err(format!(
-                "checksum mismatch: header {sum:#018x}, payload {got:#018x} (damaged)"
-            ));
-        }
+        let payload = wire::unframe(bytes, &MAGIC, VERSION, "a reprint part")?;
         let mut r = Reader { at: 0, b: payload };
         let input = r.u32()?;
         let name = r.string()?;
@@ -673,7 +688,7 @@ impl Part {
             let source = r.string()?;
             let date = r.string()?;
             let line = r.u64()?;
-            let body = r.body()?;
+            let body = read_body(&mut r)?;
             let np = r.count(4 * 4 + 8 + 1)?;
             let mut paragraphs = Vec::with_capacity(np);
             for _ in 0..np {
@@ -829,160 +844,60 @@ fn check_article(body: &Body, s: &Stage1Out) -> std::result::Result<(), String> 
     Ok(())
 }
 
-/// Little-endian writer of a part's payload.
-struct Writer(Vec<u8>);
-
-impl Writer {
-    fn u8(&mut self, v: u8) {
-        self.0.push(v);
-    }
-    fn u32(&mut self, v: u32) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn u64(&mut self, v: u64) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn str(&mut self, s: &str) {
-        self.u64(s.len() as u64);
-        self.0.extend_from_slice(s.as_bytes());
-    }
-    /// A text as tag 0 and the text, or as tag 1 and its place in the input's file
-    /// ([`Body::Line`], the file's number left out: the reducer numbers the files). A part
-    /// never holds a whole-file text ([`map_jsonl`] reads JSONL); were one there, it is
-    /// written as tag 2 and its length, which [`Reader::body`] refuses.
-    fn body(&mut self, body: &Body) {
-        match *body {
-            Body::Text(ref s) => {
-                self.u8(0);
-                self.str(s);
+/// A text as tag 0 and the text, or as tag 1 and its place in the input's file
+/// ([`Body::Line`], the file's number left out: the reducer numbers the files). A part
+/// never holds a whole-file text ([`map_jsonl`] reads JSONL); were one there, it is
+/// written as tag 2 and its length, which [`read_body`] refuses.
+fn write_body(w: &mut Writer, body: &Body) {
+    match *body {
+        Body::Text(ref s) => {
+            w.u8(0);
+            w.str(s);
+        }
+        Body::Line {
+            offset,
+            len,
+            text_len,
+            text_at,
+            raw_len,
+            ..
+        } => {
+            w.u8(1);
+            for v in [offset, len, text_len, text_at, raw_len] {
+                w.u64(v);
             }
-            Body::Line {
+        }
+        Body::File { len, .. } => {
+            w.u8(2);
+            w.u64(len);
+        }
+    }
+}
+
+/// A text written by [`write_body`].
+fn read_body(r: &mut Reader) -> std::result::Result<Body, String> {
+    match r.take(1)?[0] {
+        0 => Ok(Body::Text(r.string()?)),
+        1 => {
+            let (offset, len, text_len, text_at, raw_len) =
+                (r.u64()?, r.u64()?, r.u64()?, r.u64()?, r.u64()?);
+            let fits = text_at.checked_add(raw_len).is_some_and(|end| end <= len)
+                && offset.checked_add(len).is_some();
+            if !fits {
+                return Err(format!(
+                    "a text at bytes {text_at}+{raw_len} of a {len}-byte line at {offset}"
+                ));
+            }
+            Ok(Body::Line {
+                file: 0,
                 offset,
                 len,
                 text_len,
                 text_at,
                 raw_len,
-                ..
-            } => {
-                self.u8(1);
-                for v in [offset, len, text_len, text_at, raw_len] {
-                    self.u64(v);
-                }
-            }
-            Body::File { len, .. } => {
-                self.u8(2);
-                self.u64(len);
-            }
+            })
         }
-    }
-    fn u32s(&mut self, v: &[u32]) {
-        self.u64(v.len() as u64);
-        for &x in v {
-            self.u32(x);
-        }
-    }
-}
-
-/// Bounds-checked reader of a payload: running out of bytes is an error message.
-struct Reader<'a> {
-    at: usize,
-    b: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> std::result::Result<&'a [u8], String> {
-        if self.b.len() - self.at < n {
-            return Err(format!(
-                "ends at byte {} of its payload, {n} more were due",
-                self.b.len()
-            ));
-        }
-        let s = &self.b[self.at..self.at + n];
-        self.at += n;
-        Ok(s)
-    }
-    fn u64(&mut self) -> std::result::Result<u64, String> {
-        Ok(u64::from_le_bytes(
-            self.take(8)?.try_into().unwrap_or_default(),
-        ))
-    }
-    fn u32(&mut self) -> std::result::Result<u32, String> {
-        Ok(u32::from_le_bytes(
-            self.take(4)?.try_into().unwrap_or_default(),
-        ))
-    }
-    /// A text written by [`Writer::body`].
-    fn body(&mut self) -> std::result::Result<Body, String> {
-        match self.take(1)?[0] {
-            0 => Ok(Body::Text(self.string()?)),
-            1 => {
-                let (offset, len, text_len, text_at, raw_len) = (
-                    self.u64()?,
-                    self.u64()?,
-                    self.u64()?,
-                    self.u64()?,
-                    self.u64()?,
-                );
-                let fits = text_at.checked_add(raw_len).is_some_and(|end| end <= len)
-                    && offset.checked_add(len).is_some();
-                if !fits {
-                    return Err(format!(
-                        "a text at bytes {text_at}+{raw_len} of a {len}-byte line at {offset}"
-                    ));
-                }
-                Ok(Body::Line {
-                    file: 0,
-                    offset,
-                    len,
-                    text_len,
-                    text_at,
-                    raw_len,
-                })
-            }
-            v => Err(format!("byte {} is {v}, not a text's tag", self.at - 1)),
-        }
-    }
-    fn bool(&mut self) -> std::result::Result<bool, String> {
-        match self.take(1)?[0] {
-            0 => Ok(false),
-            1 => Ok(true),
-            v => Err(format!("byte {} is {v}, not a boolean", self.at - 1)),
-        }
-    }
-    /// `N` booleans packed in one byte, the first in its lowest bit.
-    fn flags<const N: usize>(&mut self) -> std::result::Result<[bool; N], String> {
-        let v = self.take(1)?[0];
-        if u32::from(v) >> N != 0 {
-            return Err(format!("byte {} is {v}, not {N} flags", self.at - 1));
-        }
-        Ok(std::array::from_fn(|i| v >> i & 1 == 1))
-    }
-    /// A count of items of at least `min_bytes` each, refused when the bytes left cannot
-    /// hold them (so a damaged count does not ask for a huge allocation).
-    fn count(&mut self, min_bytes: usize) -> std::result::Result<usize, String> {
-        let n = self.u64()?;
-        let left = (self.b.len() - self.at) as u64;
-        if n.saturating_mul(min_bytes.max(1) as u64) > left {
-            return Err(format!(
-                "a count of {n} items at byte {}, beyond the payload",
-                self.at - 8
-            ));
-        }
-        Ok(n as usize)
-    }
-    fn string(&mut self) -> std::result::Result<String, String> {
-        let n = self.count(1)?;
-        let at = self.at;
-        String::from_utf8(self.take(n)?.to_vec())
-            .map_err(|e| format!("text at byte {at} is not UTF-8: {e}"))
-    }
-    fn u32s(&mut self) -> std::result::Result<Vec<u32>, String> {
-        let n = self.count(4)?;
-        let raw = self.take(n * 4)?;
-        Ok(raw
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default()))
-            .collect())
+        v => Err(format!("byte {} is {v}, not a text's tag", r.at - 1)),
     }
 }
 

@@ -8,7 +8,7 @@ use crate::boilerplate;
 use crate::cluster;
 use crate::config::Config;
 use crate::corpus::Corpus;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::evidence::{self, Evidence, Kind, Measure};
 use crate::lsh;
 use crate::minhash::MinHasher;
@@ -18,6 +18,7 @@ use crate::report::{self, round4, Report, Summary, Warning};
 use crate::segment::Span;
 use crate::shingle::{self, ArticleShingles, Scratch};
 use crate::spill::{Sets, Spill};
+use crate::tasks::{ReadPair, Task, TaskArticle};
 use crate::verify::{self, Similarity};
 
 /// Candidate pairs proposed by paragraphs shared verbatim need at least this many words in
@@ -72,6 +73,7 @@ pub fn scan(corpus: &Corpus, warnings: Vec<Warning>, cfg: &Config) -> Result<(Re
         Want::Report,
         &NoProgress,
         Analysed::default(),
+        None,
     )?;
     Ok((report, stats))
 }
@@ -90,6 +92,7 @@ pub fn scan_with_progress(
         Want::Report,
         progress,
         Analysed::default(),
+        None,
     )?;
     Ok((report, stats))
 }
@@ -108,6 +111,7 @@ pub fn scan_with_details(
         Want::Details,
         &NoProgress,
         Analysed::default(),
+        None,
     )
 }
 
@@ -305,7 +309,21 @@ pub fn scan_analysed(
     cfg: &Config,
     progress: &dyn Progress,
 ) -> Result<(Report, Stats)> {
-    let (report, stats, _) = run(corpus, warnings, cfg, Want::Report, progress, analysed)?;
+    scan_analysed_judged(corpus, warnings, analysed, cfg, progress, None)
+}
+
+/// [`scan_analysed`], with the pairs stage 6 reads judged by `judges` when given (a
+/// distributed scan's tasks) instead of here; the same report.
+pub fn scan_analysed_judged(
+    corpus: &Corpus,
+    warnings: Vec<Warning>,
+    analysed: Analysed,
+    cfg: &Config,
+    progress: &dyn Progress,
+    judges: Option<&dyn Judges>,
+) -> Result<(Report, Stats)> {
+    let want = Want::Report;
+    let (report, stats, _) = run(corpus, warnings, cfg, want, progress, analysed, judges)?;
     Ok((report, stats))
 }
 
@@ -422,6 +440,7 @@ fn run(
     want: Want,
     progress: &dyn Progress,
     done: Analysed,
+    judges: Option<&dyn Judges>,
 ) -> Result<(Report, Stats, Details)> {
     let n = corpus.len();
     let mut stats = Stats::default();
@@ -478,7 +497,7 @@ fn run(
         samples: &samples,
         char_pairs: &char_pairs,
     };
-    let judged = judge_pairs(corpus, cfg, &known, &verified, progress)?;
+    let judged = judge_pairs(corpus, cfg, &known, &verified, progress, judges)?;
     drop_later(samples);
     count_verdicts(&judged, &mut stats);
 
@@ -1098,6 +1117,7 @@ fn judge_pairs(
     known: &Known,
     verified: &[VerifiedPair],
     progress: &dyn Progress,
+    judges: Option<&dyn Judges>,
 ) -> Result<Vec<(usize, Evidence)>> {
     let Known {
         analysed,
@@ -1146,69 +1166,33 @@ fn judge_pairs(
         })
         .collect();
     progress.inc(judged.iter().filter(|e| e.is_some()).count() as u64);
-    let read = read_order(verified, &judged, analysed.len());
-    let read_judged: Vec<Result<Vec<(u32, Evidence)>>> = read
-        .par_chunks(READ_CHUNK)
-        .map_init(
-            || ProfileCache::new(PROFILE_CACHE),
-            |cache, chunk| {
-                progress.inc(chunk.len() as u64);
-                chunk
-                    .iter()
-                    .map(|&k| {
-                        let ((a, b), ref sim) = verified[k as usize];
-                        let (a, b) = (a as usize, b as usize);
-                        let prepare = |i: usize, p: &mut evidence::Profile, text: &str| {
-                            p.fill(text, cfg.ngram_words, &rule, |x| mask[i][x])
-                        };
-                        let (ea, eb) = cache.pair(a, b, corpus, prepare)?;
-                        let words = unread(a, b, sim).unwrap_or_else(|| {
-                            evidence::compare_words(&ea.profile, &eb.profile, &rule)
-                        });
-                        let noise = noise_of(a, b);
-                        let e = if chars(a, b, &words) {
-                            evidence::compare_chars(
-                                &mut ea.profile,
-                                &ea.text,
-                                &mut eb.profile,
-                                &eb.text,
-                                &rule,
-                                noise,
-                                words,
-                            )
-                        } else {
-                            words.for_noise(noise)
-                        };
-                        Ok((
-                            k,
-                            e.for_form(noise, &ea.profile, &ea.text, &eb.profile, &eb.text),
-                        ))
-                    })
-                    .collect()
-            },
-        )
+    let reads: Vec<ReadPair> = read_order(verified, &judged, analysed.len())
+        .into_par_iter()
+        .map(|k| {
+            let ((a, b), ref sim) = verified[k as usize];
+            let (i, j) = (a as usize, b as usize);
+            ReadPair {
+                k,
+                a,
+                b,
+                noise: noise_of(i, j),
+                may_share: samples[i].may_share(&samples[j]),
+                settled: unread(i, j, sim),
+            }
+        })
         .collect();
-    // An error (a text that changed under the run) ends the stage: a task stops at its
-    // chunk's first, and of the chunks that failed, the one holding the earliest pair is
-    // reported, the same one whatever the threads. Else every verdict goes in its place.
-    let mut first_error: Option<(u32, crate::Error)> = None;
-    for (chunk, r) in read.chunks(READ_CHUNK).zip(read_judged) {
-        match r {
-            Ok(v) => {
-                for (k, e) in v {
-                    judged[k as usize] = Some(e);
-                }
-            }
-            Err(e) => {
-                let k = chunk.iter().copied().min().expect("chunks are not empty");
-                if first_error.as_ref().is_none_or(|(f, _)| k < *f) {
-                    first_error = Some((k, e));
-                }
-            }
+    let verdicts = match judges {
+        None => {
+            let fetch = |i: usize, text: &mut String| {
+                text.push_str(&corpus.text(i)?);
+                Ok(())
+            };
+            judge_reads(&reads, &fetch, &|i, p| mask[i][p], cfg, progress)?
         }
-    }
-    if let Some((_, e)) = first_error {
-        return Err(e);
+        Some(judges) => judge_elsewhere(corpus, mask, &reads, judges, progress)?,
+    };
+    for (p, e) in reads.iter().zip(verdicts) {
+        judged[p.k as usize] = Some(e);
     }
     Ok(judged
         .into_iter()
@@ -1216,6 +1200,186 @@ fn judge_pairs(
         .enumerate()
         .filter(|(_, e)| e.kind != Kind::None)
         .collect())
+}
+
+/// Where stage 6 reads the pairs whose texts it needs, when not in this process: a
+/// distributed scan hands them out as [`Task`]s (the Ray scan's reducer, through the Python
+/// binding). Verdicts depend only on their pairs ([`crate::tasks`]), so the report is the
+/// one a scan that reads them itself gives.
+pub trait Judges: Sync {
+    /// About how many tasks to cut the pairs into (at least one; fewer when there are fewer
+    /// pairs).
+    fn tasks(&self) -> usize;
+    /// The verdicts of `tasks`, one list per task in order, one verdict per pair in the
+    /// task's order ([`judge_task`] of each, wherever it runs); checked by the caller.
+    fn judge(&self, tasks: Vec<Task>) -> Result<Vec<Vec<Evidence>>>;
+}
+
+/// The texts of the tasks handed to [`Judges::judge`] at a time are kept under about this
+/// many bytes: the reducer holds one batch of tasks, not every text stage 6 reads.
+const TASK_BATCH_BYTES: usize = 256 << 20;
+
+/// The verdicts of `reads` from `judges`: the pairs cut into about [`Judges::tasks`] runs in
+/// read order (so a story's pairs stay in one task, and each task prepares their articles
+/// once), each with its articles' texts and masks, handed over in batches of about
+/// [`TASK_BATCH_BYTES`] of text.
+fn judge_elsewhere(
+    corpus: &Corpus,
+    mask: &[Vec<bool>],
+    reads: &[ReadPair],
+    judges: &dyn Judges,
+    progress: &dyn Progress,
+) -> Result<Vec<Evidence>> {
+    let per_task = reads.len().div_ceil(judges.tasks().max(1)).max(1);
+    let mut verdicts = Vec::with_capacity(reads.len());
+    let mut batch: Vec<Task> = Vec::new();
+    let mut batch_bytes = 0;
+    let mut handed = 0;
+    let mut hand_over = |batch: Vec<Task>, verdicts: &mut Vec<Evidence>| -> Result<()> {
+        let sizes: Vec<usize> = batch.iter().map(|t| t.pairs.len()).collect();
+        let got = judges.judge(batch)?;
+        if got.len() != sizes.len() {
+            return Err(Error::Task {
+                task: handed,
+                message: format!("{} lists of verdicts for {} tasks", got.len(), sizes.len()),
+            });
+        }
+        for (v, n) in got.into_iter().zip(sizes) {
+            if v.len() != n {
+                return Err(Error::Task {
+                    task: handed,
+                    message: format!("{} verdicts for the task's {n} pairs", v.len()),
+                });
+            }
+            progress.inc(n as u64);
+            verdicts.extend(v);
+            handed += 1;
+        }
+        Ok(())
+    };
+    for pairs in reads.chunks(per_task) {
+        let mut ids: Vec<u32> = pairs.iter().flat_map(|p| [p.a, p.b]).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let articles = ids
+            .par_iter()
+            .map(|&i| {
+                Ok(TaskArticle {
+                    article: i,
+                    text: corpus.text(i as usize)?.into_owned(),
+                    boilerplate: mask[i as usize].clone(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        batch_bytes += articles.iter().map(|a| a.text.len()).sum::<usize>();
+        batch.push(Task {
+            articles,
+            pairs: pairs.to_vec(),
+        });
+        if batch_bytes >= TASK_BATCH_BYTES {
+            hand_over(std::mem::take(&mut batch), &mut verdicts)?;
+            batch_bytes = 0;
+        }
+    }
+    if !batch.is_empty() {
+        hand_over(batch, &mut verdicts)?;
+    }
+    Ok(verdicts)
+}
+
+/// The verdicts of a task's pairs, in its order: what [`Judges::judge`] runs for each task,
+/// in whatever process. The same code as a scan that reads its pairs itself, so the same
+/// verdicts.
+pub fn judge_task(task: &Task, cfg: &Config) -> Result<Vec<Evidence>> {
+    let article = |i: usize| {
+        task.find(i).ok_or_else(|| Error::Task {
+            task: 0,
+            message: format!("no article {i} in the task"),
+        })
+    };
+    let fetch = |i: usize, text: &mut String| {
+        text.push_str(&article(i)?.text);
+        Ok(())
+    };
+    // A paragraph the task's mask does not reach is one the text does not have: stage 1
+    // cut these texts into the mask's paragraphs, so a longer list is a task of another text.
+    let mask = |i: usize, p: usize| {
+        article(i).is_ok_and(|a| a.boilerplate.get(p).copied().unwrap_or(false))
+    };
+    judge_reads(&task.pairs, &fetch, &mask, cfg, &NoProgress)
+}
+
+/// The verdicts of `reads`, in their order, each pair's texts fetched with `fetch` (which
+/// appends the article's text) and its boilerplate paragraphs told by `mask`; in parallel
+/// chunks of [`READ_CHUNK`] pairs, each task keeping the articles it prepared
+/// ([`ProfileCache`]). An error (a text that changed under the run) ends the stage: a task
+/// stops at its chunk's first, and of the chunks that failed, the one holding the earliest
+/// pair (by `k`) is reported, the same one whatever the threads.
+fn judge_reads(
+    reads: &[ReadPair],
+    fetch: &(dyn Fn(usize, &mut String) -> Result<()> + Sync),
+    mask: &(dyn Fn(usize, usize) -> bool + Sync),
+    cfg: &Config,
+    progress: &dyn Progress,
+) -> Result<Vec<Evidence>> {
+    let rule = cfg.evidence;
+    let judged: Vec<Result<Vec<Evidence>>> = reads
+        .par_chunks(READ_CHUNK)
+        .map_init(
+            || ProfileCache::new(PROFILE_CACHE),
+            |cache, chunk| {
+                progress.inc(chunk.len() as u64);
+                chunk
+                    .iter()
+                    .map(|p| {
+                        let prepare = |i: usize, profile: &mut evidence::Profile, text: &str| {
+                            profile.fill(text, cfg.ngram_words, &rule, |x| mask(i, x))
+                        };
+                        let (ea, eb) = cache.pair(p.a as usize, p.b as usize, fetch, prepare)?;
+                        let words = p.settled.clone().unwrap_or_else(|| {
+                            evidence::compare_words(&ea.profile, &eb.profile, &rule)
+                        });
+                        let (body_a, body_b) = (ea.profile.body_words(), eb.profile.body_words());
+                        let e = if p.may_share && evidence::chars_may_lift(&words, body_a, body_b) {
+                            evidence::compare_chars(
+                                &mut ea.profile,
+                                &ea.text,
+                                &mut eb.profile,
+                                &eb.text,
+                                &rule,
+                                p.noise,
+                                words,
+                            )
+                        } else {
+                            words.for_noise(p.noise)
+                        };
+                        Ok(e.for_form(p.noise, &ea.profile, &ea.text, &eb.profile, &eb.text))
+                    })
+                    .collect()
+            },
+        )
+        .collect();
+    let mut first_error: Option<(u32, crate::Error)> = None;
+    let mut verdicts = Vec::with_capacity(reads.len());
+    for (chunk, r) in reads.chunks(READ_CHUNK).zip(judged) {
+        match r {
+            Ok(v) => verdicts.extend(v),
+            Err(e) => {
+                let k = chunk
+                    .iter()
+                    .map(|p| p.k)
+                    .min()
+                    .expect("chunks are not empty");
+                if first_error.as_ref().is_none_or(|(f, _)| k < *f) {
+                    first_error = Some((k, e));
+                }
+            }
+        }
+    }
+    match first_error {
+        Some((_, e)) => Err(e),
+        None => Ok(verdicts),
+    }
 }
 
 /// Pairs whose texts stage 6 reads, a chunk of them to each task ([`ProfileCache`]).
@@ -1280,7 +1444,7 @@ impl ProfileCache {
         &mut self,
         article: usize,
         keep: Option<usize>,
-        corpus: &Corpus,
+        fetch: &(dyn Fn(usize, &mut String) -> Result<()> + Sync),
         prepare: &impl Fn(usize, &mut evidence::Profile, &str),
     ) -> Result<usize> {
         self.clock += 1;
@@ -1300,7 +1464,7 @@ impl ProfileCache {
         let s = &mut self.slots[i];
         s.article = usize::MAX;
         s.text.clear();
-        s.text.push_str(&corpus.text(article)?);
+        fetch(article, &mut s.text)?;
         prepare(article, &mut s.profile, &s.text);
         s.article = article;
         s.used = self.clock;
@@ -1312,11 +1476,11 @@ impl ProfileCache {
         &mut self,
         a: usize,
         b: usize,
-        corpus: &Corpus,
+        fetch: &(dyn Fn(usize, &mut String) -> Result<()> + Sync),
         prepare: impl Fn(usize, &mut evidence::Profile, &str),
     ) -> Result<(&mut Prepared, &mut Prepared)> {
-        let ia = self.slot(a, None, corpus, &prepare)?;
-        let ib = self.slot(b, Some(ia), corpus, &prepare)?;
+        let ia = self.slot(a, None, fetch, &prepare)?;
+        let ib = self.slot(b, Some(ia), fetch, &prepare)?;
         let [pa, pb] = self
             .slots
             .get_disjoint_mut([ia, ib])

@@ -35,6 +35,8 @@ const OUTSIDE: &[&str] = &[
     "report",
     "pipeline",
     "parts",
+    "tasks",
+    "wire",
     "clean",
     "progress",
     "diagnostics",

@@ -427,3 +427,125 @@ fn rejected_lines_count_as_a_one_machine_read_of_those_records_counts_them() {
         String::from_utf8(want).unwrap()
     );
 }
+
+/// Stage 6 handed out as the Ray scan hands it out: each task through its bytes and the
+/// stage-6 kernel ([`reprint::parts::judge`]), the tasks run last first, the verdicts back
+/// through their bytes. Counts the tasks and pairs it was given.
+struct Elsewhere {
+    tasks: usize,
+    given: std::sync::Mutex<(usize, usize)>,
+    /// Damages the verdicts of the second task: drops its last verdict, or flips a byte.
+    damage: Option<fn(&mut Vec<u8>)>,
+}
+
+impl reprint::pipeline::Judges for Elsewhere {
+    fn tasks(&self) -> usize {
+        self.tasks
+    }
+
+    fn judge(
+        &self,
+        tasks: Vec<reprint::tasks::Task>,
+    ) -> reprint::Result<Vec<Vec<reprint::evidence::Evidence>>> {
+        let cfg = Config::default();
+        let sizes: Vec<usize> = tasks.iter().map(|t| t.pairs.len()).collect();
+        {
+            let mut given = self.given.lock().unwrap();
+            given.0 += tasks.len();
+            given.1 += sizes.iter().sum::<usize>();
+        }
+        let bytes: Vec<Vec<u8>> = tasks.iter().map(|t| t.to_bytes()).collect();
+        let mut done: Vec<(usize, Vec<u8>)> = bytes
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(k, b)| (k, reprint::parts::judge(b, &cfg).unwrap()))
+            .collect();
+        done.sort_by_key(|d| d.0);
+        if let (Some(damage), Some(second)) = (self.damage, done.get_mut(1)) {
+            damage(&mut second.1);
+        }
+        done.iter()
+            .zip(sizes)
+            .map(|((k, v), n)| reprint::tasks::verdicts_from_bytes(v, *k, n))
+            .collect()
+    }
+}
+
+#[test]
+fn stage_six_handed_out_as_tasks_gives_the_cli_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = inputs(dir.path(), 1200);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let want = cli_json(&names);
+    let cfg = Config::default();
+    let reduce = |judges: &Elsewhere| {
+        let mut starts = Vec::new();
+        let mut parts = Vec::new();
+        for (k, (name, data)) in files.iter().enumerate() {
+            for (line, slice) in slices(data, &[1, 400]) {
+                starts.push((k as u32, line));
+                parts.push(map_slice(Texts::InFile, name, k, line, data, slice));
+            }
+        }
+        let mut reducer = Reducer::new(cfg.clone(), starts);
+        for p in parts {
+            reducer.add(p).unwrap();
+        }
+        reducer.finish_judged(judges)
+    };
+    for tasks in [1, 3, 50] {
+        let judges = Elsewhere {
+            tasks,
+            given: Default::default(),
+            damage: None,
+        };
+        let (report, stats) = reduce(&judges).unwrap();
+        let mut got = Vec::new();
+        Json { pretty: false }.print(&report, &mut got).unwrap();
+        assert!(got == want, "report differs with stage 6 in {tasks} tasks");
+        // Pairs were read elsewhere: among them pairs judged on characters (OCR'd copies).
+        let (handed, pairs) = *judges.given.lock().unwrap();
+        assert_eq!(
+            handed,
+            pairs.div_ceil(pairs.div_ceil(tasks)),
+            "tasks handed out"
+        );
+        assert!(
+            pairs > 100 && pairs < stats.verified,
+            "{pairs} of {} pairs read",
+            stats.verified
+        );
+        assert!(stats.by_chars > 0);
+    }
+    // Verdicts that do not fit their task are an error naming it, never another report.
+    let drop_last: fn(&mut Vec<u8>) = |v| {
+        let task = reprint::tasks::verdicts_from_bytes(v, 1, usize::MAX).err();
+        let n = match task {
+            Some(Error::Task { message, .. }) => {
+                message.split(' ').next().unwrap().parse::<usize>().unwrap()
+            }
+            other => panic!("{other:?}"),
+        };
+        // Re-encode without the last verdict.
+        let all = reprint::tasks::verdicts_from_bytes(v, 1, n).unwrap();
+        *v = reprint::tasks::verdicts_to_bytes(&all[..n - 1]);
+    };
+    let flip: fn(&mut Vec<u8>) = |v| {
+        let last = v.len() - 1;
+        v[last] ^= 0x40;
+    };
+    for (damage, says) in [(drop_last, "verdicts for the task's"), (flip, "checksum")] {
+        let judges = Elsewhere {
+            tasks: 3,
+            given: Default::default(),
+            damage: Some(damage),
+        };
+        match reduce(&judges) {
+            Err(e @ Error::Task { task: 1, .. }) => {
+                assert!(e.to_string().contains(says), "{e}")
+            }
+            other => panic!("damaged verdicts: {:?}", other.map(|r| r.0.summary)),
+        }
+    }
+}

@@ -11,7 +11,9 @@ this run. Measured, on one machine:
   -f '%e %M'``); its report is what every other report must equal, byte for byte;
 - ``reprint.ray.scan`` on a local Ray (127.0.0.1, ``--cpus`` CPUs, no dashboard, usage
   stats off; started, and warmed up on a small slice of the feed, before the clock) at each
-  ``--partitions``: wall; the bytes of every part it hands to the reducer (the shuffle of
+  ``--partitions``: wall; stage 6's tasks on Ray (count, bytes out and back, wall; with
+  ``--stage6-here`` the reducer judges those pairs itself instead, as before they went to
+  Ray); the bytes of every part it hands to the reducer (the shuffle of
   stage 1: total, per range, per article); the peak RSS of every process of this Ray (the
   workers, the raylet with the object store, the GCS ...) and of the driver, polled every
   0.2 s from a thread, by phase (stage 1 on Ray, during which the parts stream into the
@@ -201,10 +203,12 @@ class Reducer:
     its ``finish`` (the stages after stage 1) timed; everything else is the extension module
     itself."""
 
-    def __init__(self, monitor: Monitor) -> None:
+    def __init__(self, monitor: Monitor, stage6_here: bool = False) -> None:
         self.monitor = monitor
         self.calls: list[dict[str, Any]] = []
         self.label = ""
+        #: Stage 6 judged by the driver's reducer instead of handed to Ray tasks.
+        self.stage6_here = stage6_here
 
     def __getattr__(self, name: str) -> Any:
         return getattr(_reprint, name)
@@ -224,13 +228,26 @@ class TimedReducer:
         self.part_bytes.append(len(part))
         self.inner.add(part)
 
-    def finish(self, pretty: bool = False) -> str:
+    def finish(self, pretty: bool = False, judge: Any = None, tasks: int = 1) -> str:
         o = self.outer
         m = o.monitor
         m.set_phase(o.label + "/reduce")
         rss_before = m.me.memory()[0]
+        stage6 = {"tasks": 0, "task_bytes": 0, "verdict_bytes": 0, "wall_s": 0.0, "batches": 0}
+
+        def weighed(batch: list[bytes]) -> list[bytes]:
+            t6 = time.perf_counter()
+            got = judge(batch)
+            stage6["wall_s"] += time.perf_counter() - t6
+            stage6["batches"] += 1
+            stage6["tasks"] += len(batch)
+            stage6["task_bytes"] += sum(map(len, batch))
+            stage6["verdict_bytes"] += sum(map(len, got))
+            return got
+
+        elsewhere = judge is not None and not o.stage6_here
         t = time.perf_counter()
-        out = self.inner.finish(pretty)
+        out = self.inner.finish(pretty, judge=weighed if elsewhere else None, tasks=tasks)
         s = time.perf_counter() - t
         m.set_phase(o.label + "/after")
         peak = max(e["rss"] for e in m.peaks[o.label + "/reduce"].values()
@@ -240,6 +257,7 @@ class TimedReducer:
             "part_bytes": self.part_bytes,
             "driver_rss_before_mb": round(rss_before / MB, 1),
             "driver_rss_peak_mb": round(peak / MB, 1),
+            "stage6_on_ray": {**stage6, "wall_s": round(stage6["wall_s"], 2)} if elsewhere else None,
         })
         return out
 
@@ -293,6 +311,8 @@ def main() -> int:
                     help="no Ray: every range of --partitions through the map kernel in this "
                     "process (--kernel-threads threads), then the reducer here, both measured")
     ap.add_argument("--kernel-threads", type=int, default=1)
+    ap.add_argument("--stage6-here", action="store_true",
+                    help="stage 6 judged by the driver's reducer, as before it ran on Ray tasks")
     ap.add_argument("--max-gb", type=float, default=None,
                     help="cap this process's address space (RLIMIT_AS): a run that outgrows it "
                     "fails alone instead of pressing a shared machine")
@@ -354,7 +374,7 @@ def main() -> int:
             return finish(args, fig)
 
         monitor = Monitor()
-        reducer = Reducer(monitor)
+        reducer = Reducer(monitor, args.stage6_here)
         before = {c.pid for c in Proc(os.getpid()).children()}
         ray_tmp = tempfile.mkdtemp(prefix="rs-ray-", dir="/tmp")
         monitor.start()
@@ -411,6 +431,11 @@ def main() -> int:
                           flush=True)
                 print(f"  driver RSS before the reducer {call['driver_rss_before_mb']} MB, peak "
                       f"{call['driver_rss_peak_mb']} MB", flush=True)
+                s6 = call["stage6_on_ray"]
+                if s6:
+                    print(f"  stage 6 on Ray: {s6['tasks']} tasks in {s6['batches']} batches, "
+                          f"{s6['wall_s']} s; tasks {s6['task_bytes'] / MB:.1f} MB, verdicts "
+                          f"{s6['verdict_bytes'] / MB:.1f} MB", flush=True)
         finally:
             reprint._ranges._reprint = _reprint
             ray.shutdown()

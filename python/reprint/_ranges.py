@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from . import _CLEAN_ONLY, _reprint
@@ -111,15 +111,16 @@ def kill_once(marker: str | None, where: str = "") -> None:
 
 
 def reduce_parts(rs: list[dict[str, Any]], parts: Iterable[bytes], options: dict[str, Any],
-                 pretty: bool) -> str:
+                 pretty: bool, judge: Callable[[list[bytes]], list[bytes]] | None = None) -> str:
     """The report of the ranges ``rs`` (with their ``first_line``) from their parts, taken one
     at a time in any order (``_reprint.Reducer``): a part's stage-1 values go into the
     analysis as soon as the parts before it have come, so the caller need not hold every
-    part; the reducer checks that every range's part came, once."""
+    part; the reducer checks that every range's part came, once. With ``judge``, the pairs
+    stage 6 reads go out as about one task per range (``Reducer.finish``)."""
     reducer = _reprint.Reducer([(r["input"], r["first_line"]) for r in rs], options)
     for part in parts:
         reducer.add(part)
-    return reducer.finish(pretty)
+    return reducer.finish(pretty, judge=judge, tasks=max(1, len(rs)))
 
 
 def ranges(paths: Sequence[str], partitions: int | None, engine: str) -> list[dict[str, Any]]:

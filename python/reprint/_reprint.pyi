@@ -1,7 +1,7 @@
 """The native module (Rust, PyO3). Use the ``reprint`` package, which wraps it."""
 
 import os
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 __version__: str
 
@@ -42,8 +42,14 @@ def map_parquet(
     options: dict[str, Any],
 ) -> bytes: ...
 def scan_parts(parts: list[bytes], options: dict[str, Any], pretty: bool = False) -> str: ...
+def judge(task: bytes, options: dict[str, Any]) -> bytes: ...
 
 class Reducer:
     def __init__(self, starts: list[tuple[int, int]], options: dict[str, Any]) -> None: ...
     def add(self, part: bytes) -> None: ...
-    def finish(self, pretty: bool = False) -> str: ...
+    def finish(
+        self,
+        pretty: bool = False,
+        judge: Callable[[list[bytes]], list[bytes]] | None = None,
+        tasks: int = 1,
+    ) -> str: ...

@@ -24,10 +24,15 @@ values into the scan's analysis as soon as every part before it in input order h
 remaining stages in Rust. The report is byte-identical to ``reprint scan --format json`` on the same files in
 the same order, for any number of partitions.
 
-Only stage 1 is distributed: the reducer holds every stage-1 value on the driver, and reads
-again from the files the texts it needs (the listed pairs', the report's examples), as a
-one-machine scan does, so the driver must read the files by the names it was given, unchanged
-since the tasks read them (see benches/results/ray-2026-12-02.md). Inputs are plain
+Stage 1 and stage 6 are distributed. The reducer holds every stage-1 value on the driver and
+runs stages 2 to 5 there. Stage 6 judges most pairs from their shingle sets; the pairs it must
+read (the costliest stage of a one-machine scan) it cuts into about one task per range, each
+carrying its pairs and their articles' texts and boilerplate masks, and hands them to Ray tasks
+running the stage-6 kernel (``_reprint.judge``), a batch of tasks at a time; a verdict depends
+only on its pair, so the report is the same bytes. The driver reads again from the files the
+texts it needs (the pairs stage 6 reads, the listed pairs', the report's examples), as a
+one-machine scan does, so it must read the files by the names it was given, unchanged since
+the tasks read them (see benches/results/ray-2026-12-02.md). Inputs are plain
 (uncompressed) JSONL and Parquet files. A file is Parquet as the CLI decides (a ``.parquet``
 name, or Parquet's magic at the start of a name without a JSONL extension) and is cut at row
 groups instead of bytes: each range's task reads its row groups with the CLI's own reader
@@ -46,14 +51,14 @@ Retries: Ray Data's map tasks are retried when their worker process dies (Ray Da
 them with ``max_retries=-1``, and the ``max_retries`` keyword of ``Dataset.map`` is
 deprecated in Ray 2.60 in favour of named parameters that do not include it), so a killed
 worker costs the range it held, which runs again and gives the same part. A Dataset's split
-tasks are plain Ray tasks with Ray's three retries.
+tasks and the stage-6 tasks are plain Ray tasks with Ray's three retries.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import _reprint
@@ -76,6 +81,8 @@ __all__ = ["scan", "main"]
 #: Tests only: the path of a marker file. The first map task that finds it missing creates
 #: it and kills its own worker process (SIGKILL), so that Ray must run the range again.
 _FAULT_ENV = "REPRINT_RAY_KILL_ONCE"
+#: Tests only: the same for the first stage-6 task.
+_JUDGE_FAULT_ENV = "REPRINT_RAY_KILL_ONCE_JUDGE"
 
 
 def _count(row: dict[str, Any]) -> dict[str, Any]:
@@ -92,6 +99,33 @@ def _map(row: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     """Ray map: a range through the map kernel, as a part."""
     _fault(f"input {row['input']} byte {row['start']}")
     return {"part": map_range(row, options)}
+
+
+def _judge_task(task: bytes, options: dict[str, Any]) -> bytes:
+    """Ray task: a stage-6 task (its pairs and their articles' texts) through the stage-6
+    kernel, as its verdicts' bytes."""
+    kill_once(os.environ.get(_JUDGE_FAULT_ENV), "a stage-6 task")
+    return _reprint.judge(task, options)
+
+
+def _judge_on_ray(scan_options: dict[str, Any]) -> Callable[[list[bytes]], list[bytes]]:
+    """The reducer's ``judge``: each of a batch of stage-6 tasks as a Ray task (one CPU, one
+    thread, Ray's three retries: a task whose worker dies runs again and gives the same
+    verdicts), their results in the tasks' order."""
+    import ray
+
+    fault = os.environ.get(_JUDGE_FAULT_ENV)
+    remote = ray.remote(_judge_task).options(
+        num_cpus=1,
+        max_retries=3,
+        runtime_env={"env_vars": {_JUDGE_FAULT_ENV: fault}} if fault else None,
+    )
+    options = {"threads": 1, **scan_options}
+
+    def judge(tasks: list[bytes]) -> list[bytes]:
+        return ray.get([remote.remote(t, options) for t in tasks])
+
+    return judge
 
 
 def _map_rows(rows: Any, name: str, first_line: int, last: bool, options: dict[str, Any]) -> bytes:
@@ -138,7 +172,7 @@ def _scan_dataset(ds: Any, partitions: int | None, name: str, pretty: bool,
     while pending:
         done, pending = ray.wait(pending, num_returns=1)
         reducer.add(ray.get(done[0]))
-    return reducer.finish(pretty)
+    return reducer.finish(pretty, judge=_judge_on_ray(scan_options), tasks=k)
 
 
 def scan(
@@ -190,7 +224,13 @@ def scan(
     )
     # Streamed to the reducer as the tasks finish, in whatever order: the driver holds a
     # part only until the reducer has taken it.
-    return reduce_parts(rs, (row["part"] for row in parts.iter_rows()), dict(scan_options), pretty)
+    return reduce_parts(
+        rs,
+        (row["part"] for row in parts.iter_rows()),
+        dict(scan_options),
+        pretty,
+        judge=_judge_on_ray(scan_options),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -32,8 +32,9 @@ Rust. The report is byte-identical to
 ``reprint scan --format json`` on the same files in the same order, for any number of
 partitions.
 
-Only stage 1 is distributed, and the parts travel to the driver through ``collect``: about
-2.4 KB per article on a generated feed (0.96 times the JSONL), so set
+Only stage 1 is distributed here (``reprint.ray`` also hands stage 6's reading to tasks,
+and ``Reducer.finish(judge=...)`` would take Spark's), and the parts travel to the driver
+through ``collect``: about 2.4 KB per article on a generated feed (0.96 times the JSONL), so set
 ``spark.driver.maxResultSize`` above that (its default, 1 GB, is about 400,000 articles).
 The driver must read the files by the names it was given, unchanged since the tasks read
 them.

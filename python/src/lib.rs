@@ -907,22 +907,114 @@ impl Reducer {
 
     /// The report, once every part has come, as `reprint scan --format json` prints it
     /// (`--pretty` with `pretty`). The reducer cannot be used after.
-    #[pyo3(signature = (pretty = false))]
-    fn finish(&self, py: Python<'_>, pretty: bool) -> PyResult<String> {
+    ///
+    /// With `judge`, the pairs stage 6 reads are cut into about `tasks` tasks and handed to
+    /// `judge` (a callable from a list of task bytes to the list of their verdicts' bytes, in
+    /// order; each task judged by [`judge`], wherever it runs), a batch of tasks at a time,
+    /// instead of judged here: the same report. An exception `judge` raises is raised.
+    #[pyo3(signature = (pretty = false, judge = None, tasks = 1))]
+    fn finish(
+        &self,
+        py: Python<'_>,
+        pretty: bool,
+        judge: Option<PyObject>,
+        tasks: usize,
+    ) -> PyResult<String> {
         let taken = self.inner.lock().unwrap_or_else(|e| e.into_inner()).take();
         let r = taken.ok_or_else(|| finished(py))?;
-        let bytes = py
-            .allow_threads(|| {
-                self.pool.install(|| -> reprint::Result<Vec<u8>> {
-                    let (report, _) = r.finish()?;
-                    let mut out = Vec::new();
-                    Json { pretty }.print(&report, &mut out)?;
-                    Ok(out)
-                })
+        let elsewhere = judge.map(|callable| PyJudges {
+            callable,
+            tasks,
+            raised: std::sync::Mutex::new(None),
+        });
+        let bytes = py.allow_threads(|| {
+            self.pool.install(|| -> reprint::Result<Vec<u8>> {
+                let (report, _) = match &elsewhere {
+                    None => r.finish()?,
+                    Some(j) => r.finish_judged(j)?,
+                };
+                let mut out = Vec::new();
+                Json { pretty }.print(&report, &mut out)?;
+                Ok(out)
             })
-            .map_err(|e| library_error(py, e))?;
+        });
+        let raised =
+            elsewhere.and_then(|j| j.raised.into_inner().unwrap_or_else(|e| e.into_inner()));
+        let bytes = match (bytes, raised) {
+            (Err(_), Some(e)) => return Err(e),
+            (b, _) => b.map_err(|e| library_error(py, e))?,
+        };
         String::from_utf8(bytes).map_err(|e| error(py, "ReprintError", e.to_string(), &[]))
     }
+}
+
+/// Stage 6's tasks handed to a Python callable (the Ray scan's): each task's bytes in, its
+/// verdicts' bytes out. The callable's exception is kept, to be raised once the reducer
+/// stops.
+struct PyJudges {
+    callable: PyObject,
+    tasks: usize,
+    raised: std::sync::Mutex<Option<PyErr>>,
+}
+
+impl reprint::pipeline::Judges for PyJudges {
+    fn tasks(&self) -> usize {
+        self.tasks
+    }
+
+    fn judge(
+        &self,
+        tasks: Vec<reprint::tasks::Task>,
+    ) -> reprint::Result<Vec<Vec<reprint::evidence::Evidence>>> {
+        let sizes: Vec<usize> = tasks.iter().map(|t| t.pairs.len()).collect();
+        let bytes: Vec<Vec<u8>> = tasks.iter().map(|t| t.to_bytes()).collect();
+        drop(tasks);
+        let called = Python::with_gil(|py| -> PyResult<Vec<Vec<u8>>> {
+            let list: Vec<Bound<'_, PyBytes>> = bytes.iter().map(|b| PyBytes::new(py, b)).collect();
+            let got = self.callable.call1(py, (list,))?;
+            got.bind(py).extract::<Vec<Vec<u8>>>()
+        });
+        let got = called.map_err(|e| {
+            let message = Python::with_gil(|py| e.value(py).to_string());
+            *self.raised.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+            reprint::Error::Task {
+                task: 0,
+                message: format!("the judge raised: {message}"),
+            }
+        })?;
+        if got.len() != sizes.len() {
+            return Err(reprint::Error::Task {
+                task: got.len().min(sizes.len()),
+                message: format!(
+                    "the judge gave {} results for {} tasks",
+                    got.len(),
+                    sizes.len()
+                ),
+            });
+        }
+        got.iter()
+            .zip(sizes)
+            .enumerate()
+            .map(|(k, (v, n))| reprint::tasks::verdicts_from_bytes(v, k, n))
+            .collect()
+    }
+}
+
+/// The distributed scans' stage-6 kernel ([`reprint::parts::judge`]): a task's bytes, handed
+/// out by a reducer's `finish`, to its verdicts' bytes, with the scan's `options`. The GIL
+/// is released while it works.
+#[pyfunction]
+fn judge<'py>(
+    py: Python<'py>,
+    task: &[u8],
+    options: &Bound<'py, PyDict>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let s = settings(py, options)?;
+    let pool = pool(py, s.threads)?;
+    let verdicts = py
+        .allow_threads(|| pool.install(|| reprint::parts::judge(task, &s.cfg)))
+        .map_err(|e| library_error(py, e))?;
+    Ok(PyBytes::new(py, &verdicts))
 }
 
 /// The error of a reducer used after `finish`.
@@ -1008,6 +1100,7 @@ fn _reprint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(input_files, m)?)?;
     m.add_function(wrap_pyfunction!(file_kind, m)?)?;
     m.add_function(wrap_pyfunction!(scan_parts, m)?)?;
+    m.add_function(wrap_pyfunction!(judge, m)?)?;
     m.add_class::<NativeReport>()?;
     m.add_class::<Reducer>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -1,0 +1,167 @@
+//! The byte form of what a distributed scan carries between processes (issue 19): a part of
+//! stage 1 ([`crate::parts`]) and a task of stage 6 and its verdicts ([`crate::tasks`]).
+//! Each is framed the same way ([`frame`]): an 8-byte magic naming the kind, a format
+//! version (u32), the payload's length (u64) and its xxh3 checksum (u64), then the payload;
+//! integers little-endian.
+//!
+//! Invariants:
+//!
+//! - [`unframe`] refuses bytes of another kind or version, damaged, truncated or padded,
+//!   with a message saying which, never a panic
+//! - [`Reader`] never reads past its payload, and refuses a count its remaining bytes cannot
+//!   hold before anything is allocated for it
+
+/// Magic, version, payload length (u64) and checksum (u64), in bytes.
+pub(crate) const HEADER_BYTES: usize = 8 + 4 + 8 + 8;
+
+/// `payload` framed: `magic`, `version`, its length and its checksum, then the payload.
+pub(crate) fn frame(magic: &[u8; 8], version: u32, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_BYTES + payload.len());
+    out.extend_from_slice(magic);
+    out.extend_from_slice(&version.to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&crate::hash::bytes(payload).to_le_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+/// The payload of `bytes` framed by [`frame`] with `magic` and `version`; `what` names the
+/// kind in messages ("a part").
+pub(crate) fn unframe<'a>(
+    bytes: &'a [u8],
+    magic: &[u8; 8],
+    version: u32,
+    what: &str,
+) -> std::result::Result<&'a [u8], String> {
+    if bytes.len() < HEADER_BYTES {
+        return Err(format!(
+            "{} bytes, shorter than the {HEADER_BYTES}-byte header of {what}",
+            bytes.len()
+        ));
+    }
+    if bytes[..8] != *magic {
+        return Err(format!(
+            "not {what} (no {} magic)",
+            String::from_utf8_lossy(magic)
+        ));
+    }
+    let got_version = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or_default());
+    if got_version != version {
+        return Err(format!(
+            "format version {got_version}, this build reads version {version}"
+        ));
+    }
+    let len = u64::from_le_bytes(bytes[12..20].try_into().unwrap_or_default());
+    let sum = u64::from_le_bytes(bytes[20..28].try_into().unwrap_or_default());
+    let payload = &bytes[HEADER_BYTES..];
+    if payload.len() as u64 != len {
+        return Err(format!(
+            "payload of {} bytes, the header says {len} (truncated or padded)",
+            payload.len()
+        ));
+    }
+    let got = crate::hash::bytes(payload);
+    if got != sum {
+        return Err(format!(
+            "checksum mismatch: header {sum:#018x}, payload {got:#018x} (damaged)"
+        ));
+    }
+    Ok(payload)
+}
+
+/// Little-endian writer of a payload.
+pub(crate) struct Writer(pub(crate) Vec<u8>);
+
+impl Writer {
+    pub(crate) fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    pub(crate) fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    pub(crate) fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    pub(crate) fn str(&mut self, s: &str) {
+        self.u64(s.len() as u64);
+        self.0.extend_from_slice(s.as_bytes());
+    }
+    pub(crate) fn u32s(&mut self, v: &[u32]) {
+        self.u64(v.len() as u64);
+        for &x in v {
+            self.u32(x);
+        }
+    }
+}
+
+/// Bounds-checked reader of a payload: running out of bytes is an error message.
+pub(crate) struct Reader<'a> {
+    pub(crate) at: usize,
+    pub(crate) b: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn take(&mut self, n: usize) -> std::result::Result<&'a [u8], String> {
+        if self.b.len() - self.at < n {
+            return Err(format!(
+                "ends at byte {} of its payload, {n} more were due",
+                self.b.len()
+            ));
+        }
+        let s = &self.b[self.at..self.at + n];
+        self.at += n;
+        Ok(s)
+    }
+    pub(crate) fn u64(&mut self) -> std::result::Result<u64, String> {
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().unwrap_or_default(),
+        ))
+    }
+    pub(crate) fn u32(&mut self) -> std::result::Result<u32, String> {
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().unwrap_or_default(),
+        ))
+    }
+    pub(crate) fn bool(&mut self) -> std::result::Result<bool, String> {
+        match self.take(1)?[0] {
+            0 => Ok(false),
+            1 => Ok(true),
+            v => Err(format!("byte {} is {v}, not a boolean", self.at - 1)),
+        }
+    }
+    /// `N` booleans packed in one byte, the first in its lowest bit.
+    pub(crate) fn flags<const N: usize>(&mut self) -> std::result::Result<[bool; N], String> {
+        let v = self.take(1)?[0];
+        if u32::from(v) >> N != 0 {
+            return Err(format!("byte {} is {v}, not {N} flags", self.at - 1));
+        }
+        Ok(std::array::from_fn(|i| v >> i & 1 == 1))
+    }
+    /// A count of items of at least `min_bytes` each, refused when the bytes left cannot
+    /// hold them (so a damaged count does not ask for a huge allocation).
+    pub(crate) fn count(&mut self, min_bytes: usize) -> std::result::Result<usize, String> {
+        let n = self.u64()?;
+        let left = (self.b.len() - self.at) as u64;
+        if n.saturating_mul(min_bytes.max(1) as u64) > left {
+            return Err(format!(
+                "a count of {n} items at byte {}, beyond the payload",
+                self.at - 8
+            ));
+        }
+        Ok(n as usize)
+    }
+    pub(crate) fn string(&mut self) -> std::result::Result<String, String> {
+        let n = self.count(1)?;
+        let at = self.at;
+        String::from_utf8(self.take(n)?.to_vec())
+            .map_err(|e| format!("text at byte {at} is not UTF-8: {e}"))
+    }
+    pub(crate) fn u32s(&mut self) -> std::result::Result<Vec<u32>, String> {
+        let n = self.count(4)?;
+        let raw = self.take(n * 4)?;
+        Ok(raw
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default()))
+            .collect())
+    }
+}
