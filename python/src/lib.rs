@@ -967,10 +967,12 @@ impl reprint::pipeline::Judges for PyJudges {
         tasks: Vec<reprint::tasks::Task>,
     ) -> reprint::Result<Vec<Vec<reprint::evidence::Evidence>>> {
         let sizes: Vec<usize> = tasks.iter().map(|t| t.pairs.len()).collect();
-        let bytes: Vec<Vec<u8>> = tasks.iter().map(|t| t.to_bytes()).collect();
-        drop(tasks);
         let called = Python::with_gil(|py| -> PyResult<Vec<Vec<u8>>> {
-            let list: Vec<Bound<'_, PyBytes>> = bytes.iter().map(|b| PyBytes::new(py, b)).collect();
+            // Each task let go once its bytes are Python's: the batch is held about once.
+            let list: Vec<Bound<'_, PyBytes>> = tasks
+                .into_iter()
+                .map(|t| PyBytes::new(py, &t.to_bytes()))
+                .collect();
             let got = self.callable.call1(py, (list,))?;
             got.bind(py).extract::<Vec<Vec<u8>>>()
         });
