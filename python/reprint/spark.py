@@ -32,8 +32,11 @@ Rust. The report is byte-identical to
 ``reprint scan --format json`` on the same files in the same order, for any number of
 partitions.
 
-Only stage 1 is distributed here (``reprint.ray`` also hands stage 6's reading to tasks,
-and ``Reducer.finish(judge=...)`` would take Spark's), and the parts travel to the driver
+Stage 6's reading is distributed too, as on Ray: the pairs stage 6 judges from their texts
+are cut into about one task per range, each carrying its pairs and their articles' texts, and
+the reducer hands each batch of tasks to a Spark job (``parallelize``, one task per slice,
+the stage-6 kernel ``_reprint.judge`` in each); Spark's task retries re-run a task whole,
+which gives the same verdicts. The parts travel to the driver
 through ``collect``: about 2.4 KB per article on a generated feed (0.96 times the JSONL), so set
 ``spark.driver.maxResultSize`` above that (its default, 1 GB, is about 400,000 articles).
 The driver must read the files by the names it was given, unchanged since the tasks read
@@ -75,6 +78,34 @@ __all__ = ["scan", "main"]
 #: Tests only: the path of a marker file. The first map task that finds it missing creates
 #: it and kills its own Python worker (SIGKILL), so that Spark must run the range again.
 _FAULT_ENV = "REPRINT_SPARK_KILL_ONCE"
+#: Tests only: the same for the first stage-6 task.
+_JUDGE_FAULT_ENV = "REPRINT_SPARK_KILL_ONCE_JUDGE"
+
+
+def _judge_on_spark(spark: Any, scan_options: dict[str, Any]) -> Any:
+    """The reducer's ``judge``: a batch of stage-6 tasks as one Spark job, one task per slice
+    (``parallelize``), each through the stage-6 kernel; the verdicts' bytes in the tasks'
+    order. The fault marker travels with the function (a reused Python worker does not see
+    the driver's later environment)."""
+    options = {"threads": 1, **scan_options}
+    marker = os.environ.get(_JUDGE_FAULT_ENV)
+
+    def run(items: Iterator[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:
+        from reprint import _reprint as kernel
+        from reprint._ranges import kill_once as fault
+
+        for k, task in items:
+            fault(marker, "a stage-6 task")
+            yield k, kernel.judge(bytes(task), options)
+
+    def judge(tasks: list[bytes]) -> list[bytes]:
+        if not tasks:
+            return []
+        rdd = spark.sparkContext.parallelize(list(enumerate(tasks)), len(tasks))
+        got = dict(rdd.mapPartitions(run).collect())
+        return [got[k] for k in range(len(tasks))]
+
+    return judge
 
 
 def _count_batches(rs: list[dict[str, Any]]) -> Any:
@@ -173,7 +204,8 @@ def _scan_frame(df: Any, name: str, pretty: bool, scan_options: dict[str, Any]) 
     # The reducer puts the parts in line order; each is let go once taken.
     while parts:
         reducer.add(bytes(parts.pop().part))
-    return reducer.finish(pretty)
+    return reducer.finish(pretty, judge=_judge_on_spark(df.sparkSession, scan_options),
+                          tasks=len(firsts))
 
 
 def scan(
@@ -231,7 +263,8 @@ def scan(
         while parts:
             yield bytes(parts.pop().part)
 
-    return reduce_parts(rs, drain(), dict(scan_options), pretty)
+    return reduce_parts(rs, drain(), dict(scan_options), pretty,
+                        judge=_judge_on_spark(spark, scan_options))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
