@@ -1210,19 +1210,20 @@ pub trait Judges: Sync {
     /// About how many tasks to cut the pairs into (at least one; fewer when there are fewer
     /// pairs).
     fn tasks(&self) -> usize;
-    /// The verdicts of `tasks`, one list per task in order, one verdict per pair in the
-    /// task's order ([`judge_task`] of each, wherever it runs); checked by the caller.
-    fn judge(&self, tasks: Vec<Task>) -> Result<Vec<Vec<Evidence>>>;
+    /// The verdicts of `tasks`, each a task's bytes ([`Task::to_bytes`]): one result per
+    /// task in order, what [`crate::parts::judge`] gives for it wherever it runs. The caller
+    /// decodes and checks them.
+    fn judge(&self, tasks: Vec<Vec<u8>>) -> Result<Vec<Vec<u8>>>;
 }
 
-/// The texts of the tasks handed to [`Judges::judge`] at a time are kept under about this
-/// many bytes: the reducer holds one batch of tasks, not every text stage 6 reads.
+/// The tasks handed to [`Judges::judge`] at a time are kept under about this many bytes
+/// (their texts, mostly): the reducer holds one batch of tasks, not every text stage 6 reads.
 const TASK_BATCH_BYTES: usize = 256 << 20;
 
 /// The verdicts of `reads` from `judges`: the pairs cut into about [`Judges::tasks`] runs in
 /// read order (so a story's pairs stay in one task, and each task prepares their articles
-/// once), each with its articles' texts and masks, handed over in batches of about
-/// [`TASK_BATCH_BYTES`] of text.
+/// once), each with its articles' texts and masks, as bytes, handed over in batches of about
+/// [`TASK_BATCH_BYTES`]; each task's result decoded here, numbered among all the tasks.
 fn judge_elsewhere(
     corpus: &Corpus,
     mask: &[Vec<bool>],
@@ -1232,27 +1233,22 @@ fn judge_elsewhere(
 ) -> Result<Vec<Evidence>> {
     let per_task = reads.len().div_ceil(judges.tasks().max(1)).max(1);
     let mut verdicts = Vec::with_capacity(reads.len());
-    let mut batch: Vec<Task> = Vec::new();
+    // Each task's bytes, and its pairs.
+    let mut batch: Vec<(Vec<u8>, usize)> = Vec::new();
     let mut batch_bytes = 0;
     let mut handed = 0;
-    let mut hand_over = |batch: Vec<Task>, verdicts: &mut Vec<Evidence>| -> Result<()> {
-        let sizes: Vec<usize> = batch.iter().map(|t| t.pairs.len()).collect();
-        let got = judges.judge(batch)?;
+    let mut hand_over = |batch: Vec<(Vec<u8>, usize)>, verdicts: &mut Vec<Evidence>| {
+        let (bytes, sizes): (Vec<Vec<u8>>, Vec<usize>) = batch.into_iter().unzip();
+        let got = judges.judge(bytes)?;
         if got.len() != sizes.len() {
             return Err(Error::Task {
-                task: handed,
-                message: format!("{} lists of verdicts for {} tasks", got.len(), sizes.len()),
+                task: handed + got.len().min(sizes.len()),
+                message: format!("{} results for {} tasks", got.len(), sizes.len()),
             });
         }
-        for (v, n) in got.into_iter().zip(sizes) {
-            if v.len() != n {
-                return Err(Error::Task {
-                    task: handed,
-                    message: format!("{} verdicts for the task's {n} pairs", v.len()),
-                });
-            }
+        for (v, n) in got.iter().zip(sizes) {
+            verdicts.extend(crate::tasks::verdicts_from_bytes(v, handed, n)?);
             progress.inc(n as u64);
-            verdicts.extend(v);
             handed += 1;
         }
         Ok(())
@@ -1271,11 +1267,13 @@ fn judge_elsewhere(
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        batch_bytes += articles.iter().map(|a| a.text.len()).sum::<usize>();
-        batch.push(Task {
+        let task = Task {
             articles,
             pairs: pairs.to_vec(),
-        });
+        }
+        .to_bytes();
+        batch_bytes += task.len();
+        batch.push((task, pairs.len()));
         if batch_bytes >= TASK_BATCH_BYTES {
             hand_over(std::mem::take(&mut batch), &mut verdicts)?;
             batch_bytes = 0;

@@ -443,19 +443,17 @@ impl reprint::pipeline::Judges for Elsewhere {
         self.tasks
     }
 
-    fn judge(
-        &self,
-        tasks: Vec<reprint::tasks::Task>,
-    ) -> reprint::Result<Vec<Vec<reprint::evidence::Evidence>>> {
+    fn judge(&self, tasks: Vec<Vec<u8>>) -> reprint::Result<Vec<Vec<u8>>> {
         let cfg = Config::default();
-        let sizes: Vec<usize> = tasks.iter().map(|t| t.pairs.len()).collect();
         {
             let mut given = self.given.lock().unwrap();
             given.0 += tasks.len();
-            given.1 += sizes.iter().sum::<usize>();
+            given.1 += tasks
+                .iter()
+                .map(|t| reprint::tasks::Task::from_bytes(t).unwrap().pairs.len())
+                .sum::<usize>();
         }
-        let bytes: Vec<Vec<u8>> = tasks.iter().map(|t| t.to_bytes()).collect();
-        let mut done: Vec<(usize, Vec<u8>)> = bytes
+        let mut done: Vec<(usize, Vec<u8>)> = tasks
             .iter()
             .enumerate()
             .rev()
@@ -465,10 +463,7 @@ impl reprint::pipeline::Judges for Elsewhere {
         if let (Some(damage), Some(second)) = (self.damage, done.get_mut(1)) {
             damage(&mut second.1);
         }
-        done.iter()
-            .zip(sizes)
-            .map(|((k, v), n)| reprint::tasks::verdicts_from_bytes(v, *k, n))
-            .collect()
+        Ok(done.into_iter().map(|d| d.1).collect())
     }
 }
 

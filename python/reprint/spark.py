@@ -91,12 +91,9 @@ def _judge_on_spark(spark: Any, scan_options: dict[str, Any]) -> Any:
     marker = os.environ.get(_JUDGE_FAULT_ENV)
 
     def run(items: Iterator[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:
-        from reprint import _reprint as kernel
-        from reprint._ranges import kill_once as fault
-
         for k, task in items:
-            fault(marker, "a stage-6 task")
-            yield k, kernel.judge(bytes(task), options)
+            kill_once(marker, "a stage-6 task")
+            yield k, _reprint.judge(bytes(task), options)
 
     def judge(tasks: list[bytes]) -> list[bytes]:
         if not tasks:

@@ -962,43 +962,22 @@ impl reprint::pipeline::Judges for PyJudges {
         self.tasks
     }
 
-    fn judge(
-        &self,
-        tasks: Vec<reprint::tasks::Task>,
-    ) -> reprint::Result<Vec<Vec<reprint::evidence::Evidence>>> {
-        let sizes: Vec<usize> = tasks.iter().map(|t| t.pairs.len()).collect();
+    fn judge(&self, tasks: Vec<Vec<u8>>) -> reprint::Result<Vec<Vec<u8>>> {
         let called = Python::with_gil(|py| -> PyResult<Vec<Vec<u8>>> {
             // Each task let go once its bytes are Python's: the batch is held about once.
-            let list: Vec<Bound<'_, PyBytes>> = tasks
-                .into_iter()
-                .map(|t| PyBytes::new(py, &t.to_bytes()))
-                .collect();
+            let list: Vec<Bound<'_, PyBytes>> =
+                tasks.into_iter().map(|t| PyBytes::new(py, &t)).collect();
             let got = self.callable.call1(py, (list,))?;
             got.bind(py).extract::<Vec<Vec<u8>>>()
         });
-        let got = called.map_err(|e| {
+        called.map_err(|e| {
             let message = Python::with_gil(|py| e.value(py).to_string());
             *self.raised.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
             reprint::Error::Task {
                 task: 0,
                 message: format!("the judge raised: {message}"),
             }
-        })?;
-        if got.len() != sizes.len() {
-            return Err(reprint::Error::Task {
-                task: got.len().min(sizes.len()),
-                message: format!(
-                    "the judge gave {} results for {} tasks",
-                    got.len(),
-                    sizes.len()
-                ),
-            });
-        }
-        got.iter()
-            .zip(sizes)
-            .enumerate()
-            .map(|(k, (v, n))| reprint::tasks::verdicts_from_bytes(v, k, n))
-            .collect()
+        })
     }
 }
 
