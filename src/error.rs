@@ -48,10 +48,15 @@ pub enum Error {
     /// A part of a distributed scan ([`crate::parts`]) is damaged, of another version, or
     /// does not fit with the other parts; `part` is its place in the list given (0-based).
     Part { part: usize, message: String },
-    /// A task of stage 6 handed out by a distributed scan ([`crate::tasks`]), or its
-    /// verdicts, is damaged, of another version, or does not fit; `task` is its place in the
-    /// list handed out (0-based).
-    Task { task: usize, message: String },
+    /// A task handed out by a distributed scan ([`crate::tasks`]: stage 4's band ranges,
+    /// stage 6's reading), or its result, is damaged, of another version, or does not fit;
+    /// `task` is its place among the stage's tasks (0-based); `stage` is 0 for bytes that are
+    /// no task of any stage.
+    Task {
+        stage: u8,
+        task: usize,
+        message: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -82,7 +87,14 @@ impl fmt::Display for Error {
             Error::Unusable { file, message } => write!(f, "{file}: {message}"),
             Error::Output(e) => write!(f, "writing the report failed: {e}"),
             Error::Part { part, message } => write!(f, "part {part}: {message}"),
-            Error::Task { task, message } => write!(f, "stage-6 task {task}: {message}"),
+            Error::Task {
+                stage,
+                task,
+                message,
+            } => match stage {
+                0 => write!(f, "task {task}: {message}"),
+                _ => write!(f, "stage-{stage} task {task}: {message}"),
+            },
         }
     }
 }

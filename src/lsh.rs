@@ -146,15 +146,31 @@ fn collide(
     leads: Option<Leads<'_>>,
     need: impl Fn(u32, u32) -> usize + Sync,
 ) -> Vec<(u32, u32)> {
+    candidates_first_met_in(keys, bands, active, leads, need, 0..bands)
+}
+
+/// The pairs of [`candidates`] (with `leads`) or [`candidates_meeting`] (without) that first
+/// meet in one of the bands of `range`, sorted and unique. A pair is listed in the band where
+/// it first meets and nowhere else, whatever the other bands, so the lists of a cutting of
+/// the bands into ranges, merged, sorted and made unique, are the list of all bands: stage 4
+/// handed out by band ranges ([`crate::tasks::BandTask`]) gives the pairs a scan here gives.
+pub fn candidates_first_met_in(
+    keys: &[u32],
+    bands: usize,
+    active: &[bool],
+    leads: Option<Leads<'_>>,
+    need: impl Fn(u32, u32) -> usize + Sync,
+    range: std::ops::Range<usize>,
+) -> Vec<(u32, u32)> {
     let n = active.len();
     debug_assert_eq!(keys.len(), n * bands);
-    debug_assert!(n < 1 << 31);
+    debug_assert!(n < 1 << 31 && range.end <= bands);
     // Bits for an article index plus the lead flag, below the 32-bit band key.
     let id_bits = 64 - (n as u64 | 1).leading_zeros() + 1;
     let lead_bit = 1u64 << (id_bits - 1);
     let id_mask = lead_bit - 1;
     let rows = KeyRows::new(keys, bands);
-    let mut pairs: Vec<(u32, u32)> = (0..bands)
+    let mut pairs: Vec<(u32, u32)> = range
         .into_par_iter()
         .flat_map_iter(|band| {
             // One u64 per member: the band key, then the lead flag, then the article.

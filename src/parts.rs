@@ -21,10 +21,10 @@
 //! - the bytes of a part start with a magic, a format version and an xxh3 checksum of the
 //!   rest; damaged, truncated or foreign bytes, or values that do not fit together, are an
 //!   [`Error::Part`], never a panic
-//! - stage 1 is distributed, and so is stage 6's reading when the reducer is given a
-//!   [`pipeline::Judges`] ([`Reducer::finish_judged`], each task run by [`judge`]); the
-//!   reducer holds every article's stage-1 values (and the texts of parts that carry them)
-//!   and runs the other stages; see benches/results/ray-2026-12-02.md
+//! - stage 1 is distributed, and so are stage 4's band collisions and stage 6's reading when
+//!   the reducer is given a [`pipeline::Workers`] ([`Reducer::finish_on`], each task run by
+//!   [`work`]); the reducer holds every article's stage-1 values (and the texts of parts
+//!   that carry them) and runs the other stages; see benches/results/ray-2026-12-02.md
 //! - a text given by its place is read with the reader's own decoder and checked as
 //!   [`Corpus::text`] checks a scan's: a file that changed or vanished since the map is an
 //!   [`Error::Reread`] or [`Error::Io`] naming it, never another report
@@ -376,13 +376,14 @@ impl Reducer {
         self.finish_with(None)
     }
 
-    /// [`Reducer::finish`], with the pairs stage 6 reads judged by `judges` (tasks handed out
-    /// to an engine, each run by [`judge`]) instead of here: the same report.
-    pub fn finish_judged(self, judges: &dyn pipeline::Judges) -> Result<(Report, Stats)> {
-        self.finish_with(Some(judges))
+    /// [`Reducer::finish`], with stage 4's band collisions and the pairs stage 6 reads handed
+    /// to `workers` (tasks run by an engine, each by [`work`]) instead of done here: the same
+    /// report.
+    pub fn finish_on(self, workers: &dyn pipeline::Workers) -> Result<(Report, Stats)> {
+        self.finish_with(Some(workers))
     }
 
-    fn finish_with(mut self, judges: Option<&dyn pipeline::Judges>) -> Result<(Report, Stats)> {
+    fn finish_with(mut self, workers: Option<&dyn pipeline::Workers>) -> Result<(Report, Stats)> {
         let mut parts = std::mem::take(&mut self.parts);
         // A slice that owns no line (a byte range inside one long line) starts where the
         // next does: it sorts first, so that the next still starts where it is due.
@@ -403,14 +404,20 @@ impl Reducer {
         self.analysed.push(chunk, &self.cfg)?;
         let (corpus, warnings) = join(parts, &self.cfg)?;
         let (analysed, cfg) = (self.analysed, &self.cfg);
-        pipeline::scan_analysed_judged(&corpus, warnings, analysed, cfg, &NoProgress, judges)
+        pipeline::scan_analysed_with(&corpus, warnings, analysed, cfg, &NoProgress, workers)
     }
 }
 
-/// The distributed scans' stage-6 kernel: the verdicts of a task's pairs
-/// ([`crate::tasks::Task`] bytes in, [`crate::tasks::verdicts_to_bytes`] out), as
-/// [`pipeline::judge_task`] gives them. `cfg` must be the scan's settings, as for the map
-/// kernel. Bad bytes are an [`Error::Task`].
+/// The distributed scans' kernel for the tasks a reducer hands out ([`Reducer::finish_on`]),
+/// told apart by their magic:
+///
+/// - a stage-4 task ([`crate::tasks::BandTask`]) gives the pairs that first meet in its bands
+///   ([`crate::tasks::pairs_to_bytes`]);
+/// - a stage-6 task ([`crate::tasks::Task`]) gives the verdicts of its pairs
+///   ([`crate::tasks::verdicts_to_bytes`]), as [`pipeline::judge_task`] gives them.
+///
+/// `cfg` must be the scan's settings, as for the map kernel. Bad bytes are an
+/// [`Error::Task`].
 ///
 /// ```
 /// use reprint::tasks::{ReadPair, Task, TaskArticle};
@@ -436,12 +443,29 @@ impl Reducer {
 ///     }],
 /// };
 /// let cfg = reprint::Config::default();
-/// let bytes = reprint::parts::judge(&task.to_bytes(), &cfg)?;
+/// let bytes = reprint::parts::work(&task.to_bytes(), &cfg)?;
 /// let verdicts = reprint::tasks::verdicts_from_bytes(&bytes, 0, 1)?;
 /// assert_eq!(verdicts[0].kind, reprint::evidence::Kind::Reprint);
 /// # Ok::<(), reprint::Error>(())
 /// ```
-pub fn judge(task: &[u8], cfg: &Config) -> Result<Vec<u8>> {
+pub fn work(task: &[u8], cfg: &Config) -> Result<Vec<u8>> {
+    use crate::tasks::{BAND_TASK_MAGIC, TASK_MAGIC};
+    if task.starts_with(&BAND_TASK_MAGIC) {
+        let task = crate::tasks::BandTask::from_bytes(task)?;
+        return Ok(crate::tasks::pairs_to_bytes(&task, &task.collide()));
+    }
+    if !task.starts_with(&TASK_MAGIC) {
+        let magic = |m: &[u8]| String::from_utf8_lossy(m).into_owned();
+        return Err(Error::Task {
+            stage: 0,
+            task: 0,
+            message: format!(
+                "not a reprint task (no {} or {} magic)",
+                magic(&BAND_TASK_MAGIC),
+                magic(&TASK_MAGIC)
+            ),
+        });
+    }
     let task = crate::tasks::Task::from_bytes(task)?;
     let verdicts = pipeline::judge_task(&task, cfg)?;
     Ok(crate::tasks::verdicts_to_bytes(&verdicts))

@@ -309,21 +309,21 @@ pub fn scan_analysed(
     cfg: &Config,
     progress: &dyn Progress,
 ) -> Result<(Report, Stats)> {
-    scan_analysed_judged(corpus, warnings, analysed, cfg, progress, None)
+    scan_analysed_with(corpus, warnings, analysed, cfg, progress, None)
 }
 
-/// [`scan_analysed`], with the pairs stage 6 reads judged by `judges` when given (a
-/// distributed scan's tasks) instead of here; the same report.
-pub fn scan_analysed_judged(
+/// [`scan_analysed`], with stage 4's band collisions and the pairs stage 6 reads handed to
+/// `workers` when given (a distributed scan's tasks) instead of done here; the same report.
+pub fn scan_analysed_with(
     corpus: &Corpus,
     warnings: Vec<Warning>,
     analysed: Analysed,
     cfg: &Config,
     progress: &dyn Progress,
-    judges: Option<&dyn Judges>,
+    workers: Option<&dyn Workers>,
 ) -> Result<(Report, Stats)> {
     let want = Want::Report;
-    let (report, stats, _) = run(corpus, warnings, cfg, want, progress, analysed, judges)?;
+    let (report, stats, _) = run(corpus, warnings, cfg, want, progress, analysed, workers)?;
     Ok((report, stats))
 }
 
@@ -440,7 +440,7 @@ fn run(
     want: Want,
     progress: &dyn Progress,
     done: Analysed,
-    judges: Option<&dyn Judges>,
+    workers: Option<&dyn Workers>,
 ) -> Result<(Report, Stats, Details)> {
     let n = corpus.len();
     let mut stats = Stats::default();
@@ -480,7 +480,7 @@ fn run(
     (stats.bands, stats.rows, stats.shingles) = (params.bands, params.rows, shingles);
 
     laps.start(Stage::Candidates, 0);
-    let mut cands = candidates(keys, words, &noisy, &samples, paragraph_pairs);
+    let mut cands = candidates(keys, words, &noisy, &samples, paragraph_pairs, workers)?;
     cands.count(&mut stats);
 
     laps.start(Stage::Verify, cands.pairs.len());
@@ -497,7 +497,7 @@ fn run(
         samples: &samples,
         char_pairs: &char_pairs,
     };
-    let judged = judge_pairs(corpus, cfg, &known, &verified, progress, judges)?;
+    let judged = judge_pairs(corpus, cfg, &known, &verified, progress, workers)?;
     drop_later(samples);
     count_verdicts(&judged, &mut stats);
 
@@ -731,7 +731,7 @@ struct Candidates {
     pairs: Vec<(u32, u32)>,
     /// Pairs with a noisy side, which pass the gate whatever their shingles.
     noisy_pairs: Vec<(u32, u32)>,
-    /// Those only the character signature found ([`char_candidates`]), sorted.
+    /// Those only the character signature found ([`char_keys`]), sorted.
     char_pairs: Vec<(u32, u32)>,
     lsh: usize,
     words: usize,
@@ -750,7 +750,7 @@ impl Candidates {
 }
 
 /// Stage 4: candidates from the LSH bands (with the lead signatures), from the word
-/// signatures, from the character signatures ([`char_candidates`]), and from shared story
+/// signatures, from the character signatures ([`char_keys`]), and from shared story
 /// paragraphs (found beside stage 3). A pair only the character signature found passes the
 /// gate as a pair with a noisy side does, and stage 6 keeps it on character evidence of
 /// garbles, or on words resting on more than one shared passage
@@ -770,31 +770,38 @@ fn candidates(
     noisy: &[bool],
     samples: &[evidence::CharSample],
     paragraph_pairs: Vec<(u32, u32)>,
-) -> Candidates {
-    let leads = lsh::Leads {
-        keys: &keys.leads,
-        active: &keys.lead_active,
-    };
-    let mut pairs = lsh::candidates(&keys.bands, keys.per_article, &keys.active, Some(leads));
-    drop(keys);
-    let lsh = pairs.len();
-    let noisy_pair = |&(a, b): &(u32, u32)| noisy[a as usize] || noisy[b as usize];
-    // Two clean articles need CLEAN_WORD_BANDS meetings, a pair with a noisy side one.
-    let need = |a: u32, b: u32| {
-        if noisy_pair(&(a, b)) {
-            1
-        } else {
-            CLEAN_WORD_BANDS
+    workers: Option<&dyn Workers>,
+) -> Result<Candidates> {
+    let (mut pairs, word_pairs, char_pairs) = match workers {
+        // Here, a signature's keys are let go as soon as its pairs are listed.
+        None => {
+            let pairs = collide_here(&shingle_signature(&keys));
+            drop(keys);
+            let word_pairs = collide_here(&word_signature(&words, noisy));
+            drop(words);
+            let (char_keys, char_active) = char_keys(samples);
+            let char_pairs = collide_here(&char_signature(&char_keys, &char_active));
+            (pairs, word_pairs, char_pairs)
+        }
+        Some(workers) => {
+            let (char_keys, char_active) = char_keys(samples);
+            let signatures = [
+                shingle_signature(&keys),
+                word_signature(&words, noisy),
+                char_signature(&char_keys, &char_active),
+            ];
+            let [pairs, word_pairs, char_pairs] = collide_elsewhere(signatures, workers)?;
+            (pairs, word_pairs, char_pairs)
         }
     };
-    let word_pairs = lsh::candidates_meeting(&words.keys, WORD_LSH.bands, &words.active, need);
-    drop(words);
+    let lsh = pairs.len();
+    let noisy_pair = |&(a, b): &(u32, u32)| noisy[a as usize] || noisy[b as usize];
     let mut word_pairs = filter_by_first(&word_pairs, samples, |p, held| {
         pairs.binary_search(p).is_err()
             && (!noisy_pair(p)
                 || held.shares(&samples[p.1 as usize], evidence::CHAR_SAMPLE_CONTAINMENT))
     });
-    let char_pairs = filter_by_first(&char_candidates(samples), samples, |p, held| {
+    let char_pairs = filter_by_first(&char_pairs, samples, |p, held| {
         let share = if noisy_pair(p) {
             CHAR_ROUTE_SHARE
         } else {
@@ -818,7 +825,7 @@ fn candidates(
     pairs.extend(paragraph_pairs);
     pairs.par_sort_unstable();
     pairs.dedup();
-    Candidates {
+    Ok(Candidates {
         pairs,
         noisy_pairs,
         char_pairs,
@@ -826,7 +833,127 @@ fn candidates(
         words: n_words,
         chars: n_chars,
         paragraphs: n_paragraphs,
+    })
+}
+
+/// A signature's band keys, as stage 4 collides them ([`lsh::candidates_first_met_in`]).
+struct Signature<'a> {
+    keys: &'a [u32],
+    bands: usize,
+    active: &'a [bool],
+    leads: Option<lsh::Leads<'a>>,
+    need: crate::tasks::Need,
+}
+
+/// The shingle bands with the leads: a pair meets once.
+fn shingle_signature(keys: &SignedKeys) -> Signature<'_> {
+    Signature {
+        keys: &keys.bands,
+        bands: keys.per_article,
+        active: &keys.active,
+        leads: Some(lsh::Leads {
+            keys: &keys.leads,
+            active: &keys.lead_active,
+        }),
+        need: crate::tasks::Need {
+            clean: 1,
+            noisy: 1,
+            noisy_articles: Vec::new(),
+        },
     }
+}
+
+/// The word signature: two clean articles need [`CLEAN_WORD_BANDS`] meetings, a pair with a
+/// noisy side one.
+fn word_signature<'a>(words: &'a WordKeys, noisy: &[bool]) -> Signature<'a> {
+    Signature {
+        keys: &words.keys,
+        bands: WORD_LSH.bands,
+        active: &words.active,
+        leads: None,
+        need: crate::tasks::Need {
+            clean: CLEAN_WORD_BANDS as u32,
+            noisy: 1,
+            noisy_articles: noisy.to_vec(),
+        },
+    }
+}
+
+/// The character signature ([`char_keys`]): [`CHAR_MEETINGS`] meetings.
+fn char_signature<'a>(keys: &'a [u32], active: &'a [bool]) -> Signature<'a> {
+    Signature {
+        keys,
+        bands: CHAR_LSH.bands,
+        active,
+        leads: None,
+        need: crate::tasks::Need {
+            clean: CHAR_MEETINGS as u32,
+            noisy: CHAR_MEETINGS as u32,
+            noisy_articles: Vec::new(),
+        },
+    }
+}
+
+/// A signature's candidate pairs, sorted and unique, collided here, band after band in
+/// parallel.
+fn collide_here(s: &Signature<'_>) -> Vec<(u32, u32)> {
+    let need = |a, b| s.need.of(a, b);
+    lsh::candidates_first_met_in(s.keys, s.bands, s.active, s.leads, need, 0..s.bands)
+}
+
+/// The candidate pairs of each signature, sorted and unique, collided by `workers`: each
+/// signature's bands cut into about [`Workers::tasks`] ranges ([`crate::tasks::BandTask`]),
+/// all handed out together. A pair is listed only in the band where it first meets, so the
+/// ranges' pairs, merged, are what [`collide_here`] lists.
+fn collide_elsewhere<const N: usize>(
+    signatures: [Signature<'_>; N],
+    workers: &dyn Workers,
+) -> Result<[Vec<(u32, u32)>; N]> {
+    // (signature, first band, end band) of each task.
+    let mut cut: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, s) in signatures.iter().enumerate() {
+        let ranges = workers.tasks().clamp(1, s.bands.max(1));
+        let per = s.bands.div_ceil(ranges).max(1);
+        cut.extend(
+            (0..s.bands)
+                .step_by(per)
+                .map(|lo| (i, lo, (lo + per).min(s.bands))),
+        );
+    }
+    let mut found: [Vec<(u32, u32)>; N] = std::array::from_fn(|_| Vec::new());
+    let make = |t: usize| {
+        let (i, lo, hi) = cut[t];
+        let s = &signatures[i];
+        crate::tasks::BandTask {
+            bands: s.bands as u32,
+            range: lo as u32..hi as u32,
+            keys: s.keys.to_vec(),
+            active: s.active.to_vec(),
+            leads: s.leads.map(|l| (l.keys.to_vec(), l.active.to_vec())),
+            need: s.need.clone(),
+        }
+        .to_bytes()
+    };
+    hand_out(
+        workers,
+        4,
+        cut.len(),
+        |t| Ok(make(t)),
+        |t, bytes| {
+            let (i, lo, hi) = cut[t];
+            let s = &signatures[i];
+            let range = lo as u32..hi as u32;
+            let pairs =
+                crate::tasks::pairs_from_bytes(bytes, t, s.bands as u32, range, s.active.len())?;
+            found[i].extend(pairs);
+            Ok(())
+        },
+    )?;
+    for pairs in &mut found {
+        pairs.par_sort_unstable();
+        pairs.dedup();
+    }
+    Ok(found)
 }
 
 /// The `pairs` that `keep` keeps, in their order, filtered in parallel a run of pairs with
@@ -848,7 +975,7 @@ fn filter_by_first(
     kept.concat()
 }
 
-/// Bands of the character signature ([`char_candidates`]), of 2 rows: the rare sampled grams
+/// Bands of the character signature ([`char_keys`]), of 2 rows: the rare sampled grams
 /// of a clean copy and one at a 12-15% character error rate have Jaccard about 0.25, which
 /// meets in a band one time in sixteen.
 const CHAR_LSH: lsh::Params = lsh::Params {
@@ -891,7 +1018,8 @@ fn char_hasher() -> &'static MinHasher {
     HASHER.get_or_init(|| MinHasher::new(CHAR_LSH.bands * CHAR_LSH.rows))
 }
 
-/// Candidates from a signature of each article's rare sampled character grams
+/// The band keys (and which articles have them) of a signature of each article's rare sampled
+/// character grams, for candidates
 /// ([`evidence::CharSample`], boilerplate left out): copies that OCR garbled, one or both,
 /// whose word sets share no [`WORD_LSH`] band (two copies at a 5% character error rate keep
 /// about half their grams, and trims and local intros thin the word sets further). Neither
@@ -899,7 +1027,7 @@ fn char_hasher() -> &'static MinHasher {
 /// words is a one-off, and a page at 2% CER sits under [`crate::noise`]'s flag.
 /// Grams common in the feed are dropped first ([`COMMON_GRAM_SHARE`]), so that two
 /// unrelated articles share almost nothing.
-fn char_candidates(samples: &[evidence::CharSample]) -> Vec<(u32, u32)> {
+fn char_keys(samples: &[evidence::CharSample]) -> (Vec<u32>, Vec<bool>) {
     let mut df = vec![0u32; 1 << 16];
     for s in samples {
         for &k in s.keys() {
@@ -932,7 +1060,7 @@ fn char_candidates(samples: &[evidence::CharSample]) -> Vec<(u32, u32)> {
         .into_iter()
         .flat_map(|k| k.unwrap_or_else(|| vec![0; CHAR_LSH.bands]))
         .collect();
-    lsh::candidates_meeting(&keys, CHAR_LSH.bands, &active, |_, _| CHAR_MEETINGS)
+    (keys, active)
 }
 
 /// Stage 5: the candidates that pass the gate on their exact sets, in candidate order.
@@ -1117,7 +1245,7 @@ fn judge_pairs(
     known: &Known,
     verified: &[VerifiedPair],
     progress: &dyn Progress,
-    judges: Option<&dyn Judges>,
+    workers: Option<&dyn Workers>,
 ) -> Result<Vec<(usize, Evidence)>> {
     let Known {
         analysed,
@@ -1181,7 +1309,7 @@ fn judge_pairs(
             }
         })
         .collect();
-    let verdicts = match judges {
+    let verdicts = match workers {
         None => {
             let fetch = |i: usize, text: &mut String| {
                 text.push_str(&corpus.text(i)?);
@@ -1189,7 +1317,7 @@ fn judge_pairs(
             };
             judge_reads(&reads, &fetch, &|i, p| mask[i][p], cfg, progress)?
         }
-        Some(judges) => judge_elsewhere(corpus, mask, &reads, judges, progress)?,
+        Some(workers) => judge_elsewhere(corpus, mask, &reads, workers, progress)?,
     };
     for (p, e) in reads.iter().zip(verdicts) {
         judged[p.k as usize] = Some(e);
@@ -1202,58 +1330,79 @@ fn judge_pairs(
         .collect())
 }
 
-/// Where stage 6 reads the pairs whose texts it needs, when not in this process: a
-/// distributed scan hands them out as [`Task`]s (the Ray scan's reducer, through the Python
-/// binding). Verdicts depend only on their pairs ([`crate::tasks`]), so the report is the
-/// one a scan that reads them itself gives.
-pub trait Judges: Sync {
-    /// About how many tasks to cut the pairs into (at least one; fewer when there are fewer
-    /// pairs).
+/// Where a distributed scan's stage 4 collides band keys ([`crate::tasks::BandTask`]) and
+/// its stage 6 reads the pairs whose texts it needs ([`Task`]), when not in this process:
+/// the tasks handed to an engine (the Ray and Spark scans' reducers, through the Python
+/// binding), each run by [`crate::parts::work`]. A task's result depends only on the task
+/// ([`crate::tasks`]), so the report is the one a scan that does the work itself gives.
+pub trait Workers: Sync {
+    /// About how many tasks to cut a stage's work into (at least one; fewer when there is
+    /// less work).
     fn tasks(&self) -> usize;
-    /// The verdicts of `tasks`, each a task's bytes ([`Task::to_bytes`]): one result per
-    /// task in order, what [`crate::parts::judge`] gives for it wherever it runs. The caller
-    /// decodes and checks them.
-    fn judge(&self, tasks: Vec<Vec<u8>>) -> Result<Vec<Vec<u8>>>;
+    /// The results of `tasks`, each a task's bytes: one result per task in order, what
+    /// [`crate::parts::work`] gives for it wherever it runs. The caller decodes and checks
+    /// them.
+    fn run(&self, tasks: Vec<Vec<u8>>) -> Result<Vec<Vec<u8>>>;
 }
 
-/// The tasks handed to [`Judges::judge`] at a time are kept under about this many bytes
-/// (their texts, mostly): the reducer holds one batch of tasks, not every text stage 6 reads.
+/// The tasks handed to [`Workers::run`] at a time are kept under about this many bytes
+/// (texts or band keys, mostly): the reducer holds one batch of tasks, not every text stage 6
+/// reads.
 const TASK_BATCH_BYTES: usize = 256 << 20;
 
-/// The verdicts of `reads` from `judges`: the pairs cut into about [`Judges::tasks`] runs in
-/// read order (so a story's pairs stay in one task, and each task prepares their articles
-/// once), each with its articles' texts and masks, as bytes, handed over in batches of about
-/// [`TASK_BATCH_BYTES`]; each task's result decoded here, numbered among all the tasks.
+/// Hands `count` tasks of `stage` to `workers`, each made by `make` (its bytes) when its
+/// batch is due, in batches of about [`TASK_BATCH_BYTES`]; each result goes to `take` with
+/// its task's number among the stage's tasks, in task order.
+fn hand_out(
+    workers: &dyn Workers,
+    stage: u8,
+    count: usize,
+    mut make: impl FnMut(usize) -> Result<Vec<u8>>,
+    mut take: impl FnMut(usize, &[u8]) -> Result<()>,
+) -> Result<()> {
+    let mut batch: Vec<Vec<u8>> = Vec::new();
+    let mut batch_bytes = 0;
+    let mut handed = 0;
+    for t in 0..count {
+        let task = make(t)?;
+        batch_bytes += task.len();
+        batch.push(task);
+        if batch_bytes >= TASK_BATCH_BYTES || t + 1 == count {
+            let sent = batch.len();
+            let got = workers.run(std::mem::take(&mut batch))?;
+            if got.len() != sent {
+                return Err(Error::Task {
+                    stage,
+                    task: handed + got.len().min(sent),
+                    message: format!("{} results for {sent} tasks", got.len()),
+                });
+            }
+            for result in got {
+                take(handed, &result)?;
+                handed += 1;
+            }
+            batch_bytes = 0;
+        }
+    }
+    Ok(())
+}
+
+/// The verdicts of `reads` from `workers`: the pairs cut into about [`Workers::tasks`] runs
+/// in read order (so a story's pairs stay in one task, and each task prepares their articles
+/// once), each with its articles' texts and masks ([`hand_out`]); each task's result decoded
+/// here.
 fn judge_elsewhere(
     corpus: &Corpus,
     mask: &[Vec<bool>],
     reads: &[ReadPair],
-    judges: &dyn Judges,
+    workers: &dyn Workers,
     progress: &dyn Progress,
 ) -> Result<Vec<Evidence>> {
-    let per_task = reads.len().div_ceil(judges.tasks().max(1)).max(1);
+    let per_task = reads.len().div_ceil(workers.tasks().max(1)).max(1);
+    let runs: Vec<&[ReadPair]> = reads.chunks(per_task).collect();
     let mut verdicts = Vec::with_capacity(reads.len());
-    // Each task's bytes, and its pairs.
-    let mut batch: Vec<(Vec<u8>, usize)> = Vec::new();
-    let mut batch_bytes = 0;
-    let mut handed = 0;
-    let mut hand_over = |batch: Vec<(Vec<u8>, usize)>, verdicts: &mut Vec<Evidence>| {
-        let (bytes, sizes): (Vec<Vec<u8>>, Vec<usize>) = batch.into_iter().unzip();
-        let got = judges.judge(bytes)?;
-        if got.len() != sizes.len() {
-            return Err(Error::Task {
-                task: handed + got.len().min(sizes.len()),
-                message: format!("{} results for {} tasks", got.len(), sizes.len()),
-            });
-        }
-        for (v, n) in got.iter().zip(sizes) {
-            verdicts.extend(crate::tasks::verdicts_from_bytes(v, handed, n)?);
-            progress.inc(n as u64);
-            handed += 1;
-        }
-        Ok(())
-    };
-    for pairs in reads.chunks(per_task) {
+    let make = |t: usize| {
+        let pairs = runs[t];
         let mut ids: Vec<u32> = pairs.iter().flat_map(|p| [p.a, p.b]).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -1270,27 +1419,25 @@ fn judge_elsewhere(
         let task = Task {
             articles,
             pairs: pairs.to_vec(),
-        }
-        .to_bytes();
-        batch_bytes += task.len();
-        batch.push((task, pairs.len()));
-        if batch_bytes >= TASK_BATCH_BYTES {
-            hand_over(std::mem::take(&mut batch), &mut verdicts)?;
-            batch_bytes = 0;
-        }
-    }
-    if !batch.is_empty() {
-        hand_over(batch, &mut verdicts)?;
-    }
+        };
+        Ok(task.to_bytes())
+    };
+    hand_out(workers, 6, runs.len(), make, |t, bytes| {
+        let n = runs[t].len();
+        verdicts.extend(crate::tasks::verdicts_from_bytes(bytes, t, n)?);
+        progress.inc(n as u64);
+        Ok(())
+    })?;
     Ok(verdicts)
 }
 
-/// The verdicts of a task's pairs, in its order: what [`Judges::judge`] runs for each task,
+/// The verdicts of a task's pairs, in its order: what [`Workers::run`] runs for each task,
 /// in whatever process. The same code as a scan that reads its pairs itself, so the same
 /// verdicts.
 pub fn judge_task(task: &Task, cfg: &Config) -> Result<Vec<Evidence>> {
     let article = |i: usize| {
         task.find(i).ok_or_else(|| Error::Task {
+            stage: 6,
             task: 0,
             message: format!("no article {i} in the task"),
         })

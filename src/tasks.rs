@@ -1,20 +1,30 @@
-//! Stage 6's reading handed out (issue 19). Stage 6 judges most pairs from their shingle
-//! sets alone; the rest it judges from their texts, and that reading is the costliest stage
-//! of a scan. A distributed scan cuts those pairs into [`Task`]s, each carrying what judging
-//! needs and nothing of the rest of the scan: its pairs with what the reducer knows of each
-//! ([`ReadPair`]), and each article's text and boilerplate mask ([`TaskArticle`]). Any process
-//! of the same build judges a task ([`crate::parts::judge`]) and returns one [`Evidence`] per
-//! pair, in the task's order; the reducer puts them in their places
-//! ([`crate::pipeline::Judges`]).
+//! Work of a scan handed out (issue 19): stage 4's band collisions and stage 6's reading, the
+//! two stages whose work grows fastest with a feed, cut into tasks that any process of the
+//! same build runs ([`crate::parts::work`]) and whose results the reducer puts together
+//! ([`crate::pipeline::Workers`]).
+//!
+//! - **Stage 4** ([`BandTask`]): a signature's band keys (and leads) with a range of its
+//!   bands; the task lists the pairs that first meet in those bands, as a scan lists them
+//!   ([`crate::lsh::candidates_first_met_in`]). A pair is listed in the band where it first
+//!   meets and nowhere else, so the tasks of a cutting of the bands list disjoint pairs whose
+//!   union is the scan's.
+//! - **Stage 6** ([`Task`]): stage 6 judges most pairs from their shingle sets alone; the
+//!   rest it judges from their texts, the costliest stage of a scan. A task carries what
+//!   judging needs and nothing of the rest of the scan: its pairs with what the reducer knows
+//!   of each ([`ReadPair`]), and each article's text and boilerplate mask ([`TaskArticle`]).
+//!   It returns one [`Evidence`] per pair, in the task's order.
 //!
 //! Invariants:
 //!
-//! - a verdict depends only on its pair, never on the task it is in nor on the other pairs of
-//!   that task, so the report is the same bytes however the pairs are cut
-//! - a task and its verdicts cross processes as framed bytes (`wire.rs`: magics
-//!   [`TASK_MAGIC`] and [`VERDICTS_MAGIC`], format [`VERSION`]); damaged or foreign bytes, a
-//!   pair naming an article its task does not carry, or verdicts that are not one per pair,
-//!   are an [`Error::Task`], never a panic or another report
+//! - a verdict depends only on its pair, and a pair's listing only on its articles' keys,
+//!   never on the task it is in nor on the task's other pairs, so the report is the same
+//!   bytes however the work is cut
+//! - tasks and their results cross processes as framed bytes (`wire.rs`: magics
+//!   [`TASK_MAGIC`], [`VERDICTS_MAGIC`], [`BAND_TASK_MAGIC`], [`PAIRS_MAGIC`], format
+//!   [`VERSION`]); damaged or foreign bytes, keys that do not fit their articles, a pair
+//!   naming an article its task does not carry, or results that are not one per pair or not
+//!   sorted pairs of the task's articles, are an [`Error::Task`], never a panic or another
+//!   report
 
 use crate::error::{Error, Result};
 use crate::evidence::{Evidence, Kind, Measure, Noise};
@@ -24,6 +34,10 @@ use crate::wire::{self, Reader, Writer};
 pub const TASK_MAGIC: [u8; 8] = *b"RPRTTASK";
 /// The first bytes of a task's verdicts.
 pub const VERDICTS_MAGIC: [u8; 8] = *b"RPRTVERD";
+/// The first bytes of a stage-4 task.
+pub const BAND_TASK_MAGIC: [u8; 8] = *b"RPRTBAND";
+/// The first bytes of a stage-4 task's pairs.
+pub const PAIRS_MAGIC: [u8; 8] = *b"RPRTPAIR";
 /// The format's version. Verdicts change with the detection code, so tasks are for one run
 /// of one build, not for keeping.
 pub const VERSION: u32 = 1;
@@ -101,7 +115,11 @@ impl Task {
     /// A task from [`Task::to_bytes`]: an [`Error::Task`] (numbered 0) when the bytes are
     /// not a task of this version, are damaged, or name articles it does not carry.
     pub fn from_bytes(bytes: &[u8]) -> Result<Task> {
-        Task::decode(bytes).map_err(|message| Error::Task { task: 0, message })
+        Task::decode(bytes).map_err(|message| Error::Task {
+            stage: 6,
+            task: 0,
+            message,
+        })
     }
 
     fn decode(bytes: &[u8]) -> std::result::Result<Task, String> {
@@ -196,7 +214,246 @@ pub fn verdicts_from_bytes(bytes: &[u8], task: usize, pairs: usize) -> Result<Ve
         }
         Ok(v)
     };
-    decode().map_err(|message| Error::Task { task, message })
+    decode().map_err(|message| Error::Task {
+        stage: 6,
+        task,
+        message,
+    })
+}
+
+/// Stage 4's collisions of one signature over a range of its bands: the band keys of every
+/// article ([`crate::lsh::band_keys`], article after article), which articles have a
+/// signature, the leads' keys where the signature has leads, and how many bands a pair must
+/// meet in ([`Need`]). A pair's listing needs its articles' keys in every band (it is listed
+/// in the first band where they meet, once they meet often enough), so each task carries the
+/// whole signature and only its range of bands is its own.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BandTask {
+    /// Band keys per article.
+    pub bands: u32,
+    /// The bands whose buckets this task opens.
+    pub range: std::ops::Range<u32>,
+    pub keys: Vec<u32>,
+    pub active: Vec<bool>,
+    /// The leads' band keys and which articles have a lead ([`crate::lsh::Leads`]).
+    pub leads: Option<(Vec<u32>, Vec<bool>)>,
+    pub need: Need,
+}
+
+/// How many bands two articles must meet in to be listed: `noisy` for a pair with a noisy
+/// side (`noisy_articles`; none when empty), `clean` for the others.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Need {
+    pub clean: u32,
+    pub noisy: u32,
+    pub noisy_articles: Vec<bool>,
+}
+
+impl Need {
+    /// The bands `a` and `b` must meet in.
+    pub fn of(&self, a: u32, b: u32) -> usize {
+        let noisy = |x: u32| {
+            self.noisy_articles
+                .get(x as usize)
+                .copied()
+                .unwrap_or(false)
+        };
+        match noisy(a) || noisy(b) {
+            true => self.noisy as usize,
+            false => self.clean as usize,
+        }
+    }
+}
+
+impl BandTask {
+    /// Articles of the signature.
+    pub fn articles(&self) -> usize {
+        self.active.len()
+    }
+
+    /// The pairs this task lists, sorted and unique: the pairs of the signature that first
+    /// meet in its range of bands.
+    pub fn collide(&self) -> Vec<(u32, u32)> {
+        let leads = self
+            .leads
+            .as_ref()
+            .map(|(keys, active)| crate::lsh::Leads { keys, active });
+        crate::lsh::candidates_first_met_in(
+            &self.keys,
+            self.bands as usize,
+            &self.active,
+            leads,
+            |a, b| self.need.of(a, b),
+            self.range.start as usize..self.range.end as usize,
+        )
+    }
+
+    /// The task as framed bytes ([`BAND_TASK_MAGIC`], [`VERSION`]).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer(Vec::new());
+        w.u32(self.bands);
+        w.u32(self.range.start);
+        w.u32(self.range.end);
+        w.u32s(&self.keys);
+        w.bools(&self.active);
+        match &self.leads {
+            None => w.u8(0),
+            Some((keys, active)) => {
+                w.u8(1);
+                w.u32s(keys);
+                w.bools(active);
+            }
+        }
+        w.u32(self.need.clean);
+        w.u32(self.need.noisy);
+        w.bools(&self.need.noisy_articles);
+        wire::frame(&BAND_TASK_MAGIC, VERSION, &w.0)
+    }
+
+    /// A task from [`BandTask::to_bytes`]: an [`Error::Task`] (numbered 0) when the bytes are
+    /// not a stage-4 task of this version, are damaged, or their keys do not fit their
+    /// articles and bands.
+    pub fn from_bytes(bytes: &[u8]) -> Result<BandTask> {
+        BandTask::decode(bytes).map_err(|message| Error::Task {
+            stage: 4,
+            task: 0,
+            message,
+        })
+    }
+
+    fn decode(bytes: &[u8]) -> std::result::Result<BandTask, String> {
+        let payload = wire::unframe(bytes, &BAND_TASK_MAGIC, VERSION, "a reprint stage-4 task")?;
+        let mut r = Reader { at: 0, b: payload };
+        let (bands, start, end) = (r.u32()?, r.u32()?, r.u32()?);
+        let keys = r.u32s()?;
+        let active = r.bools()?;
+        let leads = match r.bool()? {
+            false => None,
+            true => Some((r.u32s()?, r.bools()?)),
+        };
+        let need = Need {
+            clean: r.u32()?,
+            noisy: r.u32()?,
+            noisy_articles: r.bools()?,
+        };
+        if r.at != r.b.len() {
+            return Err(format!("{} bytes left after the task", r.b.len() - r.at));
+        }
+        let n = active.len();
+        if bands == 0 || start >= end || end > bands {
+            return Err(format!("bands {start}..{end} of {bands}"));
+        }
+        if n >= 1 << 31 {
+            return Err(format!("{n} articles, more than a scan numbers"));
+        }
+        let fits = |keys: &[u32], active: &[bool]| {
+            active.len() == n && keys.len() as u64 == n as u64 * u64::from(bands)
+        };
+        if !fits(&keys, &active) {
+            return Err(format!(
+                "{} keys for {n} articles of {bands} bands",
+                keys.len()
+            ));
+        }
+        if let Some((k, a)) = &leads {
+            if !fits(k, a) {
+                return Err(format!(
+                    "{} lead keys and {} leads for {n} articles of {bands} bands",
+                    k.len(),
+                    a.len()
+                ));
+            }
+        }
+        if need.clean == 0
+            || need.noisy == 0
+            || !(need.noisy_articles.is_empty() || need.noisy_articles.len() == n)
+        {
+            return Err(format!(
+                "a need of {} and {} bands, noise told for {} of {n} articles",
+                need.clean,
+                need.noisy,
+                need.noisy_articles.len()
+            ));
+        }
+        Ok(BandTask {
+            bands,
+            range: start..end,
+            keys,
+            active,
+            leads,
+            need,
+        })
+    }
+}
+
+/// The pairs `task` lists ([`BandTask::collide`]), as framed bytes ([`PAIRS_MAGIC`]), after
+/// the task's bands, range and articles, so that the reducer knows them for that task's.
+pub fn pairs_to_bytes(task: &BandTask, pairs: &[(u32, u32)]) -> Vec<u8> {
+    let mut w = Writer(Vec::with_capacity(28 + pairs.len() * 8));
+    w.u32(task.bands);
+    w.u32(task.range.start);
+    w.u32(task.range.end);
+    w.u64(task.articles() as u64);
+    w.u64(pairs.len() as u64);
+    for &(a, b) in pairs {
+        w.u32(a);
+        w.u32(b);
+    }
+    wire::frame(&PAIRS_MAGIC, VERSION, &w.0)
+}
+
+/// The pairs of stage-4 task number `task` (for the error), bands `range` of `bands` of a
+/// signature of `articles` articles, from [`pairs_to_bytes`]: the result of that task, each
+/// pair `a < b < articles`, sorted, each once.
+pub fn pairs_from_bytes(
+    bytes: &[u8],
+    task: usize,
+    bands: u32,
+    range: std::ops::Range<u32>,
+    articles: usize,
+) -> Result<Vec<(u32, u32)>> {
+    let decode = || -> std::result::Result<Vec<(u32, u32)>, String> {
+        let payload = wire::unframe(bytes, &PAIRS_MAGIC, VERSION, "a stage-4 task's pairs")?;
+        let mut r = Reader { at: 0, b: payload };
+        let (b, start, end, n) = (r.u32()?, r.u32()?, r.u32()?, r.u64()?);
+        if (b, start..end, n) != (bands, range.clone(), articles as u64) {
+            return Err(format!(
+                "the pairs of bands {start}..{end} of {b} of {n} articles, for the task of \
+                 bands {}..{} of {bands} of {articles}",
+                range.start, range.end
+            ));
+        }
+        let n = r.count(8)?;
+        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(n);
+        for _ in 0..n {
+            let p = (r.u32()?, r.u32()?);
+            if p.0 >= p.1 || p.1 as usize >= articles {
+                return Err(format!(
+                    "pair ({}, {}) is not two of the {articles} articles in order",
+                    p.0, p.1
+                ));
+            }
+            if pairs.last().is_some_and(|&l| l >= p) {
+                return Err(format!(
+                    "pair ({}, {}) out of order or given twice",
+                    p.0, p.1
+                ));
+            }
+            pairs.push(p);
+        }
+        if r.at != r.b.len() {
+            return Err(format!(
+                "{} bytes left after the last pair",
+                r.b.len() - r.at
+            ));
+        }
+        Ok(pairs)
+    };
+    decode().map_err(|message| Error::Task {
+        stage: 4,
+        task,
+        message,
+    })
 }
 
 fn noise_code(n: Noise) -> u8 {
@@ -359,8 +616,131 @@ mod tests {
         assert!(err(Task::from_bytes(&verdicts_to_bytes(&[]))).contains("RPRTTASK"));
         let v = verdicts_to_bytes(&[verdict(Kind::Reprint, Measure::Words)]);
         match verdicts_from_bytes(&v, 5, 2) {
-            Err(Error::Task { task: 5, message }) => assert!(message.contains("1 verdicts for")),
+            Err(Error::Task {
+                stage: 6,
+                task: 5,
+                message,
+            }) => assert!(message.contains("1 verdicts for")),
             other => panic!("expected a task error, got {other:?}"),
         }
+    }
+
+    /// Keys of `n` articles over `bands` bands drawn from few values, so that buckets are
+    /// shared often (and some exceed [`crate::lsh::MAX_BUCKET`] with `values` 1), with a lead
+    /// for every third article and a noisy tenth.
+    fn band_task(n: usize, bands: u32, values: u32, seed: u64) -> BandTask {
+        let mut x = seed | 1;
+        let mut next = |m: u32| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % u64::from(m)) as u32
+        };
+        let keys: Vec<u32> = (0..n * bands as usize).map(|_| next(values)).collect();
+        let lead_keys: Vec<u32> = (0..n * bands as usize).map(|_| next(values)).collect();
+        BandTask {
+            bands,
+            range: 0..bands,
+            keys,
+            active: (0..n).map(|i| i % 11 != 5).collect(),
+            leads: Some((lead_keys, (0..n).map(|i| i % 3 == 0).collect())),
+            need: Need {
+                clean: 2,
+                noisy: 1,
+                noisy_articles: (0..n).map(|i| i % 10 == 0).collect(),
+            },
+        }
+    }
+
+    #[test]
+    fn band_ranges_list_the_pairs_all_bands_list_once_merged() {
+        for (n, bands, values, seed) in [(300, 8, 6, 1), (700, 5, 1, 2), (120, 16, 3, 3)] {
+            let whole = band_task(n, bands, values, seed);
+            let all = whole.collide();
+            assert!(all.len() > n, "{} pairs of {n} articles", all.len());
+            // What the scan itself lists: the lead-aware candidates need one band, the others
+            // their need.
+            let leads = whole
+                .leads
+                .as_ref()
+                .map(|(keys, active)| crate::lsh::Leads { keys, active });
+            let listed = crate::lsh::candidates(&whole.keys, bands as usize, &whole.active, leads);
+            let mut without = whole.clone();
+            without.leads = None;
+            let meeting = crate::lsh::candidates_meeting(
+                &whole.keys,
+                bands as usize,
+                &whole.active,
+                |a, b| whole.need.of(a, b),
+            );
+            assert_eq!(without.collide(), meeting);
+            let mut one = whole.clone();
+            one.need = Need {
+                clean: 1,
+                noisy: 1,
+                noisy_articles: Vec::new(),
+            };
+            assert_eq!(one.collide(), listed);
+            for cuts in [vec![1], vec![bands / 2], vec![1, 2, bands - 1]] {
+                let mut ends = cuts.clone();
+                ends.push(bands);
+                let mut merged = Vec::new();
+                let mut lo = 0;
+                for hi in ends {
+                    let mut part = whole.clone();
+                    part.range = lo..hi;
+                    let bytes = part.to_bytes();
+                    let back = BandTask::from_bytes(&bytes).unwrap();
+                    assert_eq!(back, part);
+                    let result = pairs_to_bytes(&back, &back.collide());
+                    merged.extend(pairs_from_bytes(&result, 0, bands, lo..hi, n).unwrap());
+                    lo = hi;
+                }
+                merged.sort_unstable();
+                merged.dedup();
+                assert_eq!(merged, all, "bands cut at {cuts:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn band_tasks_and_pairs_that_do_not_fit_are_errors() {
+        let task = band_task(50, 4, 3, 9);
+        let message = |r: Result<BandTask>| match r {
+            Err(Error::Task {
+                stage: 4, message, ..
+            }) => message,
+            other => panic!("expected a stage-4 task error, got {other:?}"),
+        };
+        let mut short = task.clone();
+        short.keys.pop();
+        assert!(message(BandTask::from_bytes(&short.to_bytes())).contains("keys for 50 articles"));
+        let mut beyond = task.clone();
+        beyond.range = 2..5;
+        assert!(message(BandTask::from_bytes(&beyond.to_bytes())).contains("bands 2..5 of 4"));
+        let mut leads = task.clone();
+        leads.leads.as_mut().unwrap().1.push(true);
+        assert!(message(BandTask::from_bytes(&leads.to_bytes())).contains("lead keys"));
+        let mut noise = task.clone();
+        noise.need.noisy_articles.truncate(7);
+        assert!(message(BandTask::from_bytes(&noise.to_bytes())).contains("noise told for 7"));
+        let pairs_error = |pairs: &[(u32, u32)], range: std::ops::Range<u32>| match pairs_from_bytes(
+            &pairs_to_bytes(&task, pairs),
+            3,
+            4,
+            range,
+            50,
+        ) {
+            Err(Error::Task {
+                stage: 4,
+                task: 3,
+                message,
+            }) => message,
+            other => panic!("expected a stage-4 task error, got {other:?}"),
+        };
+        assert!(pairs_error(&[(1, 2), (1, 2)], 0..4).contains("out of order"));
+        assert!(pairs_error(&[(3, 1)], 0..4).contains("not two of the 50"));
+        assert!(pairs_error(&[(1, 50)], 0..4).contains("not two of the 50"));
+        assert!(pairs_error(&[(1, 2)], 0..2).contains("for the task of bands 0..2"));
     }
 }

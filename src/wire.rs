@@ -88,9 +88,14 @@ impl Writer {
     }
     pub(crate) fn u32s(&mut self, v: &[u32]) {
         self.u64(v.len() as u64);
+        self.0.reserve(v.len() * 4);
         for &x in v {
             self.u32(x);
         }
+    }
+    pub(crate) fn bools(&mut self, v: &[bool]) {
+        self.u64(v.len() as u64);
+        self.0.extend(v.iter().map(|&b| u8::from(b)));
     }
 }
 
@@ -163,5 +168,17 @@ impl<'a> Reader<'a> {
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default()))
             .collect())
+    }
+    pub(crate) fn bools(&mut self) -> std::result::Result<Vec<bool>, String> {
+        let n = self.count(1)?;
+        let at = self.at;
+        self.take(n)?
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| match v {
+                0 | 1 => Ok(v == 1),
+                _ => Err(format!("byte {} is {v}, not a boolean", at + i)),
+            })
+            .collect()
     }
 }

@@ -428,53 +428,83 @@ fn rejected_lines_count_as_a_one_machine_read_of_those_records_counts_them() {
     );
 }
 
-/// Stage 6 handed out as the Ray scan hands it out: each task through its bytes and the
-/// stage-6 kernel ([`reprint::parts::judge`]), the tasks run last first, the verdicts back
-/// through their bytes. Counts the tasks and pairs it was given.
+/// Stages 4 and 6 handed out as the Ray scan hands them out: each task through its bytes and
+/// the kernel ([`reprint::parts::work`]), the tasks run last first, the results back through
+/// their bytes. Counts what it was given.
 struct Elsewhere {
     tasks: usize,
-    given: std::sync::Mutex<(usize, usize)>,
-    /// Damages the verdicts of the second task: drops its last verdict, or flips a byte.
-    damage: Option<fn(&mut Vec<u8>)>,
+    given: std::sync::Mutex<Given>,
+    /// Damages the result of the second task of a stage (4 or 6): drops its last verdict,
+    /// reverses a pair, or flips a byte.
+    damage: Option<(u8, Damage)>,
 }
 
-impl reprint::pipeline::Judges for Elsewhere {
+/// Damage done to a result's bytes.
+type Damage = fn(&mut Vec<u8>);
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Given {
+    band_tasks: usize,
+    /// Pairs the band tasks listed.
+    listed: usize,
+    read_tasks: usize,
+    /// Pairs the stage-6 tasks read.
+    read: usize,
+}
+
+impl reprint::pipeline::Workers for Elsewhere {
     fn tasks(&self) -> usize {
         self.tasks
     }
 
-    fn judge(&self, tasks: Vec<Vec<u8>>) -> reprint::Result<Vec<Vec<u8>>> {
+    fn run(&self, tasks: Vec<Vec<u8>>) -> reprint::Result<Vec<Vec<u8>>> {
         let cfg = Config::default();
-        {
-            let mut given = self.given.lock().unwrap();
-            given.0 += tasks.len();
-            given.1 += tasks
-                .iter()
-                .map(|t| reprint::tasks::Task::from_bytes(t).unwrap().pairs.len())
-                .sum::<usize>();
-        }
+        let stage = |t: &[u8]| match t.starts_with(&reprint::tasks::BAND_TASK_MAGIC) {
+            true => 4,
+            false => 6,
+        };
         let mut done: Vec<(usize, Vec<u8>)> = tasks
             .iter()
             .enumerate()
             .rev()
-            .map(|(k, b)| (k, reprint::parts::judge(b, &cfg).unwrap()))
+            .map(|(k, b)| (k, reprint::parts::work(b, &cfg).unwrap()))
             .collect();
         done.sort_by_key(|d| d.0);
-        if let (Some(damage), Some(second)) = (self.damage, done.get_mut(1)) {
-            damage(&mut second.1);
+        let mut given = self.given.lock().unwrap();
+        for (t, (_, result)) in tasks.iter().zip(&done) {
+            if stage(t) == 4 {
+                let task = reprint::tasks::BandTask::from_bytes(t).unwrap();
+                let pairs = reprint::tasks::pairs_from_bytes(
+                    result,
+                    0,
+                    task.bands,
+                    task.range.clone(),
+                    task.articles(),
+                );
+                given.band_tasks += 1;
+                given.listed += pairs.unwrap().len();
+            } else {
+                given.read_tasks += 1;
+                given.read += reprint::tasks::Task::from_bytes(t).unwrap().pairs.len();
+            }
+        }
+        if let Some((s, damage)) = self.damage {
+            if let Some(second) = done.iter_mut().filter(|d| stage(&tasks[d.0]) == s).nth(1) {
+                damage(&mut second.1);
+            }
         }
         Ok(done.into_iter().map(|d| d.1).collect())
     }
 }
 
 #[test]
-fn stage_six_handed_out_as_tasks_gives_the_cli_report() {
+fn stages_four_and_six_handed_out_as_tasks_give_the_cli_report() {
     let dir = tempfile::tempdir().unwrap();
     let files = inputs(dir.path(), 1200);
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     let want = cli_json(&names);
     let cfg = Config::default();
-    let reduce = |judges: &Elsewhere| {
+    let reduce = |workers: &Elsewhere| {
         let mut starts = Vec::new();
         let mut parts = Vec::new();
         for (k, (name, data)) in files.iter().enumerate() {
@@ -487,28 +517,47 @@ fn stage_six_handed_out_as_tasks_gives_the_cli_report() {
         for p in parts {
             reducer.add(p).unwrap();
         }
-        reducer.finish_judged(judges)
+        reducer.finish_on(workers)
     };
     for tasks in [1, 3, 50] {
-        let judges = Elsewhere {
+        let workers = Elsewhere {
             tasks,
             given: Default::default(),
             damage: None,
         };
-        let (report, stats) = reduce(&judges).unwrap();
+        let (report, stats) = reduce(&workers).unwrap();
         let mut got = Vec::new();
         Json { pretty: false }.print(&report, &mut got).unwrap();
-        assert!(got == want, "report differs with stage 6 in {tasks} tasks");
-        // Pairs were read elsewhere: among them pairs judged on characters (OCR'd copies).
-        let (handed, pairs) = *judges.given.lock().unwrap();
+        assert!(
+            got == want,
+            "report differs with stages 4 and 6 in {tasks} tasks"
+        );
+        let given = *workers.given.lock().unwrap();
+        // Stage 4: each of the three signatures (the shingle bands, the word signature's 32,
+        // the character signature's 128) cut into ranges of its bands; what they listed is at
+        // least what the candidate stage kept of them.
+        let ranges = |bands: usize| bands.div_ceil(bands.div_ceil(tasks.min(bands)));
         assert_eq!(
-            handed,
-            pairs.div_ceil(pairs.div_ceil(tasks)),
-            "tasks handed out"
+            given.band_tasks,
+            ranges(stats.bands) + ranges(32) + ranges(128),
+            "band tasks handed out"
         );
         assert!(
-            pairs > 100 && pairs < stats.verified,
-            "{pairs} of {} pairs read",
+            given.listed >= stats.lsh_candidates + stats.word_candidates + stats.char_candidates
+                && stats.char_candidates > 0,
+            "{given:?} listed, {stats:?}"
+        );
+        // Stage 6: pairs were read elsewhere, among them pairs judged on characters (OCR'd
+        // copies).
+        assert_eq!(
+            given.read_tasks,
+            given.read.div_ceil(given.read.div_ceil(tasks)),
+            "stage-6 tasks handed out"
+        );
+        assert!(
+            given.read > 100 && given.read < stats.verified,
+            "{} of {} pairs read",
+            given.read,
             stats.verified
         );
         assert!(stats.by_chars > 0);
@@ -530,17 +579,47 @@ fn stage_six_handed_out_as_tasks_gives_the_cli_report() {
         let last = v.len() - 1;
         v[last] ^= 0x40;
     };
-    for (damage, says) in [(drop_last, "verdicts for the task's"), (flip, "checksum")] {
-        let judges = Elsewhere {
+    // A pair written the wrong way round, the frame made good again: a bad result, not a
+    // damaged one.
+    let reverse: fn(&mut Vec<u8>) = |v| {
+        let payload = &v[28..];
+        let (bands, start, end, n) = (
+            u32::from_le_bytes(payload[0..4].try_into().unwrap()),
+            u32::from_le_bytes(payload[4..8].try_into().unwrap()),
+            u32::from_le_bytes(payload[8..12].try_into().unwrap()),
+            u64::from_le_bytes(payload[12..20].try_into().unwrap()),
+        );
+        let task = reprint::tasks::BandTask {
+            bands,
+            range: start..end,
+            active: vec![false; n as usize],
+            keys: vec![0; n as usize * bands as usize],
+            ..Default::default()
+        };
+        let mut pairs =
+            reprint::tasks::pairs_from_bytes(v, 1, bands, start..end, n as usize).unwrap();
+        let (a, b) = pairs[0];
+        pairs[0] = (b, a);
+        *v = reprint::tasks::pairs_to_bytes(&task, &pairs);
+    };
+    for (stage, damage, says) in [
+        (6, drop_last, "verdicts for the task's"),
+        (6, flip, "checksum"),
+        (4, flip, "checksum"),
+        (4, reverse, "is not two of the"),
+    ] {
+        let workers = Elsewhere {
             tasks: 3,
             given: Default::default(),
-            damage: Some(damage),
+            damage: Some((stage, damage)),
         };
-        match reduce(&judges) {
+        match reduce(&workers) {
             Err(e @ Error::Task { task: 1, .. }) => {
+                let want = format!("stage-{stage} task 1: ");
+                assert!(e.to_string().starts_with(&want), "{e}");
                 assert!(e.to_string().contains(says), "{e}")
             }
-            other => panic!("damaged verdicts: {:?}", other.map(|r| r.0.summary)),
+            other => panic!("damaged results: {:?}", other.map(|r| r.0.summary)),
         }
     }
 }

@@ -11,9 +11,10 @@ this run. Measured, on one machine:
   -f '%e %M'``); its report is what every other report must equal, byte for byte;
 - ``reprint.ray.scan`` on a local Ray (127.0.0.1, ``--cpus`` CPUs, no dashboard, usage
   stats off; started, and warmed up on a small slice of the feed, before the clock) at each
-  ``--partitions``: wall; stage 6's tasks on Ray (count, bytes out and back, wall; with
-  ``--stage6-here`` the reducer judges those pairs itself instead, as before they went to
-  Ray); the bytes of every part it hands to the reducer (the shuffle of
+  ``--partitions``: wall; the tasks of stage 4 (band collisions) and of stage 6 (reading) on
+  Ray, each stage's count, bytes out and back, and wall (``--here all``: the reducer does
+  both stages itself, as before they went to Ray; ``--here 4`` or ``--here 6``: that stage's
+  tasks run in the driver's process through the task kernel, the other's on Ray); the bytes of every part it hands to the reducer (the shuffle of
   stage 1: total, per range, per article); the peak RSS of every process of this Ray (the
   workers, the raylet with the object store, the GCS ...) and of the driver, polled every
   0.2 s from a thread, by phase (stage 1 on Ray, during which the parts stream into the
@@ -203,12 +204,14 @@ class Reducer:
     its ``finish`` (the stages after stage 1) timed; everything else is the extension module
     itself."""
 
-    def __init__(self, monitor: Monitor, stage6_here: bool = False) -> None:
+    def __init__(self, monitor: Monitor, here: str = "none", cpus: int = 2) -> None:
         self.monitor = monitor
         self.calls: list[dict[str, Any]] = []
         self.label = ""
-        #: Stage 6 judged by the driver's reducer instead of handed to Ray tasks.
-        self.stage6_here = stage6_here
+        #: "all": stages 4 and 6 done by the driver's reducer; "4" or "6": that stage's tasks
+        #: run in the driver's process (the task kernel, ``cpus`` threads); "none": on Ray.
+        self.here = here
+        self.cpus = cpus
 
     def __getattr__(self, name: str) -> Any:
         return getattr(_reprint, name)
@@ -228,26 +231,34 @@ class TimedReducer:
         self.part_bytes.append(len(part))
         self.inner.add(part)
 
-    def finish(self, pretty: bool = False, judge: Any = None, tasks: int = 1) -> str:
+    def finish(self, pretty: bool = False, work: Any = None, tasks: int = 1) -> str:
         o = self.outer
         m = o.monitor
         m.set_phase(o.label + "/reduce")
         rss_before = m.me.memory()[0]
-        stage6 = {"tasks": 0, "task_bytes": 0, "verdict_bytes": 0, "wall_s": 0.0, "batches": 0}
+        weights = {stage: {"tasks": 0, "task_bytes": 0, "result_bytes": 0, "wall_s": 0.0,
+                           "batches": 0, "where": "here" if o.here == stage else "ray"}
+                   for stage in ("4", "6")}
+        options = {"threads": o.cpus}
 
         def weighed(batch: list[bytes]) -> list[bytes]:
-            t6 = time.perf_counter()
-            got = judge(batch)
-            stage6["wall_s"] += time.perf_counter() - t6
-            stage6["batches"] += 1
-            stage6["tasks"] += len(batch)
-            stage6["task_bytes"] += sum(map(len, batch))
-            stage6["verdict_bytes"] += sum(map(len, got))
+            stage = "4" if batch[0][:8] == b"RPRTBAND" else "6"
+            t0 = time.perf_counter()
+            if o.here == stage:
+                got = [_reprint.work(t, options) for t in batch]
+            else:
+                got = work(batch)
+            w = weights[stage]
+            w["wall_s"] += time.perf_counter() - t0
+            w["batches"] += 1
+            w["tasks"] += len(batch)
+            w["task_bytes"] += sum(map(len, batch))
+            w["result_bytes"] += sum(map(len, got))
             return got
 
-        elsewhere = judge is not None and not o.stage6_here
+        elsewhere = work is not None and o.here != "all"
         t = time.perf_counter()
-        out = self.inner.finish(pretty, judge=weighed if elsewhere else None, tasks=tasks)
+        out = self.inner.finish(pretty, work=weighed if elsewhere else None, tasks=tasks)
         s = time.perf_counter() - t
         m.set_phase(o.label + "/after")
         peak = max(e["rss"] for e in m.peaks[o.label + "/reduce"].values()
@@ -257,7 +268,8 @@ class TimedReducer:
             "part_bytes": self.part_bytes,
             "driver_rss_before_mb": round(rss_before / MB, 1),
             "driver_rss_peak_mb": round(peak / MB, 1),
-            "stage6_on_ray": {**stage6, "wall_s": round(stage6["wall_s"], 2)} if elsewhere else None,
+            "handed_out": {stage: {**w, "wall_s": round(w["wall_s"], 2)}
+                           for stage, w in weights.items()} if elsewhere else None,
         })
         return out
 
@@ -311,8 +323,9 @@ def main() -> int:
                     help="no Ray: every range of --partitions through the map kernel in this "
                     "process (--kernel-threads threads), then the reducer here, both measured")
     ap.add_argument("--kernel-threads", type=int, default=1)
-    ap.add_argument("--stage6-here", action="store_true",
-                    help="stage 6 judged by the driver's reducer, as before it ran on Ray tasks")
+    ap.add_argument("--here", choices=["none", "4", "6", "all"], default="none",
+                    help="all: stages 4 and 6 done by the driver's reducer; 4 or 6: that "
+                         "stage's tasks run in the driver's process; none: both on Ray")
     ap.add_argument("--max-gb", type=float, default=None,
                     help="cap this process's address space (RLIMIT_AS): a run that outgrows it "
                     "fails alone instead of pressing a shared machine")
@@ -374,7 +387,7 @@ def main() -> int:
             return finish(args, fig)
 
         monitor = Monitor()
-        reducer = Reducer(monitor, args.stage6_here)
+        reducer = Reducer(monitor, args.here, args.cpus)
         before = {c.pid for c in Proc(os.getpid()).children()}
         ray_tmp = tempfile.mkdtemp(prefix="rs-ray-", dir="/tmp")
         monitor.start()
@@ -431,11 +444,10 @@ def main() -> int:
                           flush=True)
                 print(f"  driver RSS before the reducer {call['driver_rss_before_mb']} MB, peak "
                       f"{call['driver_rss_peak_mb']} MB", flush=True)
-                s6 = call["stage6_on_ray"]
-                if s6:
-                    print(f"  stage 6 on Ray: {s6['tasks']} tasks in {s6['batches']} batches, "
-                          f"{s6['wall_s']} s; tasks {s6['task_bytes'] / MB:.1f} MB, verdicts "
-                          f"{s6['verdict_bytes'] / MB:.1f} MB", flush=True)
+                for stage, w in (call["handed_out"] or {}).items():
+                    print(f"  stage {stage} ({w['where']}): {w['tasks']} tasks in {w['batches']} "
+                          f"batches, {w['wall_s']} s; tasks {w['task_bytes'] / MB:.1f} MB, "
+                          f"results {w['result_bytes'] / MB:.1f} MB", flush=True)
         finally:
             reprint._ranges._reprint = _reprint
             ray.shutdown()

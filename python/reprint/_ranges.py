@@ -110,17 +110,23 @@ def kill_once(marker: str | None, where: str = "") -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def task_stage(task: bytes) -> int:
+    """The stage a handed-out task is of: 4 (band collisions) or 6 (reading), by its magic."""
+    return 4 if task[:8] == b"RPRTBAND" else 6
+
+
 def reduce_parts(rs: list[dict[str, Any]], parts: Iterable[bytes], options: dict[str, Any],
-                 pretty: bool, judge: Callable[[list[bytes]], list[bytes]] | None = None) -> str:
+                 pretty: bool, work: Callable[[list[bytes]], list[bytes]] | None = None) -> str:
     """The report of the ranges ``rs`` (with their ``first_line``) from their parts, taken one
     at a time in any order (``_reprint.Reducer``): a part's stage-1 values go into the
     analysis as soon as the parts before it have come, so the caller need not hold every
-    part; the reducer checks that every range's part came, once. With ``judge``, the pairs
-    stage 6 reads go out as about one task per range (``Reducer.finish``)."""
+    part; the reducer checks that every range's part came, once. With ``work``, stage 4's
+    band collisions and the pairs stage 6 reads go out as about one task per range each
+    (``Reducer.finish``)."""
     reducer = _reprint.Reducer([(r["input"], r["first_line"]) for r in rs], options)
     for part in parts:
         reducer.add(part)
-    return reducer.finish(pretty, judge=judge, tasks=max(1, len(rs)))
+    return reducer.finish(pretty, work=work, tasks=max(1, len(rs)))
 
 
 def ranges(paths: Sequence[str], partitions: int | None, engine: str) -> list[dict[str, Any]]:

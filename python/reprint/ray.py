@@ -24,12 +24,20 @@ values into the scan's analysis as soon as every part before it in input order h
 remaining stages in Rust. The report is byte-identical to ``reprint scan --format json`` on the same files in
 the same order, for any number of partitions.
 
-Stage 1 and stage 6 are distributed. The reducer holds every stage-1 value on the driver and
-runs stages 2 to 5 there. Stage 6 judges most pairs from their shingle sets; the pairs it must
-read (the costliest stage of a one-machine scan) it cuts into about one task per range, each
-carrying its pairs and their articles' texts and boilerplate masks, and hands them to Ray tasks
-running the stage-6 kernel (``_reprint.judge``), a batch of tasks at a time; a verdict depends
-only on its pair, so the report is the same bytes. The driver reads again from the files the
+Stages 1, 4 and 6 are distributed. The reducer holds every stage-1 value on the driver and
+runs stages 2, 3 and 5 there, and hands out the two stages whose work grows fastest with the
+feed, as Ray tasks running the task kernel (``_reprint.work``), a batch of tasks at a time:
+
+- stage 4's band collisions: each of the three signatures (shingle bands with leads, word
+  signature, character signature) cut into about one range of bands per range of the input,
+  each task carrying the signature's band keys and listing the pairs that first meet in its
+  bands;
+- stage 6's reading: stage 6 judges most pairs from their shingle sets; the pairs it must read
+  it cuts into about one task per range, each carrying its pairs and their articles' texts and
+  boilerplate masks.
+
+A pair's listing depends only on its articles' keys and a verdict only on its pair, so the
+report is the same bytes. The driver reads again from the files the
 texts it needs (the pairs stage 6 reads, the listed pairs', the report's examples), as a
 one-machine scan does, so it must read the files by the names it was given, unchanged since
 the tasks read them (see benches/results/ray-2026-12-02.md). Inputs are plain
@@ -51,7 +59,7 @@ Retries: Ray Data's map tasks are retried when their worker process dies (Ray Da
 them with ``max_retries=-1``, and the ``max_retries`` keyword of ``Dataset.map`` is
 deprecated in Ray 2.60 in favour of named parameters that do not include it), so a killed
 worker costs the range it held, which runs again and gives the same part. A Dataset's split
-tasks and the stage-6 tasks are plain Ray tasks with Ray's three retries.
+tasks and the stage-4 and stage-6 tasks are plain Ray tasks with Ray's three retries.
 """
 
 from __future__ import annotations
@@ -74,6 +82,7 @@ from ._ranges import (
     range_lines,
     ranges,
     reduce_parts,
+    task_stage,
 )
 
 __all__ = ["scan", "main"]
@@ -81,8 +90,8 @@ __all__ = ["scan", "main"]
 #: Tests only: the path of a marker file. The first map task that finds it missing creates
 #: it and kills its own worker process (SIGKILL), so that Ray must run the range again.
 _FAULT_ENV = "REPRINT_RAY_KILL_ONCE"
-#: Tests only: the same for the first stage-6 task.
-_JUDGE_FAULT_ENV = "REPRINT_RAY_KILL_ONCE_JUDGE"
+#: Tests only: the same for the first task of stage 4 and of stage 6 (``.format(stage)``).
+_TASK_FAULT_ENV = "REPRINT_RAY_KILL_ONCE_STAGE{}"
 
 
 def _count(row: dict[str, Any]) -> dict[str, Any]:
@@ -101,31 +110,33 @@ def _map(row: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     return {"part": map_range(row, options)}
 
 
-def _judge_task(task: bytes, options: dict[str, Any]) -> bytes:
-    """Ray task: a stage-6 task (its pairs and their articles' texts) through the stage-6
-    kernel, as its verdicts' bytes."""
-    kill_once(os.environ.get(_JUDGE_FAULT_ENV), "a stage-6 task")
-    return _reprint.judge(task, options)
+def _work_task(task: bytes, options: dict[str, Any]) -> bytes:
+    """Ray task: a stage-4 task (a signature's band keys and a range of its bands) or a stage-6
+    task (pairs and their articles' texts) through the task kernel, as its result's bytes."""
+    stage = task_stage(task)
+    kill_once(os.environ.get(_TASK_FAULT_ENV.format(stage)), f"a stage-{stage} task")
+    return _reprint.work(task, options)
 
 
-def _judge_on_ray(scan_options: dict[str, Any]) -> Callable[[list[bytes]], list[bytes]]:
-    """The reducer's ``judge``: each of a batch of stage-6 tasks as a Ray task (one CPU, one
-    thread, Ray's three retries: a task whose worker dies runs again and gives the same
-    verdicts), their results in the tasks' order."""
+def _work_on_ray(scan_options: dict[str, Any]) -> Callable[[list[bytes]], list[bytes]]:
+    """The reducer's ``work``: each of a batch of tasks as a Ray task (one CPU, one thread,
+    Ray's three retries: a task whose worker dies runs again and gives the same result), their
+    results in the tasks' order."""
     import ray
 
-    fault = os.environ.get(_JUDGE_FAULT_ENV)
-    remote = ray.remote(_judge_task).options(
+    faults = {name: os.environ[name] for name in map(_TASK_FAULT_ENV.format, (4, 6))
+              if name in os.environ}
+    remote = ray.remote(_work_task).options(
         num_cpus=1,
         max_retries=3,
-        runtime_env={"env_vars": {_JUDGE_FAULT_ENV: fault}} if fault else None,
+        runtime_env={"env_vars": faults} if faults else None,
     )
     options = {"threads": 1, **scan_options}
 
-    def judge(tasks: list[bytes]) -> list[bytes]:
+    def work(tasks: list[bytes]) -> list[bytes]:
         return ray.get([remote.remote(t, options) for t in tasks])
 
-    return judge
+    return work
 
 
 def _map_rows(rows: Any, name: str, first_line: int, last: bool, options: dict[str, Any]) -> bytes:
@@ -172,7 +183,7 @@ def _scan_dataset(ds: Any, partitions: int | None, name: str, pretty: bool,
     while pending:
         done, pending = ray.wait(pending, num_returns=1)
         reducer.add(ray.get(done[0]))
-    return reducer.finish(pretty, judge=_judge_on_ray(scan_options), tasks=k)
+    return reducer.finish(pretty, work=_work_on_ray(scan_options), tasks=k)
 
 
 def scan(
@@ -229,7 +240,7 @@ def scan(
         (row["part"] for row in parts.iter_rows()),
         dict(scan_options),
         pretty,
-        judge=_judge_on_ray(scan_options),
+        work=_work_on_ray(scan_options),
     )
 
 

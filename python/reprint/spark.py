@@ -32,11 +32,13 @@ Rust. The report is byte-identical to
 ``reprint scan --format json`` on the same files in the same order, for any number of
 partitions.
 
-Stage 6's reading is distributed too, as on Ray: the pairs stage 6 judges from their texts
-are cut into about one task per range, each carrying its pairs and their articles' texts, and
-the reducer hands each batch of tasks to a Spark job (``parallelize``, one task per slice,
-the stage-6 kernel ``_reprint.judge`` in each); Spark's task retries re-run a task whole,
-which gives the same verdicts. The parts travel to the driver
+Stage 4's band collisions and stage 6's reading are distributed too, as on Ray: each of the
+three signatures is cut into about one range of bands per range of the input, each task
+carrying the signature's band keys, and the pairs stage 6 judges from their texts into about
+one task per range, each carrying its pairs and their articles' texts; the reducer hands each
+batch of tasks to a Spark job (``parallelize``, one task per slice, the task kernel
+``_reprint.work`` in each); Spark's task retries re-run a task whole, which gives the same
+result. The parts travel to the driver
 through ``collect``: about 2.4 KB per article on a generated feed (0.96 times the JSONL), so set
 ``spark.driver.maxResultSize`` above that (its default, 1 GB, is about 400,000 articles).
 The driver must read the files by the names it was given, unchanged since the tasks read
@@ -71,6 +73,7 @@ from reprint._ranges import (
     range_lines,
     ranges,
     reduce_parts,
+    task_stage,
 )
 
 __all__ = ["scan", "main"]
@@ -78,31 +81,33 @@ __all__ = ["scan", "main"]
 #: Tests only: the path of a marker file. The first map task that finds it missing creates
 #: it and kills its own Python worker (SIGKILL), so that Spark must run the range again.
 _FAULT_ENV = "REPRINT_SPARK_KILL_ONCE"
-#: Tests only: the same for the first stage-6 task.
-_JUDGE_FAULT_ENV = "REPRINT_SPARK_KILL_ONCE_JUDGE"
+#: Tests only: the same for the first task of stage 4 and of stage 6 (``.format(stage)``).
+_TASK_FAULT_ENV = "REPRINT_SPARK_KILL_ONCE_STAGE{}"
 
 
-def _judge_on_spark(spark: Any, scan_options: dict[str, Any]) -> Any:
-    """The reducer's ``judge``: a batch of stage-6 tasks as one Spark job, one task per slice
-    (``parallelize``), each through the stage-6 kernel; the verdicts' bytes in the tasks'
-    order. The fault marker travels with the function (a reused Python worker does not see
-    the driver's later environment)."""
+def _work_on_spark(spark: Any, scan_options: dict[str, Any]) -> Any:
+    """The reducer's ``work``: a batch of tasks (stage 4's or stage 6's) as one Spark job, one
+    task per slice (``parallelize``), each through the task kernel; the results' bytes in the
+    tasks' order. The fault markers travel with the function (a reused Python worker does not
+    see the driver's later environment)."""
     options = {"threads": 1, **scan_options}
-    marker = os.environ.get(_JUDGE_FAULT_ENV)
+    markers = {stage: os.environ.get(_TASK_FAULT_ENV.format(stage)) for stage in (4, 6)}
 
     def run(items: Iterator[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:
         for k, task in items:
-            kill_once(marker, "a stage-6 task")
-            yield k, _reprint.judge(bytes(task), options)
+            task = bytes(task)
+            stage = task_stage(task)
+            kill_once(markers[stage], f"a stage-{stage} task")
+            yield k, _reprint.work(task, options)
 
-    def judge(tasks: list[bytes]) -> list[bytes]:
+    def work(tasks: list[bytes]) -> list[bytes]:
         if not tasks:
             return []
         rdd = spark.sparkContext.parallelize(list(enumerate(tasks)), len(tasks))
         got = dict(rdd.mapPartitions(run).collect())
         return [got[k] for k in range(len(tasks))]
 
-    return judge
+    return work
 
 
 def _count_batches(rs: list[dict[str, Any]]) -> Any:
@@ -201,7 +206,7 @@ def _scan_frame(df: Any, name: str, pretty: bool, scan_options: dict[str, Any]) 
     # The reducer puts the parts in line order; each is let go once taken.
     while parts:
         reducer.add(bytes(parts.pop().part))
-    return reducer.finish(pretty, judge=_judge_on_spark(df.sparkSession, scan_options),
+    return reducer.finish(pretty, work=_work_on_spark(df.sparkSession, scan_options),
                           tasks=len(firsts))
 
 
@@ -261,7 +266,7 @@ def scan(
             yield bytes(parts.pop().part)
 
     return reduce_parts(rs, drain(), dict(scan_options), pretty,
-                        judge=_judge_on_spark(spark, scan_options))
+                        work=_work_on_spark(spark, scan_options))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -908,21 +908,22 @@ impl Reducer {
     /// The report, once every part has come, as `reprint scan --format json` prints it
     /// (`--pretty` with `pretty`). The reducer cannot be used after.
     ///
-    /// With `judge`, the pairs stage 6 reads are cut into about `tasks` tasks and handed to
-    /// `judge` (a callable from a list of task bytes to the list of their verdicts' bytes, in
-    /// order; each task judged by [`judge`], wherever it runs), a batch of tasks at a time,
-    /// instead of judged here: the same report. An exception `judge` raises is raised.
-    #[pyo3(signature = (pretty = false, judge = None, tasks = 1))]
+    /// With `work`, stage 4's band collisions and the pairs stage 6 reads are cut into about
+    /// `tasks` tasks each and handed to `work` (a callable from a list of task bytes to the
+    /// list of their results' bytes, in order; each task run by [`work`], wherever it runs),
+    /// a batch of tasks at a time, instead of done here: the same report. An exception `work`
+    /// raises is raised.
+    #[pyo3(signature = (pretty = false, work = None, tasks = 1))]
     fn finish(
         &self,
         py: Python<'_>,
         pretty: bool,
-        judge: Option<PyObject>,
+        work: Option<PyObject>,
         tasks: usize,
     ) -> PyResult<String> {
         let taken = self.inner.lock().unwrap_or_else(|e| e.into_inner()).take();
         let r = taken.ok_or_else(|| finished(py))?;
-        let elsewhere = judge.map(|callable| PyJudges {
+        let elsewhere = work.map(|callable| PyWorkers {
             callable,
             tasks,
             raised: std::sync::Mutex::new(None),
@@ -931,7 +932,7 @@ impl Reducer {
             self.pool.install(|| -> reprint::Result<Vec<u8>> {
                 let (report, _) = match &elsewhere {
                     None => r.finish()?,
-                    Some(j) => r.finish_judged(j)?,
+                    Some(w) => r.finish_on(w)?,
                 };
                 let mut out = Vec::new();
                 Json { pretty }.print(&report, &mut out)?;
@@ -948,21 +949,26 @@ impl Reducer {
     }
 }
 
-/// Stage 6's tasks handed to a Python callable (the Ray scan's): each task's bytes in, its
-/// verdicts' bytes out. The callable's exception is kept, to be raised once the reducer
-/// stops.
-struct PyJudges {
+/// Stage 4's and stage 6's tasks handed to a Python callable (the Ray and Spark scans'): each
+/// task's bytes in, its result's bytes out. The callable's exception is kept, to be raised
+/// once the reducer stops.
+struct PyWorkers {
     callable: PyObject,
     tasks: usize,
     raised: std::sync::Mutex<Option<PyErr>>,
 }
 
-impl reprint::pipeline::Judges for PyJudges {
+impl reprint::pipeline::Workers for PyWorkers {
     fn tasks(&self) -> usize {
         self.tasks
     }
 
-    fn judge(&self, tasks: Vec<Vec<u8>>) -> reprint::Result<Vec<Vec<u8>>> {
+    fn run(&self, tasks: Vec<Vec<u8>>) -> reprint::Result<Vec<Vec<u8>>> {
+        // The stage the batch is of, for the error (a batch is of one stage).
+        let stage = match tasks.first() {
+            Some(t) if t.starts_with(&reprint::tasks::BAND_TASK_MAGIC) => 4,
+            _ => 6,
+        };
         let called = Python::with_gil(|py| -> PyResult<Vec<Vec<u8>>> {
             // Each task let go once its bytes are Python's: the batch is held about once.
             let list: Vec<Bound<'_, PyBytes>> =
@@ -974,18 +980,20 @@ impl reprint::pipeline::Judges for PyJudges {
             let message = Python::with_gil(|py| e.value(py).to_string());
             *self.raised.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
             reprint::Error::Task {
+                stage,
                 task: 0,
-                message: format!("the judge raised: {message}"),
+                message: format!("the work callable raised: {message}"),
             }
         })
     }
 }
 
-/// The distributed scans' stage-6 kernel ([`reprint::parts::judge`]): a task's bytes, handed
-/// out by a reducer's `finish`, to its verdicts' bytes, with the scan's `options`. The GIL
-/// is released while it works.
+/// The distributed scans' kernel for handed-out tasks ([`reprint::parts::work`]): a task's
+/// bytes (stage 4's band collisions or stage 6's reading), handed out by a reducer's
+/// `finish`, to its result's bytes, with the scan's `options`. The GIL is released while it
+/// works.
 #[pyfunction]
-fn judge<'py>(
+fn work<'py>(
     py: Python<'py>,
     task: &[u8],
     options: &Bound<'py, PyDict>,
@@ -993,7 +1001,7 @@ fn judge<'py>(
     let s = settings(py, options)?;
     let pool = pool(py, s.threads)?;
     let verdicts = py
-        .allow_threads(|| pool.install(|| reprint::parts::judge(task, &s.cfg)))
+        .allow_threads(|| pool.install(|| reprint::parts::work(task, &s.cfg)))
         .map_err(|e| library_error(py, e))?;
     Ok(PyBytes::new(py, &verdicts))
 }
@@ -1081,7 +1089,7 @@ fn _reprint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(input_files, m)?)?;
     m.add_function(wrap_pyfunction!(file_kind, m)?)?;
     m.add_function(wrap_pyfunction!(scan_parts, m)?)?;
-    m.add_function(wrap_pyfunction!(judge, m)?)?;
+    m.add_function(wrap_pyfunction!(work, m)?)?;
     m.add_class::<NativeReport>()?;
     m.add_class::<Reducer>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

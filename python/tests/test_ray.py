@@ -1,7 +1,7 @@
 """The scan on Ray Data (``reprint.ray``, issue 19): a generated feed split into several files,
 scanned on a local Ray with 2 CPUs, must give the CLI's JSON byte for byte at 1, 3 and 8
-partitions, and again after a worker is killed in the middle of the map stage or of stage 6
-(the pairs judged from their texts, also on Ray). The same feed
+partitions, and again after a worker is killed in the middle of the map stage, of stage 4 (band
+collisions, also on Ray) or of stage 6 (the pairs judged from their texts). The same feed
 as a Ray Dataset of records must give the report ``reprint.scan`` gives for its rows."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,25 +63,29 @@ def test_a_worker_killed_mid_stage_changes_nothing(
 
 
 @pytest.mark.timeout(600)
-def test_a_worker_killed_in_stage_six_changes_nothing(
-    local_ray: Path, feed: list[str], want: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("stage", [4, 6])
+def test_a_worker_killed_in_a_handed_out_stage_changes_nothing(
+    local_ray: Path, feed: list[str], want: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    stage: int
 ) -> None:
-    # The first stage-6 task (pairs judged from their texts, on Ray) kills its own worker
-    # process; Ray runs that task again on another worker, and the verdicts are the same.
-    marker = tmp_path / "killed-judge"
-    monkeypatch.setenv("REPRINT_RAY_KILL_ONCE_JUDGE", str(marker))
+    # The first task of stage 4 (band collisions) or of stage 6 (pairs judged from their
+    # texts), on Ray, kills its own worker process; Ray runs that task again on another
+    # worker, and its result is the same.
+    marker = tmp_path / f"killed-stage{stage}"
+    monkeypatch.setenv(f"REPRINT_RAY_KILL_ONCE_STAGE{stage}", str(marker))
     got = reprint.ray.scan(feed, partitions=3)
-    assert "killed pid" in marker.read_text() and "stage-6" in marker.read_text()
+    assert "killed pid" in marker.read_text() and f"stage-{stage}" in marker.read_text()
     same_report(got, want)
 
 
 @pytest.mark.timeout(600)
-def test_stage_six_tasks_carry_their_pairs_and_the_reducer_checks_the_verdicts(
+def test_handed_out_tasks_carry_their_work_and_the_reducer_checks_the_results(
     feed: list[str], want: str
 ) -> None:
-    # The reducer's finish with a judge of our own (what reprint.ray hands to Ray tasks): each
-    # task's bytes through the stage-6 kernel give the CLI's report; a judge that raises, or
-    # gives verdicts that do not fit their tasks, is an error, never another report.
+    # The reducer's finish with a work callable of our own (what reprint.ray hands to Ray
+    # tasks): each task's bytes through the task kernel give the CLI's report; a callable
+    # that raises, or gives results that do not fit their tasks, is an error, never another
+    # report.
     from reprint import ReprintError, _reprint
 
     def reducer() -> _reprint.Reducer:
@@ -89,27 +94,38 @@ def test_stage_six_tasks_carry_their_pairs_and_the_reducer_checks_the_verdicts(
             r.add(_reprint.map_jsonl(path, k, 1, open(path, "rb").read(), {}, offset=0))
         return r
 
-    seen: list[int] = []
+    seen: dict[bytes, list[int]] = {b"RPRTBAND": [], b"RPRTTASK": []}
 
-    def judge(tasks: list[bytes]) -> list[bytes]:
-        seen.extend(len(t) for t in tasks)
-        assert all(t[:8] == b"RPRTTASK" for t in tasks)
-        return [_reprint.judge(t, {"threads": 1}) for t in tasks]
+    def work(tasks: list[bytes]) -> list[bytes]:
+        for t in tasks:
+            seen[t[:8]].append(len(t))
+        return [_reprint.work(t, {"threads": 1}) for t in tasks]
 
-    same_report(reducer().finish(judge=judge, tasks=4), want)
-    assert len(seen) == 4 and min(seen) > 1000, seen
+    same_report(reducer().finish(work=work, tasks=4), want)
+    # Stage 4: three signatures of at least four bands each, four ranges of bands each.
+    bands, reads = seen[b"RPRTBAND"], seen[b"RPRTTASK"]
+    assert len(bands) == 12 and min(bands) > 4 * len(feed), bands
+    assert len(reads) == 4 and min(reads) > 1000, reads
 
     def raises(tasks: list[bytes]) -> list[bytes]:
         raise ValueError("the cluster went away")
 
+    def spoil(stage: bytes) -> Any:
+        """Runs the tasks, then replaces the results of the tasks of ``stage`` with bytes
+        that are not results."""
+        return lambda ts: [t[:100] + b"x" * 40 if t[:8] == stage else r
+                           for t, r in zip(ts, work(ts))]
+
     with pytest.raises(ValueError, match="the cluster went away"):
-        reducer().finish(judge=raises, tasks=2)
-    with pytest.raises(ReprintError, match="1 results for 2 tasks"):
-        reducer().finish(judge=lambda ts: judge(ts)[:1], tasks=2)
-    with pytest.raises(ReprintError, match="stage-6 task 0: .*magic"):
-        reducer().finish(judge=lambda ts: [t[:100] + b"x" * 40 for t in ts], tasks=2)
-    with pytest.raises(ReprintError, match="stage-6 task 0: not a reprint task"):
-        _reprint.judge(b"RPRTPART" + bytes(40), {})
+        reducer().finish(work=raises, tasks=2)
+    with pytest.raises(ReprintError, match="stage-4 task 1: 1 results for 6 tasks"):
+        reducer().finish(work=lambda ts: work(ts)[:1], tasks=2)
+    with pytest.raises(ReprintError, match="stage-4 task 0: .*RPRTPAIR magic"):
+        reducer().finish(work=spoil(b"RPRTBAND"), tasks=2)
+    with pytest.raises(ReprintError, match="stage-6 task 0: .*RPRTVERD magic"):
+        reducer().finish(work=spoil(b"RPRTTASK"), tasks=2)
+    with pytest.raises(ReprintError, match="task 0: not a reprint task"):
+        _reprint.work(b"RPRTPART" + bytes(40), {})
 
 
 @pytest.mark.timeout(600)

@@ -1,7 +1,7 @@
 """The scan on Spark (``reprint.spark``, issue 19): a recipe CI does not run (``python/ci.sh``
 installs no Spark). Where ``pyspark`` and Java are installed, a local Spark with 2 cores must
 give the CLI's JSON byte for byte at 1, 3 and 8 partitions, and again after a Python worker
-is killed in the middle of the map stage or of stage 6 (Spark runs the task again); on
+is killed in the middle of the map stage, of stage 4 or of stage 6 (Spark runs the task again); on
 Parquet files too;
 and a DataFrame's scan must give ``reprint.scan``'s JSON for its rows."""
 
@@ -65,15 +65,18 @@ def test_a_worker_killed_mid_stage_changes_nothing(
 
 
 @pytest.mark.timeout(600)
-def test_a_worker_killed_in_stage_six_changes_nothing(
-    spark, feed: list[str], want: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("stage", [4, 6])
+def test_a_worker_killed_in_a_handed_out_stage_changes_nothing(
+    spark, feed: list[str], want: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    stage: int
 ) -> None:
-    # The first stage-6 task (pairs judged from their texts, on Spark) kills its own Python
-    # worker; Spark runs the task again, and the verdicts are the same.
-    marker = tmp_path / "killed-judge"
-    monkeypatch.setenv("REPRINT_SPARK_KILL_ONCE_JUDGE", str(marker))
+    # The first task of stage 4 (band collisions) or of stage 6 (pairs judged from their
+    # texts), on Spark, kills its own Python worker; Spark runs the task again, and its
+    # result is the same.
+    marker = tmp_path / f"killed-stage{stage}"
+    monkeypatch.setenv(f"REPRINT_SPARK_KILL_ONCE_STAGE{stage}", str(marker))
     got = reprint.spark.scan(spark, feed, partitions=3)
-    assert "stage-6" in marker.read_text()
+    assert f"stage-{stage}" in marker.read_text()
     same_report(got, want)
 
 
