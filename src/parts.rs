@@ -411,8 +411,9 @@ impl Reducer {
 /// The distributed scans' kernel for the tasks a reducer hands out ([`Reducer::finish_on`]),
 /// told apart by their magic:
 ///
-/// - a stage-4 task ([`crate::tasks::BandTask`]) gives the pairs that first meet in its bands
-///   ([`crate::tasks::pairs_to_bytes`]);
+/// - a stage-4 task ([`crate::tasks::BandTask`]), with `shared` its signature's bytes
+///   ([`crate::tasks::BandSignature`], handed out beside it), gives the pairs that first meet
+///   in its bands ([`crate::tasks::pairs_to_bytes`]);
 /// - a stage-6 task ([`crate::tasks::Task`]) gives the verdicts of its pairs
 ///   ([`crate::tasks::verdicts_to_bytes`]), as [`pipeline::judge_task`] gives them.
 ///
@@ -443,16 +444,15 @@ impl Reducer {
 ///     }],
 /// };
 /// let cfg = reprint::Config::default();
-/// let bytes = reprint::parts::work(&task.to_bytes(), &cfg)?;
+/// let bytes = reprint::parts::work(&task.to_bytes(), None, &cfg)?;
 /// let verdicts = reprint::tasks::verdicts_from_bytes(&bytes, 0, 1)?;
 /// assert_eq!(verdicts[0].kind, reprint::evidence::Kind::Reprint);
 /// # Ok::<(), reprint::Error>(())
 /// ```
-pub fn work(task: &[u8], cfg: &Config) -> Result<Vec<u8>> {
+pub fn work(task: &[u8], shared: Option<&[u8]>, cfg: &Config) -> Result<Vec<u8>> {
     use crate::tasks::{BAND_TASK_MAGIC, TASK_MAGIC};
     if task.starts_with(&BAND_TASK_MAGIC) {
-        let task = crate::tasks::BandTask::from_bytes(task)?;
-        return Ok(crate::tasks::pairs_to_bytes(&task, &task.collide()));
+        return crate::tasks::BandTask::run(task, shared);
     }
     if !task.starts_with(&TASK_MAGIC) {
         let magic = |m: &[u8]| String::from_utf8_lossy(m).into_owned();

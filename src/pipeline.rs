@@ -903,7 +903,8 @@ fn collide_here(s: &Signature<'_>) -> Vec<(u32, u32)> {
 
 /// The candidate pairs of each signature, sorted and unique, collided by `workers`: each
 /// signature's bands cut into about [`Workers::tasks`] ranges ([`crate::tasks::BandTask`]),
-/// all handed out together. A pair is listed only in the band where it first meets, so the
+/// all handed out together, each signature's keys once beside them
+/// ([`crate::tasks::BandSignature`]). A pair is listed only in the band where it first meets, so the
 /// ranges' pairs, merged, are what [`collide_here`] lists.
 fn collide_elsewhere<const N: usize>(
     signatures: [Signature<'_>; N],
@@ -920,35 +921,35 @@ fn collide_elsewhere<const N: usize>(
                 .map(|lo| (i, lo, (lo + per).min(s.bands))),
         );
     }
+    // Each signature's keys as bytes once, handed out beside the tasks of its ranges.
+    let shared: Vec<Vec<u8>> = signatures
+        .iter()
+        .map(|s| {
+            crate::tasks::BandSignature {
+                bands: s.bands as u32,
+                keys: s.keys.to_vec(),
+                active: s.active.to_vec(),
+                leads: s.leads.map(|l| (l.keys.to_vec(), l.active.to_vec())),
+                need: s.need.clone(),
+            }
+            .to_bytes()
+        })
+        .collect();
     let mut found: [Vec<(u32, u32)>; N] = std::array::from_fn(|_| Vec::new());
     let make = |t: usize| {
         let (i, lo, hi) = cut[t];
-        let s = &signatures[i];
-        crate::tasks::BandTask {
-            bands: s.bands as u32,
-            range: lo as u32..hi as u32,
-            keys: s.keys.to_vec(),
-            active: s.active.to_vec(),
-            leads: s.leads.map(|l| (l.keys.to_vec(), l.active.to_vec())),
-            need: s.need.clone(),
-        }
-        .to_bytes()
+        let task = crate::tasks::BandTask::of(lo as u32..hi as u32, &shared[i]);
+        Ok((task.to_bytes(), Some(i)))
     };
-    hand_out(
-        workers,
-        4,
-        cut.len(),
-        |t| Ok(make(t)),
-        |t, bytes| {
-            let (i, lo, hi) = cut[t];
-            let s = &signatures[i];
-            let range = lo as u32..hi as u32;
-            let pairs =
-                crate::tasks::pairs_from_bytes(bytes, t, s.bands as u32, range, s.active.len())?;
-            found[i].extend(pairs);
-            Ok(())
-        },
-    )?;
+    hand_out(workers, 4, cut.len(), &shared, make, |t, bytes| {
+        let (i, lo, hi) = cut[t];
+        let s = &signatures[i];
+        let range = lo as u32..hi as u32;
+        let pairs =
+            crate::tasks::pairs_from_bytes(bytes, t, s.bands as u32, range, s.active.len())?;
+        found[i].extend(pairs);
+        Ok(())
+    })?;
     for pairs in &mut found {
         pairs.par_sort_unstable();
         pairs.dedup();
@@ -1340,9 +1341,16 @@ pub trait Workers: Sync {
     /// less work).
     fn tasks(&self) -> usize;
     /// The results of `tasks`, each a task's bytes: one result per task in order, what
-    /// [`crate::parts::work`] gives for it wherever it runs. The caller decodes and checks
-    /// them.
-    fn run(&self, tasks: Vec<Vec<u8>>) -> Result<Vec<Vec<u8>>>;
+    /// [`crate::parts::work`] gives for it wherever it runs, given `shared[uses[k]]` beside
+    /// task `k` where `uses[k]` names one (bytes several tasks read, such as a signature's
+    /// band keys, which the engine can hold once for all of them). The caller decodes and
+    /// checks the results.
+    fn run(
+        &self,
+        tasks: Vec<Vec<u8>>,
+        shared: &[Vec<u8>],
+        uses: &[Option<usize>],
+    ) -> Result<Vec<Vec<u8>>>;
 }
 
 /// The tasks handed to [`Workers::run`] at a time are kept under about this many bytes
@@ -1350,26 +1358,34 @@ pub trait Workers: Sync {
 /// reads.
 const TASK_BATCH_BYTES: usize = 256 << 20;
 
-/// Hands `count` tasks of `stage` to `workers`, each made by `make` (its bytes) when its
-/// batch is due, in batches of about [`TASK_BATCH_BYTES`]; each result goes to `take` with
-/// its task's number among the stage's tasks, in task order.
+/// Hands `count` tasks of `stage` to `workers`, each made by `make` (its bytes, and which of
+/// `shared` it reads, if any) when its batch is due, in batches of about
+/// [`TASK_BATCH_BYTES`] of tasks (`shared` goes with every batch); each result goes to `take`
+/// with its task's number among the stage's tasks, in task order.
 fn hand_out(
     workers: &dyn Workers,
     stage: u8,
     count: usize,
-    mut make: impl FnMut(usize) -> Result<Vec<u8>>,
+    shared: &[Vec<u8>],
+    mut make: impl FnMut(usize) -> Result<(Vec<u8>, Option<usize>)>,
     mut take: impl FnMut(usize, &[u8]) -> Result<()>,
 ) -> Result<()> {
     let mut batch: Vec<Vec<u8>> = Vec::new();
+    let mut uses: Vec<Option<usize>> = Vec::new();
     let mut batch_bytes = 0;
     let mut handed = 0;
     for t in 0..count {
-        let task = make(t)?;
+        let (task, used) = make(t)?;
         batch_bytes += task.len();
         batch.push(task);
+        uses.push(used);
         if batch_bytes >= TASK_BATCH_BYTES || t + 1 == count {
             let sent = batch.len();
-            let got = workers.run(std::mem::take(&mut batch))?;
+            let got = workers.run(
+                std::mem::take(&mut batch),
+                shared,
+                &std::mem::take(&mut uses),
+            )?;
             if got.len() != sent {
                 return Err(Error::Task {
                     stage,
@@ -1420,9 +1436,9 @@ fn judge_elsewhere(
             articles,
             pairs: pairs.to_vec(),
         };
-        Ok(task.to_bytes())
+        Ok((task.to_bytes(), None))
     };
-    hand_out(workers, 6, runs.len(), make, |t, bytes| {
+    hand_out(workers, 6, runs.len(), &[], make, |t, bytes| {
         let n = runs[t].len();
         verdicts.extend(crate::tasks::verdicts_from_bytes(bytes, t, n)?);
         progress.inc(n as u64);

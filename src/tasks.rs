@@ -3,11 +3,12 @@
 //! same build runs ([`crate::parts::work`]) and whose results the reducer puts together
 //! ([`crate::pipeline::Workers`]).
 //!
-//! - **Stage 4** ([`BandTask`]): a signature's band keys (and leads) with a range of its
-//!   bands; the task lists the pairs that first meet in those bands, as a scan lists them
-//!   ([`crate::lsh::candidates_first_met_in`]). A pair is listed in the band where it first
-//!   meets and nowhere else, so the tasks of a cutting of the bands list disjoint pairs whose
-//!   union is the scan's.
+//! - **Stage 4** ([`BandTask`]): a range of the bands of a signature, handed out with the
+//!   signature's band keys ([`BandSignature`]), which every task of that signature shares
+//!   and the engine is given once; the task lists the pairs that first meet in its bands, as
+//!   a scan lists them ([`crate::lsh::candidates_first_met_in`]). A pair is listed in the
+//!   band where it first meets and nowhere else, so the tasks of a cutting of the bands list
+//!   disjoint pairs whose union is the scan's.
 //! - **Stage 6** ([`Task`]): stage 6 judges most pairs from their shingle sets alone; the
 //!   rest it judges from their texts, the costliest stage of a scan. A task carries what
 //!   judging needs and nothing of the rest of the scan: its pairs with what the reducer knows
@@ -20,8 +21,9 @@
 //!   never on the task it is in nor on the task's other pairs, so the report is the same
 //!   bytes however the work is cut
 //! - tasks and their results cross processes as framed bytes (`wire.rs`: magics
-//!   [`TASK_MAGIC`], [`VERDICTS_MAGIC`], [`BAND_TASK_MAGIC`], [`PAIRS_MAGIC`], format
-//!   [`VERSION`]); damaged or foreign bytes, keys that do not fit their articles, a pair
+//!   [`TASK_MAGIC`], [`VERDICTS_MAGIC`], [`BAND_TASK_MAGIC`], [`SIGNATURE_MAGIC`],
+//!   [`PAIRS_MAGIC`], format [`VERSION`]); damaged or foreign bytes, keys that do not fit
+//!   their articles, a stage-4 task given another signature than its own, a pair
 //!   naming an article its task does not carry, or results that are not one per pair or not
 //!   sorted pairs of the task's articles, are an [`Error::Task`], never a panic or another
 //!   report
@@ -38,6 +40,8 @@ pub const VERDICTS_MAGIC: [u8; 8] = *b"RPRTVERD";
 pub const BAND_TASK_MAGIC: [u8; 8] = *b"RPRTBAND";
 /// The first bytes of a stage-4 task's pairs.
 pub const PAIRS_MAGIC: [u8; 8] = *b"RPRTPAIR";
+/// The first bytes of a signature's band keys, shared by its stage-4 tasks.
+pub const SIGNATURE_MAGIC: [u8; 8] = *b"RPRTSIGN";
 /// The format's version. Verdicts change with the detection code, so tasks are for one run
 /// of one build, not for keeping.
 pub const VERSION: u32 = 1;
@@ -221,23 +225,33 @@ pub fn verdicts_from_bytes(bytes: &[u8], task: usize, pairs: usize) -> Result<Ve
     })
 }
 
-/// Stage 4's collisions of one signature over a range of its bands: the band keys of every
+/// A signature's band keys for stage 4's collisions, shared by the tasks of its ranges of
+/// bands ([`BandTask`]) and handed to the engine once for all of them: the band keys of every
 /// article ([`crate::lsh::band_keys`], article after article), which articles have a
 /// signature, the leads' keys where the signature has leads, and how many bands a pair must
 /// meet in ([`Need`]). A pair's listing needs its articles' keys in every band (it is listed
-/// in the first band where they meet, once they meet often enough), so each task carries the
-/// whole signature and only its range of bands is its own.
+/// in the first band where they meet, once they meet often enough), so each task of the
+/// signature reads all of it, and only its range of bands is its own.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct BandTask {
+pub struct BandSignature {
     /// Band keys per article.
     pub bands: u32,
-    /// The bands whose buckets this task opens.
-    pub range: std::ops::Range<u32>,
     pub keys: Vec<u32>,
     pub active: Vec<bool>,
     /// The leads' band keys and which articles have a lead ([`crate::lsh::Leads`]).
     pub leads: Option<(Vec<u32>, Vec<bool>)>,
     pub need: Need,
+}
+
+/// A stage-4 task: a range of the bands of the signature whose bytes
+/// ([`BandSignature::to_bytes`]) hash to `signature`, handed out beside it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BandTask {
+    /// The bands whose buckets this task opens.
+    pub range: std::ops::Range<u32>,
+    /// The xxh3 hash of the signature's bytes, so that a task given another signature
+    /// refuses it.
+    pub signature: u64,
 }
 
 /// How many bands two articles must meet in to be listed: `noisy` for a pair with a noisy
@@ -265,15 +279,15 @@ impl Need {
     }
 }
 
-impl BandTask {
+impl BandSignature {
     /// Articles of the signature.
     pub fn articles(&self) -> usize {
         self.active.len()
     }
 
-    /// The pairs this task lists, sorted and unique: the pairs of the signature that first
-    /// meet in its range of bands.
-    pub fn collide(&self) -> Vec<(u32, u32)> {
+    /// The pairs that first meet in the bands of `range` (within the signature's bands),
+    /// sorted and unique.
+    pub fn collide(&self, range: std::ops::Range<u32>) -> Vec<(u32, u32)> {
         let leads = self
             .leads
             .as_ref()
@@ -284,16 +298,14 @@ impl BandTask {
             &self.active,
             leads,
             |a, b| self.need.of(a, b),
-            self.range.start as usize..self.range.end as usize,
+            range.start as usize..range.end as usize,
         )
     }
 
-    /// The task as framed bytes ([`BAND_TASK_MAGIC`], [`VERSION`]).
+    /// The signature as framed bytes ([`SIGNATURE_MAGIC`], [`VERSION`]).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer(Vec::new());
         w.u32(self.bands);
-        w.u32(self.range.start);
-        w.u32(self.range.end);
         w.u32s(&self.keys);
         w.bools(&self.active);
         match &self.leads {
@@ -307,24 +319,24 @@ impl BandTask {
         w.u32(self.need.clean);
         w.u32(self.need.noisy);
         w.bools(&self.need.noisy_articles);
-        wire::frame(&BAND_TASK_MAGIC, VERSION, &w.0)
+        wire::frame(&SIGNATURE_MAGIC, VERSION, &w.0)
     }
 
-    /// A task from [`BandTask::to_bytes`]: an [`Error::Task`] (numbered 0) when the bytes are
-    /// not a stage-4 task of this version, are damaged, or their keys do not fit their
-    /// articles and bands.
-    pub fn from_bytes(bytes: &[u8]) -> Result<BandTask> {
-        BandTask::decode(bytes).map_err(|message| Error::Task {
+    /// A signature from [`BandSignature::to_bytes`]: an [`Error::Task`] (stage 4, numbered 0)
+    /// when the bytes are not a signature of this version, are damaged, or their keys do not
+    /// fit their articles and bands.
+    pub fn from_bytes(bytes: &[u8]) -> Result<BandSignature> {
+        BandSignature::decode(bytes).map_err(|message| Error::Task {
             stage: 4,
             task: 0,
             message,
         })
     }
 
-    fn decode(bytes: &[u8]) -> std::result::Result<BandTask, String> {
-        let payload = wire::unframe(bytes, &BAND_TASK_MAGIC, VERSION, "a reprint stage-4 task")?;
+    fn decode(bytes: &[u8]) -> std::result::Result<BandSignature, String> {
+        let payload = wire::unframe(bytes, &SIGNATURE_MAGIC, VERSION, "a reprint signature")?;
         let mut r = Reader { at: 0, b: payload };
-        let (bands, start, end) = (r.u32()?, r.u32()?, r.u32()?);
+        let bands = r.u32()?;
         let keys = r.u32s()?;
         let active = r.bools()?;
         let leads = match r.bool()? {
@@ -337,14 +349,14 @@ impl BandTask {
             noisy_articles: r.bools()?,
         };
         if r.at != r.b.len() {
-            return Err(format!("{} bytes left after the task", r.b.len() - r.at));
+            return Err(format!(
+                "{} bytes left after the signature",
+                r.b.len() - r.at
+            ));
         }
         let n = active.len();
-        if bands == 0 || start >= end || end > bands {
-            return Err(format!("bands {start}..{end} of {bands}"));
-        }
-        if n >= 1 << 31 {
-            return Err(format!("{n} articles, more than a scan numbers"));
+        if bands == 0 || n >= 1 << 31 {
+            return Err(format!("{bands} bands of {n} articles"));
         }
         let fits = |keys: &[u32], active: &[bool]| {
             active.len() == n && keys.len() as u64 == n as u64 * u64::from(bands)
@@ -364,20 +376,15 @@ impl BandTask {
                 ));
             }
         }
-        if need.clean == 0
-            || need.noisy == 0
-            || !(need.noisy_articles.is_empty() || need.noisy_articles.len() == n)
-        {
+        let told = need.noisy_articles.len();
+        if need.clean == 0 || need.noisy == 0 || !(told == 0 || told == n) {
             return Err(format!(
-                "a need of {} and {} bands, noise told for {} of {n} articles",
-                need.clean,
-                need.noisy,
-                need.noisy_articles.len()
+                "a need of {} and {} bands, noise told for {told} of {n} articles",
+                need.clean, need.noisy,
             ));
         }
-        Ok(BandTask {
+        Ok(BandSignature {
             bands,
-            range: start..end,
             keys,
             active,
             leads,
@@ -386,14 +393,79 @@ impl BandTask {
     }
 }
 
-/// The pairs `task` lists ([`BandTask::collide`]), as framed bytes ([`PAIRS_MAGIC`]), after
-/// the task's bands, range and articles, so that the reducer knows them for that task's.
-pub fn pairs_to_bytes(task: &BandTask, pairs: &[(u32, u32)]) -> Vec<u8> {
+impl BandTask {
+    /// The task of the bands `range` of `signature` (its bytes).
+    pub fn of(range: std::ops::Range<u32>, signature: &[u8]) -> BandTask {
+        BandTask {
+            range,
+            signature: crate::hash::bytes(signature),
+        }
+    }
+
+    /// The task as framed bytes ([`BAND_TASK_MAGIC`], [`VERSION`]).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer(Vec::new());
+        w.u32(self.range.start);
+        w.u32(self.range.end);
+        w.u64(self.signature);
+        wire::frame(&BAND_TASK_MAGIC, VERSION, &w.0)
+    }
+
+    /// The pairs of the task (its bytes, [`BandTask::to_bytes`]) and of its signature (the
+    /// bytes handed out beside it), as [`pairs_to_bytes`] gives them: an [`Error::Task`]
+    /// (stage 4, numbered 0) when either is damaged, the signature is not the task's, or the
+    /// range is not within its bands.
+    pub fn run(task: &[u8], signature: Option<&[u8]>) -> Result<Vec<u8>> {
+        let err = |message: String| Error::Task {
+            stage: 4,
+            task: 0,
+            message,
+        };
+        let task = BandTask::decode(task).map_err(err)?;
+        let signature = signature.ok_or_else(|| err("no signature given".into()))?;
+        if crate::hash::bytes(signature) != task.signature {
+            return Err(err("the signature given is not the task's".into()));
+        }
+        let sig = BandSignature::from_bytes(signature)?;
+        let range = task.range;
+        if range.start >= range.end || range.end > sig.bands {
+            return Err(err(format!(
+                "bands {}..{} of {}",
+                range.start, range.end, sig.bands
+            )));
+        }
+        let pairs = sig.collide(range.clone());
+        Ok(pairs_to_bytes(sig.bands, range, sig.articles(), &pairs))
+    }
+
+    fn decode(bytes: &[u8]) -> std::result::Result<BandTask, String> {
+        let payload = wire::unframe(bytes, &BAND_TASK_MAGIC, VERSION, "a reprint stage-4 task")?;
+        let mut r = Reader { at: 0, b: payload };
+        let (start, end, signature) = (r.u32()?, r.u32()?, r.u64()?);
+        if r.at != r.b.len() {
+            return Err(format!("{} bytes left after the task", r.b.len() - r.at));
+        }
+        Ok(BandTask {
+            range: start..end,
+            signature,
+        })
+    }
+}
+
+/// The pairs of the task of bands `range` of a signature of `bands` bands and `articles`
+/// articles ([`BandSignature::collide`]), as framed bytes ([`PAIRS_MAGIC`]), after those
+/// three, so that the reducer knows them for that task's.
+pub fn pairs_to_bytes(
+    bands: u32,
+    range: std::ops::Range<u32>,
+    articles: usize,
+    pairs: &[(u32, u32)],
+) -> Vec<u8> {
     let mut w = Writer(Vec::with_capacity(28 + pairs.len() * 8));
-    w.u32(task.bands);
-    w.u32(task.range.start);
-    w.u32(task.range.end);
-    w.u64(task.articles() as u64);
+    w.u32(bands);
+    w.u32(range.start);
+    w.u32(range.end);
+    w.u64(articles as u64);
     w.u64(pairs.len() as u64);
     for &(a, b) in pairs {
         w.u32(a);
@@ -628,7 +700,7 @@ mod tests {
     /// Keys of `n` articles over `bands` bands drawn from few values, so that buckets are
     /// shared often (and some exceed [`crate::lsh::MAX_BUCKET`] with `values` 1), with a lead
     /// for every third article and a noisy tenth.
-    fn band_task(n: usize, bands: u32, values: u32, seed: u64) -> BandTask {
+    fn signature(n: usize, bands: u32, values: u32, seed: u64) -> BandSignature {
         let mut x = seed | 1;
         let mut next = |m: u32| {
             x ^= x << 13;
@@ -638,9 +710,8 @@ mod tests {
         };
         let keys: Vec<u32> = (0..n * bands as usize).map(|_| next(values)).collect();
         let lead_keys: Vec<u32> = (0..n * bands as usize).map(|_| next(values)).collect();
-        BandTask {
+        BandSignature {
             bands,
-            range: 0..bands,
             keys,
             active: (0..n).map(|i| i % 11 != 5).collect(),
             leads: Some((lead_keys, (0..n).map(|i| i % 3 == 0).collect())),
@@ -655,8 +726,8 @@ mod tests {
     #[test]
     fn band_ranges_list_the_pairs_all_bands_list_once_merged() {
         for (n, bands, values, seed) in [(300, 8, 6, 1), (700, 5, 1, 2), (120, 16, 3, 3)] {
-            let whole = band_task(n, bands, values, seed);
-            let all = whole.collide();
+            let whole = signature(n, bands, values, seed);
+            let all = whole.collide(0..bands);
             assert!(all.len() > n, "{} pairs of {n} articles", all.len());
             // What the scan itself lists: the lead-aware candidates need one band, the others
             // their need.
@@ -673,26 +744,24 @@ mod tests {
                 &whole.active,
                 |a, b| whole.need.of(a, b),
             );
-            assert_eq!(without.collide(), meeting);
+            assert_eq!(without.collide(0..bands), meeting);
             let mut one = whole.clone();
             one.need = Need {
                 clean: 1,
                 noisy: 1,
                 noisy_articles: Vec::new(),
             };
-            assert_eq!(one.collide(), listed);
+            assert_eq!(one.collide(0..bands), listed);
+            let bytes = whole.to_bytes();
+            assert_eq!(BandSignature::from_bytes(&bytes).unwrap(), whole);
             for cuts in [vec![1], vec![bands / 2], vec![1, 2, bands - 1]] {
                 let mut ends = cuts.clone();
                 ends.push(bands);
                 let mut merged = Vec::new();
                 let mut lo = 0;
                 for hi in ends {
-                    let mut part = whole.clone();
-                    part.range = lo..hi;
-                    let bytes = part.to_bytes();
-                    let back = BandTask::from_bytes(&bytes).unwrap();
-                    assert_eq!(back, part);
-                    let result = pairs_to_bytes(&back, &back.collide());
+                    let task = BandTask::of(lo..hi, &bytes).to_bytes();
+                    let result = BandTask::run(&task, Some(&bytes)).unwrap();
                     merged.extend(pairs_from_bytes(&result, 0, bands, lo..hi, n).unwrap());
                     lo = hi;
                 }
@@ -705,27 +774,34 @@ mod tests {
 
     #[test]
     fn band_tasks_and_pairs_that_do_not_fit_are_errors() {
-        let task = band_task(50, 4, 3, 9);
-        let message = |r: Result<BandTask>| match r {
+        let sig = signature(50, 4, 3, 9);
+        let message = |r: Result<Vec<u8>>| match r {
             Err(Error::Task {
                 stage: 4, message, ..
             }) => message,
             other => panic!("expected a stage-4 task error, got {other:?}"),
         };
-        let mut short = task.clone();
+        let run = |range: std::ops::Range<u32>, s: &BandSignature| {
+            let bytes = s.to_bytes();
+            BandTask::run(&BandTask::of(range, &bytes).to_bytes(), Some(&bytes))
+        };
+        let mut short = sig.clone();
         short.keys.pop();
-        assert!(message(BandTask::from_bytes(&short.to_bytes())).contains("keys for 50 articles"));
-        let mut beyond = task.clone();
-        beyond.range = 2..5;
-        assert!(message(BandTask::from_bytes(&beyond.to_bytes())).contains("bands 2..5 of 4"));
-        let mut leads = task.clone();
+        assert!(message(run(0..4, &short)).contains("keys for 50 articles"));
+        assert!(message(run(2..5, &sig)).contains("bands 2..5 of 4"));
+        let mut leads = sig.clone();
         leads.leads.as_mut().unwrap().1.push(true);
-        assert!(message(BandTask::from_bytes(&leads.to_bytes())).contains("lead keys"));
-        let mut noise = task.clone();
+        assert!(message(run(0..4, &leads)).contains("lead keys"));
+        let mut noise = sig.clone();
         noise.need.noisy_articles.truncate(7);
-        assert!(message(BandTask::from_bytes(&noise.to_bytes())).contains("noise told for 7"));
+        assert!(message(run(0..4, &noise)).contains("noise told for 7"));
+        // A task given another signature, or none.
+        let task = BandTask::of(0..4, &sig.to_bytes()).to_bytes();
+        let other = signature(50, 4, 3, 10).to_bytes();
+        assert!(message(BandTask::run(&task, Some(&other))).contains("not the task's"));
+        assert!(message(BandTask::run(&task, None)).contains("no signature"));
         let pairs_error = |pairs: &[(u32, u32)], range: std::ops::Range<u32>| match pairs_from_bytes(
-            &pairs_to_bytes(&task, pairs),
+            &pairs_to_bytes(4, 0..4, 50, pairs),
             3,
             4,
             range,

@@ -445,6 +445,9 @@ type Damage = fn(&mut Vec<u8>);
 #[derive(Clone, Copy, Debug, Default)]
 struct Given {
     band_tasks: usize,
+    band_task_bytes: usize,
+    /// Bytes handed out beside the tasks (the signatures' keys), over all batches.
+    shared_bytes: usize,
     /// Pairs the band tasks listed.
     listed: usize,
     read_tasks: usize,
@@ -457,8 +460,14 @@ impl reprint::pipeline::Workers for Elsewhere {
         self.tasks
     }
 
-    fn run(&self, tasks: Vec<Vec<u8>>) -> reprint::Result<Vec<Vec<u8>>> {
+    fn run(
+        &self,
+        tasks: Vec<Vec<u8>>,
+        shared: &[Vec<u8>],
+        uses: &[Option<usize>],
+    ) -> reprint::Result<Vec<Vec<u8>>> {
         let cfg = Config::default();
+        let shared_of = |k: usize| uses[k].map(|u| shared[u].as_slice());
         let stage = |t: &[u8]| match t.starts_with(&reprint::tasks::BAND_TASK_MAGIC) {
             true => 4,
             false => 6,
@@ -467,21 +476,31 @@ impl reprint::pipeline::Workers for Elsewhere {
             .iter()
             .enumerate()
             .rev()
-            .map(|(k, b)| (k, reprint::parts::work(b, &cfg).unwrap()))
+            .map(|(k, b)| (k, reprint::parts::work(b, shared_of(k), &cfg).unwrap()))
             .collect();
         done.sort_by_key(|d| d.0);
         let mut given = self.given.lock().unwrap();
-        for (t, (_, result)) in tasks.iter().zip(&done) {
+        given.shared_bytes += shared.iter().map(Vec::len).sum::<usize>();
+        for (t, (k, result)) in tasks.iter().zip(&done) {
             if stage(t) == 4 {
-                let task = reprint::tasks::BandTask::from_bytes(t).unwrap();
+                let bytes = shared_of(*k).unwrap();
+                let signature = reprint::tasks::BandSignature::from_bytes(bytes).unwrap();
+                // The task's range, as the kernel's result gives it back.
+                let range = u32::from_le_bytes(result[32..36].try_into().unwrap())
+                    ..u32::from_le_bytes(result[36..40].try_into().unwrap());
+                assert_eq!(
+                    reprint::tasks::BandTask::of(range.clone(), bytes).to_bytes(),
+                    *t
+                );
                 let pairs = reprint::tasks::pairs_from_bytes(
                     result,
                     0,
-                    task.bands,
-                    task.range.clone(),
-                    task.articles(),
+                    signature.bands,
+                    range,
+                    signature.articles(),
                 );
                 given.band_tasks += 1;
+                given.band_task_bytes += t.len();
                 given.listed += pairs.unwrap().len();
             } else {
                 given.read_tasks += 1;
@@ -542,6 +561,13 @@ fn stages_four_and_six_handed_out_as_tasks_give_the_cli_report() {
             ranges(stats.bands) + ranges(32) + ranges(128),
             "band tasks handed out"
         );
+        // The signatures' keys went out once beside their tasks (one batch), the tasks
+        // themselves only name their range and signature.
+        assert!(
+            given.band_task_bytes < 64 * given.band_tasks
+                && given.shared_bytes > 900 * (128 + 32 + 32) * 4,
+            "{given:?}"
+        );
         assert!(
             given.listed >= stats.lsh_candidates + stats.word_candidates + stats.char_candidates
                 && stats.char_candidates > 0,
@@ -589,18 +615,11 @@ fn stages_four_and_six_handed_out_as_tasks_give_the_cli_report() {
             u32::from_le_bytes(payload[8..12].try_into().unwrap()),
             u64::from_le_bytes(payload[12..20].try_into().unwrap()),
         );
-        let task = reprint::tasks::BandTask {
-            bands,
-            range: start..end,
-            active: vec![false; n as usize],
-            keys: vec![0; n as usize * bands as usize],
-            ..Default::default()
-        };
         let mut pairs =
             reprint::tasks::pairs_from_bytes(v, 1, bands, start..end, n as usize).unwrap();
         let (a, b) = pairs[0];
         pairs[0] = (b, a);
-        *v = reprint::tasks::pairs_to_bytes(&task, &pairs);
+        *v = reprint::tasks::pairs_to_bytes(bands, start..end, n as usize, &pairs);
     };
     for (stage, damage, says) in [
         (6, drop_last, "verdicts for the task's"),

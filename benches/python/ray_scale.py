@@ -12,7 +12,7 @@ this run. Measured, on one machine:
 - ``reprint.ray.scan`` on a local Ray (127.0.0.1, ``--cpus`` CPUs, no dashboard, usage
   stats off; started, and warmed up on a small slice of the feed, before the clock) at each
   ``--partitions``: wall; the tasks of stage 4 (band collisions) and of stage 6 (reading) on
-  Ray, each stage's count, bytes out and back, and wall (``--here all``: the reducer does
+  Ray, each stage's count, bytes out (tasks, and the bytes they share) and back, and wall (``--here all``: the reducer does
   both stages itself, as before they went to Ray; ``--here 4`` or ``--here 6``: that stage's
   tasks run in the driver's process through the task kernel, the other's on Ray); the bytes of every part it hands to the reducer (the shuffle of
   stage 1: total, per range, per article); the peak RSS of every process of this Ray (the
@@ -236,23 +236,26 @@ class TimedReducer:
         m = o.monitor
         m.set_phase(o.label + "/reduce")
         rss_before = m.me.memory()[0]
-        weights = {stage: {"tasks": 0, "task_bytes": 0, "result_bytes": 0, "wall_s": 0.0,
-                           "batches": 0, "where": "here" if o.here == stage else "ray"}
+        weights = {stage: {"tasks": 0, "task_bytes": 0, "shared_bytes": 0, "result_bytes": 0,
+                           "wall_s": 0.0, "batches": 0,
+                           "where": "here" if o.here == stage else "ray"}
                    for stage in ("4", "6")}
         options = {"threads": o.cpus}
 
-        def weighed(batch: list[bytes]) -> list[bytes]:
+        def weighed(batch: list[bytes], shared: list[bytes], uses: list[Any]) -> list[bytes]:
             stage = "4" if batch[0][:8] == b"RPRTBAND" else "6"
             t0 = time.perf_counter()
             if o.here == stage:
-                got = [_reprint.work(t, options) for t in batch]
+                got = [_reprint.work(t, options, None if u is None else shared[u])
+                       for t, u in zip(batch, uses)]
             else:
-                got = work(batch)
+                got = work(batch, shared, uses)
             w = weights[stage]
             w["wall_s"] += time.perf_counter() - t0
             w["batches"] += 1
             w["tasks"] += len(batch)
             w["task_bytes"] += sum(map(len, batch))
+            w["shared_bytes"] += sum(map(len, shared))
             w["result_bytes"] += sum(map(len, got))
             return got
 
@@ -447,6 +450,7 @@ def main() -> int:
                 for stage, w in (call["handed_out"] or {}).items():
                     print(f"  stage {stage} ({w['where']}): {w['tasks']} tasks in {w['batches']} "
                           f"batches, {w['wall_s']} s; tasks {w['task_bytes'] / MB:.1f} MB, "
+                          f"shared {w['shared_bytes'] / MB:.1f} MB, "
                           f"results {w['result_bytes'] / MB:.1f} MB", flush=True)
         finally:
             reprint._ranges._reprint = _reprint

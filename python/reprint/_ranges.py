@@ -116,7 +116,7 @@ def task_stage(task: bytes) -> int:
 
 
 def reduce_parts(rs: list[dict[str, Any]], parts: Iterable[bytes], options: dict[str, Any],
-                 pretty: bool, work: Callable[[list[bytes]], list[bytes]] | None = None) -> str:
+                 pretty: bool, work: Callable[..., list[bytes]] | None = None) -> str:
     """The report of the ranges ``rs`` (with their ``first_line``) from their parts, taken one
     at a time in any order (``_reprint.Reducer``): a part's stage-1 values go into the
     analysis as soon as the parts before it have come, so the caller need not hold every

@@ -30,8 +30,8 @@ feed, as Ray tasks running the task kernel (``_reprint.work``), a batch of tasks
 
 - stage 4's band collisions: each of the three signatures (shingle bands with leads, word
   signature, character signature) cut into about one range of bands per range of the input,
-  each task carrying the signature's band keys and listing the pairs that first meet in its
-  bands;
+  each task reading the signature's band keys (put in the object store once for all its
+  tasks) and listing the pairs that first meet in its bands;
 - stage 6's reading: stage 6 judges most pairs from their shingle sets; the pairs it must read
   it cuts into about one task per range, each carrying its pairs and their articles' texts and
   boilerplate masks.
@@ -110,18 +110,20 @@ def _map(row: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     return {"part": map_range(row, options)}
 
 
-def _work_task(task: bytes, options: dict[str, Any]) -> bytes:
-    """Ray task: a stage-4 task (a signature's band keys and a range of its bands) or a stage-6
-    task (pairs and their articles' texts) through the task kernel, as its result's bytes."""
+def _work_task(task: bytes, shared: bytes | None, options: dict[str, Any]) -> bytes:
+    """Ray task: a stage-4 task (a range of a signature's bands, with the signature's band keys
+    as ``shared``) or a stage-6 task (pairs and their articles' texts) through the task
+    kernel, as its result's bytes."""
     stage = task_stage(task)
     kill_once(os.environ.get(_TASK_FAULT_ENV.format(stage)), f"a stage-{stage} task")
-    return _reprint.work(task, options)
+    return _reprint.work(task, options, shared)
 
 
-def _work_on_ray(scan_options: dict[str, Any]) -> Callable[[list[bytes]], list[bytes]]:
+def _work_on_ray(scan_options: dict[str, Any]) -> Callable[..., list[bytes]]:
     """The reducer's ``work``: each of a batch of tasks as a Ray task (one CPU, one thread,
     Ray's three retries: a task whose worker dies runs again and gives the same result), their
-    results in the tasks' order."""
+    results in the tasks' order. The bytes tasks share (a signature's band keys) go into the
+    object store once (``ray.put``), and each task is given the reference to its own."""
     import ray
 
     faults = {name: os.environ[name] for name in map(_TASK_FAULT_ENV.format, (4, 6))
@@ -133,8 +135,10 @@ def _work_on_ray(scan_options: dict[str, Any]) -> Callable[[list[bytes]], list[b
     )
     options = {"threads": 1, **scan_options}
 
-    def work(tasks: list[bytes]) -> list[bytes]:
-        return ray.get([remote.remote(t, options) for t in tasks])
+    def work(tasks: list[bytes], shared: list[bytes], uses: list[int | None]) -> list[bytes]:
+        refs = [ray.put(s) for s in shared]
+        return ray.get([remote.remote(t, None if u is None else refs[u], options)
+                        for t, u in zip(tasks, uses)])
 
     return work
 

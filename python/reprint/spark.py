@@ -34,7 +34,7 @@ partitions.
 
 Stage 4's band collisions and stage 6's reading are distributed too, as on Ray: each of the
 three signatures is cut into about one range of bands per range of the input, each task
-carrying the signature's band keys, and the pairs stage 6 judges from their texts into about
+reading the signature's band keys (a broadcast), and the pairs stage 6 judges from their texts into about
 one task per range, each carrying its pairs and their articles' texts; the reducer hands each
 batch of tasks to a Spark job (``parallelize``, one task per slice, the task kernel
 ``_reprint.work`` in each); Spark's task retries re-run a task whole, which gives the same
@@ -87,24 +87,33 @@ _TASK_FAULT_ENV = "REPRINT_SPARK_KILL_ONCE_STAGE{}"
 
 def _work_on_spark(spark: Any, scan_options: dict[str, Any]) -> Any:
     """The reducer's ``work``: a batch of tasks (stage 4's or stage 6's) as one Spark job, one
-    task per slice (``parallelize``), each through the task kernel; the results' bytes in the
-    tasks' order. The fault markers travel with the function (a reused Python worker does not
+    task per slice (``parallelize``), each through the task kernel, the bytes they share as
+    broadcasts; the results' bytes in the tasks' order. The fault markers travel with the function (a reused Python worker does not
     see the driver's later environment)."""
     options = {"threads": 1, **scan_options}
     markers = {stage: os.environ.get(_TASK_FAULT_ENV.format(stage)) for stage in (4, 6)}
 
-    def run(items: Iterator[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:
-        for k, task in items:
-            task = bytes(task)
-            stage = task_stage(task)
-            kill_once(markers[stage], f"a stage-{stage} task")
-            yield k, _reprint.work(task, options)
-
-    def work(tasks: list[bytes]) -> list[bytes]:
+    def work(tasks: list[bytes], shared: list[bytes], uses: list[int | None]) -> list[bytes]:
         if not tasks:
             return []
-        rdd = spark.sparkContext.parallelize(list(enumerate(tasks)), len(tasks))
-        got = dict(rdd.mapPartitions(run).collect())
+        sc = spark.sparkContext
+        # The bytes tasks share (a signature's band keys) as broadcasts: sent to each executor
+        # once, not with every task.
+        casts = [sc.broadcast(s) for s in shared]
+
+        def run(items: Iterator[tuple[int, bytes, int | None]]) -> Iterator[tuple[int, bytes]]:
+            for k, task, u in items:
+                task = bytes(task)
+                stage = task_stage(task)
+                kill_once(markers[stage], f"a stage-{stage} task")
+                yield k, _reprint.work(task, options, None if u is None else casts[u].value)
+
+        try:
+            items = [(k, t, u) for k, (t, u) in enumerate(zip(tasks, uses))]
+            got = dict(sc.parallelize(items, len(tasks)).mapPartitions(run).collect())
+        finally:
+            for c in casts:
+                c.destroy()
         return [got[k] for k in range(len(tasks))]
 
     return work

@@ -909,10 +909,12 @@ impl Reducer {
     /// (`--pretty` with `pretty`). The reducer cannot be used after.
     ///
     /// With `work`, stage 4's band collisions and the pairs stage 6 reads are cut into about
-    /// `tasks` tasks each and handed to `work` (a callable from a list of task bytes to the
-    /// list of their results' bytes, in order; each task run by [`work`], wherever it runs),
-    /// a batch of tasks at a time, instead of done here: the same report. An exception `work`
-    /// raises is raised.
+    /// `tasks` tasks each and handed to `work`, a batch of tasks at a time, instead of done
+    /// here: the same report. `work(tasks, shared, uses)` takes a list of task bytes, a list
+    /// of bytes the tasks share (a signature's band keys, to be held once for all its tasks)
+    /// and, for each task, the index in `shared` of the bytes it reads or `None`; it returns
+    /// the list of their results' bytes, in order, each task run by [`work`] (given its
+    /// shared bytes), wherever it runs. An exception `work` raises is raised.
     #[pyo3(signature = (pretty = false, work = None, tasks = 1))]
     fn finish(
         &self,
@@ -963,7 +965,12 @@ impl reprint::pipeline::Workers for PyWorkers {
         self.tasks
     }
 
-    fn run(&self, tasks: Vec<Vec<u8>>) -> reprint::Result<Vec<Vec<u8>>> {
+    fn run(
+        &self,
+        tasks: Vec<Vec<u8>>,
+        shared: &[Vec<u8>],
+        uses: &[Option<usize>],
+    ) -> reprint::Result<Vec<Vec<u8>>> {
         // The stage the batch is of, for the error (a batch is of one stage).
         let stage = match tasks.first() {
             Some(t) if t.starts_with(&reprint::tasks::BAND_TASK_MAGIC) => 4,
@@ -973,7 +980,9 @@ impl reprint::pipeline::Workers for PyWorkers {
             // Each task let go once its bytes are Python's: the batch is held about once.
             let list: Vec<Bound<'_, PyBytes>> =
                 tasks.into_iter().map(|t| PyBytes::new(py, &t)).collect();
-            let got = self.callable.call1(py, (list,))?;
+            let shared: Vec<Bound<'_, PyBytes>> =
+                shared.iter().map(|s| PyBytes::new(py, s)).collect();
+            let got = self.callable.call1(py, (list, shared, uses.to_vec()))?;
             got.bind(py).extract::<Vec<Vec<u8>>>()
         });
         called.map_err(|e| {
@@ -989,19 +998,21 @@ impl reprint::pipeline::Workers for PyWorkers {
 }
 
 /// The distributed scans' kernel for handed-out tasks ([`reprint::parts::work`]): a task's
-/// bytes (stage 4's band collisions or stage 6's reading), handed out by a reducer's
-/// `finish`, to its result's bytes, with the scan's `options`. The GIL is released while it
-/// works.
+/// bytes (stage 4's band collisions, with its signature's bytes as `shared`, or stage 6's
+/// reading), handed out by a reducer's `finish`, to its result's bytes, with the scan's
+/// `options`. The GIL is released while it works.
 #[pyfunction]
+#[pyo3(signature = (task, options, shared = None))]
 fn work<'py>(
     py: Python<'py>,
     task: &[u8],
     options: &Bound<'py, PyDict>,
+    shared: Option<&[u8]>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let s = settings(py, options)?;
     let pool = pool(py, s.threads)?;
     let verdicts = py
-        .allow_threads(|| pool.install(|| reprint::parts::work(task, &s.cfg)))
+        .allow_threads(|| pool.install(|| reprint::parts::work(task, shared, &s.cfg)))
         .map_err(|e| library_error(py, e))?;
     Ok(PyBytes::new(py, &verdicts))
 }

@@ -95,35 +95,48 @@ def test_handed_out_tasks_carry_their_work_and_the_reducer_checks_the_results(
         return r
 
     seen: dict[bytes, list[int]] = {b"RPRTBAND": [], b"RPRTTASK": []}
+    signatures: list[int] = []
 
-    def work(tasks: list[bytes]) -> list[bytes]:
-        for t in tasks:
+    def work(tasks: list[bytes], shared: list[bytes], uses: list[int | None]) -> list[bytes]:
+        for t, u in zip(tasks, uses):
             seen[t[:8]].append(len(t))
-        return [_reprint.work(t, {"threads": 1}) for t in tasks]
+            assert (u is None) == (t[:8] == b"RPRTTASK"), (t[:8], u)
+        signatures.extend(len(s) for s in shared)
+        return [_reprint.work(t, {"threads": 1}, None if u is None else shared[u])
+                for t, u in zip(tasks, uses)]
 
     same_report(reducer().finish(work=work, tasks=4), want)
-    # Stage 4: three signatures of at least four bands each, four ranges of bands each.
+    # Stage 4: three signatures of at least four bands each, four ranges of bands each; the
+    # tasks name their range and signature, whose keys go out once beside them.
     bands, reads = seen[b"RPRTBAND"], seen[b"RPRTTASK"]
-    assert len(bands) == 12 and min(bands) > 4 * len(feed), bands
+    assert len(bands) == 12 and max(bands) < 64, bands
+    # 3,000 articles, at least 32 keys of 4 bytes each.
+    assert len(signatures) == 3 and min(signatures) > 3000 * 32 * 4, signatures
     assert len(reads) == 4 and min(reads) > 1000, reads
 
-    def raises(tasks: list[bytes]) -> list[bytes]:
+    def raises(tasks: list[bytes], shared: list[bytes], uses: list[int | None]) -> list[bytes]:
         raise ValueError("the cluster went away")
 
     def spoil(stage: bytes) -> Any:
         """Runs the tasks, then replaces the results of the tasks of ``stage`` with bytes
         that are not results."""
-        return lambda ts: [t[:100] + b"x" * 40 if t[:8] == stage else r
-                           for t, r in zip(ts, work(ts))]
+        return lambda ts, sh, us: [t[:100] + b"x" * 40 if t[:8] == stage else r
+                                   for t, r in zip(ts, work(ts, sh, us))]
+
+    def swapped(tasks: list[bytes], shared: list[bytes], uses: list[int | None]) -> list[bytes]:
+        """Gives each stage-4 task another signature than its own."""
+        return work(tasks, shared, [None if u is None else (u + 1) % len(shared) for u in uses])
 
     with pytest.raises(ValueError, match="the cluster went away"):
         reducer().finish(work=raises, tasks=2)
     with pytest.raises(ReprintError, match="stage-4 task 1: 1 results for 6 tasks"):
-        reducer().finish(work=lambda ts: work(ts)[:1], tasks=2)
+        reducer().finish(work=lambda ts, sh, us: work(ts, sh, us)[:1], tasks=2)
     with pytest.raises(ReprintError, match="stage-4 task 0: .*RPRTPAIR magic"):
         reducer().finish(work=spoil(b"RPRTBAND"), tasks=2)
     with pytest.raises(ReprintError, match="stage-6 task 0: .*RPRTVERD magic"):
         reducer().finish(work=spoil(b"RPRTTASK"), tasks=2)
+    with pytest.raises(ReprintError, match="stage-4 task 0: the signature given is not the task's"):
+        reducer().finish(work=swapped, tasks=2)
     with pytest.raises(ReprintError, match="task 0: not a reprint task"):
         _reprint.work(b"RPRTPART" + bytes(40), {})
 
