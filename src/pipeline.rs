@@ -925,14 +925,8 @@ fn collide_elsewhere<const N: usize>(
     let shared: Vec<Vec<u8>> = signatures
         .iter()
         .map(|s| {
-            crate::tasks::BandSignature {
-                bands: s.bands as u32,
-                keys: s.keys.to_vec(),
-                active: s.active.to_vec(),
-                leads: s.leads.map(|l| (l.keys.to_vec(), l.active.to_vec())),
-                need: s.need.clone(),
-            }
-            .to_bytes()
+            let leads = s.leads.map(|l| (l.keys, l.active));
+            crate::tasks::signature_bytes(s.bands as u32, s.keys, s.active, leads, &s.need)
         })
         .collect();
     let mut found: [Vec<(u32, u32)>; N] = std::array::from_fn(|_| Vec::new());

@@ -304,22 +304,11 @@ impl BandSignature {
 
     /// The signature as framed bytes ([`SIGNATURE_MAGIC`], [`VERSION`]).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer(Vec::new());
-        w.u32(self.bands);
-        w.u32s(&self.keys);
-        w.bools(&self.active);
-        match &self.leads {
-            None => w.u8(0),
-            Some((keys, active)) => {
-                w.u8(1);
-                w.u32s(keys);
-                w.bools(active);
-            }
-        }
-        w.u32(self.need.clean);
-        w.u32(self.need.noisy);
-        w.bools(&self.need.noisy_articles);
-        wire::frame(&SIGNATURE_MAGIC, VERSION, &w.0)
+        let leads = self
+            .leads
+            .as_ref()
+            .map(|(k, a)| (k.as_slice(), a.as_slice()));
+        signature_bytes(self.bands, &self.keys, &self.active, leads, &self.need)
     }
 
     /// A signature from [`BandSignature::to_bytes`]: an [`Error::Task`] (stage 4, numbered 0)
@@ -391,6 +380,33 @@ impl BandSignature {
             need,
         })
     }
+}
+
+/// [`BandSignature::to_bytes`] of a signature given by its parts, encoded from them without
+/// a copy of its keys first (the reducer's signatures are borrowed from stage 3's keys).
+pub fn signature_bytes(
+    bands: u32,
+    keys: &[u32],
+    active: &[bool],
+    leads: Option<(&[u32], &[bool])>,
+    need: &Need,
+) -> Vec<u8> {
+    let mut w = Writer(Vec::new());
+    w.u32(bands);
+    w.u32s(keys);
+    w.bools(active);
+    match leads {
+        None => w.u8(0),
+        Some((keys, active)) => {
+            w.u8(1);
+            w.u32s(keys);
+            w.bools(active);
+        }
+    }
+    w.u32(need.clean);
+    w.u32(need.noisy);
+    w.bools(&need.noisy_articles);
+    wire::frame(&SIGNATURE_MAGIC, VERSION, &w.0)
 }
 
 impl BandTask {
