@@ -451,24 +451,26 @@ impl Reducer {
 /// ```
 pub fn work(task: &[u8], shared: Option<&[u8]>, cfg: &Config) -> Result<Vec<u8>> {
     use crate::tasks::{BAND_TASK_MAGIC, TASK_MAGIC};
-    if task.starts_with(&BAND_TASK_MAGIC) {
-        return crate::tasks::BandTask::run(task, shared);
+    match crate::tasks::stage_of(task) {
+        Some(4) => crate::tasks::BandTask::run(task, shared),
+        Some(_) => {
+            let task = crate::tasks::Task::from_bytes(task)?;
+            let verdicts = pipeline::judge_task(&task, cfg)?;
+            Ok(crate::tasks::verdicts_to_bytes(&verdicts))
+        }
+        None => {
+            let magic = |m: &[u8]| String::from_utf8_lossy(m).into_owned();
+            Err(Error::Task {
+                stage: 0,
+                task: 0,
+                message: format!(
+                    "not a reprint task (no {} or {} magic)",
+                    magic(&BAND_TASK_MAGIC),
+                    magic(&TASK_MAGIC)
+                ),
+            })
+        }
     }
-    if !task.starts_with(&TASK_MAGIC) {
-        let magic = |m: &[u8]| String::from_utf8_lossy(m).into_owned();
-        return Err(Error::Task {
-            stage: 0,
-            task: 0,
-            message: format!(
-                "not a reprint task (no {} or {} magic)",
-                magic(&BAND_TASK_MAGIC),
-                magic(&TASK_MAGIC)
-            ),
-        });
-    }
-    let task = crate::tasks::Task::from_bytes(task)?;
-    let verdicts = pipeline::judge_task(&task, cfg)?;
-    Ok(crate::tasks::verdicts_to_bytes(&verdicts))
 }
 
 /// The corpus and warnings of the parts (sorted and tiling), in input order.

@@ -46,6 +46,19 @@ pub const SIGNATURE_MAGIC: [u8; 8] = *b"RPRTSIGN";
 /// of one build, not for keeping.
 pub const VERSION: u32 = 1;
 
+/// The stage a handed-out task is of, by its magic: 4 for a [`BandTask`] (band collisions),
+/// 6 for a [`Task`] (reading), `None` for bytes that are neither. The distributed scans'
+/// kernel dispatches on it ([`crate::parts::work`]), and an engine's error names it.
+pub fn stage_of(task: &[u8]) -> Option<u8> {
+    if task.starts_with(&BAND_TASK_MAGIC) {
+        Some(4)
+    } else if task.starts_with(&TASK_MAGIC) {
+        Some(6)
+    } else {
+        None
+    }
+}
+
 /// Pairs of stage 6 to judge from their texts, with those texts.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Task {
@@ -786,6 +799,18 @@ mod tests {
                 assert_eq!(merged, all, "bands cut at {cuts:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_task_is_told_apart_by_its_magic_alone() {
+        let band = BandTask::of(0..4, &signature(50, 4, 3, 9).to_bytes()).to_bytes();
+        assert_eq!(stage_of(&band), Some(4));
+        assert_eq!(stage_of(&task().to_bytes()), Some(6));
+        // Results, shared signatures and foreign bytes are no task.
+        assert_eq!(stage_of(&signature(50, 4, 3, 9).to_bytes()), None);
+        assert_eq!(stage_of(&pairs_to_bytes(4, 0..4, 50, &[(1, 2)])), None);
+        assert_eq!(stage_of(b"RPRTBAN"), None);
+        assert_eq!(stage_of(b""), None);
     }
 
     #[test]

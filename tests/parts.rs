@@ -468,10 +468,7 @@ impl reprint::pipeline::Workers for Elsewhere {
     ) -> reprint::Result<Vec<Vec<u8>>> {
         let cfg = Config::default();
         let shared_of = |k: usize| uses[k].map(|u| shared[u].as_slice());
-        let stage = |t: &[u8]| match t.starts_with(&reprint::tasks::BAND_TASK_MAGIC) {
-            true => 4,
-            false => 6,
-        };
+        let stage = |t: &[u8]| reprint::tasks::stage_of(t).expect("a task the reducer made");
         let mut done: Vec<(usize, Vec<u8>)> = tasks
             .iter()
             .enumerate()

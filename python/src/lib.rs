@@ -972,10 +972,10 @@ impl reprint::pipeline::Workers for PyWorkers {
         uses: &[Option<usize>],
     ) -> reprint::Result<Vec<Vec<u8>>> {
         // The stage the batch is of, for the error (a batch is of one stage).
-        let stage = match tasks.first() {
-            Some(t) if t.starts_with(&reprint::tasks::BAND_TASK_MAGIC) => 4,
-            _ => 6,
-        };
+        let stage = tasks
+            .first()
+            .and_then(|t| reprint::tasks::stage_of(t))
+            .unwrap_or(0);
         let called = Python::with_gil(|py| -> PyResult<Vec<Vec<u8>>> {
             // Each task let go once its bytes are Python's: the batch is held about once.
             let list: Vec<Bound<'_, PyBytes>> =
