@@ -19,7 +19,9 @@ this run. Measured, on one machine:
   workers, the raylet with the object store, the GCS ...) and of the driver, polled every
   0.2 s from a thread, by phase (stage 1 on Ray, during which the parts stream into the
   driver's ``_reprint.Reducer``, then the reducer's ``finish``); and ``finish`` itself (the
-  stages after stage 1, on the driver): wall, and the driver's RSS before it and at its peak;
+  stages after stage 1, on the driver): wall, each stage's wall as the reducer times it
+  (``_reprint.Reducer.seconds``; a handed-out stage's includes the wait for its tasks), and
+  the driver's RSS before it and at its peak;
 - the map kernel alone on one range (``_reprint.map_jsonl``, one thread, in this process,
   after Ray is stopped): articles per core-second, for a projection of stage 1.
 
@@ -273,6 +275,7 @@ class TimedReducer:
             "driver_rss_peak_mb": round(peak / MB, 1),
             "handed_out": {stage: {**w, "wall_s": round(w["wall_s"], 2)}
                            for stage, w in weights.items()} if elsewhere else None,
+            "stage_s": {name: round(secs, 2) for name, secs in self.inner.seconds},
         })
         return out
 
@@ -447,6 +450,8 @@ def main() -> int:
                           flush=True)
                 print(f"  driver RSS before the reducer {call['driver_rss_before_mb']} MB, peak "
                       f"{call['driver_rss_peak_mb']} MB", flush=True)
+                print("  reducer's stages (s): " + ", ".join(f"{k} {v}" for k, v in call["stage_s"].items()),
+                      flush=True)
                 for stage, w in (call["handed_out"] or {}).items():
                     print(f"  stage {stage} ({w['where']}): {w['tasks']} tasks in {w['batches']} "
                           f"batches, {w['wall_s']} s; tasks {w['task_bytes'] / MB:.1f} MB, "

@@ -873,6 +873,8 @@ struct Reducer {
     /// `None` once finished.
     inner: std::sync::Mutex<Option<reprint::parts::Reducer>>,
     pool: rayon::ThreadPool,
+    /// Wall-clock seconds of each stage of `finish`, once it has run.
+    seconds: std::sync::Mutex<Vec<(&'static str, f64)>>,
 }
 
 #[pymethods]
@@ -885,6 +887,7 @@ impl Reducer {
         Ok(Reducer {
             inner: std::sync::Mutex::new(Some(reprint::parts::Reducer::new(s.cfg, starts))),
             pool: pool(py, s.threads)?,
+            seconds: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -932,10 +935,11 @@ impl Reducer {
         });
         let bytes = py.allow_threads(|| {
             self.pool.install(|| -> reprint::Result<Vec<u8>> {
-                let (report, _) = match &elsewhere {
+                let (report, stats) = match &elsewhere {
                     None => r.finish()?,
                     Some(w) => r.finish_on(w)?,
                 };
+                *self.seconds.lock().unwrap_or_else(|e| e.into_inner()) = stats.seconds;
                 let mut out = Vec::new();
                 Json { pretty }.print(&report, &mut out)?;
                 Ok(out)
@@ -948,6 +952,17 @@ impl Reducer {
             (b, _) => b.map_err(|e| library_error(py, e))?,
         };
         String::from_utf8(bytes).map_err(|e| error(py, "ReprintError", e.to_string(), &[]))
+    }
+
+    /// Wall-clock seconds of each stage `finish` ran, in stage order, as the CLI's `stages:`
+    /// line on stderr names them (a stage handed to `work` counts the wait for its tasks);
+    /// empty until `finish` has run.
+    #[getter]
+    fn seconds(&self) -> Vec<(&'static str, f64)> {
+        self.seconds
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 }
 

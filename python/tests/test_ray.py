@@ -105,7 +105,14 @@ def test_handed_out_tasks_carry_their_work_and_the_reducer_checks_the_results(
         return [_reprint.work(t, {"threads": 1}, None if u is None else shared[u])
                 for t, u in zip(tasks, uses)]
 
-    same_report(reducer().finish(work=work, tasks=4), want)
+    done = reducer()
+    assert done.seconds == []
+    same_report(done.finish(work=work, tasks=4), want)
+    # The stages finish ran, timed, named and ordered as the CLI's `stages:` line names them.
+    assert [name for name, _ in done.seconds] == [
+        "shingle+repeats", "boilerplate", "minhash", "candidates", "verify", "evidence",
+        "cluster", "align+lists", "report"]
+    assert all(s >= 0 for _, s in done.seconds)
     # Stage 4: three signatures of at least four bands each, four ranges of bands each; the
     # tasks name their range and signature, whose keys go out once beside them.
     bands, reads = seen[b"RPRTBAND"], seen[b"RPRTTASK"]
