@@ -928,7 +928,7 @@ impl ParagraphSamples {
 /// An article's sampled character grams outside boilerplate, sorted and distinct: enough to
 /// tell cheaply, without its text, whether character evidence could find anything shared
 /// with another article.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CharSample {
     keys: Vec<u16>,
 }
@@ -952,6 +952,62 @@ impl CharSample {
         let small = self.keys.len().min(other.keys.len());
         small < MIN_CHAR_SAMPLE || shared(&self.keys, &other.keys) as f64 >= share * small as f64
     }
+}
+
+impl CharSample {
+    /// A sample of `keys`, or `None` unless they are sorted and distinct (a sample read from
+    /// bytes: [`crate::tasks::BandSignature`]).
+    pub fn from_keys(keys: Vec<u16>) -> Option<CharSample> {
+        keys.windows(2)
+            .all(|w| w[0] < w[1])
+            .then_some(CharSample { keys })
+    }
+}
+
+/// What stage 4 asks of a route's pairs on their character samples
+/// ([`keep_on_samples`]): the share of the smaller sample a pair with a noisy side must find
+/// in the other, and the share a pair with no noisy side must (`None`: none).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RouteShare {
+    pub noisy: f64,
+    pub clean: Option<f64>,
+}
+
+/// The `pairs` (sorted) whose samples share what `share` asks, in their order: a pair is
+/// noisy when either side is (`noisy`, one flag per article).
+pub fn keep_on_samples(
+    pairs: &[(u32, u32)],
+    samples: &[CharSample],
+    noisy: &[bool],
+    share: RouteShare,
+) -> Vec<(u32, u32)> {
+    filter_by_first(pairs, samples, |&(a, b), held| {
+        let need = match noisy[a as usize] || noisy[b as usize] {
+            true => Some(share.noisy),
+            false => share.clean,
+        };
+        need.is_none_or(|s| held.shares(&samples[b as usize], s))
+    })
+}
+
+/// The `pairs` that `keep` keeps, in their order, filtered in parallel a run of pairs with
+/// one first article at a time: `keep` gets that article's [`CharSample`] held in a
+/// [`SampleBits`].
+fn filter_by_first(
+    pairs: &[(u32, u32)],
+    samples: &[CharSample],
+    keep: impl Fn(&(u32, u32), &SampleBits) -> bool + Sync,
+) -> Vec<(u32, u32)> {
+    use rayon::prelude::*;
+    let runs: Vec<&[(u32, u32)]> = pairs.chunk_by(|x, y| x.0 == y.0).collect();
+    let kept: Vec<Vec<(u32, u32)>> = runs
+        .par_iter()
+        .map_init(SampleBits::default, |held, run| {
+            held.hold(&samples[run[0].0 as usize]);
+            run.iter().copied().filter(|p| keep(p, held)).collect()
+        })
+        .collect();
+    kept.concat()
 }
 
 /// One article's [`CharSample`] as a bitmap of its keys, so that its share with each of

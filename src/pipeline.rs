@@ -777,18 +777,19 @@ fn candidates(
         None => {
             let pairs = collide_here(&shingle_signature(&keys));
             drop(keys);
-            let word_pairs = collide_here(&word_signature(&words, noisy));
+            let word_pairs = collide_here(&word_signature(&words, noisy, samples));
             drop(words);
             let (char_keys, char_active) = char_keys(samples);
-            let char_pairs = collide_here(&char_signature(&char_keys, &char_active));
+            let char_pairs =
+                collide_here(&char_signature(&char_keys, &char_active, noisy, samples));
             (pairs, word_pairs, char_pairs)
         }
         Some(workers) => {
             let (char_keys, char_active) = char_keys(samples);
             let signatures = [
                 shingle_signature(&keys),
-                word_signature(&words, noisy),
-                char_signature(&char_keys, &char_active),
+                word_signature(&words, noisy, samples),
+                char_signature(&char_keys, &char_active, noisy, samples),
             ];
             let [pairs, word_pairs, char_pairs] = collide_elsewhere(signatures, workers)?;
             (pairs, word_pairs, char_pairs)
@@ -801,18 +802,11 @@ fn candidates(
     // samples where a search of the other routes' lists reads a dozen lines of lists too
     // large for the cache (72 million character pairs to filter at 1M articles), and the
     // few pairs it keeps are then taken out of the other lists by one walk of each.
-    let word_pairs = filter_by_first(&word_pairs, samples, |p, held| {
-        !noisy_pair(p) || held.shares(&samples[p.1 as usize], evidence::CHAR_SAMPLE_CONTAINMENT)
-    });
+    // Pairs a task listed were kept on their samples there already (a signature handed out
+    // carries them); testing them again keeps them all.
+    let word_pairs = evidence::keep_on_samples(&word_pairs, samples, noisy, WORD_ROUTE);
     let mut word_pairs = without(word_pairs, &pairs);
-    let char_pairs = filter_by_first(&char_pairs, samples, |p, held| {
-        let share = if noisy_pair(p) {
-            CHAR_ROUTE_SHARE
-        } else {
-            CLEAN_CHAR_ROUTE_SHARE
-        };
-        held.shares(&samples[p.1 as usize], share)
-    });
+    let char_pairs = evidence::keep_on_samples(&char_pairs, samples, noisy, CHAR_ROUTE);
     let char_pairs = without(
         without(without(char_pairs, &pairs), &word_pairs),
         &paragraph_pairs,
@@ -848,6 +842,11 @@ struct Signature<'a> {
     active: &'a [bool],
     leads: Option<lsh::Leads<'a>>,
     need: crate::tasks::Need,
+    /// What the route asks of a pair's character samples ([`evidence::keep_on_samples`]),
+    /// every article's sample and noise: handed out with the signature, so that its tasks
+    /// send back only the pairs the route keeps. Here the stage tests the pairs itself,
+    /// after merging.
+    samples: Option<(&'a [evidence::CharSample], &'a [bool], evidence::RouteShare)>,
 }
 
 /// The shingle bands with the leads: a pair meets once.
@@ -865,12 +864,17 @@ fn shingle_signature(keys: &SignedKeys) -> Signature<'_> {
             noisy: 1,
             noisy_articles: Vec::new(),
         },
+        samples: None,
     }
 }
 
 /// The word signature: two clean articles need [`CLEAN_WORD_BANDS`] meetings, a pair with a
 /// noisy side one.
-fn word_signature<'a>(words: &'a WordKeys, noisy: &[bool]) -> Signature<'a> {
+fn word_signature<'a>(
+    words: &'a WordKeys,
+    noisy: &'a [bool],
+    samples: &'a [evidence::CharSample],
+) -> Signature<'a> {
     Signature {
         keys: &words.keys,
         bands: WORD_LSH.bands,
@@ -881,11 +885,17 @@ fn word_signature<'a>(words: &'a WordKeys, noisy: &[bool]) -> Signature<'a> {
             noisy: 1,
             noisy_articles: noisy.to_vec(),
         },
+        samples: Some((samples, noisy, WORD_ROUTE)),
     }
 }
 
 /// The character signature ([`char_keys`]): [`CHAR_MEETINGS`] meetings.
-fn char_signature<'a>(keys: &'a [u32], active: &'a [bool]) -> Signature<'a> {
+fn char_signature<'a>(
+    keys: &'a [u32],
+    active: &'a [bool],
+    noisy: &'a [bool],
+    samples: &'a [evidence::CharSample],
+) -> Signature<'a> {
     Signature {
         keys,
         bands: CHAR_LSH.bands,
@@ -896,6 +906,7 @@ fn char_signature<'a>(keys: &'a [u32], active: &'a [bool]) -> Signature<'a> {
             noisy: CHAR_MEETINGS as u32,
             noisy_articles: Vec::new(),
         },
+        samples: Some((samples, noisy, CHAR_ROUTE)),
     }
 }
 
@@ -931,7 +942,14 @@ fn collide_elsewhere<const N: usize>(
         .iter()
         .map(|s| {
             let leads = s.leads.map(|l| (l.keys, l.active));
-            crate::tasks::signature_bytes(s.bands as u32, s.keys, s.active, leads, &s.need)
+            crate::tasks::signature_bytes(
+                s.bands as u32,
+                s.keys,
+                s.active,
+                leads,
+                &s.need,
+                s.samples,
+            )
         })
         .collect();
     let mut found: [Vec<(u32, u32)>; N] = std::array::from_fn(|_| Vec::new());
@@ -967,25 +985,6 @@ fn without(mut pairs: Vec<(u32, u32)>, found: &[(u32, u32)]) -> Vec<(u32, u32)> 
         found.get(at) != Some(p)
     });
     pairs
-}
-
-/// The `pairs` that `keep` keeps, in their order, filtered in parallel a run of pairs with
-/// one first article at a time: `keep` gets that article's [`evidence::CharSample`] held in
-/// an [`evidence::SampleBits`].
-fn filter_by_first(
-    pairs: &[(u32, u32)],
-    samples: &[evidence::CharSample],
-    keep: impl Fn(&(u32, u32), &evidence::SampleBits) -> bool + Sync,
-) -> Vec<(u32, u32)> {
-    let runs: Vec<&[(u32, u32)]> = pairs.chunk_by(|x, y| x.0 == y.0).collect();
-    let kept: Vec<Vec<(u32, u32)>> = runs
-        .par_iter()
-        .map_init(evidence::SampleBits::default, |held, run| {
-            held.hold(&samples[run[0].0 as usize]);
-            run.iter().copied().filter(|p| keep(p, held)).collect()
-        })
-        .collect();
-    kept.concat()
 }
 
 /// Bands of the character signature ([`char_keys`]), of 2 rows: the rare sampled grams
@@ -1025,6 +1024,19 @@ const CHAR_ROUTE_SHARE: f64 = 0.25;
 /// cuts these pairs from 80,685 to 32,985 (a fifth of the scan's CPU) at the same ARI
 /// (0.9918), and changes nothing on the real labelled feeds.
 const CLEAN_CHAR_ROUTE_SHARE: f64 = 0.45;
+
+/// What the word signature's pairs need of their character samples: a pair with a noisy side
+/// [`evidence::CHAR_SAMPLE_CONTAINMENT`], the others nothing.
+const WORD_ROUTE: evidence::RouteShare = evidence::RouteShare {
+    noisy: evidence::CHAR_SAMPLE_CONTAINMENT,
+    clean: None,
+};
+/// What the character signature's pairs need: [`CHAR_ROUTE_SHARE`], or
+/// [`CLEAN_CHAR_ROUTE_SHARE`] with no noisy side.
+const CHAR_ROUTE: evidence::RouteShare = evidence::RouteShare {
+    noisy: CHAR_ROUTE_SHARE,
+    clean: Some(CLEAN_CHAR_ROUTE_SHARE),
+};
 
 fn char_hasher() -> &'static MinHasher {
     static HASHER: std::sync::OnceLock<MinHasher> = std::sync::OnceLock::new();

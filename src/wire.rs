@@ -93,6 +93,13 @@ impl Writer {
             self.u32(x);
         }
     }
+    pub(crate) fn u16s(&mut self, v: &[u16]) {
+        self.u64(v.len() as u64);
+        self.0.reserve(v.len() * 2);
+        for &x in v {
+            self.0.extend_from_slice(&x.to_le_bytes());
+        }
+    }
     pub(crate) fn bools(&mut self, v: &[bool]) {
         self.u64(v.len() as u64);
         self.0.extend(v.iter().map(|&b| u8::from(b)));
@@ -167,6 +174,14 @@ impl<'a> Reader<'a> {
         Ok(raw
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default()))
+            .collect())
+    }
+    pub(crate) fn u16s(&mut self) -> std::result::Result<Vec<u16>, String> {
+        let n = self.count(2)?;
+        let raw = self.take(n * 2)?;
+        Ok(raw
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
             .collect())
     }
     pub(crate) fn bools(&mut self) -> std::result::Result<Vec<bool>, String> {
