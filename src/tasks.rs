@@ -48,7 +48,8 @@ pub const PAIRS_MAGIC: [u8; 8] = *b"RPRTPAIR";
 pub const SIGNATURE_MAGIC: [u8; 8] = *b"RPRTSIGN";
 /// The format's version. Verdicts change with the detection code, so tasks are for one run
 /// of one build, not for keeping.
-pub const VERSION: u32 = 1;
+/// Version 2: a signature carries its route's character samples ([`SampleRoute`]).
+pub const VERSION: u32 = 2;
 
 /// The stage a handed-out task is of, by its magic: 4 for a [`BandTask`] (band collisions),
 /// 6 for a [`Task`] (reading), `None` for bytes that are neither. The distributed scans'
