@@ -934,6 +934,14 @@ pub struct CharSample {
 }
 
 impl CharSample {
+    /// A sample of `keys`, or `None` unless they are sorted and distinct (a sample read from
+    /// bytes: [`crate::tasks::BandSignature`]).
+    pub fn from_keys(keys: Vec<u16>) -> Option<CharSample> {
+        keys.windows(2)
+            .all(|w| w[0] < w[1])
+            .then_some(CharSample { keys })
+    }
+
     /// The sampled keys, sorted and distinct.
     pub fn keys(&self) -> &[u16] {
         &self.keys
@@ -951,16 +959,6 @@ impl CharSample {
     pub fn shares(&self, other: &CharSample, share: f64) -> bool {
         let small = self.keys.len().min(other.keys.len());
         small < MIN_CHAR_SAMPLE || shared(&self.keys, &other.keys) as f64 >= share * small as f64
-    }
-}
-
-impl CharSample {
-    /// A sample of `keys`, or `None` unless they are sorted and distinct (a sample read from
-    /// bytes: [`crate::tasks::BandSignature`]).
-    pub fn from_keys(keys: Vec<u16>) -> Option<CharSample> {
-        keys.windows(2)
-            .all(|w| w[0] < w[1])
-            .then_some(CharSample { keys })
     }
 }
 

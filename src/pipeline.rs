@@ -801,7 +801,8 @@ fn candidates(
     // route found. Both orders keep the same pairs, but the sample test reads a pair's two
     // samples where a search of the other routes' lists reads a dozen lines of lists too
     // large for the cache (72 million character pairs to filter at 1M articles), and the
-    // few pairs it keeps are then taken out of the other lists by one walk of each.
+    // few pairs it keeps are then taken out of the other lists by searches that move forward
+    // through each (`without`).
     // Pairs a task listed were kept on their samples there already (a signature handed out
     // carries them); testing them again keeps them all.
     let word_pairs = evidence::keep_on_samples(&word_pairs, samples, noisy, WORD_ROUTE);
@@ -974,9 +975,9 @@ fn collide_elsewhere<const N: usize>(
     Ok(found)
 }
 
-/// The pairs of `pairs` not in `found`, both sorted, in their order. Each pair is looked for
-/// in the part of `found` after where the pair before it was, so `found` is walked once, in
-/// order, however long it is.
+/// The pairs of `pairs` not in `found`, both sorted, in their order. Each pair is searched
+/// for only in the part of `found` from where the pair before it was, so the searches move
+/// forward through `found` and touch each part of it once, however long it is.
 fn without(mut pairs: Vec<(u32, u32)>, found: &[(u32, u32)]) -> Vec<(u32, u32)> {
     debug_assert!(found.is_sorted() && pairs.is_sorted());
     let mut at = 0;
