@@ -803,6 +803,7 @@ fn candidates(
     // large for the cache (72 million character pairs to filter at 1M articles), and the
     // few pairs it keeps are then taken out of the other lists by searches that move forward
     // through each (`without`).
+    //
     // Pairs a task listed were kept on their samples there already (a signature handed out
     // carries them); testing them again keeps them all.
     let word_pairs = evidence::keep_on_samples(&word_pairs, samples, noisy, WORD_ROUTE);
@@ -921,8 +922,8 @@ fn collide_here(s: &Signature<'_>) -> Vec<(u32, u32)> {
 /// The candidate pairs of each signature, sorted and unique, collided by `workers`: each
 /// signature's bands cut into about [`Workers::tasks`] ranges ([`crate::tasks::BandTask`]),
 /// all handed out together, each signature's keys once beside them
-/// ([`crate::tasks::BandSignature`]). A pair is listed only in the band where it first meets, so the
-/// ranges' pairs, merged, are what [`collide_here`] lists.
+/// ([`crate::tasks::BandSignature`]). A pair is listed only in the band where it first
+/// meets, so the ranges' pairs, merged, are what [`collide_here`] lists.
 fn collide_elsewhere<const N: usize>(
     signatures: [Signature<'_>; N],
     workers: &dyn Workers,

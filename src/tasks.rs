@@ -27,10 +27,10 @@
 //! - tasks and their results cross processes as framed bytes (`wire.rs`: magics
 //!   [`TASK_MAGIC`], [`VERDICTS_MAGIC`], [`BAND_TASK_MAGIC`], [`SIGNATURE_MAGIC`],
 //!   [`PAIRS_MAGIC`], format [`VERSION`]); damaged or foreign bytes, keys that do not fit
-//!   their articles, samples out of order, a stage-4 task given another signature than its own, a pair
-//!   naming an article its task does not carry, or results that are not one per pair or not
-//!   sorted pairs of the task's articles, are an [`Error::Task`], never a panic or another
-//!   report
+//!   their articles, samples out of order, a stage-4 task given another signature than its
+//!   own, a pair naming an article its task does not carry, or results that are not one per
+//!   pair or not sorted pairs of the task's articles, are an [`Error::Task`], never a panic
+//!   or another report
 
 use crate::error::{Error, Result};
 use crate::evidence::{CharSample, Evidence, Kind, Measure, Noise, RouteShare};

@@ -34,11 +34,11 @@ partitions.
 
 Stage 4's band collisions and stage 6's reading are distributed too, as on Ray: each of the
 three signatures is cut into about one range of bands per range of the input, each task
-reading the signature's band keys (a broadcast), and the pairs stage 6 judges from their texts into about
-one task per range, each carrying its pairs and their articles' texts; the reducer hands each
-batch of tasks to a Spark job (``parallelize``, one task per slice, the task kernel
-``_reprint.work`` in each); Spark's task retries re-run a task whole, which gives the same
-result. The parts travel to the driver
+reading the signature's band keys (a broadcast), and the pairs stage 6 judges from their
+texts into about one task per range, each carrying its pairs and their articles' texts; the
+reducer hands each batch of tasks to a Spark job (``parallelize``, one task per slice, the
+task kernel ``_reprint.work`` in each); Spark's task retries re-run a task whole, which
+gives the same result. The parts travel to the driver
 through ``collect``: about 2.4 KB per article on a generated feed (0.96 times the JSONL), so set
 ``spark.driver.maxResultSize`` above that (its default, 1 GB, is about 400,000 articles).
 The driver must read the files by the names it was given, unchanged since the tasks read
@@ -88,8 +88,8 @@ _TASK_FAULT_ENV = "REPRINT_SPARK_KILL_ONCE_STAGE{}"
 def _work_on_spark(spark: Any, scan_options: dict[str, Any]) -> Any:
     """The reducer's ``work``: a batch of tasks (stage 4's or stage 6's) as one Spark job, one
     task per slice (``parallelize``), each through the task kernel, the bytes they share as
-    broadcasts; the results' bytes in the tasks' order. The fault markers travel with the function (a reused Python worker does not
-    see the driver's later environment)."""
+    broadcasts; the results' bytes in the tasks' order. The fault markers travel with the
+    function (a reused Python worker does not see the driver's later environment)."""
     options = {"threads": 1, **scan_options}
     markers = {stage: os.environ.get(_TASK_FAULT_ENV.format(stage)) for stage in (4, 6)}
 
