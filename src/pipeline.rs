@@ -797,18 +797,14 @@ fn candidates(
     };
     let lsh = pairs.len();
     let noisy_pair = |&(a, b): &(u32, u32)| noisy[a as usize] || noisy[b as usize];
-    // Each route keeps the pairs whose samples share enough, then drops those an earlier
-    // route found. Both orders keep the same pairs, but the sample test reads a pair's two
-    // samples where a search of the other routes' lists reads a dozen lines of lists too
-    // large for the cache (72 million character pairs to filter at 1M articles), and the
-    // few pairs it keeps are then taken out of the other lists by searches that move forward
-    // through each (`without`).
-    //
-    // Pairs a task listed were kept on their samples there already (a signature handed out
-    // carries them); testing them again keeps them all.
-    let word_pairs = evidence::keep_on_samples(&word_pairs, samples, noisy, WORD_ROUTE);
+    // Each route's pairs were kept on their samples as its bands listed them (the
+    // signature's `samples`, a lot of bands at a time); now those an earlier route found are
+    // dropped. Both orders keep
+    // the same pairs, but the sample test reads a pair's two samples where a search of the
+    // other routes' lists reads a dozen lines of lists too large for the cache (72 million
+    // character pairs listed at 1M articles), and the few pairs it keeps are then taken out
+    // of the other lists by searches that move forward through each (`without`).
     let mut word_pairs = without(word_pairs, &pairs);
-    let char_pairs = evidence::keep_on_samples(&char_pairs, samples, noisy, CHAR_ROUTE);
     let char_pairs = without(
         without(without(char_pairs, &pairs), &word_pairs),
         &paragraph_pairs,
@@ -845,9 +841,9 @@ struct Signature<'a> {
     leads: Option<lsh::Leads<'a>>,
     need: crate::tasks::Need,
     /// What the route asks of a pair's character samples ([`evidence::keep_on_samples`]),
-    /// every article's sample and noise: handed out with the signature, so that its tasks
-    /// send back only the pairs the route keeps. Here the stage tests the pairs itself,
-    /// after merging.
+    /// every article's sample and noise: the pairs are tested a few bands' lot at a time as
+    /// they are listed, here ([`collide_here`]) or in a task (handed out with the
+    /// signature), so the pairs the route drops are never all held, nor sent back.
     samples: Option<(&'a [evidence::CharSample], &'a [bool], evidence::RouteShare)>,
 }
 
@@ -912,12 +908,39 @@ fn char_signature<'a>(
     }
 }
 
-/// A signature's candidate pairs, sorted and unique, collided here, band after band in
-/// parallel.
+/// A signature's candidate pairs that its route keeps on their samples, sorted and unique,
+/// collided here, band after band in parallel. A route that tests its pairs on samples lists
+/// them [`SAMPLE_LOT_BANDS`] bands at a time and tests each lot as a task tests the pairs of
+/// its range (`tasks::BandSignature::collide`), so the pairs it drops are never all held at
+/// once: at 1M generated articles the character signature lists 72 million pairs and keeps
+/// 1.9 million.
 fn collide_here(s: &Signature<'_>) -> Vec<(u32, u32)> {
     let need = |a, b| s.need.of(a, b);
-    lsh::candidates_first_met_in(s.keys, s.bands, s.active, s.leads, need, 0..s.bands)
+    let list =
+        |range| lsh::candidates_first_met_in(s.keys, s.bands, s.active, s.leads, need, range);
+    let Some((samples, noisy, share)) = s.samples else {
+        return list(0..s.bands);
+    };
+    let mut pairs: Vec<(u32, u32)> = (0..s.bands)
+        .step_by(SAMPLE_LOT_BANDS)
+        .flat_map(|lo| {
+            let lot = list(lo..(lo + SAMPLE_LOT_BANDS).min(s.bands));
+            evidence::keep_on_samples(&lot, samples, noisy, share)
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
 }
+
+/// Bands whose pairs [`collide_here`] lists before testing them on samples. Smaller lots
+/// hold fewer pairs, but a lot's test, run apart from its listing, finds the samples in the
+/// cache, which the listing's band keys push out: at 1M articles the candidate stage took
+/// 75.9 s in lots of 32 bands, 75.2 s in lots of 16 and 65-70 s testing each band's pairs
+/// as they were listed, against 87-91 s testing all pairs after listing them all; at 100k,
+/// where the samples fit the cache, 2.00, 2.06 and 2.16 s against 2.00 s
+/// (`benches/results/speed-2026-12-07-sample-lots.md`).
+const SAMPLE_LOT_BANDS: usize = 32;
 
 /// The candidate pairs of each signature, sorted and unique, collided by `workers`: each
 /// signature's bands cut into about [`Workers::tasks`] ranges ([`crate::tasks::BandTask`]),
