@@ -977,13 +977,19 @@ fn collide_elsewhere<const N: usize>(
             )
         })
         .collect();
+    // A task names its signature by the hash of its bytes, taken once per signature: the
+    // bytes are the workers' once handed out.
+    let hashes: Vec<u64> = shared.iter().map(|b| crate::hash::bytes(b)).collect();
     let mut found: [Vec<(u32, u32)>; N] = std::array::from_fn(|_| Vec::new());
     let make = |t: usize| {
         let (i, lo, hi) = cut[t];
-        let task = crate::tasks::BandTask::of(lo as u32..hi as u32, &shared[i]);
+        let task = crate::tasks::BandTask {
+            range: lo as u32..hi as u32,
+            signature: hashes[i],
+        };
         Ok((task.to_bytes(), Some(i)))
     };
-    hand_out(workers, 4, cut.len(), &shared, make, |t, bytes| {
+    hand_out(workers, 4, cut.len(), shared, make, |t, bytes| {
         let (i, lo, hi) = cut[t];
         let s = &signatures[i];
         let range = lo as u32..hi as u32;
@@ -1389,17 +1395,17 @@ pub trait Workers: Sync {
     /// About how many tasks to cut a stage's work into (at least one; fewer when there is
     /// less work).
     fn tasks(&self) -> usize;
+    /// Takes the bytes the tasks of the stage to come read beside their own (such as a
+    /// signature's band keys, which the engine can hold once for all of them), in place of
+    /// those of the stage before, before that stage's first [`Workers::run`]. They are the
+    /// engine's from here, in its own form: the reducer does not keep a copy (at 1M articles
+    /// stage 4's signatures are 1.3 GB).
+    fn share(&self, shared: Vec<Vec<u8>>) -> Result<()>;
     /// The results of `tasks`, each a task's bytes: one result per task in order, what
-    /// [`crate::parts::work`] gives for it wherever it runs, given `shared[uses[k]]` beside
-    /// task `k` where `uses[k]` names one (bytes several tasks read, such as a signature's
-    /// band keys, which the engine can hold once for all of them). The caller decodes and
-    /// checks the results.
-    fn run(
-        &self,
-        tasks: Vec<Vec<u8>>,
-        shared: &[Vec<u8>],
-        uses: &[Option<usize>],
-    ) -> Result<Vec<Vec<u8>>>;
+    /// [`crate::parts::work`] gives for it wherever it runs, given the shared bytes
+    /// `uses[k]` names (of the last [`Workers::share`]) beside task `k`. The caller decodes
+    /// and checks the results.
+    fn run(&self, tasks: Vec<Vec<u8>>, uses: &[Option<usize>]) -> Result<Vec<Vec<u8>>>;
 }
 
 /// The tasks handed to [`Workers::run`] at a time are kept under about this many bytes
@@ -1409,16 +1415,18 @@ const TASK_BATCH_BYTES: usize = 256 << 20;
 
 /// Hands `count` tasks of `stage` to `workers`, each made by `make` (its bytes, and which of
 /// `shared` it reads, if any) when its batch is due, in batches of about
-/// [`TASK_BATCH_BYTES`] of tasks (`shared` goes with every batch); each result goes to `take`
-/// with its task's number among the stage's tasks, in task order.
+/// [`TASK_BATCH_BYTES`] of tasks (`shared` given to the workers first, once for all
+/// batches); each result goes to `take` with its task's number among the stage's tasks, in
+/// task order.
 fn hand_out(
     workers: &dyn Workers,
     stage: u8,
     count: usize,
-    shared: &[Vec<u8>],
+    shared: Vec<Vec<u8>>,
     mut make: impl FnMut(usize) -> Result<(Vec<u8>, Option<usize>)>,
     mut take: impl FnMut(usize, &[u8]) -> Result<()>,
 ) -> Result<()> {
+    workers.share(shared)?;
     let mut batch: Vec<Vec<u8>> = Vec::new();
     let mut uses: Vec<Option<usize>> = Vec::new();
     let mut batch_bytes = 0;
@@ -1430,11 +1438,7 @@ fn hand_out(
         uses.push(used);
         if batch_bytes >= TASK_BATCH_BYTES || t + 1 == count {
             let sent = batch.len();
-            let got = workers.run(
-                std::mem::take(&mut batch),
-                shared,
-                &std::mem::take(&mut uses),
-            )?;
+            let got = workers.run(std::mem::take(&mut batch), &std::mem::take(&mut uses))?;
             if got.len() != sent {
                 return Err(Error::Task {
                     stage,
@@ -1487,7 +1491,7 @@ fn judge_elsewhere(
         };
         Ok((task.to_bytes(), None))
     };
-    hand_out(workers, 6, runs.len(), &[], make, |t, bytes| {
+    hand_out(workers, 6, runs.len(), Vec::new(), make, |t, bytes| {
         let n = runs[t].len();
         verdicts.extend(crate::tasks::verdicts_from_bytes(bytes, t, n)?);
         progress.inc(n as u64);

@@ -434,6 +434,8 @@ fn rejected_lines_count_as_a_one_machine_read_of_those_records_counts_them() {
 struct Elsewhere {
     tasks: usize,
     given: std::sync::Mutex<Given>,
+    /// The bytes the stage's tasks share (`Workers::share`).
+    shared: std::sync::Mutex<Vec<Vec<u8>>>,
     /// Damages the result of the second task of a stage (4 or 6): drops its last verdict,
     /// reverses a pair, or flips a byte.
     damage: Option<(u8, Damage)>,
@@ -446,7 +448,7 @@ type Damage = fn(&mut Vec<u8>);
 struct Given {
     band_tasks: usize,
     band_task_bytes: usize,
-    /// Bytes handed out beside the tasks (the signatures' keys), over all batches.
+    /// Bytes handed out beside the tasks (the signatures' keys), once per stage.
     shared_bytes: usize,
     /// Pairs the band tasks listed.
     listed: usize,
@@ -460,13 +462,15 @@ impl reprint::pipeline::Workers for Elsewhere {
         self.tasks
     }
 
-    fn run(
-        &self,
-        tasks: Vec<Vec<u8>>,
-        shared: &[Vec<u8>],
-        uses: &[Option<usize>],
-    ) -> reprint::Result<Vec<Vec<u8>>> {
+    fn share(&self, shared: Vec<Vec<u8>>) -> reprint::Result<()> {
+        self.given.lock().unwrap().shared_bytes += shared.iter().map(Vec::len).sum::<usize>();
+        *self.shared.lock().unwrap() = shared;
+        Ok(())
+    }
+
+    fn run(&self, tasks: Vec<Vec<u8>>, uses: &[Option<usize>]) -> reprint::Result<Vec<Vec<u8>>> {
         let cfg = Config::default();
+        let shared = self.shared.lock().unwrap();
         let shared_of = |k: usize| uses[k].map(|u| shared[u].as_slice());
         let stage = |t: &[u8]| reprint::tasks::stage_of(t).expect("a task the reducer made");
         let mut done: Vec<(usize, Vec<u8>)> = tasks
@@ -477,7 +481,6 @@ impl reprint::pipeline::Workers for Elsewhere {
             .collect();
         done.sort_by_key(|d| d.0);
         let mut given = self.given.lock().unwrap();
-        given.shared_bytes += shared.iter().map(Vec::len).sum::<usize>();
         for (t, (k, result)) in tasks.iter().zip(&done) {
             if stage(t) == 4 {
                 let bytes = shared_of(*k).unwrap();
@@ -539,6 +542,7 @@ fn stages_four_and_six_handed_out_as_tasks_give_the_cli_report() {
         let workers = Elsewhere {
             tasks,
             given: Default::default(),
+            shared: Default::default(),
             damage: None,
         };
         let (report, stats) = reduce(&workers).unwrap();
@@ -627,6 +631,7 @@ fn stages_four_and_six_handed_out_as_tasks_give_the_cli_report() {
         let workers = Elsewhere {
             tasks: 3,
             given: Default::default(),
+            shared: Default::default(),
             damage: Some((stage, damage)),
         };
         match reduce(&workers) {

@@ -932,6 +932,7 @@ impl Reducer {
             callable,
             tasks,
             raised: std::sync::Mutex::new(None),
+            shared: std::sync::Mutex::new(Vec::new()),
         });
         let bytes = py.allow_threads(|| {
             self.pool.install(|| -> reprint::Result<Vec<u8>> {
@@ -973,6 +974,9 @@ struct PyWorkers {
     callable: PyObject,
     tasks: usize,
     raised: std::sync::Mutex<Option<PyErr>>,
+    /// The bytes the stage's tasks share, as Python's: given by `share`, passed to the
+    /// callable with every batch of the stage.
+    shared: std::sync::Mutex<Vec<Py<PyBytes>>>,
 }
 
 impl reprint::pipeline::Workers for PyWorkers {
@@ -980,12 +984,17 @@ impl reprint::pipeline::Workers for PyWorkers {
         self.tasks
     }
 
-    fn run(
-        &self,
-        tasks: Vec<Vec<u8>>,
-        shared: &[Vec<u8>],
-        uses: &[Option<usize>],
-    ) -> reprint::Result<Vec<Vec<u8>>> {
+    fn share(&self, shared: Vec<Vec<u8>>) -> reprint::Result<()> {
+        Python::with_gil(|py| {
+            let mut held = self.shared.lock().unwrap_or_else(|p| p.into_inner());
+            // The stage before's let go first, and each of these once it is Python's.
+            held.clear();
+            held.extend(shared.into_iter().map(|s| PyBytes::new(py, &s).unbind()));
+        });
+        Ok(())
+    }
+
+    fn run(&self, tasks: Vec<Vec<u8>>, uses: &[Option<usize>]) -> reprint::Result<Vec<Vec<u8>>> {
         // The stage the batch is of, for the error (a batch is of one stage).
         let stage = tasks
             .first()
@@ -995,8 +1004,13 @@ impl reprint::pipeline::Workers for PyWorkers {
             // Each task let go once its bytes are Python's: the batch is held about once.
             let list: Vec<Bound<'_, PyBytes>> =
                 tasks.into_iter().map(|t| PyBytes::new(py, &t)).collect();
-            let shared: Vec<Bound<'_, PyBytes>> =
-                shared.iter().map(|s| PyBytes::new(py, s)).collect();
+            let shared: Vec<Bound<'_, PyBytes>> = self
+                .shared
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .iter()
+                .map(|s| s.bind(py).clone())
+                .collect();
             let got = self.callable.call1(py, (list, shared, uses.to_vec()))?;
             got.bind(py).extract::<Vec<Vec<u8>>>()
         });
