@@ -1397,9 +1397,9 @@ pub trait Workers: Sync {
     fn tasks(&self) -> usize;
     /// Takes the bytes the tasks of the stage to come read beside their own (such as a
     /// signature's band keys, which the engine can hold once for all of them), in place of
-    /// those of the stage before, before that stage's first [`Workers::run`]. They are the
-    /// engine's from here, in its own form: the reducer does not keep a copy (at 1M articles
-    /// stage 4's signatures are 1.3 GB).
+    /// any it holds, before that stage's first [`Workers::run`]; and an empty list once the
+    /// stage's last batch is back. They are the engine's from here, in its own form: the
+    /// reducer does not keep a copy (at 1M articles stage 4's signatures are 1.3 GB).
     fn share(&self, shared: Vec<Vec<u8>>) -> Result<()>;
     /// The results of `tasks`, each a task's bytes: one result per task in order, what
     /// [`crate::parts::work`] gives for it wherever it runs, given the shared bytes
@@ -1416,8 +1416,8 @@ const TASK_BATCH_BYTES: usize = 256 << 20;
 /// Hands `count` tasks of `stage` to `workers`, each made by `make` (its bytes, and which of
 /// `shared` it reads, if any) when its batch is due, in batches of about
 /// [`TASK_BATCH_BYTES`] of tasks (`shared` given to the workers first, once for all
-/// batches); each result goes to `take` with its task's number among the stage's tasks, in
-/// task order.
+/// batches, and taken back after the last); each result goes to `take` with its task's
+/// number among the stage's tasks, in task order.
 fn hand_out(
     workers: &dyn Workers,
     stage: u8,
@@ -1453,7 +1453,8 @@ fn hand_out(
             batch_bytes = 0;
         }
     }
-    Ok(())
+    // The stage's shared bytes are let go with its last batch, not kept into the next stage.
+    workers.share(Vec::new())
 }
 
 /// The verdicts of `reads` from `workers`: the pairs cut into about [`Workers::tasks`] runs

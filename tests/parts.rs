@@ -444,8 +444,10 @@ struct Elsewhere {
 /// Damage done to a result's bytes.
 type Damage = fn(&mut Vec<u8>);
 
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Given {
+    /// How many byte strings each `Workers::share` gave, in order.
+    shares: Vec<usize>,
     band_tasks: usize,
     band_task_bytes: usize,
     /// Bytes handed out beside the tasks (the signatures' keys), once per stage.
@@ -463,7 +465,9 @@ impl reprint::pipeline::Workers for Elsewhere {
     }
 
     fn share(&self, shared: Vec<Vec<u8>>) -> reprint::Result<()> {
-        self.given.lock().unwrap().shared_bytes += shared.iter().map(Vec::len).sum::<usize>();
+        let mut given = self.given.lock().unwrap();
+        given.shared_bytes += shared.iter().map(Vec::len).sum::<usize>();
+        given.shares.push(shared.len());
         *self.shared.lock().unwrap() = shared;
         Ok(())
     }
@@ -552,7 +556,11 @@ fn stages_four_and_six_handed_out_as_tasks_give_the_cli_report() {
             got == want,
             "report differs with stages 4 and 6 in {tasks} tasks"
         );
-        let given = *workers.given.lock().unwrap();
+        let given = workers.given.lock().unwrap().clone();
+        // Stage 4's three signatures were shared before its tasks and taken back after
+        // them, so the engine held none of them into stage 5; stage 6's tasks share none.
+        assert_eq!(given.shares, [3, 0, 0, 0], "{given:?}");
+        assert!(workers.shared.lock().unwrap().is_empty());
         // Stage 4: each of the three signatures (the shingle bands, the word signature's 32,
         // the character signature's 128) cut into ranges of its bands; what they listed is at
         // least what the candidate stage kept of them.
