@@ -799,11 +799,11 @@ fn candidates(
     let noisy_pair = |&(a, b): &(u32, u32)| noisy[a as usize] || noisy[b as usize];
     // Each route's pairs were kept on their samples as its bands listed them (the
     // signature's `samples`, a lot of bands at a time); now those an earlier route found are
-    // dropped. Both orders keep
-    // the same pairs, but the sample test reads a pair's two samples where a search of the
-    // other routes' lists reads a dozen lines of lists too large for the cache (72 million
-    // character pairs listed at 1M articles), and the few pairs it keeps are then taken out
-    // of the other lists by searches that move forward through each (`without`).
+    // dropped. Both orders keep the same pairs, but the sample test reads a pair's two
+    // samples where a search of the other routes' lists reads a dozen lines of lists too
+    // large for the cache (72 million character pairs listed at 1M articles), and the few
+    // pairs it keeps are then taken out of the other lists by searches that move forward
+    // through each (`without`).
     let mut word_pairs = without(word_pairs, &pairs);
     let char_pairs = without(
         without(without(char_pairs, &pairs), &word_pairs),
