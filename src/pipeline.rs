@@ -18,7 +18,7 @@ use crate::report::{self, round4, Report, Summary, Warning};
 use crate::segment::Span;
 use crate::shingle::{self, ArticleShingles, Scratch};
 use crate::spill::{Sets, Spill};
-use crate::tasks::{ReadPair, Task, TaskArticle};
+use crate::tasks::{ReadPair, SignatureParts, Task, TaskArticle};
 use crate::verify::{self, Similarity};
 
 /// Candidate pairs proposed by paragraphs shared verbatim need at least this many words in
@@ -833,23 +833,9 @@ fn candidates(
     })
 }
 
-/// A signature's band keys, as stage 4 collides them ([`lsh::candidates_first_met_in`]).
-struct Signature<'a> {
-    keys: &'a [u32],
-    bands: usize,
-    active: &'a [bool],
-    leads: Option<lsh::Leads<'a>>,
-    need: crate::tasks::Need,
-    /// What the route asks of a pair's character samples ([`evidence::keep_on_samples`]),
-    /// every article's sample and noise: the pairs are tested a few bands' lot at a time as
-    /// they are listed, here ([`collide_here`]) or in a task (handed out with the
-    /// signature), so the pairs the route drops are never all held, nor sent back.
-    samples: Option<(&'a [evidence::CharSample], &'a [bool], evidence::RouteShare)>,
-}
-
 /// The shingle bands with the leads: a pair meets once.
-fn shingle_signature(keys: &SignedKeys) -> Signature<'_> {
-    Signature {
+fn shingle_signature(keys: &SignedKeys) -> SignatureParts<'_> {
+    SignatureParts {
         keys: &keys.bands,
         bands: keys.per_article,
         active: &keys.active,
@@ -857,11 +843,11 @@ fn shingle_signature(keys: &SignedKeys) -> Signature<'_> {
             keys: &keys.leads,
             active: &keys.lead_active,
         }),
-        need: crate::tasks::Need {
+        need: std::borrow::Cow::Owned(crate::tasks::Need {
             clean: 1,
             noisy: 1,
             noisy_articles: Vec::new(),
-        },
+        }),
         samples: None,
     }
 }
@@ -872,17 +858,17 @@ fn word_signature<'a>(
     words: &'a WordKeys,
     noisy: &'a [bool],
     samples: &'a [evidence::CharSample],
-) -> Signature<'a> {
-    Signature {
+) -> SignatureParts<'a> {
+    SignatureParts {
         keys: &words.keys,
         bands: WORD_LSH.bands,
         active: &words.active,
         leads: None,
-        need: crate::tasks::Need {
+        need: std::borrow::Cow::Owned(crate::tasks::Need {
             clean: CLEAN_WORD_BANDS as u32,
             noisy: 1,
             noisy_articles: noisy.to_vec(),
-        },
+        }),
         samples: Some((samples, noisy, WORD_ROUTE)),
     }
 }
@@ -893,40 +879,34 @@ fn char_signature<'a>(
     active: &'a [bool],
     noisy: &'a [bool],
     samples: &'a [evidence::CharSample],
-) -> Signature<'a> {
-    Signature {
+) -> SignatureParts<'a> {
+    SignatureParts {
         keys,
         bands: CHAR_LSH.bands,
         active,
         leads: None,
-        need: crate::tasks::Need {
+        need: std::borrow::Cow::Owned(crate::tasks::Need {
             clean: CHAR_MEETINGS as u32,
             noisy: CHAR_MEETINGS as u32,
             noisy_articles: Vec::new(),
-        },
+        }),
         samples: Some((samples, noisy, CHAR_ROUTE)),
     }
 }
 
 /// A signature's candidate pairs that its route keeps on their samples, sorted and unique,
 /// collided here, band after band in parallel. A route that tests its pairs on samples lists
-/// them [`SAMPLE_LOT_BANDS`] bands at a time and tests each lot as a task tests the pairs of
-/// its range (`tasks::BandSignature::collide`), so the pairs it drops are never all held at
+/// them [`SAMPLE_LOT_BANDS`] bands at a time and tests each lot with the code a task runs on
+/// its range ([`SignatureParts::collide`]), so the pairs it drops are never all held at
 /// once: at 1M generated articles the character signature lists 72 million pairs and keeps
 /// 1.9 million.
-fn collide_here(s: &Signature<'_>) -> Vec<(u32, u32)> {
-    let need = |a, b| s.need.of(a, b);
-    let list =
-        |range| lsh::candidates_first_met_in(s.keys, s.bands, s.active, s.leads, need, range);
-    let Some((samples, noisy, share)) = s.samples else {
-        return list(0..s.bands);
-    };
+fn collide_here(s: &SignatureParts<'_>) -> Vec<(u32, u32)> {
+    if s.samples.is_none() {
+        return s.collide(0..s.bands);
+    }
     let mut pairs: Vec<(u32, u32)> = (0..s.bands)
         .step_by(SAMPLE_LOT_BANDS)
-        .flat_map(|lo| {
-            let lot = list(lo..(lo + SAMPLE_LOT_BANDS).min(s.bands));
-            evidence::keep_on_samples(&lot, samples, noisy, share)
-        })
+        .flat_map(|lo| s.collide(lo..(lo + SAMPLE_LOT_BANDS).min(s.bands)))
         .collect();
     pairs.par_sort_unstable();
     pairs.dedup();
@@ -948,7 +928,7 @@ const SAMPLE_LOT_BANDS: usize = 32;
 /// ([`crate::tasks::BandSignature`]). A pair is listed only in the band where it first
 /// meets, so the ranges' pairs, merged, are what [`collide_here`] lists.
 fn collide_elsewhere<const N: usize>(
-    signatures: [Signature<'_>; N],
+    signatures: [SignatureParts<'_>; N],
     workers: &dyn Workers,
 ) -> Result<[Vec<(u32, u32)>; N]> {
     // (signature, first band, end band) of each task.
@@ -963,20 +943,7 @@ fn collide_elsewhere<const N: usize>(
         );
     }
     // Each signature's keys as bytes once, handed out beside the tasks of its ranges.
-    let shared: Vec<Vec<u8>> = signatures
-        .iter()
-        .map(|s| {
-            let leads = s.leads.map(|l| (l.keys, l.active));
-            crate::tasks::signature_bytes(
-                s.bands as u32,
-                s.keys,
-                s.active,
-                leads,
-                &s.need,
-                s.samples,
-            )
-        })
-        .collect();
+    let shared: Vec<Vec<u8>> = signatures.iter().map(SignatureParts::to_bytes).collect();
     // A task names its signature by the hash of its bytes, taken once per signature: the
     // bytes are the workers' once handed out.
     let hashes: Vec<u64> = shared.iter().map(|b| crate::hash::bytes(b)).collect();

@@ -316,45 +316,34 @@ impl BandSignature {
         self.active.len()
     }
 
-    /// The pairs that first meet in the bands of `range` (within the signature's bands),
-    /// sorted and unique.
-    pub fn collide(&self, range: std::ops::Range<u32>) -> Vec<(u32, u32)> {
-        let leads = self
-            .leads
-            .as_ref()
-            .map(|(keys, active)| crate::lsh::Leads { keys, active });
-        let pairs = crate::lsh::candidates_first_met_in(
-            &self.keys,
-            self.bands as usize,
-            &self.active,
-            leads,
-            |a, b| self.need.of(a, b),
-            range.start as usize..range.end as usize,
-        );
-        match &self.samples {
-            None => pairs,
-            Some(r) => crate::evidence::keep_on_samples(&pairs, &r.samples, &r.noisy, r.share),
+    /// The signature's parts, borrowed ([`SignatureParts`]).
+    pub fn parts(&self) -> SignatureParts<'_> {
+        SignatureParts {
+            bands: self.bands as usize,
+            keys: &self.keys,
+            active: &self.active,
+            leads: self
+                .leads
+                .as_ref()
+                .map(|(keys, active)| crate::lsh::Leads { keys, active }),
+            need: std::borrow::Cow::Borrowed(&self.need),
+            samples: self
+                .samples
+                .as_ref()
+                .map(|r| (r.samples.as_slice(), r.noisy.as_slice(), r.share)),
         }
+    }
+
+    /// The pairs that first meet in the bands of `range` (within the signature's bands)
+    /// and that its route keeps, sorted and unique ([`SignatureParts::collide`]).
+    pub fn collide(&self, range: std::ops::Range<u32>) -> Vec<(u32, u32)> {
+        self.parts()
+            .collide(range.start as usize..range.end as usize)
     }
 
     /// The signature as framed bytes ([`SIGNATURE_MAGIC`], [`VERSION`]).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let leads = self
-            .leads
-            .as_ref()
-            .map(|(k, a)| (k.as_slice(), a.as_slice()));
-        let samples = self
-            .samples
-            .as_ref()
-            .map(|r| (r.samples.as_slice(), r.noisy.as_slice(), r.share));
-        signature_bytes(
-            self.bands,
-            &self.keys,
-            &self.active,
-            leads,
-            &self.need,
-            samples,
-        )
+        self.parts().to_bytes()
     }
 
     /// A signature from [`BandSignature::to_bytes`]: an [`Error::Task`] (stage 4, numbered 0)
@@ -483,51 +472,81 @@ impl BandSignature {
     }
 }
 
-/// [`BandSignature::to_bytes`] of a signature given by its parts, encoded from them without
-/// a copy of its keys first (the reducer's signatures are borrowed from stage 3's keys).
-pub fn signature_bytes(
-    bands: u32,
-    keys: &[u32],
-    active: &[bool],
-    leads: Option<(&[u32], &[bool])>,
-    need: &Need,
-    samples: Option<(&[CharSample], &[bool], RouteShare)>,
-) -> Vec<u8> {
-    let mut w = Writer(Vec::new());
-    w.u32(bands);
-    w.u32s(keys);
-    w.bools(active);
-    match leads {
-        None => w.u8(0),
-        Some((keys, active)) => {
-            w.u8(1);
-            w.u32s(keys);
-            w.bools(active);
-        }
-    }
-    w.u32(need.clean);
-    w.u32(need.noisy);
-    w.bools(&need.noisy_articles);
-    match samples {
-        None => w.u8(0),
-        Some((samples, noisy, share)) => {
-            w.u8(1);
-            let lengths: Vec<u32> = samples.iter().map(|s| s.keys().len() as u32).collect();
-            w.u32s(&lengths);
-            let keys: Vec<u16> = samples.iter().flat_map(|s| s.keys()).copied().collect();
-            w.u16s(&keys);
-            w.bools(noisy);
-            w.u64(share.noisy.to_bits());
-            match share.clean {
-                None => w.u8(0),
-                Some(s) => {
-                    w.u8(1);
-                    w.u64(s.to_bits());
-                }
+/// A stage-4 signature's parts, borrowed: the reducer's, from stage 3's keys, encoded
+/// without a copy of its keys first, or a task's, from its [`BandSignature`]. Both list and
+/// test their pairs here, so a scan on one machine and its tasks elsewhere give the same.
+#[derive(Clone, Debug)]
+pub struct SignatureParts<'a> {
+    pub bands: usize,
+    pub keys: &'a [u32],
+    pub active: &'a [bool],
+    pub leads: Option<crate::lsh::Leads<'a>>,
+    pub need: std::borrow::Cow<'a, Need>,
+    /// Every article's character sample and noise, and what the route asks of a pair's
+    /// samples ([`crate::evidence::keep_on_samples`]); `None` for a route that asks nothing.
+    pub samples: Option<(&'a [CharSample], &'a [bool], RouteShare)>,
+}
+
+impl SignatureParts<'_> {
+    /// The pairs that first meet in the bands of `range` ([`crate::lsh::candidates_first_met_in`])
+    /// and that the route keeps on their samples, sorted and unique.
+    pub fn collide(&self, range: std::ops::Range<usize>) -> Vec<(u32, u32)> {
+        let pairs = crate::lsh::candidates_first_met_in(
+            self.keys,
+            self.bands,
+            self.active,
+            self.leads,
+            |a, b| self.need.of(a, b),
+            range,
+        );
+        match self.samples {
+            None => pairs,
+            Some((samples, noisy, share)) => {
+                crate::evidence::keep_on_samples(&pairs, samples, noisy, share)
             }
         }
     }
-    wire::frame(&SIGNATURE_MAGIC, VERSION, &w.0)
+
+    /// [`BandSignature::to_bytes`] of the signature.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer(Vec::new());
+        w.u32(self.bands as u32);
+        w.u32s(self.keys);
+        w.bools(self.active);
+        match self.leads {
+            None => w.u8(0),
+            Some(l) => {
+                w.u8(1);
+                w.u32s(l.keys);
+                w.bools(l.active);
+            }
+        }
+        w.u32(self.need.clean);
+        w.u32(self.need.noisy);
+        w.bools(&self.need.noisy_articles);
+        match self.samples {
+            None => w.u8(0),
+            Some((samples, noisy, share)) => {
+                w.u8(1);
+                // Written from the samples, with no vector of the lengths or the keys first
+                // (at 1M articles they would be 180 MB beside the bytes).
+                let lengths = samples.iter().map(|s| s.keys().len() as u32);
+                w.u32s_of(samples.len(), lengths);
+                let total = samples.iter().map(|s| s.keys().len()).sum();
+                w.u16s_of(total, samples.iter().flat_map(|s| s.keys()).copied());
+                w.bools(noisy);
+                w.u64(share.noisy.to_bits());
+                match share.clean {
+                    None => w.u8(0),
+                    Some(s) => {
+                        w.u8(1);
+                        w.u64(s.to_bits());
+                    }
+                }
+            }
+        }
+        wire::frame(&SIGNATURE_MAGIC, VERSION, &w.0)
+    }
 }
 
 impl BandTask {

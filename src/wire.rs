@@ -87,18 +87,27 @@ impl Writer {
         self.0.extend_from_slice(s.as_bytes());
     }
     pub(crate) fn u32s(&mut self, v: &[u32]) {
-        self.u64(v.len() as u64);
-        self.0.reserve(v.len() * 4);
-        for &x in v {
+        self.u32s_of(v.len(), v.iter().copied());
+    }
+    /// [`Writer::u32s`] of the `n` values of `v`, with no slice of them made first.
+    pub(crate) fn u32s_of(&mut self, n: usize, v: impl Iterator<Item = u32>) {
+        self.u64(n as u64);
+        self.0.reserve(n * 4);
+        let start = self.0.len();
+        for x in v {
             self.u32(x);
         }
+        debug_assert_eq!(self.0.len() - start, n * 4);
     }
-    pub(crate) fn u16s(&mut self, v: &[u16]) {
-        self.u64(v.len() as u64);
-        self.0.reserve(v.len() * 2);
-        for &x in v {
+    /// `n` u16 values, as [`Reader::u16s`] reads them, written from `v`.
+    pub(crate) fn u16s_of(&mut self, n: usize, v: impl Iterator<Item = u16>) {
+        self.u64(n as u64);
+        self.0.reserve(n * 2);
+        let start = self.0.len();
+        for x in v {
             self.0.extend_from_slice(&x.to_le_bytes());
         }
+        debug_assert_eq!(self.0.len() - start, n * 2);
     }
     pub(crate) fn bools(&mut self, v: &[bool]) {
         self.u64(v.len() as u64);
