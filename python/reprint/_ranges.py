@@ -110,11 +110,6 @@ def kill_once(marker: str | None, where: str = "") -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def task_stage(task: bytes) -> int:
-    """The stage a handed-out task is of: 4 (band collisions) or 6 (reading), by its magic."""
-    return 4 if task[:8] == b"RPRTBAND" else 6
-
-
 def reduce_parts(rs: list[dict[str, Any]], parts: Iterable[bytes], options: dict[str, Any],
                  pretty: bool, work: Callable[..., list[bytes]] | None = None) -> str:
     """The report of the ranges ``rs`` (with their ``first_line``) from their parts, taken one

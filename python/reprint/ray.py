@@ -82,7 +82,6 @@ from ._ranges import (
     range_lines,
     ranges,
     reduce_parts,
-    task_stage,
 )
 
 __all__ = ["scan", "main"]
@@ -114,7 +113,7 @@ def _work_task(task: bytes, shared: bytes | None, options: dict[str, Any]) -> by
     """Ray task: a stage-4 task (a range of a signature's bands, with the signature's band keys
     as ``shared``) or a stage-6 task (pairs and their articles' texts) through the task
     kernel, as its result's bytes."""
-    stage = task_stage(task)
+    stage = _reprint.task_stage(task)
     kill_once(os.environ.get(_TASK_FAULT_ENV.format(stage)), f"a stage-{stage} task")
     return _reprint.work(task, options, shared)
 

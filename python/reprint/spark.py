@@ -73,7 +73,6 @@ from reprint._ranges import (
     range_lines,
     ranges,
     reduce_parts,
-    task_stage,
 )
 
 __all__ = ["scan", "main"]
@@ -104,8 +103,8 @@ def _work_on_spark(spark: Any, scan_options: dict[str, Any]) -> Any:
         def run(items: Iterator[tuple[int, bytes, int | None]]) -> Iterator[tuple[int, bytes]]:
             for k, task, u in items:
                 task = bytes(task)
-                stage = task_stage(task)
-                kill_once(markers[stage], f"a stage-{stage} task")
+                stage = _reprint.task_stage(task)
+                kill_once(markers.get(stage), f"a stage-{stage} task")
                 yield k, _reprint.work(task, options, None if u is None else casts[u].value)
 
         try:

@@ -1046,6 +1046,14 @@ fn work<'py>(
     Ok(PyBytes::new(py, &verdicts))
 }
 
+/// The stage a task handed out by a reducer's `finish` is of: 4 (band collisions), 6
+/// (reading), or `None` for bytes that are neither (`reprint::tasks::stage_of`, by which the
+/// task kernel dispatches).
+#[pyfunction]
+fn task_stage(task: &[u8]) -> Option<u8> {
+    reprint::tasks::stage_of(task)
+}
+
 /// The error of a reducer used after `finish`.
 fn finished(py: Python<'_>) -> PyErr {
     error(py, "ReprintError", "the reducer has finished".into(), &[])
@@ -1130,6 +1138,7 @@ fn _reprint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(file_kind, m)?)?;
     m.add_function(wrap_pyfunction!(scan_parts, m)?)?;
     m.add_function(wrap_pyfunction!(work, m)?)?;
+    m.add_function(wrap_pyfunction!(task_stage, m)?)?;
     m.add_class::<NativeReport>()?;
     m.add_class::<Reducer>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

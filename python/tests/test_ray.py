@@ -101,6 +101,8 @@ def test_handed_out_tasks_carry_their_work_and_the_reducer_checks_the_results(
         for t, u in zip(tasks, uses):
             seen[t[:8]].append(len(t))
             assert (u is None) == (t[:8] == b"RPRTTASK"), (t[:8], u)
+            # The stage the engines' fault markers go by, as the task kernel reads it.
+            assert _reprint.task_stage(t) == (6 if u is None else 4), (t[:8], u)
         signatures.extend(len(s) for s in shared)
         return [_reprint.work(t, {"threads": 1}, None if u is None else shared[u])
                 for t, u in zip(tasks, uses)]
@@ -146,6 +148,8 @@ def test_handed_out_tasks_carry_their_work_and_the_reducer_checks_the_results(
         reducer().finish(work=swapped, tasks=2)
     with pytest.raises(ReprintError, match="task 0: not a reprint task"):
         _reprint.work(b"RPRTPART" + bytes(40), {})
+    assert _reprint.task_stage(b"RPRTPART" + bytes(40)) is None
+    assert _reprint.task_stage(b"") is None
 
 
 @pytest.mark.timeout(600)
