@@ -627,7 +627,7 @@ impl Part {
     /// The part as bytes: [`MAGIC`], [`VERSION`] (u32), the payload's length (u64) and its
     /// xxh3 checksum (u64), then the payload; integers little-endian.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer(Vec::new());
+        let mut w = Writer::framed(0);
         w.u32(self.input);
         w.str(&self.name);
         w.u64(self.first_line);
@@ -675,7 +675,7 @@ impl Part {
             }
             w.u32s(ends);
         }
-        wire::frame(&MAGIC, VERSION, &w.0)
+        w.into_frame(&MAGIC, VERSION)
     }
 
     /// A part from [`to_bytes`](Self::to_bytes): an [`Error::Part`] (numbered 0; see

@@ -942,21 +942,27 @@ fn collide_elsewhere<const N: usize>(
                 .map(|lo| (i, lo, (lo + per).min(s.bands))),
         );
     }
-    // Each signature's keys as bytes once, handed out beside the tasks of its ranges.
-    let shared: Vec<Vec<u8>> = signatures.iter().map(SignatureParts::to_bytes).collect();
-    // A task names its signature by the hash of its bytes, taken once per signature: the
-    // bytes are the workers' once handed out.
-    let hashes: Vec<u64> = shared.iter().map(|b| crate::hash::bytes(b)).collect();
+    // Each signature's keys as bytes once, handed out beside the tasks of its ranges,
+    // written where the workers keep them. A task names its signature by the hash of its
+    // bytes, taken as they are written: the bytes are the workers' once handed out.
+    use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+    let hashes: [AtomicU64; N] = std::array::from_fn(|_| AtomicU64::new(0));
+    let mut shared = signatures.iter().zip(&hashes).map(|(s, hash)| {
+        Shared::new(s.framed_len(), move |out: &mut [u8]| {
+            s.write_into(out);
+            hash.store(crate::hash::bytes(out), Relaxed);
+        })
+    });
     let mut found: [Vec<(u32, u32)>; N] = std::array::from_fn(|_| Vec::new());
     let make = |t: usize| {
         let (i, lo, hi) = cut[t];
         let task = crate::tasks::BandTask {
             range: lo as u32..hi as u32,
-            signature: hashes[i],
+            signature: hashes[i].load(Relaxed),
         };
         Ok((task.to_bytes(), Some(i)))
     };
-    hand_out(workers, 4, cut.len(), shared, make, |t, bytes| {
+    hand_out(workers, 4, cut.len(), &mut shared, make, |t, bytes| {
         let (i, lo, hi) = cut[t];
         let s = &signatures[i];
         let range = lo as u32..hi as u32;
@@ -1364,15 +1370,58 @@ pub trait Workers: Sync {
     fn tasks(&self) -> usize;
     /// Takes the bytes the tasks of the stage to come read beside their own (such as a
     /// signature's band keys, which the engine can hold once for all of them), in place of
-    /// any it holds, before that stage's first [`Workers::run`]; and an empty list once the
-    /// stage's last batch is back. They are the engine's from here, in its own form: the
-    /// reducer does not keep a copy (at 1M articles stage 4's signatures are 1.3 GB).
-    fn share(&self, shared: Vec<Vec<u8>>) -> Result<()>;
+    /// any it holds, before that stage's first [`Workers::run`]; and none once the stage's
+    /// last batch is back. The engine takes every item of `shared` before it returns, each
+    /// written straight into the buffer it keeps them in ([`Shared`]): the reducer holds no
+    /// copy (at 1M articles stage 4's signatures are 1.3 GB, the largest 0.7 GB).
+    fn share(&self, shared: &mut (dyn Iterator<Item = Shared<'_>> + Send)) -> Result<()>;
     /// The results of `tasks`, each a task's bytes: one result per task in order, what
     /// [`crate::parts::work`] gives for it wherever it runs, given the shared bytes
     /// `uses[k]` names (of the last [`Workers::share`]) beside task `k`. The caller decodes
     /// and checks the results.
     fn run(&self, tasks: Vec<Vec<u8>>, uses: &[Option<usize>]) -> Result<Vec<Vec<u8>>>;
+}
+
+/// Bytes the tasks of a stage share ([`Workers::share`]), of a length known beforehand,
+/// written by the reducer into the buffer the engine gives, so that they exist once.
+pub struct Shared<'a> {
+    len: usize,
+    write: Box<WriteShared<'a>>,
+}
+
+/// What writes a [`Shared`]'s bytes into the buffer it is given.
+type WriteShared<'a> = dyn FnOnce(&mut [u8]) + Send + 'a;
+
+impl<'a> Shared<'a> {
+    /// `len` bytes, which `write` writes into a buffer of that length.
+    pub fn new(len: usize, write: impl FnOnce(&mut [u8]) + Send + 'a) -> Shared<'a> {
+        Shared {
+            len,
+            write: Box::new(write),
+        }
+    }
+
+    /// How many bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Writes the bytes into `out`, which is [`Shared::len`] bytes long.
+    pub fn write(self, out: &mut [u8]) {
+        (self.write)(out);
+    }
+
+    /// The bytes, in a vector of their own.
+    pub fn into_vec(self) -> Vec<u8> {
+        let mut out = vec![0; self.len];
+        self.write(&mut out);
+        out
+    }
 }
 
 /// The tasks handed to [`Workers::run`] at a time are kept under about this many bytes
@@ -1389,11 +1438,30 @@ fn hand_out(
     workers: &dyn Workers,
     stage: u8,
     count: usize,
-    shared: Vec<Vec<u8>>,
+    shared: &mut (dyn Iterator<Item = Shared<'_>> + Send),
     mut make: impl FnMut(usize) -> Result<(Vec<u8>, Option<usize>)>,
     mut take: impl FnMut(usize, &[u8]) -> Result<()>,
 ) -> Result<()> {
-    workers.share(shared)?;
+    // An engine's error in taking them is of this stage.
+    workers.share(shared).map_err(|e| match e {
+        Error::Task {
+            stage: 0,
+            task,
+            message,
+        } => Error::Task {
+            stage,
+            task,
+            message,
+        },
+        e => e,
+    })?;
+    if shared.next().is_some() {
+        return Err(Error::Task {
+            stage,
+            task: 0,
+            message: "the workers did not take every shared item before the stage".into(),
+        });
+    }
     let mut batch: Vec<Vec<u8>> = Vec::new();
     let mut uses: Vec<Option<usize>> = Vec::new();
     let mut batch_bytes = 0;
@@ -1421,7 +1489,7 @@ fn hand_out(
         }
     }
     // The stage's shared bytes are let go with its last batch, not kept into the next stage.
-    workers.share(Vec::new())
+    workers.share(&mut std::iter::empty())
 }
 
 /// The verdicts of `reads` from `workers`: the pairs cut into about [`Workers::tasks`] runs
@@ -1459,12 +1527,19 @@ fn judge_elsewhere(
         };
         Ok((task.to_bytes(), None))
     };
-    hand_out(workers, 6, runs.len(), Vec::new(), make, |t, bytes| {
-        let n = runs[t].len();
-        verdicts.extend(crate::tasks::verdicts_from_bytes(bytes, t, n)?);
-        progress.inc(n as u64);
-        Ok(())
-    })?;
+    hand_out(
+        workers,
+        6,
+        runs.len(),
+        &mut std::iter::empty(),
+        make,
+        |t, bytes| {
+            let n = runs[t].len();
+            verdicts.extend(crate::tasks::verdicts_from_bytes(bytes, t, n)?);
+            progress.inc(n as u64);
+            Ok(())
+        },
+    )?;
     Ok(verdicts)
 }
 

@@ -108,7 +108,7 @@ impl Task {
 
     /// The task as framed bytes ([`TASK_MAGIC`], [`VERSION`]).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer(Vec::new());
+        let mut w = Writer::framed(0);
         w.u64(self.articles.len() as u64);
         for a in &self.articles {
             w.u32(a.article);
@@ -131,7 +131,7 @@ impl Task {
                 }
             }
         }
-        wire::frame(&TASK_MAGIC, VERSION, &w.0)
+        w.into_frame(&TASK_MAGIC, VERSION)
     }
 
     /// A task from [`Task::to_bytes`]: an [`Error::Task`] (numbered 0) when the bytes are
@@ -207,12 +207,12 @@ impl Task {
 
 /// A task's verdicts, one per pair in its order, as framed bytes ([`VERDICTS_MAGIC`]).
 pub fn verdicts_to_bytes(verdicts: &[Evidence]) -> Vec<u8> {
-    let mut w = Writer(Vec::new());
+    let mut w = Writer::framed(0);
     w.u64(verdicts.len() as u64);
     for e in verdicts {
         write_evidence(&mut w, e);
     }
-    wire::frame(&VERDICTS_MAGIC, VERSION, &w.0)
+    w.into_frame(&VERDICTS_MAGIC, VERSION)
 }
 
 /// The verdicts of task number `task` (for the error) of `pairs` pairs, from
@@ -507,9 +507,52 @@ impl SignatureParts<'_> {
         }
     }
 
+    /// The length of the payload [`SignatureParts::to_bytes`] writes, so that it is written
+    /// into one allocation of its size (growing a vector of 0.7 GB copies it).
+    fn payload_len(&self) -> usize {
+        let bools = |v: &[bool]| 8 + v.len();
+        let u32s = |n: usize| 8 + 4 * n;
+        let leads = self
+            .leads
+            .map_or(0, |l| u32s(l.keys.len()) + bools(l.active));
+        let samples = self.samples.map_or(0, |(samples, noisy, share)| {
+            let keys: usize = samples.iter().map(|s| s.keys().len()).sum();
+            u32s(samples.len())
+                + 8
+                + 2 * keys
+                + bools(noisy)
+                + 8
+                + 1
+                + 8 * usize::from(share.clean.is_some())
+        });
+        4 + u32s(self.keys.len())
+            + bools(self.active)
+            + 1
+            + leads
+            + 4
+            + 4
+            + bools(&self.need.noisy_articles)
+            + 1
+            + samples
+    }
+
+    /// The length of [`SignatureParts::to_bytes`].
+    pub fn framed_len(&self) -> usize {
+        wire::HEADER_BYTES + self.payload_len()
+    }
+
     /// [`BandSignature::to_bytes`] of the signature.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer(Vec::new());
+        self.write(Writer::framed(self.payload_len()))
+    }
+
+    /// [`SignatureParts::to_bytes`] written into `out`, of [`SignatureParts::framed_len`]
+    /// bytes (a buffer of another size holds bytes that read as truncated or padded).
+    pub fn write_into(&self, out: &mut [u8]) {
+        self.write(Writer::framed_into(out));
+    }
+
+    fn write<O: wire::Out>(&self, mut w: Writer<O>) -> O {
         w.u32(self.bands as u32);
         w.u32s(self.keys);
         w.bools(self.active);
@@ -545,7 +588,7 @@ impl SignatureParts<'_> {
                 }
             }
         }
-        wire::frame(&SIGNATURE_MAGIC, VERSION, &w.0)
+        w.into_frame(&SIGNATURE_MAGIC, VERSION)
     }
 }
 
@@ -560,11 +603,11 @@ impl BandTask {
 
     /// The task as framed bytes ([`BAND_TASK_MAGIC`], [`VERSION`]).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer(Vec::new());
+        let mut w = Writer::framed(0);
         w.u32(self.range.start);
         w.u32(self.range.end);
         w.u64(self.signature);
-        wire::frame(&BAND_TASK_MAGIC, VERSION, &w.0)
+        w.into_frame(&BAND_TASK_MAGIC, VERSION)
     }
 
     /// The pairs of the task (its bytes, [`BandTask::to_bytes`]) and of its signature (the
@@ -617,7 +660,7 @@ pub fn pairs_to_bytes(
     articles: usize,
     pairs: &[(u32, u32)],
 ) -> Vec<u8> {
-    let mut w = Writer(Vec::with_capacity(28 + pairs.len() * 8));
+    let mut w = Writer::framed(28 + pairs.len() * 8);
     w.u32(bands);
     w.u32(range.start);
     w.u32(range.end);
@@ -627,7 +670,7 @@ pub fn pairs_to_bytes(
         w.u32(a);
         w.u32(b);
     }
-    wire::frame(&PAIRS_MAGIC, VERSION, &w.0)
+    w.into_frame(&PAIRS_MAGIC, VERSION)
 }
 
 /// The pairs of stage-4 task number `task` (for the error), bands `range` of `bands` of a
@@ -958,6 +1001,19 @@ mod tests {
             for (whole, all) in [(whole, all), (sampled, kept)] {
                 let bytes = whole.to_bytes();
                 assert_eq!(BandSignature::from_bytes(&bytes).unwrap(), whole);
+                // Written into one allocation of the payload's size.
+                let payload = whole.parts().payload_len();
+                assert_eq!(bytes.len(), wire::HEADER_BYTES + payload);
+                // Written into a buffer of its length, as an engine keeps it: the same bytes.
+                let mut held = vec![0xAA; whole.parts().framed_len()];
+                whole.parts().write_into(&mut held);
+                assert_eq!(held, bytes);
+                // Into a buffer of another length: bytes that read as damaged, not a panic.
+                for len in [held.len() - 1, held.len() + 3, 10] {
+                    let mut other = vec![0; len];
+                    whole.parts().write_into(&mut other);
+                    assert!(BandSignature::from_bytes(&other).is_err(), "{len} bytes");
+                }
                 for cuts in [vec![1], vec![bands / 2], vec![1, 2, bands - 1]] {
                     let mut ends = cuts.clone();
                     ends.push(bands);

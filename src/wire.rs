@@ -15,14 +15,11 @@
 pub(crate) const HEADER_BYTES: usize = 8 + 4 + 8 + 8;
 
 /// `payload` framed: `magic`, `version`, its length and its checksum, then the payload.
+#[cfg(test)]
 pub(crate) fn frame(magic: &[u8; 8], version: u32, payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(HEADER_BYTES + payload.len());
-    out.extend_from_slice(magic);
-    out.extend_from_slice(&version.to_le_bytes());
-    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    out.extend_from_slice(&crate::hash::bytes(payload).to_le_bytes());
-    out.extend_from_slice(payload);
-    out
+    let mut w = Writer::framed(payload.len());
+    w.0.extend_from_slice(payload);
+    w.into_frame(magic, version)
 }
 
 /// The payload of `bytes` framed by [`frame`] with `magic` and `version`; `what` names the
@@ -69,22 +66,116 @@ pub(crate) fn unframe<'a>(
     Ok(payload)
 }
 
-/// Little-endian writer of a payload.
-pub(crate) struct Writer(pub(crate) Vec<u8>);
+/// Where a [`Writer`] puts its bytes: a vector that grows, or a buffer of a size known
+/// beforehand ([`Fixed`]).
+pub(crate) trait Out {
+    fn put(&mut self, b: &[u8]);
+    /// Bytes put so far (the header's room first).
+    fn count(&self) -> usize;
+    /// The bytes put, as held.
+    fn held(&mut self) -> &mut [u8];
+    fn reserve(&mut self, _n: usize) {}
+    fn put_each(&mut self, bytes: impl Iterator<Item = u8>) {
+        for b in bytes {
+            self.put(&[b]);
+        }
+    }
+}
+
+impl Out for Vec<u8> {
+    fn put(&mut self, b: &[u8]) {
+        self.extend_from_slice(b);
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn held(&mut self) -> &mut [u8] {
+        self
+    }
+    fn reserve(&mut self, n: usize) {
+        Vec::reserve(self, n);
+    }
+    fn put_each(&mut self, bytes: impl Iterator<Item = u8>) {
+        self.extend(bytes);
+    }
+}
+
+/// A buffer of the frame's size, filled from its start (such as a Python `bytes` object an
+/// engine keeps, so the reducer holds no copy). Bytes past its end are counted, not
+/// written, and a frame written into a buffer of the wrong size reads as truncated or
+/// padded ([`unframe`]).
+pub(crate) struct Fixed<'a> {
+    buf: &'a mut [u8],
+    at: usize,
+}
+
+impl Out for Fixed<'_> {
+    fn put(&mut self, b: &[u8]) {
+        let start = self.at.min(self.buf.len());
+        let end = (self.at + b.len()).min(self.buf.len());
+        self.buf[start..end].copy_from_slice(&b[..end - start]);
+        self.at += b.len();
+    }
+    fn count(&self) -> usize {
+        self.at
+    }
+    fn held(&mut self) -> &mut [u8] {
+        self.buf
+    }
+}
+
+/// Little-endian writer of a payload, framed in place: the header's room comes first
+/// ([`Writer::framed`], [`Writer::framed_into`]), so the payload is never copied (a stage-4
+/// signature is 0.7 GB at 1M articles).
+pub(crate) struct Writer<O: Out = Vec<u8>>(pub(crate) O);
 
 impl Writer {
+    /// A writer into a vector of its own; `capacity` is the payload's expected size, if known.
+    pub(crate) fn framed(capacity: usize) -> Writer {
+        let mut out = Vec::with_capacity(HEADER_BYTES + capacity);
+        out.resize(HEADER_BYTES, 0);
+        Writer(out)
+    }
+}
+
+impl<'a> Writer<Fixed<'a>> {
+    /// A writer into `buf`, which is to hold the whole frame.
+    pub(crate) fn framed_into(buf: &'a mut [u8]) -> Writer<Fixed<'a>> {
+        Writer(Fixed {
+            buf,
+            at: HEADER_BYTES,
+        })
+    }
+}
+
+impl<O: Out> Writer<O> {
+    /// The payload written, framed: `magic`, `version`, its length and its checksum, then
+    /// the payload.
+    pub(crate) fn into_frame(mut self, magic: &[u8; 8], version: u32) -> O {
+        let len = self.0.count().saturating_sub(HEADER_BYTES) as u64;
+        let held = self.0.held();
+        if held.len() >= HEADER_BYTES {
+            let sum = crate::hash::bytes(&held[HEADER_BYTES..]);
+            held[..8].copy_from_slice(magic);
+            held[8..12].copy_from_slice(&version.to_le_bytes());
+            held[12..20].copy_from_slice(&len.to_le_bytes());
+            held[20..28].copy_from_slice(&sum.to_le_bytes());
+        }
+        self.0
+    }
+
     pub(crate) fn u8(&mut self, v: u8) {
-        self.0.push(v);
+        self.0.put(&[v]);
     }
     pub(crate) fn u32(&mut self, v: u32) {
-        self.0.extend_from_slice(&v.to_le_bytes());
+        self.0.put(&v.to_le_bytes());
     }
     pub(crate) fn u64(&mut self, v: u64) {
-        self.0.extend_from_slice(&v.to_le_bytes());
+        self.0.put(&v.to_le_bytes());
     }
     pub(crate) fn str(&mut self, s: &str) {
         self.u64(s.len() as u64);
-        self.0.extend_from_slice(s.as_bytes());
+        self.0.put(s.as_bytes());
     }
     pub(crate) fn u32s(&mut self, v: &[u32]) {
         self.u32s_of(v.len(), v.iter().copied());
@@ -93,25 +184,25 @@ impl Writer {
     pub(crate) fn u32s_of(&mut self, n: usize, v: impl Iterator<Item = u32>) {
         self.u64(n as u64);
         self.0.reserve(n * 4);
-        let start = self.0.len();
+        let start = self.0.count();
         for x in v {
             self.u32(x);
         }
-        debug_assert_eq!(self.0.len() - start, n * 4);
+        debug_assert_eq!(self.0.count() - start, n * 4);
     }
     /// `n` u16 values, as [`Reader::u16s`] reads them, written from `v`.
     pub(crate) fn u16s_of(&mut self, n: usize, v: impl Iterator<Item = u16>) {
         self.u64(n as u64);
         self.0.reserve(n * 2);
-        let start = self.0.len();
+        let start = self.0.count();
         for x in v {
-            self.0.extend_from_slice(&x.to_le_bytes());
+            self.0.put(&x.to_le_bytes());
         }
-        debug_assert_eq!(self.0.len() - start, n * 2);
+        debug_assert_eq!(self.0.count() - start, n * 2);
     }
     pub(crate) fn bools(&mut self, v: &[bool]) {
         self.u64(v.len() as u64);
-        self.0.extend(v.iter().map(|&b| u8::from(b)));
+        self.0.put_each(v.iter().map(|&b| u8::from(b)));
     }
 }
 

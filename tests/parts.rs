@@ -439,6 +439,17 @@ struct Elsewhere {
     /// Damages the result of the second task of a stage (4 or 6): drops its last verdict,
     /// reverses a pair, or flips a byte.
     damage: Option<(u8, Damage)>,
+    /// Fails in taking the stage's shared bytes.
+    share_fault: Option<ShareFault>,
+}
+
+/// How an engine fails in taking the shared bytes.
+#[derive(Clone, Copy, Debug)]
+enum ShareFault {
+    /// It takes the first and returns.
+    TakesOne,
+    /// It cannot hold them, an error of no stage.
+    Full,
 }
 
 /// Damage done to a result's bytes.
@@ -464,7 +475,21 @@ impl reprint::pipeline::Workers for Elsewhere {
         self.tasks
     }
 
-    fn share(&self, shared: Vec<Vec<u8>>) -> reprint::Result<()> {
+    fn share(
+        &self,
+        shared: &mut (dyn Iterator<Item = reprint::pipeline::Shared<'_>> + Send),
+    ) -> reprint::Result<()> {
+        let shared: Vec<Vec<u8>> = match self.share_fault {
+            None => shared.map(reprint::pipeline::Shared::into_vec).collect(),
+            Some(ShareFault::TakesOne) => shared.take(1).map(|s| s.into_vec()).collect(),
+            Some(ShareFault::Full) => {
+                return Err(Error::Task {
+                    stage: 0,
+                    task: 0,
+                    message: "the store is full".into(),
+                })
+            }
+        };
         let mut given = self.given.lock().unwrap();
         given.shared_bytes += shared.iter().map(Vec::len).sum::<usize>();
         given.shares.push(shared.len());
@@ -548,6 +573,7 @@ fn stages_four_and_six_handed_out_as_tasks_give_the_cli_report() {
             given: Default::default(),
             shared: Default::default(),
             damage: None,
+            share_fault: None,
         };
         let (report, stats) = reduce(&workers).unwrap();
         let mut got = Vec::new();
@@ -641,6 +667,7 @@ fn stages_four_and_six_handed_out_as_tasks_give_the_cli_report() {
             given: Default::default(),
             shared: Default::default(),
             damage: Some((stage, damage)),
+            share_fault: None,
         };
         match reduce(&workers) {
             Err(e @ Error::Task { task: 1, .. }) => {
@@ -649,6 +676,32 @@ fn stages_four_and_six_handed_out_as_tasks_give_the_cli_report() {
                 assert!(e.to_string().contains(says), "{e}")
             }
             other => panic!("damaged results: {:?}", other.map(|r| r.0.summary)),
+        }
+    }
+    // An engine that does not take every shared item, or cannot: an error of stage 4.
+    for (fault, says) in [
+        (
+            ShareFault::TakesOne,
+            "the workers did not take every shared item before the stage",
+        ),
+        (ShareFault::Full, "the store is full"),
+    ] {
+        let workers = Elsewhere {
+            tasks: 3,
+            given: Default::default(),
+            shared: Default::default(),
+            damage: None,
+            share_fault: Some(fault),
+        };
+        match reduce(&workers) {
+            Err(e @ Error::Task { .. }) => {
+                assert_eq!(
+                    e.to_string(),
+                    format!("stage-4 task 0: {says}"),
+                    "{fault:?}"
+                )
+            }
+            other => panic!("{fault:?}: {:?}", other.map(|r| r.0.summary)),
         }
     }
 }

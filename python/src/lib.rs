@@ -979,19 +979,44 @@ struct PyWorkers {
     shared: std::sync::Mutex<Vec<Py<PyBytes>>>,
 }
 
+impl PyWorkers {
+    /// `e`, kept to be raised once the reducer stops, as the reducer's error.
+    fn raised(&self, e: PyErr, stage: u8, what: &str) -> reprint::Error {
+        let message = Python::with_gil(|py| e.value(py).to_string());
+        *self.raised.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+        reprint::Error::Task {
+            stage,
+            task: 0,
+            message: format!("{what} raised: {message}"),
+        }
+    }
+}
+
 impl reprint::pipeline::Workers for PyWorkers {
     fn tasks(&self) -> usize {
         self.tasks
     }
 
-    fn share(&self, shared: Vec<Vec<u8>>) -> reprint::Result<()> {
-        Python::with_gil(|py| {
+    fn share(
+        &self,
+        shared: &mut (dyn Iterator<Item = reprint::pipeline::Shared<'_>> + Send),
+    ) -> reprint::Result<()> {
+        Python::with_gil(|py| -> PyResult<()> {
             let mut held = self.shared.lock().unwrap_or_else(|p| p.into_inner());
-            // The stage before's let go first, and each of these once it is Python's.
+            // The stage before's let go first.
             held.clear();
-            held.extend(shared.into_iter().map(|s| PyBytes::new(py, &s).unbind()));
-        });
-        Ok(())
+            // Each written straight into its Python bytes, with the GIL released (a signature
+            // takes a while): the reducer holds no copy.
+            for s in shared {
+                let b = PyBytes::new_with(py, s.len(), |buf| {
+                    py.allow_threads(|| s.write(buf));
+                    Ok(())
+                })?;
+                held.push(b.unbind());
+            }
+            Ok(())
+        })
+        .map_err(|e| self.raised(e, 0, "making the shared bytes"))
     }
 
     fn run(&self, tasks: Vec<Vec<u8>>, uses: &[Option<usize>]) -> reprint::Result<Vec<Vec<u8>>> {
@@ -1014,15 +1039,7 @@ impl reprint::pipeline::Workers for PyWorkers {
             let got = self.callable.call1(py, (list, shared, uses.to_vec()))?;
             got.bind(py).extract::<Vec<Vec<u8>>>()
         });
-        called.map_err(|e| {
-            let message = Python::with_gil(|py| e.value(py).to_string());
-            *self.raised.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
-            reprint::Error::Task {
-                stage,
-                task: 0,
-                message: format!("the work callable raised: {message}"),
-            }
-        })
+        called.map_err(|e| self.raised(e, stage, "the work callable"))
     }
 }
 
