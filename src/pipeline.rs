@@ -784,14 +784,38 @@ fn candidates(
                 collide_here(&char_signature(&char_keys, &char_active, noisy, samples));
             (pairs, word_pairs, char_pairs)
         }
+        // Elsewhere, each signature's bytes are made from keys the bytes own, which are let
+        // go once the engine has them, not held while stage 4's tasks run (at 1M articles
+        // 0.9 GB).
         Some(workers) => {
             let (char_keys, char_active) = char_keys(samples);
-            let signatures = [
-                shingle_signature(&keys),
-                word_signature(&words, noisy, samples),
-                char_signature(&char_keys, &char_active, noisy, samples),
-            ];
-            let [pairs, word_pairs, char_pairs] = collide_elsewhere(signatures, workers)?;
+            let shingle = Handed {
+                bands: keys.per_article,
+                articles: keys.active.len(),
+                bytes: Shared::new(shingle_signature(&keys).framed_len(), move |out| {
+                    shingle_signature(&keys).write_into(out)
+                }),
+            };
+            let word = Handed {
+                bands: WORD_LSH.bands,
+                articles: words.active.len(),
+                bytes: Shared::new(
+                    word_signature(&words, noisy, samples).framed_len(),
+                    move |out| word_signature(&words, noisy, samples).write_into(out),
+                ),
+            };
+            let char = Handed {
+                bands: CHAR_LSH.bands,
+                articles: char_active.len(),
+                bytes: Shared::new(
+                    char_signature(&char_keys, &char_active, noisy, samples).framed_len(),
+                    move |out| {
+                        char_signature(&char_keys, &char_active, noisy, samples).write_into(out)
+                    },
+                ),
+            };
+            let [pairs, word_pairs, char_pairs] =
+                collide_elsewhere([shingle, word, char], workers)?;
             (pairs, word_pairs, char_pairs)
         }
     };
@@ -928,9 +952,13 @@ const SAMPLE_LOT_BANDS: usize = 32;
 /// ([`crate::tasks::BandSignature`]). A pair is listed only in the band where it first
 /// meets, so the ranges' pairs, merged, are what [`collide_here`] lists.
 fn collide_elsewhere<const N: usize>(
-    signatures: [SignatureParts<'_>; N],
+    signatures: [Handed<'_>; N],
     workers: &dyn Workers,
 ) -> Result<[Vec<(u32, u32)>; N]> {
+    let shapes: [(usize, usize); N] = std::array::from_fn(|i| {
+        let s = &signatures[i];
+        (s.bands, s.articles)
+    });
     // (signature, first band, end band) of each task.
     let mut cut: Vec<(usize, usize, usize)> = Vec::new();
     for (i, s) in signatures.iter().enumerate() {
@@ -947,9 +975,10 @@ fn collide_elsewhere<const N: usize>(
     // bytes, taken as they are written: the bytes are the workers' once handed out.
     use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
     let hashes: [AtomicU64; N] = std::array::from_fn(|_| AtomicU64::new(0));
-    let mut shared = signatures.iter().zip(&hashes).map(|(s, hash)| {
-        Shared::new(s.framed_len(), move |out: &mut [u8]| {
-            s.write_into(out);
+    let mut shared = signatures.into_iter().zip(&hashes).map(|(s, hash)| {
+        let bytes = s.bytes;
+        Shared::new(bytes.len(), move |out: &mut [u8]| {
+            bytes.write(out);
             hash.store(crate::hash::bytes(out), Relaxed);
         })
     });
@@ -964,10 +993,9 @@ fn collide_elsewhere<const N: usize>(
     };
     hand_out(workers, 4, cut.len(), &mut shared, make, |t, bytes| {
         let (i, lo, hi) = cut[t];
-        let s = &signatures[i];
+        let (bands, articles) = shapes[i];
         let range = lo as u32..hi as u32;
-        let pairs =
-            crate::tasks::pairs_from_bytes(bytes, t, s.bands as u32, range, s.active.len())?;
+        let pairs = crate::tasks::pairs_from_bytes(bytes, t, bands as u32, range, articles)?;
         found[i].extend(pairs);
         Ok(())
     })?;
@@ -976,6 +1004,14 @@ fn collide_elsewhere<const N: usize>(
         pairs.dedup();
     }
     Ok(found)
+}
+
+/// A signature handed out by [`collide_elsewhere`]: its bands and articles, and its bytes
+/// ([`SignatureParts::to_bytes`]), made from keys they own.
+struct Handed<'a> {
+    bands: usize,
+    articles: usize,
+    bytes: Shared<'a>,
 }
 
 /// The pairs of `pairs` not in `found`, both sorted, in their order. Each pair is searched
