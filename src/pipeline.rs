@@ -788,32 +788,15 @@ fn candidates(
         // go once the engine has them, not held while stage 4's tasks run (at 1M articles
         // 0.9 GB).
         Some(workers) => {
-            let (char_keys, char_active) = char_keys(samples);
-            let shingle = Handed {
-                bands: keys.per_article,
-                articles: keys.active.len(),
-                bytes: Shared::new(shingle_signature(&keys).framed_len(), move |out| {
-                    shingle_signature(&keys).write_into(out)
-                }),
-            };
-            let word = Handed {
-                bands: WORD_LSH.bands,
-                articles: words.active.len(),
-                bytes: Shared::new(
-                    word_signature(&words, noisy, samples).framed_len(),
-                    move |out| word_signature(&words, noisy, samples).write_into(out),
-                ),
-            };
-            let char = Handed {
-                bands: CHAR_LSH.bands,
-                articles: char_active.len(),
-                bytes: Shared::new(
-                    char_signature(&char_keys, &char_active, noisy, samples).framed_len(),
-                    move |out| {
-                        char_signature(&char_keys, &char_active, noisy, samples).write_into(out)
-                    },
-                ),
-            };
+            let shingle = Handed::of(keys, shingle_signature);
+            // The noise and samples go with the keys, as the parts borrow them for as long.
+            let word = Handed::of((words, noisy, samples), |(w, noisy, samples)| {
+                word_signature(w, noisy, samples)
+            });
+            let char = Handed::of(
+                (char_keys(samples), noisy, samples),
+                |(k, noisy, samples)| char_signature(&k.0, &k.1, noisy, samples),
+            );
             let [pairs, word_pairs, char_pairs] =
                 collide_elsewhere([shingle, word, char], workers)?;
             (pairs, word_pairs, char_pairs)
@@ -1012,6 +995,25 @@ struct Handed<'a> {
     bands: usize,
     articles: usize,
     bytes: Shared<'a>,
+}
+
+impl<'a> Handed<'a> {
+    /// The signature `parts` makes of `keys`, whose bytes own `keys` and let them go once
+    /// written.
+    fn of<K: Send + 'a>(
+        keys: K,
+        parts: impl Fn(&K) -> SignatureParts<'_> + Send + 'a,
+    ) -> Handed<'a> {
+        let (bands, articles, len) = {
+            let s = parts(&keys);
+            (s.bands, s.active.len(), s.framed_len())
+        };
+        Handed {
+            bands,
+            articles,
+            bytes: Shared::new(len, move |out| parts(&keys).write_into(out)),
+        }
+    }
 }
 
 /// The pairs of `pairs` not in `found`, both sorted, in their order. Each pair is searched
@@ -1404,13 +1406,15 @@ pub trait Workers: Sync {
     /// About how many tasks to cut a stage's work into (at least one; fewer when there is
     /// less work).
     fn tasks(&self) -> usize;
-    /// Takes the bytes the tasks of the stage to come read beside their own (such as a
+    /// Takes the bytes the tasks of `stage`, to come, read beside their own (such as a
     /// signature's band keys, which the engine can hold once for all of them), in place of
     /// any it holds, before that stage's first [`Workers::run`]; and none once the stage's
     /// last batch is back. The engine takes every item of `shared` before it returns, each
     /// written straight into the buffer it keeps them in ([`Shared`]): the reducer holds no
-    /// copy (at 1M articles stage 4's signatures are 1.3 GB, the largest 0.7 GB).
-    fn share(&self, shared: &mut (dyn Iterator<Item = Shared<'_>> + Send)) -> Result<()>;
+    /// copy (at 1M articles stage 4's signatures are 1.3 GB, the largest 0.7 GB). An error
+    /// in taking them is an error of `stage`.
+    fn share(&self, stage: u8, shared: &mut (dyn Iterator<Item = Shared<'_>> + Send))
+        -> Result<()>;
     /// The results of `tasks`, each a task's bytes: one result per task in order, what
     /// [`crate::parts::work`] gives for it wherever it runs, given the shared bytes
     /// `uses[k]` names (of the last [`Workers::share`]) beside task `k`. The caller decodes
@@ -1478,19 +1482,7 @@ fn hand_out(
     mut make: impl FnMut(usize) -> Result<(Vec<u8>, Option<usize>)>,
     mut take: impl FnMut(usize, &[u8]) -> Result<()>,
 ) -> Result<()> {
-    // An engine's error in taking them is of this stage.
-    workers.share(shared).map_err(|e| match e {
-        Error::Task {
-            stage: 0,
-            task,
-            message,
-        } => Error::Task {
-            stage,
-            task,
-            message,
-        },
-        e => e,
-    })?;
+    workers.share(stage, shared)?;
     if shared.next().is_some() {
         return Err(Error::Task {
             stage,
@@ -1525,7 +1517,7 @@ fn hand_out(
         }
     }
     // The stage's shared bytes are let go with its last batch, not kept into the next stage.
-    workers.share(&mut std::iter::empty())
+    workers.share(stage, &mut std::iter::empty())
 }
 
 /// The verdicts of `reads` from `workers`: the pairs cut into about [`Workers::tasks`] runs

@@ -448,7 +448,7 @@ struct Elsewhere {
 enum ShareFault {
     /// It takes the first and returns.
     TakesOne,
-    /// It cannot hold them, an error of no stage.
+    /// It cannot hold them.
     Full,
 }
 
@@ -477,6 +477,7 @@ impl reprint::pipeline::Workers for Elsewhere {
 
     fn share(
         &self,
+        stage: u8,
         shared: &mut (dyn Iterator<Item = reprint::pipeline::Shared<'_>> + Send),
     ) -> reprint::Result<()> {
         let shared: Vec<Vec<u8>> = match self.share_fault {
@@ -484,7 +485,7 @@ impl reprint::pipeline::Workers for Elsewhere {
             Some(ShareFault::TakesOne) => shared.take(1).map(|s| s.into_vec()).collect(),
             Some(ShareFault::Full) => {
                 return Err(Error::Task {
-                    stage: 0,
+                    stage,
                     task: 0,
                     message: "the store is full".into(),
                 })

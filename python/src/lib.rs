@@ -999,6 +999,7 @@ impl reprint::pipeline::Workers for PyWorkers {
 
     fn share(
         &self,
+        stage: u8,
         shared: &mut (dyn Iterator<Item = reprint::pipeline::Shared<'_>> + Send),
     ) -> reprint::Result<()> {
         Python::with_gil(|py| -> PyResult<()> {
@@ -1016,7 +1017,7 @@ impl reprint::pipeline::Workers for PyWorkers {
             }
             Ok(())
         })
-        .map_err(|e| self.raised(e, 0, "making the shared bytes"))
+        .map_err(|e| self.raised(e, stage, "making the shared bytes"))
     }
 
     fn run(&self, tasks: Vec<Vec<u8>>, uses: &[Option<usize>]) -> reprint::Result<Vec<Vec<u8>>> {
