@@ -427,7 +427,7 @@ impl Reducer {
 ///              in the spring, once the harbour board has agreed where the ferries will berth \
 ///              in the meantime, and the contractor expects the first section to reopen to \
 ///              walkers before the summer season, the council's leader told reporters.";
-/// let article = |article: u32, text: &str| TaskArticle {
+/// let article = |article: u32, text: &'static str| TaskArticle {
 ///     article,
 ///     text: text.into(),
 ///     boilerplate: vec![false],

@@ -1544,7 +1544,7 @@ fn judge_elsewhere(
             .map(|&i| {
                 Ok(TaskArticle {
                     article: i,
-                    text: corpus.text(i as usize)?.into_owned(),
+                    text: corpus.text(i as usize)?,
                     boilerplate: mask[i as usize].clone(),
                 })
             })

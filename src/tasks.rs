@@ -32,6 +32,8 @@
 //!   pair or not sorted pairs of the task's articles, are an [`Error::Task`], never a panic
 //!   or another report
 
+use std::borrow::Cow;
+
 use crate::error::{Error, Result};
 use crate::evidence::{CharSample, Evidence, Kind, Measure, Noise, RouteShare};
 use crate::wire::{self, Reader, Writer};
@@ -49,7 +51,9 @@ pub const SIGNATURE_MAGIC: [u8; 8] = *b"RPRTSIGN";
 /// The format's version. Verdicts change with the detection code, so tasks are for one run
 /// of one build, not for keeping.
 /// Version 2: a signature carries its route's character samples ([`SampleRoute`]).
-pub const VERSION: u32 = 2;
+/// Version 3: a signature's lists of `u32` keys come first, so that they start four bytes
+/// apart from the frame's start and a task reads them in place ([`BandSignature`]).
+pub const VERSION: u32 = 3;
 
 /// The stage a handed-out task is of, by its magic: 4 for a [`BandTask`] (band collisions),
 /// 6 for a [`Task`] (reading), `None` for bytes that are neither. The distributed scans'
@@ -64,20 +68,22 @@ pub fn stage_of(task: &[u8]) -> Option<u8> {
     }
 }
 
-/// Pairs of stage 6 to judge from their texts, with those texts.
+/// Pairs of stage 6 to judge from their texts, with those texts. Decoded from bytes
+/// ([`Task::from_bytes`]), its texts are read where the bytes are, not copied (a task is
+/// about 250 MB of texts at 1M articles on eight tasks).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Task {
+pub struct Task<'a> {
     /// The articles the pairs name, sorted by number, each once.
-    pub articles: Vec<TaskArticle>,
+    pub articles: Vec<TaskArticle<'a>>,
     pub pairs: Vec<ReadPair>,
 }
 
 /// An article of a [`Task`]: its number in the scan, its text, and which of its paragraphs
 /// (stage 1's, which the judge finds again in the text) are boilerplate.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct TaskArticle {
+pub struct TaskArticle<'a> {
     pub article: u32,
-    pub text: String,
+    pub text: Cow<'a, str>,
     pub boilerplate: Vec<bool>,
 }
 
@@ -97,9 +103,9 @@ pub struct ReadPair {
     pub settled: Option<Evidence>,
 }
 
-impl Task {
+impl<'a> Task<'a> {
     /// The article `article`'s place in [`Task::articles`].
-    pub fn find(&self, article: usize) -> Option<&TaskArticle> {
+    pub fn find(&self, article: usize) -> Option<&TaskArticle<'a>> {
         self.articles
             .binary_search_by_key(&article, |a| a.article as usize)
             .ok()
@@ -136,7 +142,7 @@ impl Task {
 
     /// A task from [`Task::to_bytes`]: an [`Error::Task`] (numbered 0) when the bytes are
     /// not a task of this version, are damaged, or name articles it does not carry.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Task> {
+    pub fn from_bytes(bytes: &'a [u8]) -> Result<Task<'a>> {
         Task::decode(bytes).map_err(|message| Error::Task {
             stage: 6,
             task: 0,
@@ -144,17 +150,17 @@ impl Task {
         })
     }
 
-    fn decode(bytes: &[u8]) -> std::result::Result<Task, String> {
+    fn decode(bytes: &'a [u8]) -> std::result::Result<Task<'a>, String> {
         let payload = wire::unframe(bytes, &TASK_MAGIC, VERSION, "a reprint task")?;
         let mut r = Reader { at: 0, b: payload };
         let n = r.count(4 + 8 + 8)?;
-        let mut articles: Vec<TaskArticle> = Vec::with_capacity(n);
+        let mut articles: Vec<TaskArticle<'a>> = Vec::with_capacity(n);
         for _ in 0..n {
             let article = r.u32()?;
             if articles.last().is_some_and(|l| l.article >= article) {
                 return Err(format!("article {article} out of order or given twice"));
             }
-            let text = r.string()?;
+            let text = Cow::Borrowed(r.str_in_place()?);
             let np = r.count(1)?;
             let boilerplate = (0..np)
                 .map(|_| r.bool())
@@ -250,14 +256,19 @@ pub fn verdicts_from_bytes(bytes: &[u8], task: usize, pairs: usize) -> Result<Ve
 /// meet in ([`Need`]). A pair's listing needs its articles' keys in every band (it is listed
 /// in the first band where they meet, once they meet often enough), so each task of the
 /// signature reads all of it, and only its range of bands is its own.
+///
+/// Decoded from bytes ([`BandSignature::from_bytes`]), its keys are read where the bytes are
+/// when they can be (a buffer aligned for `u32` on a little-endian machine), not copied: a
+/// task of the character signature holds half a gigabyte of keys at 1M articles, and an
+/// engine that shares one buffer among its workers (Ray's object store) then holds them once.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct BandSignature {
+pub struct BandSignature<'a> {
     /// Band keys per article.
     pub bands: u32,
-    pub keys: Vec<u32>,
+    pub keys: Cow<'a, [u32]>,
     pub active: Vec<bool>,
     /// The leads' band keys and which articles have a lead ([`crate::lsh::Leads`]).
-    pub leads: Option<(Vec<u32>, Vec<bool>)>,
+    pub leads: Option<(Cow<'a, [u32]>, Vec<bool>)>,
     pub need: Need,
     /// What a pair listed must share of its character samples, for a route that asks it
     /// (the word and character signatures): so a task sends back the pairs the route keeps,
@@ -310,7 +321,7 @@ impl Need {
     }
 }
 
-impl BandSignature {
+impl<'a> BandSignature<'a> {
     /// Articles of the signature.
     pub fn articles(&self) -> usize {
         self.active.len()
@@ -349,7 +360,7 @@ impl BandSignature {
     /// A signature from [`BandSignature::to_bytes`]: an [`Error::Task`] (stage 4, numbered 0)
     /// when the bytes are not a signature of this version, are damaged, or their keys do not
     /// fit their articles and bands.
-    pub fn from_bytes(bytes: &[u8]) -> Result<BandSignature> {
+    pub fn from_bytes(bytes: &'a [u8]) -> Result<BandSignature<'a>> {
         BandSignature::decode(bytes).map_err(|message| Error::Task {
             stage: 4,
             task: 0,
@@ -357,15 +368,17 @@ impl BandSignature {
         })
     }
 
-    fn decode(bytes: &[u8]) -> std::result::Result<BandSignature, String> {
+    fn decode(bytes: &'a [u8]) -> std::result::Result<BandSignature<'a>, String> {
         let payload = wire::unframe(bytes, &SIGNATURE_MAGIC, VERSION, "a reprint signature")?;
         let mut r = Reader { at: 0, b: payload };
         let bands = r.u32()?;
-        let keys = r.u32s()?;
+        let keys = r.u32s_in_place()?;
+        let lead_keys = r.u32s_in_place()?;
         let active = r.bools()?;
         let leads = match r.bool()? {
-            false => None,
-            true => Some((r.u32s()?, r.bools()?)),
+            false if lead_keys.is_empty() => None,
+            false => return Err(format!("{} lead keys and no leads", lead_keys.len())),
+            true => Some((lead_keys, r.bools()?)),
         };
         let need = Need {
             clean: r.u32()?,
@@ -512,9 +525,8 @@ impl SignatureParts<'_> {
     fn payload_len(&self) -> usize {
         let bools = |v: &[bool]| 8 + v.len();
         let u32s = |n: usize| 8 + 4 * n;
-        let leads = self
-            .leads
-            .map_or(0, |l| u32s(l.keys.len()) + bools(l.active));
+        let leads = u32s(self.leads.map_or(0, |l| l.keys.len()))
+            + self.leads.map_or(0, |l| bools(l.active));
         let samples = self.samples.map_or(0, |(samples, noisy, share)| {
             let keys: usize = samples.iter().map(|s| s.keys().len()).sum();
             u32s(samples.len())
@@ -553,14 +565,16 @@ impl SignatureParts<'_> {
     }
 
     fn write<O: wire::Out>(&self, mut w: Writer<O>) -> O {
+        // The keys first, then the leads' keys (none without leads): both lists start four
+        // bytes apart from the frame's start, where a task reads them in place.
         w.u32(self.bands as u32);
         w.u32s(self.keys);
+        w.u32s(self.leads.map_or(&[], |l| l.keys));
         w.bools(self.active);
         match self.leads {
             None => w.u8(0),
             Some(l) => {
                 w.u8(1);
-                w.u32s(l.keys);
                 w.bools(l.active);
             }
         }
@@ -820,7 +834,7 @@ mod tests {
         }
     }
 
-    fn task() -> Task {
+    fn task() -> Task<'static> {
         Task {
             articles: vec![
                 TaskArticle {
@@ -858,7 +872,15 @@ mod tests {
     #[test]
     fn a_task_and_its_verdicts_survive_their_bytes() {
         let t = task();
-        assert_eq!(Task::from_bytes(&t.to_bytes()).unwrap(), t);
+        let bytes = t.to_bytes();
+        let read = Task::from_bytes(&bytes).unwrap();
+        assert_eq!(read, t);
+        // Its texts are read where the bytes are, not copied.
+        let within = bytes.as_ptr_range();
+        for a in &read.articles {
+            assert!(matches!(a.text, Cow::Borrowed(_)));
+            assert!(within.contains(&a.text.as_ptr()), "article {}", a.article);
+        }
         let v = vec![
             verdict(Kind::Reprint, Measure::Characters),
             verdict(Kind::None, Measure::Words),
@@ -899,7 +921,7 @@ mod tests {
     /// Keys of `n` articles over `bands` bands drawn from few values, so that buckets are
     /// shared often (and some exceed [`crate::lsh::MAX_BUCKET`] with `values` 1), with a lead
     /// for every third article and a noisy tenth.
-    fn signature(n: usize, bands: u32, values: u32, seed: u64) -> BandSignature {
+    fn signature(n: usize, bands: u32, values: u32, seed: u64) -> BandSignature<'static> {
         let mut x = seed | 1;
         let mut next = |m: u32| {
             x ^= x << 13;
@@ -911,9 +933,9 @@ mod tests {
         let lead_keys: Vec<u32> = (0..n * bands as usize).map(|_| next(values)).collect();
         BandSignature {
             bands,
-            keys,
+            keys: keys.into(),
             active: (0..n).map(|i| i % 11 != 5).collect(),
-            leads: Some((lead_keys, (0..n).map(|i| i % 3 == 0).collect())),
+            leads: Some((lead_keys.into(), (0..n).map(|i| i % 3 == 0).collect())),
             need: Need {
                 clean: 2,
                 noisy: 1,
@@ -1034,6 +1056,38 @@ mod tests {
     }
 
     #[test]
+    fn a_signature_reads_its_keys_where_its_bytes_are_when_they_are_aligned() {
+        let whole = signature(200, 8, 5, 3);
+        let bytes = whole.to_bytes();
+        // The frame at four offsets of one buffer: one start aligned for `u32`, three not.
+        let mut held = vec![0u8; bytes.len() + 3];
+        let mut seen = [false; 2];
+        for at in 0..4 {
+            held[at..at + bytes.len()].copy_from_slice(&bytes);
+            let frame = &held[at..at + bytes.len()];
+            let sig = BandSignature::from_bytes(frame).unwrap();
+            let aligned = frame.as_ptr().align_offset(4) == 0 && cfg!(target_endian = "little");
+            let borrowed = |k: &Cow<'_, [u32]>| matches!(k, Cow::Borrowed(_));
+            assert_eq!(borrowed(&sig.keys), aligned, "offset {at}");
+            assert_eq!(
+                borrowed(&sig.leads.as_ref().unwrap().0),
+                aligned,
+                "offset {at}"
+            );
+            if aligned {
+                // The keys are the frame's own bytes: after the header, the band count and
+                // the keys' count.
+                let start = frame.as_ptr() as usize + wire::HEADER_BYTES + 4 + 8;
+                assert_eq!(sig.keys.as_ptr() as usize, start);
+            }
+            seen[usize::from(aligned)] = true;
+            assert_eq!(sig, whole);
+            assert_eq!(sig.collide(0..8), whole.collide(0..8));
+        }
+        assert!(seen[0] && (seen[1] || cfg!(target_endian = "big")));
+    }
+
+    #[test]
     fn a_task_is_told_apart_by_its_magic_alone() {
         let band = BandTask::of(0..4, &signature(50, 4, 3, 9).to_bytes()).to_bytes();
         assert_eq!(stage_of(&band), Some(4));
@@ -1059,7 +1113,7 @@ mod tests {
             BandTask::run(&BandTask::of(range, &bytes).to_bytes(), Some(&bytes))
         };
         let mut short = sig.clone();
-        short.keys.pop();
+        short.keys.to_mut().pop();
         assert!(message(run(0..4, &short)).contains("keys for 50 articles"));
         assert!(message(run(2..5, &sig)).contains("bands 2..5 of 4"));
         let mut leads = sig.clone();
@@ -1068,6 +1122,22 @@ mod tests {
         let mut noise = sig.clone();
         noise.need.noisy_articles.truncate(7);
         assert!(message(run(0..4, &noise)).contains("noise told for 7"));
+        // Lead keys whose flag says there are no leads: the flag byte cleared and the
+        // lead active list taken out, the frame made again.
+        let bytes = sig.to_bytes();
+        let payload = wire::unframe(&bytes, &SIGNATURE_MAGIC, VERSION, "").unwrap();
+        let flag = 4 + (8 + 4 * 50 * 4) * 2 + (8 + 50);
+        assert_eq!(payload[flag], 1);
+        let mut cut = payload[..flag].to_vec();
+        cut.push(0);
+        cut.extend_from_slice(&payload[flag + 1 + 8 + 50..]);
+        let unled = wire::frame(&SIGNATURE_MAGIC, VERSION, &cut);
+        match BandSignature::from_bytes(&unled) {
+            Err(Error::Task { message, .. }) => {
+                assert!(message.contains("200 lead keys and no leads"), "{message}")
+            }
+            other => panic!("expected a task error, got {other:?}"),
+        }
         let mut few = sig.clone();
         let mut route = samples(50, 1);
         route.samples.pop();

@@ -206,6 +206,22 @@ impl<O: Out> Writer<O> {
     }
 }
 
+/// `raw`'s little-endian `u32` values as a slice of them, without a copy, when the machine
+/// is little-endian and `raw` starts at an address aligned for `u32` and holds whole values
+/// (a payload's `u32` lists start four bytes apart from a frame's start, and allocators and
+/// Python's `bytes` and Ray's object store align a buffer's start to 8 bytes or more); `None`
+/// otherwise, for the caller to copy them.
+pub(crate) fn as_u32s(raw: &[u8]) -> Option<&[u32]> {
+    if cfg!(target_endian = "big") {
+        return None;
+    }
+    // SAFETY: every bit pattern is a valid `u32`, and `align_to` gives in `body` only bytes
+    // aligned for `u32`; `body` is used only when it is the whole of `raw`, and on a
+    // little-endian machine it reads as `u32::from_le_bytes` of each four bytes.
+    let (head, body, tail) = unsafe { raw.align_to::<u32>() };
+    (head.is_empty() && tail.is_empty()).then_some(body)
+}
+
 /// Bounds-checked reader of a payload: running out of bytes is an error message.
 pub(crate) struct Reader<'a> {
     pub(crate) at: usize,
@@ -263,9 +279,13 @@ impl<'a> Reader<'a> {
         Ok(n as usize)
     }
     pub(crate) fn string(&mut self) -> std::result::Result<String, String> {
+        self.str_in_place().map(str::to_owned)
+    }
+    /// [`Reader::string`], read where the payload is.
+    pub(crate) fn str_in_place(&mut self) -> std::result::Result<&'a str, String> {
         let n = self.count(1)?;
         let at = self.at;
-        String::from_utf8(self.take(n)?.to_vec())
+        std::str::from_utf8(self.take(n)?)
             .map_err(|e| format!("text at byte {at} is not UTF-8: {e}"))
     }
     pub(crate) fn u32s(&mut self) -> std::result::Result<Vec<u32>, String> {
@@ -275,6 +295,23 @@ impl<'a> Reader<'a> {
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default()))
             .collect())
+    }
+    /// [`Reader::u32s`], borrowed from the payload where it can be read in place ([`as_u32s`]),
+    /// else copied: a stage-4 task reads its signature's keys (half a gigabyte at 1M
+    /// articles) where the engine holds them.
+    pub(crate) fn u32s_in_place(
+        &mut self,
+    ) -> std::result::Result<std::borrow::Cow<'a, [u32]>, String> {
+        let n = self.count(4)?;
+        let raw = self.take(n * 4)?;
+        Ok(match as_u32s(raw) {
+            Some(v) => std::borrow::Cow::Borrowed(v),
+            None => std::borrow::Cow::Owned(
+                raw.chunks_exact(4)
+                    .map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default()))
+                    .collect(),
+            ),
+        })
     }
     pub(crate) fn u16s(&mut self) -> std::result::Result<Vec<u16>, String> {
         let n = self.count(2)?;

@@ -1,7 +1,13 @@
 """The native module (Rust, PyO3). Use the ``reprint`` package, which wraps it."""
 
 import os
+import sys
 from typing import Any, Callable, Sequence
+
+if sys.version_info >= (3, 12):
+    from collections.abc import Buffer
+else:
+    from typing_extensions import Buffer
 
 __version__: str
 
@@ -42,8 +48,8 @@ def map_parquet(
     options: dict[str, Any],
 ) -> bytes: ...
 def scan_parts(parts: list[bytes], options: dict[str, Any], pretty: bool = False) -> str: ...
-def work(task: bytes, options: dict[str, Any], shared: bytes | None = None) -> bytes: ...
-def task_stage(task: bytes) -> int | None: ...
+def work(task: Buffer, options: dict[str, Any], shared: Buffer | None = None) -> bytes: ...
+def task_stage(task: Buffer) -> int | None: ...
 
 class Reducer:
     def __init__(self, starts: list[tuple[int, int]], options: dict[str, Any]) -> None: ...

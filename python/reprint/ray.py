@@ -109,10 +109,11 @@ def _map(row: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     return {"part": map_range(row, options)}
 
 
-def _work_task(task: bytes, shared: bytes | None, options: dict[str, Any]) -> bytes:
+def _work_task(task: Any, shared: Any, options: dict[str, Any]) -> bytes:
     """Ray task: a stage-4 task (a range of a signature's bands, with the signature's band keys
     as ``shared``) or a stage-6 task (pairs and their articles' texts) through the task
-    kernel, as its result's bytes."""
+    kernel, as its result's bytes. Both are bytes, or read-only NumPy arrays of them that the
+    object store maps into this worker."""
     stage = _reprint.task_stage(task)
     kill_once(os.environ.get(_TASK_FAULT_ENV.format(stage)), f"a stage-{stage} task")
     return _reprint.work(task, options, shared)
@@ -122,8 +123,20 @@ def _work_on_ray(scan_options: dict[str, Any]) -> Callable[..., list[bytes]]:
     """The reducer's ``work``: each of a batch of tasks as a Ray task (one CPU, one thread,
     Ray's three retries: a task whose worker dies runs again and gives the same result), their
     results in the tasks' order. The bytes tasks share (a signature's band keys) go into the
-    object store once (``ray.put``), and each task is given the reference to its own."""
+    object store once (``ray.put``), and each task is given the reference to its own. Tasks
+    and shared bytes go as NumPy views of the bytes where NumPy is installed (Ray Data needs
+    it): Ray maps a large one into each worker from the store, and the task kernel reads it
+    in place, where ``bytes`` would be copied into every task's process."""
     import ray
+
+    try:
+        import numpy
+
+        def shareable(b: bytes) -> Any:
+            return numpy.frombuffer(b, dtype=numpy.uint8)
+    except ImportError:
+        def shareable(b: bytes) -> Any:
+            return b
 
     faults = {name: os.environ[name] for name in map(_TASK_FAULT_ENV.format, (4, 6))
               if name in os.environ}
@@ -135,8 +148,8 @@ def _work_on_ray(scan_options: dict[str, Any]) -> Callable[..., list[bytes]]:
     options = {"threads": 1, **scan_options}
 
     def work(tasks: list[bytes], shared: list[bytes], uses: list[int | None]) -> list[bytes]:
-        refs = [ray.put(s) for s in shared]
-        return ray.get([remote.remote(t, None if u is None else refs[u], options)
+        refs = [ray.put(shareable(s)) for s in shared]
+        return ray.get([remote.remote(shareable(t), None if u is None else refs[u], options)
                         for t, u in zip(tasks, uses)])
 
     return work

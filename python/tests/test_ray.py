@@ -153,6 +153,49 @@ def test_handed_out_tasks_carry_their_work_and_the_reducer_checks_the_results(
 
 
 @pytest.mark.timeout(600)
+def test_tasks_and_signatures_are_read_from_any_buffer_of_their_bytes(
+    feed: list[str], want: str
+) -> None:
+    # reprint.ray hands tasks and signatures to Ray as read-only NumPy arrays, which a task
+    # reads where the object store maps them. Bytes, such an array, a memoryview and a
+    # bytearray (copied first, as Python code could change it) give the same results, and
+    # the report is the CLI's; a buffer of other items than bytes is refused.
+    import numpy
+
+    from reprint import _reprint
+
+    r = _reprint.Reducer([(k, 1) for k in range(len(feed))], {})
+    for k, path in enumerate(feed):
+        r.add(_reprint.map_jsonl(path, k, 1, open(path, "rb").read(), {}, offset=0))
+    stages: list[int | None] = []
+
+    def forms(b: bytes | None) -> list[Any]:
+        if b is None:
+            return [None] * 4
+        array = numpy.frombuffer(b, dtype=numpy.uint8)
+        assert not array.flags.writeable
+        return [b, array, memoryview(b), bytearray(b)]
+
+    def work(tasks: list[bytes], shared: list[bytes], uses: list[int | None]) -> list[bytes]:
+        out = []
+        for t, u in zip(tasks, uses):
+            s = None if u is None else shared[u]
+            got = [_reprint.work(tf, {"threads": 1}, sf) for tf, sf in zip(forms(t), forms(s))]
+            assert all(g == got[0] for g in got[1:])
+            stages.extend(_reprint.task_stage(tf) for tf in forms(t))
+            for wrong in [numpy.zeros(8, dtype=numpy.uint32), numpy.zeros(8, dtype=numpy.float64)]:
+                with pytest.raises((TypeError, BufferError)):
+                    _reprint.work(wrong, {"threads": 1}, s)
+            out.append(got[0])
+        return out
+
+    same_report(r.finish(work=work, tasks=2), want)
+    # Six stage-4 tasks (three signatures, two ranges each) and two stage-6 tasks, each read
+    # in its four forms.
+    assert stages == [4] * 24 + [6] * 8, stages
+
+
+@pytest.mark.timeout(600)
 def test_ranges_inside_lines_and_a_last_line_without_feed(
     local_ray: Path, cli: Path, tmp_path: Path
 ) -> None:
