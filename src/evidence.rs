@@ -971,11 +971,53 @@ pub struct RouteShare {
     pub clean: Option<f64>,
 }
 
+/// Every article's [`CharSample`] keys: a scan's samples, one each, or a stage-4 task's,
+/// read where its bytes are as one list of keys of which each article's is a run
+/// ([`crate::tasks::SampleRoute`]).
+#[derive(Clone, Copy, Debug)]
+pub enum Samples<'a> {
+    /// One sample per article.
+    Each(&'a [CharSample]),
+    /// Article `i`'s keys are `keys[starts[i]..starts[i + 1]]`.
+    Runs { starts: &'a [u32], keys: &'a [u16] },
+}
+
+impl<'a> Samples<'a> {
+    /// Articles sampled.
+    pub fn len(&self) -> usize {
+        match self {
+            Samples::Each(each) => each.len(),
+            Samples::Runs { starts, .. } => starts.len().saturating_sub(1),
+        }
+    }
+
+    /// Whether no article is sampled.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Article `i`'s sampled keys, sorted and distinct.
+    pub fn keys(&self, i: usize) -> &'a [u16] {
+        match *self {
+            Samples::Each(each) => each[i].keys(),
+            Samples::Runs { starts, keys } => &keys[starts[i] as usize..starts[i + 1] as usize],
+        }
+    }
+
+    /// Keys of all the samples.
+    pub fn total_keys(&self) -> usize {
+        match self {
+            Samples::Each(each) => each.iter().map(|s| s.keys.len()).sum(),
+            Samples::Runs { keys, .. } => keys.len(),
+        }
+    }
+}
+
 /// The `pairs` (sorted) whose samples share what `share` asks, in their order: a pair is
 /// noisy when either side is (`noisy`, one flag per article).
 pub fn keep_on_samples(
     pairs: &[(u32, u32)],
-    samples: &[CharSample],
+    samples: Samples<'_>,
     noisy: &[bool],
     share: RouteShare,
 ) -> Vec<(u32, u32)> {
@@ -984,7 +1026,7 @@ pub fn keep_on_samples(
             true => Some(share.noisy),
             false => share.clean,
         };
-        need.is_none_or(|s| held.shares(&samples[b as usize], s))
+        need.is_none_or(|s| held.shares(samples.keys(b as usize), s))
     })
 }
 
@@ -993,7 +1035,7 @@ pub fn keep_on_samples(
 /// [`SampleBits`].
 fn filter_by_first(
     pairs: &[(u32, u32)],
-    samples: &[CharSample],
+    samples: Samples<'_>,
     keep: impl Fn(&(u32, u32), &SampleBits) -> bool + Sync,
 ) -> Vec<(u32, u32)> {
     use rayon::prelude::*;
@@ -1001,7 +1043,7 @@ fn filter_by_first(
     let kept: Vec<Vec<(u32, u32)>> = runs
         .par_iter()
         .map_init(SampleBits::default, |held, run| {
-            held.hold(&samples[run[0].0 as usize]);
+            held.hold(samples.keys(run[0].0 as usize));
             run.iter().copied().filter(|p| keep(p, held)).collect()
         })
         .collect();
@@ -1018,8 +1060,9 @@ pub struct SampleBits {
 }
 
 impl SampleBits {
-    /// Holds `sample` from now on (and no longer the one held before).
-    pub fn hold(&mut self, sample: &CharSample) {
+    /// Holds the sample of `keys` ([`CharSample::keys`]) from now on (and no longer the one
+    /// held before).
+    pub fn hold(&mut self, keys: &[u16]) {
         if self.bits.is_empty() {
             self.bits = vec![0; (1 << 16) / 64];
         }
@@ -1027,18 +1070,17 @@ impl SampleBits {
             self.bits[usize::from(k) / 64] = 0;
         }
         self.keys.clear();
-        self.keys.extend_from_slice(&sample.keys);
+        self.keys.extend_from_slice(keys);
         for &k in &self.keys {
             self.bits[usize::from(k) / 64] |= 1 << (k % 64);
         }
     }
 
-    /// [`CharSample::shares`] of the sample held with `other`.
-    pub fn shares(&self, other: &CharSample, share: f64) -> bool {
-        let small = self.keys.len().min(other.keys.len());
+    /// [`CharSample::shares`] of the sample held with the sample of `other` (its keys).
+    pub fn shares(&self, other: &[u16], share: f64) -> bool {
+        let small = self.keys.len().min(other.len());
         small < MIN_CHAR_SAMPLE || {
             let n = other
-                .keys
                 .iter()
                 .filter(|&&k| self.bits[usize::from(k) / 64] >> (k % 64) & 1 == 1)
                 .count();
@@ -2222,10 +2264,10 @@ mod tests {
             let sample = |s: &std::collections::BTreeSet<u16>| CharSample { keys: s.iter().copied().collect() };
             let mut bits = SampleBits::default();
             // Held after another sample, so that what the first held must be gone.
-            bits.hold(&sample(&others[0]));
-            bits.hold(&sample(&a));
+            bits.hold(sample(&others[0]).keys());
+            bits.hold(sample(&a).keys());
             for o in &others {
-                proptest::prop_assert_eq!(bits.shares(&sample(o), share), sample(&a).shares(&sample(o), share));
+                proptest::prop_assert_eq!(bits.shares(sample(o).keys(), share), sample(&a).shares(&sample(o), share));
             }
         }
 

@@ -876,7 +876,7 @@ fn word_signature<'a>(
             noisy: 1,
             noisy_articles: noisy.to_vec(),
         }),
-        samples: Some((samples, noisy, WORD_ROUTE)),
+        samples: Some((evidence::Samples::Each(samples), noisy, WORD_ROUTE)),
     }
 }
 
@@ -897,7 +897,7 @@ fn char_signature<'a>(
             noisy: CHAR_MEETINGS as u32,
             noisy_articles: Vec::new(),
         }),
-        samples: Some((samples, noisy, CHAR_ROUTE)),
+        samples: Some((evidence::Samples::Each(samples), noisy, CHAR_ROUTE)),
     }
 }
 

@@ -35,7 +35,7 @@
 use std::borrow::Cow;
 
 use crate::error::{Error, Result};
-use crate::evidence::{CharSample, Evidence, Kind, Measure, Noise, RouteShare};
+use crate::evidence::{CharSample, Evidence, Kind, Measure, Noise, RouteShare, Samples};
 use crate::wire::{self, Reader, Writer};
 
 /// The first bytes of a task.
@@ -51,8 +51,9 @@ pub const SIGNATURE_MAGIC: [u8; 8] = *b"RPRTSIGN";
 /// The format's version. Verdicts change with the detection code, so tasks are for one run
 /// of one build, not for keeping.
 /// Version 2: a signature carries its route's character samples ([`SampleRoute`]).
-/// Version 3: a signature's lists of `u32` keys come first, so that they start four bytes
-/// apart from the frame's start and a task reads them in place ([`BandSignature`]).
+/// Version 3: a signature's lists of numbers (keys, leads' keys, samples) come first, so
+/// that they start a multiple of four bytes from the frame's start and a task reads them in
+/// place ([`BandSignature`]).
 pub const VERSION: u32 = 3;
 
 /// The stage a handed-out task is of, by its magic: 4 for a [`BandTask`] (band collisions),
@@ -273,16 +274,50 @@ pub struct BandSignature<'a> {
     /// What a pair listed must share of its character samples, for a route that asks it
     /// (the word and character signatures): so a task sends back the pairs the route keeps,
     /// not every pair its bands list.
-    pub samples: Option<SampleRoute>,
+    pub samples: Option<SampleRoute<'a>>,
 }
 
 /// Every article's character sample, which articles are noisy, and what the route asks of a
-/// pair's samples ([`crate::evidence::keep_on_samples`]).
+/// pair's samples ([`crate::evidence::keep_on_samples`]). The samples are one list of keys,
+/// each article's a run of it, read where a task's bytes are when they can be.
 #[derive(Clone, Debug, PartialEq)]
-pub struct SampleRoute {
-    pub samples: Vec<CharSample>,
+pub struct SampleRoute<'a> {
+    /// Where each article's keys start in `keys`, and where the last one's end: one more
+    /// than the articles.
+    pub starts: Vec<u32>,
+    /// Every article's sampled keys ([`CharSample::keys`]), one article after another.
+    pub keys: Cow<'a, [u16]>,
     pub noisy: Vec<bool>,
     pub share: RouteShare,
+}
+
+impl SampleRoute<'static> {
+    /// The route of `samples`, one per article.
+    pub fn of(samples: &[CharSample], noisy: Vec<bool>, share: RouteShare) -> Self {
+        let mut starts = Vec::with_capacity(samples.len() + 1);
+        let mut keys = Vec::new();
+        starts.push(0);
+        for s in samples {
+            keys.extend_from_slice(s.keys());
+            starts.push(keys.len() as u32);
+        }
+        SampleRoute {
+            starts,
+            keys: keys.into(),
+            noisy,
+            share,
+        }
+    }
+}
+
+impl SampleRoute<'_> {
+    /// Every article's sample.
+    pub fn samples(&self) -> Samples<'_> {
+        Samples::Runs {
+            starts: &self.starts,
+            keys: &self.keys,
+        }
+    }
 }
 
 /// A stage-4 task: a range of the bands of the signature whose bytes
@@ -341,7 +376,7 @@ impl<'a> BandSignature<'a> {
             samples: self
                 .samples
                 .as_ref()
-                .map(|r| (r.samples.as_slice(), r.noisy.as_slice(), r.share)),
+                .map(|r| (r.samples(), r.noisy.as_slice(), r.share)),
         }
     }
 
@@ -372,8 +407,10 @@ impl<'a> BandSignature<'a> {
         let payload = wire::unframe(bytes, &SIGNATURE_MAGIC, VERSION, "a reprint signature")?;
         let mut r = Reader { at: 0, b: payload };
         let bands = r.u32()?;
-        let keys = r.u32s_in_place()?;
-        let lead_keys = r.u32s_in_place()?;
+        let keys = r.words_in_place()?;
+        let lead_keys = r.words_in_place()?;
+        let lengths: Cow<'_, [u32]> = r.words_in_place()?;
+        let sample_keys: Cow<'a, [u16]> = r.words_in_place()?;
         let active = r.bools()?;
         let leads = match r.bool()? {
             false if lead_keys.is_empty() => None,
@@ -386,10 +423,9 @@ impl<'a> BandSignature<'a> {
             noisy_articles: r.bools()?,
         };
         let samples = match r.bool()? {
-            false => None,
+            false if lengths.is_empty() && sample_keys.is_empty() => None,
+            false => return Err("samples and no route".into()),
             true => {
-                let lengths = r.u32s()?;
-                let keys = r.u16s()?;
                 let noisy = r.bools()?;
                 let share = |x: u64| {
                     let v = f64::from_bits(x);
@@ -404,24 +440,26 @@ impl<'a> BandSignature<'a> {
                     true => Some(share(r.u64()?)?),
                 };
                 let total: u64 = lengths.iter().map(|&l| u64::from(l)).sum();
-                if total != keys.len() as u64 {
+                if total != sample_keys.len() as u64 || total > u64::from(u32::MAX) {
                     return Err(format!(
                         "samples of {total} keys in all, {} given",
-                        keys.len()
+                        sample_keys.len()
                     ));
                 }
-                let mut at = 0;
-                let mut samples = Vec::with_capacity(lengths.len());
+                let mut starts = Vec::with_capacity(lengths.len() + 1);
+                let mut at = 0u32;
+                starts.push(at);
                 for (k, &l) in lengths.iter().enumerate() {
-                    let part = keys[at..at + l as usize].to_vec();
-                    at += l as usize;
-                    samples.push(
-                        CharSample::from_keys(part)
-                            .ok_or_else(|| format!("article {k}'s sample is not sorted keys"))?,
-                    );
+                    let run = &sample_keys[at as usize..(at + l) as usize];
+                    if !run.is_sorted_by(|x, y| x < y) {
+                        return Err(format!("article {k}'s sample is not sorted keys"));
+                    }
+                    at += l;
+                    starts.push(at);
                 }
                 Some(SampleRoute {
-                    samples,
+                    starts,
+                    keys: sample_keys,
                     noisy,
                     share: RouteShare {
                         noisy: noisy_share,
@@ -466,10 +504,10 @@ impl<'a> BandSignature<'a> {
             ));
         }
         if let Some(route) = &samples {
-            if route.samples.len() != n || route.noisy.len() != n {
+            if route.samples().len() != n || route.noisy.len() != n {
                 return Err(format!(
                     "{} samples and noise told for {} of {n} articles",
-                    route.samples.len(),
+                    route.samples().len(),
                     route.noisy.len()
                 ));
             }
@@ -497,7 +535,7 @@ pub struct SignatureParts<'a> {
     pub need: std::borrow::Cow<'a, Need>,
     /// Every article's character sample and noise, and what the route asks of a pair's
     /// samples ([`crate::evidence::keep_on_samples`]); `None` for a route that asks nothing.
-    pub samples: Option<(&'a [CharSample], &'a [bool], RouteShare)>,
+    pub samples: Option<(Samples<'a>, &'a [bool], RouteShare)>,
 }
 
 impl SignatureParts<'_> {
@@ -527,17 +565,15 @@ impl SignatureParts<'_> {
         let u32s = |n: usize| 8 + 4 * n;
         let leads = u32s(self.leads.map_or(0, |l| l.keys.len()))
             + self.leads.map_or(0, |l| bools(l.active));
-        let samples = self.samples.map_or(0, |(samples, noisy, share)| {
-            let keys: usize = samples.iter().map(|s| s.keys().len()).sum();
-            u32s(samples.len())
-                + 8
-                + 2 * keys
-                + bools(noisy)
-                + 8
-                + 1
-                + 8 * usize::from(share.clean.is_some())
+        let sampled = self.samples.map_or(0, |(samples, ..)| samples.len());
+        let sample_keys = self.samples.map_or(0, |(samples, ..)| samples.total_keys());
+        let route = self.samples.map_or(0, |(_, noisy, share)| {
+            bools(noisy) + 8 + 1 + 8 * usize::from(share.clean.is_some())
         });
         4 + u32s(self.keys.len())
+            + u32s(sampled)
+            + 8
+            + 2 * sample_keys
             + bools(self.active)
             + 1
             + leads
@@ -545,7 +581,7 @@ impl SignatureParts<'_> {
             + 4
             + bools(&self.need.noisy_articles)
             + 1
-            + samples
+            + route
     }
 
     /// The length of [`SignatureParts::to_bytes`].
@@ -565,11 +601,20 @@ impl SignatureParts<'_> {
     }
 
     fn write<O: wire::Out>(&self, mut w: Writer<O>) -> O {
-        // The keys first, then the leads' keys (none without leads): both lists start four
-        // bytes apart from the frame's start, where a task reads them in place.
+        // The lists of numbers first: the keys, the leads' keys (none without leads), the
+        // samples' lengths and keys (none without a route), each starting an even number of
+        // four bytes from the frame's start, where a task reads them in place. The samples
+        // are written from the samples, with no vector of the lengths or the keys first (at
+        // 1M articles they would be 180 MB beside the bytes).
         w.u32(self.bands as u32);
         w.u32s(self.keys);
         w.u32s(self.leads.map_or(&[], |l| l.keys));
+        let samples = self.samples.map(|(samples, ..)| samples);
+        let sampled = samples.map_or(0, |s| s.len());
+        let of = |i: usize| samples.map_or(&[][..], |s| s.keys(i));
+        w.u32s_of(sampled, (0..sampled).map(|i| of(i).len() as u32));
+        let total = samples.map_or(0, |s| s.total_keys());
+        w.u16s_of(total, (0..sampled).flat_map(of).copied());
         w.bools(self.active);
         match self.leads {
             None => w.u8(0),
@@ -583,14 +628,8 @@ impl SignatureParts<'_> {
         w.bools(&self.need.noisy_articles);
         match self.samples {
             None => w.u8(0),
-            Some((samples, noisy, share)) => {
+            Some((_, noisy, share)) => {
                 w.u8(1);
-                // Written from the samples, with no vector of the lengths or the keys first
-                // (at 1M articles they would be 180 MB beside the bytes).
-                let lengths = samples.iter().map(|s| s.keys().len() as u32);
-                w.u32s_of(samples.len(), lengths);
-                let total = samples.iter().map(|s| s.keys().len()).sum();
-                w.u16s_of(total, samples.iter().flat_map(|s| s.keys()).copied());
                 w.bools(noisy);
                 w.u64(share.noisy.to_bits());
                 match share.clean {
@@ -947,9 +986,9 @@ mod tests {
 
     /// A route's samples for `n` articles: keys from a small range, so that some pairs share
     /// enough and others do not; every seventh article noisy.
-    fn samples(n: usize, seed: u64) -> SampleRoute {
+    fn samples(n: usize, seed: u64) -> SampleRoute<'static> {
         let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        let samples = (0..n)
+        let samples: Vec<CharSample> = (0..n)
             .map(|_| {
                 let mut keys: Vec<u16> = (0..12)
                     .map(|_| {
@@ -964,14 +1003,14 @@ mod tests {
                 CharSample::from_keys(keys).unwrap()
             })
             .collect();
-        SampleRoute {
-            samples,
-            noisy: (0..n).map(|i| i % 7 == 0).collect(),
-            share: RouteShare {
+        SampleRoute::of(
+            &samples,
+            (0..n).map(|i| i % 7 == 0).collect(),
+            RouteShare {
                 noisy: 0.25,
                 clean: Some(0.45),
             },
-        }
+        )
     }
 
     #[test]
@@ -1010,7 +1049,7 @@ mod tests {
             sampled.samples = Some(route.clone());
             let kept = crate::evidence::keep_on_samples(
                 &meeting,
-                &route.samples,
+                route.samples(),
                 &route.noisy,
                 route.share,
             );
@@ -1057,7 +1096,8 @@ mod tests {
 
     #[test]
     fn a_signature_reads_its_keys_where_its_bytes_are_when_they_are_aligned() {
-        let whole = signature(200, 8, 5, 3);
+        let mut whole = signature(200, 8, 5, 3);
+        whole.samples = Some(samples(200, 4));
         let bytes = whole.to_bytes();
         // The frame at four offsets of one buffer: one start aligned for `u32`, three not.
         let mut held = vec![0u8; bytes.len() + 3];
@@ -1074,6 +1114,10 @@ mod tests {
                 aligned,
                 "offset {at}"
             );
+            // The samples' keys, of two bytes, need only a start aligned for `u16`.
+            let route = sig.samples.as_ref().unwrap();
+            let even = frame.as_ptr().align_offset(2) == 0 && cfg!(target_endian = "little");
+            assert_eq!(matches!(route.keys, Cow::Borrowed(_)), even, "offset {at}");
             if aligned {
                 // The keys are the frame's own bytes: after the header, the band count and
                 // the keys' count.
@@ -1140,7 +1184,8 @@ mod tests {
         }
         let mut few = sig.clone();
         let mut route = samples(50, 1);
-        route.samples.pop();
+        let short = samples(49, 1);
+        (route.starts, route.keys) = (short.starts, short.keys);
         few.samples = Some(route);
         assert!(message(run(0..4, &few)).contains("49 samples and noise told for 50 of 50"));
         // A sample's keys out of order, written as a reducer would not.
@@ -1148,12 +1193,9 @@ mod tests {
         unsorted.samples = Some(samples(50, 1));
         let bytes = unsorted.to_bytes();
         let payload = wire::unframe(&bytes, &SIGNATURE_MAGIC, VERSION, "").unwrap();
-        let route = unsorted.samples.as_ref().unwrap();
-        // The first sample's first two keys, after the lengths: swap them.
-        let keys_at = payload.len()
-            - (8 + 50) // noise
-            - (8 + 1 + 8) // shares
-            - (8 + 2 * route.samples.iter().map(|s| s.keys().len()).sum::<usize>());
+        // The first sample's first two keys, after the bands, the keys, the leads' keys and
+        // the samples' lengths: swap them.
+        let keys_at = 4 + (8 + 4 * 50 * 4) * 2 + (8 + 4 * 50);
         let mut damaged = payload.to_vec();
         damaged.swap(keys_at + 8, keys_at + 10);
         damaged.swap(keys_at + 9, keys_at + 11);

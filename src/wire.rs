@@ -206,19 +206,41 @@ impl<O: Out> Writer<O> {
     }
 }
 
-/// `raw`'s little-endian `u32` values as a slice of them, without a copy, when the machine
-/// is little-endian and `raw` starts at an address aligned for `u32` and holds whole values
-/// (a payload's `u32` lists start four bytes apart from a frame's start, and allocators and
-/// Python's `bytes` and Ray's object store align a buffer's start to 8 bytes or more); `None`
-/// otherwise, for the caller to copy them.
-pub(crate) fn as_u32s(raw: &[u8]) -> Option<&[u32]> {
+/// A number a payload lists at a fixed width, little-endian, that a reader can take where
+/// the payload is ([`in_place`]): implemented only for `u16` and `u32`, whose every bit
+/// pattern is a value.
+pub(crate) trait Word: Copy + 'static {
+    const BYTES: usize;
+    fn from_le(b: &[u8]) -> Self;
+}
+
+impl Word for u16 {
+    const BYTES: usize = 2;
+    fn from_le(b: &[u8]) -> u16 {
+        u16::from_le_bytes([b[0], b[1]])
+    }
+}
+
+impl Word for u32 {
+    const BYTES: usize = 4;
+    fn from_le(b: &[u8]) -> u32 {
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    }
+}
+
+/// `raw`'s little-endian values as a slice of them, without a copy, when the machine is
+/// little-endian and `raw` starts at an address aligned for `T` and holds whole values (a
+/// signature's lists of keys start four bytes apart from its frame's start, and allocators,
+/// Python's `bytes` and Ray's object store align a buffer's start to 8 bytes or more);
+/// `None` otherwise, for the caller to copy them.
+pub(crate) fn in_place<T: Word>(raw: &[u8]) -> Option<&[T]> {
     if cfg!(target_endian = "big") {
         return None;
     }
-    // SAFETY: every bit pattern is a valid `u32`, and `align_to` gives in `body` only bytes
-    // aligned for `u32`; `body` is used only when it is the whole of `raw`, and on a
-    // little-endian machine it reads as `u32::from_le_bytes` of each four bytes.
-    let (head, body, tail) = unsafe { raw.align_to::<u32>() };
+    // SAFETY: `T` is `u16` or `u32` (`Word`), for which every bit pattern is a value, and
+    // `align_to` gives in `body` only bytes aligned for `T`; `body` is used only when it is
+    // the whole of `raw`, and on a little-endian machine each value reads as `T::from_le`.
+    let (head, body, tail) = unsafe { raw.align_to::<T>() };
     (head.is_empty() && tail.is_empty()).then_some(body)
 }
 
@@ -289,37 +311,20 @@ impl<'a> Reader<'a> {
             .map_err(|e| format!("text at byte {at} is not UTF-8: {e}"))
     }
     pub(crate) fn u32s(&mut self) -> std::result::Result<Vec<u32>, String> {
-        let n = self.count(4)?;
-        let raw = self.take(n * 4)?;
-        Ok(raw
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default()))
-            .collect())
+        self.words_in_place().map(std::borrow::Cow::into_owned)
     }
-    /// [`Reader::u32s`], borrowed from the payload where it can be read in place ([`as_u32s`]),
-    /// else copied: a stage-4 task reads its signature's keys (half a gigabyte at 1M
-    /// articles) where the engine holds them.
-    pub(crate) fn u32s_in_place(
+    /// A list of `T` ([`Writer::u32s`], [`Writer::u16s_of`]), borrowed from the payload where
+    /// it can be read in place ([`in_place`]), else copied: a stage-4 task reads its
+    /// signature's keys (half a gigabyte at 1M articles) where the engine holds them.
+    pub(crate) fn words_in_place<T: Word>(
         &mut self,
-    ) -> std::result::Result<std::borrow::Cow<'a, [u32]>, String> {
-        let n = self.count(4)?;
-        let raw = self.take(n * 4)?;
-        Ok(match as_u32s(raw) {
+    ) -> std::result::Result<std::borrow::Cow<'a, [T]>, String> {
+        let n = self.count(T::BYTES)?;
+        let raw = self.take(n * T::BYTES)?;
+        Ok(match in_place(raw) {
             Some(v) => std::borrow::Cow::Borrowed(v),
-            None => std::borrow::Cow::Owned(
-                raw.chunks_exact(4)
-                    .map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default()))
-                    .collect(),
-            ),
+            None => std::borrow::Cow::Owned(raw.chunks_exact(T::BYTES).map(T::from_le).collect()),
         })
-    }
-    pub(crate) fn u16s(&mut self) -> std::result::Result<Vec<u16>, String> {
-        let n = self.count(2)?;
-        let raw = self.take(n * 2)?;
-        Ok(raw
-            .chunks_exact(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect())
     }
     pub(crate) fn bools(&mut self) -> std::result::Result<Vec<bool>, String> {
         let n = self.count(1)?;
