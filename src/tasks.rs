@@ -602,10 +602,10 @@ impl SignatureParts<'_> {
 
     fn write<O: wire::Out>(&self, mut w: Writer<O>) -> O {
         // The lists of numbers first: the keys, the leads' keys (none without leads), the
-        // samples' lengths and keys (none without a route), each starting an even number of
-        // four bytes from the frame's start, where a task reads them in place. The samples
-        // are written from the samples, with no vector of the lengths or the keys first (at
-        // 1M articles they would be 180 MB beside the bytes).
+        // samples' lengths and keys (none without a route), each starting a multiple of four
+        // bytes from the frame's start, where a task reads them in place. The samples are
+        // written from the samples, with no vector of the lengths or the keys first (at 1M
+        // articles they would be 180 MB beside the bytes).
         w.u32(self.bands as u32);
         w.u32s(self.keys);
         w.u32s(self.leads.map_or(&[], |l| l.keys));
@@ -1166,8 +1166,17 @@ mod tests {
         let mut noise = sig.clone();
         noise.need.noisy_articles.truncate(7);
         assert!(message(run(0..4, &noise)).contains("noise told for 7"));
+        // A payload changed and framed again: the error it reads as.
+        let refused = |payload: Vec<u8>| match BandSignature::from_bytes(&wire::frame(
+            &SIGNATURE_MAGIC,
+            VERSION,
+            &payload,
+        )) {
+            Err(Error::Task { message, .. }) => message,
+            other => panic!("expected a task error, got {other:?}"),
+        };
         // Lead keys whose flag says there are no leads: the flag byte cleared and the
-        // lead active list taken out, the frame made again.
+        // lead active list taken out.
         let bytes = sig.to_bytes();
         let payload = wire::unframe(&bytes, &SIGNATURE_MAGIC, VERSION, "").unwrap();
         let flag = 4 + (8 + 4 * 50 * 4) * 2 + (8 + 50);
@@ -1175,13 +1184,18 @@ mod tests {
         let mut cut = payload[..flag].to_vec();
         cut.push(0);
         cut.extend_from_slice(&payload[flag + 1 + 8 + 50..]);
-        let unled = wire::frame(&SIGNATURE_MAGIC, VERSION, &cut);
-        match BandSignature::from_bytes(&unled) {
-            Err(Error::Task { message, .. }) => {
-                assert!(message.contains("200 lead keys and no leads"), "{message}")
-            }
-            other => panic!("expected a task error, got {other:?}"),
-        }
+        assert!(refused(cut).contains("200 lead keys and no leads"));
+        // Samples whose flag says there is no route: the flag byte cleared and the route's
+        // noise and shares taken out.
+        let mut routed = sig.clone();
+        routed.samples = Some(samples(50, 1));
+        let bytes = routed.to_bytes();
+        let payload = wire::unframe(&bytes, &SIGNATURE_MAGIC, VERSION, "").unwrap();
+        let flag = payload.len() - (8 + 50) - (8 + 1 + 8) - 1;
+        assert_eq!(payload[flag], 1);
+        let mut cut = payload[..flag].to_vec();
+        cut.push(0);
+        assert!(refused(cut).contains("samples and no route"));
         let mut few = sig.clone();
         let mut route = samples(50, 1);
         let short = samples(49, 1);
