@@ -934,12 +934,15 @@ pub struct CharSample {
 }
 
 impl CharSample {
-    /// A sample of `keys`, or `None` unless they are sorted and distinct (a sample read from
-    /// bytes: [`crate::tasks::BandSignature`]).
+    /// A sample of `keys`, or `None` unless they are a sample's keys ([`CharSample::holds`]).
     pub fn from_keys(keys: Vec<u16>) -> Option<CharSample> {
-        keys.windows(2)
-            .all(|w| w[0] < w[1])
-            .then_some(CharSample { keys })
+        CharSample::holds(&keys).then_some(CharSample { keys })
+    }
+
+    /// Whether `keys` can be a sample's: sorted and distinct (a sample read from bytes:
+    /// [`crate::tasks::SampleRoute`]).
+    pub fn holds(keys: &[u16]) -> bool {
+        keys.is_sorted_by(|x, y| x < y)
     }
 
     /// The sampled keys, sorted and distinct.

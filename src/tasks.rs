@@ -451,7 +451,7 @@ impl<'a> BandSignature<'a> {
                 starts.push(at);
                 for (k, &l) in lengths.iter().enumerate() {
                     let run = &sample_keys[at as usize..(at + l) as usize];
-                    if !run.is_sorted_by(|x, y| x < y) {
+                    if !CharSample::holds(run) {
                         return Err(format!("article {k}'s sample is not sorted keys"));
                     }
                     at += l;
@@ -538,7 +538,7 @@ pub struct SignatureParts<'a> {
     pub samples: Option<(Samples<'a>, &'a [bool], RouteShare)>,
 }
 
-impl SignatureParts<'_> {
+impl<'a> SignatureParts<'a> {
     /// The pairs that first meet in the bands of `range` ([`crate::lsh::candidates_first_met_in`])
     /// and that the route keeps on their samples, sorted and unique.
     pub fn collide(&self, range: std::ops::Range<usize>) -> Vec<(u32, u32)> {
@@ -558,6 +558,12 @@ impl SignatureParts<'_> {
         }
     }
 
+    /// The route's samples, or none for a route that asks nothing of them.
+    fn sampled(&self) -> Samples<'a> {
+        self.samples
+            .map_or(Samples::Each(&[]), |(samples, ..)| samples)
+    }
+
     /// The length of the payload [`SignatureParts::to_bytes`] writes, so that it is written
     /// into one allocation of its size (growing a vector of 0.7 GB copies it).
     fn payload_len(&self) -> usize {
@@ -565,15 +571,14 @@ impl SignatureParts<'_> {
         let u32s = |n: usize| 8 + 4 * n;
         let leads = u32s(self.leads.map_or(0, |l| l.keys.len()))
             + self.leads.map_or(0, |l| bools(l.active));
-        let sampled = self.samples.map_or(0, |(samples, ..)| samples.len());
-        let sample_keys = self.samples.map_or(0, |(samples, ..)| samples.total_keys());
+        let samples = self.sampled();
         let route = self.samples.map_or(0, |(_, noisy, share)| {
             bools(noisy) + 8 + 1 + 8 * usize::from(share.clean.is_some())
         });
         4 + u32s(self.keys.len())
-            + u32s(sampled)
+            + u32s(samples.len())
             + 8
-            + 2 * sample_keys
+            + 2 * samples.total_keys()
             + bools(self.active)
             + 1
             + leads
@@ -609,12 +614,16 @@ impl SignatureParts<'_> {
         w.u32(self.bands as u32);
         w.u32s(self.keys);
         w.u32s(self.leads.map_or(&[], |l| l.keys));
-        let samples = self.samples.map(|(samples, ..)| samples);
-        let sampled = samples.map_or(0, |s| s.len());
-        let of = |i: usize| samples.map_or(&[][..], |s| s.keys(i));
-        w.u32s_of(sampled, (0..sampled).map(|i| of(i).len() as u32));
-        let total = samples.map_or(0, |s| s.total_keys());
-        w.u16s_of(total, (0..sampled).flat_map(of).copied());
+        let samples = self.sampled();
+        let each = 0..samples.len();
+        w.words_of(
+            samples.len(),
+            each.clone().map(|i| samples.keys(i).len() as u32),
+        );
+        w.words_of(
+            samples.total_keys(),
+            each.flat_map(|i| samples.keys(i)).copied(),
+        );
         w.bools(self.active);
         match self.leads {
             None => w.u8(0),

@@ -178,27 +178,18 @@ impl<O: Out> Writer<O> {
         self.0.put(s.as_bytes());
     }
     pub(crate) fn u32s(&mut self, v: &[u32]) {
-        self.u32s_of(v.len(), v.iter().copied());
+        self.words_of(v.len(), v.iter().copied());
     }
-    /// [`Writer::u32s`] of the `n` values of `v`, with no slice of them made first.
-    pub(crate) fn u32s_of(&mut self, n: usize, v: impl Iterator<Item = u32>) {
+    /// A list of the `n` values of `v`, with no slice of them made first, as
+    /// [`Reader::words_in_place`] reads it: its count, then each value little-endian.
+    pub(crate) fn words_of<T: Word>(&mut self, n: usize, v: impl Iterator<Item = T>) {
         self.u64(n as u64);
-        self.0.reserve(n * 4);
+        self.0.reserve(n * T::BYTES);
         let start = self.0.count();
         for x in v {
-            self.u32(x);
+            x.put_le(&mut self.0);
         }
-        debug_assert_eq!(self.0.count() - start, n * 4);
-    }
-    /// `n` u16 values, as [`Reader::u16s`] reads them, written from `v`.
-    pub(crate) fn u16s_of(&mut self, n: usize, v: impl Iterator<Item = u16>) {
-        self.u64(n as u64);
-        self.0.reserve(n * 2);
-        let start = self.0.count();
-        for x in v {
-            self.0.put(&x.to_le_bytes());
-        }
-        debug_assert_eq!(self.0.count() - start, n * 2);
+        debug_assert_eq!(self.0.count() - start, n * T::BYTES);
     }
     pub(crate) fn bools(&mut self, v: &[bool]) {
         self.u64(v.len() as u64);
@@ -212,6 +203,7 @@ impl<O: Out> Writer<O> {
 pub(crate) trait Word: Copy + 'static {
     const BYTES: usize;
     fn from_le(b: &[u8]) -> Self;
+    fn put_le(self, out: &mut impl Out);
 }
 
 impl Word for u16 {
@@ -219,12 +211,18 @@ impl Word for u16 {
     fn from_le(b: &[u8]) -> u16 {
         u16::from_le_bytes([b[0], b[1]])
     }
+    fn put_le(self, out: &mut impl Out) {
+        out.put(&self.to_le_bytes());
+    }
 }
 
 impl Word for u32 {
     const BYTES: usize = 4;
     fn from_le(b: &[u8]) -> u32 {
         u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    }
+    fn put_le(self, out: &mut impl Out) {
+        out.put(&self.to_le_bytes());
     }
 }
 
@@ -313,7 +311,7 @@ impl<'a> Reader<'a> {
     pub(crate) fn u32s(&mut self) -> std::result::Result<Vec<u32>, String> {
         self.words_in_place().map(std::borrow::Cow::into_owned)
     }
-    /// A list of `T` ([`Writer::u32s`], [`Writer::u16s_of`]), borrowed from the payload where
+    /// A list of `T` ([`Writer::words_of`]), borrowed from the payload where
     /// it can be read in place ([`in_place`]), else copied: a stage-4 task reads its
     /// signature's keys (half a gigabyte at 1M articles) where the engine holds them.
     pub(crate) fn words_in_place<T: Word>(
