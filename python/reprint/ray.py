@@ -82,6 +82,7 @@ from ._ranges import (
     range_lines,
     ranges,
     reduce_parts,
+    release_memory,
 )
 
 __all__ = ["scan", "main"]
@@ -116,7 +117,9 @@ def _work_task(task: Any, shared: Any, options: dict[str, Any]) -> bytes:
     object store maps into this worker."""
     stage = _reprint.task_stage(task)
     kill_once(os.environ.get(_TASK_FAULT_ENV.format(stage)), f"a stage-{stage} task")
-    return _reprint.work(task, options, shared)
+    result = _reprint.work(task, options, shared)
+    release_memory()
+    return result
 
 
 def _work_on_ray(scan_options: dict[str, Any]) -> Callable[..., list[bytes]]:
@@ -159,7 +162,9 @@ def _map_rows(rows: Any, name: str, first_line: int, last: bool, options: dict[s
     """Ray task: one split of a Dataset's rows, the rows ``first_line``, ``first_line + 1``,
     … of the input, through the map kernel over records, as a part."""
     _fault(f"{name} row {first_line}")
-    return _reprint.map_records(rows.take_all(), name, first_line, last, options)
+    part = _reprint.map_records(rows.take_all(), name, first_line, last, options)
+    release_memory(collect=True)
+    return part
 
 
 def _scan_dataset(ds: Any, partitions: int | None, name: str, pretty: bool,

@@ -73,6 +73,7 @@ from reprint._ranges import (
     range_lines,
     ranges,
     reduce_parts,
+    release_memory,
 )
 
 __all__ = ["scan", "main"]
@@ -105,7 +106,9 @@ def _work_on_spark(spark: Any, scan_options: dict[str, Any]) -> Any:
                 task = bytes(task)
                 stage = _reprint.task_stage(task)
                 kill_once(markers.get(stage), f"a stage-{stage} task")
-                yield k, _reprint.work(task, options, None if u is None else casts[u].value)
+                result = _reprint.work(task, options, None if u is None else casts[u].value)
+                release_memory()
+                yield k, result
 
         try:
             items = [(k, t, u) for k, (t, u) in enumerate(zip(tasks, uses))]
@@ -182,6 +185,8 @@ def _map_partitions(firsts: dict[int, int], last: int, name: str, options: dict[
         kill_once(marker)
         rows = pa.Table.from_batches(got).to_pylist() if got else []
         part = _reprint.map_records(rows, name, firsts[p], p == last, options)
+        del rows, got
+        release_memory(collect=True)
         yield pa.RecordBatch.from_arrays(
             [pa.array([p], pa.int64()), pa.array([part], pa.binary())], names=["partition", "part"]
         )
