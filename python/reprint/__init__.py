@@ -29,6 +29,7 @@ from typing import Any
 
 from . import _reprint
 from ._errors import ConfigError, InputError, ReprintError
+from ._memory import release_memory as _release_memory
 
 __all__ = [
     "scan",
@@ -219,6 +220,8 @@ def scan(articles: Any, *, name: str = "<records>", **settings: Any) -> Report:
         if k in settings:
             raise TypeError(f"scan() got an unexpected keyword argument {k!r} (a clean() setting)")
     native = _reprint.scan(_records(articles), settings, name)
+    # What the scan's threads freed goes back to the system, not kept as this process's heap.
+    _release_memory()
     return Report(native)
 
 
@@ -230,6 +233,7 @@ def clean(articles: Any, *, name: str = "<records>", **settings: Any) -> Cleaned
     """
     records = _records(articles)
     native, kept, sidecar = _reprint.clean(records, settings, name)
+    _release_memory()
     text_field = settings.get("text_field") or DEFAULTS["text_field"]
     out: list[Any] = []
     for index, text in kept:

@@ -5,7 +5,6 @@ checks both engines run on the driver before any task."""
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import signal
 from collections.abc import Callable, Iterable, Sequence
@@ -13,6 +12,7 @@ from typing import Any
 
 from . import _CLEAN_ONLY, _reprint
 from ._errors import InputError
+from ._memory import release_memory
 
 #: Bytes per range when ``partitions`` is not given.
 DEFAULT_RANGE_BYTES = 64 << 20
@@ -87,35 +87,6 @@ def range_lines(row: dict[str, Any]) -> int:
     if row.get("groups") is not None:
         return row["rows"]
     return read_range(row).count(b"\n")
-
-
-def _malloc_trim() -> Any:
-    """glibc's ``malloc_trim``, where the process has it (not on macOS, Windows or musl)."""
-    import ctypes
-
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (AttributeError, OSError, TypeError):
-        return None
-
-
-_TRIM = _malloc_trim()
-
-
-def release_memory(collect: bool = False) -> None:
-    """Gives back to the system the memory a worker's finished task let go: Python's
-    reference cycles collected (``collect``), then glibc's free lists trimmed
-    (``malloc_trim``; nothing where there is no glibc). An engine's worker process runs task
-    after task, and without this it keeps as its own heap what the kernel and the engine's
-    copies freed, under every later task. Measured on Ray with 2 workers
-    (``benches/results/ray-trim-2026-12-07.md``): after a map task the collection freed
-    190-230 MB of a worker's private memory and the trim up to 190 MB more; after a stage-4
-    task the collection freed nothing (and takes 50-100 ms in a Ray worker), the trim 5-40
-    MB."""
-    if collect:
-        gc.collect()
-    if _TRIM is not None:
-        _TRIM(0)
 
 
 def map_range(row: dict[str, Any], options: dict[str, Any]) -> bytes:

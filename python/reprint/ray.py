@@ -82,8 +82,8 @@ from ._ranges import (
     range_lines,
     ranges,
     reduce_parts,
-    release_memory,
 )
+from ._memory import release_memory
 
 __all__ = ["scan", "main"]
 

@@ -73,8 +73,8 @@ from reprint._ranges import (
     range_lines,
     ranges,
     reduce_parts,
-    release_memory,
 )
+from reprint._memory import release_memory
 
 __all__ = ["scan", "main"]
 

@@ -1,5 +1,5 @@
-"""What both engines' tasks share (``reprint._ranges``): a worker gives back the heap a task
-let go (``release_memory``), instead of keeping it under every later task."""
+"""A process gives back the heap a scan or an engine's task let go (``reprint._memory``),
+instead of keeping it under what it runs next."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ import sys
 
 import pytest
 
-from reprint import _ranges
+import reprint
+from reprint import _memory
 
 # Run in a process of its own, whose heap holds nothing else: 200 MB of small blocks are
 # written and freed below one block still in use, so glibc keeps them (its own trim only
 # gives back free memory at the top of the heap), until ``release_memory`` trims.
 _FREED_UNDER_A_LIVE_BLOCK = """
 import ctypes
-from reprint._ranges import release_memory
+from reprint._memory import release_memory
 
 libc = ctypes.CDLL(None)
 libc.malloc.restype = ctypes.c_void_p
@@ -44,7 +45,7 @@ print(written - freed, freed - anon())
 
 
 @pytest.mark.skipif(
-    not sys.platform.startswith("linux") or _ranges._TRIM is None,
+    not sys.platform.startswith("linux") or _memory._TRIM is None,
     reason="trimming the heap is glibc's (Linux)",
 )
 def test_release_memory_gives_back_a_freed_heap() -> None:
@@ -73,9 +74,25 @@ def test_release_memory_collects_cycles_when_asked() -> None:
     del a, b
     gc.disable()
     try:
-        _ranges.release_memory()
+        _memory.release_memory()
         assert gone() is not None, "a plain release leaves the collection to Python"
-        _ranges.release_memory(collect=True)
+        _memory.release_memory(collect=True)
         assert gone() is None
     finally:
         gc.enable()
+
+
+def test_scan_and_clean_give_back_what_they_freed(monkeypatch) -> None:
+    # Each ends with a release, after the library's work and before it returns.
+    calls: list[str] = []
+    monkeypatch.setattr(reprint, "_release_memory", lambda: calls.append("released"))
+    story = (
+        "The city council voted on Tuesday to close the old harbour bridge for repairs.\n\n"
+        "Engineers found cracks in two of its steel supports during an inspection last month.\n\n"
+        "Traffic will be sent over the northern ring road until the work ends in the spring."
+    )
+    records = [{"id": f"r{i}", "text": story} for i in range(3)]
+    report = reprint.scan(records)
+    assert calls == ["released"] and len(report.clusters) == 1
+    cleaned = reprint.clean(records)
+    assert calls == ["released"] * 2 and len(cleaned.records) == 1
