@@ -128,7 +128,18 @@ def reduce_parts(rs: list[dict[str, Any]], parts: Iterable[bytes], options: dict
     reducer = _reprint.Reducer([(r["input"], r["first_line"]) for r in rs], options)
     for part in parts:
         reducer.add(part)
-    return reducer.finish(pretty, work=work, tasks=max(1, len(rs)))
+    return finish(reducer, pretty, work=work, tasks=max(1, len(rs)))
+
+
+def finish(reducer: Any, pretty: bool, **kwargs: Any) -> str:
+    """``reducer.finish(pretty, **kwargs)``, and then the heap the reducer let go given back
+    (``release_memory``), whether it finished or raised: the driver of a distributed scan is
+    often a process that goes on (a notebook, a service), and at 100k articles it kept about
+    300 MB of the reducer's freed heap (``benches/results/ray-trim-2026-12-07.md``)."""
+    try:
+        return reducer.finish(pretty, **kwargs)
+    finally:
+        release_memory()
 
 
 def ranges(paths: Sequence[str], partitions: int | None, engine: str) -> list[dict[str, Any]]:

@@ -73,6 +73,7 @@ from . import _reprint
 from ._ranges import (
     DEFAULT_RANGE_BYTES,
     check_options,
+    finish,
     first_lines,
     kill_once,
     map_range,
@@ -204,7 +205,7 @@ def _scan_dataset(ds: Any, partitions: int | None, name: str, pretty: bool,
     while pending:
         done, pending = ray.wait(pending, num_returns=1)
         reducer.add(ray.get(done[0]))
-    return reducer.finish(pretty, work=_work_on_ray(scan_options), tasks=k)
+    return finish(reducer, pretty, work=_work_on_ray(scan_options), tasks=k)
 
 
 def scan(

@@ -64,6 +64,7 @@ from typing import Any
 from reprint import _reprint
 from reprint._ranges import (
     check_options,
+    finish,
     first_lines,
     kill_once,
     map_range,
@@ -219,8 +220,8 @@ def _scan_frame(df: Any, name: str, pretty: bool, scan_options: dict[str, Any]) 
     # The reducer puts the parts in line order; each is let go once taken.
     while parts:
         reducer.add(bytes(parts.pop().part))
-    return reducer.finish(pretty, work=_work_on_spark(df.sparkSession, scan_options),
-                          tasks=len(firsts))
+    return finish(reducer, pretty, work=_work_on_spark(df.sparkSession, scan_options),
+                  tasks=len(firsts))
 
 
 def scan(

@@ -96,3 +96,28 @@ def test_scan_and_clean_give_back_what_they_freed(monkeypatch) -> None:
     assert calls == ["released"] and len(report.clusters) == 1
     cleaned = reprint.clean(records)
     assert calls == ["released"] * 2 and len(cleaned.records) == 1
+
+
+def test_a_distributed_scan_gives_back_the_reducers_heap_even_when_it_fails(monkeypatch) -> None:
+    # The driver of reprint.ray and reprint.spark finishes its reducer through
+    # _ranges.finish, which releases after the report is made or the reducer raised.
+    from reprint import _ranges
+
+    calls: list[str] = []
+    monkeypatch.setattr(_ranges, "release_memory", lambda: calls.append("released"))
+
+    class Finishes:
+        def finish(self, pretty: bool, **kwargs: object) -> str:
+            calls.append(f"finish {pretty} {sorted(kwargs)}")
+            return "{}"
+
+    class Raises:
+        def finish(self, pretty: bool, **kwargs: object) -> str:
+            calls.append("finish")
+            raise reprint.ReprintError("a part is missing")
+
+    assert _ranges.finish(Finishes(), True, tasks=3) == "{}"
+    assert calls == ["finish True ['tasks']", "released"]
+    with pytest.raises(reprint.ReprintError, match="a part is missing"):
+        _ranges.finish(Raises(), False)
+    assert calls[2:] == ["finish", "released"]
