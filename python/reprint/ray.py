@@ -83,6 +83,7 @@ from ._ranges import (
     range_lines,
     ranges,
     reduce_parts,
+    run_task,
 )
 from ._memory import release_memory
 
@@ -118,9 +119,7 @@ def _work_task(task: Any, shared: Any, options: dict[str, Any]) -> bytes:
     object store maps into this worker."""
     stage = _reprint.task_stage(task)
     kill_once(os.environ.get(_TASK_FAULT_ENV.format(stage)), f"a stage-{stage} task")
-    result = _reprint.work(task, options, shared)
-    release_memory()
-    return result
+    return run_task(task, options, shared)
 
 
 def _work_on_ray(scan_options: dict[str, Any]) -> Callable[..., list[bytes]]:

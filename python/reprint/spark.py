@@ -74,6 +74,7 @@ from reprint._ranges import (
     range_lines,
     ranges,
     reduce_parts,
+    run_task,
 )
 from reprint._memory import release_memory
 
@@ -107,9 +108,7 @@ def _work_on_spark(spark: Any, scan_options: dict[str, Any]) -> Any:
                 task = bytes(task)
                 stage = _reprint.task_stage(task)
                 kill_once(markers.get(stage), f"a stage-{stage} task")
-                result = _reprint.work(task, options, None if u is None else casts[u].value)
-                release_memory()
-                yield k, result
+                yield k, run_task(task, options, None if u is None else casts[u].value)
 
         try:
             items = [(k, t, u) for k, (t, u) in enumerate(zip(tasks, uses))]
