@@ -210,27 +210,31 @@ pub fn stories(n: usize, rank: &[u32], edges: &[StoryEdge]) -> Vec<Story> {
         }
         let mut same_text = true;
         for (x, root) in [(e.a, ra), (e.b, rb)] {
-            if size[root as usize] == 1 {
+            // An empty list is an edge whose whole text is shared, which overlaps anything
+            // (so an article with many copies is not read through all its edges per copy).
+            let this = shared_of(k, x);
+            if size[root as usize] == 1 || this.is_empty() {
                 continue;
             }
             // The paragraphs of `x` shared with members of its own group.
-            // An empty list is an edge whose whole text is shared, which overlaps anything.
             own.clear();
             let mut own_all = false;
             for &j in incident(x) {
                 let f = &edges[j as usize];
                 let other = if f.a == x { f.b } else { f.a };
                 if j != k && find(&mut parent, other) == root {
+                    if shared_of(j, x).is_empty() {
+                        own_all = true;
+                        break;
+                    }
                     own.extend_from_slice(shared_of(j, x));
-                    own_all |= shared_of(j, x).is_empty();
                 }
+            }
+            if own_all {
+                continue;
             }
             own.sort_unstable();
             own.dedup();
-            let this = shared_of(k, x);
-            if own_all || this.is_empty() {
-                continue;
-            }
             let common = this.iter().filter(|p| own.binary_search(p).is_ok()).count();
             if 2 * common < this.len().min(own.len()) {
                 same_text = false;
