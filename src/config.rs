@@ -130,6 +130,13 @@ pub struct Config {
     /// big cluster (a cluster of n has n(n-1)/2 of them), and aligning them was most of the
     /// run time. Default false; `reprint eval` turns it on to score the verified pairs.
     pub all_pairs: bool,
+    /// Whether exact copies ([`crate::copies`]) are set aside from stage 4's bands and given
+    /// their class head's pairs. Default true. False runs every copy through the bands as
+    /// any article, which pairs each with up to [`crate::lsh::MAX_BUCKET`] others; the report
+    /// is then the same but for the pairs of two copies of one article (listed with
+    /// `all_pairs`, and counted in the summary's reprint pairs). Not a flag of the binary:
+    /// it is there to measure and test what setting copies aside changes.
+    pub copy_classes: bool,
     /// Largest article that is analysed; a larger one is skipped with a warning. Unit: bytes
     /// of UTF-8 text (the flag `--max-article-bytes` takes bytes too). Default 16 MiB
     /// (16,777,216); at most `u32::MAX` (offsets in an article are 32-bit).
@@ -164,6 +171,7 @@ impl Default for Config {
             min_boilerplate_articles: 5,
             boilerplate_coverage: 0.5,
             all_pairs: false,
+            copy_classes: true,
             max_article_bytes: 16 << 20,
             key_memory_bytes: 256 << 20,
             fields: FieldNames::default(),

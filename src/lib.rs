@@ -96,6 +96,7 @@ pub mod boilerplate;
 pub mod clean;
 pub mod cluster;
 pub mod config;
+pub mod copies;
 pub mod corpus;
 pub mod diagnostics;
 pub mod error;

@@ -365,12 +365,13 @@ fn scan(args: ScanArgs) -> reprint::Result<Exit> {
             malformed
         );
         eprintln!(
-            "reprint: lsh bands={} rows={} (threshold {}); candidates {} (lsh {}, shared paragraphs {}, words {}, characters {}), gated {}, reprints {}, partial {} (by sets {}, by characters {}; noisy articles {}); read+shingle {:.2}s, total {:.2}s, printing {:.2}s",
+            "reprint: lsh bands={} rows={} (threshold {}); candidates {} (lsh {} with {} exact copies, shared paragraphs {}, words {}, characters {}), gated {}, reprints {}, partial {} (by sets {}, by characters {}; noisy articles {}); read+shingle {:.2}s, total {:.2}s, printing {:.2}s",
             stats.bands,
             stats.rows,
             reprint::error::number(cfg.threshold),
             stats.candidates,
             stats.lsh_candidates,
+            stats.copies,
             stats.paragraph_candidates,
             stats.word_candidates,
             stats.char_candidates,

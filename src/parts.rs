@@ -49,7 +49,7 @@ pub const MAGIC: [u8; 8] = *b"RPRTPART";
 
 /// The part format's version; a part of another version is refused. Stage 1's values change
 /// with the detection code, so parts are for one run of one build, not for keeping.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// Articles handed to [`Analysed`] at a time by the reducer.
 const PUSH_CHUNK: usize = 1 << 14;
@@ -674,6 +674,7 @@ impl Part {
                 w.0.extend_from_slice(&k.to_le_bytes());
             }
             w.u32s(ends);
+            w.u64(s.text_hash);
         }
         w.into_frame(&MAGIC, VERSION)
     }
@@ -757,6 +758,7 @@ impl Part {
                 ));
             }
             let ends = r.u32s()?;
+            let text_hash = r.u64()?;
             let out = Stage1Out {
                 shingles: ArticleShingles {
                     paragraphs,
@@ -767,6 +769,7 @@ impl Part {
                 word_keys,
                 sample,
                 chars: ParagraphSamples::from_raw(keys, ends),
+                text_hash,
             };
             check_article(&body, &out).map_err(|m| format!("article {k} ({id:?}): {m}"))?;
             articles.push(Article {
@@ -828,6 +831,9 @@ fn check_article(body: &Body, s: &Stage1Out) -> std::result::Result<(), String> 
         Body::Line { text_len, .. } => (None, *text_len as usize),
         Body::File { .. } => return Err("a whole-file text in a part".into()),
     };
+    if text.is_some_and(|t| xxhash_rust::xxh3::xxh3_64(t.as_bytes()) != s.text_hash) {
+        return Err("its text's hash is not the text's".into());
+    }
     let boundary = |x: usize| text.is_none_or(|t| t.is_char_boundary(x));
     for p in paragraphs {
         let (a, b) = (p.start as usize, p.end as usize);

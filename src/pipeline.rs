@@ -47,6 +47,8 @@ pub struct Stats {
     /// Articles that read as noisy text ([`crate::noise`]).
     pub noisy: usize,
     pub paragraph_candidates: usize,
+    /// Articles that are exact copies of an earlier one ([`crate::copies`]).
+    pub copies: usize,
     pub candidates: usize,
     pub verified: usize,
     /// Pairs the passage evidence found to be reprints, and partial reuse.
@@ -132,6 +134,8 @@ pub struct Analysed {
     sample_ends: Vec<u32>,
     /// Each article's sampled character grams, paragraph by paragraph.
     char_samples: Vec<evidence::ParagraphSamples>,
+    /// Each article's [`Stage1Out::text_hash`].
+    text_hashes: Vec<u64>,
     spill: Option<Spill>,
     /// Bytes of shingle keys analysed so far.
     key_bytes: usize,
@@ -147,9 +151,11 @@ impl Analysed {
             word_keys: words,
             sample,
             chars,
+            text_hash,
         } in chunk
         {
             self.char_samples.push(chars);
+            self.text_hashes.push(text_hash);
             self.sample_keys.extend_from_slice(&sample);
             self.sample_ends.push(self.sample_keys.len() as u32);
             self.key_bytes += a.shingles.len() * 4;
@@ -188,6 +194,8 @@ pub(crate) struct Stage1Out {
     pub(crate) sample: Vec<u32>,
     /// Sampled character grams ([`evidence::ParagraphSamples`]).
     pub(crate) chars: evidence::ParagraphSamples,
+    /// The xxh3 hash of the text's bytes, which tells exact copies ([`crate::copies`]).
+    pub(crate) text_hash: u64,
 }
 
 /// Stage 1 of one article with this thread's buffers: what the scan computes for it before
@@ -252,6 +260,7 @@ fn analyse(text: &str, cfg: &Config, scratch: &mut Scratch) -> Stage1Out {
         word_keys: keys,
         sample,
         chars,
+        text_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
     }
 }
 
@@ -459,9 +468,18 @@ fn run(
     );
     stats.frequent_story_paragraphs = bp.frequent_story_paragraphs;
 
+    let rank = {
+        let dates = corpus.articles.par_iter().map(|a| a.date.as_str());
+        cluster::canonical_rank(dates, &bp.story_words(&stage1.analysed))
+    };
+    let copies = match cfg.copy_classes {
+        true => Copies::find(&stage1, &bp.mask, &rank),
+        false => Copies::none(n),
+    };
+
     laps.start(Stage::Sign, n);
     let params = lsh::Params::for_scan(cfg.threshold, cfg.containment_threshold, cfg.num_perms);
-    let (signing, stage1) = sign_stage(corpus, cfg, params, stage1, &bp, progress)?;
+    let (signing, stage1) = sign_stage(cfg, params, stage1, &bp, &copies, progress)?;
     let Stage1Done {
         analysed,
         runs,
@@ -474,14 +492,24 @@ fn run(
         sets,
         shingles,
         paragraph_pairs,
-        rank,
         samples,
     } = signing;
     (stats.bands, stats.rows, stats.shingles) = (params.bands, params.rows, shingles);
 
     laps.start(Stage::Candidates, 0);
-    let mut cands = candidates(keys, words, &noisy, &samples, paragraph_pairs, workers)?;
+    let (mut keys, mut words) = (keys, words);
+    copies.set_aside(&mut keys, &mut words);
+    let mut cands = candidates(
+        keys,
+        words,
+        &noisy,
+        &samples,
+        paragraph_pairs,
+        &copies,
+        workers,
+    )?;
     cands.count(&mut stats);
+    stats.copies = copies.edges.len();
 
     laps.start(Stage::Verify, cands.pairs.len());
     let verified = verify_candidates(cfg, &cands, &sets, progress)?;
@@ -496,6 +524,7 @@ fn run(
         noisy: &noisy,
         samples: &samples,
         char_pairs: &char_pairs,
+        heads: &copies.first,
     };
     let judged = judge_pairs(corpus, cfg, &known, &verified, progress, workers)?;
     drop_later(samples);
@@ -601,6 +630,7 @@ struct Stage1Done {
     words: WordKeys,
     noisy: Vec<bool>,
     char_samples: Vec<evidence::ParagraphSamples>,
+    text_hashes: Vec<u64>,
 }
 
 /// Each article's word-signature band keys ([`WORD_LSH`]), article after article, and
@@ -621,6 +651,7 @@ impl Stage1Done {
             sample_keys,
             sample_ends,
             char_samples,
+            text_hashes,
             ..
         } = done;
         let noisy = crate::noise::noisy_articles(&sample_keys, &sample_ends);
@@ -638,6 +669,7 @@ impl Stage1Done {
             },
             noisy,
             char_samples,
+            text_hashes,
         }
     }
 }
@@ -651,22 +683,21 @@ struct Signing {
     shingles: usize,
     /// Candidates from story paragraphs shared verbatim.
     paragraph_pairs: Vec<(u32, u32)>,
-    /// Each article's place in canonical order (stage 7).
-    rank: Vec<u32>,
     /// Each article's sampled character grams outside boilerplate (stages 4 and 6).
     samples: Vec<evidence::CharSample>,
 }
 
 /// Stage 3 (`sign`): boilerplate-free shingle sets, MinHash signatures, band keys. The keys
 /// leave the analyses, so that stage 3 consumes them while the work that needs only the
-/// paragraphs and the mask (the shared-paragraph candidates of stage 4, the canonical ranks
-/// of stage 7, the story samples) runs beside it and fills what stage 3 leaves idle.
+/// paragraphs and the mask (the shared-paragraph candidates of stage 4, of articles that are
+/// not exact copies, and the story samples) runs beside it and fills what stage 3 leaves
+/// idle.
 fn sign_stage(
-    corpus: &Corpus,
     cfg: &Config,
     params: lsh::Params,
     mut stage1: Stage1Done,
     bp: &boilerplate::Boilerplate,
+    copies: &Copies,
     progress: &dyn Progress,
 ) -> Result<(Signing, Stage1Done)> {
     let hasher = MinHasher::new(cfg.num_perms);
@@ -681,19 +712,11 @@ fn sign_stage(
     let spill = stage1.spill.take();
     let char_samples = std::mem::take(&mut stage1.char_samples);
     let analysed = &stage1.analysed;
-    let (signed, ((paragraph_pairs, rank), samples)) = rayon::join(
+    let (signed, (paragraph_pairs, samples)) = rayon::join(
         || sign(keys, &bp.mask, spill, &hasher, params, progress),
         || {
             rayon::join(
-                || {
-                    rayon::join(
-                        || shared_paragraph_candidates(analysed, &bp.mask),
-                        || {
-                            let dates = corpus.articles.par_iter().map(|a| a.date.as_str());
-                            cluster::canonical_rank(dates, &bp.story_words(analysed))
-                        },
-                    )
-                },
+                || shared_paragraph_candidates(analysed, &bp.mask, |a| copies.is_copy(a)),
                 || story_samples(char_samples, &bp.mask),
             )
         },
@@ -710,10 +733,118 @@ fn sign_stage(
         sets: signed.sets,
         shingles: signed.shingles,
         paragraph_pairs,
-        rank,
         samples,
     };
     Ok((signing, stage1))
+}
+
+/// The exact copies of stage 4 ([`crate::copies`]): each article's class head, and each
+/// copy with its head.
+struct Copies {
+    first: Vec<u32>,
+    /// `(head, copy)` for every copy, sorted.
+    edges: Vec<(u32, u32)>,
+}
+
+impl Copies {
+    /// The classes of articles with one print (before stage 3, from stage 1's values and the
+    /// boilerplate mask), each headed by its copy first in canonical order (`rank`, best
+    /// first; so a story cluster's canonical heads its class). Only articles stage 3 gives a
+    /// shingle set join a class: a copy is set aside because its head meets it in every
+    /// band, which lists their pair as the bands would.
+    fn find(stage1: &Stage1Done, mask: &[Vec<bool>], rank: &[u32]) -> Copies {
+        let Stage1Done {
+            analysed,
+            words,
+            noisy,
+            char_samples,
+            text_hashes,
+            ..
+        } = stage1;
+        let per_word = WORD_LSH.bands;
+        let prints: Vec<u128> = (0..analysed.len())
+            .into_par_iter()
+            .map(|i| {
+                let mut print = crate::copies::Print::new();
+                print.numbers(&[text_hashes[i]]);
+                for p in &analysed[i].paragraphs {
+                    print.numbers(&[
+                        u64::from(p.start),
+                        u64::from(p.end),
+                        u64::from(p.first_token),
+                        u64::from(p.end_token),
+                        p.hash,
+                        u64::from(p.prose),
+                        u64::from(p.cut),
+                    ]);
+                }
+                let (sample_keys, sample_ends) = char_samples[i].raw();
+                print
+                    .numbers(&analysed[i].shingle_ends)
+                    .flags(&mask[i])
+                    .flags(&[noisy[i], words.active[i]])
+                    .numbers(&words.keys[i * per_word..(i + 1) * per_word])
+                    .numbers(sample_keys)
+                    .numbers(sample_ends);
+                print.finish()
+            })
+            .collect();
+        // Whether stage 3 will give an article a shingle set (`sign`): some paragraph outside
+        // boilerplate has shingles.
+        let signed = |i: usize| {
+            let ends = &analysed[i].shingle_ends;
+            (0..ends.len()).any(|p| !mask[i][p] && ends[p] > if p == 0 { 0 } else { ends[p - 1] })
+        };
+        let mut place = vec![0u32; rank.len()];
+        for (p, &a) in rank.iter().enumerate() {
+            place[a as usize] = p as u32;
+        }
+        let first = crate::copies::classes(&prints, &place, signed);
+        let edges = crate::copies::edges(&first);
+        Copies { first, edges }
+    }
+
+    /// No classes: every article its own.
+    fn none(n: usize) -> Copies {
+        Copies {
+            first: (0..n as u32).collect(),
+            edges: Vec::new(),
+        }
+    }
+
+    fn is_copy(&self, i: usize) -> bool {
+        self.first[i] as usize != i
+    }
+
+    /// Takes the copies out of the shingle and word signatures.
+    fn set_aside(&self, keys: &mut SignedKeys, words: &mut WordKeys) {
+        self.set_aside_from(&mut keys.active);
+        self.set_aside_from(&mut keys.lead_active);
+        self.set_aside_from(&mut words.active);
+    }
+
+    /// Takes the copies out of a signature's active articles.
+    fn set_aside_from(&self, active: &mut [bool]) {
+        for &(_, c) in &self.edges {
+            active[c as usize] = false;
+        }
+    }
+
+    /// A copy's pair with its head, `a < b`.
+    fn pairs(&self) -> Vec<(u32, u32)> {
+        let mut pairs: Vec<(u32, u32)> = self
+            .edges
+            .iter()
+            .map(|&(f, c)| (f.min(c), f.max(c)))
+            .collect();
+        pairs.sort_unstable();
+        pairs
+    }
+
+    /// [`crate::copies::expand`].
+    fn expand(&self, pairs: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+        crate::copies::expand(pairs, &self.first, &self.edges)
+    }
 }
 
 /// The band keys stage 3 made, for stage 4.
@@ -770,8 +901,14 @@ fn candidates(
     noisy: &[bool],
     samples: &[evidence::CharSample],
     paragraph_pairs: Vec<(u32, u32)>,
+    copies: &Copies,
     workers: Option<&dyn Workers>,
 ) -> Result<Candidates> {
+    let char_keys = |samples| {
+        let (keys, mut active) = char_keys(samples);
+        copies.set_aside_from(&mut active);
+        (keys, active)
+    };
     let (mut pairs, word_pairs, char_pairs) = match workers {
         // Here, a signature's keys are let go as soon as its pairs are listed.
         None => {
@@ -802,6 +939,12 @@ fn candidates(
             (pairs, word_pairs, char_pairs)
         }
     };
+    // A copy meets its head in every band of the shingle signature, the first route, which
+    // keeps the pairs it lists.
+    if !copies.edges.is_empty() {
+        pairs.extend(copies.pairs());
+        pairs.par_sort_unstable();
+    }
     let lsh = pairs.len();
     let noisy_pair = |&(a, b): &(u32, u32)| noisy[a as usize] || noisy[b as usize];
     // Each route's pairs were kept on their samples as its bands listed them (the
@@ -829,10 +972,11 @@ fn candidates(
     pairs.extend(paragraph_pairs);
     pairs.par_sort_unstable();
     pairs.dedup();
+    // Each copy in its head's place.
     Ok(Candidates {
-        pairs,
-        noisy_pairs,
-        char_pairs,
+        pairs: copies.expand(pairs),
+        noisy_pairs: copies.expand(noisy_pairs),
+        char_pairs: copies.expand(char_pairs),
         lsh,
         words: n_words,
         chars: n_chars,
@@ -1296,6 +1440,8 @@ struct Known<'a> {
     /// Candidates only the character signature found ([`evidence::Noise::FlaggedByCharsOnly`],
     /// [`evidence::Noise::CharsOnly`]), sorted.
     char_pairs: &'a [(u32, u32)],
+    /// Each article's class head ([`Copies`]).
+    heads: &'a [u32],
 }
 
 /// Stage 6: the passage evidence of each pair that passed the gate, in their order; pairs
@@ -1320,6 +1466,7 @@ fn judge_pairs(
         noisy,
         samples,
         char_pairs,
+        heads,
     } = *known;
     let rule = cfg.evidence;
     // Each article's body words, and whether it is a teaser, for pairs judged without
@@ -1361,8 +1508,25 @@ fn judge_pairs(
         })
         .collect();
     progress.inc(judged.iter().filter(|e| e.is_some()).count() as u64);
-    let reads: Vec<ReadPair> = read_order(verified, &judged, analysed.len())
+    // A pair with a copy in it reads as its heads' pair, when that pair has its two sides in
+    // the same order: the heads' texts and stage-1 values are the copies' ([`Copies`]), and a
+    // verdict depends only on them. Each such pair is read once, as the heads'.
+    let head_pair = |k: u32| {
+        let (a, b) = verified[k as usize].0;
+        let (ha, hb) = (heads[a as usize], heads[b as usize]);
+        ((ha, hb) != (a, b) && ha < hb)
+            .then(|| verified.binary_search_by_key(&(ha, hb), |v| v.0).ok())
+            .flatten()
+    };
+    // (pair, its heads' pair)
+    type Reading = Vec<(u32, Option<usize>)>;
+    let (as_heads, to_read): (Reading, Reading) = read_order(verified, &judged, analysed.len())
         .into_par_iter()
+        .map(|k| (k, head_pair(k)))
+        .partition(|(_, h)| h.is_some());
+    let reads: Vec<ReadPair> = to_read
+        .into_par_iter()
+        .map(|(k, _)| k)
         .map(|k| {
             let ((a, b), ref sim) = verified[k as usize];
             let (i, j) = (a as usize, b as usize);
@@ -1388,6 +1552,10 @@ fn judge_pairs(
     };
     for (p, e) in reads.iter().zip(verdicts) {
         judged[p.k as usize] = Some(e);
+    }
+    progress.inc(as_heads.len() as u64);
+    for (k, h) in as_heads {
+        judged[k as usize] = h.and_then(|h| judged[h].clone());
     }
     Ok(judged
         .into_iter()
@@ -2224,11 +2392,13 @@ fn outlet_numbers(corpus: &Corpus) -> Vec<u32> {
 fn shared_paragraph_candidates(
     analysed: &[ArticleShingles],
     mask: &[Vec<bool>],
+    set_aside: impl Fn(usize) -> bool + Sync,
 ) -> Vec<(u32, u32)> {
     let mut keys: Vec<(u64, u32)> = analysed
         .par_iter()
         .zip(mask.par_iter())
         .enumerate()
+        .filter(|&(a, _)| !set_aside(a))
         .flat_map_iter(|(a, (s, m))| {
             let mut v: Vec<(u64, u32)> = s
                 .paragraphs

@@ -140,6 +140,17 @@ fn inputs(dir: &Path, articles: usize) -> Vec<(String, Vec<u8>)> {
         "{}",
         String::from_utf8_lossy(&made.stderr)
     );
+    // Exact copies of two articles, which stage 4 sets aside (`reprint::copies`).
+    let text = std::fs::read_to_string(&feed).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    for (k, line) in text.lines().take(2).enumerate() {
+        for i in 0..3 {
+            let mut r: serde_json::Value = serde_json::from_str(line).unwrap();
+            r["id"] = format!("copy-{k}-{i}").into();
+            lines.push(r.to_string());
+        }
+    }
+    std::fs::write(&feed, lines.join("\n") + "\n").unwrap();
     let odd = dir.join("odd.jsonl");
     std::fs::write(
         &odd,
@@ -623,6 +634,8 @@ fn stages_four_and_six_handed_out_as_tasks_give_the_cli_report() {
             stats.verified
         );
         assert!(stats.by_chars > 0);
+        // The copies were set aside from the bands the tasks collided.
+        assert_eq!(stats.copies, 6);
     }
     // Verdicts that do not fit their task are an error naming it, never another report.
     let drop_last: fn(&mut Vec<u8>) = |v| {
