@@ -1508,18 +1508,23 @@ fn judge_pairs(
         })
         .collect();
     progress.inc(judged.iter().filter(|e| e.is_some()).count() as u64);
-    // A pair with a copy in it reads as its heads' pair, when that pair has its two sides in
-    // the same order: the heads' texts and stage-1 values are the copies' ([`Copies`]), and a
-    // verdict depends only on them. Each such pair is read once, as the heads'.
+    // A pair with a copy in it reads as its heads' pair: the heads' texts and stage-1 values
+    // are the copies' ([`Copies`]), and a verdict depends only on them. When the heads come
+    // in the other order, the verdict is theirs with `a` and `b` swapped, which holds when
+    // the two bodies differ in words (the shorter side is `a` on a tie). Each such pair is
+    // read once, as the heads'.
     let head_pair = |k: u32| {
         let (a, b) = verified[k as usize].0;
         let (ha, hb) = (heads[a as usize], heads[b as usize]);
-        ((ha, hb) != (a, b) && ha < hb)
-            .then(|| verified.binary_search_by_key(&(ha, hb), |v| v.0).ok())
+        let swapped = ha > hb;
+        let (x, y) = if swapped { (hb, ha) } else { (ha, hb) };
+        let may = (x, y) != (a, b) && x != y && (!swapped || body[a as usize] != body[b as usize]);
+        may.then(|| verified.binary_search_by_key(&(x, y), |v| v.0).ok())
             .flatten()
+            .map(|h| (h, swapped))
     };
-    // (pair, its heads' pair)
-    type Reading = Vec<(u32, Option<usize>)>;
+    // (pair, its heads' pair and whether it is swapped)
+    type Reading = Vec<(u32, Option<(usize, bool)>)>;
     let (as_heads, to_read): (Reading, Reading) = read_order(verified, &judged, analysed.len())
         .into_par_iter()
         .map(|k| (k, head_pair(k)))
@@ -1555,7 +1560,10 @@ fn judge_pairs(
     }
     progress.inc(as_heads.len() as u64);
     for (k, h) in as_heads {
-        judged[k as usize] = h.and_then(|h| judged[h].clone());
+        judged[k as usize] = h.and_then(|(h, swapped)| {
+            let e = judged[h].clone()?;
+            Some(if swapped { e.swapped() } else { e })
+        });
     }
     Ok(judged
         .into_iter()
