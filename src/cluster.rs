@@ -63,10 +63,7 @@ pub fn canonical_rank<'a>(
 /// `edges` are verified pairs `(a, b)`. Only clusters of two or more are returned, ordered by
 /// their canonical's rank.
 pub fn anti_chaining(n: usize, rank: &[u32], edges: &[(u32, u32)]) -> Vec<Cluster> {
-    let mut pos = vec![0u32; n];
-    for (r, &a) in rank.iter().enumerate() {
-        pos[a as usize] = r as u32;
-    }
+    let pos = places(rank);
     // Adjacency lists in one vector (`adj[at[a]..at[a + 1]]` are `a`'s partners, in edge
     // order): a vector per article was 100,000 allocations on one thread.
     let mut at = vec![0u32; n + 1];
@@ -137,6 +134,15 @@ pub struct Story {
     pub via: Vec<Option<u32>>,
 }
 
+/// Each article's place in `rank` (a ranking of all articles, as [`canonical_rank`] gives).
+pub fn places(rank: &[u32]) -> Vec<u32> {
+    let mut place = vec![0u32; rank.len()];
+    for (p, &a) in rank.iter().enumerate() {
+        place[a as usize] = p as u32;
+    }
+    place
+}
+
 /// Groups `n` articles into story clusters over reprint edges, so that versions of one story
 /// updated through the day (write-throughs) end in one cluster even when the first and the
 /// last no longer pass the rule with each other, while a page carrying two stories does not
@@ -153,10 +159,7 @@ pub struct Story {
 /// `rank` lists article indices best canonical first. Only clusters of two or more are
 /// returned, ordered by their canonical's rank; the result depends only on the inputs.
 pub fn stories(n: usize, rank: &[u32], edges: &[StoryEdge]) -> Vec<Story> {
-    let mut pos = vec![0u32; n];
-    for (r, &a) in rank.iter().enumerate() {
-        pos[a as usize] = r as u32;
-    }
+    let pos = places(rank);
     // Edge ids by article, for the guard and for the paths.
     let mut at = vec![0u32; n + 1];
     for e in edges {

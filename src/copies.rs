@@ -1,4 +1,4 @@
-//! Exact copies: articles whose analysis is the same as an earlier article's.
+//! Exact copies: articles whose text bytes and analysis are the same.
 //!
 //! A corpus at scale repeats whole articles many times over (one release on thousands of
 //! pages, a crawl that fetched a page again). Every band of two such articles collides, so
@@ -10,11 +10,12 @@
 //! judge its pairs with other articles as before; only the pairs of two copies of one class
 //! other than the head's are not listed.
 //!
-//! An article's *print* ([`Print`]) hashes everything stages 4 to 6 read of it: its paragraphs
-//! (byte and token ranges, normalised-word hashes, prose and cut flags), its boilerplate mask,
-//! whether it reads as noisy, its character sample and every band key of its three
-//! signatures. Two articles with one print are one class; the 128-bit hash makes a false
-//! class as likely as a collision of xxh3-128.
+//! An article's *print* ([`Print`], built by `pipeline::Copies`) hashes the xxh3 of its
+//! text's bytes and what stages 4 to 6 read of it: its paragraphs (byte and token ranges,
+//! normalised-word hashes, prose and cut flags), shingle counts, boilerplate mask, whether it
+//! reads as noisy, its word-signature keys and its character samples. Two articles with one
+//! print are one class; the 128-bit hash makes a false class as likely as a collision of
+//! xxh3-128.
 
 use crate::lsh::MAX_BUCKET;
 use rayon::prelude::*;
@@ -56,8 +57,9 @@ impl Print {
 }
 
 /// Each article's class: the article of lowest `rank` with the same print (itself for an
-/// article no other shares; `rank[i]` is article `i`'s place in an order, all distinct). Only articles `may_join` allows are put in
-/// classes; the others are left alone, each its own class.
+/// article no other shares; `rank[i]` is article `i`'s place in an order, all distinct).
+/// Only articles `may_join` allows are put in classes; the others are left alone, each its
+/// own class.
 pub fn classes(prints: &[u128], rank: &[u32], may_join: impl Fn(usize) -> bool + Sync) -> Vec<u32> {
     let mut order: Vec<u32> = (0..prints.len() as u32)
         .filter(|&i| may_join(i as usize))

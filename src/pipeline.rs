@@ -795,11 +795,7 @@ impl Copies {
             let ends = &analysed[i].shingle_ends;
             (0..ends.len()).any(|p| !mask[i][p] && ends[p] > if p == 0 { 0 } else { ends[p - 1] })
         };
-        let mut place = vec![0u32; rank.len()];
-        for (p, &a) in rank.iter().enumerate() {
-            place[a as usize] = p as u32;
-        }
-        let first = crate::copies::classes(&prints, &place, signed);
+        let first = crate::copies::classes(&prints, &cluster::places(rank), signed);
         let edges = crate::copies::edges(&first);
         Copies { first, edges }
     }
