@@ -80,6 +80,7 @@ fn prepared() -> &'static Prepared {
         let bp = boilerplate::detect(
             &analysed,
             &outlets,
+            &vec![true; analysed.len()],
             cfg.min_boilerplate_articles,
             cfg.boilerplate_coverage,
         );
@@ -263,6 +264,7 @@ fn boilerplate_bench(c: &mut Criterion) {
         boilerplate::detect(
             black_box(&p.analysed),
             &p.outlets,
+            &vec![true; p.analysed.len()],
             p.cfg.min_boilerplate_articles,
             p.cfg.boilerplate_coverage,
         )

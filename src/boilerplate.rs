@@ -99,10 +99,13 @@ impl Boilerplate {
 }
 
 /// Classifies the paragraphs of all articles. `outlets[a]` is the outlet of article `a` as a
-/// small integer (equal outlets, equal numbers).
+/// small integer (equal outlets, equal numbers). Only the articles `counted` marks are
+/// counted (an exact copy of an earlier article is not, [`crate::copies::first_of_text`]);
+/// every article is given its mask.
 pub fn detect(
     articles: &[ArticleShingles],
     outlets: &[u32],
+    counted: &[bool],
     min_articles: usize,
     coverage_threshold: f64,
 ) -> Boilerplate {
@@ -110,6 +113,7 @@ pub fn detect(
     let mut occ: Vec<(u64, u32)> = articles
         .par_iter()
         .enumerate()
+        .filter(|&(a, _)| counted[a])
         .flat_map_iter(|(a, s)| {
             s.paragraphs
                 .iter()
@@ -390,7 +394,7 @@ mod tests {
         let outlets: Vec<u32> = (0..texts.len() as u32)
             .map(|a| a.saturating_sub(7))
             .collect();
-        let b = detect(&analysed, &outlets, 5, 0.5);
+        let b = detect(&analysed, &outlets, &vec![true; texts.len()], 5, 0.5);
         assert_eq!(b.blocks.len(), 1);
         assert_eq!(b.blocks[0].articles, (0..8).collect::<Vec<u32>>());
         assert!(b.mask[0][6] && !b.mask[0][0]);
@@ -426,7 +430,7 @@ mod tests {
         }
         let mut s = Scratch::default();
         let analysed: Vec<_> = texts.iter().map(|t| analyze(t, 5, &mut s)).collect();
-        let b = detect(&analysed, &[0; 9], 5, 0.5);
+        let b = detect(&analysed, &[0; 9], &[true; 9], 5, 0.5);
         assert_eq!(b.blocks.len(), 1, "{:?}", b.blocks);
         assert_eq!(b.blocks[0].articles, (0..9).collect::<Vec<u32>>());
         // Runs cover the mask exactly, in text order, all of the one block.

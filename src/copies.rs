@@ -74,6 +74,36 @@ pub fn classes(prints: &[u128], rank: &[u32], may_join: impl Fn(usize) -> bool +
     first
 }
 
+/// Whether each article is the first in input order of its text (by `text_hashes`, each
+/// article's xxh3 of its bytes, with the paragraphs' hashes compared too, so that a collision
+/// of two texts' hashes leaves both counted): the articles the feed's boilerplate counts
+/// ([`crate::boilerplate::detect`]). A page fetched again, or printed by other outlets
+/// byte for byte, is one page's evidence of what its furniture is, however often the feed
+/// holds it.
+pub fn first_of_text(
+    text_hashes: &[u64],
+    paragraph_hashes: impl Fn(usize) -> Vec<u64> + Sync,
+) -> Vec<bool> {
+    let mut order: Vec<u32> = (0..text_hashes.len() as u32).collect();
+    order.par_sort_unstable_by_key(|&i| (text_hashes[i as usize], i));
+    let mut first = vec![true; text_hashes.len()];
+    for run in order.chunk_by(|&x, &y| text_hashes[x as usize] == text_hashes[y as usize]) {
+        if run.len() < 2 {
+            continue;
+        }
+        // Each distinct paragraph list of the run counts once, at its first article.
+        let mut seen: Vec<Vec<u64>> = Vec::new();
+        for &i in run {
+            let ps = paragraph_hashes(i as usize);
+            match seen.contains(&ps) {
+                true => first[i as usize] = false,
+                false => seen.push(ps),
+            }
+        }
+    }
+    first
+}
+
 /// The copies (articles that do not head their class) with their class's head, as
 /// `(head, copy)`, sorted.
 pub fn edges(first: &[u32]) -> Vec<(u32, u32)> {
@@ -134,6 +164,21 @@ pub fn expand(pairs: Vec<(u32, u32)>, first: &[u32], edges: &[(u32, u32)]) -> Ve
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_text_counts_once_and_a_hash_collision_counts_both() {
+        let hashes = [5, 7, 5, 5, 7, 9];
+        // Article 3 has article 0's hash but other paragraphs: two texts whose hashes collide.
+        let paragraphs = |i: usize| match i {
+            3 => vec![1, 2],
+            _ => vec![1],
+        };
+        assert_eq!(
+            first_of_text(&hashes, paragraphs),
+            [true, true, false, true, false, true]
+        );
+        assert!(first_of_text(&[], |_| vec![]).is_empty());
+    }
 
     fn print(words: &[u64], mask: &[bool]) -> u128 {
         Print::new().numbers(words).flags(mask).finish()

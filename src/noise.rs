@@ -46,10 +46,19 @@ pub fn sample_words(tokens: &[Token], out: &mut Vec<u32>) {
 }
 
 /// Which articles are noisy. `keys[ends[i-1]..ends[i]]` are article `i`'s sample keys
-/// ([`sample_words`]).
-pub fn noisy_articles(keys: &[u32], ends: &[u32]) -> Vec<bool> {
+/// ([`sample_words`]). Only the articles `counted` marks make the feed's vocabulary (an
+/// exact copy of an earlier article does not, [`crate::copies::first_of_text`]): a scan
+/// fetched twice is one scan, and its garbles are still its own.
+pub fn noisy_articles(keys: &[u32], ends: &[u32], counted: &[bool]) -> Vec<bool> {
     use rayon::prelude::*;
-    let mut all = keys.to_vec();
+    let run = |i: usize| {
+        let lo = if i == 0 { 0 } else { ends[i - 1] as usize };
+        lo..ends[i] as usize
+    };
+    let mut all: Vec<u32> = (0..ends.len())
+        .filter(|&i| counted[i])
+        .flat_map(|i| keys[run(i)].iter().copied())
+        .collect();
     all.par_sort_unstable();
     // Keys found in exactly one article (each article's keys are distinct).
     let mut once = Vec::new();
@@ -61,8 +70,7 @@ pub fn noisy_articles(keys: &[u32], ends: &[u32]) -> Vec<bool> {
     (0..ends.len())
         .into_par_iter()
         .map(|i| {
-            let lo = if i == 0 { 0 } else { ends[i - 1] as usize };
-            let own = &keys[lo..ends[i] as usize];
+            let own = &keys[run(i)];
             if own.len() < MIN_SAMPLED_WORDS {
                 return false;
             }
@@ -431,7 +439,7 @@ mod tests {
             sample_words(&tokenize(t), &mut keys);
             ends.push(keys.len() as u32);
         }
-        noisy_articles(&keys, &ends)
+        noisy_articles(&keys, &ends, &vec![true; ends.len()])
     }
 
     /// A story of `n` distinct made-up words, the same in every call.

@@ -463,6 +463,7 @@ fn run(
     let bp = boilerplate::detect(
         &stage1.analysed,
         &outlets,
+        &stage1.counted,
         cfg.min_boilerplate_articles,
         cfg.boilerplate_coverage,
     );
@@ -474,7 +475,7 @@ fn run(
     };
     let copies = match cfg.copy_classes {
         true => Copies::find(&stage1, &bp.mask, &rank),
-        false => Copies::none(n),
+        false => Copies::none(&stage1),
     };
 
     laps.start(Stage::Sign, n);
@@ -631,6 +632,9 @@ struct Stage1Done {
     noisy: Vec<bool>,
     char_samples: Vec<evidence::ParagraphSamples>,
     text_hashes: Vec<u64>,
+    /// Whether the feed's statistics count the article: the first of its text
+    /// ([`crate::copies::first_of_text`]).
+    counted: Vec<bool>,
 }
 
 /// Each article's word-signature band keys ([`WORD_LSH`]), article after article, and
@@ -654,7 +658,13 @@ impl Stage1Done {
             text_hashes,
             ..
         } = done;
-        let noisy = crate::noise::noisy_articles(&sample_keys, &sample_ends);
+        // What the feed's statistics count (the noise vocabulary here, boilerplate and the
+        // character grams' frequencies later): each text once, so that a page the feed holds
+        // many times does not make its words, lines and grams look common.
+        let counted = crate::copies::first_of_text(&text_hashes, |i| {
+            analysed[i].paragraphs.iter().map(|p| p.hash).collect()
+        });
+        let noisy = crate::noise::noisy_articles(&sample_keys, &sample_ends, &counted);
         drop((sample_keys, sample_ends));
         stats.noisy = noisy.iter().filter(|&&x| x).count();
         stats.paragraphs = analysed.iter().map(|a| a.paragraphs.len()).sum();
@@ -670,6 +680,7 @@ impl Stage1Done {
             noisy,
             char_samples,
             text_hashes,
+            counted,
         }
     }
 }
@@ -738,12 +749,14 @@ fn sign_stage(
     Ok((signing, stage1))
 }
 
-/// The exact copies of stage 4 ([`crate::copies`]): each article's class head, and each
-/// copy with its head.
+/// The exact copies ([`crate::copies`]): each article's class head and each copy with its
+/// head, for stage 4, and which articles the feed's statistics count.
 struct Copies {
     first: Vec<u32>,
     /// `(head, copy)` for every copy, sorted.
     edges: Vec<(u32, u32)>,
+    /// [`Stage1Done::counted`], whether or not there are classes.
+    counted: Vec<bool>,
 }
 
 impl Copies {
@@ -797,14 +810,19 @@ impl Copies {
         };
         let first = crate::copies::classes(&prints, &cluster::places(rank), signed);
         let edges = crate::copies::edges(&first);
-        Copies { first, edges }
+        Copies {
+            first,
+            edges,
+            counted: stage1.counted.clone(),
+        }
     }
 
     /// No classes: every article its own.
-    fn none(n: usize) -> Copies {
+    fn none(stage1: &Stage1Done) -> Copies {
         Copies {
-            first: (0..n as u32).collect(),
+            first: (0..stage1.counted.len() as u32).collect(),
             edges: Vec::new(),
+            counted: stage1.counted.clone(),
         }
     }
 
@@ -901,7 +919,7 @@ fn candidates(
     workers: Option<&dyn Workers>,
 ) -> Result<Candidates> {
     let char_keys = |samples| {
-        let (keys, mut active) = char_keys(samples);
+        let (keys, mut active) = char_keys(samples, &copies.counted);
         copies.set_aside_from(&mut active);
         (keys, active)
     };
@@ -1233,15 +1251,24 @@ fn char_hasher() -> &'static MinHasher {
 /// side need read as noisy: pages reprinting one scan share its garbles, so none of their
 /// words is a one-off, and a page at 2% CER sits under [`crate::noise`]'s flag.
 /// Grams common in the feed are dropped first ([`COMMON_GRAM_SHARE`]), so that two
-/// unrelated articles share almost nothing.
-fn char_keys(samples: &[evidence::CharSample]) -> (Vec<u32>, Vec<bool>) {
+/// unrelated articles share almost nothing; the articles `counted` marks are the feed here
+/// (an exact copy of an earlier article is not counted again).
+fn char_keys(samples: &[evidence::CharSample], counted: &[bool]) -> (Vec<u32>, Vec<bool>) {
+    debug_assert_eq!(samples.len(), counted.len());
     let mut df = vec![0u32; 1 << 16];
-    for s in samples {
+    let mut texts = 0usize;
+    for s in samples
+        .iter()
+        .zip(counted)
+        .filter(|(_, &c)| c)
+        .map(|(s, _)| s)
+    {
+        texts += 1;
         for &k in s.keys() {
             df[k as usize] += 1;
         }
     }
-    let common = ((samples.len() as f64 * COMMON_GRAM_SHARE) as u32).max(MIN_COMMON_GRAM_ARTICLES);
+    let common = ((texts as f64 * COMMON_GRAM_SHARE) as u32).max(MIN_COMMON_GRAM_ARTICLES);
     let signed: Vec<Option<Vec<u32>>> = samples
         .par_iter()
         .map(|s| {

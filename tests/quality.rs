@@ -123,9 +123,10 @@ fn both_copies_ocr_noisy() {
     assert_eq!(e.hard_negatives_clustered, 0);
 }
 
-/// Two OCR scans of each of eight stories, each scan printed on two pages, among the other
-/// bundled stories printed clean. The pages of one scan share its garbles, so none of their
-/// words is a one-off and neither reads as noisy text ([`reprint::noise`]), while a page of
+/// Two OCR scans of each of eight stories, each scan printed on two pages (each with its own
+/// page line, so they are not one text), among the other bundled stories printed clean. The
+/// pages of one scan share its garbles, so none of their words is a one-off and neither reads
+/// as noisy text ([`reprint::noise`]), while a page of
 /// one scan and a page of the other, each at a 6% character error rate, share too few word
 /// shingles for the word signatures. Only the character signature finds the pairs across the
 /// scans; while it proposed only pairs with a noisy side, each story came out as two
@@ -152,7 +153,7 @@ fn ocr_copies_whose_garbles_are_shared() {
             let ocr = reprint::synth::ocr::noise(&text, 0.06, &mut rng);
             for page in 0..2 {
                 let id = format!("{}-scan{scan}-page{page}", story.id);
-                line(&id, &story.title, &ocr);
+                line(&id, &story.title, &format!("{ocr}\n\nPage {}", page + 1));
                 pages.push(id);
             }
         }
@@ -179,6 +180,104 @@ fn ocr_copies_whose_garbles_are_shared() {
         members.sort();
         assert_eq!(&members, pages, "the four pages and nothing else");
     }
+}
+
+/// A generated feed (with its OCR'd archives and furniture) and the same feed with every
+/// article twice, the copy under another id, as a crawl that fetched every page again holds
+/// it. The feed's statistics count a text once ([`reprint::copies::first_of_text`]), so the
+/// doubled feed reads as the feed: each text is noisy or not as before, the same boilerplate
+/// blocks stand (with twice the carriers), and each story is the same with its copies. Counted
+/// twice, no word of the doubled feed was a one-off (94 noisy articles became none), lines of
+/// stories that travel with their copies were taken for boilerplate (28 blocks became 100),
+/// and `reprint eval` gave cluster recall 0.931 (ARI 0.963) on the doubled feed against 0.989
+/// (0.994) on the feed; counted once, 0.991 (0.995).
+#[test]
+fn a_feed_fetched_twice_reads_as_the_feed() {
+    let base = load_base(&root().join("data/base-stories.jsonl")).unwrap();
+    let feed = generate(
+        &base,
+        &SynthConfig {
+            seed: 5,
+            articles: 1000,
+            ..SynthConfig::default()
+        },
+    );
+    let dir = std::env::temp_dir().join(format!("reprint-fetched-twice-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, twice: bool| {
+        let mut doubled = feed.clone();
+        if twice {
+            doubled.articles.extend(feed.articles.iter().map(|a| {
+                let mut c = a.clone();
+                c.id = format!("{}-again", a.id);
+                c
+            }));
+        }
+        let path = dir.join(name);
+        doubled
+            .write_jsonl(&mut std::fs::File::create(&path).unwrap())
+            .unwrap();
+        path
+    };
+    let (once, twice) = (write("once.jsonl", false), write("twice.jsonl", true));
+    let cfg = Config::default();
+    let scan = |path: &Path| {
+        let loaded = reprint::input::read_inputs(&[path.to_path_buf()], &cfg).unwrap();
+        reprint::pipeline::scan(&loaded.corpus, loaded.warnings, &cfg).unwrap()
+    };
+    let ((r1, s1), (r2, s2)) = (scan(&once), scan(&twice));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(s2.copies, 1000);
+    assert!(
+        s1.noisy > 50,
+        "the feed's OCR'd pages read as noisy: {s1:#?}"
+    );
+    assert_eq!(
+        s2.noisy,
+        2 * s1.noisy,
+        "each text noisy as before, and its copy too"
+    );
+    // The same blocks, carried by each carrier and its copy.
+    let blocks = |r: &reprint::report::Report, k: usize| {
+        let mut b: Vec<(String, usize)> = r
+            .boilerplate
+            .iter()
+            .map(|b| (b.text.clone(), b.articles / k))
+            .collect();
+        b.sort();
+        b
+    };
+    assert!(!r1.boilerplate.is_empty());
+    assert_eq!(blocks(&r1, 1), blocks(&r2, 2));
+    // Each story with its copies, and every lone article with its copy.
+    let stories = |r: &reprint::report::Report| {
+        let mut in_story = std::collections::BTreeSet::new();
+        let mut out: Vec<Vec<String>> = r
+            .clusters
+            .iter()
+            .map(|c| {
+                let mut m: Vec<String> = c.members.clone();
+                m.sort();
+                in_story.extend(m.iter().cloned());
+                m
+            })
+            .collect();
+        out.sort();
+        (out, in_story)
+    };
+    let (mut want, in_story) = stories(&r1);
+    for m in &mut want {
+        m.extend(m.clone().iter().map(|x| format!("{x}-again")));
+        m.sort();
+    }
+    want.extend(
+        feed.articles
+            .iter()
+            .filter(|a| !in_story.contains(&a.id))
+            .map(|a| vec![a.id.clone(), format!("{}-again", a.id)]),
+    );
+    want.sort();
+    assert_eq!(stories(&r2).0, want);
 }
 
 #[test]
