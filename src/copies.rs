@@ -76,10 +76,11 @@ pub fn classes(prints: &[u128], rank: &[u32], may_join: impl Fn(usize) -> bool +
 
 /// Whether each article is the first in input order of its text (by `text_hashes`, each
 /// article's xxh3 of its bytes, with the paragraphs' hashes compared too, so that a collision
-/// of two texts' hashes leaves both counted): the articles the feed's boilerplate counts
-/// ([`crate::boilerplate::detect`]). A page fetched again, or printed by other outlets
-/// byte for byte, is one page's evidence of what its furniture is, however often the feed
-/// holds it.
+/// of two texts' hashes leaves both counted): the articles the feed's statistics count, its
+/// noise vocabulary ([`crate::noise::noisy_articles`]), boilerplate
+/// ([`crate::boilerplate::detect`]) and the character grams' frequencies. A page fetched
+/// again, or printed by other outlets byte for byte, is one page's evidence of which words
+/// are one-offs and which lines are furniture, however often the feed holds it.
 pub fn first_of_text(
     text_hashes: &[u64],
     paragraph_hashes: impl Fn(usize) -> Vec<u64> + Sync,
