@@ -74,10 +74,10 @@ pub fn classes(prints: &[u128], rank: &[u32], may_join: impl Fn(usize) -> bool +
     first
 }
 
-/// Whether each article is the first in input order of its text (by `text_hashes`, each
-/// article's xxh3 of its bytes, with the paragraphs' hashes compared too, so that a collision
-/// of two texts' hashes leaves both counted): the articles the feed's statistics count, its
-/// noise vocabulary ([`crate::noise::noisy_articles`]), boilerplate
+/// Whether each article is the first in input order of its text (a class of [`classes`]
+/// whose print is `text_hashes[i]`, the xxh3 of its bytes, and its paragraphs' hashes, so
+/// that two texts whose 64-bit hashes collide are both counted): the articles the feed's
+/// statistics count, its noise vocabulary ([`crate::noise::noisy_articles`]), boilerplate
 /// ([`crate::boilerplate::detect`]) and the character grams' frequencies. A page fetched
 /// again, or printed by other outlets byte for byte, is one page's evidence of which words
 /// are one-offs and which lines are furniture, however often the feed holds it.
@@ -85,24 +85,21 @@ pub fn first_of_text(
     text_hashes: &[u64],
     paragraph_hashes: impl Fn(usize) -> Vec<u64> + Sync,
 ) -> Vec<bool> {
-    let mut order: Vec<u32> = (0..text_hashes.len() as u32).collect();
-    order.par_sort_unstable_by_key(|&i| (text_hashes[i as usize], i));
-    let mut first = vec![true; text_hashes.len()];
-    for run in order.chunk_by(|&x, &y| text_hashes[x as usize] == text_hashes[y as usize]) {
-        if run.len() < 2 {
-            continue;
-        }
-        // Each distinct paragraph list of the run counts once, at its first article.
-        let mut seen: Vec<Vec<u64>> = Vec::new();
-        for &i in run {
-            let ps = paragraph_hashes(i as usize);
-            match seen.contains(&ps) {
-                true => first[i as usize] = false,
-                false => seen.push(ps),
-            }
-        }
-    }
-    first
+    let prints: Vec<u128> = (0..text_hashes.len())
+        .into_par_iter()
+        .map(|i| {
+            Print::new()
+                .numbers(&[text_hashes[i]])
+                .numbers(&paragraph_hashes(i))
+                .finish()
+        })
+        .collect();
+    let input_order: Vec<u32> = (0..prints.len() as u32).collect();
+    classes(&prints, &input_order, |_| true)
+        .iter()
+        .enumerate()
+        .map(|(i, &f)| f as usize == i)
+        .collect()
 }
 
 /// The copies (articles that do not head their class) with their class's head, as

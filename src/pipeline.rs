@@ -1546,15 +1546,16 @@ fn judge_pairs(
             .flatten()
             .map(|h| (h, swapped))
     };
-    // (pair, its heads' pair and whether it is swapped)
-    type Reading = Vec<(u32, Option<(usize, bool)>)>;
-    let (as_heads, to_read): (Reading, Reading) = read_order(verified, &judged, analysed.len())
+    // (pair, its heads' pair and whether it is swapped), and the pairs to read.
+    type AsHeads = Vec<(u32, (usize, bool))>;
+    let (as_heads, to_read): (AsHeads, Vec<u32>) = read_order(verified, &judged, analysed.len())
         .into_par_iter()
-        .map(|k| (k, head_pair(k)))
-        .partition(|(_, h)| h.is_some());
+        .partition_map(|k| match head_pair(k) {
+            Some(h) => rayon::iter::Either::Left((k, h)),
+            None => rayon::iter::Either::Right(k),
+        });
     let reads: Vec<ReadPair> = to_read
         .into_par_iter()
-        .map(|(k, _)| k)
         .map(|k| {
             let ((a, b), ref sim) = verified[k as usize];
             let (i, j) = (a as usize, b as usize);
@@ -1582,11 +1583,10 @@ fn judge_pairs(
         judged[p.k as usize] = Some(e);
     }
     progress.inc(as_heads.len() as u64);
-    for (k, h) in as_heads {
-        judged[k as usize] = h.and_then(|(h, swapped)| {
-            let e = judged[h].clone()?;
-            Some(if swapped { e.swapped() } else { e })
-        });
+    for (k, (h, swapped)) in as_heads {
+        judged[k as usize] = judged[h]
+            .clone()
+            .map(|e| if swapped { e.swapped() } else { e });
     }
     Ok(judged
         .into_iter()
