@@ -246,6 +246,12 @@ pub fn check(target: Target, data: &[u8]) {
     std::fs::write(&path, &p.bytes).expect("writing the scratch input");
     let inputs = [path.clone()];
     let name = path.to_string_lossy().into_owned();
+    // Whether the reader takes the bytes as they are, or decompresses them first (by their
+    // magic whatever the name, or by a `.gz`/`.zst` name), decided as it decides.
+    let raw = matches!(
+        input::file_kind(&path, &p.cfg).expect("the scratch input opens"),
+        input::FileKind::Plain(_)
+    );
 
     let [one, two] = pools();
     // As the binary reads a file (texts stay in it), and as it reads stdin (texts kept).
@@ -256,8 +262,8 @@ pub fn check(target: Target, data: &[u8]) {
         .install(|| input::read_inputs_keeping(&inputs, &p.cfg, input::Retain::AllBytes))
         .unwrap_or_else(|e| panic!("reading (texts kept) failed: {e}"));
 
-    let texts = check_loaded(&stored, &p, &name);
-    let kept_texts = check_loaded(&kept, &p, &name);
+    let texts = check_loaded(&stored, &p, &name, raw);
+    let kept_texts = check_loaded(&kept, &p, &name, raw);
     assert_eq!(texts, kept_texts, "the two readers give different texts");
     assert_eq!(
         stored.warnings, kept.warnings,
@@ -325,18 +331,11 @@ fn to_json(report: &Report) -> String {
     s
 }
 
-/// Whether `bytes` start with gzip's or zstd's magic, which makes the reader decompress them
-/// whatever the file's name (`input::compress`).
-fn compressed(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"\x1f\x8b") || bytes.starts_with(b"\x28\xb5\x2f\xfd")
-}
-
-/// Checks what was read; returns every article's text.
-fn check_loaded(loaded: &Loaded, p: &Plan, name: &str) -> Vec<String> {
+/// Checks what was read (`raw`: the reader took the bytes as they are, not decompressed);
+/// returns every article's text.
+fn check_loaded(loaded: &Loaded, p: &Plan, name: &str, raw: bool) -> Vec<String> {
     let corpus: &Corpus = &loaded.corpus;
     let lines = memchr_count(&p.bytes) + 1;
-    // What the reader reads is the bytes themselves, not a decompression of them.
-    let raw = !compressed(&p.bytes);
     assert!(
         !corpus.is_empty() || !loaded.warnings.is_empty(),
         "an input gave neither an article nor a warning"
@@ -345,9 +344,8 @@ fn check_loaded(loaded: &Loaded, p: &Plan, name: &str) -> Vec<String> {
     for w in &loaded.warnings {
         assert_eq!(w.file, name, "a warning names another file: {w:?}");
         assert!(w.line >= 1, "a warning at line 0: {w:?}");
-        // Lines of compressed input count decompressed lines, which can be more. The magic
-        // bytes, not the name, make an input compressed (a name without them is refused).
-        if raw && !p.name.ends_with(".gz") && !p.name.contains(".zst") {
+        // Lines of compressed input count decompressed lines, which can be more.
+        if raw {
             assert!(w.line <= lines, "a warning past the last line: {w:?}");
         }
         assert!(!w.message.is_empty());
