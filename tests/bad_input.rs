@@ -10,7 +10,7 @@
 
 mod common;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 use serde_json::Value;
@@ -449,15 +449,12 @@ fn run(dir: &Path, args: &[String], stdin: Option<&[u8]>) -> Output {
     common::reprint_in(dir, &all, stdin)
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
+fn scratch(name: &str) -> common::Scratch {
+    common::Scratch::new(format!(
         "reprint-bad-input-{}-{}",
         std::process::id(),
         name.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    ))
 }
 
 #[test]

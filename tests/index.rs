@@ -95,7 +95,7 @@ fn pair(a: &str, b: &str) -> (String, String) {
     }
 }
 
-fn scratch(name: &str) -> std::path::PathBuf {
+fn scratch(name: &str) -> common::Scratch {
     common::scratch(name)
 }
 

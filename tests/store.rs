@@ -193,7 +193,7 @@ fn stage_one_while_reading_gives_the_same_report_for_every_kind_of_input() {
     std::fs::copy(root().join("data/feeds/wire-desk.atom"), dir.join("d.atom")).unwrap();
     std::fs::write(dir.join("e.txt"), story(3)).unwrap();
     let cfg = Config::default();
-    let plain = read_inputs(std::slice::from_ref(&dir), &cfg).unwrap();
+    let plain = read_inputs(&[dir.to_path_buf()], &cfg).unwrap();
     assert!(plain.corpus.len() > 20, "{}", plain.corpus.len());
     let expected = json_report(&plain.corpus, plain.warnings);
     for key_memory in [cfg.key_memory_bytes, 0] {
@@ -201,7 +201,7 @@ fn stage_one_while_reading_gives_the_same_report_for_every_kind_of_input() {
             key_memory_bytes: key_memory,
             ..cfg.clone()
         };
-        let got = json_report_analysed_while_read(std::slice::from_ref(&dir), &cfg);
+        let got = json_report_analysed_while_read(&[dir.to_path_buf()], &cfg);
         assert_eq!(
             String::from_utf8(got).unwrap(),
             String::from_utf8(expected.clone()).unwrap(),
@@ -236,7 +236,7 @@ fn text_files_read_through_the_store_give_the_same_texts_and_report() {
     std::fs::write(dir.join("b.txt"), format!("Intro.\n\n{}\n", story(0))).unwrap();
     std::fs::write(dir.join("c.txt"), story(1)).unwrap();
     std::fs::write(dir.join("empty.txt"), "  \n").unwrap();
-    let corpus = assert_same_both_ways(std::slice::from_ref(&dir));
+    let corpus = assert_same_both_ways(&[dir.to_path_buf()]);
     assert_eq!(corpus.len(), 3);
     assert!(corpus.text(0).unwrap().starts_with('\u{feff}'));
 }
@@ -312,7 +312,7 @@ fn a_text_file_removed_or_grown_after_reading_is_an_error() {
     let (a, b) = (dir.join("a.txt"), dir.join("b.txt"));
     std::fs::write(&a, story(0)).unwrap();
     std::fs::write(&b, story(1)).unwrap();
-    let loaded = read_inputs(std::slice::from_ref(&dir), &Config::default()).unwrap();
+    let loaded = read_inputs(&[dir.to_path_buf()], &Config::default()).unwrap();
     let c = &loaded.corpus;
     std::fs::remove_file(&a).unwrap();
     let (file, line, message) = reread_error(c, 0);

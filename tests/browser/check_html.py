@@ -34,8 +34,14 @@ REPEAT_RGB = (0xF4, 0xA6, 0xA6)
 LIMIT_REPEATS, LIMIT_CLUSTERS = 100, 50
 
 
+# A directory this run made for its files, removed when the check passes and kept (and named)
+# when it fails, for a look at the page; a directory given on the command line is the caller's.
+OWN_DIR = None
+
+
 def fail(msg):
-    print(f"check_html: FAIL: {msg}", file=sys.stderr)
+    kept = f" (page and screenshot kept in {OWN_DIR})" if OWN_DIR else ""
+    print(f"check_html: FAIL: {msg}{kept}", file=sys.stderr)
     sys.exit(1)
 
 
@@ -185,7 +191,11 @@ def words(s):
 
 def main():
     binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target", "release", "reprint"))
-    out_dir = sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="reprint-html-")
+    global OWN_DIR
+    if len(sys.argv) > 2:
+        out_dir = sys.argv[2]
+    else:
+        out_dir = OWN_DIR = tempfile.mkdtemp(prefix="reprint-html-")
     os.makedirs(out_dir, exist_ok=True)
     page = os.path.join(out_dir, "report.html")
 
@@ -257,8 +267,11 @@ def main():
             fail(f"only {painted[name]} pixels of the {name} highlight colour {rgb} in the screenshot")
     print(
         f"check_html: ok: counts {summary}, marks {classes}, highlight pixels {painted}, "
-        f"screenshot {width}x{height} ({os.path.getsize(shot)} bytes) in {out_dir}"
+        f"screenshot {width}x{height} ({os.path.getsize(shot)} bytes)"
+        + ("" if OWN_DIR else f" in {out_dir}")
     )
+    if OWN_DIR:
+        shutil.rmtree(OWN_DIR, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -64,12 +64,51 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// A fresh scratch directory for one test (unique per test process and name).
-pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("reprint-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch directory for one test (unique per test process and name), removed with
+/// everything in it when the value is dropped, so that a test run leaves nothing in the
+/// temporary directory. It is a `Path` wherever one is asked for.
+pub fn scratch(name: &str) -> Scratch {
+    Scratch::new(format!("reprint-test-{}-{name}", std::process::id()))
+}
+
+/// A directory under the temporary directory that goes when its value does (see [`scratch`]).
+#[derive(Debug)]
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    /// The directory `name` under the temporary directory, made empty.
+    pub fn new(name: impl AsRef<Path>) -> Scratch {
+        let dir = std::env::temp_dir().join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for Scratch {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        // Best effort: a test that made a directory unreadable on purpose restores it first.
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// Where the seed article's doubled run stands: byte starts of its two copies (each at "The
