@@ -177,12 +177,37 @@ impl Corpus {
     /// same article, or an [`Error::Reread`] when the file changed since it was read.
     pub fn text(&self, a: usize) -> Result<Cow<'_, str>> {
         let art = &self.articles[a];
+        self.store.text(&art.body, &art.origin)
+    }
+}
+
+impl TextStore {
+    /// The stored files at `files` (path, format), each opened now, in this order: the store
+    /// a distributed scan's worker reads texts from by their places ([`crate::tasks::Task`]),
+    /// the files the reducer's store read them from. A file that cannot be opened is an
+    /// [`Error::Io`] naming it.
+    pub fn open(files: impl IntoIterator<Item = (PathBuf, StoredFormat)>) -> Result<TextStore> {
+        let mut store = TextStore::default();
+        for (path, format) in files {
+            let file = File::open(&path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            store.add(path, format, file);
+        }
+        Ok(store)
+    }
+
+    /// The text of `body`, an article read from `origin`: borrowed when it is held in memory,
+    /// else read and decoded again from this store's file, as [`Corpus::text`] reads it (the
+    /// same checks, an [`Error::Reread`] naming `origin` when the file changed).
+    pub fn text<'s>(&self, body: &'s Body, origin: &Origin) -> Result<Cow<'s, str>> {
         let fail = |message: String| Error::Reread {
-            file: art.origin.file.to_string(),
-            line: art.origin.line,
+            file: origin.file.to_string(),
+            line: origin.line,
             message,
         };
-        match art.body {
+        match *body {
             Body::Text(ref s) => Ok(Cow::Borrowed(s)),
             Body::Line {
                 file,
@@ -225,7 +250,6 @@ impl Corpus {
         line: bool,
     ) -> std::result::Result<Vec<u8>, String> {
         let sf = self
-            .store
             .files
             .get(file as usize)
             .ok_or_else(|| format!("no stored file {file}"))?;

@@ -433,6 +433,7 @@ impl Reducer {
 ///     boilerplate: vec![false],
 /// };
 /// let task = Task {
+///     files: vec![],
 ///     articles: vec![article(4, story), article(9, story)],
 ///     pairs: vec![ReadPair {
 ///         k: 0,

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use crate::boilerplate;
 use crate::cluster;
 use crate::config::Config;
-use crate::corpus::Corpus;
+use crate::corpus::{Body, Corpus};
 use crate::error::{Error, Result};
 use crate::evidence::{self, Evidence, Kind, Measure};
 use crate::lsh;
@@ -18,7 +18,7 @@ use crate::report::{self, round4, Report, Summary, Warning};
 use crate::segment::Span;
 use crate::shingle::{self, ArticleShingles, Scratch};
 use crate::spill::{Sets, Spill};
-use crate::tasks::{ReadPair, SignatureParts, Task, TaskArticle};
+use crate::tasks::{ReadPair, SignatureParts, Task, TaskArticle, TaskFile, TaskText};
 use crate::verify::{self, Similarity};
 
 /// Candidate pairs proposed by paragraphs shared verbatim need at least this many words in
@@ -1738,17 +1738,59 @@ fn judge_elsewhere(
         let mut ids: Vec<u32> = pairs.iter().flat_map(|p| [p.a, p.b]).collect();
         ids.sort_unstable();
         ids.dedup();
-        let articles = ids
-            .par_iter()
-            .map(|&i| {
-                Ok(TaskArticle {
-                    article: i,
-                    text: corpus.text(i as usize)?,
-                    boilerplate: mask[i as usize].clone(),
+        // The stored files the task's texts are in, numbered among the task's.
+        let mut files: Vec<TaskFile> = Vec::new();
+        let mut numbers = std::collections::HashMap::<u32, u32>::new();
+        let mut articles = Vec::with_capacity(ids.len());
+        for &i in &ids {
+            let art = &corpus.articles[i as usize];
+            let mut place = |file: u32, files: &mut Vec<TaskFile>| {
+                *numbers.entry(file).or_insert_with(|| {
+                    let stored = &corpus.store.files[file as usize];
+                    files.push(TaskFile {
+                        path: stored.path.clone(),
+                        format: stored.format,
+                        name: art.origin.file.to_string(),
+                    });
+                    files.len() as u32 - 1
                 })
-            })
-            .collect::<Result<Vec<_>>>()?;
+            };
+            let text = match art.body {
+                Body::Text(ref text) => TaskText::from(text.as_str()),
+                Body::Line {
+                    file,
+                    offset,
+                    len,
+                    text_len,
+                    text_at,
+                    raw_len,
+                } => TaskText::Stored {
+                    body: Body::Line {
+                        file: place(file, &mut files),
+                        offset,
+                        len,
+                        text_len,
+                        text_at,
+                        raw_len,
+                    },
+                    line: art.origin.line,
+                },
+                Body::File { file, len } => TaskText::Stored {
+                    body: Body::File {
+                        file: place(file, &mut files),
+                        len,
+                    },
+                    line: art.origin.line,
+                },
+            };
+            articles.push(TaskArticle {
+                article: i,
+                text,
+                boilerplate: mask[i as usize].clone(),
+            });
+        }
         let task = Task {
+            files,
             articles,
             pairs: pairs.to_vec(),
         };
@@ -1781,8 +1823,9 @@ pub fn judge_task(task: &Task, cfg: &Config) -> Result<Vec<Evidence>> {
             message: format!("no article {i} in the task"),
         })
     };
+    let store = task.store()?;
     let fetch = |i: usize, text: &mut String| {
-        text.push_str(&article(i)?.text);
+        text.push_str(&task.text(article(i)?, &store)?);
         Ok(())
     };
     // A paragraph the task's mask does not reach is one the text does not have: stage 1

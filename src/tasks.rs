@@ -16,8 +16,9 @@
 //! - **Stage 6** ([`Task`]): stage 6 judges most pairs from their shingle sets alone; the
 //!   rest it judges from their texts, the costliest stage of a scan. A task carries what
 //!   judging needs and nothing of the rest of the scan: its pairs with what the reducer knows
-//!   of each ([`ReadPair`]), and each article's text and boilerplate mask ([`TaskArticle`]).
-//!   It returns one [`Evidence`] per pair, in the task's order.
+//!   of each ([`ReadPair`]), and each article's text, or where the worker reads it in an
+//!   input file the task names ([`TaskText`]), and boilerplate mask ([`TaskArticle`]). It
+//!   returns one [`Evidence`] per pair, in the task's order.
 //!
 //! Invariants:
 //!
@@ -33,7 +34,10 @@
 //!   or another report
 
 use std::borrow::Cow;
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
 
+use crate::corpus::{Body, Origin, StoredFormat, TextStore};
 use crate::error::{Error, Result};
 use crate::evidence::{CharSample, Evidence, Kind, Measure, Noise, RouteShare, Samples};
 use crate::wire::{self, Reader, Writer};
@@ -54,7 +58,9 @@ pub const SIGNATURE_MAGIC: [u8; 8] = *b"RPRTSIGN";
 /// Version 3: a signature's lists of numbers (keys, leads' keys, samples) come first, so
 /// that they start a multiple of four bytes from the frame's start and a task reads them in
 /// place ([`BandSignature`]).
-pub const VERSION: u32 = 3;
+/// Version 4: a stage-6 task names input files and gives a text by its place in one
+/// ([`TaskText::Stored`]).
+pub const VERSION: u32 = 4;
 
 /// The stage a handed-out task is of, by its magic: 4 for a [`BandTask`] (band collisions),
 /// 6 for a [`Task`] (reading), `None` for bytes that are neither. The distributed scans'
@@ -69,14 +75,28 @@ pub fn stage_of(task: &[u8]) -> Option<u8> {
     }
 }
 
-/// Pairs of stage 6 to judge from their texts, with those texts. Decoded from bytes
-/// ([`Task::from_bytes`]), its texts are read where the bytes are, not copied (a task is
-/// about 250 MB of texts at 1M articles on eight tasks).
+/// Pairs of stage 6 to judge from their texts, with those texts or where they are. Decoded
+/// from bytes ([`Task::from_bytes`]), its texts are read where the bytes are, not copied.
+/// The texts of a scan's JSONL and text files are not carried: the task names the files, and
+/// the worker reads each text at its place ([`TaskText::Stored`]), as the reducer would have
+/// (at 1M articles the texts were 2.0 GB of 2.1 GB of tasks, all read by the reducer).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Task<'a> {
+    /// The input files [`TaskText::Stored`] texts are read from, numbered by place.
+    pub files: Vec<TaskFile>,
     /// The articles the pairs name, sorted by number, each once.
     pub articles: Vec<TaskArticle<'a>>,
     pub pairs: Vec<ReadPair>,
+}
+
+/// An input file a [`Task`] reads texts from: where the worker opens it (the path the
+/// reducer read it at; a distributed scan's map tasks read its inputs at these paths too),
+/// how its texts are stored, and its name in messages (the input as the user named it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskFile {
+    pub path: PathBuf,
+    pub format: StoredFormat,
+    pub name: String,
 }
 
 /// An article of a [`Task`]: its number in the scan, its text, and which of its paragraphs
@@ -84,8 +104,34 @@ pub struct Task<'a> {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaskArticle<'a> {
     pub article: u32,
-    pub text: Cow<'a, str>,
+    pub text: TaskText<'a>,
     pub boilerplate: Vec<bool>,
+}
+
+/// A [`TaskArticle`]'s text: carried by the task, or at its place in one of the task's files.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TaskText<'a> {
+    Given(Cow<'a, str>),
+    /// `body` (a [`Body::Line`] or [`Body::File`], its file numbered among
+    /// [`Task::files`]) of the article at `line` of its file, read as the reducer's corpus
+    /// reads it ([`TextStore::text`]): a file changed since is an [`Error::Reread`] naming
+    /// the file and line.
+    Stored {
+        body: Body,
+        line: u64,
+    },
+}
+
+impl Default for TaskText<'_> {
+    fn default() -> Self {
+        TaskText::Given(Cow::Borrowed(""))
+    }
+}
+
+impl<'a> From<&'a str> for TaskText<'a> {
+    fn from(text: &'a str) -> Self {
+        TaskText::Given(Cow::Borrowed(text))
+    }
 }
 
 /// A pair stage 6 reads, with what is known of it before its texts are read.
@@ -113,13 +159,82 @@ impl<'a> Task<'a> {
             .map(|i| &self.articles[i])
     }
 
+    /// The store of [`Task::files`], each opened: what [`Task::text`] reads from. A file
+    /// that cannot be opened is an [`Error::Io`] naming it.
+    pub fn store(&self) -> Result<TextStore> {
+        TextStore::open(self.files.iter().map(|f| (f.path.clone(), f.format)))
+    }
+
+    /// The text of `article`, read from `store` ([`Task::store`]) when the task gives its
+    /// place.
+    pub fn text<'s>(
+        &'s self,
+        article: &'s TaskArticle<'a>,
+        store: &TextStore,
+    ) -> Result<Cow<'s, str>> {
+        match &article.text {
+            TaskText::Given(text) => Ok(Cow::Borrowed(text)),
+            TaskText::Stored { body, line } => {
+                let file = match body {
+                    Body::Line { file, .. } | Body::File { file, .. } => *file as usize,
+                    Body::Text(_) => unreachable!("a stored text has a place"),
+                };
+                let origin = Origin {
+                    file: self.files[file].name.as_str().into(),
+                    line: *line,
+                };
+                store.text(body, &origin)
+            }
+        }
+    }
+
     /// The task as framed bytes ([`TASK_MAGIC`], [`VERSION`]).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::framed(0);
+        w.u64(self.files.len() as u64);
+        for f in &self.files {
+            w.u64(f.path.as_os_str().len() as u64);
+            w.0.extend_from_slice(f.path.as_os_str().as_bytes());
+            w.u8(match f.format {
+                StoredFormat::Jsonl => 0,
+                StoredFormat::Text => 1,
+            });
+            w.str(&f.name);
+        }
         w.u64(self.articles.len() as u64);
         for a in &self.articles {
             w.u32(a.article);
-            w.str(&a.text);
+            match &a.text {
+                TaskText::Given(text) => {
+                    w.u8(0);
+                    w.str(text);
+                }
+                TaskText::Stored { body, line } => {
+                    match *body {
+                        Body::Line {
+                            file,
+                            offset,
+                            len,
+                            text_len,
+                            text_at,
+                            raw_len,
+                        } => {
+                            w.u8(1);
+                            w.u32(file);
+                            for v in [offset, len, text_len, text_at, raw_len] {
+                                w.u64(v);
+                            }
+                        }
+                        Body::File { file, len } => {
+                            w.u8(2);
+                            w.u32(file);
+                            w.u64(len);
+                        }
+                        Body::Text(_) => unreachable!("a stored text has a place"),
+                    }
+                    w.u64(*line);
+                }
+            }
             w.u64(a.boilerplate.len() as u64);
             w.0.extend(a.boilerplate.iter().map(|&b| b as u8));
         }
@@ -154,14 +269,64 @@ impl<'a> Task<'a> {
     fn decode(bytes: &'a [u8]) -> std::result::Result<Task<'a>, String> {
         let payload = wire::unframe(bytes, &TASK_MAGIC, VERSION, "a reprint task")?;
         let mut r = Reader { at: 0, b: payload };
-        let n = r.count(4 + 8 + 8)?;
+        let n = r.count(8 + 1 + 8)?;
+        let mut files = Vec::with_capacity(n);
+        for _ in 0..n {
+            let len = r.count(1)?;
+            let path = PathBuf::from(std::ffi::OsStr::from_bytes(r.take(len)?));
+            let format = match r.take(1)?[0] {
+                0 => StoredFormat::Jsonl,
+                1 => StoredFormat::Text,
+                v => return Err(format!("{v} is not a stored file's format")),
+            };
+            let name = r.string()?;
+            files.push(TaskFile { path, format, name });
+        }
+        let n = r.count(4 + 1 + 8)?;
         let mut articles: Vec<TaskArticle<'a>> = Vec::with_capacity(n);
         for _ in 0..n {
             let article = r.u32()?;
             if articles.last().is_some_and(|l| l.article >= article) {
                 return Err(format!("article {article} out of order or given twice"));
             }
-            let text = Cow::Borrowed(r.str_in_place()?);
+            let kind = r.take(1)?[0];
+            let text = if kind == 0 {
+                TaskText::Given(Cow::Borrowed(r.str_in_place()?))
+            } else {
+                let file = r.u32()?;
+                if file as usize >= files.len() {
+                    return Err(format!(
+                        "article {article}'s text is in file {file} of {}",
+                        files.len()
+                    ));
+                }
+                let body = match kind {
+                    1 => {
+                        let mut v = [0u64; 5];
+                        for x in &mut v {
+                            *x = r.u64()?;
+                        }
+                        let [offset, len, text_len, text_at, raw_len] = v;
+                        Body::Line {
+                            file,
+                            offset,
+                            len,
+                            text_len,
+                            text_at,
+                            raw_len,
+                        }
+                    }
+                    2 => Body::File {
+                        file,
+                        len: r.u64()?,
+                    },
+                    v => return Err(format!("{v} is not a kind of text")),
+                };
+                TaskText::Stored {
+                    body,
+                    line: r.u64()?,
+                }
+            };
             let np = r.count(1)?;
             let boilerplate = (0..np)
                 .map(|_| r.bool())
@@ -197,7 +362,11 @@ impl<'a> Task<'a> {
                 r.b.len() - r.at
             ));
         }
-        let task = Task { articles, pairs };
+        let task = Task {
+            files,
+            articles,
+            pairs,
+        };
         for p in &task.pairs {
             if p.a == p.b {
                 return Err(format!("pair {} is article {} with itself", p.k, p.a));
@@ -884,6 +1053,11 @@ mod tests {
 
     fn task() -> Task<'static> {
         Task {
+            files: vec![TaskFile {
+                path: PathBuf::from("/feeds/monday\u{e9}.jsonl"),
+                format: StoredFormat::Jsonl,
+                name: "feeds/mondayé.jsonl".into(),
+            }],
             articles: vec![
                 TaskArticle {
                     article: 3,
@@ -894,6 +1068,21 @@ mod tests {
                     article: 17,
                     text: "Another one.".into(),
                     boilerplate: vec![false],
+                },
+                TaskArticle {
+                    article: 20,
+                    text: TaskText::Stored {
+                        body: Body::Line {
+                            file: 0,
+                            offset: 1_000_000_007,
+                            len: 900,
+                            text_len: 700,
+                            text_at: 40,
+                            raw_len: 720,
+                        },
+                        line: 31,
+                    },
+                    boilerplate: vec![true, false, false],
                 },
             ],
             pairs: vec![
@@ -925,9 +1114,13 @@ mod tests {
         assert_eq!(read, t);
         // Its texts are read where the bytes are, not copied.
         let within = bytes.as_ptr_range();
-        for a in &read.articles {
-            assert!(matches!(a.text, Cow::Borrowed(_)));
-            assert!(within.contains(&a.text.as_ptr()), "article {}", a.article);
+        for a in &read.articles[..2] {
+            match &a.text {
+                TaskText::Given(Cow::Borrowed(text)) => {
+                    assert!(within.contains(&text.as_ptr()), "article {}", a.article)
+                }
+                other => panic!("article {}: {other:?}", a.article),
+            }
         }
         let v = vec![
             verdict(Kind::Reprint, Measure::Characters),
@@ -946,7 +1139,15 @@ mod tests {
         let last = flipped.len() - 1;
         flipped[last] ^= 1;
         let mut missing = task();
-        missing.articles.pop();
+        missing.articles.remove(1);
+        let mut elsewhere = task();
+        if let TaskText::Stored {
+            body: Body::Line { file, .. },
+            ..
+        } = &mut elsewhere.articles[2].text
+        {
+            *file = 1;
+        }
         let err = |r: Result<Task>| match r {
             Err(Error::Task { message, .. }) => message,
             other => panic!("expected a task error, got {other:?}"),
@@ -954,6 +1155,7 @@ mod tests {
         assert!(err(Task::from_bytes(&flipped)).contains("checksum"));
         assert!(err(Task::from_bytes(&bytes[..bytes.len() - 3])).contains("truncated"));
         assert!(err(Task::from_bytes(&missing.to_bytes())).contains("lacks"));
+        assert!(err(Task::from_bytes(&elsewhere.to_bytes())).contains("in file 1 of 1"));
         assert!(err(Task::from_bytes(&verdicts_to_bytes(&[]))).contains("RPRTTASK"));
         let v = verdicts_to_bytes(&[verdict(Kind::Reprint, Measure::Words)]);
         match verdicts_from_bytes(&v, 5, 2) {
@@ -963,6 +1165,78 @@ mod tests {
                 message,
             }) => assert!(message.contains("1 verdicts for")),
             other => panic!("expected a task error, got {other:?}"),
+        }
+    }
+
+    /// A task that gives texts by their places reads them from its files as the reducer's
+    /// corpus does, and a file changed since is an error naming the file and line, not
+    /// another text.
+    #[test]
+    fn a_task_reads_the_texts_it_gives_by_place_from_its_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feed.jsonl");
+        let line = |id: &str, text: &str| serde_json::json!({"id": id, "text": text}).to_string();
+        let texts = [
+            "First story, \"quoted\".\n\nSecond paragraph.",
+            "Another — story.",
+        ];
+        let feed = format!("{}\n{}\n", line("a", texts[0]), line("b", texts[1]));
+        std::fs::write(&path, &feed).unwrap();
+        let loaded =
+            crate::input::read_inputs(std::slice::from_ref(&path), &crate::Config::default())
+                .unwrap();
+        let corpus = &loaded.corpus;
+        let article = |i: usize| TaskArticle {
+            article: i as u32,
+            text: TaskText::Stored {
+                body: corpus.articles[i].body.clone(),
+                line: corpus.articles[i].origin.line,
+            },
+            boilerplate: vec![false],
+        };
+        let task = Task {
+            files: vec![TaskFile {
+                path: corpus.store.files[0].path.clone(),
+                format: corpus.store.files[0].format,
+                name: "feed.jsonl".into(),
+            }],
+            articles: vec![article(0), article(1)],
+            pairs: vec![],
+        };
+        assert!(matches!(
+            task.articles[0].text,
+            TaskText::Stored {
+                body: Body::Line { .. },
+                ..
+            }
+        ));
+        let bytes = task.to_bytes();
+        let task = Task::from_bytes(&bytes).unwrap();
+        let store = task.store().unwrap();
+        for (a, want) in task.articles.iter().zip(texts) {
+            assert_eq!(task.text(a, &store).unwrap(), want);
+        }
+        // The second record's text one byte shorter: its line no longer ends where it did.
+        std::fs::write(
+            &path,
+            format!(
+                "{}\n{}\n",
+                line("a", texts[0]),
+                line("b", "Another — story")
+            ),
+        )
+        .unwrap();
+        match task.text(&task.articles[1], &task.store().unwrap()) {
+            Err(Error::Reread { file, line: 2, .. }) => assert_eq!(file, "feed.jsonl"),
+            other => panic!("expected a re-read error at feed.jsonl:2, got {other:?}"),
+        }
+        std::fs::remove_file(&path).unwrap();
+        match task.store() {
+            Err(Error::Io { path: p, .. }) => assert_eq!(p, path),
+            other => panic!(
+                "expected an error opening {}, got {other:?}",
+                path.display()
+            ),
         }
     }
 

@@ -479,6 +479,9 @@ struct Given {
     read_tasks: usize,
     /// Pairs the stage-6 tasks read.
     read: usize,
+    /// Texts the stage-6 tasks carried, and texts they gave by their place in an input.
+    texts_carried: usize,
+    texts_placed: usize,
 }
 
 impl reprint::pipeline::Workers for Elsewhere {
@@ -544,8 +547,15 @@ impl reprint::pipeline::Workers for Elsewhere {
                 given.band_task_bytes += t.len();
                 given.listed += pairs.unwrap().len();
             } else {
+                let task = reprint::tasks::Task::from_bytes(t).unwrap();
                 given.read_tasks += 1;
-                given.read += reprint::tasks::Task::from_bytes(t).unwrap().pairs.len();
+                given.read += task.pairs.len();
+                for a in &task.articles {
+                    match a.text {
+                        reprint::tasks::TaskText::Given(_) => given.texts_carried += 1,
+                        reprint::tasks::TaskText::Stored { .. } => given.texts_placed += 1,
+                    }
+                }
             }
         }
         if let Some((s, damage)) = self.damage {
@@ -564,13 +574,13 @@ fn stages_four_and_six_handed_out_as_tasks_give_the_cli_report() {
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     let want = cli_json(&names);
     let cfg = Config::default();
-    let reduce = |workers: &Elsewhere| {
+    let reduce_with = |workers: &Elsewhere, texts: Texts| {
         let mut starts = Vec::new();
         let mut parts = Vec::new();
         for (k, (name, data)) in files.iter().enumerate() {
             for (line, slice) in slices(data, &[1, 400]) {
                 starts.push((k as u32, line));
-                parts.push(map_slice(Texts::InFile, name, k, line, data, slice));
+                parts.push(map_slice(texts, name, k, line, data, slice));
             }
         }
         let mut reducer = Reducer::new(cfg.clone(), starts);
@@ -579,7 +589,14 @@ fn stages_four_and_six_handed_out_as_tasks_give_the_cli_report() {
         }
         reducer.finish_on(workers)
     };
+    let reduce = |workers: &Elsewhere| reduce_with(workers, Texts::InFile);
+    // Parts that carry their texts at 3 tasks, parts that give their places otherwise.
     for tasks in [1, 3, 50] {
+        let texts = if tasks == 3 {
+            Texts::Carried
+        } else {
+            Texts::InFile
+        };
         let workers = Elsewhere {
             tasks,
             given: Default::default(),
@@ -587,12 +604,12 @@ fn stages_four_and_six_handed_out_as_tasks_give_the_cli_report() {
             damage: None,
             share_fault: None,
         };
-        let (report, stats) = reduce(&workers).unwrap();
+        let (report, stats) = reduce_with(&workers, texts).unwrap();
         let mut got = Vec::new();
         Json { pretty: false }.print(&report, &mut got).unwrap();
         assert!(
             got == want,
-            "report differs with stages 4 and 6 in {tasks} tasks"
+            "report differs with stages 4 and 6 in {tasks} tasks ({texts:?})"
         );
         let given = workers.given.lock().unwrap().clone();
         // Stage 4's three signatures were shared before its tasks and taken back after
@@ -634,6 +651,17 @@ fn stages_four_and_six_handed_out_as_tasks_give_the_cli_report() {
             stats.verified
         );
         assert!(stats.by_chars > 0);
+        // Parts that gave their articles' places in the input files: the tasks named the
+        // files and the kernel read every text there, as the reducer would have; parts that
+        // carried their texts: the tasks carried them.
+        let (placed, carried) = match texts {
+            Texts::InFile => (given.texts_placed, given.texts_carried),
+            Texts::Carried => (given.texts_carried, given.texts_placed),
+        };
+        assert!(
+            placed >= given.read_tasks * 2 && carried == 0,
+            "{texts:?}: {given:?}"
+        );
         // The copies were set aside from the bands the tasks collided.
         assert_eq!(stats.copies, 6);
     }
