@@ -415,7 +415,9 @@ impl Reducer {
 ///   ([`crate::tasks::BandSignature`], handed out beside it), gives the pairs that first meet
 ///   in its bands ([`crate::tasks::pairs_to_bytes`]);
 /// - a stage-6 task ([`crate::tasks::Task`]) gives the verdicts of its pairs
-///   ([`crate::tasks::verdicts_to_bytes`]), as [`pipeline::judge_task`] gives them.
+///   ([`crate::tasks::verdicts_to_bytes`]), as [`pipeline::judge_task`] gives them;
+/// - a stage-8 task ([`crate::tasks::AlignTask`]) gives the shared spans of its listed pairs
+///   ([`crate::tasks::spans_to_bytes`]), as [`pipeline::align_task`] gives them.
 ///
 /// `cfg` must be the scan's settings, as for the map kernel. Bad bytes are an
 /// [`Error::Task`].
@@ -433,8 +435,10 @@ impl Reducer {
 ///     boilerplate: vec![false],
 /// };
 /// let task = Task {
-///     files: vec![],
-///     articles: vec![article(4, story), article(9, story)],
+///     texts: reprint::tasks::Texts {
+///         files: vec![],
+///         articles: vec![article(4, story), article(9, story)],
+///     },
 ///     pairs: vec![ReadPair {
 ///         k: 0,
 ///         a: 4,
@@ -451,9 +455,14 @@ impl Reducer {
 /// # Ok::<(), reprint::Error>(())
 /// ```
 pub fn work(task: &[u8], shared: Option<&[u8]>, cfg: &Config) -> Result<Vec<u8>> {
-    use crate::tasks::{BAND_TASK_MAGIC, TASK_MAGIC};
+    use crate::tasks::{ALIGN_TASK_MAGIC, BAND_TASK_MAGIC, TASK_MAGIC};
     match crate::tasks::stage_of(task) {
         Some(4) => crate::tasks::BandTask::run(task, shared),
+        Some(8) => {
+            let task = crate::tasks::AlignTask::from_bytes(task)?;
+            let spans = pipeline::align_task(&task, cfg)?;
+            Ok(crate::tasks::spans_to_bytes(&spans))
+        }
         Some(_) => {
             let task = crate::tasks::Task::from_bytes(task)?;
             let verdicts = pipeline::judge_task(&task, cfg)?;
@@ -465,9 +474,10 @@ pub fn work(task: &[u8], shared: Option<&[u8]>, cfg: &Config) -> Result<Vec<u8>>
                 stage: 0,
                 task: 0,
                 message: format!(
-                    "not a reprint task (no {} or {} magic)",
+                    "not a reprint task (no {}, {} or {} magic)",
                     magic(&BAND_TASK_MAGIC),
-                    magic(&TASK_MAGIC)
+                    magic(&TASK_MAGIC),
+                    magic(&ALIGN_TASK_MAGIC)
                 ),
             })
         }

@@ -2,6 +2,8 @@
 //! one value to the next; parallelism lives inside stages (rayon over indexed iterators, so
 //! results keep input order), and nothing here depends on how threads are scheduled.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 
 use crate::boilerplate;
@@ -18,7 +20,9 @@ use crate::report::{self, round4, Report, Summary, Warning};
 use crate::segment::Span;
 use crate::shingle::{self, ArticleShingles, Scratch};
 use crate::spill::{Sets, Spill};
-use crate::tasks::{ReadPair, SignatureParts, Task, TaskArticle, TaskFile, TaskText};
+use crate::tasks::{
+    AlignPair, AlignTask, ReadPair, SignatureParts, Task, TaskArticle, TaskFile, TaskText, Texts,
+};
 use crate::verify::{self, Similarity};
 
 /// Candidate pairs proposed by paragraphs shared verbatim need at least this many words in
@@ -542,7 +546,7 @@ fn run(
 
     laps.start(Stage::Align, listed.len());
     let (pairs, lists) = rayon::join(
-        || align_listed(corpus, cfg, &listed, &membership, progress),
+        || align_listed(corpus, cfg, &listed, &membership, progress, workers),
         || report_lists(corpus, &analysed, &runs, &bp, &outlets, &clusters),
     );
     let pairs = pairs?;
@@ -1430,6 +1434,7 @@ fn align_listed(
     listed: &[(VerifiedPair, Evidence)],
     membership: &Membership,
     progress: &dyn Progress,
+    workers: Option<&dyn Workers>,
 ) -> Result<Vec<report::Pair>> {
     let mut by_hub: Vec<(u32, u32, u32)> = listed // (hub, other side, index in `listed`)
         .iter()
@@ -1443,11 +1448,171 @@ fn align_listed(
         })
         .collect();
     by_hub.sort_unstable();
-    let groups: Vec<&[(u32, u32, u32)]> = by_hub.chunk_by(|x, y| x.0 == y.0).collect();
-    let aligned = align_groups(corpus, cfg, listed, &groups, progress);
-    let mut pairs: Vec<(u32, report::Pair)> = flatten_in_order(aligned)?;
+    let aligning: Vec<AlignPair> = by_hub
+        .iter()
+        .map(|&(hub, other, k)| AlignPair {
+            hub,
+            other,
+            hub_is_a: listed[k as usize].0 .0 .0 == hub,
+        })
+        .collect();
+    let spans = match workers {
+        None => {
+            let groups: Vec<&[AlignPair]> = aligning.chunk_by(|x, y| x.hub == y.hub).collect();
+            let text = |i: u32| corpus.text(i as usize);
+            flatten_in_order(align_runs(&text, cfg, &groups, progress))?
+        }
+        Some(workers) => align_elsewhere(corpus, &aligning, workers, progress)?,
+    };
+    let mut pairs: Vec<(u32, report::Pair)> = by_hub
+        .iter()
+        .zip(spans)
+        .map(|(&(_, _, k), spans)| (k, listed_pair(corpus, &listed[k as usize], spans)))
+        .collect();
     pairs.sort_unstable_by_key(|x| x.0);
     Ok(pairs.into_iter().map(|x| x.1).collect())
+}
+
+/// The shared spans of `groups` (each a hub's pairs, the hub first in every one), each
+/// group's in its order, the texts given by `text`: in parallel, each thread indexing a hub
+/// once for its group.
+fn align_runs<'t>(
+    text: &(dyn Fn(u32) -> Result<Cow<'t, str>> + Sync),
+    cfg: &Config,
+    groups: &[&[AlignPair]],
+    progress: &dyn Progress,
+) -> Vec<Result<Vec<Vec<crate::align::SharedSpan>>>> {
+    groups
+        .par_iter()
+        .map_init(
+            || {
+                (
+                    crate::align::Prepared::default(),
+                    crate::align::Prepared::default(),
+                    crate::align::Scratch::default(),
+                )
+            },
+            |(hub, other, scratch), group| {
+                hub.fill(&text(group[0].hub)?, cfg.ngram_words, true);
+                progress.inc(group.len() as u64);
+                group
+                    .iter()
+                    .map(|p| {
+                        other.fill(&text(p.other)?, cfg.ngram_words, false);
+                        Ok(crate::align::shared_spans_oriented(
+                            hub,
+                            other,
+                            p.hub_is_a,
+                            cfg.ngram_words,
+                            scratch,
+                        ))
+                    })
+                    .collect()
+            },
+        )
+        .collect()
+}
+
+/// The shared spans of `pairs` (sorted by hub) from `workers`: cut into about
+/// [`Workers::tasks`] runs of whole hubs, each an [`AlignTask`] with its articles' texts or
+/// their places ([`task_texts`]); each task's result decoded here.
+fn align_elsewhere(
+    corpus: &Corpus,
+    pairs: &[AlignPair],
+    workers: &dyn Workers,
+    progress: &dyn Progress,
+) -> Result<Vec<Vec<crate::align::SharedSpan>>> {
+    let per_task = pairs.len().div_ceil(workers.tasks().max(1)).max(1);
+    let mut runs: Vec<&[AlignPair]> = Vec::new();
+    let mut start = 0;
+    for (end, w) in pairs.windows(2).enumerate() {
+        if w[0].hub != w[1].hub && end + 1 - start >= per_task {
+            runs.push(&pairs[start..end + 1]);
+            start = end + 1;
+        }
+    }
+    if start < pairs.len() {
+        runs.push(&pairs[start..]);
+    }
+    let mut spans = Vec::with_capacity(pairs.len());
+    let make = |t: usize| {
+        let run = runs[t];
+        let mut ids: Vec<u32> = run.iter().flat_map(|p| [p.hub, p.other]).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let task = AlignTask {
+            texts: task_texts(corpus, &ids, |_| Vec::new()),
+            pairs: run.to_vec(),
+        };
+        Ok((task.to_bytes(), None))
+    };
+    hand_out(
+        workers,
+        8,
+        runs.len(),
+        &mut std::iter::empty(),
+        make,
+        |t, bytes| {
+            let n = runs[t].len();
+            spans.extend(crate::tasks::spans_from_bytes(bytes, t, n)?);
+            progress.inc(n as u64);
+            Ok(())
+        },
+    )?;
+    Ok(spans)
+}
+
+/// The shared spans of an [`AlignTask`]'s pairs, in its order: what [`Workers::run`] runs
+/// for a stage-8 task, in whatever process; the code a scan runs on its own texts.
+pub fn align_task(task: &AlignTask, cfg: &Config) -> Result<Vec<Vec<crate::align::SharedSpan>>> {
+    let store = task.texts.store()?;
+    let text = |i: u32| {
+        let article = task.texts.find(i as usize).ok_or_else(|| Error::Task {
+            stage: 8,
+            task: 0,
+            message: format!("no article {i} in the task"),
+        })?;
+        task.texts.text(article, &store)
+    };
+    let groups: Vec<&[AlignPair]> = task.pairs.chunk_by(|x, y| x.hub == y.hub).collect();
+    flatten_in_order(align_runs(&text, cfg, &groups, &NoProgress))
+}
+
+/// Listed pair `listed` as the report gives it, with its shared spans.
+fn listed_pair(
+    corpus: &Corpus,
+    listed: &(VerifiedPair, Evidence),
+    spans: Vec<crate::align::SharedSpan>,
+) -> report::Pair {
+    let &(((a, b), ref s), ref e) = listed;
+    report::Pair {
+        a: corpus.articles[a as usize].id.clone(),
+        b: corpus.articles[b as usize].id.clone(),
+        kind: if e.kind == Kind::Reprint {
+            report::PairKind::Reprint
+        } else {
+            report::PairKind::Partial
+        },
+        short_share: round4(e.short_share),
+        long_share: round4(e.long_share),
+        shorter: if e.a_is_shorter { "a" } else { "b" },
+        evidence: match e.measure {
+            Measure::Words => report::EvidenceKind::Words,
+            Measure::Characters => report::EvidenceKind::Characters,
+            Measure::Sets => report::EvidenceKind::Sets,
+        },
+        jaccard: round4(s.jaccard),
+        containment: round4(s.containment),
+        shared_shingles: s.shared,
+        spans: spans
+            .into_iter()
+            .map(|x| report::SpanPair {
+                a: [x.a.0, x.a.1],
+                b: [x.b.0, x.b.1],
+                words: x.words,
+            })
+            .collect(),
+    }
 }
 
 /// What stage 6 knows of each article before it reads any text.
@@ -1738,60 +1903,9 @@ fn judge_elsewhere(
         let mut ids: Vec<u32> = pairs.iter().flat_map(|p| [p.a, p.b]).collect();
         ids.sort_unstable();
         ids.dedup();
-        // The stored files the task's texts are in, numbered among the task's.
-        let mut files: Vec<TaskFile> = Vec::new();
-        let mut numbers = std::collections::HashMap::<u32, u32>::new();
-        let mut articles = Vec::with_capacity(ids.len());
-        for &i in &ids {
-            let art = &corpus.articles[i as usize];
-            let mut place = |file: u32, files: &mut Vec<TaskFile>| {
-                *numbers.entry(file).or_insert_with(|| {
-                    let stored = &corpus.store.files[file as usize];
-                    files.push(TaskFile {
-                        path: stored.path.clone(),
-                        format: stored.format,
-                        name: art.origin.file.to_string(),
-                    });
-                    files.len() as u32 - 1
-                })
-            };
-            let text = match art.body {
-                Body::Text(ref text) => TaskText::from(text.as_str()),
-                Body::Line {
-                    file,
-                    offset,
-                    len,
-                    text_len,
-                    text_at,
-                    raw_len,
-                } => TaskText::Stored {
-                    body: Body::Line {
-                        file: place(file, &mut files),
-                        offset,
-                        len,
-                        text_len,
-                        text_at,
-                        raw_len,
-                    },
-                    line: art.origin.line,
-                },
-                Body::File { file, len } => TaskText::Stored {
-                    body: Body::File {
-                        file: place(file, &mut files),
-                        len,
-                    },
-                    line: art.origin.line,
-                },
-            };
-            articles.push(TaskArticle {
-                article: i,
-                text,
-                boilerplate: mask[i as usize].clone(),
-            });
-        }
+        let texts = task_texts(corpus, &ids, |i| mask[i as usize].clone());
         let task = Task {
-            files,
-            articles,
+            texts,
             pairs: pairs.to_vec(),
         };
         Ok((task.to_bytes(), None))
@@ -1812,20 +1926,79 @@ fn judge_elsewhere(
     Ok(verdicts)
 }
 
+/// The texts of articles `ids` (sorted, distinct) for a task, each with its boilerplate mask
+/// `mask` gives: a text the corpus holds in memory is carried, a text in a stored file is
+/// given by its place there, the file named among the task's ([`Texts::files`]) by the path
+/// the corpus reads it at.
+fn task_texts<'c>(corpus: &'c Corpus, ids: &[u32], mask: impl Fn(u32) -> Vec<bool>) -> Texts<'c> {
+    // The stored files the task's texts are in, numbered among the task's.
+    let mut files: Vec<TaskFile> = Vec::new();
+    let mut numbers = std::collections::HashMap::<u32, u32>::new();
+    let mut articles = Vec::with_capacity(ids.len());
+    for &i in ids {
+        let art = &corpus.articles[i as usize];
+        let mut place = |file: u32, files: &mut Vec<TaskFile>| {
+            *numbers.entry(file).or_insert_with(|| {
+                let stored = &corpus.store.files[file as usize];
+                files.push(TaskFile {
+                    path: stored.path.clone(),
+                    format: stored.format,
+                    name: art.origin.file.to_string(),
+                });
+                files.len() as u32 - 1
+            })
+        };
+        let text = match art.body {
+            Body::Text(ref text) => TaskText::from(text.as_str()),
+            Body::Line {
+                file,
+                offset,
+                len,
+                text_len,
+                text_at,
+                raw_len,
+            } => TaskText::Stored {
+                body: Body::Line {
+                    file: place(file, &mut files),
+                    offset,
+                    len,
+                    text_len,
+                    text_at,
+                    raw_len,
+                },
+                line: art.origin.line,
+            },
+            Body::File { file, len } => TaskText::Stored {
+                body: Body::File {
+                    file: place(file, &mut files),
+                    len,
+                },
+                line: art.origin.line,
+            },
+        };
+        articles.push(TaskArticle {
+            article: i,
+            text,
+            boilerplate: mask(i),
+        });
+    }
+    Texts { files, articles }
+}
+
 /// The verdicts of a task's pairs, in its order: what [`Workers::run`] runs for each task,
 /// in whatever process. The same code as a scan that reads its pairs itself, so the same
 /// verdicts.
 pub fn judge_task(task: &Task, cfg: &Config) -> Result<Vec<Evidence>> {
     let article = |i: usize| {
-        task.find(i).ok_or_else(|| Error::Task {
+        task.texts.find(i).ok_or_else(|| Error::Task {
             stage: 6,
             task: 0,
             message: format!("no article {i} in the task"),
         })
     };
-    let store = task.store()?;
+    let store = task.texts.store()?;
     let fetch = |i: usize, text: &mut String| {
-        text.push_str(&task.text(article(i)?, &store)?);
+        text.push_str(&task.texts.text(article(i)?, &store)?);
         Ok(())
     };
     // A paragraph the task's mask does not reach is one the text does not have: stage 1
@@ -2025,76 +2198,6 @@ fn story_samples(
         .into_par_iter()
         .zip(mask)
         .map(|(s, m)| s.sample(|p| !m[p]))
-        .collect()
-}
-
-/// The listed pairs with their shared spans, each tagged with its index in `listed`, group
-/// by group of pairs that share a hub (a hub is read, tokenized and indexed once for its
-/// group). Each thread refills its own prepared sides and buffers from pair to pair.
-fn align_groups(
-    corpus: &Corpus,
-    cfg: &Config,
-    listed: &[(VerifiedPair, Evidence)],
-    groups: &[&[(u32, u32, u32)]],
-    progress: &dyn Progress,
-) -> Vec<Result<Vec<(u32, report::Pair)>>> {
-    groups
-        .par_iter()
-        .map_init(
-            || {
-                (
-                    crate::align::Prepared::default(),
-                    crate::align::Prepared::default(),
-                    crate::align::Scratch::default(),
-                )
-            },
-            |(hub, other, scratch), group| {
-                let h = group[0].0;
-                hub.fill(&corpus.text(h as usize)?, cfg.ngram_words, true);
-                progress.inc(group.len() as u64);
-                let pairs = group.iter().map(|&(_, o, k)| {
-                    let (((a, b), s), ref e) = listed[k as usize];
-                    other.fill(&corpus.text(o as usize)?, cfg.ngram_words, false);
-                    let spans = crate::align::shared_spans_oriented(
-                        hub,
-                        other,
-                        h == a,
-                        cfg.ngram_words,
-                        scratch,
-                    )
-                    .into_iter()
-                    .map(|x| report::SpanPair {
-                        a: [x.a.0, x.a.1],
-                        b: [x.b.0, x.b.1],
-                        words: x.words,
-                    })
-                    .collect();
-                    let pair = report::Pair {
-                        a: corpus.articles[a as usize].id.clone(),
-                        b: corpus.articles[b as usize].id.clone(),
-                        kind: if e.kind == Kind::Reprint {
-                            report::PairKind::Reprint
-                        } else {
-                            report::PairKind::Partial
-                        },
-                        short_share: round4(e.short_share),
-                        long_share: round4(e.long_share),
-                        shorter: if e.a_is_shorter { "a" } else { "b" },
-                        evidence: match e.measure {
-                            Measure::Words => report::EvidenceKind::Words,
-                            Measure::Characters => report::EvidenceKind::Characters,
-                            Measure::Sets => report::EvidenceKind::Sets,
-                        },
-                        jaccard: round4(s.jaccard),
-                        containment: round4(s.containment),
-                        shared_shingles: s.shared,
-                        spans,
-                    };
-                    Ok((k, pair))
-                });
-                pairs.collect()
-            },
-        )
         .collect()
 }
 

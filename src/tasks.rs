@@ -37,6 +37,7 @@ use std::borrow::Cow;
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
+use crate::align::SharedSpan;
 use crate::corpus::{Body, Origin, StoredFormat, TextStore};
 use crate::error::{Error, Result};
 use crate::evidence::{CharSample, Evidence, Kind, Measure, Noise, RouteShare, Samples};
@@ -52,6 +53,10 @@ pub const BAND_TASK_MAGIC: [u8; 8] = *b"RPRTBAND";
 pub const PAIRS_MAGIC: [u8; 8] = *b"RPRTPAIR";
 /// The first bytes of a signature's band keys, shared by its stage-4 tasks.
 pub const SIGNATURE_MAGIC: [u8; 8] = *b"RPRTSIGN";
+/// Magic of a stage-8 task ([`AlignTask`]).
+pub const ALIGN_TASK_MAGIC: [u8; 8] = *b"RPRTALGN";
+/// Magic of an [`AlignTask`]'s result, each pair's shared spans ([`spans_to_bytes`]).
+pub const SPANS_MAGIC: [u8; 8] = *b"RPRTSPAN";
 /// The format's version. Verdicts change with the detection code, so tasks are for one run
 /// of one build, not for keeping.
 /// Version 2: a signature carries its route's character samples ([`SampleRoute`]).
@@ -59,17 +64,19 @@ pub const SIGNATURE_MAGIC: [u8; 8] = *b"RPRTSIGN";
 /// that they start a multiple of four bytes from the frame's start and a task reads them in
 /// place ([`BandSignature`]).
 /// Version 4: a stage-6 task names input files and gives a text by its place in one
-/// ([`TaskText::Stored`]).
+/// ([`TaskText::Stored`]); stage-8 tasks ([`AlignTask`]).
 pub const VERSION: u32 = 4;
 
 /// The stage a handed-out task is of, by its magic: 4 for a [`BandTask`] (band collisions),
-/// 6 for a [`Task`] (reading), `None` for bytes that are neither. The distributed scans'
+/// 6 for a [`Task`] (reading), 8 for an [`AlignTask`], `None` for bytes that are none. The distributed scans'
 /// kernel dispatches on it ([`crate::parts::work`]), and an engine's error names it.
 pub fn stage_of(task: &[u8]) -> Option<u8> {
     if task.starts_with(&BAND_TASK_MAGIC) {
         Some(4)
     } else if task.starts_with(&TASK_MAGIC) {
         Some(6)
+    } else if task.starts_with(&ALIGN_TASK_MAGIC) {
+        Some(8)
     } else {
         None
     }
@@ -82,11 +89,19 @@ pub fn stage_of(task: &[u8]) -> Option<u8> {
 /// (at 1M articles the texts were 2.0 GB of 2.1 GB of tasks, all read by the reducer).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Task<'a> {
+    /// The articles the pairs name, and their texts.
+    pub texts: Texts<'a>,
+    pub pairs: Vec<ReadPair>,
+}
+
+/// The articles a task names, each with its text or the place of its text in one of the
+/// task's files: a stage-6 [`Task`]'s and a stage-8 [`AlignTask`]'s.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Texts<'a> {
     /// The input files [`TaskText::Stored`] texts are read from, numbered by place.
     pub files: Vec<TaskFile>,
-    /// The articles the pairs name, sorted by number, each once.
+    /// The articles, sorted by number, each once.
     pub articles: Vec<TaskArticle<'a>>,
-    pub pairs: Vec<ReadPair>,
 }
 
 /// An input file a [`Task`] reads texts from: where the worker opens it (the path the
@@ -113,7 +128,7 @@ pub struct TaskArticle<'a> {
 pub enum TaskText<'a> {
     Given(Cow<'a, str>),
     /// `body` (a [`Body::Line`] or [`Body::File`], its file numbered among
-    /// [`Task::files`]) of the article at `line` of its file, read as the reducer's corpus
+    /// [`Texts::files`]) of the article at `line` of its file, read as the reducer's corpus
     /// reads it ([`TextStore::text`]): a file changed since is an [`Error::Reread`] naming
     /// the file and line.
     Stored {
@@ -150,8 +165,8 @@ pub struct ReadPair {
     pub settled: Option<Evidence>,
 }
 
-impl<'a> Task<'a> {
-    /// The article `article`'s place in [`Task::articles`].
+impl<'a> Texts<'a> {
+    /// The article `article`'s place in [`Texts::articles`].
     pub fn find(&self, article: usize) -> Option<&TaskArticle<'a>> {
         self.articles
             .binary_search_by_key(&article, |a| a.article as usize)
@@ -159,13 +174,13 @@ impl<'a> Task<'a> {
             .map(|i| &self.articles[i])
     }
 
-    /// The store of [`Task::files`], each opened: what [`Task::text`] reads from. A file
+    /// The store of [`Texts::files`], each opened: what [`Texts::text`] reads from. A file
     /// that cannot be opened is an [`Error::Io`] naming it.
     pub fn store(&self) -> Result<TextStore> {
         TextStore::open(self.files.iter().map(|f| (f.path.clone(), f.format)))
     }
 
-    /// The text of `article`, read from `store` ([`Task::store`]) when the task gives its
+    /// The text of `article`, read from `store` ([`Texts::store`]) when the task gives its
     /// place.
     pub fn text<'s>(
         &'s self,
@@ -188,9 +203,8 @@ impl<'a> Task<'a> {
         }
     }
 
-    /// The task as framed bytes ([`TASK_MAGIC`], [`VERSION`]).
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer::framed(0);
+    /// Writes the files and articles (for [`Texts::read`]).
+    fn write(&self, w: &mut Writer) {
         w.u64(self.files.len() as u64);
         for f in &self.files {
             w.u64(f.path.as_os_str().len() as u64);
@@ -238,37 +252,10 @@ impl<'a> Task<'a> {
             w.u64(a.boilerplate.len() as u64);
             w.0.extend(a.boilerplate.iter().map(|&b| b as u8));
         }
-        w.u64(self.pairs.len() as u64);
-        for p in &self.pairs {
-            w.u32(p.k);
-            w.u32(p.a);
-            w.u32(p.b);
-            w.u8(noise_code(p.noise));
-            w.u8(p.may_share as u8);
-            match &p.settled {
-                None => w.u8(0),
-                Some(e) => {
-                    w.u8(1);
-                    write_evidence(&mut w, e);
-                }
-            }
-        }
-        w.into_frame(&TASK_MAGIC, VERSION)
     }
 
-    /// A task from [`Task::to_bytes`]: an [`Error::Task`] (numbered 0) when the bytes are
-    /// not a task of this version, are damaged, or name articles it does not carry.
-    pub fn from_bytes(bytes: &'a [u8]) -> Result<Task<'a>> {
-        Task::decode(bytes).map_err(|message| Error::Task {
-            stage: 6,
-            task: 0,
-            message,
-        })
-    }
-
-    fn decode(bytes: &'a [u8]) -> std::result::Result<Task<'a>, String> {
-        let payload = wire::unframe(bytes, &TASK_MAGIC, VERSION, "a reprint task")?;
-        let mut r = Reader { at: 0, b: payload };
+    /// The files and articles [`Texts::write`] wrote.
+    fn read(r: &mut Reader<'a>) -> std::result::Result<Texts<'a>, String> {
         let n = r.count(8 + 1 + 8)?;
         let mut files = Vec::with_capacity(n);
         for _ in 0..n {
@@ -337,6 +324,47 @@ impl<'a> Task<'a> {
                 boilerplate,
             });
         }
+        Ok(Texts { files, articles })
+    }
+}
+
+impl<'a> Task<'a> {
+    /// The task as framed bytes ([`TASK_MAGIC`], [`VERSION`]).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::framed(0);
+        self.texts.write(&mut w);
+        w.u64(self.pairs.len() as u64);
+        for p in &self.pairs {
+            w.u32(p.k);
+            w.u32(p.a);
+            w.u32(p.b);
+            w.u8(noise_code(p.noise));
+            w.u8(p.may_share as u8);
+            match &p.settled {
+                None => w.u8(0),
+                Some(e) => {
+                    w.u8(1);
+                    write_evidence(&mut w, e);
+                }
+            }
+        }
+        w.into_frame(&TASK_MAGIC, VERSION)
+    }
+
+    /// A task from [`Task::to_bytes`]: an [`Error::Task`] (numbered 0) when the bytes are
+    /// not a task of this version, are damaged, or name articles it does not carry.
+    pub fn from_bytes(bytes: &'a [u8]) -> Result<Task<'a>> {
+        Task::decode(bytes).map_err(|message| Error::Task {
+            stage: 6,
+            task: 0,
+            message,
+        })
+    }
+
+    fn decode(bytes: &'a [u8]) -> std::result::Result<Task<'a>, String> {
+        let payload = wire::unframe(bytes, &TASK_MAGIC, VERSION, "a reprint task")?;
+        let mut r = Reader { at: 0, b: payload };
+        let texts = Texts::read(&mut r)?;
         let n = r.count(4 * 3 + 3)?;
         let mut pairs = Vec::with_capacity(n);
         for _ in 0..n {
@@ -362,23 +390,159 @@ impl<'a> Task<'a> {
                 r.b.len() - r.at
             ));
         }
-        let task = Task {
-            files,
-            articles,
-            pairs,
-        };
+        let task = Task { texts, pairs };
         for p in &task.pairs {
             if p.a == p.b {
                 return Err(format!("pair {} is article {} with itself", p.k, p.a));
             }
             for x in [p.a, p.b] {
-                if task.find(x as usize).is_none() {
+                if task.texts.find(x as usize).is_none() {
                     return Err(format!("pair {} names article {x}, which it lacks", p.k));
                 }
             }
         }
         Ok(task)
     }
+}
+
+/// Listed pairs of stage 8 to align, with their articles' texts or where they are
+/// ([`Texts`]): the shared spans of each pair ([`crate::align::shared_spans_oriented`]), in
+/// the task's order ([`spans_to_bytes`]). A hub's pairs come together, so the worker indexes
+/// a hub once for all of them, as a scan does.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AlignTask<'a> {
+    /// The articles the pairs name, and their texts (no boilerplate masks).
+    pub texts: Texts<'a>,
+    pub pairs: Vec<AlignPair>,
+}
+
+/// A listed pair as stage 8 aligns it: from the side of `hub`, the article it indexes (the
+/// canonical, where one side is), against `other`; `hub_is_a` whether the hub is the pair's
+/// first article, so that the spans are given as (first, second).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AlignPair {
+    pub hub: u32,
+    pub other: u32,
+    pub hub_is_a: bool,
+}
+
+impl<'a> AlignTask<'a> {
+    /// The task as framed bytes ([`ALIGN_TASK_MAGIC`], [`VERSION`]).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::framed(0);
+        self.texts.write(&mut w);
+        w.u64(self.pairs.len() as u64);
+        for p in &self.pairs {
+            w.u32(p.hub);
+            w.u32(p.other);
+            w.u8(p.hub_is_a as u8);
+        }
+        w.into_frame(&ALIGN_TASK_MAGIC, VERSION)
+    }
+
+    /// A task from [`AlignTask::to_bytes`]: an [`Error::Task`] of stage 8 when the bytes
+    /// are not such a task of this version, are damaged, or name articles it does not carry.
+    pub fn from_bytes(bytes: &'a [u8]) -> Result<AlignTask<'a>> {
+        let decode = || -> std::result::Result<AlignTask<'a>, String> {
+            let payload =
+                wire::unframe(bytes, &ALIGN_TASK_MAGIC, VERSION, "a reprint stage-8 task")?;
+            let mut r = Reader { at: 0, b: payload };
+            let texts = Texts::read(&mut r)?;
+            let n = r.count(4 + 4 + 1)?;
+            let mut pairs = Vec::with_capacity(n);
+            for k in 0..n {
+                let (hub, other, hub_is_a) = (r.u32()?, r.u32()?, r.bool()?);
+                if hub == other {
+                    return Err(format!("pair {k} is article {hub} with itself"));
+                }
+                for x in [hub, other] {
+                    if texts.find(x as usize).is_none() {
+                        return Err(format!("pair {k} names article {x}, which it lacks"));
+                    }
+                }
+                pairs.push(AlignPair {
+                    hub,
+                    other,
+                    hub_is_a,
+                });
+            }
+            if r.at != r.b.len() {
+                return Err(format!(
+                    "{} bytes left after the last pair",
+                    r.b.len() - r.at
+                ));
+            }
+            Ok(AlignTask { texts, pairs })
+        };
+        decode().map_err(|message| Error::Task {
+            stage: 8,
+            task: 0,
+            message,
+        })
+    }
+}
+
+/// An [`AlignTask`]'s result: each pair's shared spans, in the task's order, as framed bytes
+/// ([`SPANS_MAGIC`]).
+pub fn spans_to_bytes(spans: &[Vec<SharedSpan>]) -> Vec<u8> {
+    let mut w = Writer::framed(0);
+    w.u64(spans.len() as u64);
+    for pair in spans {
+        w.u64(pair.len() as u64);
+        for x in pair {
+            for v in [x.a.0, x.a.1, x.b.0, x.b.1, x.words] {
+                w.u64(v as u64);
+            }
+        }
+    }
+    w.into_frame(&SPANS_MAGIC, VERSION)
+}
+
+/// The spans [`spans_to_bytes`] wrote for task `task` of `pairs` pairs: an [`Error::Task`]
+/// of stage 8 naming the task when they are damaged, not one list per pair, or a span ends
+/// before it starts.
+pub fn spans_from_bytes(bytes: &[u8], task: usize, pairs: usize) -> Result<Vec<Vec<SharedSpan>>> {
+    let decode = || -> std::result::Result<Vec<Vec<SharedSpan>>, String> {
+        let payload = wire::unframe(bytes, &SPANS_MAGIC, VERSION, "a stage-8 task's spans")?;
+        let mut r = Reader { at: 0, b: payload };
+        let n = r.count(8)?;
+        if n != pairs {
+            return Err(format!("{n} lists of spans for the task's {pairs} pairs"));
+        }
+        let mut out = Vec::with_capacity(n);
+        for k in 0..n {
+            let m = r.count(5 * 8)?;
+            let mut pair = Vec::with_capacity(m);
+            for _ in 0..m {
+                let mut v = [0usize; 5];
+                for x in &mut v {
+                    *x = usize::try_from(r.u64()?).map_err(|_| "a span past memory".to_string())?;
+                }
+                let [a0, a1, b0, b1, words] = v;
+                if a0 > a1 || b0 > b1 {
+                    return Err(format!("pair {k} has a span that ends before it starts"));
+                }
+                pair.push(SharedSpan {
+                    a: (a0, a1),
+                    b: (b0, b1),
+                    words,
+                });
+            }
+            out.push(pair);
+        }
+        if r.at != r.b.len() {
+            return Err(format!(
+                "{} bytes left after the last pair",
+                r.b.len() - r.at
+            ));
+        }
+        Ok(out)
+    };
+    decode().map_err(|message| Error::Task {
+        stage: 8,
+        task,
+        message,
+    })
 }
 
 /// A task's verdicts, one per pair in its order, as framed bytes ([`VERDICTS_MAGIC`]).
@@ -1051,8 +1215,8 @@ mod tests {
         }
     }
 
-    fn task() -> Task<'static> {
-        Task {
+    fn task_texts() -> Texts<'static> {
+        Texts {
             files: vec![TaskFile {
                 path: PathBuf::from("/feeds/monday\u{e9}.jsonl"),
                 format: StoredFormat::Jsonl,
@@ -1085,6 +1249,12 @@ mod tests {
                     boilerplate: vec![true, false, false],
                 },
             ],
+        }
+    }
+
+    fn task() -> Task<'static> {
+        Task {
+            texts: task_texts(),
             pairs: vec![
                 ReadPair {
                     k: 9,
@@ -1114,7 +1284,7 @@ mod tests {
         assert_eq!(read, t);
         // Its texts are read where the bytes are, not copied.
         let within = bytes.as_ptr_range();
-        for a in &read.articles[..2] {
+        for a in &read.texts.articles[..2] {
             match &a.text {
                 TaskText::Given(Cow::Borrowed(text)) => {
                     assert!(within.contains(&text.as_ptr()), "article {}", a.article)
@@ -1139,12 +1309,12 @@ mod tests {
         let last = flipped.len() - 1;
         flipped[last] ^= 1;
         let mut missing = task();
-        missing.articles.remove(1);
+        missing.texts.articles.remove(1);
         let mut elsewhere = task();
         if let TaskText::Stored {
             body: Body::Line { file, .. },
             ..
-        } = &mut elsewhere.articles[2].text
+        } = &mut elsewhere.texts.articles[2].text
         {
             *file = 1;
         }
@@ -1166,6 +1336,64 @@ mod tests {
             }) => assert!(message.contains("1 verdicts for")),
             other => panic!("expected a task error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn an_align_task_and_its_spans_survive_their_bytes_and_damage_is_an_error() {
+        let pair = |hub, other, hub_is_a| AlignPair {
+            hub,
+            other,
+            hub_is_a,
+        };
+        let align = AlignTask {
+            texts: task_texts(),
+            pairs: vec![pair(3, 17, true), pair(3, 20, false), pair(17, 20, true)],
+        };
+        let bytes = align.to_bytes();
+        assert_eq!(stage_of(&bytes), Some(8));
+        assert_eq!(AlignTask::from_bytes(&bytes).unwrap(), align);
+        let err = |r: Result<AlignTask>| match r {
+            Err(Error::Task {
+                stage: 8, message, ..
+            }) => message,
+            other => panic!("expected a stage-8 task error, got {other:?}"),
+        };
+        let mut lacking = align.clone();
+        lacking.pairs.push(pair(20, 4, false));
+        assert!(err(AlignTask::from_bytes(&lacking.to_bytes())).contains("names article 4"));
+        let mut itself = align.clone();
+        itself.pairs[1].other = 3;
+        assert!(err(AlignTask::from_bytes(&itself.to_bytes())).contains("with itself"));
+        assert!(err(AlignTask::from_bytes(&task().to_bytes())).contains("RPRTALGN"));
+
+        let span = |a0, a1, b0, b1, words| SharedSpan {
+            a: (a0, a1),
+            b: (b0, b1),
+            words,
+        };
+        let spans = vec![
+            vec![span(0, 120, 40, 160, 22), span(300, 310, 0, 12, 4)],
+            vec![],
+            vec![span(5, 5000, 7, 5002, 900)],
+        ];
+        let bytes = spans_to_bytes(&spans);
+        assert_eq!(spans_from_bytes(&bytes, 0, 3).unwrap(), spans);
+        let message = |r: Result<Vec<Vec<SharedSpan>>>| match r {
+            Err(Error::Task {
+                stage: 8,
+                task: 2,
+                message,
+            }) => message,
+            other => panic!("expected an error of stage-8 task 2, got {other:?}"),
+        };
+        assert!(message(spans_from_bytes(&bytes, 2, 4))
+            .contains("3 lists of spans for the task's 4 pairs"));
+        let backwards = spans_to_bytes(&[vec![span(10, 9, 0, 1, 1)]]);
+        assert!(message(spans_from_bytes(&backwards, 2, 1)).contains("ends before it starts"));
+        let mut flipped = bytes.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        assert!(message(spans_from_bytes(&flipped, 2, 3)).contains("checksum"));
     }
 
     /// A task that gives texts by their places reads them from its files as the reducer's
@@ -1195,23 +1423,25 @@ mod tests {
             boilerplate: vec![false],
         };
         let task = Task {
-            files: vec![TaskFile {
-                path: corpus.store.files[0].path.clone(),
-                format: corpus.store.files[0].format,
-                name: "feed.jsonl".into(),
-            }],
-            articles: vec![article(0), article(1)],
+            texts: Texts {
+                files: vec![TaskFile {
+                    path: corpus.store.files[0].path.clone(),
+                    format: corpus.store.files[0].format,
+                    name: "feed.jsonl".into(),
+                }],
+                articles: vec![article(0), article(1)],
+            },
             pairs: vec![],
         };
         assert!(matches!(
-            task.articles[0].text,
+            task.texts.articles[0].text,
             TaskText::Stored {
                 body: Body::Line { .. },
                 ..
             }
         ));
         let bytes = task.to_bytes();
-        let task = Task::from_bytes(&bytes).unwrap();
+        let task = Task::from_bytes(&bytes).unwrap().texts;
         let store = task.store().unwrap();
         for (a, want) in task.articles.iter().zip(texts) {
             assert_eq!(task.text(a, &store).unwrap(), want);

@@ -447,8 +447,8 @@ struct Elsewhere {
     given: std::sync::Mutex<Given>,
     /// The bytes the stage's tasks share (`Workers::share`).
     shared: std::sync::Mutex<Vec<Vec<u8>>>,
-    /// Damages the result of the second task of a stage (4 or 6): drops its last verdict,
-    /// reverses a pair, or flips a byte.
+    /// Damages the result of the second task of a stage (4, 6 or 8): drops its last
+    /// verdict, reverses a pair, or flips a byte.
     damage: Option<(u8, Damage)>,
     /// Fails in taking the stage's shared bytes.
     share_fault: Option<ShareFault>,
@@ -479,9 +479,13 @@ struct Given {
     read_tasks: usize,
     /// Pairs the stage-6 tasks read.
     read: usize,
-    /// Texts the stage-6 tasks carried, and texts they gave by their place in an input.
+    /// Texts the stage-6 and stage-8 tasks carried, and texts they gave by their place in
+    /// an input.
     texts_carried: usize,
     texts_placed: usize,
+    align_tasks: usize,
+    /// Pairs the stage-8 tasks aligned.
+    aligned: usize,
 }
 
 impl reprint::pipeline::Workers for Elsewhere {
@@ -547,10 +551,18 @@ impl reprint::pipeline::Workers for Elsewhere {
                 given.band_task_bytes += t.len();
                 given.listed += pairs.unwrap().len();
             } else {
-                let task = reprint::tasks::Task::from_bytes(t).unwrap();
-                given.read_tasks += 1;
-                given.read += task.pairs.len();
-                for a in &task.articles {
+                let texts = if stage(t) == 8 {
+                    let task = reprint::tasks::AlignTask::from_bytes(t).unwrap();
+                    given.align_tasks += 1;
+                    given.aligned += task.pairs.len();
+                    task.texts
+                } else {
+                    let task = reprint::tasks::Task::from_bytes(t).unwrap();
+                    given.read_tasks += 1;
+                    given.read += task.pairs.len();
+                    task.texts
+                };
+                for a in &texts.articles {
                     match a.text {
                         reprint::tasks::TaskText::Given(_) => given.texts_carried += 1,
                         reprint::tasks::TaskText::Stored { .. } => given.texts_placed += 1,
@@ -613,8 +625,9 @@ fn stages_four_and_six_handed_out_as_tasks_give_the_cli_report() {
         );
         let given = workers.given.lock().unwrap().clone();
         // Stage 4's three signatures were shared before its tasks and taken back after
-        // them, so the engine held none of them into stage 5; stage 6's tasks share none.
-        assert_eq!(given.shares, [3, 0, 0, 0], "{given:?}");
+        // them, so the engine held none of them into stage 5; stage 6's and stage 8's tasks
+        // share none.
+        assert_eq!(given.shares, [3, 0, 0, 0, 0, 0], "{given:?}");
         assert!(workers.shared.lock().unwrap().is_empty());
         // Stage 4: each of the three signatures (the shingle bands, the word signature's 32,
         // the character signature's 128) cut into ranges of its bands; what they listed is at
@@ -659,8 +672,14 @@ fn stages_four_and_six_handed_out_as_tasks_give_the_cli_report() {
             Texts::Carried => (given.texts_carried, given.texts_placed),
         };
         assert!(
-            placed >= given.read_tasks * 2 && carried == 0,
+            placed >= (given.read_tasks + given.align_tasks) * 2 && carried == 0,
             "{texts:?}: {given:?}"
+        );
+        // Stage 8: every listed pair was aligned elsewhere, a hub's pairs in one task.
+        assert_eq!(given.aligned, report.pairs.len(), "{given:?}");
+        assert!(
+            given.align_tasks >= 1 && given.align_tasks <= tasks && given.aligned > 100,
+            "{given:?}"
         );
         // The copies were set aside from the bands the tasks collided.
         assert_eq!(stats.copies, 6);
@@ -703,6 +722,7 @@ fn stages_four_and_six_handed_out_as_tasks_give_the_cli_report() {
         (6, flip, "checksum"),
         (4, flip, "checksum"),
         (4, reverse, "is not two of the"),
+        (8, flip, "checksum"),
     ] {
         let workers = Elsewhere {
             tasks: 3,

@@ -109,7 +109,7 @@ def map_range(row: dict[str, Any], options: dict[str, Any]) -> bytes:
 
 
 def run_task(task: Any, options: dict[str, Any], shared: Any) -> bytes:
-    """A stage-4 or stage-6 task through the task kernel (``_reprint.work``), as both
+    """A stage-4, stage-6 or stage-8 task through the task kernel (``_reprint.work``), as both
     engines' workers run it, then the heap it let go given back (the trim only: after a task
     the collection freed nothing and took 50-100 ms in a Ray worker)."""
     result = _reprint.work(task, options, shared)
@@ -132,8 +132,8 @@ def reduce_parts(rs: list[dict[str, Any]], parts: Iterable[bytes], options: dict
     at a time in any order (``_reprint.Reducer``): a part's stage-1 values go into the
     analysis as soon as the parts before it have come, so the caller need not hold every
     part; the reducer checks that every range's part came, once. With ``work``, stage 4's
-    band collisions and the pairs stage 6 reads go out as about one task per range each
-    (``Reducer.finish``)."""
+    band collisions, the pairs stage 6 reads and the listed pairs stage 8 aligns go out as
+    about one task per range each (``Reducer.finish``)."""
     reducer = _reprint.Reducer([(r["input"], r["first_line"]) for r in rs], options)
     for part in parts:
         reducer.add(part)

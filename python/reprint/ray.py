@@ -24,23 +24,27 @@ values into the scan's analysis as soon as every part before it in input order h
 remaining stages in Rust. The report is byte-identical to ``reprint scan --format json`` on the same files in
 the same order, for any number of partitions.
 
-Stages 1, 4 and 6 are distributed. The reducer holds every stage-1 value on the driver and
-runs stages 2, 3 and 5 there, and hands out the two stages whose work grows fastest with the
-feed, as Ray tasks running the task kernel (``_reprint.work``), a batch of tasks at a time:
+Stages 1, 4, 6 and 8 are distributed. The reducer holds every stage-1 value on the driver and
+runs stages 2, 3, 5 and 7 there, and hands out the rest, as Ray tasks running the task kernel
+(``_reprint.work``), a batch of tasks at a time:
 
 - stage 4's band collisions: each of the three signatures (shingle bands with leads, word
   signature, character signature) cut into about one range of bands per range of the input,
   each task reading the signature's band keys (put in the object store once for all its
   tasks) and listing the pairs that first meet in its bands;
 - stage 6's reading: stage 6 judges most pairs from their shingle sets; the pairs it must read
-  it cuts into about one task per range, each carrying its pairs and their articles' texts and
-  boilerplate masks.
+  it cuts into about one task per range, each carrying its pairs and their articles'
+  boilerplate masks;
+- stage 8's alignment: the pairs the report lists, each hub's (the canonical's) together, cut
+  into about one task per range.
 
-A pair's listing depends only on its articles' keys and a verdict only on its pair, so the
-report is the same bytes. The driver reads again from the files the
-texts it needs (the pairs stage 6 reads, the listed pairs', the report's examples), as a
-one-machine scan does, so it must read the files by the names it was given, unchanged since
-the tasks read them (see benches/results/ray-2026-12-02.md). Inputs are plain
+A stage-6 or stage-8 task gives its articles' texts by their places in the input files (a
+Parquet file's or a Dataset's texts, which have none, it carries), and the worker reads them
+there, as the map tasks read the files. A pair's listing depends only on its articles' keys,
+a verdict and a pair's spans only on the pair, so the report is the same bytes. The driver
+reads again from the files only the report's examples, so it too must read the files by the
+names it was given, unchanged since the tasks read them (see
+benches/results/ray-2026-12-02.md). Inputs are plain
 (uncompressed) JSONL and Parquet files. A file is Parquet as the CLI decides (a ``.parquet``
 name, or Parquet's magic at the start of a name without a JSONL extension) and is cut at row
 groups instead of bytes: each range's task reads its row groups with the CLI's own reader
@@ -92,7 +96,7 @@ __all__ = ["scan", "main"]
 #: Tests only: the path of a marker file. The first map task that finds it missing creates
 #: it and kills its own worker process (SIGKILL), so that Ray must run the range again.
 _FAULT_ENV = "REPRINT_RAY_KILL_ONCE"
-#: Tests only: the same for the first task of stage 4 and of stage 6 (``.format(stage)``).
+#: Tests only: the same for the first task of stage 4, 6 or 8 (``.format(stage)``).
 _TASK_FAULT_ENV = "REPRINT_RAY_KILL_ONCE_STAGE{}"
 
 
@@ -114,8 +118,8 @@ def _map(row: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
 
 def _work_task(task: Any, shared: Any, options: dict[str, Any]) -> bytes:
     """Ray task: a stage-4 task (a range of a signature's bands, with the signature's band keys
-    as ``shared``) or a stage-6 task (pairs and their articles' texts) through the task
-    kernel, as its result's bytes. Both are bytes, or read-only NumPy arrays of them that the
+    as ``shared``), a stage-6 task (pairs to judge from their texts) or a stage-8 task (listed
+    pairs to align) through the task kernel, as its result's bytes. Both are bytes, or read-only NumPy arrays of them that the
     object store maps into this worker."""
     stage = _reprint.task_stage(task)
     kill_once(os.environ.get(_TASK_FAULT_ENV.format(stage)), f"a stage-{stage} task")
@@ -141,7 +145,7 @@ def _work_on_ray(scan_options: dict[str, Any]) -> Callable[..., list[bytes]]:
         def shareable(b: bytes) -> Any:
             return b
 
-    faults = {name: os.environ[name] for name in map(_TASK_FAULT_ENV.format, (4, 6))
+    faults = {name: os.environ[name] for name in map(_TASK_FAULT_ENV.format, (4, 6, 8))
               if name in os.environ}
     remote = ray.remote(_work_task).options(
         num_cpus=1,

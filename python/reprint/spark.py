@@ -32,10 +32,12 @@ Rust. The report is byte-identical to
 ``reprint scan --format json`` on the same files in the same order, for any number of
 partitions.
 
-Stage 4's band collisions and stage 6's reading are distributed too, as on Ray: each of the
-three signatures is cut into about one range of bands per range of the input, each task
-reading the signature's band keys (a broadcast), and the pairs stage 6 judges from their
-texts into about one task per range, each carrying its pairs and their articles' texts; the
+Stage 4's band collisions, stage 6's reading and stage 8's alignment are distributed too, as
+on Ray: each of the three signatures is cut into about one range of bands per range of the
+input, each task reading the signature's band keys (a broadcast); the pairs stage 6 judges
+from their texts, and the pairs stage 8 aligns, into about one task per range each, each
+giving its articles' texts by their places in the input files (which the workers read, as
+the map tasks do) or carrying them; the
 reducer hands each batch of tasks to a Spark job (``parallelize``, one task per slice, the
 task kernel ``_reprint.work`` in each); Spark's task retries re-run a task whole, which
 gives the same result. The parts travel to the driver
@@ -83,17 +85,17 @@ __all__ = ["scan", "main"]
 #: Tests only: the path of a marker file. The first map task that finds it missing creates
 #: it and kills its own Python worker (SIGKILL), so that Spark must run the range again.
 _FAULT_ENV = "REPRINT_SPARK_KILL_ONCE"
-#: Tests only: the same for the first task of stage 4 and of stage 6 (``.format(stage)``).
+#: Tests only: the same for the first task of stage 4, 6 or 8 (``.format(stage)``).
 _TASK_FAULT_ENV = "REPRINT_SPARK_KILL_ONCE_STAGE{}"
 
 
 def _work_on_spark(spark: Any, scan_options: dict[str, Any]) -> Any:
-    """The reducer's ``work``: a batch of tasks (stage 4's or stage 6's) as one Spark job, one
+    """The reducer's ``work``: a batch of tasks (stage 4's, 6's or 8's) as one Spark job, one
     task per slice (``parallelize``), each through the task kernel, the bytes they share as
     broadcasts; the results' bytes in the tasks' order. The fault markers travel with the
     function (a reused Python worker does not see the driver's later environment)."""
     options = {"threads": 1, **scan_options}
-    markers = {stage: os.environ.get(_TASK_FAULT_ENV.format(stage)) for stage in (4, 6)}
+    markers = {stage: os.environ.get(_TASK_FAULT_ENV.format(stage)) for stage in (4, 6, 8)}
 
     def work(tasks: list[bytes], shared: list[bytes], uses: list[int | None]) -> list[bytes]:
         if not tasks:

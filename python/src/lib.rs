@@ -913,8 +913,8 @@ impl Reducer {
     /// The report, once every part has come, as `reprint scan --format json` prints it
     /// (`--pretty` with `pretty`). The reducer cannot be used after.
     ///
-    /// With `work`, stage 4's band collisions and the pairs stage 6 reads are cut into about
-    /// `tasks` tasks each and handed to `work`, a batch of tasks at a time, instead of done
+    /// With `work`, stage 4's band collisions, the pairs stage 6 reads and the listed pairs
+    /// stage 8 aligns are cut into about `tasks` tasks each and handed to `work`, a batch of tasks at a time, instead of done
     /// here: the same report. `work(tasks, shared, uses)` takes a list of task bytes, a list
     /// of bytes the tasks share (a signature's band keys, to be held once for all its tasks)
     /// and, for each task, the index in `shared` of the bytes it reads or `None`; it returns
@@ -969,7 +969,7 @@ impl Reducer {
     }
 }
 
-/// Stage 4's and stage 6's tasks handed to a Python callable (the Ray and Spark scans'): each
+/// Stage 4's, 6's and 8's tasks handed to a Python callable (the Ray and Spark scans'): each
 /// task's bytes in, its result's bytes out. The callable's exception is kept, to be raised
 /// once the reducer stops.
 struct PyWorkers {
@@ -1047,14 +1047,13 @@ impl reprint::pipeline::Workers for PyWorkers {
 }
 
 /// The distributed scans' kernel for handed-out tasks ([`reprint::parts::work`]): a task's
-/// bytes (stage 4's band collisions, with its signature's bytes as `shared`, or stage 6's
-/// reading), handed out by a reducer's `finish`, to its result's bytes, with the scan's
+/// bytes (stage 4's band collisions, with its signature's bytes as `shared`, stage 6's
+/// reading, or stage 8's alignment), handed out by a reducer's `finish`, to its result's bytes, with the scan's
 /// `options`. The GIL is released while it works.
 ///
 /// `task` and `shared` are any objects with a buffer of bytes: `bytes`, or read-only NumPy
 /// arrays that Ray's object store maps into the worker, which the task then reads where they
-/// are ([`bytes_of`]; a stage-4 signature is half a gigabyte at 1M articles, a stage-6 task
-/// a quarter).
+/// are ([`bytes_of`]; a stage-4 signature is half a gigabyte at 1M articles).
 #[pyfunction]
 #[pyo3(signature = (task, options, shared = None))]
 fn work<'py>(

@@ -63,13 +63,13 @@ def test_a_worker_killed_mid_stage_changes_nothing(
 
 
 @pytest.mark.timeout(600)
-@pytest.mark.parametrize("stage", [4, 6])
+@pytest.mark.parametrize("stage", [4, 6, 8])
 def test_a_worker_killed_in_a_handed_out_stage_changes_nothing(
     local_ray: Path, feed: list[str], want: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     stage: int
 ) -> None:
-    # The first task of stage 4 (band collisions) or of stage 6 (pairs judged from their
-    # texts), on Ray, kills its own worker process; Ray runs that task again on another
+    # The first task of stage 4 (band collisions), of stage 6 (pairs judged from their
+    # texts) or of stage 8 (listed pairs aligned), on Ray, kills its own worker process; Ray runs that task again on another
     # worker, and its result is the same.
     marker = tmp_path / f"killed-stage{stage}"
     monkeypatch.setenv(f"REPRINT_RAY_KILL_ONCE_STAGE{stage}", str(marker))
@@ -100,9 +100,10 @@ def test_handed_out_tasks_carry_their_work_and_the_reducer_checks_the_results(
     def work(tasks: list[bytes], shared: list[bytes], uses: list[int | None]) -> list[bytes]:
         for t, u in zip(tasks, uses):
             seen[t[:8]].append(len(t))
-            assert (u is None) == (t[:8] == b"RPRTTASK"), (t[:8], u)
+            assert (u is None) == (t[:8] in (b"RPRTTASK", b"RPRTALGN")), (t[:8], u)
             # The stage the engines' fault markers go by, as the task kernel reads it.
-            assert _reprint.task_stage(t) == (6 if u is None else 4), (t[:8], u)
+            stage = {b"RPRTBAND": 4, b"RPRTTASK": 6, b"RPRTALGN": 8}[t[:8]]
+            assert _reprint.task_stage(t) == stage, (t[:8], u)
         signatures.extend(len(s) for s in shared)
         return [_reprint.work(t, {"threads": 1}, None if u is None else shared[u])
                 for t, u in zip(tasks, uses)]
@@ -122,6 +123,10 @@ def test_handed_out_tasks_carry_their_work_and_the_reducer_checks_the_results(
     # 3,000 articles, at least 32 keys of 4 bytes each.
     assert len(signatures) == 3 and min(signatures) > 3000 * 32 * 4, signatures
     assert len(reads) == 4 and min(reads) > 1000, reads
+    # Stage 8: the listed pairs, a hub's together, in at most four tasks; like stage 6's, they
+    # give their articles' texts by place in the feed's files, which the kernel reads.
+    aligns = seen[b"RPRTALGN"]
+    assert 1 <= len(aligns) <= 4 and min(aligns) > 1000, aligns
 
     def raises(tasks: list[bytes], shared: list[bytes], uses: list[int | None]) -> list[bytes]:
         raise ValueError("the cluster went away")
@@ -144,6 +149,8 @@ def test_handed_out_tasks_carry_their_work_and_the_reducer_checks_the_results(
         reducer().finish(work=spoil(b"RPRTBAND"), tasks=2)
     with pytest.raises(ReprintError, match="stage-6 task 0: .*RPRTVERD magic"):
         reducer().finish(work=spoil(b"RPRTTASK"), tasks=2)
+    with pytest.raises(ReprintError, match="stage-8 task 0: .*RPRTSPAN magic"):
+        reducer().finish(work=spoil(b"RPRTALGN"), tasks=2)
     with pytest.raises(ReprintError, match="stage-4 task 0: the signature given is not the task's"):
         reducer().finish(work=swapped, tasks=2)
     with pytest.raises(ReprintError, match="task 0: not a reprint task"):
@@ -190,9 +197,9 @@ def test_tasks_and_signatures_are_read_from_any_buffer_of_their_bytes(
         return out
 
     same_report(r.finish(work=work, tasks=2), want)
-    # Six stage-4 tasks (three signatures, two ranges each) and two stage-6 tasks, each read
-    # in its four forms.
-    assert stages == [4] * 24 + [6] * 8, stages
+    # Six stage-4 tasks (three signatures, two ranges each), two stage-6 tasks and two
+    # stage-8 tasks, each read in its four forms.
+    assert stages == [4] * 24 + [6] * 8 + [8] * 8, stages
 
 
 @pytest.mark.timeout(600)

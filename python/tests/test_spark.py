@@ -65,13 +65,13 @@ def test_a_worker_killed_mid_stage_changes_nothing(
 
 
 @pytest.mark.timeout(600)
-@pytest.mark.parametrize("stage", [4, 6])
+@pytest.mark.parametrize("stage", [4, 6, 8])
 def test_a_worker_killed_in_a_handed_out_stage_changes_nothing(
     spark, feed: list[str], want: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     stage: int
 ) -> None:
-    # The first task of stage 4 (band collisions) or of stage 6 (pairs judged from their
-    # texts), on Spark, kills its own Python worker; Spark runs the task again, and its
+    # The first task of stage 4 (band collisions), of stage 6 (pairs judged from their
+    # texts) or of stage 8 (listed pairs aligned), on Spark, kills its own Python worker; Spark runs the task again, and its
     # result is the same.
     marker = tmp_path / f"killed-stage{stage}"
     monkeypatch.setenv(f"REPRINT_SPARK_KILL_ONCE_STAGE{stage}", str(marker))
