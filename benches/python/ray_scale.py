@@ -11,10 +11,11 @@ this run. Measured, on one machine:
   -f '%e %M'``); its report is what every other report must equal, byte for byte;
 - ``reprint.ray.scan`` on a local Ray (127.0.0.1, ``--cpus`` CPUs, no dashboard, usage
   stats off; started, and warmed up on a small slice of the feed, before the clock) at each
-  ``--partitions``: wall; the tasks of stage 4 (band collisions) and of stage 6 (reading) on
-  Ray, each stage's count, bytes out (tasks, and the bytes they share) and back, and wall (``--here all``: the reducer does
-  both stages itself, as before they went to Ray; ``--here 4`` or ``--here 6``: that stage's
-  tasks run in the driver's process through the task kernel, the other's on Ray); the bytes of every part it hands to the reducer (the shuffle of
+  ``--partitions``: wall; the tasks of stage 4 (band collisions), of stage 6 (reading) and of
+  stage 8 (alignment) on Ray, each stage's count, bytes out (tasks, and the bytes they share)
+  and back, and wall (``--here all``: the reducer does them itself, as before they went to
+  Ray; ``--here 4``, ``6`` or ``8``: that stage's tasks run in the driver's process through
+  the task kernel, the others' on Ray); the bytes of every part it hands to the reducer (the shuffle of
   stage 1: total, per range, per article); the peak RSS of every process of this Ray (the
   workers, the raylet with the object store, the GCS ...) and of the driver, polled every
   0.2 s from a thread, by phase (stage 1 on Ray, during which the parts stream into the
@@ -210,7 +211,7 @@ class Reducer:
         self.monitor = monitor
         self.calls: list[dict[str, Any]] = []
         self.label = ""
-        #: "all": stages 4 and 6 done by the driver's reducer; "4" or "6": that stage's tasks
+        #: "all": stages 4, 6 and 8 done by the driver's reducer; "4", "6" or "8": that stage's tasks
         #: run in the driver's process (the task kernel, ``cpus`` threads); "none": on Ray.
         self.here = here
         self.cpus = cpus
@@ -241,11 +242,11 @@ class TimedReducer:
         weights = {stage: {"tasks": 0, "task_bytes": 0, "shared_bytes": 0, "result_bytes": 0,
                            "wall_s": 0.0, "batches": 0,
                            "where": "here" if o.here == stage else "ray"}
-                   for stage in ("4", "6")}
+                   for stage in ("4", "6", "8")}
         options = {"threads": o.cpus}
 
         def weighed(batch: list[bytes], shared: list[bytes], uses: list[Any]) -> list[bytes]:
-            stage = "4" if batch[0][:8] == b"RPRTBAND" else "6"
+            stage = str(_reprint.task_stage(batch[0]))
             t0 = time.perf_counter()
             if o.here == stage:
                 got = [_reprint.work(t, options, None if u is None else shared[u])
@@ -329,9 +330,9 @@ def main() -> int:
                     help="no Ray: every range of --partitions through the map kernel in this "
                     "process (--kernel-threads threads), then the reducer here, both measured")
     ap.add_argument("--kernel-threads", type=int, default=1)
-    ap.add_argument("--here", choices=["none", "4", "6", "all"], default="none",
-                    help="all: stages 4 and 6 done by the driver's reducer; 4 or 6: that "
-                         "stage's tasks run in the driver's process; none: both on Ray")
+    ap.add_argument("--here", choices=["none", "4", "6", "8", "all"], default="none",
+                    help="all: stages 4, 6 and 8 done by the driver's reducer; 4, 6 or 8: "
+                         "that stage's tasks run in the driver's process; none: all on Ray")
     ap.add_argument("--max-gb", type=float, default=None,
                     help="cap this process's address space (RLIMIT_AS): a run that outgrows it "
                     "fails alone instead of pressing a shared machine")

@@ -94,7 +94,7 @@ def test_handed_out_tasks_carry_their_work_and_the_reducer_checks_the_results(
             r.add(_reprint.map_jsonl(path, k, 1, open(path, "rb").read(), {}, offset=0))
         return r
 
-    seen: dict[bytes, list[int]] = {b"RPRTBAND": [], b"RPRTTASK": []}
+    seen: dict[bytes, list[int]] = {b"RPRTBAND": [], b"RPRTTASK": [], b"RPRTALGN": []}
     signatures: list[int] = []
 
     def work(tasks: list[bytes], shared: list[bytes], uses: list[int | None]) -> list[bytes]:
