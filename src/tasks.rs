@@ -485,13 +485,25 @@ impl<'a> AlignTask<'a> {
 /// An [`AlignTask`]'s result: each pair's shared spans, in the task's order, as framed bytes
 /// ([`SPANS_MAGIC`]).
 pub fn spans_to_bytes(spans: &[Vec<SharedSpan>]) -> Vec<u8> {
+    let numbers = |x: &SharedSpan| [x.a.0, x.a.1, x.b.0, x.b.1, x.words];
+    // Offsets in an article are below 4 GiB (`Config::max_article_bytes`), so four bytes a
+    // number, half the bytes; eight if a number is not.
+    let wide = spans
+        .iter()
+        .flatten()
+        .any(|x| numbers(x).iter().any(|&v| v > u32::MAX as usize));
     let mut w = Writer::framed(0);
     w.u64(spans.len() as u64);
+    w.u8(if wide { 8 } else { 4 });
     for pair in spans {
         w.u64(pair.len() as u64);
         for x in pair {
-            for v in [x.a.0, x.a.1, x.b.0, x.b.1, x.words] {
-                w.u64(v as u64);
+            for v in numbers(x) {
+                if wide {
+                    w.u64(v as u64);
+                } else {
+                    w.u32(v as u32);
+                }
             }
         }
     }
@@ -509,14 +521,20 @@ pub fn spans_from_bytes(bytes: &[u8], task: usize, pairs: usize) -> Result<Vec<V
         if n != pairs {
             return Err(format!("{n} lists of spans for the task's {pairs} pairs"));
         }
+        let wide = match r.take(1)?[0] {
+            4 => false,
+            8 => true,
+            v => return Err(format!("spans of {v}-byte numbers")),
+        };
         let mut out = Vec::with_capacity(n);
         for k in 0..n {
-            let m = r.count(5 * 8)?;
+            let m = r.count(5 * if wide { 8 } else { 4 })?;
             let mut pair = Vec::with_capacity(m);
             for _ in 0..m {
                 let mut v = [0usize; 5];
                 for x in &mut v {
-                    *x = usize::try_from(r.u64()?).map_err(|_| "a span past memory".to_string())?;
+                    let number = if wide { r.u64()? } else { u64::from(r.u32()?) };
+                    *x = usize::try_from(number).map_err(|_| "a span past memory".to_string())?;
                 }
                 let [a0, a1, b0, b1, words] = v;
                 if a0 > a1 || b0 > b1 {
@@ -1378,6 +1396,13 @@ mod tests {
         ];
         let bytes = spans_to_bytes(&spans);
         assert_eq!(spans_from_bytes(&bytes, 0, 3).unwrap(), spans);
+        // Four bytes a number, or eight when one needs them.
+        assert!(bytes.len() < 28 + 8 + 1 + 3 * 8 + 3 * 5 * 4 + 8);
+        let wide = vec![vec![span(0, 5_000_000_000, 1, 2, 3)]];
+        assert_eq!(
+            spans_from_bytes(&spans_to_bytes(&wide), 0, 1).unwrap(),
+            wide
+        );
         let message = |r: Result<Vec<Vec<SharedSpan>>>| match r {
             Err(Error::Task {
                 stage: 8,
