@@ -796,12 +796,7 @@ impl Part {
             });
             stage1.push(out);
         }
-        if r.at != r.b.len() {
-            return Err(format!(
-                "{} bytes left after the last article",
-                r.b.len() - r.at
-            ));
-        }
+        r.end("the last article")?;
         if first_line == 0 {
             return Err("first line 0 (lines are 1-based)".into());
         }

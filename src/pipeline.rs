@@ -1534,32 +1534,22 @@ fn align_elsewhere(
     if start < pairs.len() {
         runs.push(&pairs[start..]);
     }
-    let mut spans = Vec::with_capacity(pairs.len());
-    let make = |t: usize| {
-        let run = runs[t];
-        let mut ids: Vec<u32> = run.iter().flat_map(|p| [p.hub, p.other]).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let task = AlignTask {
-            texts: task_texts(corpus, &ids, |_| Vec::new()),
+    let make = |run: &[AlignPair]| {
+        let ends = run.iter().flat_map(|p| [p.hub, p.other]);
+        AlignTask {
+            texts: task_texts(corpus, ends, |_| Vec::new()),
             pairs: run.to_vec(),
-        };
-        Ok((task.to_bytes(), None))
+        }
+        .to_bytes()
     };
-    hand_out(
+    hand_out_runs(
         workers,
         8,
-        runs.len(),
-        &mut std::iter::empty(),
+        &runs,
         make,
-        |t, bytes| {
-            let n = runs[t].len();
-            spans.extend(crate::tasks::spans_from_bytes(bytes, t, n)?);
-            progress.inc(n as u64);
-            Ok(())
-        },
-    )?;
-    Ok(spans)
+        crate::tasks::spans_from_bytes,
+        progress,
+    )
 }
 
 /// The shared spans of an [`AlignTask`]'s pairs, in its order: what [`Workers::run`] runs
@@ -1897,45 +1887,69 @@ fn judge_elsewhere(
 ) -> Result<Vec<Evidence>> {
     let per_task = reads.len().div_ceil(workers.tasks().max(1)).max(1);
     let runs: Vec<&[ReadPair]> = reads.chunks(per_task).collect();
-    let mut verdicts = Vec::with_capacity(reads.len());
-    let make = |t: usize| {
-        let pairs = runs[t];
-        let mut ids: Vec<u32> = pairs.iter().flat_map(|p| [p.a, p.b]).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let texts = task_texts(corpus, &ids, |i| mask[i as usize].clone());
-        let task = Task {
-            texts,
+    let make = |pairs: &[ReadPair]| {
+        let ends = pairs.iter().flat_map(|p| [p.a, p.b]);
+        Task {
+            texts: task_texts(corpus, ends, |i| mask[i as usize].clone()),
             pairs: pairs.to_vec(),
-        };
-        Ok((task.to_bytes(), None))
+        }
+        .to_bytes()
     };
-    hand_out(
+    hand_out_runs(
         workers,
         6,
+        &runs,
+        make,
+        crate::tasks::verdicts_from_bytes,
+        progress,
+    )
+}
+
+/// Hands `runs` out as tasks of `stage` ([`hand_out`], nothing shared), each task's bytes made
+/// by `make` from its run; each result decoded by `decode` (its bytes, the task's number and
+/// its run's length) into one value per item of the run, all in order.
+fn hand_out_runs<P, R>(
+    workers: &dyn Workers,
+    stage: u8,
+    runs: &[&[P]],
+    make: impl Fn(&[P]) -> Vec<u8>,
+    decode: impl Fn(&[u8], usize, usize) -> Result<Vec<R>>,
+    progress: &dyn Progress,
+) -> Result<Vec<R>> {
+    let mut out = Vec::with_capacity(runs.iter().map(|r| r.len()).sum());
+    hand_out(
+        workers,
+        stage,
         runs.len(),
         &mut std::iter::empty(),
-        make,
+        |t| Ok((make(runs[t]), None)),
         |t, bytes| {
             let n = runs[t].len();
-            verdicts.extend(crate::tasks::verdicts_from_bytes(bytes, t, n)?);
+            out.extend(decode(bytes, t, n)?);
             progress.inc(n as u64);
             Ok(())
         },
     )?;
-    Ok(verdicts)
+    Ok(out)
 }
 
-/// The texts of articles `ids` (sorted, distinct) for a task, each with its boilerplate mask
-/// `mask` gives: a text the corpus holds in memory is carried, a text in a stored file is
-/// given by its place there, the file named among the task's ([`Texts::files`]) by the path
-/// the corpus reads it at.
-fn task_texts<'c>(corpus: &'c Corpus, ids: &[u32], mask: impl Fn(u32) -> Vec<bool>) -> Texts<'c> {
+/// The texts of articles `ids` (in any order, with repeats) for a task, each once, in order,
+/// with the boilerplate mask `mask` gives: a text the corpus holds in memory is carried, a
+/// text in a stored file is given by its place there, the file named among the task's
+/// ([`Texts::files`]) by the path the corpus reads it at.
+fn task_texts(
+    corpus: &Corpus,
+    ids: impl Iterator<Item = u32>,
+    mask: impl Fn(u32) -> Vec<bool>,
+) -> Texts<'_> {
+    let mut ids: Vec<u32> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
     // The stored files the task's texts are in, numbered among the task's.
     let mut files: Vec<TaskFile> = Vec::new();
     let mut numbers = std::collections::HashMap::<u32, u32>::new();
     let mut articles = Vec::with_capacity(ids.len());
-    for &i in ids {
+    for i in ids {
         let art = &corpus.articles[i as usize];
         let mut place = |file: u32, files: &mut Vec<TaskFile>| {
             *numbers.entry(file).or_insert_with(|| {
@@ -1948,33 +1962,19 @@ fn task_texts<'c>(corpus: &'c Corpus, ids: &[u32], mask: impl Fn(u32) -> Vec<boo
                 files.len() as u32 - 1
             })
         };
-        let text = match art.body {
-            Body::Text(ref text) => TaskText::from(text.as_str()),
-            Body::Line {
-                file,
-                offset,
-                len,
-                text_len,
-                text_at,
-                raw_len,
-            } => TaskText::Stored {
-                body: Body::Line {
-                    file: place(file, &mut files),
-                    offset,
-                    len,
-                    text_len,
-                    text_at,
-                    raw_len,
-                },
-                line: art.origin.line,
-            },
-            Body::File { file, len } => TaskText::Stored {
-                body: Body::File {
-                    file: place(file, &mut files),
-                    len,
-                },
-                line: art.origin.line,
-            },
+        let text = match &art.body {
+            Body::Text(text) => TaskText::from(text.as_str()),
+            stored => {
+                // The body's place, its file numbered among the task's.
+                let mut body = stored.clone();
+                if let Body::Line { file, .. } | Body::File { file, .. } = &mut body {
+                    *file = place(*file, &mut files);
+                }
+                TaskText::Stored {
+                    body,
+                    line: art.origin.line,
+                }
+            }
         };
         articles.push(TaskArticle {
             article: i,

@@ -190,12 +190,23 @@ impl<'a> Texts<'a> {
         match &article.text {
             TaskText::Given(text) => Ok(Cow::Borrowed(text)),
             TaskText::Stored { body, line } => {
-                let file = match body {
-                    Body::Line { file, .. } | Body::File { file, .. } => *file as usize,
-                    Body::Text(_) => unreachable!("a stored text has a place"),
-                };
+                // A body held in memory names no file (a task made by hand may hold one).
+                let name = match body {
+                    Body::Line { file, .. } | Body::File { file, .. } => {
+                        self.files.get(*file as usize).map(|f| f.name.as_str())
+                    }
+                    Body::Text(_) => Some(""),
+                }
+                .ok_or_else(|| Error::Task {
+                    stage: 0,
+                    task: 0,
+                    message: format!(
+                        "article {}'s text is in a file the task does not name",
+                        article.article
+                    ),
+                })?;
                 let origin = Origin {
-                    file: self.files[file].name.as_str().into(),
+                    file: name.into(),
                     line: *line,
                 };
                 store.text(body, &origin)
@@ -219,12 +230,8 @@ impl<'a> Texts<'a> {
         for a in &self.articles {
             w.u32(a.article);
             match &a.text {
-                TaskText::Given(text) => {
-                    w.u8(0);
-                    w.str(text);
-                }
-                TaskText::Stored { body, line } => {
-                    match *body {
+                TaskText::Stored {
+                    body:
                         Body::Line {
                             file,
                             offset,
@@ -232,21 +239,35 @@ impl<'a> Texts<'a> {
                             text_len,
                             text_at,
                             raw_len,
-                        } => {
-                            w.u8(1);
-                            w.u32(file);
-                            for v in [offset, len, text_len, text_at, raw_len] {
-                                w.u64(v);
-                            }
-                        }
-                        Body::File { file, len } => {
-                            w.u8(2);
-                            w.u32(file);
-                            w.u64(len);
-                        }
-                        Body::Text(_) => unreachable!("a stored text has a place"),
+                        },
+                    line,
+                } => {
+                    w.u8(1);
+                    w.u32(*file);
+                    for v in [offset, len, text_len, text_at, raw_len, line] {
+                        w.u64(*v);
                     }
+                }
+                TaskText::Stored {
+                    body: Body::File { file, len },
+                    line,
+                } => {
+                    w.u8(2);
+                    w.u32(*file);
+                    w.u64(*len);
                     w.u64(*line);
+                }
+                TaskText::Given(text) => {
+                    w.u8(0);
+                    w.str(text);
+                }
+                // A body held in memory, which a task made by hand may give as stored.
+                TaskText::Stored {
+                    body: Body::Text(text),
+                    ..
+                } => {
+                    w.u8(0);
+                    w.str(text);
                 }
             }
             w.u64(a.boilerplate.len() as u64);
@@ -384,12 +405,7 @@ impl<'a> Task<'a> {
                 settled,
             });
         }
-        if r.at != r.b.len() {
-            return Err(format!(
-                "{} bytes left after the last pair",
-                r.b.len() - r.at
-            ));
-        }
+        r.end("the last pair")?;
         let task = Task { texts, pairs };
         for p in &task.pairs {
             if p.a == p.b {
@@ -466,12 +482,7 @@ impl<'a> AlignTask<'a> {
                     hub_is_a,
                 });
             }
-            if r.at != r.b.len() {
-                return Err(format!(
-                    "{} bytes left after the last pair",
-                    r.b.len() - r.at
-                ));
-            }
+            r.end("the last pair")?;
             Ok(AlignTask { texts, pairs })
         };
         decode().map_err(|message| Error::Task {
@@ -548,12 +559,7 @@ pub fn spans_from_bytes(bytes: &[u8], task: usize, pairs: usize) -> Result<Vec<V
             }
             out.push(pair);
         }
-        if r.at != r.b.len() {
-            return Err(format!(
-                "{} bytes left after the last pair",
-                r.b.len() - r.at
-            ));
-        }
+        r.end("the last pair")?;
         Ok(out)
     };
     decode().map_err(|message| Error::Task {
@@ -586,12 +592,7 @@ pub fn verdicts_from_bytes(bytes: &[u8], task: usize, pairs: usize) -> Result<Ve
         let v = (0..n)
             .map(|_| read_evidence(&mut r))
             .collect::<std::result::Result<Vec<_>, _>>()?;
-        if r.at != r.b.len() {
-            return Err(format!(
-                "{} bytes left after the last verdict",
-                r.b.len() - r.at
-            ));
-        }
+        r.end("the last verdict")?;
         Ok(v)
     };
     decode().map_err(|message| Error::Task {
@@ -819,12 +820,7 @@ impl<'a> BandSignature<'a> {
                 })
             }
         };
-        if r.at != r.b.len() {
-            return Err(format!(
-                "{} bytes left after the signature",
-                r.b.len() - r.at
-            ));
-        }
+        r.end("the signature")?;
         let n = active.len();
         if bands == 0 || n >= 1 << 31 {
             return Err(format!("{bands} bands of {n} articles"));
@@ -1054,9 +1050,7 @@ impl BandTask {
         let payload = wire::unframe(bytes, &BAND_TASK_MAGIC, VERSION, "a reprint stage-4 task")?;
         let mut r = Reader { at: 0, b: payload };
         let (start, end, signature) = (r.u32()?, r.u32()?, r.u64()?);
-        if r.at != r.b.len() {
-            return Err(format!("{} bytes left after the task", r.b.len() - r.at));
-        }
+        r.end("the task")?;
         Ok(BandTask {
             range: start..end,
             signature,
@@ -1125,12 +1119,7 @@ pub fn pairs_from_bytes(
             }
             pairs.push(p);
         }
-        if r.at != r.b.len() {
-            return Err(format!(
-                "{} bytes left after the last pair",
-                r.b.len() - r.at
-            ));
-        }
+        r.end("the last pair")?;
         Ok(pairs)
     };
     decode().map_err(|message| Error::Task {

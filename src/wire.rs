@@ -249,6 +249,15 @@ pub(crate) struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// Nothing is left of the payload after `what` (the last item read), or an error saying
+    /// how much is.
+    pub(crate) fn end(&self, what: &str) -> std::result::Result<(), String> {
+        match self.b.len() - self.at {
+            0 => Ok(()),
+            left => Err(format!("{left} bytes left after {what}")),
+        }
+    }
+
     pub(crate) fn take(&mut self, n: usize) -> std::result::Result<&'a [u8], String> {
         if self.b.len() - self.at < n {
             return Err(format!(
