@@ -1,7 +1,8 @@
 """The scan on Ray Data (``reprint.ray``, issue 19): a generated feed split into several files,
 scanned on a local Ray with 2 CPUs, must give the CLI's JSON byte for byte at 1, 3 and 8
 partitions, and again after a worker is killed in the middle of the map stage, of stage 4 (band
-collisions, also on Ray) or of stage 6 (the pairs judged from their texts). The same feed
+collisions, also on Ray), of stage 6 (the pairs judged from their texts) or of stage 8 (the
+listed pairs aligned). The same feed
 as a Ray Dataset of records must give the report ``reprint.scan`` gives for its rows."""
 
 from __future__ import annotations

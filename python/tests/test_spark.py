@@ -1,7 +1,8 @@
 """The scan on Spark (``reprint.spark``, issue 19): a recipe CI does not run (``python/ci.sh``
 installs no Spark). Where ``pyspark`` and Java are installed, a local Spark with 2 cores must
 give the CLI's JSON byte for byte at 1, 3 and 8 partitions, and again after a Python worker
-is killed in the middle of the map stage, of stage 4 or of stage 6 (Spark runs the task again); on
+is killed in the middle of the map stage, of stage 4, of stage 6 or of stage 8 (Spark runs the
+task again); on
 Parquet files too;
 and a DataFrame's scan must give ``reprint.scan``'s JSON for its rows."""
 
