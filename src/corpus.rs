@@ -125,22 +125,6 @@ pub struct TextStore {
 /// each read (text files always are: a directory can hold very many).
 const MAX_OPEN_FILES: usize = 64;
 
-impl TextStore {
-    /// Adds `file`, opened at `path`, as the next stored file and returns its number. A JSONL
-    /// file is kept open while fewer than [`MAX_OPEN_FILES`] are; a text file never is.
-    pub(crate) fn add(&mut self, path: PathBuf, format: StoredFormat, file: File) -> u32 {
-        let number = self.files.len() as u32;
-        let keep_open = format == StoredFormat::Jsonl && self.open < MAX_OPEN_FILES;
-        self.open += usize::from(keep_open);
-        self.files.push(StoredFile {
-            path,
-            format,
-            handle: keep_open.then(|| Arc::new(file)),
-        });
-        number
-    }
-}
-
 /// The articles of one run, in input order, and the files their texts are read from.
 #[derive(Clone, Debug, Default)]
 pub struct Corpus {
@@ -182,6 +166,20 @@ impl Corpus {
 }
 
 impl TextStore {
+    /// Adds `file`, opened at `path`, as the next stored file and returns its number. A JSONL
+    /// file is kept open while fewer than [`MAX_OPEN_FILES`] are; a text file never is.
+    pub(crate) fn add(&mut self, path: PathBuf, format: StoredFormat, file: File) -> u32 {
+        let number = self.files.len() as u32;
+        let keep_open = format == StoredFormat::Jsonl && self.open < MAX_OPEN_FILES;
+        self.open += usize::from(keep_open);
+        self.files.push(StoredFile {
+            path,
+            format,
+            handle: keep_open.then(|| Arc::new(file)),
+        });
+        number
+    }
+
     /// The stored files at `files` (path, format), each opened now, in this order: the store
     /// a distributed scan's worker reads texts from by their places ([`crate::tasks::Task`]),
     /// the files the reducer's store read them from. A file that cannot be opened is an

@@ -1556,14 +1556,7 @@ fn align_elsewhere(
 /// for a stage-8 task, in whatever process; the code a scan runs on its own texts.
 pub fn align_task(task: &AlignTask, cfg: &Config) -> Result<Vec<Vec<crate::align::SharedSpan>>> {
     let store = task.texts.store()?;
-    let text = |i: u32| {
-        let article = task.texts.find(i as usize).ok_or_else(|| Error::Task {
-            stage: 8,
-            task: 0,
-            message: format!("no article {i} in the task"),
-        })?;
-        task.texts.text(article, &store)
-    };
+    let text = |i: u32| task.texts.text(task.texts.article(i as usize, 8)?, &store);
     let groups: Vec<&[AlignPair]> = task.pairs.chunk_by(|x, y| x.hub == y.hub).collect();
     flatten_in_order(align_runs(&text, cfg, &groups, &NoProgress))
 }
@@ -1951,24 +1944,22 @@ fn task_texts(
     let mut articles = Vec::with_capacity(ids.len());
     for i in ids {
         let art = &corpus.articles[i as usize];
-        let mut place = |file: u32, files: &mut Vec<TaskFile>| {
-            *numbers.entry(file).or_insert_with(|| {
-                let stored = &corpus.store.files[file as usize];
-                files.push(TaskFile {
-                    path: stored.path.clone(),
-                    format: stored.format,
-                    name: art.origin.file.to_string(),
-                });
-                files.len() as u32 - 1
-            })
-        };
         let text = match &art.body {
             Body::Text(text) => TaskText::from(text.as_str()),
             stored => {
                 // The body's place, its file numbered among the task's.
                 let mut body = stored.clone();
                 if let Body::Line { file, .. } | Body::File { file, .. } = &mut body {
-                    *file = place(*file, &mut files);
+                    let in_store = *file;
+                    *file = *numbers.entry(in_store).or_insert_with(|| {
+                        let stored = &corpus.store.files[in_store as usize];
+                        files.push(TaskFile {
+                            path: stored.path.clone(),
+                            format: stored.format,
+                            name: art.origin.file.to_string(),
+                        });
+                        files.len() as u32 - 1
+                    });
                 }
                 TaskText::Stored {
                     body,
@@ -1989,13 +1980,7 @@ fn task_texts(
 /// in whatever process. The same code as a scan that reads its pairs itself, so the same
 /// verdicts.
 pub fn judge_task(task: &Task, cfg: &Config) -> Result<Vec<Evidence>> {
-    let article = |i: usize| {
-        task.texts.find(i).ok_or_else(|| Error::Task {
-            stage: 6,
-            task: 0,
-            message: format!("no article {i} in the task"),
-        })
-    };
+    let article = |i: usize| task.texts.article(i, 6);
     let store = task.texts.store()?;
     let fetch = |i: usize, text: &mut String| {
         text.push_str(&task.texts.text(article(i)?, &store)?);
